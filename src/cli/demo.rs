@@ -1,0 +1,83 @@
+//! `tokdbg demo`: the embedded issuer and API, served alone or toured call by call.
+
+use std::net::SocketAddr;
+
+use crate::core::call::{CallSpec, Engine, TokenChoice};
+use crate::core::diagnose::Verdict;
+use crate::core::http::HttpConfig;
+use crate::core::profile_store::parse_profile;
+use crate::demo::{self, DemoServer};
+
+use super::args::Global;
+use super::input::resolve_secret;
+use super::outcome::{CliError, CmdResult, Exit};
+use super::paint::Paint;
+
+/// `tokdbg demo serve`: run until Ctrl-C.
+pub fn serve(paint: &Paint, runtime: &tokio::runtime::Runtime, addr: SocketAddr) -> CmdResult {
+    runtime.block_on(async {
+        let server = DemoServer::start(addr).await.map_err(|e| {
+            let hint = if e.kind() == std::io::ErrorKind::AddrInUse { " (is another demo running? pick another with --addr)" } else { "" };
+            CliError::network(format!("cannot listen on {addr}: {e}{hint}"))
+        })?;
+        println!("{} demo issuer  {}", paint.green("●"), server.issuer());
+        println!("  discovery    {}/.well-known/openid-configuration", server.issuer());
+        println!("  protected    {}/api/protected (order:read), POST {}/api/orders (order:write)", server.base_url(), server.base_url());
+        if addr.to_string() == demo::DEFAULT_ADDR {
+            println!("  profiles     profiles/demo-*.toml point here: try  tokdbg --profiles profiles call demo-reader");
+        } else {
+            println!("  profiles     profiles/demo-*.toml point at {}: pass --addr {} to match them", demo::DEFAULT_ADDR, demo::DEFAULT_ADDR);
+        }
+        println!("  (demo-only credentials and keys; Ctrl-C stops)");
+        let _ = tokio::signal::ctrl_c().await;
+        server.shutdown().await;
+        Ok(Exit::Ok)
+    })
+}
+
+/// `tokdbg demo` without a subcommand, in a non-interactive context: call every demo profile's
+/// first endpoint and print one line each.
+pub fn tour(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime) -> CmdResult {
+    runtime.block_on(async {
+        let server = DemoServer::start(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .map_err(|e| CliError::network(format!("cannot start the demo server on 127.0.0.1: {e}")))?;
+        let engine = Engine::new(HttpConfig::default());
+        let mut reports = Vec::new();
+        for (stem, text) in demo::demo_profiles(&server.base_url()) {
+            let profile = parse_profile(&text, stem).map_err(|e| CliError::profile(e.to_string()))?;
+            for endpoint in profile.endpoints.iter().take(if stem == "demo-reader" { usize::MAX } else { 1 }) {
+                let token = match &profile.client {
+                    Some(client) => TokenChoice::Fetch { secret: resolve_secret(&client.secret, "client.secret", stem)?, force: false },
+                    None => TokenChoice::None,
+                };
+                let spec = CallSpec { profile_key: stem.to_owned(), profile: profile.clone(), endpoint: endpoint.clone(), token };
+                reports.push(engine.call(spec, None).await);
+            }
+        }
+        server.shutdown().await;
+        if global.json {
+            println!("{}", serde_json::to_string_pretty(&reports).unwrap_or_default());
+            return Ok(Exit::Ok);
+        }
+        println!("{}", paint.bold("tokdbg demo — every demo profile against the embedded issuer and API"));
+        for report in &reports {
+            let status = report.response.as_ref().map(|r| paint.status(r.status)).unwrap_or_else(|| paint.magenta("---"));
+            let verdict = match report.verdict {
+                Verdict::Allowed => paint.green("allowed"),
+                Verdict::Denied => paint.red("denied "),
+                Verdict::Error => paint.magenta("error  "),
+            };
+            let primary = report.findings.first();
+            println!(
+                "{:<22} {:<26} {status} {verdict} {:<22} {}",
+                report.profile,
+                crate::core::http::excerpt(&report.endpoint.name, 26),
+                primary.map(|f| f.code.as_str()).unwrap_or(""),
+                primary.map(|f| crate::core::http::excerpt(&f.message, 90)).unwrap_or_default()
+            );
+        }
+        println!("\nRun `tokdbg demo serve` and `tokdbg --profiles profiles call PROFILE [ENDPOINT]` for the full story of one call.");
+        Ok(Exit::Ok)
+    })
+}

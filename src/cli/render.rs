@@ -1,0 +1,237 @@
+//! Human output: the token, the checklist, the response and the findings, as text.
+
+use std::fmt::Write as _;
+
+use crate::core::call::{CallReport, TokenInfo, TokenReport, TokenSource};
+use crate::core::clock;
+use crate::core::findings::{Finding, Severity};
+use crate::core::jwt::{DecodedToken, NumericDate};
+use crate::core::scopes;
+use crate::core::verify::{CheckStatus, Verification};
+
+use super::paint::Paint;
+
+fn label(p: &Paint, name: &str) -> String {
+    p.dim(&format!("{name:<10}"))
+}
+
+pub fn source_name(source: TokenSource) -> &'static str {
+    match source {
+        TokenSource::Fetched => "fetched",
+        TokenSource::Cached => "cached",
+        TokenSource::Given => "given",
+        TokenSource::None => "none",
+    }
+}
+
+/// One line about the token: source, alg, kid, expiry, scopes.
+pub fn token_line(p: &Paint, token: &TokenInfo) -> String {
+    if token.source == TokenSource::None {
+        return p.dim("none sent");
+    }
+    if let Some(error) = &token.decode_error {
+        return format!("{} · {}", source_name(token.source), p.red(error));
+    }
+    let mut parts = vec![source_name(token.source).to_owned()];
+    parts.push(token.alg.clone().unwrap_or_else(|| "no alg".to_owned()));
+    if let Some(kid) = &token.kid {
+        parts.push(format!("kid {kid}"));
+    }
+    if let (Some(exp), Some(phrase)) = (token.expires_at, &token.expires) {
+        let text = format!("{phrase} ({})", clock::format_utc(exp));
+        parts.push(if exp <= clock::now_unix() { p.red(&text) } else { text });
+    }
+    match &token.scopes {
+        Some(scopes) if !scopes.is_empty() => parts.push(format!("scopes {}", scopes.join(" "))),
+        _ => parts.push(p.yellow("no scopes in the claim the API reads")),
+    }
+    parts.join(" · ")
+}
+
+pub fn checklist(p: &Paint, verification: &Verification) -> String {
+    let mut out = String::new();
+    for check in &verification.checks {
+        let mark = match check.status {
+            CheckStatus::Pass => p.green("✓"),
+            CheckStatus::Fail => p.red("✗"),
+            CheckStatus::Skip => p.dim("–"),
+        };
+        let _ = write!(out, "  {mark} {:<10} {}", check.name.label(), check.detail);
+        if check.status == CheckStatus::Fail || check.name == crate::core::verify::CheckName::Exp {
+            if let Some(expected) = &check.expected {
+                let _ = write!(out, "\n               {} {expected}", p.dim("expected"));
+            }
+            if let Some(actual) = &check.actual {
+                let _ = write!(out, "\n               {} {actual}", p.dim("actual  "));
+            }
+        } else if let Some(actual) = &check.actual {
+            let _ = write!(out, " {}", p.dim(&format!("({actual})")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+pub fn findings(p: &Paint, findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for (i, finding) in findings.iter().enumerate() {
+        let tag = match finding.severity {
+            Severity::Error => p.red("error"),
+            Severity::Warning => p.yellow("warning"),
+            Severity::Info => p.green("ok"),
+        };
+        let primary = if i == 0 && findings.len() > 1 { p.bold(" (primary cause)") } else { String::new() };
+        let _ = writeln!(out, "  {tag} [{}]{primary} {}", finding.code, finding.message);
+        if let Some(expected) = &finding.evidence.expected {
+            let _ = writeln!(out, "      {} {expected}", p.dim("expected"));
+        }
+        if let Some(actual) = &finding.evidence.actual {
+            let _ = writeln!(out, "      {} {actual}", p.dim("actual  "));
+        }
+        if finding.severity != Severity::Info {
+            let _ = writeln!(out, "      {} {}", p.bold("fix"), finding.fix);
+        }
+    }
+    out
+}
+
+pub fn call_report(p: &Paint, report: &CallReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}", label(p, "profile"), report.profile);
+    let needs = if report.endpoint.required_scopes.is_empty() {
+        String::new()
+    } else {
+        format!("  {} {}", p.dim("needs"), report.endpoint.required_scopes.join(" "))
+    };
+    let _ = writeln!(out, "{} {} {} {}{needs}", label(p, "endpoint"), report.endpoint.name, report.endpoint.method, report.endpoint.url);
+    if let Some(discovery) = report.discovery.as_ref().filter(|d| !d.ok) {
+        let _ = writeln!(out, "{} {}", label(p, "discovery"), p.red(discovery.error.as_deref().unwrap_or("failed")));
+    }
+    if let Some(request) = &report.token_request {
+        let outcome = match (&request.error, request.status) {
+            (Some(error), _) => p.red(error),
+            (None, Some(status)) => format!("HTTP {} in {} ms", p.status(status), request.latency_ms),
+            (None, None) => String::new(),
+        };
+        let _ = writeln!(out, "{} POST {} ({}) → {outcome}", label(p, "token req"), request.request.url, auth_method_of(request));
+        for note in &request.notes {
+            let _ = writeln!(out, "{} {}", label(p, ""), p.yellow(note));
+        }
+    }
+    let _ = writeln!(out, "{} {}", label(p, "token"), token_line(p, &report.token));
+    if let Some(verification) = &report.verification {
+        let _ = writeln!(out, "{} {}", label(p, "verify"), summary_marks(p, verification));
+    }
+    if let Some(gap) = &report.scope_gap {
+        let text = if gap.required.is_empty() {
+            p.dim("no scopes required")
+        } else if gap.satisfied {
+            p.green(&format!("has {}", gap.required.join(" ")))
+        } else {
+            p.red(&format!("missing {}", gap.missing.join(" ")))
+        };
+        let _ = writeln!(out, "{} {text}", label(p, "scopes"));
+    }
+    match (&report.response, &report.request_error) {
+        (Some(response), _) => {
+            let mut line = format!("{} {} in {} ms", label(p, "response"), p.status(response.status), response.latency_ms);
+            if let Some(challenge) = response.www_authenticate.first() {
+                let _ = write!(line, "\n{} WWW-Authenticate: {challenge}", label(p, ""));
+            }
+            let body = crate::core::http::excerpt(&response.body, 160);
+            if !body.is_empty() {
+                let _ = write!(line, "\n{} {}", label(p, ""), p.dim(&body));
+            }
+            let _ = writeln!(out, "{line}");
+        }
+        (None, Some(error)) => {
+            let _ = writeln!(out, "{} {}", label(p, "response"), p.red(error));
+        }
+        (None, None) => {
+            let _ = writeln!(out, "{} {}", label(p, "response"), p.dim("not sent"));
+        }
+    }
+    let verdict = match report.verdict {
+        crate::core::diagnose::Verdict::Allowed => p.green("ALLOWED"),
+        crate::core::diagnose::Verdict::Denied => p.red("DENIED"),
+        crate::core::diagnose::Verdict::Error => p.magenta("ERROR"),
+    };
+    let _ = writeln!(out, "\n{verdict}");
+    out.push_str(&findings(p, &report.findings));
+    out
+}
+
+fn auth_method_of(request: &crate::core::call::TokenRequestReport) -> &'static str {
+    if request.request.headers.iter().any(|(k, _)| k == "Authorization") { "client_secret_basic" } else { "client_secret_post" }
+}
+
+fn summary_marks(p: &Paint, verification: &Verification) -> String {
+    let marks: Vec<String> = verification
+        .checks
+        .iter()
+        .map(|c| match c.status {
+            CheckStatus::Pass => p.green(&format!("✓ {}", c.name.label())),
+            CheckStatus::Fail => p.red(&format!("✗ {}", c.name.label())),
+            CheckStatus::Skip => p.dim(&format!("– {}", c.name.label())),
+        })
+        .collect();
+    marks.join("  ")
+}
+
+/// `decode`: header, claims with human times, scopes.
+pub fn decoded(p: &Paint, token: &DecodedToken, now: i64) -> String {
+    let mut out = String::new();
+    let pretty = |map: &serde_json::Map<String, serde_json::Value>| {
+        serde_json::to_string_pretty(map).unwrap_or_default()
+    };
+    let _ = writeln!(out, "{}\n{}", p.bold("header"), pretty(&token.header));
+    let _ = writeln!(out, "{}\n{}", p.bold("claims"), pretty(&token.claims));
+    let _ = writeln!(out, "{}", p.bold("times"));
+    for name in ["iat", "nbf", "exp"] {
+        match token.numeric_date(name) {
+            NumericDate::Absent => {}
+            NumericDate::Valid(ts) => {
+                let phrase = if name == "exp" { clock::expiry_phrase(ts, now) } else { clock::relative(ts, now) };
+                let phrase = if name == "exp" && ts <= now { p.red(&phrase) } else { phrase };
+                let _ = writeln!(out, "  {name}  {}  {phrase}", clock::format_utc(ts));
+            }
+            NumericDate::Invalid(raw) => {
+                let _ = writeln!(out, "  {name}  {}", p.red(&format!("not a NumericDate: {raw}")));
+            }
+        }
+    }
+    let found = scopes::scope_claims_present(&token.claims);
+    if !found.is_empty() {
+        let _ = writeln!(out, "{}", p.bold("scopes"));
+        for granted in found {
+            let _ = writeln!(out, "  {:<12} {}", granted.claim, granted.scopes.join(" "));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{} {} bytes · alg {} · {}",
+        p.bold("size"),
+        token.size,
+        token.alg.as_deref().unwrap_or("(none)"),
+        if token.is_unsigned() { p.red("unsigned") } else { "signature not checked (use `tokdbg verify`)".to_owned() }
+    );
+    out
+}
+
+pub fn token_report(p: &Paint, report: &TokenReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}", label(p, "token"), token_line(p, &report.token));
+    if let Some(uri) = &report.jwks_uri {
+        let _ = writeln!(out, "{} {uri}", label(p, "jwks"));
+    }
+    if let Some(discovery) = report.discovery.as_ref().filter(|d| !d.ok) {
+        let _ = writeln!(out, "{} {}", label(p, "discovery"), p.red(discovery.error.as_deref().unwrap_or("failed")));
+    }
+    if let Some(verification) = &report.verification {
+        out.push_str(&checklist(p, verification));
+    }
+    let verdict = if report.valid { p.green("VALID") } else { p.red("INVALID") };
+    let _ = writeln!(out, "\n{verdict}");
+    out.push_str(&findings(p, &report.findings));
+    out
+}

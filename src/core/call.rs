@@ -1,0 +1,542 @@
+//! The engine: one object holding the HTTP client and caches, and the whole call flow
+//! (discover → fetch token → decode → verify → scope gap → send → diagnose).
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde::Serialize;
+
+use super::clock;
+use super::diagnose::{self, Verdict};
+use super::discovery::{self, Discovery, DiscoveryError};
+use super::findings::Finding;
+use super::http::{Http, HttpConfig, HttpError};
+use super::jwks::JwksCache;
+use super::jwt::{self, DecodeError, DecodedToken, NumericDate};
+use super::probe::{ProbeRequest, ProbeResponse};
+use super::profile::{Endpoint, Profile};
+use super::scopes::{self, GrantedScopes, ScopeGap};
+use super::secret::Secret;
+use super::server_message::{self, ServerVerdict};
+use super::token_cache::{CachedToken, TokenCache};
+use super::token_request::{RequestView, TokenError, TokenRequest, TokenResponse};
+use super::verify::{self, Verification, VerifyOptions};
+
+/// Where the token of a call came from (a JSON contract value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenSource {
+    Fetched,
+    Cached,
+    Given,
+    None,
+}
+
+/// How the caller wants the token obtained.
+#[derive(Debug, Clone)]
+pub enum TokenChoice {
+    /// From the cache, else the token endpoint with this client secret. `force` skips the cache.
+    Fetch { secret: Secret, force: bool },
+    /// Use this token as is.
+    Given(Secret),
+    /// Send the request without a token (the 401 baseline).
+    None,
+}
+
+/// The token endpoint and JWKS URI of a profile, and how they were found.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Resolved {
+    pub token_endpoint: Option<String>,
+    pub jwks_uri: Option<String>,
+    pub discovery: Option<DiscoveryReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiscoveryReport {
+    pub url: String,
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub error_kind: Option<DiscoveryError>,
+}
+
+/// The token request as sent (secret redacted) and what came back.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenRequestReport {
+    pub request: RequestView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth_error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected_scope: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    pub latency_ms: f64,
+    #[serde(skip)]
+    pub error_kind: Option<TokenError>,
+}
+
+/// What is known about the token used (never its signature).
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenInfo {
+    pub source: TokenSource,
+    pub alg: Option<String>,
+    pub kid: Option<String>,
+    pub typ: Option<String>,
+    /// Scopes read from the claim the API reads (`expect.scope_claim`).
+    pub scopes: Option<Vec<String>>,
+    pub expires_at: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+    pub size: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<serde_json::Map<String, serde_json::Value>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Why the token could not be decoded, if it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decode_error: Option<String>,
+    #[serde(skip)]
+    pub decode_error_kind: Option<DecodeError>,
+    #[serde(skip)]
+    pub decoded: Option<DecodedToken>,
+    /// Where scopes sit in this token, whichever claim.
+    pub scope_claims: Vec<GrantedScopes>,
+}
+
+impl TokenInfo {
+    pub fn none() -> Self {
+        TokenInfo {
+            source: TokenSource::None,
+            alg: None,
+            kid: None,
+            typ: None,
+            scopes: None,
+            expires_at: None,
+            expires: None,
+            size: None,
+            header: None,
+            claims: None,
+            decode_error: None,
+            decode_error_kind: None,
+            decoded: None,
+            scope_claims: Vec::new(),
+        }
+    }
+
+    pub fn describe(source: TokenSource, token: &str, scope_claim: &str, now: i64) -> Self {
+        let mut info = TokenInfo { source, ..TokenInfo::none() };
+        match jwt::decode(token) {
+            Ok(decoded) => {
+                info.alg = decoded.alg.clone();
+                info.kid = decoded.kid.clone();
+                info.typ = decoded.typ.clone();
+                info.size = Some(decoded.size);
+                info.scopes = scopes::granted_scopes(&decoded.claims, scope_claim).map(|g| g.scopes);
+                info.scope_claims = scopes::scope_claims_present(&decoded.claims);
+                if let NumericDate::Valid(exp) = decoded.numeric_date("exp") {
+                    info.expires_at = Some(exp);
+                    info.expires = Some(clock::expiry_phrase(exp, now));
+                }
+                info.header = Some(decoded.header.clone());
+                info.claims = Some(decoded.claims.clone());
+                info.decoded = Some(decoded);
+            }
+            Err(error) => {
+                info.size = Some(jwt::clean_pasted(token).len());
+                info.decode_error = Some(error.to_string());
+                info.decode_error_kind = Some(error);
+            }
+        }
+        info
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EndpointInfo {
+    pub name: String,
+    pub method: String,
+    pub url: String,
+    pub required_scopes: Vec<String>,
+}
+
+impl From<&Endpoint> for EndpointInfo {
+    fn from(e: &Endpoint) -> Self {
+        EndpointInfo { name: e.name.clone(), method: e.method.clone(), url: e.url.clone(), required_scopes: e.required_scopes.clone() }
+    }
+}
+
+/// Everything one call found out, and the diagnosis. Serialized as `call --json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CallReport {
+    pub profile: String,
+    pub endpoint: EndpointInfo,
+    pub discovery: Option<DiscoveryReport>,
+    pub token_request: Option<TokenRequestReport>,
+    pub token: TokenInfo,
+    pub verification: Option<Verification>,
+    pub scope_gap: Option<ScopeGap>,
+    pub response: Option<ProbeResponse>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_error: Option<String>,
+    #[serde(skip)]
+    pub request_error_kind: Option<HttpError>,
+    pub server: Option<ServerVerdict>,
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    /// When the call was made (unix seconds).
+    pub at: i64,
+}
+
+impl CallReport {
+    /// A host could not be reached at all (CLI exit code 3).
+    pub fn network_unreachable(&self) -> bool {
+        let discovery = self
+            .discovery
+            .as_ref()
+            .and_then(|d| d.error_kind.as_ref())
+            .is_some_and(|e| matches!(e, DiscoveryError::Http(h) if h.is_unreachable()));
+        let token = self
+            .token_request
+            .as_ref()
+            .and_then(|t| t.error_kind.as_ref())
+            .is_some_and(|e| matches!(e, TokenError::Http(h) if h.is_unreachable()));
+        let request = self.request_error_kind.as_ref().is_some_and(HttpError::is_unreachable);
+        discovery || token || request
+    }
+}
+
+/// What to call and how.
+#[derive(Debug, Clone)]
+pub struct CallSpec {
+    /// Identifies the profile for the token cache and in the report (the file stem).
+    pub profile_key: String,
+    pub profile: Profile,
+    pub endpoint: Endpoint,
+    pub token: TokenChoice,
+}
+
+/// The engine both front-ends share: one HTTP client, caches of discovery, JWKS and tokens.
+pub struct Engine {
+    http: Http,
+    jwks: JwksCache,
+    tokens: TokenCache,
+    discoveries: tokio::sync::Mutex<HashMap<String, Discovery>>,
+    token_fetches: AtomicU64,
+}
+
+impl Engine {
+    pub fn new(config: HttpConfig) -> Self {
+        let http = Http::new(config);
+        Engine {
+            jwks: JwksCache::new(http.clone()),
+            http,
+            tokens: TokenCache::default(),
+            discoveries: tokio::sync::Mutex::new(HashMap::new()),
+            token_fetches: AtomicU64::new(0),
+        }
+    }
+
+    pub fn http(&self) -> &Http {
+        &self.http
+    }
+
+    pub fn jwks(&self) -> &JwksCache {
+        &self.jwks
+    }
+
+    pub fn tokens(&self) -> &TokenCache {
+        &self.tokens
+    }
+
+    /// Token requests sent so far (for tests and benchmarks).
+    pub fn token_fetch_count(&self) -> u64 {
+        self.token_fetches.load(Ordering::Relaxed)
+    }
+
+    /// Discovery, cached per issuer for the engine's lifetime.
+    pub async fn discover(&self, issuer: &str) -> Result<Discovery, DiscoveryError> {
+        if let Some(found) = self.discoveries.lock().await.get(issuer) {
+            return Ok(found.clone());
+        }
+        let found = discovery::fetch(&self.http, issuer).await?;
+        self.discoveries.lock().await.insert(issuer.to_owned(), found.clone());
+        Ok(found)
+    }
+
+    /// The token endpoint and JWKS URI: explicit ones win, discovery fills the rest.
+    pub async fn resolve(&self, profile: &Profile) -> Resolved {
+        let mut resolved = Resolved {
+            token_endpoint: profile.issuer.token_endpoint.clone(),
+            jwks_uri: profile.issuer.jwks_uri.clone(),
+            discovery: None,
+        };
+        let needs_discovery = resolved.token_endpoint.is_none() || resolved.jwks_uri.is_none();
+        if let (true, Some(issuer)) = (needs_discovery, &profile.issuer.url) {
+            let url = discovery::discovery_url(issuer);
+            match self.discover(issuer).await {
+                Ok(found) => {
+                    resolved.token_endpoint = resolved.token_endpoint.or(found.token_endpoint.clone());
+                    resolved.jwks_uri = resolved.jwks_uri.or(found.jwks_uri.clone());
+                    resolved.discovery = Some(DiscoveryReport { url, ok: true, issuer: found.issuer, error: None, error_kind: None });
+                }
+                Err(error) => {
+                    resolved.discovery =
+                        Some(DiscoveryReport { url, ok: false, issuer: None, error: Some(error.to_string()), error_kind: Some(error) });
+                }
+            }
+        }
+        resolved
+    }
+
+    /// The cache key of a profile's token: the client settings that shape the token.
+    pub fn token_cache_key(profile_key: &str, profile: &Profile) -> String {
+        match &profile.client {
+            Some(c) => format!(
+                "{profile_key}|{}|{}|{}|{}|{}",
+                c.id,
+                c.scopes.join(" "),
+                c.audience.as_deref().unwrap_or(""),
+                c.resource.as_deref().unwrap_or(""),
+                profile.issuer.token_endpoint.as_deref().or(profile.issuer.url.as_deref()).unwrap_or("")
+            ),
+            None => profile_key.to_owned(),
+        }
+    }
+
+    /// A fresh cached token for the profile, if there is one (no network).
+    pub fn cached_token(&self, profile_key: &str, profile: &Profile) -> Option<CachedToken> {
+        self.tokens.get(&Self::token_cache_key(profile_key, profile), clock::now_unix())
+    }
+
+    /// Sends the client_credentials request for a profile (no cache involved).
+    pub async fn request_token(&self, profile: &Profile, token_endpoint: &str, secret: Secret) -> (TokenRequestReport, Option<TokenResponse>) {
+        let Some(client) = &profile.client else {
+            let report = TokenRequestReport {
+                request: RequestView { method: "POST".into(), url: token_endpoint.to_owned(), headers: vec![], form: vec![] },
+                status: None,
+                response: None,
+                error: Some("the profile has no [client] section".to_owned()),
+                oauth_error: None,
+                rejected_scope: None,
+                notes: vec![],
+                latency_ms: 0.0,
+                error_kind: None,
+            };
+            return (report, None);
+        };
+        let request = TokenRequest {
+            endpoint: token_endpoint.to_owned(),
+            client_id: client.id.clone(),
+            client_secret: secret,
+            auth_method: client.auth_method,
+            scopes: client.scopes.clone(),
+            audience: client.audience.clone(),
+            resource: client.resource.clone(),
+            extra: client.extra.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        };
+        self.token_fetches.fetch_add(1, Ordering::Relaxed);
+        let started = std::time::Instant::now();
+        let outcome = request.send(&self.http).await;
+        let latency_ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+        let mut report = TokenRequestReport {
+            request: request.view(),
+            status: None,
+            response: None,
+            error: None,
+            oauth_error: None,
+            rejected_scope: None,
+            notes: vec![],
+            latency_ms,
+            error_kind: None,
+        };
+        match outcome {
+            Ok(response) => {
+                report.status = Some(response.status);
+                report.response = Some(response.raw.clone());
+                report.rejected_scope = response.rejected_scope.clone();
+                report.notes = response.notes.clone();
+                (report, Some(response))
+            }
+            Err(error) => {
+                report.status = error.status();
+                report.oauth_error = error.oauth_error().map(str::to_owned);
+                if let TokenError::OAuth { raw_body, .. } = &error {
+                    report.response = serde_json::from_str(raw_body).ok();
+                }
+                report.error = Some(error.to_string());
+                report.error_kind = Some(error);
+                (report, None)
+            }
+        }
+    }
+
+    /// The options to verify a token the way the profile's API does.
+    pub fn verify_options(profile: &Profile, jwks_uri: Option<String>, hmac_secret: Option<Secret>) -> VerifyOptions {
+        VerifyOptions {
+            algorithms: profile.expect.algorithms.clone(),
+            issuer: profile.expect.issuer.clone(),
+            audience: profile.expect.audience.clone(),
+            leeway_secs: profile.expect.leeway_secs,
+            jwks_uri,
+            hmac_secret,
+            now: clock::now_unix(),
+        }
+    }
+
+    pub async fn verify(&self, token: &DecodedToken, options: &VerifyOptions) -> Verification {
+        verify::verify(&self.jwks, token, options).await
+    }
+
+    /// The whole flow for one endpoint; never fails: every problem ends up in the report.
+    pub async fn call(&self, spec: CallSpec, hmac_secret: Option<Secret>) -> CallReport {
+        let CallSpec { profile_key, profile, endpoint, token: choice } = spec;
+        let baseline = matches!(choice, TokenChoice::None);
+        let now = clock::now_unix();
+        let resolved = self.resolve(&profile).await;
+        let mut report = CallReport {
+            profile: profile_key.clone(),
+            endpoint: EndpointInfo::from(&endpoint),
+            discovery: resolved.discovery.clone(),
+            token_request: None,
+            token: TokenInfo::none(),
+            verification: None,
+            scope_gap: None,
+            response: None,
+            request_error: None,
+            request_error_kind: None,
+            server: None,
+            verdict: Verdict::Error,
+            findings: Vec::new(),
+            at: now,
+        };
+
+        let scope_claim = profile.expect.scope_claim.clone();
+        let token: Option<Secret> = match choice {
+            TokenChoice::None => None,
+            TokenChoice::Given(token) => {
+                report.token = TokenInfo::describe(TokenSource::Given, token.expose(), &scope_claim, now);
+                Some(Secret::new(jwt::clean_pasted(token.expose())))
+            }
+            TokenChoice::Fetch { secret, force } => {
+                let key = Self::token_cache_key(&profile_key, &profile);
+                let cached = if force { None } else { self.tokens.get(&key, now) };
+                match (cached, &resolved.token_endpoint) {
+                    (Some(cached), _) => {
+                        report.token = TokenInfo::describe(TokenSource::Cached, cached.token.expose(), &scope_claim, now);
+                        Some(cached.token)
+                    }
+                    (None, Some(endpoint_url)) => {
+                        let (request_report, response) = self.request_token(&profile, endpoint_url, secret).await;
+                        report.token_request = Some(request_report);
+                        response.map(|response| {
+                            report.token = TokenInfo::describe(TokenSource::Fetched, response.access_token.expose(), &scope_claim, now);
+                            let expires_at = report.token.expires_at.or_else(|| response.expires_in.map(|s| now + s as i64));
+                            self.tokens.put(&key, CachedToken { token: response.access_token.clone(), fetched_at: now, expires_at });
+                            response.access_token
+                        })
+                    }
+                    // No token endpoint: discovery failed or the profile names none.
+                    (None, None) => None,
+                }
+            }
+        };
+
+        if let Some(decoded) = &report.token.decoded {
+            let options = Self::verify_options(&profile, resolved.jwks_uri.clone(), hmac_secret);
+            report.verification = Some(self.verify(decoded, &options).await);
+            let granted = scopes::granted_scopes(&decoded.claims, &scope_claim).map(|g| g.scopes).unwrap_or_default();
+            report.scope_gap = Some(scopes::scope_gap(&endpoint.required_scopes, &granted, profile.expect.scope_match));
+        }
+
+        // Without a token where one was wanted, the request would only show the baseline: skip it.
+        if token.is_some() || baseline {
+            let request = ProbeRequest {
+                method: endpoint.method.clone(),
+                url: endpoint.url.clone(),
+                headers: endpoint.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                body: endpoint.body.clone(),
+                token,
+            };
+            match request.send(&self.http).await {
+                Ok(response) => {
+                    report.server = (!response.is_success()).then(|| {
+                        server_message::interpret_with(response.status, response.bearer.as_ref(), &response.body, !baseline)
+                    });
+                    report.response = Some(response);
+                }
+                Err(error) => {
+                    report.request_error = Some(error.to_string());
+                    report.request_error_kind = Some(error);
+                }
+            }
+        }
+
+        let diagnosis = diagnose::diagnose(&diagnose::Facts { report: &report, profile: &profile, baseline });
+        report.verdict = diagnosis.verdict;
+        report.findings = diagnosis.findings;
+        report
+    }
+}
+
+/// A token examined on its own (no API call): decode, verify against a profile, findings.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenReport {
+    pub valid: bool,
+    pub token: TokenInfo,
+    pub discovery: Option<DiscoveryReport>,
+    pub jwks_uri: Option<String>,
+    pub verification: Option<Verification>,
+    pub findings: Vec<Finding>,
+}
+
+impl TokenReport {
+    pub fn network_unreachable(&self) -> bool {
+        let discovery = self
+            .discovery
+            .as_ref()
+            .and_then(|d| d.error_kind.as_ref())
+            .is_some_and(|e| matches!(e, DiscoveryError::Http(h) if h.is_unreachable()));
+        let jwks = self
+            .verification
+            .as_ref()
+            .and_then(|v| v.jwks_error_kind.as_ref())
+            .is_some_and(|e| matches!(e, super::jwks::JwksError::Http(h) if h.is_unreachable()));
+        discovery || jwks
+    }
+}
+
+impl Engine {
+    /// Decodes and verifies a token the way `profile`'s API would.
+    pub async fn inspect(&self, profile: &Profile, token: &str, source: TokenSource, hmac_secret: Option<Secret>) -> TokenReport {
+        let now = clock::now_unix();
+        let info = TokenInfo::describe(source, token, &profile.expect.scope_claim, now);
+        let resolved = if info.decoded.is_some() && profile.issuer.jwks_uri.is_none() && profile.issuer.url.is_some() {
+            self.resolve(profile).await
+        } else {
+            Resolved { token_endpoint: None, jwks_uri: profile.issuer.jwks_uri.clone(), discovery: None }
+        };
+        let verification = match &info.decoded {
+            Some(decoded) => Some(self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret)).await),
+            None => None,
+        };
+        let mut report = TokenReport {
+            valid: verification.as_ref().is_some_and(|v| v.valid),
+            token: info,
+            discovery: resolved.discovery,
+            jwks_uri: resolved.jwks_uri,
+            verification,
+            findings: Vec::new(),
+        };
+        report.findings = diagnose::token_findings(&report, profile);
+        report
+    }
+}

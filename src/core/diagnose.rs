@@ -1,0 +1,169 @@
+//! The verdict and ranked findings of a call: the primary cause first (the one the server's
+//! answer corroborates; else the earliest failure in the chain), then every other problem.
+
+use serde::Serialize;
+
+use super::call::CallReport;
+use super::explain;
+use super::findings::{Code, Evidence, Finding, Severity};
+use super::profile::Profile;
+use super::reconcile;
+
+/// How a call ended (a JSON contract value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// The API answered 2xx.
+    Allowed,
+    /// The API answered, and not 2xx.
+    Denied,
+    /// The API request could not be made.
+    Error,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Allowed => "allowed",
+            Verdict::Denied => "denied",
+            Verdict::Error => "error",
+        }
+    }
+}
+
+pub struct Facts<'a> {
+    pub report: &'a CallReport,
+    pub profile: &'a Profile,
+    /// The request went out without a token on purpose.
+    pub baseline: bool,
+}
+
+pub struct Diagnosis {
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+}
+
+/// Position of a code in the chain token request → form → key/signature → alg → time → iss → aud → scopes.
+pub fn chain_rank(code: Code) -> u8 {
+    match code {
+        Code::NetworkError | Code::DiscoveryFailed => 0,
+        Code::TokenRequestFailed | Code::InvalidClient | Code::UnauthorizedClient | Code::InvalidScope | Code::InvalidTarget => 1,
+        Code::MalformedToken | Code::TokenMissing => 2,
+        Code::JwksUnreachable | Code::KidNotFound | Code::SignatureInvalid => 3,
+        Code::AlgNone | Code::AlgNotAllowed => 4,
+        Code::Expired | Code::NotYetValid => 5,
+        Code::IssuerMismatch => 6,
+        Code::AudienceMismatch => 7,
+        Code::ScopeClaimMismatch | Code::ScopeMissing => 8,
+        Code::ServerRejected | Code::ServerError => 9,
+        Code::Ok => 10,
+    }
+}
+
+pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
+    let Facts { report, profile, baseline } = *facts;
+    let mut local: Vec<Finding> = Vec::new();
+    local.extend(explain::discovery(report.discovery.as_ref(), profile));
+    local.extend(explain::token_request(report.token_request.as_ref(), profile));
+    local.extend(explain::token_form(report));
+    local.extend(explain::checks(report, profile));
+    local.extend(explain::scopes(report, profile));
+    // Stable sort keeps the checklist order inside one rank.
+    local.sort_by_key(|f| (chain_rank(f.code), f.severity));
+
+    if let Some(response) = &report.response {
+        if response.is_success() {
+            let mut findings = vec![Finding::info(
+                Code::Ok,
+                format!("allowed: the API answered {} in {} ms", response.status, response.latency_ms),
+                Evidence::new(None, Some(format!("HTTP {}", response.status))),
+                "Nothing to fix.",
+            )];
+            // The API accepted: local doubts mean the profile mirrors the API imperfectly.
+            findings.extend(local.into_iter().map(|mut f| {
+                f.severity = Severity::Warning;
+                f.message = format!("the API accepted the call, but locally: {}", f.message);
+                f
+            }));
+            return Diagnosis { verdict: Verdict::Allowed, findings };
+        }
+        let reason = report.server.as_ref().map(|s| s.reason.clone()).unwrap_or(super::server_message::ServerReason::Unrecognized);
+        let wanted = reconcile::corroborated_codes(&reason, report.token.alg.as_deref(), response.status);
+        let witness = wanted.iter().find_map(|code| local.iter().position(|f| f.code == *code && f.severity == Severity::Error));
+        let mut findings = Vec::new();
+        match witness {
+            Some(index) => {
+                let mut primary = local.remove(index);
+                if let Some(message) = report.server.as_ref().and_then(|s| s.message.clone()) {
+                    primary.message = format!("{} — the API agrees: \"{message}\" (HTTP {})", primary.message, response.status);
+                } else {
+                    primary.message = format!("{} — the API answered {}", primary.message, response.status);
+                }
+                findings.push(primary);
+            }
+            None => findings.push(reconcile::server_side(report, profile, response, baseline)),
+        }
+        findings.extend(local);
+        dedupe(&mut findings);
+        return Diagnosis { verdict: Verdict::Denied, findings };
+    }
+
+    if let Some(error) = &report.request_error_kind {
+        local.push(Finding::error(
+            Code::NetworkError,
+            format!("the API request failed: {error}"),
+            Evidence::new(Some(report.endpoint.url.clone()), None),
+            if error.is_unreachable() {
+                "Check that the API is running and reachable at the endpoint's URL (host, port, scheme)."
+            } else {
+                "Fix the endpoint's URL or method."
+            },
+        ));
+    }
+    if local.is_empty() {
+        local.push(Finding::error(
+            Code::TokenRequestFailed,
+            "no token could be obtained and no request was sent".to_owned(),
+            Evidence::none(),
+            "Give the profile an issuer.url or issuer.token_endpoint, or pass --token.",
+        ));
+    }
+    local.sort_by_key(|f| (chain_rank(f.code), f.severity));
+    dedupe(&mut local);
+    Diagnosis { verdict: Verdict::Error, findings: local }
+}
+
+fn dedupe(findings: &mut Vec<Finding>) {
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert((f.code, f.message.clone())));
+}
+
+/// Findings about a token on its own (the `verify` command): the local chain, no server.
+pub fn token_findings(report: &super::call::TokenReport, profile: &Profile) -> Vec<Finding> {
+    // Reuse the call explanations through a report that made no request.
+    let as_call = CallReport {
+        profile: String::new(),
+        endpoint: super::call::EndpointInfo { name: String::new(), method: String::new(), url: String::new(), required_scopes: Vec::new() },
+        discovery: report.discovery.clone(),
+        token_request: None,
+        token: report.token.clone(),
+        verification: report.verification.clone(),
+        scope_gap: None,
+        response: None,
+        request_error: None,
+        request_error_kind: None,
+        server: None,
+        verdict: Verdict::Error,
+        findings: Vec::new(),
+        at: super::clock::now_unix(),
+    };
+    let mut findings: Vec<Finding> = Vec::new();
+    findings.extend(explain::discovery(as_call.discovery.as_ref(), profile));
+    findings.extend(explain::token_form(&as_call));
+    findings.extend(explain::checks(&as_call, profile));
+    findings.sort_by_key(|f| (chain_rank(f.code), f.severity));
+    if findings.is_empty() && report.valid {
+        findings.push(Finding::info(Code::Ok, "the token verifies: signature, algorithm, times, issuer and audience", Evidence::none(), "Nothing to fix."));
+    }
+    findings
+}

@@ -1,0 +1,318 @@
+//! Findings from what tokdbg saw itself: discovery, the token request, the token's form,
+//! each failed verification check, and the scope gap. Each with a concrete fix.
+
+use super::call::{CallReport, DiscoveryReport, TokenRequestReport, TokenSource};
+use super::clock;
+use super::discovery::DiscoveryError;
+use super::findings::{Code, Evidence, Finding};
+use super::hints;
+use super::jwt::{DecodeError, NumericDate};
+use super::profile::Profile;
+use super::token_request::TokenError;
+use super::verify::{Check, CheckStatus};
+
+pub fn discovery(discovery: Option<&DiscoveryReport>, profile: &Profile) -> Option<Finding> {
+    let discovery = discovery.filter(|d| !d.ok)?;
+    let error = discovery.error.clone().unwrap_or_default();
+    // With explicit endpoints the call can go on: then it is only a warning.
+    let explicit = profile.issuer.token_endpoint.is_some() && profile.issuer.jwks_uri.is_some();
+    let severity = if explicit { super::findings::Severity::Warning } else { super::findings::Severity::Error };
+    let issuer = profile.issuer.url.clone().unwrap_or_default();
+    let finding = match &discovery.error_kind {
+        Some(DiscoveryError::Http(http)) if http.is_unreachable() => Finding::new(
+            severity,
+            Code::NetworkError,
+            format!("cannot reach the issuer: {http}"),
+            Evidence::new(Some(discovery.url.clone()), Some(error)),
+            "Check the host and port of issuer.url, that the issuer is up, and any proxy or VPN in the way.",
+        ),
+        _ => Finding::new(
+            severity,
+            Code::DiscoveryFailed,
+            format!("no usable discovery document at {}", discovery.url),
+            Evidence::new(Some("an OpenID Provider configuration (JSON)".to_owned()), Some(error)),
+            match hints::discovery_hint(&issuer) {
+                Some(hint) => format!("{hint}. Set issuer.url to the token's iss, or give issuer.token_endpoint and issuer.jwks_uri."),
+                None => "Set issuer.url to the issuer exactly as in the token's iss, or give issuer.token_endpoint and issuer.jwks_uri explicitly.".to_owned(),
+            },
+        ),
+    };
+    Some(finding)
+}
+
+pub fn token_request(request: Option<&TokenRequestReport>, profile: &Profile) -> Vec<Finding> {
+    let Some(request) = request else { return Vec::new() };
+    let client = profile.client.as_ref();
+    let client_id = client.map(|c| c.id.as_str()).unwrap_or("?");
+    let mut findings = Vec::new();
+    if let Some(error) = &request.error_kind {
+        findings.push(token_error(error, request.request.url.as_str(), profile, client_id));
+    } else if let Some(error) = &request.error {
+        findings.push(Finding::error(Code::TokenRequestFailed, error.clone(), Evidence::none(), "Add a [client] section with id and secret."));
+    }
+    if let Some(rejected) = &request.rejected_scope {
+        findings.push(Finding::warning(
+            Code::InvalidScope,
+            format!("the issuer left out scope(s) it will not grant this client: {rejected}"),
+            Evidence::new(client.map(|c| c.scopes.join(" ")), Some(format!("rejected_scope = \"{rejected}\""))),
+            format!("Grant {rejected} to client {client_id} at the issuer (Authing: authorize the resource's actions to the programmatic access account), or stop requesting it."),
+        ));
+    }
+    findings
+}
+
+fn token_error(error: &TokenError, url: &str, profile: &Profile, client_id: &str) -> Finding {
+    let method = profile.client.as_ref().map(|c| c.auth_method).unwrap_or_default();
+    let evidence_status = |status: Option<u16>, body: &str| Evidence::new(None, Some(format!("HTTP {} {}", status.map(|s| s.to_string()).unwrap_or_default(), body).trim().to_owned()));
+    match error {
+        TokenError::Http(http) => Finding::error(
+            Code::TokenRequestFailed,
+            format!("the token endpoint cannot be reached: {http}"),
+            Evidence::new(Some(url.to_owned()), None),
+            "Check issuer.token_endpoint (or the discovery document's), that the issuer is up, and any proxy in the way.",
+        ),
+        TokenError::OAuth { status, error: code, description, raw_body, .. } => {
+            let said = description.as_deref().map(|d| format!(": {d}")).unwrap_or_default();
+            let evidence = evidence_status(Some(*status), raw_body);
+            match code.as_str() {
+                "invalid_client" => {
+                    let about_method = description.as_deref().is_some_and(|d| {
+                        let d = d.to_lowercase();
+                        d.contains("client_secret_") || d.contains("method") || d.contains("basic") || d.contains("authentication type")
+                    });
+                    let fix = if about_method {
+                        format!("The client must authenticate another way: set client.auth_method = \"{}\".", method.other().as_str())
+                    } else {
+                        format!(
+                            "Check client.id ({client_id}) and the SK behind client.secret. If both are right, the app may require {}: set client.auth_method = \"{}\".",
+                            method.other().as_str(),
+                            method.other().as_str()
+                        )
+                    };
+                    Finding::error(Code::InvalidClient, format!("the issuer rejected the client credentials (invalid_client){said}"), evidence, fix)
+                }
+                "unauthorized_client" => Finding::error(
+                    Code::UnauthorizedClient,
+                    format!("this client may not use the client_credentials grant (unauthorized_client){said}"),
+                    evidence,
+                    "Enable the client_credentials grant for the app (Authing: app → Protocol/Authorization configuration → grant types → tick client_credentials, save).",
+                ),
+                "invalid_scope" => {
+                    let requested = profile.client.as_ref().map(|c| c.scopes.join(" ")).unwrap_or_default();
+                    Finding::error(
+                        Code::InvalidScope,
+                        format!("a requested scope is not granted to this client (invalid_scope){said}"),
+                        Evidence::new(Some(format!("scopes granted to {client_id}")), Some(format!("requested: {requested}"))),
+                        "Grant the scope to this client at the issuer (Authing: authorize the resource's action to the programmatic access account), or remove it from client.scopes.",
+                    )
+                }
+                "invalid_target" => {
+                    let target = profile.client.as_ref().and_then(|c| c.audience.clone().or_else(|| c.resource.clone())).unwrap_or_default();
+                    Finding::error(
+                        Code::InvalidTarget,
+                        format!("the issuer does not know the requested audience/resource (invalid_target){said}"),
+                        Evidence::new(Some("an API identifier registered at the issuer".to_owned()), Some(target)),
+                        "Set client.audience (or client.resource) to the API identifier exactly as registered at the issuer, or remove it.",
+                    )
+                }
+                other => Finding::error(
+                    Code::TokenRequestFailed,
+                    format!("the token endpoint answered the OAuth error {other}{said}"),
+                    evidence,
+                    match other {
+                        "unsupported_grant_type" => "This endpoint does not offer client_credentials: check the token endpoint URL and the app's grant types.".to_owned(),
+                        "invalid_request" => "The request lacks or repeats a parameter: check client.extra, audience/resource, and that only one client auth method is used.".to_owned(),
+                        _ => "Read the issuer's description above; the request sent is shown beside it.".to_owned(),
+                    },
+                ),
+            }
+        }
+        TokenError::NotOAuth { status, what, body, .. } => Finding::error(
+            Code::TokenRequestFailed,
+            format!("the token endpoint answered HTTP {status} {what}"),
+            evidence_status(Some(*status), body),
+            match status {
+                404 | 405 => "This URL is not the token endpoint: check issuer.token_endpoint or the discovery document.".to_owned(),
+                401 | 403 if body.is_empty() => {
+                    "Something in front of the issuer (gateway, WAF, IP allow-list) refused the request without an OAuth answer.".to_owned()
+                }
+                s if *s >= 500 => "The issuer failed: retry, and check its status page or logs.".to_owned(),
+                _ => "Check the token endpoint URL: it should answer JSON per RFC 6749 §5.".to_owned(),
+            },
+        ),
+        TokenError::Redirected { location, .. } => Finding::error(
+            Code::TokenRequestFailed,
+            format!("the token endpoint redirects to another origin ({location}); not followed, so the secret stays home"),
+            Evidence::new(Some(url.to_owned()), Some(location.clone())),
+            "Set issuer.token_endpoint to the final URL.",
+        ),
+    }
+}
+
+pub fn token_form(report: &CallReport) -> Option<Finding> {
+    let error = report.token.decode_error_kind.as_ref()?;
+    let (message, fix) = match error {
+        DecodeError::SegmentCount(1) => (
+            "an opaque (reference) token: it cannot be decoded or verified locally".to_owned(),
+            "The API must introspect it (RFC 7662); an API expecting JWTs needs the issuer to issue JWT access tokens (set an audience/resource, or the app's token format).".to_owned(),
+        ),
+        DecodeError::Encrypted => (
+            "an encrypted token (JWE): only its recipient can read it".to_owned(),
+            "Disable access-token encryption for this API at the issuer, or decrypt on the API side.".to_owned(),
+        ),
+        other => (format!("not a JWT: {other}"), "Pass the access token itself (three base64url parts separated by dots), without quotes or extra text.".to_owned()),
+    };
+    Some(Finding::error(Code::MalformedToken, message, Evidence::new(Some("a JWS compact token".to_owned()), report.token.size.map(|s| format!("{s} bytes"))), fix))
+}
+
+/// One finding per failed check, in the order of the checklist.
+pub fn checks(report: &CallReport, profile: &Profile) -> Vec<Finding> {
+    let Some(verification) = &report.verification else { return Vec::new() };
+    let mut findings: Vec<Finding> = Vec::new();
+    for check in verification.checks.iter().filter(|c| c.status == CheckStatus::Fail) {
+        let Some(code) = check.code else { continue };
+        if findings.iter().any(|f| f.code == code) {
+            continue;
+        }
+        findings.push(check_finding(check, code, report, profile));
+    }
+    findings
+}
+
+fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profile) -> Finding {
+    let evidence = Evidence::new(check.expected.clone(), check.actual.clone());
+    let actual = check.actual.clone().unwrap_or_default();
+    let expected = check.expected.clone().unwrap_or_default();
+    let decoded = report.token.decoded.as_ref();
+    match code {
+        Code::AlgNone => Finding::error(code, "the token is unsigned (alg none): no API may accept it", evidence, "Fix the issuer's signing configuration (choose RS256); never allow \"none\" in the API."),
+        Code::AlgNotAllowed => {
+            let fix = if actual.starts_with("HS") {
+                "The app signs with a shared secret (HS256 is Authing's default). Set the signing algorithm to RS256 in the app's advanced settings and fetch a new token. If the API really verifies HS256, add it to expect.algorithms and give expect.hmac_secret.".to_owned()
+            } else {
+                format!("Make the issuer sign with one of {expected}, or add {actual} to expect.algorithms if the API accepts it.")
+            };
+            Finding::error(code, format!("the token is signed with {actual}, which the API does not accept ({expected})"), evidence, fix)
+        }
+        Code::KidNotFound => {
+            let kid = actual.clone();
+            Finding::error(
+                code,
+                format!("no key with kid {kid} in the JWKS{}", if report.verification.as_ref().is_some_and(|v| v.jwks_refetched) { " (fetched again to be sure)" } else { "" }),
+                evidence,
+                "The token comes from another issuer or tenant than this JWKS, or its key was rotated out: compare the token's iss with issuer.url, and check issuer.jwks_uri.",
+            )
+        }
+        Code::JwksUnreachable => {
+            let uri = report.verification.as_ref().and_then(|v| v.key.as_ref().map(|k| k.source.clone())).unwrap_or(expected.clone());
+            let hint = hints::jwks_uri_hint(&uri, profile.issuer.url.as_deref().or(profile.expect.issuer.as_deref()));
+            Finding::error(
+                code,
+                format!("the JWKS cannot be read: {}", check.detail),
+                evidence,
+                hint.map(|h| format!("{h}.")).unwrap_or_else(|| "Check issuer.jwks_uri (or the discovery document's jwks_uri): it must answer {\"keys\": [...]}.".to_owned()),
+            )
+        }
+        Code::SignatureInvalid => Finding::error(
+            code,
+            format!("the signature does not verify: {}", check.detail),
+            evidence,
+            "The token was signed by another key (another tenant, environment or issuer) or altered: fetch a fresh token from the issuer this profile names.",
+        ),
+        Code::Expired => {
+            let mut fix = "Fetch a new token (tokdbg re-fetches cached ones before they expire).".to_owned();
+            if let (Some(decoded), TokenSource::Fetched) = (decoded, report.token.source)
+                && let NumericDate::Valid(iat) = decoded.numeric_date("iat")
+                && report.at - iat > 120
+            {
+                fix = format!(
+                    "The token was issued {} before it arrived: the issuer's clock is behind by about that much. Fix the issuer's clock (NTP); raising expect.leeway_secs only hides it.",
+                    clock::humanize_duration((report.at - iat).unsigned_abs())
+                );
+            }
+            Finding::error(code, format!("the token {}", check.detail), evidence, fix)
+        }
+        Code::NotYetValid => Finding::error(
+            code,
+            format!("the token is {}", check.detail),
+            evidence,
+            "The issuer's clock is ahead of this machine's: sync clocks (NTP), or allow a small expect.leeway_secs if the API does too.",
+        ),
+        Code::IssuerMismatch => {
+            let hint = hints::issuer_near_miss(&expected, &actual);
+            Finding::error(
+                code,
+                format!("the token's iss is \"{actual}\", the API expects \"{expected}\"{}", hint.as_deref().map(|h| format!(": {h}")).unwrap_or_default()),
+                evidence,
+                format!("Set the API's issuer (and expect.issuer) to exactly \"{actual}\" — or fetch the token from the issuer the API trusts."),
+            )
+        }
+        Code::AudienceMismatch => {
+            let auds = decoded.and_then(|d| d.audiences()).unwrap_or_default();
+            let azp = decoded.and_then(|d| d.claim_str("azp").or_else(|| d.claim_str("client_id")));
+            let client_id = profile.client.as_ref().map(|c| c.id.as_str());
+            let hint = hints::audience_near_miss(&profile.expect.audience, &auds, client_id, azp);
+            Finding::error(
+                code,
+                format!("the token's aud is {actual}, the API expects {expected}{}", hint.as_deref().map(|h| format!(": {h}")).unwrap_or_default()),
+                evidence,
+                "Make the API's audience setting (and expect.audience) match the token's aud, or request the right audience (client.audience / client.resource).",
+            )
+        }
+        Code::MalformedToken => Finding::error(code, format!("{}: {}", check.name.label(), check.detail), evidence, "The issuer emits a malformed claim: report it; most APIs reject such tokens."),
+        other => Finding::error(other, format!("{}: {}", check.name.label(), check.detail), evidence, "See the checklist."),
+    }
+}
+
+/// Missing scopes, and scopes sitting where the API does not read them.
+pub fn scopes(report: &CallReport, profile: &Profile) -> Vec<Finding> {
+    let Some(gap) = report.scope_gap.as_ref().filter(|g| !g.satisfied) else { return Vec::new() };
+    let mut findings = Vec::new();
+    let claim = &profile.expect.scope_claim;
+    let elsewhere = report
+        .token
+        .scope_claims
+        .iter()
+        .find(|g| g.claim != *claim && gap.missing.iter().any(|m| g.scopes.contains(m)));
+    if let Some(other) = elsewhere {
+        findings.push(Finding::error(
+            Code::ScopeClaimMismatch,
+            format!(
+                "the token carries {} in \"{}\", but the API reads \"{claim}\"",
+                gap.missing.join(" "),
+                other.claim
+            ),
+            Evidence::new(Some(format!("{claim}: {}", gap.required.join(" "))), Some(format!("{}: {}", other.claim, other.scopes.join(" ")))),
+            format!(
+                "Make the API read \"{}\" (express-jwt-authz: customScopeKey: '{}'), or have the issuer put the scopes in \"{claim}\". If the API already reads \"{}\", set expect.scope_claim = \"{}\".",
+                other.claim, other.claim, other.claim, other.claim
+            ),
+        ));
+    }
+    let requested = profile.client.as_ref().map(|c| c.scopes.clone()).unwrap_or_default();
+    let not_requested: Vec<&String> = gap.missing.iter().filter(|m| !requested.contains(m)).collect();
+    let fix = if !not_requested.is_empty() && profile.client.is_some() {
+        format!(
+            "Add {} to client.scopes, and make sure the issuer grants it to client {}.",
+            not_requested.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "),
+            profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or("?")
+        )
+    } else {
+        format!(
+            "Grant {} to client {} at the issuer (Authing: authorize the resource's action to the programmatic access account), then fetch a new token.",
+            gap.missing.join(" "),
+            profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or("this client")
+        )
+    };
+    let needs = match gap.mode {
+        super::profile::ScopeMatch::All => "all of",
+        super::profile::ScopeMatch::Any => "any of",
+    };
+    findings.push(Finding::error(
+        Code::ScopeMissing,
+        format!("the token lacks {} for \"{}\"", gap.missing.join(" "), report.endpoint.name),
+        Evidence::new(Some(format!("{needs} {}", gap.required.join(" "))), Some(if gap.granted.is_empty() { "(no scopes)".to_owned() } else { gap.granted.join(" ") })),
+        fix,
+    ));
+    findings
+}

@@ -1,0 +1,178 @@
+//! Findings: the stable codes of DESIGN §5 and the shape every diagnosis is made of.
+
+use serde::Serialize;
+
+/// A finding's stable code. The serialized names are a JSON contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    Ok,
+    TokenRequestFailed,
+    InvalidClient,
+    UnauthorizedClient,
+    InvalidScope,
+    InvalidTarget,
+    DiscoveryFailed,
+    JwksUnreachable,
+    MalformedToken,
+    AlgNotAllowed,
+    AlgNone,
+    KidNotFound,
+    SignatureInvalid,
+    Expired,
+    NotYetValid,
+    IssuerMismatch,
+    AudienceMismatch,
+    ScopeMissing,
+    ScopeClaimMismatch,
+    ServerRejected,
+    ServerError,
+    NetworkError,
+    TokenMissing,
+}
+
+impl Code {
+    /// The code as it appears in JSON and in human output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Ok => "ok",
+            Code::TokenRequestFailed => "token_request_failed",
+            Code::InvalidClient => "invalid_client",
+            Code::UnauthorizedClient => "unauthorized_client",
+            Code::InvalidScope => "invalid_scope",
+            Code::InvalidTarget => "invalid_target",
+            Code::DiscoveryFailed => "discovery_failed",
+            Code::JwksUnreachable => "jwks_unreachable",
+            Code::MalformedToken => "malformed_token",
+            Code::AlgNotAllowed => "alg_not_allowed",
+            Code::AlgNone => "alg_none",
+            Code::KidNotFound => "kid_not_found",
+            Code::SignatureInvalid => "signature_invalid",
+            Code::Expired => "expired",
+            Code::NotYetValid => "not_yet_valid",
+            Code::IssuerMismatch => "issuer_mismatch",
+            Code::AudienceMismatch => "audience_mismatch",
+            Code::ScopeMissing => "scope_missing",
+            Code::ScopeClaimMismatch => "scope_claim_mismatch",
+            Code::ServerRejected => "server_rejected",
+            Code::ServerError => "server_error",
+            Code::NetworkError => "network_error",
+            Code::TokenMissing => "token_missing",
+        }
+    }
+
+    /// Every code, in the order of DESIGN §5.
+    pub const ALL: [Code; 23] = [
+        Code::Ok,
+        Code::TokenRequestFailed,
+        Code::InvalidClient,
+        Code::UnauthorizedClient,
+        Code::InvalidScope,
+        Code::InvalidTarget,
+        Code::DiscoveryFailed,
+        Code::JwksUnreachable,
+        Code::MalformedToken,
+        Code::AlgNotAllowed,
+        Code::AlgNone,
+        Code::KidNotFound,
+        Code::SignatureInvalid,
+        Code::Expired,
+        Code::NotYetValid,
+        Code::IssuerMismatch,
+        Code::AudienceMismatch,
+        Code::ScopeMissing,
+        Code::ScopeClaimMismatch,
+        Code::ServerRejected,
+        Code::ServerError,
+        Code::NetworkError,
+        Code::TokenMissing,
+    ];
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// What was expected and what was found, as text; either may be absent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+}
+
+impl Evidence {
+    pub fn new(expected: impl Into<Option<String>>, actual: impl Into<Option<String>>) -> Self {
+        Self { expected: expected.into(), actual: actual.into() }
+    }
+
+    pub fn none() -> Self {
+        Self::default()
+    }
+}
+
+/// One explained problem (or the all-clear), with the fix to try.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: Code,
+    pub message: String,
+    pub evidence: Evidence,
+    pub fix: String,
+}
+
+impl Finding {
+    pub fn new(
+        severity: Severity,
+        code: Code,
+        message: impl Into<String>,
+        evidence: Evidence,
+        fix: impl Into<String>,
+    ) -> Self {
+        Self { severity, code, message: message.into(), evidence, fix: fix.into() }
+    }
+
+    pub fn error(code: Code, message: impl Into<String>, evidence: Evidence, fix: impl Into<String>) -> Self {
+        Self::new(Severity::Error, code, message, evidence, fix)
+    }
+
+    pub fn warning(code: Code, message: impl Into<String>, evidence: Evidence, fix: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, code, message, evidence, fix)
+    }
+
+    pub fn info(code: Code, message: impl Into<String>, evidence: Evidence, fix: impl Into<String>) -> Self {
+        Self::new(Severity::Info, code, message, evidence, fix)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_contract_names() {
+        for code in Code::ALL {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+}

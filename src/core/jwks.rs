@@ -1,0 +1,316 @@
+//! JWKS: fetching, parsing key by key, caching per URI, and choosing the key for a token.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jsonwebtoken::{Algorithm, DecodingKey};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::http::{Http, HttpError, excerpt};
+
+/// A refetch on an unknown `kid` happens at most this often per JWKS URI.
+pub const MISS_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
+/// A cached key set is trusted this long before it is fetched again.
+pub const CACHE_TTL: Duration = Duration::from_secs(600);
+
+/// One key of a set, as published, and whether it can be used.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyEntry {
+    pub kid: Option<String>,
+    pub kty: String,
+    pub alg: Option<String>,
+    #[serde(rename = "use")]
+    pub key_use: Option<String>,
+    pub crv: Option<String>,
+    /// Why the key cannot be used, if it cannot.
+    pub problem: Option<String>,
+    #[serde(skip)]
+    pub key: Option<DecodingKey>,
+}
+
+impl KeyEntry {
+    /// Says why this key must not verify a token signed with `alg`, or `None` if it may.
+    pub fn unfit_for(&self, alg: Algorithm) -> Option<String> {
+        if let Some(problem) = &self.problem {
+            return Some(problem.clone());
+        }
+        if self.key_use.as_deref().is_some_and(|u| u != "sig") {
+            return Some(format!("key is for use \"{}\", not signatures", self.key_use.as_deref().unwrap_or_default()));
+        }
+        if let Some(key_alg) = &self.alg
+            && *key_alg != alg_name(alg)
+        {
+            return Some(format!("key is published for {key_alg}, the token says {}", alg_name(alg)));
+        }
+        let (kty, crv): (&str, Option<&str>) = match alg {
+            Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => ("RSA", None),
+            Algorithm::ES256 => ("EC", Some("P-256")),
+            Algorithm::ES384 => ("EC", Some("P-384")),
+            Algorithm::EdDSA => ("OKP", Some("Ed25519")),
+            Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512 => ("oct", None),
+            _ => return Some(format!("{} is not supported", alg_name(alg))),
+        };
+        if self.kty != kty {
+            return Some(format!("key type {} cannot verify {} (needs {kty})", self.kty, alg_name(alg)));
+        }
+        if let Some(crv) = crv
+            && self.crv.as_deref() != Some(crv)
+        {
+            return Some(format!("curve {} cannot verify {} (needs {crv})", self.crv.as_deref().unwrap_or("(none)"), alg_name(alg)));
+        }
+        None
+    }
+}
+
+/// The algorithm's name as JOSE writes it (jsonwebtoken's `Debug` names match JOSE's).
+pub fn alg_name(alg: Algorithm) -> String {
+    format!("{alg:?}")
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeySet {
+    pub uri: String,
+    pub keys: Vec<KeyEntry>,
+}
+
+impl KeySet {
+    pub fn kids(&self) -> Vec<String> {
+        self.keys.iter().map(|k| k.kid.clone().unwrap_or_else(|| "(no kid)".to_owned())).collect()
+    }
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum JwksError {
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error("the JWKS at {url} answered HTTP {status}: {body}")]
+    Status { url: String, status: u16, body: String },
+    #[error("the JWKS at {url} is not JSON (content-type \"{content_type}\"): {body}")]
+    NotJson { url: String, content_type: String, body: String },
+    #[error("the JSON at {url} is not a JWK set: {detail}")]
+    NotAKeySet { url: String, detail: String },
+}
+
+/// Parses a JWK set document; keys that cannot be used are kept with their problem.
+pub fn parse_key_set(uri: &str, body: &[u8]) -> Result<KeySet, (String, String)> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| ("json".to_owned(), e.to_string()))?;
+    let keys = match value.get("keys") {
+        Some(Value::Array(keys)) => keys,
+        Some(_) => return Err(("set".to_owned(), "\"keys\" is not an array".to_owned())),
+        None if value.get("kty").is_some() => {
+            return Err(("set".to_owned(), "this is a single JWK, not a set ({\"keys\": [...]})".to_owned()));
+        }
+        None => return Err(("set".to_owned(), "no \"keys\" member".to_owned())),
+    };
+    Ok(KeySet { uri: uri.to_owned(), keys: keys.iter().map(parse_key).collect() })
+}
+
+fn parse_key(value: &Value) -> KeyEntry {
+    let text = |name: &str| value.get(name).and_then(Value::as_str).map(str::to_owned);
+    let mut entry = KeyEntry {
+        kid: value.get("kid").map(|k| match k {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }),
+        kty: text("kty").unwrap_or_else(|| "(missing)".to_owned()),
+        alg: text("alg"),
+        key_use: text("use"),
+        crv: text("crv"),
+        problem: None,
+        key: None,
+    };
+    if !value.is_object() {
+        entry.problem = Some("not a JSON object".to_owned());
+        return entry;
+    }
+    match entry.kty.as_str() {
+        "RSA" | "EC" | "OKP" | "oct" => {}
+        other => {
+            entry.problem = Some(format!("unsupported key type \"{other}\""));
+            return entry;
+        }
+    }
+    if let Err(missing) = check_members(&entry.kty, value) {
+        entry.problem = Some(missing);
+        return entry;
+    }
+    match serde_json::from_value::<jsonwebtoken::jwk::Jwk>(value.clone()) {
+        Ok(jwk) => match DecodingKey::from_jwk(&jwk) {
+            Ok(key) => entry.key = Some(key),
+            Err(e) => entry.problem = Some(format!("unusable key material: {e}")),
+        },
+        Err(e) => entry.problem = Some(format!("invalid JWK: {e}")),
+    }
+    entry
+}
+
+/// Member checks jsonwebtoken would accept but that cannot make a working key.
+fn check_members(kty: &str, value: &Value) -> Result<(), String> {
+    let b64 = |name: &str| -> Result<Vec<u8>, String> {
+        use base64::Engine as _;
+        let text = value.get(name).and_then(Value::as_str).ok_or_else(|| format!("missing \"{name}\""))?;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text.trim_end_matches('='))
+            .map_err(|_| format!("\"{name}\" is not base64url"))
+    };
+    match kty {
+        "RSA" => {
+            let n = b64("n")?;
+            b64("e")?;
+            if n.len() < 128 {
+                return Err(format!("RSA modulus of {} bits is too short", n.len() * 8));
+            }
+        }
+        "EC" => {
+            let (x, y) = (b64("x")?, b64("y")?);
+            let size = match value.get("crv").and_then(Value::as_str) {
+                Some("P-256") => 32,
+                Some("P-384") => 48,
+                Some(other) => return Err(format!("unsupported curve \"{other}\"")),
+                None => return Err("missing \"crv\"".to_owned()),
+            };
+            if x.len() != size || y.len() != size {
+                return Err(format!("coordinates of {}/{} bytes do not fit the curve ({size})", x.len(), y.len()));
+            }
+        }
+        "OKP" => {
+            if value.get("crv").and_then(Value::as_str) != Some("Ed25519") {
+                return Err("only the Ed25519 curve is supported for OKP keys".to_owned());
+            }
+            if b64("x")?.len() != 32 {
+                return Err("Ed25519 \"x\" must be 32 bytes".to_owned());
+            }
+        }
+        "oct" => {
+            b64("k")?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+struct CachedSet {
+    set: Arc<KeySet>,
+    fetched_at: Instant,
+    last_miss_refetch: Option<Instant>,
+}
+
+/// Which key(s) a token points at.
+#[derive(Debug, Clone)]
+pub struct KeyLookup {
+    pub set: Arc<KeySet>,
+    /// Indexes into `set.keys`: one for a matching kid; every key when the token has no kid.
+    pub candidates: Vec<usize>,
+    /// The set was fetched again because the kid was missing from the cached one.
+    pub refetched: bool,
+    /// The set came over the network in this lookup (not from the cache).
+    pub fetched: bool,
+}
+
+/// JWK sets by URI, shared by every verification of a run.
+pub struct JwksCache {
+    http: Http,
+    sets: tokio::sync::Mutex<HashMap<String, CachedSet>>,
+    miss_interval: Duration,
+    fetches: std::sync::atomic::AtomicU64,
+}
+
+impl JwksCache {
+    pub fn new(http: Http) -> Self {
+        Self::with_miss_interval(http, MISS_REFETCH_INTERVAL)
+    }
+
+    pub fn with_miss_interval(http: Http, miss_interval: Duration) -> Self {
+        Self { http, sets: tokio::sync::Mutex::new(HashMap::new()), miss_interval, fetches: Default::default() }
+    }
+
+    /// How many times a JWKS was fetched over the network.
+    pub fn fetch_count(&self) -> u64 {
+        self.fetches.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    async fn fetch(&self, uri: &str) -> Result<KeySet, JwksError> {
+        self.fetches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let response = self.http.get(uri).await?;
+        if !response.is_success() {
+            return Err(JwksError::Status { url: uri.to_owned(), status: response.status, body: response.body_excerpt(160) });
+        }
+        parse_key_set(uri, &response.body).map_err(|(kind, detail)| {
+            if kind == "json" {
+                JwksError::NotJson {
+                    url: uri.to_owned(),
+                    content_type: response.content_type().to_owned(),
+                    body: excerpt(&response.body_text(), 120),
+                }
+            } else {
+                JwksError::NotAKeySet { url: uri.to_owned(), detail }
+            }
+        })
+    }
+
+    /// Finds the key for `kid` (or every key when there is none), refetching once on a miss.
+    pub async fn lookup(&self, uri: &str, kid: Option<&str>) -> Result<KeyLookup, JwksError> {
+        let mut sets = self.sets.lock().await;
+        let mut fetched = false;
+        let stale = sets.get(uri).is_none_or(|c| c.fetched_at.elapsed() > CACHE_TTL);
+        if stale {
+            let set = self.fetch(uri).await?;
+            sets.insert(uri.to_owned(), CachedSet { set: Arc::new(set), fetched_at: Instant::now(), last_miss_refetch: None });
+            fetched = true;
+        }
+        let find = |set: &KeySet| -> Vec<usize> {
+            match kid {
+                Some(kid) => set.keys.iter().position(|k| k.kid.as_deref() == Some(kid)).into_iter().collect(),
+                None => (0..set.keys.len()).collect(),
+            }
+        };
+        let Some(cached) = sets.get_mut(uri) else {
+            return Err(JwksError::NotAKeySet { url: uri.to_owned(), detail: "cache lost the set".to_owned() });
+        };
+        let mut candidates = find(&cached.set);
+        let mut refetched = false;
+        let may_refetch = cached.last_miss_refetch.is_none_or(|t| t.elapsed() >= self.miss_interval);
+        if candidates.is_empty() && kid.is_some() && !fetched && may_refetch {
+            cached.last_miss_refetch = Some(Instant::now());
+            let set = self.fetch(uri).await?;
+            cached.set = Arc::new(set);
+            cached.fetched_at = Instant::now();
+            candidates = find(&cached.set);
+            refetched = true;
+            fetched = true;
+        }
+        Ok(KeyLookup { set: cached.set.clone(), candidates, refetched, fetched })
+    }
+
+    /// Forgets every cached set (the TUI's "refresh keys").
+    pub async fn clear(&self) {
+        self.sets.lock().await.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn odd_key_sets_are_explained_key_by_key() {
+        let body = br#"{"keys":[
+            {"kty":"RSA","kid":"short","n":"AQAB","e":"AQAB"},
+            {"kty":"EC","kid":"ec","crv":"P-521","x":"AA","y":"AA"},
+            {"kty":"XYZ","kid":"weird"},
+            {"kty":"RSA","kid":7,"e":"AQAB"},
+            "not an object"
+        ]}"#;
+        let set = parse_key_set("u", body).unwrap();
+        assert!(set.keys[0].problem.as_deref().unwrap().contains("too short"));
+        assert!(set.keys[1].problem.as_deref().unwrap().contains("P-521"));
+        assert!(set.keys[2].problem.as_deref().unwrap().contains("XYZ"));
+        assert_eq!(set.keys[3].kid.as_deref(), Some("7"));
+        assert!(set.keys[3].problem.as_deref().unwrap().contains("\"n\""));
+        assert!(set.keys[4].problem.is_some());
+        assert!(parse_key_set("u", b"{\"kty\":\"RSA\"}").unwrap_err().1.contains("single JWK"));
+        assert!(parse_key_set("u", b"<html>").is_err());
+    }
+}

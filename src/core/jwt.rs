@@ -1,0 +1,203 @@
+//! Decoding a token without a key: header, claims and signature of a JWS, or why it is not one.
+
+use base64::Engine as _;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Tokens above this size are refused before any parsing (browsers and servers cap far lower).
+pub const MAX_TOKEN_BYTES: usize = 256 * 1024;
+
+/// A JWT split and decoded; nothing in it is verified.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecodedToken {
+    pub header: Map<String, Value>,
+    pub claims: Map<String, Value>,
+    /// `alg` as written in the header (may be "none" or unknown to any library).
+    pub alg: Option<String>,
+    pub kid: Option<String>,
+    pub typ: Option<String>,
+    /// Size of the whole compact token in bytes.
+    pub size: usize,
+    #[serde(skip)]
+    pub signing_input: String,
+    /// The third segment, still base64url; empty for unsigned tokens.
+    #[serde(skip)]
+    pub signature_b64: String,
+}
+
+/// Why a string is not a decodable JWT.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum DecodeError {
+    #[error("the token is empty")]
+    Empty,
+    #[error("the token is {0} bytes, over the {MAX_TOKEN_BYTES}-byte limit")]
+    TooLarge(usize),
+    #[error("five segments: an encrypted JWE token, which only its recipient can read")]
+    Encrypted,
+    #[error("{0} segment(s) separated by dots where a JWT has 3: not a JWT (an opaque token needs introspection)")]
+    SegmentCount(usize),
+    #[error("the {part} is not valid base64url: {detail}")]
+    Base64 { part: &'static str, detail: String },
+    #[error("the {part} is not valid JSON: {detail}")]
+    Json { part: &'static str, detail: String },
+    #[error("the {part} is JSON but not an object")]
+    NotObject { part: &'static str },
+    #[error("the token contains characters no JWT has (only A-Z a-z 0-9 - _ and dots): {0}")]
+    BadCharacters(String),
+}
+
+impl DecodeError {
+    /// True when the input looks like an opaque (reference) token rather than a broken JWT.
+    pub fn looks_opaque(&self) -> bool {
+        matches!(self, DecodeError::SegmentCount(1))
+    }
+}
+
+/// Cleans what people paste: surrounding whitespace, quotes, an `Authorization:`/`Bearer ` prefix.
+pub fn clean_pasted(input: &str) -> &str {
+    let mut text = input.trim();
+    if let Some(rest) = strip_prefix_ignore_case(text, "authorization:") {
+        text = rest.trim_start();
+    }
+    if let Some(rest) = strip_prefix_ignore_case(text, "bearer ") {
+        text = rest.trim_start();
+    }
+    text.trim_matches(|c: char| c == '"' || c == '\'' || c.is_whitespace())
+}
+
+fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &text[prefix.len()..])
+}
+
+/// Decodes a compact JWS. Input is cleaned with [`clean_pasted`] first.
+pub fn decode(input: &str) -> Result<DecodedToken, DecodeError> {
+    let token = clean_pasted(input);
+    if token.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(DecodeError::TooLarge(token.len()));
+    }
+    if let Some(bad) = token.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '='))) {
+        let shown = if bad.is_control() || bad.is_whitespace() { format!("{:?}", bad) } else { format!("'{bad}'") };
+        return Err(DecodeError::BadCharacters(shown));
+    }
+    let parts: Vec<&str> = token.split('.').collect();
+    match parts.len() {
+        3 => {}
+        5 => return Err(DecodeError::Encrypted),
+        n => return Err(DecodeError::SegmentCount(n)),
+    }
+    let header = decode_part(parts[0], "header")?;
+    let claims = decode_part(parts[1], "payload")?;
+    let text_field = |name: &str| match header.get(name) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    Ok(DecodedToken {
+        alg: text_field("alg"),
+        kid: text_field("kid"),
+        typ: text_field("typ"),
+        size: token.len(),
+        signing_input: format!("{}.{}", parts[0], parts[1]),
+        signature_b64: parts[2].to_owned(),
+        header,
+        claims,
+    })
+}
+
+fn decode_part(segment: &str, part: &'static str) -> Result<Map<String, Value>, DecodeError> {
+    // Some issuers pad; base64url in JWS has no padding, so accept both.
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(segment.trim_end_matches('='))
+        .map_err(|e| DecodeError::Base64 { part, detail: e.to_string() })?;
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| DecodeError::Json { part, detail: e.to_string() })?;
+    match value {
+        Value::Object(map) => Ok(map),
+        _ => Err(DecodeError::NotObject { part }),
+    }
+}
+
+/// A numeric date claim read leniently, with a note when it is not a plain integer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum NumericDate {
+    Absent,
+    Valid(i64),
+    /// Present but unusable (a string, a bool, out of range...), with what it was.
+    Invalid(String),
+}
+
+impl DecodedToken {
+    pub fn claim_str(&self, name: &str) -> Option<&str> {
+        self.claims.get(name).and_then(Value::as_str)
+    }
+
+    /// `exp`, `nbf`, `iat`: integers, or floats truncated (RFC 7519 allows fractions).
+    pub fn numeric_date(&self, name: &str) -> NumericDate {
+        match self.claims.get(name) {
+            None | Some(Value::Null) => NumericDate::Absent,
+            Some(Value::Number(n)) => {
+                if let Some(i) = n.as_i64() {
+                    NumericDate::Valid(i)
+                } else if let Some(f) = n.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15) {
+                    NumericDate::Valid(f.trunc() as i64)
+                } else {
+                    NumericDate::Invalid(n.to_string())
+                }
+            }
+            Some(other) => NumericDate::Invalid(other.to_string()),
+        }
+    }
+
+    /// `aud` as a list: a string is one audience, an array its strings.
+    pub fn audiences(&self) -> Option<Vec<String>> {
+        match self.claims.get("aud")? {
+            Value::String(s) => Some(vec![s.clone()]),
+            Value::Array(items) => Some(items.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect()),
+            _ => None,
+        }
+    }
+
+    pub fn is_unsigned(&self) -> bool {
+        self.signature_b64.is_empty() || self.alg.as_deref().is_some_and(|a| a.eq_ignore_ascii_case("none"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEED: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IlRmTE90M0xibjhfYThwUk11ZXNzYW1xai1vM0RCQ3MxLW93SExRLVZNcVEifQ.eyJqdGkiOiJTUWxFSGRzTk54MDc4TThwT1R6djMiLCJpYXQiOjE2MTk1MzA4MzQsImV4cCI6MTYxOTUzNDQzNCwic2NvcGUiOiJvcGVuaWQiLCJpc3MiOiJodHRwczovL29pZGMxLmF1dGhpbmcuY24vb2lkYyIsImF1ZCI6IjYwNTA3NTFhZWQwZjI5YmY3NzIzYzdhOCIsImF6cCI6IjVmMTdhNTI5ZjY0ZmIwMDliNzk0YTJmZiJ9.QsthJdDM5TNtfQOAzy6EwuedK9r03SzkgE2GQkQCLv8";
+
+    #[test]
+    fn seed_token_decodes() {
+        let token = decode(&format!("Bearer {SEED}\n")).unwrap();
+        assert_eq!(token.alg.as_deref(), Some("RS256"));
+        assert_eq!(token.kid.as_deref(), Some("TfLOt3Lbn8_a8pRMuessamqj-o3DBCs1-owHLQ-VMqQ"));
+        assert_eq!(token.claim_str("iss"), Some("https://oidc1.authing.cn/oidc"));
+        assert_eq!(token.numeric_date("exp"), NumericDate::Valid(1619534434));
+        assert_eq!(token.audiences(), Some(vec!["6050751aed0f29bf7723c7a8".to_owned()]));
+    }
+
+    #[test]
+    fn not_jwts_are_named() {
+        assert_eq!(decode("  ").unwrap_err(), DecodeError::Empty);
+        assert!(decode("abcdef").unwrap_err().looks_opaque());
+        assert_eq!(decode("a.b.c.d.e").unwrap_err(), DecodeError::Encrypted);
+        assert_eq!(decode("a.b").unwrap_err(), DecodeError::SegmentCount(2));
+        assert!(matches!(decode("!!.b.c"), Err(DecodeError::BadCharacters(_))));
+        assert!(matches!(decode("e30.bm90anNvbg.x"), Err(DecodeError::Json { part: "payload", .. })));
+        assert!(matches!(decode("WzFd.e30.x"), Err(DecodeError::NotObject { part: "header" })));
+    }
+
+    #[test]
+    fn unsigned_and_odd_headers_still_decode() {
+        // {"alg":"none"} . {"exp":"soon","aud":7}
+        let token = decode("eyJhbGciOiJub25lIn0.eyJleHAiOiJzb29uIiwiYXVkIjo3fQ.").unwrap();
+        assert!(token.is_unsigned());
+        assert!(matches!(token.numeric_date("exp"), NumericDate::Invalid(_)));
+        assert_eq!(token.audiences(), None);
+    }
+}

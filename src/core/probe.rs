@@ -1,0 +1,93 @@
+//! Sending a test request to a protected endpoint, with or without the token, and reading the answer.
+
+use serde::Serialize;
+
+use super::http::{Http, HttpError, HttpResponse, parse_url};
+use super::secret::Secret;
+use super::www_authenticate::{self, BearerChallenge};
+
+/// A request to an API endpoint.
+#[derive(Debug, Clone)]
+pub struct ProbeRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    /// Sent as `Authorization: Bearer ...` when present.
+    pub token: Option<Secret>,
+}
+
+/// The endpoint's answer, ready to show.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbeResponse {
+    pub status: u16,
+    pub latency_ms: f64,
+    pub headers: Vec<(String, String)>,
+    /// The body as text; JSON is pretty-printed.
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_json: Option<serde_json::Value>,
+    pub truncated: bool,
+    pub content_type: String,
+    /// Every WWW-Authenticate value as received.
+    pub www_authenticate: Vec<String>,
+    /// The parsed Bearer challenge, if any.
+    pub bearer: Option<BearerChallenge>,
+    pub final_url: String,
+    /// A redirect to another origin that was not followed (the token stays home).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unfollowed_redirect: Option<String>,
+}
+
+impl ProbeResponse {
+    pub fn from_http(response: &HttpResponse) -> Self {
+        let text = response.body_text();
+        let body_json: Option<serde_json::Value> = serde_json::from_slice(&response.body).ok();
+        let body = match &body_json {
+            Some(json) if json.is_object() || json.is_array() => serde_json::to_string_pretty(json).unwrap_or(text),
+            _ => text,
+        };
+        let www_authenticate: Vec<String> = response.headers_named("www-authenticate").map(str::to_owned).collect();
+        ProbeResponse {
+            status: response.status,
+            latency_ms: (response.latency.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
+            headers: response.headers.clone(),
+            body,
+            body_json,
+            truncated: response.truncated,
+            content_type: response.content_type().to_owned(),
+            bearer: www_authenticate::bearer(&www_authenticate),
+            www_authenticate,
+            final_url: response.final_url.clone(),
+            unfollowed_redirect: response.unfollowed_redirect().map(str::to_owned),
+        }
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+impl ProbeRequest {
+    pub async fn send(&self, http: &Http) -> Result<ProbeResponse, HttpError> {
+        let url = parse_url(&self.url)?;
+        let method = reqwest::Method::from_bytes(self.method.trim().to_ascii_uppercase().as_bytes())
+            .map_err(|_| HttpError::InvalidUrl { url: self.url.clone(), detail: format!("\"{}\" is not an HTTP method", self.method) })?;
+        let mut builder = http.client().request(method, url);
+        for (name, value) in &self.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        if let Some(token) = &self.token {
+            builder = builder.header("authorization", format!("Bearer {}", token.expose()));
+        }
+        if let Some(body) = &self.body {
+            let looks_json = body.trim_start().starts_with(['{', '[']);
+            if looks_json && !self.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+                builder = builder.header("content-type", "application/json");
+            }
+            builder = builder.body(body.clone());
+        }
+        let response = http.send(builder, &self.url).await?;
+        Ok(ProbeResponse::from_http(&response))
+    }
+}

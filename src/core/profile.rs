@@ -1,0 +1,429 @@
+//! The profile data model: one TOML file per app/client pair (DESIGN §4).
+//!
+//! Field names are a contract with scripts and other tools that write these files.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::secret::Secret;
+
+/// One app/client pair, its issuer, what its API expects and the endpoints to call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub issuer: IssuerConfig,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientConfig>,
+    #[serde(default)]
+    pub expect: Expectations,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<Endpoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct IssuerConfig {
+    /// Base of discovery: `{url}/.well-known/openid-configuration`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_endpoint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jwks_uri: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientConfig {
+    /// The client id (Authing's AK).
+    pub id: String,
+    /// Where the client secret (SK) comes from.
+    pub secret: SecretSource,
+    #[serde(default)]
+    pub auth_method: AuthMethod,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub audience: Option<String>,
+    /// RFC 8707 resource indicator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// Extra form parameters sent with the token request.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, String>,
+}
+
+/// How the client authenticates at the token endpoint (RFC 6749 §2.3.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMethod {
+    ClientSecretBasic,
+    #[default]
+    ClientSecretPost,
+}
+
+impl AuthMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuthMethod::ClientSecretBasic => "client_secret_basic",
+            AuthMethod::ClientSecretPost => "client_secret_post",
+        }
+    }
+
+    pub fn other(self) -> AuthMethod {
+        match self {
+            AuthMethod::ClientSecretBasic => AuthMethod::ClientSecretPost,
+            AuthMethod::ClientSecretPost => AuthMethod::ClientSecretBasic,
+        }
+    }
+}
+
+/// The API's verifier configuration, mirrored so tokdbg checks what the API checks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expectations {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    /// One audience or several (the API accepts any of them).
+    #[serde(default, deserialize_with = "one_or_many", skip_serializing_if = "Vec::is_empty")]
+    pub audience: Vec<String>,
+    #[serde(default = "default_algorithms")]
+    pub algorithms: Vec<String>,
+    #[serde(default)]
+    pub leeway_secs: u64,
+    #[serde(default = "default_scope_claim")]
+    pub scope_claim: String,
+    #[serde(default)]
+    pub scope_match: ScopeMatch,
+    /// The shared secret for HS* tokens, as a secret source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hmac_secret: Option<SecretSource>,
+}
+
+impl Default for Expectations {
+    fn default() -> Self {
+        Self {
+            issuer: None,
+            audience: Vec::new(),
+            algorithms: default_algorithms(),
+            leeway_secs: 0,
+            scope_claim: default_scope_claim(),
+            scope_match: ScopeMatch::All,
+            hmac_secret: None,
+        }
+    }
+}
+
+fn default_algorithms() -> Vec<String> {
+    vec!["RS256".to_owned()]
+}
+
+fn default_scope_claim() -> String {
+    "scope".to_owned()
+}
+
+/// Whether a request needs every required scope or any one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ScopeMatch {
+    #[default]
+    All,
+    Any,
+}
+
+impl ScopeMatch {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ScopeMatch::All => "all",
+            ScopeMatch::Any => "any",
+        }
+    }
+}
+
+/// A protected endpoint of the API and the scopes it demands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    pub name: String,
+    #[serde(default = "default_method")]
+    pub method: String,
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+}
+
+fn default_method() -> String {
+    "GET".to_owned()
+}
+
+fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(deserializer)? {
+        OneOrMany::One(one) => vec![one],
+        OneOrMany::Many(many) => many,
+    })
+}
+
+/// Where a secret comes from: `env:VAR`, `file:PATH`, `cmd:COMMAND`, `prompt`, or a literal.
+#[derive(Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    Env(String),
+    File(PathBuf),
+    Command(String),
+    Prompt,
+    Literal(Secret),
+}
+
+impl std::fmt::Debug for SecretSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl SecretSource {
+    pub fn parse(text: &str) -> SecretSource {
+        if let Some(var) = text.strip_prefix("env:") {
+            SecretSource::Env(var.to_owned())
+        } else if let Some(path) = text.strip_prefix("file:") {
+            SecretSource::File(PathBuf::from(path))
+        } else if let Some(command) = text.strip_prefix("cmd:") {
+            SecretSource::Command(command.to_owned())
+        } else if text == "prompt" {
+            SecretSource::Prompt
+        } else {
+            SecretSource::Literal(Secret::new(text))
+        }
+    }
+
+    /// How the source is written in a profile; a literal's value is never shown.
+    pub fn describe(&self) -> String {
+        match self {
+            SecretSource::Env(var) => format!("env:{var}"),
+            SecretSource::File(path) => format!("file:{}", path.display()),
+            SecretSource::Command(command) => format!("cmd:{command}"),
+            SecretSource::Prompt => "prompt".to_owned(),
+            SecretSource::Literal(_) => "literal [redacted]".to_owned(),
+        }
+    }
+
+    pub fn is_literal(&self) -> bool {
+        matches!(self, SecretSource::Literal(_))
+    }
+
+    /// The text to write back into a profile file (the literal value only for literals).
+    pub fn to_profile_text(&self) -> String {
+        match self {
+            SecretSource::Literal(secret) => secret.expose().to_owned(),
+            other => other.describe(),
+        }
+    }
+}
+
+impl Serialize for SecretSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.describe())
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(SecretSource::parse(&text))
+    }
+}
+
+/// Asks a person for a secret; the CLI reads the terminal, the TUI shows a masked field.
+pub trait SecretPrompter: Send + Sync {
+    /// `label` says which secret is wanted; `None` means the person declined.
+    fn prompt(&self, label: &str) -> Option<Secret>;
+}
+
+/// A prompter for contexts with nobody to ask (tests, `--json` in CI).
+pub struct NoPrompt;
+
+impl SecretPrompter for NoPrompt {
+    fn prompt(&self, _label: &str) -> Option<Secret> {
+        None
+    }
+}
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum SecretError {
+    #[error("environment variable {0} is not set (secret source env:{0})")]
+    EnvMissing(String),
+    #[error("cannot read secret file {path}: {reason}")]
+    File { path: String, reason: String },
+    #[error("secret command `{command}` failed: {reason}")]
+    Command { command: String, reason: String },
+    #[error("no secret was entered at the prompt for {0}")]
+    PromptDeclined(String),
+    #[error("the secret from {0} is empty")]
+    Empty(String),
+}
+
+impl SecretSource {
+    /// Reads the secret. Runs a command or reads a file: call it off the UI thread.
+    pub fn resolve(&self, label: &str, prompter: &dyn SecretPrompter) -> Result<Secret, SecretError> {
+        let value = match self {
+            SecretSource::Env(var) => {
+                std::env::var(var).map_err(|_| SecretError::EnvMissing(var.clone()))?
+            }
+            SecretSource::File(path) => {
+                let expanded = expand_home(path);
+                std::fs::read_to_string(&expanded)
+                    .map_err(|e| SecretError::File { path: expanded.display().to_string(), reason: e.to_string() })?
+                    .trim_end_matches(['\n', '\r'])
+                    .to_owned()
+            }
+            SecretSource::Command(command) => run_secret_command(command)?,
+            SecretSource::Prompt => {
+                return prompter.prompt(label).ok_or_else(|| SecretError::PromptDeclined(label.to_owned()));
+            }
+            SecretSource::Literal(secret) => return Ok(secret.clone()),
+        };
+        if value.is_empty() {
+            return Err(SecretError::Empty(self.describe()));
+        }
+        Ok(Secret::new(value))
+    }
+}
+
+fn expand_home(path: &std::path::Path) -> PathBuf {
+    if let Ok(rest) = path.strip_prefix("~")
+        && let Some(home) = directories::BaseDirs::new()
+    {
+        return home.home_dir().join(rest);
+    }
+    path.to_path_buf()
+}
+
+fn run_secret_command(command: &str) -> Result<String, SecretError> {
+    let fail = |reason: String| SecretError::Command { command: command.to_owned(), reason };
+    let output = if cfg!(windows) {
+        std::process::Command::new("cmd").args(["/C", command]).output()
+    } else {
+        std::process::Command::new("sh").args(["-c", command]).output()
+    }
+    .map_err(|e| fail(e.to_string()))?;
+    if !output.status.success() {
+        // stderr may be useful, but it is the command's own text: show only its first line.
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr.lines().next().unwrap_or("").trim();
+        return Err(fail(format!("exit status {}{}", output.status, if first.is_empty() { String::new() } else { format!(": {first}") })));
+    }
+    let stdout = String::from_utf8(output.stdout).map_err(|_| fail("its output is not UTF-8".to_owned()))?;
+    Ok(stdout.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+impl Profile {
+    /// The profile's display name: its `name`, else the given file stem.
+    pub fn display_name<'a>(&'a self, stem: &'a str) -> &'a str {
+        self.name.as_deref().unwrap_or(stem)
+    }
+
+    pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
+        self.endpoints
+            .iter()
+            .find(|e| e.name == name)
+            .or_else(|| self.endpoints.iter().find(|e| e.name.eq_ignore_ascii_case(name)))
+    }
+
+    /// Warnings about a profile that loads but is risky or incomplete.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut warnings = Vec::new();
+        if let Some(client) = &self.client
+            && client.secret.is_literal()
+        {
+            warnings.push(
+                "client.secret is a literal: prefer env:VAR, file:PATH, cmd:COMMAND or prompt".to_owned(),
+            );
+        }
+        if matches!(self.expect.hmac_secret, Some(SecretSource::Literal(_))) {
+            warnings.push("expect.hmac_secret is a literal: prefer env:VAR, file:PATH or cmd:COMMAND".to_owned());
+        }
+        if self.issuer.url.is_none() && self.issuer.token_endpoint.is_none() && self.client.is_some() {
+            warnings.push("no issuer.url or issuer.token_endpoint: tokens cannot be fetched".to_owned());
+        }
+        if self.issuer.url.is_none() && self.issuer.jwks_uri.is_none() {
+            warnings.push("no issuer.url or issuer.jwks_uri: signatures cannot be verified".to_owned());
+        }
+        if self.expect.algorithms.iter().any(|a| a.eq_ignore_ascii_case("none")) {
+            warnings.push("expect.algorithms lists \"none\": tokdbg never accepts unsigned tokens".to_owned());
+        }
+        warnings
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn design_example_parses() {
+        let text = r#"
+name = "orders (Authing)"
+[issuer]
+url = "https://example.authing.cn/oidc"
+[client]
+id = "6050751aed0f29bf7723c7a8"
+secret = "env:ORDERS_SK"
+auth_method = "client_secret_post"
+scopes = ["order:read"]
+[expect]
+issuer = "https://example.authing.cn/oidc"
+audience = "6050751aed0f29bf7723c7a8"
+algorithms = ["RS256"]
+leeway_secs = 0
+scope_claim = "scope"
+scope_match = "all"
+[[endpoints]]
+name = "read orders"
+method = "GET"
+url = "http://localhost:5000/api/protected"
+required_scopes = ["order:read"]
+"#;
+        let profile: Profile = toml::from_str(text).unwrap();
+        let client = profile.client.as_ref().unwrap();
+        assert_eq!(client.secret, SecretSource::Env("ORDERS_SK".into()));
+        assert_eq!(profile.expect.audience, vec!["6050751aed0f29bf7723c7a8".to_owned()]);
+        assert_eq!(profile.endpoints[0].required_scopes, vec!["order:read".to_owned()]);
+    }
+
+    #[test]
+    fn literal_secret_never_debug_prints() {
+        let source = SecretSource::parse("s3cr3t-value");
+        assert!(!format!("{source:?}").contains("s3cr3t"));
+        assert_eq!(source.to_profile_text(), "s3cr3t-value");
+    }
+
+    #[test]
+    fn secret_sources_resolve() {
+        // SAFETY-free: a unique variable name, only this test touches it.
+        let var = "TOKDBG_TEST_SECRET_SOURCE_RESOLVE";
+        assert_eq!(
+            SecretSource::Env(var.into()).resolve("sk", &NoPrompt),
+            Err(SecretError::EnvMissing(var.into()))
+        );
+        let got = SecretSource::Command("printf 'abc\\n'".into()).resolve("sk", &NoPrompt).unwrap();
+        assert_eq!(got.expose(), "abc");
+        assert!(matches!(
+            SecretSource::Command("exit 3".into()).resolve("sk", &NoPrompt),
+            Err(SecretError::Command { .. })
+        ));
+        assert_eq!(SecretSource::Prompt.resolve("sk", &NoPrompt), Err(SecretError::PromptDeclined("sk".into())));
+    }
+}

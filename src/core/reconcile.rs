@@ -1,0 +1,202 @@
+//! Reading the API's answer against what tokdbg found locally: which local finding the
+//! server corroborates, or — when the token verifies locally — what the server's
+//! configuration must look like for it to answer as it did.
+
+use super::call::CallReport;
+use super::findings::{Code, Evidence, Finding};
+use super::hints;
+use super::probe::ProbeResponse;
+use super::profile::Profile;
+use super::server_message::ServerReason;
+
+/// The local finding codes the server's reason confirms, most specific first.
+pub fn corroborated_codes(reason: &ServerReason, token_alg: Option<&str>, status: u16) -> Vec<Code> {
+    match reason {
+        ServerReason::TokenMissing => vec![Code::TokenMissing],
+        ServerReason::BadScheme | ServerReason::Malformed => vec![Code::MalformedToken, Code::AlgNone],
+        ServerReason::Expired { .. } => vec![Code::Expired],
+        ServerReason::NotYetValid => vec![Code::NotYetValid],
+        ServerReason::InvalidSignature => vec![Code::SignatureInvalid, Code::KidNotFound],
+        ServerReason::InvalidAlgorithm => vec![Code::AlgNone, Code::AlgNotAllowed],
+        ServerReason::NoVerificationKey => {
+            if token_alg.is_some_and(|a| a.starts_with("HS")) {
+                vec![Code::AlgNotAllowed, Code::KidNotFound]
+            } else {
+                vec![Code::KidNotFound, Code::AlgNotAllowed, Code::AlgNone, Code::JwksUnreachable]
+            }
+        }
+        ServerReason::AudienceInvalid { .. } => vec![Code::AudienceMismatch],
+        ServerReason::IssuerInvalid { .. } => vec![Code::IssuerMismatch],
+        ServerReason::InsufficientScope { .. } => vec![Code::ScopeClaimMismatch, Code::ScopeMissing],
+        ServerReason::JwksFailure { .. } => vec![],
+        ServerReason::InvalidToken { .. } => chain_codes(),
+        ServerReason::Unrecognized => match status {
+            401 => chain_codes(),
+            403 => vec![Code::ScopeClaimMismatch, Code::ScopeMissing],
+            _ => vec![],
+        },
+    }
+}
+
+/// Every token-side code, in the diagnosis chain order.
+fn chain_codes() -> Vec<Code> {
+    vec![
+        Code::MalformedToken,
+        Code::JwksUnreachable,
+        Code::KidNotFound,
+        Code::SignatureInvalid,
+        Code::AlgNone,
+        Code::AlgNotAllowed,
+        Code::Expired,
+        Code::NotYetValid,
+        Code::IssuerMismatch,
+        Code::AudienceMismatch,
+        Code::ScopeClaimMismatch,
+        Code::ScopeMissing,
+    ]
+}
+
+/// The finding for an answer no local finding explains: the server's config differs.
+pub fn server_side(report: &CallReport, profile: &Profile, response: &ProbeResponse, baseline: bool) -> Finding {
+    let server = report.server.as_ref();
+    let said = server.and_then(|s| s.message.clone()).unwrap_or_else(|| format!("HTTP {}", response.status));
+    let reason = server.map(|s| s.reason.clone()).unwrap_or(ServerReason::Unrecognized);
+    let decoded = report.token.decoded.as_ref();
+    let status = response.status;
+    let server_evidence = |expected: Option<String>, actual: Option<String>| Evidence::new(expected, actual);
+
+    if let Some(location) = &response.unfollowed_redirect {
+        return Finding::error(
+            Code::ServerRejected,
+            format!("the API redirects to another origin ({location}); not followed, so the token is not sent there"),
+            Evidence::new(Some(report.endpoint.url.clone()), Some(location.clone())),
+            "Call the final URL directly (fix the endpoint's url).",
+        );
+    }
+
+    match reason {
+        ServerReason::TokenMissing if baseline => Finding::error(
+            Code::TokenMissing,
+            format!("no token was sent, and the API answers {status}: the endpoint is protected (the baseline)"),
+            server_evidence(Some("Authorization: Bearer <token>".to_owned()), Some(said)),
+            "Send the request with a token (drop --no-token).",
+        ),
+        ServerReason::TokenMissing => Finding::error(
+            Code::ServerRejected,
+            "a token was sent, but the API says it found none".to_owned(),
+            server_evidence(Some("Authorization: Bearer <token>".to_owned()), Some(said)),
+            "A proxy in front of the API may strip the Authorization header, or the API reads the token elsewhere (another header, a cookie, a query parameter).",
+        ),
+        ServerReason::AudienceInvalid { expected } => {
+            let auds = decoded.and_then(|d| d.audiences()).unwrap_or_default();
+            let expected_list: Vec<String> = expected.iter().flat_map(|e| e.split(" or ").map(str::to_owned)).collect();
+            let azp = decoded.and_then(|d| d.claim_str("azp").or_else(|| d.claim_str("client_id")));
+            let hint = hints::audience_near_miss(&expected_list, &auds, profile.client.as_ref().map(|c| c.id.as_str()), azp);
+            Finding::error(
+                Code::ServerRejected,
+                format!(
+                    "the API expects audience {}, the token's aud is {} (which the profile's expect.audience accepts){}",
+                    expected.as_deref().map(|e| format!("\"{e}\"")).unwrap_or_else(|| "(not said)".to_owned()),
+                    quote(&auds),
+                    hint.map(|h| format!(": {h}")).unwrap_or_default()
+                ),
+                server_evidence(expected.clone(), Some(auds.join(", "))),
+                "Align the API's audience setting with the token's aud (express-jwt `audience`), or have the issuer mint the audience the API expects; then set expect.audience to the same value.",
+            )
+        }
+        ServerReason::IssuerInvalid { expected } => {
+            let iss = decoded.and_then(|d| d.claim_str("iss")).unwrap_or_default().to_owned();
+            let hint = expected.as_deref().and_then(|e| hints::issuer_near_miss(e, &iss));
+            Finding::error(
+                Code::ServerRejected,
+                format!(
+                    "the API expects issuer {}, the token's iss is \"{iss}\"{}",
+                    expected.as_deref().map(|e| format!("\"{e}\"")).unwrap_or_else(|| "(not said)".to_owned()),
+                    hint.map(|h| format!(": {h}")).unwrap_or_default()
+                ),
+                server_evidence(expected.clone(), Some(iss.clone())),
+                format!("Set the API's issuer (express-jwt `issuer`) to exactly \"{iss}\"."),
+            )
+        }
+        ServerReason::InsufficientScope { scopes } => {
+            let granted = report.scope_gap.as_ref().map(|g| g.granted.join(" ")).unwrap_or_default();
+            let server_wants: Vec<&String> = scopes.iter().filter(|s| !report.scope_gap.as_ref().is_some_and(|g| g.granted.contains(s))).collect();
+            if !server_wants.is_empty() {
+                let wanted = server_wants.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
+                return Finding::error(
+                    Code::ScopeMissing,
+                    format!("the API requires {wanted}, which the token lacks (the profile's required_scopes differ)"),
+                    server_evidence(Some(scopes.join(" ")), Some(granted)),
+                    format!("Grant {wanted} to this client and request it; update the endpoint's required_scopes to match the API."),
+                );
+            }
+            Finding::error(
+                Code::ServerRejected,
+                format!("the token has the required scopes ({granted}), yet the API answers {status} {said}"),
+                server_evidence(Some(report.endpoint.required_scopes.join(" ")), Some(granted)),
+                "The API's scope check reads another place: check its claim key (express-jwt-authz customScopeKey), where it looks for the decoded token (express-jwt 7+ sets req.auth, older express-jwt-authz reads req.user: pass customUserKey: 'auth'), and any-of vs all-of (checkAllScopes).",
+            )
+        }
+        ServerReason::Expired { .. } => Finding::error(
+            Code::ServerRejected,
+            format!("the API says the token expired, but here it is still valid ({})", report.token.expires.clone().unwrap_or_default()),
+            server_evidence(None, Some(said)),
+            "The API's clock is ahead of the issuer's, or it allows no leeway: sync clocks (NTP) on the API host.",
+        ),
+        ServerReason::InvalidSignature => Finding::error(
+            Code::ServerRejected,
+            "the API says the signature is invalid, but it verifies against the profile's JWKS".to_owned(),
+            server_evidence(None, Some(said)),
+            "The API verifies against other keys: compare its jwksUri (or public key / secret) with the issuer's JWKS.",
+        ),
+        ServerReason::NoVerificationKey => Finding::error(
+            Code::ServerRejected,
+            format!("the API found no key for kid {}, which the issuer's JWKS has", report.token.kid.as_deref().unwrap_or("(none)")),
+            server_evidence(None, Some(said)),
+            "The API's jwksUri points elsewhere (another tenant, or a path without /oidc), or it cannot fetch it: check the API's jwksUri.",
+        ),
+        ServerReason::InvalidAlgorithm => Finding::error(
+            Code::ServerRejected,
+            format!("the API rejects the algorithm {}, which the profile's expect.algorithms accepts", report.token.alg.as_deref().unwrap_or("?")),
+            server_evidence(Some(profile.expect.algorithms.join(" ")), Some(said)),
+            "Make expect.algorithms mirror the API's algorithms setting, and have the issuer sign with one it accepts.",
+        ),
+        ServerReason::JwksFailure { detail } => Finding::error(
+            Code::ServerError,
+            format!("the API cannot get its signing keys: {}", detail.unwrap_or(said.clone())),
+            server_evidence(None, Some(format!("HTTP {status}"))),
+            "Check the API's jwksUri (reachable from the API host, with /oidc where the issuer has it) and its JWKS rate limit (jwks-rsa jwksRequestsPerMinute).",
+        ),
+        _ if status >= 500 => Finding::error(
+            Code::ServerError,
+            format!("the API failed with HTTP {status}: {said}"),
+            server_evidence(None, Some(said.clone())),
+            "Look at the API's logs: a 5xx is the server's own failure (e.g. its JWKS fetch or rate limit), not the token's.",
+        ),
+        _ if status == 401 || status == 403 => Finding::error(
+            Code::ServerRejected,
+            format!("the API answered {status} to a token that passes every local check: {said}"),
+            server_evidence(None, Some(said.clone())),
+            "The API's verifier is configured differently from this profile's [expect]: compare issuer, audience, algorithms and JWKS, and read the API's logs.",
+        ),
+        _ => Finding::error(
+            Code::ServerRejected,
+            format!("the API answered HTTP {status}: {said}"),
+            server_evidence(None, Some(said.clone())),
+            match status {
+                404 => "Check the endpoint's URL and method.",
+                405 => "Check the endpoint's method.",
+                400 | 422 => "The request itself is rejected: check its body and headers.",
+                _ => "Read the response body.",
+            },
+        ),
+    }
+}
+
+fn quote(values: &[String]) -> String {
+    if values.is_empty() {
+        "(none)".to_owned()
+    } else {
+        values.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(", ")
+    }
+}

@@ -1,0 +1,334 @@
+//! The client_credentials grant: build the request, send it, read the answer or the OAuth error.
+
+use base64::Engine as _;
+use serde::Serialize;
+
+use super::http::{Http, HttpError, HttpResponse, excerpt, parse_url};
+use super::profile::AuthMethod;
+use super::secret::{Secret, redact_token};
+
+/// Everything needed to ask for a token.
+#[derive(Debug, Clone)]
+pub struct TokenRequest {
+    pub endpoint: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub auth_method: AuthMethod,
+    pub scopes: Vec<String>,
+    pub audience: Option<String>,
+    pub resource: Option<String>,
+    pub extra: Vec<(String, String)>,
+}
+
+/// The request as it goes on the wire, with the secret redacted: safe to show and log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestView {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub form: Vec<(String, String)>,
+}
+
+/// A successful token response.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenResponse {
+    pub access_token: Secret,
+    pub token_type: Option<String>,
+    pub expires_in: Option<u64>,
+    pub scope: Option<String>,
+    /// Authing answers 200 and lists the scopes it refused here.
+    pub rejected_scope: Option<String>,
+    pub status: u16,
+    /// The response body with the token's signature (and any refresh/id token) redacted.
+    pub raw: serde_json::Value,
+    /// Oddities worth telling (e.g. `expires_in` sent as a string).
+    pub notes: Vec<String>,
+}
+
+/// Why no token came back.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum TokenError {
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    #[error("the token endpoint answered {error}{}", description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    OAuth {
+        status: u16,
+        error: String,
+        description: Option<String>,
+        uri: Option<String>,
+        /// The server's body as received (it holds no secret of ours).
+        raw_body: String,
+    },
+    #[error("the token endpoint answered HTTP {status} {what}{}", if body.is_empty() { String::new() } else { format!(": {body}") })]
+    NotOAuth { status: u16, what: String, content_type: String, body: String },
+    #[error("the token endpoint redirected to {location}; not followed, so the secret is not sent to another origin")]
+    Redirected { status: u16, location: String },
+}
+
+impl TokenError {
+    /// The standard OAuth error code, if the server sent one.
+    pub fn oauth_error(&self) -> Option<&str> {
+        match self {
+            TokenError::OAuth { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            TokenError::OAuth { status, .. } | TokenError::NotOAuth { status, .. } | TokenError::Redirected { status, .. } => Some(*status),
+            TokenError::Http(_) => None,
+        }
+    }
+}
+
+impl TokenRequest {
+    fn form(&self, reveal_secret: bool) -> Vec<(String, String)> {
+        let mut form = vec![("grant_type".to_owned(), "client_credentials".to_owned())];
+        if self.auth_method == AuthMethod::ClientSecretPost {
+            form.push(("client_id".to_owned(), self.client_id.clone()));
+            let secret = if reveal_secret { self.client_secret.expose().to_owned() } else { "[redacted]".to_owned() };
+            form.push(("client_secret".to_owned(), secret));
+        }
+        if !self.scopes.is_empty() {
+            form.push(("scope".to_owned(), self.scopes.join(" ")));
+        }
+        if let Some(audience) = &self.audience {
+            form.push(("audience".to_owned(), audience.clone()));
+        }
+        if let Some(resource) = &self.resource {
+            form.push(("resource".to_owned(), resource.clone()));
+        }
+        form.extend(self.extra.iter().cloned());
+        form
+    }
+
+    /// RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64'd.
+    fn basic_credentials(&self) -> String {
+        let encode = |s: &str| form_urlencoded_component(s);
+        let joined = format!("{}:{}", encode(&self.client_id), encode(self.client_secret.expose()));
+        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(joined))
+    }
+
+    /// What will be sent, secret redacted.
+    pub fn view(&self) -> RequestView {
+        let mut headers = vec![
+            ("Content-Type".to_owned(), "application/x-www-form-urlencoded".to_owned()),
+            ("Accept".to_owned(), "application/json".to_owned()),
+        ];
+        if self.auth_method == AuthMethod::ClientSecretBasic {
+            headers.push((
+                "Authorization".to_owned(),
+                format!("Basic [redacted: base64 of urlencoded \"{}:<secret>\"]", self.client_id),
+            ));
+        }
+        RequestView { method: "POST".to_owned(), url: self.endpoint.clone(), headers, form: self.form(false) }
+    }
+
+    pub async fn send(&self, http: &Http) -> Result<TokenResponse, TokenError> {
+        let url = parse_url(&self.endpoint)?;
+        let mut builder = http.client().post(url).header("accept", "application/json").form(&self.form(true));
+        if self.auth_method == AuthMethod::ClientSecretBasic {
+            builder = builder.header("authorization", self.basic_credentials());
+        }
+        let response = http.send(builder, &self.endpoint).await?;
+        parse_token_response(&response)
+    }
+}
+
+fn form_urlencoded_component(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// Reads a token endpoint's answer: a token, an OAuth error, or something else explained.
+pub fn parse_token_response(response: &HttpResponse) -> Result<TokenResponse, TokenError> {
+    if let Some(location) = response.unfollowed_redirect() {
+        return Err(TokenError::Redirected { status: response.status, location: location.to_owned() });
+    }
+    let json: Option<serde_json::Value> = serde_json::from_slice(&response.body).ok();
+    let object = json.as_ref().and_then(|v| v.as_object());
+    let text = response.body_text();
+
+    if let Some(object) = object
+        && let Some(error) = object.get("error").and_then(|e| e.as_str())
+    {
+        // Some servers answer 200 with an error body: an error is an error.
+        let field = |k: &str| object.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+        return Err(TokenError::OAuth {
+            status: response.status,
+            error: error.to_owned(),
+            description: field("error_description").or_else(|| field("message")),
+            uri: field("error_uri"),
+            raw_body: excerpt(&text, 2000),
+        });
+    }
+    if !response.is_success() {
+        let what = describe_non_oauth(response, object.is_some());
+        return Err(TokenError::NotOAuth {
+            status: response.status,
+            what,
+            content_type: response.content_type().to_owned(),
+            body: excerpt(&strip_html(&text), 200),
+        });
+    }
+    let Some(object) = object else {
+        return Err(TokenError::NotOAuth {
+            status: response.status,
+            what: describe_non_oauth(response, false),
+            content_type: response.content_type().to_owned(),
+            body: excerpt(&strip_html(&text), 200),
+        });
+    };
+    let Some(access_token) = object.get("access_token").and_then(|t| t.as_str()).filter(|t| !t.is_empty()) else {
+        return Err(TokenError::NotOAuth {
+            status: response.status,
+            what: "with JSON but no access_token".to_owned(),
+            content_type: response.content_type().to_owned(),
+            body: excerpt(&redacted_body(object).to_string(), 300),
+        });
+    };
+    let mut notes = Vec::new();
+    let expires_in = match object.get("expires_in") {
+        None | Some(serde_json::Value::Null) => None,
+        Some(serde_json::Value::Number(n)) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
+        Some(serde_json::Value::String(s)) => {
+            let parsed = s.trim().parse::<u64>().ok();
+            notes.push(format!("expires_in was sent as a string (\"{s}\"), not a number as RFC 6749 §5.1 asks"));
+            parsed
+        }
+        Some(other) => {
+            notes.push(format!("expires_in has an unusable value: {other}"));
+            None
+        }
+    };
+    let token_type = object.get("token_type").and_then(|v| v.as_str()).map(str::to_owned);
+    if let Some(kind) = &token_type
+        && !kind.eq_ignore_ascii_case("bearer")
+    {
+        notes.push(format!("token_type is \"{kind}\", not Bearer"));
+    }
+    let scope = object.get("scope").and_then(|v| v.as_str()).map(str::to_owned);
+    let rejected_scope = match object.get("rejected_scope") {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(serde_json::Value::Array(items)) if !items.is_empty() => {
+            Some(items.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(" "))
+        }
+        _ => None,
+    };
+    Ok(TokenResponse {
+        access_token: Secret::new(access_token),
+        token_type,
+        expires_in,
+        scope,
+        rejected_scope,
+        status: response.status,
+        raw: redacted_body(object),
+        notes,
+    })
+}
+
+/// The response JSON with every token's signature or value hidden.
+fn redacted_body(object: &serde_json::Map<String, serde_json::Value>) -> serde_json::Value {
+    let mut copy = object.clone();
+    for key in ["access_token", "id_token", "refresh_token"] {
+        if let Some(serde_json::Value::String(token)) = copy.get(key) {
+            let shown = if key == "refresh_token" { "[redacted]".to_owned() } else { redact_token(token) };
+            copy.insert(key.to_owned(), serde_json::Value::String(shown));
+        }
+    }
+    serde_json::Value::Object(copy)
+}
+
+fn describe_non_oauth(response: &HttpResponse, is_json: bool) -> String {
+    let content_type = response.content_type().to_lowercase();
+    if response.body.is_empty() {
+        "with an empty body (not an OAuth error response)".to_owned()
+    } else if content_type.contains("html") || response.body_text().trim_start().starts_with('<') {
+        "with an HTML page instead of JSON (wrong URL, a proxy, or a login page?)".to_owned()
+    } else if is_json {
+        "with JSON that is not an OAuth answer".to_owned()
+    } else {
+        format!("with a non-JSON body ({})", if content_type.is_empty() { "no content-type" } else { &content_type })
+    }
+}
+
+/// Crude tag stripping so an HTML error page reads as its text.
+pub fn strip_html(text: &str) -> String {
+    if !text.trim_start().starts_with('<') {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn response(status: u16, content_type: &str, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![("content-type".to_owned(), content_type.to_owned())],
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            latency: Duration::ZERO,
+            final_url: "http://x/token".to_owned(),
+        }
+    }
+
+    #[test]
+    fn basic_credentials_are_urlencoded_first() {
+        let request = TokenRequest {
+            endpoint: "http://x/token".into(),
+            client_id: "a b".into(),
+            client_secret: Secret::new("p:ss&%"),
+            auth_method: AuthMethod::ClientSecretBasic,
+            scopes: vec![],
+            audience: None,
+            resource: None,
+            extra: vec![],
+        };
+        let header = request.basic_credentials();
+        let decoded = base64::engine::general_purpose::STANDARD.decode(header.trim_start_matches("Basic ")).unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), "a+b:p%3Ass%26%25");
+        let view = format!("{:?}", request.view());
+        assert!(!view.contains("p:ss"), "{view}");
+    }
+
+    #[test]
+    fn oauth_errors_and_oddities() {
+        let err = parse_token_response(&response(401, "application/json", r#"{"error":"invalid_client","error_description":"bad secret"}"#)).unwrap_err();
+        assert_eq!(err.oauth_error(), Some("invalid_client"));
+        let err = parse_token_response(&response(200, "application/json", r#"{"error":"invalid_scope"}"#)).unwrap_err();
+        assert_eq!(err.oauth_error(), Some("invalid_scope"));
+        let err = parse_token_response(&response(403, "text/plain", "")).unwrap_err();
+        assert!(err.to_string().contains("empty body"), "{err}");
+        let err = parse_token_response(&response(200, "text/html", "<html><body>Login</body></html>")).unwrap_err();
+        assert!(err.to_string().contains("HTML"), "{err}");
+        let ok = parse_token_response(&response(
+            200,
+            "application/json",
+            r#"{"access_token":"h.p.s","expires_in":"3600","rejected_scope":"order:read"}"#,
+        ))
+        .unwrap();
+        assert_eq!(ok.expires_in, Some(3600));
+        assert_eq!(ok.rejected_scope.as_deref(), Some("order:read"));
+        assert_eq!(ok.raw["access_token"], "h.p.[signature redacted]");
+        assert_eq!(ok.notes.len(), 1);
+        let err = parse_token_response(&response(200, "application/json", r#"{"token_type":"Bearer"}"#)).unwrap_err();
+        assert!(err.to_string().contains("no access_token"), "{err}");
+    }
+}

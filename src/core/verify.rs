@@ -1,0 +1,380 @@
+//! Local verification of a JWT, one check per line: alg, key, signature, time, iss, aud, typ.
+//!
+//! Every check runs even after one fails, so all problems show at once.
+
+use jsonwebtoken::{Algorithm, DecodingKey};
+use serde::Serialize;
+
+use super::clock;
+use super::findings::Code;
+use super::jwks::{JwksCache, JwksError, alg_name};
+use super::jwt::{DecodedToken, NumericDate};
+use super::secret::Secret;
+
+/// What the API's verifier accepts (from a profile's `[expect]` or command-line flags).
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    pub algorithms: Vec<String>,
+    pub issuer: Option<String>,
+    pub audience: Vec<String>,
+    pub leeway_secs: u64,
+    pub jwks_uri: Option<String>,
+    pub hmac_secret: Option<Secret>,
+    pub now: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckName {
+    Alg,
+    Key,
+    Signature,
+    Exp,
+    Nbf,
+    Iss,
+    Aud,
+    Typ,
+}
+
+impl CheckName {
+    pub fn label(self) -> &'static str {
+        match self {
+            CheckName::Alg => "alg",
+            CheckName::Key => "key",
+            CheckName::Signature => "signature",
+            CheckName::Exp => "exp",
+            CheckName::Nbf => "nbf",
+            CheckName::Iss => "iss",
+            CheckName::Aud => "aud",
+            CheckName::Typ => "typ",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    Pass,
+    Fail,
+    Skip,
+}
+
+/// One line of the checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub name: CheckName,
+    pub status: CheckStatus,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    pub detail: String,
+    /// The finding code a failure of this check stands for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<Code>,
+}
+
+impl Check {
+    fn pass(name: CheckName, expected: Option<String>, actual: Option<String>, detail: impl Into<String>) -> Self {
+        Self { name, status: CheckStatus::Pass, expected, actual, detail: detail.into(), code: None }
+    }
+
+    fn fail(name: CheckName, code: Code, expected: Option<String>, actual: Option<String>, detail: impl Into<String>) -> Self {
+        Self { name, status: CheckStatus::Fail, expected, actual, detail: detail.into(), code: Some(code) }
+    }
+
+    fn skip(name: CheckName, actual: Option<String>, detail: impl Into<String>) -> Self {
+        Self { name, status: CheckStatus::Skip, expected: None, actual, detail: detail.into(), code: None }
+    }
+}
+
+/// The key that verified (or was meant to verify) the signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyUsed {
+    pub kid: Option<String>,
+    pub kty: String,
+    /// The JWKS URI, or "hmac_secret" for a shared secret from the profile.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Verification {
+    /// True only when the signature verified and no check failed.
+    pub valid: bool,
+    pub checks: Vec<Check>,
+    pub key: Option<KeyUsed>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub jwks_error: Option<String>,
+    #[serde(skip)]
+    pub jwks_error_kind: Option<JwksError>,
+    /// The kids the JWKS published (shown when a kid is missing).
+    pub available_kids: Vec<String>,
+    pub jwks_refetched: bool,
+}
+
+impl Verification {
+    pub fn check(&self, name: CheckName) -> Option<&Check> {
+        self.checks.iter().find(|c| c.name == name)
+    }
+
+    pub fn failed(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| c.status == CheckStatus::Fail)
+    }
+}
+
+/// Algorithms an allow-list may name; `none` is never among them.
+fn parse_alg(name: &str) -> Option<Algorithm> {
+    if name.eq_ignore_ascii_case("none") {
+        return None;
+    }
+    name.parse().ok()
+}
+
+pub async fn verify(jwks: &JwksCache, token: &DecodedToken, options: &VerifyOptions) -> Verification {
+    let mut checks = Vec::new();
+    let mut result = Verification {
+        valid: false,
+        checks: Vec::new(),
+        key: None,
+        jwks_error: None,
+        jwks_error_kind: None,
+        available_kids: Vec::new(),
+        jwks_refetched: false,
+    };
+
+    let allow_list = options.algorithms.iter().filter(|a| !a.eq_ignore_ascii_case("none")).cloned().collect::<Vec<_>>();
+    let alg_text = token.alg.clone().unwrap_or_default();
+    let token_alg = parse_alg(&alg_text);
+    checks.push(alg_check(token, &alg_text, token_alg, &allow_list));
+
+    // Key and signature: only for a real algorithm; an unsigned token has nothing to check.
+    match token_alg {
+        Some(alg) if !token.signature_b64.is_empty() => {
+            let (key_check, signature_check) = key_and_signature(jwks, token, alg, options, &mut result).await;
+            checks.push(key_check);
+            checks.push(signature_check);
+        }
+        _ => {
+            checks.push(Check::skip(CheckName::Key, token.kid.clone(), "no usable algorithm, so no key is looked up"));
+            let detail = if token.is_unsigned() { "the token carries no signature" } else { "the algorithm is unknown" };
+            checks.push(Check::fail(CheckName::Signature, if token.is_unsigned() { Code::AlgNone } else { Code::AlgNotAllowed }, None, None, detail));
+        }
+    }
+
+    checks.push(exp_check(token, options));
+    checks.push(nbf_check(token, options));
+    checks.push(iss_check(token, options));
+    checks.push(aud_check(token, options));
+    checks.push(typ_check(token));
+
+    let signature_ok = checks.iter().any(|c| c.name == CheckName::Signature && c.status == CheckStatus::Pass);
+    result.valid = signature_ok && checks.iter().all(|c| c.status != CheckStatus::Fail);
+    result.checks = checks;
+    result
+}
+
+fn alg_check(token: &DecodedToken, alg_text: &str, token_alg: Option<Algorithm>, allow_list: &[String]) -> Check {
+    let expected = Some(if allow_list.is_empty() { "(empty allow-list)".to_owned() } else { allow_list.join(" | ") });
+    let actual = Some(if alg_text.is_empty() { "(missing)".to_owned() } else { alg_text.to_owned() });
+    if alg_text.eq_ignore_ascii_case("none") || (token.signature_b64.is_empty() && token.alg.is_some()) {
+        return Check::fail(CheckName::Alg, Code::AlgNone, expected, actual, "unsigned token (alg none or empty signature): never accepted");
+    }
+    if alg_text.is_empty() {
+        return Check::fail(CheckName::Alg, Code::MalformedToken, expected, actual, "the header has no alg");
+    }
+    let Some(alg) = token_alg else {
+        return Check::fail(CheckName::Alg, Code::AlgNotAllowed, expected, actual, format!("\"{alg_text}\" is not an algorithm tokdbg can verify"));
+    };
+    // JOSE names are case-sensitive: "rs256" is not RS256.
+    if allow_list.iter().any(|a| *a == alg_name(alg) && a == alg_text) {
+        Check::pass(CheckName::Alg, expected, actual, "in the API's allow-list")
+    } else {
+        Check::fail(CheckName::Alg, Code::AlgNotAllowed, expected, actual, "not in the API's allow-list (expect.algorithms)")
+    }
+}
+
+async fn key_and_signature(
+    jwks: &JwksCache,
+    token: &DecodedToken,
+    alg: Algorithm,
+    options: &VerifyOptions,
+    result: &mut Verification,
+) -> (Check, Check) {
+    let is_hmac = matches!(alg, Algorithm::HS256 | Algorithm::HS384 | Algorithm::HS512);
+    if is_hmac {
+        // A shared secret comes only from the profile: never from a JWKS public key.
+        let Some(secret) = &options.hmac_secret else {
+            return (
+                Check::skip(CheckName::Key, token.kid.clone(), format!("{} needs the shared secret (expect.hmac_secret); none given", alg_name(alg))),
+                Check::skip(CheckName::Signature, None, "no key to check the signature with"),
+            );
+        };
+        result.key = Some(KeyUsed { kid: token.kid.clone(), kty: "oct".to_owned(), source: "hmac_secret".to_owned() });
+        let key = DecodingKey::from_secret(secret.expose().as_bytes());
+        let key_check = Check::pass(CheckName::Key, None, token.kid.clone(), "shared secret from the profile");
+        return (key_check, signature_check(token, alg, &[(&key, None)]));
+    }
+
+    let Some(uri) = &options.jwks_uri else {
+        return (
+            Check::skip(CheckName::Key, token.kid.clone(), "no JWKS URI (issuer.url, issuer.jwks_uri or --jwks)"),
+            Check::skip(CheckName::Signature, None, "no key to check the signature with"),
+        );
+    };
+    let lookup = match jwks.lookup(uri, token.kid.as_deref()).await {
+        Ok(lookup) => lookup,
+        Err(error) => {
+            result.jwks_error = Some(error.to_string());
+            result.jwks_error_kind = Some(error.clone());
+            return (
+                Check::fail(CheckName::Key, Code::JwksUnreachable, Some(uri.clone()), None, error.to_string()),
+                Check::skip(CheckName::Signature, None, "the key set could not be read"),
+            );
+        }
+    };
+    result.available_kids = lookup.set.kids();
+    result.jwks_refetched = lookup.refetched;
+    let kid_text = token.kid.clone().unwrap_or_else(|| "(no kid)".to_owned());
+    if lookup.candidates.is_empty() {
+        let detail = if lookup.refetched {
+            "not in the JWKS, even after fetching it again (rotated out, or the wrong issuer/JWKS)"
+        } else if lookup.set.keys.is_empty() {
+            "the JWKS has no keys"
+        } else {
+            "not in the JWKS (fetched again recently; not refetched to respect the rate limit)"
+        };
+        return (
+            Check::fail(CheckName::Key, Code::KidNotFound, Some(format!("one of: {}", result.available_kids.join(", "))), Some(kid_text), detail),
+            Check::skip(CheckName::Signature, None, "no key with this kid"),
+        );
+    }
+    let mut fit = Vec::new();
+    let mut reasons = Vec::new();
+    for &index in &lookup.candidates {
+        let entry = &lookup.set.keys[index];
+        match (entry.unfit_for(alg), &entry.key) {
+            (None, Some(key)) => fit.push((key, entry)),
+            (Some(reason), _) => reasons.push(format!("{}: {reason}", entry.kid.as_deref().unwrap_or("(no kid)"))),
+            (None, None) => reasons.push(format!("{}: unusable", entry.kid.as_deref().unwrap_or("(no kid)"))),
+        }
+    }
+    if fit.is_empty() {
+        let first = &lookup.set.keys[lookup.candidates[0]];
+        result.key = Some(KeyUsed { kid: first.kid.clone(), kty: first.kty.clone(), source: uri.clone() });
+        return (
+            Check::fail(CheckName::Key, Code::SignatureInvalid, Some(format!("a {} key", alg_name(alg))), Some(kid_text), reasons.join("; ")),
+            Check::skip(CheckName::Signature, None, "no key that fits the algorithm"),
+        );
+    }
+    let keys: Vec<(&DecodingKey, Option<&super::jwks::KeyEntry>)> = fit.iter().map(|(k, e)| (*k, Some(*e))).collect();
+    let signature = signature_check(token, alg, &keys);
+    let used = keys
+        .iter()
+        .find(|(key, _)| verifies(token, alg, key))
+        .or(keys.first())
+        .and_then(|(_, entry)| *entry);
+    if let Some(entry) = used {
+        result.key = Some(KeyUsed { kid: entry.kid.clone(), kty: entry.kty.clone(), source: uri.clone() });
+    }
+    let detail = match (token.kid.is_some(), lookup.refetched) {
+        (true, true) => "found after fetching the JWKS again (key rotation)".to_owned(),
+        (true, false) => "found in the JWKS".to_owned(),
+        (false, _) => format!("the token has no kid: tried {} key(s) of the JWKS", keys.len()),
+    };
+    (Check::pass(CheckName::Key, None, Some(kid_text), detail), signature)
+}
+
+fn verifies(token: &DecodedToken, alg: Algorithm, key: &DecodingKey) -> bool {
+    jsonwebtoken::crypto::verify(&token.signature_b64, token.signing_input.as_bytes(), key, alg).unwrap_or(false)
+}
+
+fn signature_check(token: &DecodedToken, alg: Algorithm, keys: &[(&DecodingKey, Option<&super::jwks::KeyEntry>)]) -> Check {
+    if keys.iter().any(|(key, _)| verifies(token, alg, key)) {
+        Check::pass(CheckName::Signature, None, Some(alg_name(alg)), "verified")
+    } else {
+        Check::fail(
+            CheckName::Signature,
+            Code::SignatureInvalid,
+            None,
+            Some(alg_name(alg)),
+            "does not verify: signed with another key, or the token was altered",
+        )
+    }
+}
+
+fn exp_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
+    let leeway = options.leeway_secs as i64;
+    match token.numeric_date("exp") {
+        NumericDate::Absent => Check::skip(CheckName::Exp, None, "no exp claim: the token never expires"),
+        NumericDate::Invalid(raw) => Check::fail(CheckName::Exp, Code::MalformedToken, Some("a number (seconds since 1970)".into()), Some(raw), "exp is not a NumericDate"),
+        NumericDate::Valid(exp) => {
+            let actual = Some(format!("{} ({})", clock::format_utc(exp), clock::expiry_phrase(exp, options.now)));
+            let expected = Some(format!("now < exp + {leeway} s leeway"));
+            if options.now >= exp.saturating_add(leeway) {
+                Check::fail(CheckName::Exp, Code::Expired, expected, actual, format!("expired {} ago", clock::humanize_duration((options.now - exp).unsigned_abs())))
+            } else {
+                Check::pass(CheckName::Exp, expected, actual, clock::expiry_phrase(exp, options.now))
+            }
+        }
+    }
+}
+
+fn nbf_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
+    let leeway = options.leeway_secs as i64;
+    match token.numeric_date("nbf") {
+        NumericDate::Absent => Check::skip(CheckName::Nbf, None, "no nbf claim"),
+        NumericDate::Invalid(raw) => Check::fail(CheckName::Nbf, Code::MalformedToken, Some("a number (seconds since 1970)".into()), Some(raw), "nbf is not a NumericDate"),
+        NumericDate::Valid(nbf) => {
+            let actual = Some(format!("{} ({})", clock::format_utc(nbf), clock::relative(nbf, options.now)));
+            let expected = Some(format!("nbf <= now + {leeway} s leeway"));
+            if nbf > options.now.saturating_add(leeway) {
+                Check::fail(
+                    CheckName::Nbf,
+                    Code::NotYetValid,
+                    expected,
+                    actual,
+                    format!("not valid for another {} (clock skew between issuer and here?)", clock::humanize_duration((nbf - options.now).unsigned_abs())),
+                )
+            } else {
+                Check::pass(CheckName::Nbf, expected, actual, "already valid")
+            }
+        }
+    }
+}
+
+fn iss_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
+    let actual = token.claims.get("iss").map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()));
+    let Some(expected) = &options.issuer else {
+        return Check::skip(CheckName::Iss, actual, "no expected issuer (expect.issuer or --iss)");
+    };
+    match token.claim_str("iss") {
+        Some(iss) if iss == expected => Check::pass(CheckName::Iss, Some(expected.clone()), actual, "matches"),
+        Some(_) => Check::fail(CheckName::Iss, Code::IssuerMismatch, Some(expected.clone()), actual, "differs from the expected issuer"),
+        None => Check::fail(CheckName::Iss, Code::IssuerMismatch, Some(expected.clone()), actual, "the token has no iss string"),
+    }
+}
+
+fn aud_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
+    let actual = token.claims.get("aud").map(|v| match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    });
+    if options.audience.is_empty() {
+        return Check::skip(CheckName::Aud, actual, "no expected audience (expect.audience or --aud)");
+    }
+    let expected = Some(options.audience.join(" | "));
+    match token.audiences() {
+        Some(auds) if auds.iter().any(|a| options.audience.contains(a)) => Check::pass(CheckName::Aud, expected, actual, "matches"),
+        Some(_) => Check::fail(CheckName::Aud, Code::AudienceMismatch, expected, actual, "none of the token's audiences is expected"),
+        None => Check::fail(CheckName::Aud, Code::AudienceMismatch, expected, actual, "the token has no usable aud claim"),
+    }
+}
+
+fn typ_check(token: &DecodedToken) -> Check {
+    match token.typ.as_deref() {
+        None => Check::skip(CheckName::Typ, None, "no typ header (most verifiers do not check it)"),
+        Some(typ) if ["jwt", "at+jwt", "application/at+jwt"].contains(&typ.to_ascii_lowercase().as_str()) => {
+            let detail = if typ.to_ascii_lowercase().contains("at+jwt") { "an RFC 9068 access token" } else { "a plain JWT" };
+            Check::pass(CheckName::Typ, None, Some(typ.to_owned()), detail)
+        }
+        Some(typ) => Check::skip(CheckName::Typ, Some(typ.to_owned()), "an unusual typ: an ID token or logout token sent as an access token?"),
+    }
+}

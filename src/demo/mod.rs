@@ -1,0 +1,134 @@
+//! The embedded demo: an Authing-like issuer under `/oidc` and an Express-like protected
+//! API, served by axum on a local port; it backs `tokdbg demo` and the test-suite.
+
+mod client_auth;
+mod clients;
+mod discovery;
+mod express_api;
+mod jose;
+pub mod keys;
+mod node_jwt;
+mod profiles;
+mod spring_api;
+mod state;
+mod token_endpoint;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use keys::{DemoKey, sign_hmac_token, sign_token};
+pub use profiles::{demo_profiles, write_demo_profiles};
+pub use state::DemoCounters;
+
+use state::DemoState;
+
+/// Where `tokdbg demo serve` listens by default, and what the demo profiles point at.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:4455";
+/// The app id: the audience of every token the demo issues by default.
+pub const APP_ID: &str = "demo-app";
+
+/// A running demo issuer + API. Dropping it stops the server.
+#[derive(Debug)]
+pub struct DemoServer {
+    addr: SocketAddr,
+    state: Arc<DemoState>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl DemoServer {
+    /// Binds `addr` (use `127.0.0.1:0` in tests) and serves on a tokio task.
+    pub async fn start(addr: SocketAddr) -> std::io::Result<DemoServer> {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let addr = listener.local_addr()?;
+        let state = Arc::new(DemoState::new(format!("http://{addr}")));
+        let app = router(Arc::clone(&state));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            // A serve error can only come from the listener; the demo just ends then,
+            // silently, because stdout/stderr belong to the CLI's output.
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(DemoServer {
+            addr,
+            state,
+            stop: Some(stop),
+            task: Some(task),
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`
+    pub fn base_url(&self) -> String {
+        self.state.base_url.clone()
+    }
+
+    /// `{base_url}/oidc`
+    pub fn issuer(&self) -> String {
+        self.state.issuer.clone()
+    }
+
+    /// From now on RS256 tokens are signed with demo-rsa-2, which the JWKS publishes;
+    /// demo-rsa-1 stays published unless `retire_old`.
+    pub fn rotate_keys(&self, retire_old: bool) {
+        self.state.rotate(retire_old);
+    }
+
+    pub fn counters(&self) -> DemoCounters {
+        self.state.counters()
+    }
+
+    /// Stops accepting, lets open requests finish, and waits for the server task.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for DemoServer {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+fn router(state: Arc<DemoState>) -> Router {
+    Router::new()
+        .route(
+            "/oidc/.well-known/openid-configuration",
+            get(discovery::openid_configuration),
+        )
+        .route("/oidc/.well-known/jwks.json", get(discovery::jwks))
+        .route("/oidc/token", post(token_endpoint::token))
+        .merge(express_api::routes())
+        .merge(spring_api::routes())
+        // Everything else, notably /.well-known/* without /oidc, is a plain 404.
+        .fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "Not Found",
+            )
+                .into_response()
+        })
+        .with_state(state)
+}

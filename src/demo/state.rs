@@ -1,0 +1,106 @@
+//! The demo server's shared state: its URLs, key-rotation switch, counters and clock.
+
+use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::jwk::JwkSet;
+
+use super::keys::published_jwks;
+
+/// Requests served per kind (discovery document, JWKS, token endpoint, API).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoCounters {
+    pub discovery: u64,
+    pub jwks: u64,
+    pub token: u64,
+    pub api: u64,
+}
+
+/// Which request kind to count.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Kind {
+    Discovery,
+    Jwks,
+    Token,
+    Api,
+}
+
+// Rotation bits live in one atomic so a reader never sees half a rotation.
+const ROTATED: u8 = 0b01;
+const RSA1_RETIRED: u8 = 0b10;
+
+/// Everything the handlers share.
+#[derive(Debug)]
+pub(crate) struct DemoState {
+    /// `http://127.0.0.1:PORT`
+    pub base_url: String,
+    /// `{base_url}/oidc`
+    pub issuer: String,
+    rotation: AtomicU8,
+    counters: [AtomicU64; 4],
+    jti_sequence: AtomicU64,
+}
+
+impl DemoState {
+    pub(crate) fn new(base_url: String) -> DemoState {
+        DemoState {
+            issuer: format!("{base_url}/oidc"),
+            base_url,
+            rotation: AtomicU8::new(0),
+            counters: Default::default(),
+            jti_sequence: AtomicU64::new(0),
+        }
+    }
+
+    pub(crate) fn count(&self, kind: Kind) {
+        self.counters[kind as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn counters(&self) -> DemoCounters {
+        let read = |kind: Kind| self.counters[kind as usize].load(Ordering::Relaxed);
+        DemoCounters {
+            discovery: read(Kind::Discovery),
+            jwks: read(Kind::Jwks),
+            token: read(Kind::Token),
+            api: read(Kind::Api),
+        }
+    }
+
+    pub(crate) fn rotate(&self, retire_old: bool) {
+        let bits = if retire_old {
+            ROTATED | RSA1_RETIRED
+        } else {
+            ROTATED
+        };
+        self.rotation.store(bits, Ordering::SeqCst);
+    }
+
+    /// Whether RS256 tokens are now signed with demo-rsa-2.
+    pub(crate) fn rotated(&self) -> bool {
+        self.rotation.load(Ordering::SeqCst) & ROTATED != 0
+    }
+
+    /// The JWKS as published right now (the API verifies against the same set).
+    pub(crate) fn jwks(&self) -> JwkSet {
+        let bits = self.rotation.load(Ordering::SeqCst);
+        published_jwks(bits & ROTATED != 0, bits & RSA1_RETIRED == 0)
+    }
+
+    /// A token id unique within this process: time plus a sequence number.
+    pub(crate) fn next_jti(&self) -> String {
+        let sequence = self.jti_sequence.fetch_add(1, Ordering::Relaxed);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        format!("{nanos:x}-{sequence}")
+    }
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before 1970).
+pub(crate) fn now_secs() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or_default()
+}

@@ -1,0 +1,5 @@
+//! The `tokdbg` binary: everything lives in the library; this only hands over.
+
+fn main() -> std::process::ExitCode {
+    tokdbg::cli::main()
+}
