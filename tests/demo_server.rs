@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 use tokdbg::demo::{APP_ID, DemoCounters, DemoKey, DemoServer, sign_hmac_token, sign_token};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
+/// Form fields of a token request.
+type Form<'a> = Vec<(&'a str, &'a str)>;
 
 async fn start() -> Result<DemoServer, Box<dyn std::error::Error>> {
     Ok(DemoServer::start("127.0.0.1:0".parse()?).await?)
@@ -423,7 +425,7 @@ async fn token_errors_follow_rfc_6749() -> TestResult {
     let with_param = |name, value| -> Vec<(&str, &str)> {
         base.iter().copied().chain([(name, value)]).collect()
     };
-    let cases: Vec<(Vec<(&str, &str)>, u16, &str)> = vec![
+    let cases: Vec<(Form, u16, &str)> = vec![
         (
             vec![
                 ("grant_type", "client_credentials"),

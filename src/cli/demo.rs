@@ -35,6 +35,27 @@ pub fn serve(paint: &Paint, runtime: &tokio::runtime::Runtime, addr: SocketAddr)
     })
 }
 
+/// `tokdbg demo` in a terminal: the demo server in-process on a free port, the TUI over its profiles.
+pub fn interactive(global: &Global, runtime: &tokio::runtime::Runtime) -> CmdResult {
+    runtime.block_on(async {
+        let server = DemoServer::start(SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .map_err(|e| CliError::network(format!("cannot start the demo server on 127.0.0.1: {e}")))?;
+        // The demo's profiles live in a private temporary directory for this run.
+        let dir = std::env::temp_dir().join(format!("tokdbg-demo-{}", std::process::id()));
+        demo::write_demo_profiles(&dir, &server.base_url())
+            .map_err(|e| CliError::profile(format!("cannot write the demo profiles to {}: {e}", dir.display())))?;
+        let store = crate::core::profile_store::load_dir(&dir, crate::core::profile_store::DirOrigin::Flag)
+            .map_err(|e| CliError::profile(e.to_string()))?;
+        let banner = format!("demo issuer {} · demo-only credentials · ? for keys", server.issuer());
+        let outcome = crate::tui::run(&store, Some(banner), Paint::color_for_tui(global.no_color), Some("demo-reader")).await;
+        server.shutdown().await;
+        let _ = std::fs::remove_dir_all(&dir);
+        outcome.map_err(|e| CliError::usage(format!("the terminal UI failed: {e}")))?;
+        Ok(Exit::Ok)
+    })
+}
+
 /// `tokdbg demo` without a subcommand, in a non-interactive context: call every demo profile's
 /// first endpoint and print one line each.
 pub fn tour(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime) -> CmdResult {

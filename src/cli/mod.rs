@@ -16,6 +16,7 @@ mod verify;
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
+use clap::error::ErrorKind;
 
 use args::{Cli, Command, DemoAction};
 use outcome::{CliError, Exit};
@@ -23,7 +24,10 @@ use paint::Paint;
 
 /// Runs tokdbg with the process's arguments.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return parse_error(&error),
+    };
     let paint = Paint::detect(cli.global.no_color);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
@@ -44,9 +48,11 @@ pub fn main() -> ExitCode {
             Ok(Exit::Ok)
         }
         Some(Command::Demo { action: Some(DemoAction::Serve { addr }) }) => demo::serve(&paint, &runtime, *addr),
+        Some(Command::Demo { action: None }) if interactive(global) => demo::interactive(global, &runtime),
         Some(Command::Demo { action: None }) => demo::tour(global, &paint, &runtime),
+        None if interactive(global) => tui_over_user_profiles(global, &runtime),
         None => Err(CliError::usage(
-            "the interactive view is not built yet: use a command (tokdbg --help), or `tokdbg demo` for a tour",
+            "the interactive view needs a terminal: use a command (tokdbg --help), e.g. tokdbg profiles list",
         )),
     };
     // Leave no task (e.g. a hanging request) keeping the process alive.
@@ -58,4 +64,36 @@ pub fn main() -> ExitCode {
             error.exit.into()
         }
     }
+}
+
+/// Prints clap's message (help, version, or a usage error); with `--json` a usage error is
+/// also printed as `{"error": {...}}` on stdout, like every other error.
+/// The TUI needs a terminal on both ends; scripts and pipes get the CLI.
+fn interactive(global: &args::Global) -> bool {
+    use std::io::IsTerminal;
+    !global.json && std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
+}
+
+fn tui_over_user_profiles(global: &args::Global, runtime: &tokio::runtime::Runtime) -> outcome::CmdResult {
+    let store = input::load_store(global)?;
+    let banner = format!("profiles from {} ({})", store.dir.display(), store.origin.describe());
+    runtime
+        .block_on(crate::tui::run(&store, Some(banner), Paint::color_for_tui(global.no_color), None))
+        .map_err(|e| CliError::usage(format!("the terminal UI failed: {e}")))?;
+    Ok(Exit::Ok)
+}
+
+fn parse_error(error: &clap::Error) -> ExitCode {
+    let _ = error.print();
+    let is_error = !matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    let json = std::env::args_os().skip(1).take_while(|a| a != "--").any(|a| a == "--json");
+    if is_error && json {
+        let rendered = error.render().to_string();
+        // The first paragraph: "unexpected argument ...", or "required arguments ...: <TOKEN>".
+        let first: Vec<&str> = rendered.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
+        let message = first.join(" ").trim_start_matches("error: ").to_owned();
+        let message = if message.is_empty() { error.kind().to_string() } else { message };
+        println!("{}", serde_json::json!({ "error": { "kind": "usage", "message": message, "exit_code": Exit::Usage as u8 } }));
+    }
+    if is_error { Exit::Usage.into() } else { Exit::Ok.into() }
 }

@@ -16,6 +16,11 @@ impl Paint {
         Paint { color: !no_color_flag && !no_color_env && std::io::stdout().is_terminal() }
     }
 
+    /// The TUI draws on the terminal itself: only NO_COLOR and --no-color turn colours off.
+    pub fn color_for_tui(no_color_flag: bool) -> bool {
+        !no_color_flag && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    }
+
     pub fn plain() -> Paint {
         Paint { color: false }
     }

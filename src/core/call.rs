@@ -194,6 +194,9 @@ pub struct CallReport {
     pub findings: Vec<Finding>,
     /// When the call was made (unix seconds).
     pub at: i64,
+    /// The token sent, for copying and re-sending; never serialized.
+    #[serde(skip)]
+    pub access_token: Option<Secret>,
 }
 
 impl CallReport {
@@ -211,6 +214,46 @@ impl CallReport {
             .is_some_and(|e| matches!(e, TokenError::Http(h) if h.is_unreachable()));
         let request = self.request_error_kind.as_ref().is_some_and(HttpError::is_unreachable);
         discovery || token || request
+    }
+}
+
+/// A token obtained for a call, and how.
+struct Obtained {
+    token_request: Option<TokenRequestReport>,
+    token: TokenInfo,
+    access_token: Option<Secret>,
+}
+
+/// The result of [`Engine::fetch_token`]: the request, the token and its verification.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenFetch {
+    pub profile: String,
+    pub discovery: Option<DiscoveryReport>,
+    pub token_endpoint: Option<String>,
+    pub jwks_uri: Option<String>,
+    pub token_request: Option<TokenRequestReport>,
+    pub token: TokenInfo,
+    pub verification: Option<Verification>,
+    /// Why no token came (discovery and token request findings).
+    pub findings: Vec<Finding>,
+    /// The token itself, for the next request; never serialized.
+    #[serde(skip)]
+    pub access_token: Option<Secret>,
+}
+
+impl TokenFetch {
+    pub fn network_unreachable(&self) -> bool {
+        let discovery = self
+            .discovery
+            .as_ref()
+            .and_then(|d| d.error_kind.as_ref())
+            .is_some_and(|e| matches!(e, DiscoveryError::Http(h) if h.is_unreachable()));
+        let token = self
+            .token_request
+            .as_ref()
+            .and_then(|t| t.error_kind.as_ref())
+            .is_some_and(|e| matches!(e, TokenError::Http(h) if h.is_unreachable()));
+        discovery || token
     }
 }
 
@@ -396,6 +439,65 @@ impl Engine {
         verify::verify(&self.jwks, token, options).await
     }
 
+    /// The cached token if fresh (unless `force`), else a new one from `token_endpoint`.
+    async fn obtain_token(
+        &self,
+        profile_key: &str,
+        profile: &Profile,
+        token_endpoint: Option<&str>,
+        secret: Secret,
+        force: bool,
+        now: i64,
+    ) -> Obtained {
+        let scope_claim = &profile.expect.scope_claim;
+        let key = Self::token_cache_key(profile_key, profile);
+        let cached = if force { None } else { self.tokens.get(&key, now) };
+        if let Some(cached) = cached {
+            return Obtained {
+                token_request: None,
+                token: TokenInfo::describe(TokenSource::Cached, cached.token.expose(), scope_claim, now),
+                access_token: Some(cached.token),
+            };
+        }
+        // No token endpoint: discovery failed or the profile names none.
+        let Some(endpoint_url) = token_endpoint else {
+            return Obtained { token_request: None, token: TokenInfo::none(), access_token: None };
+        };
+        let (request_report, response) = self.request_token(profile, endpoint_url, secret).await;
+        let mut token = TokenInfo::none();
+        let access_token = response.map(|response| {
+            token = TokenInfo::describe(TokenSource::Fetched, response.access_token.expose(), scope_claim, now);
+            let expires_at = token.expires_at.or_else(|| response.expires_in.map(|s| now + s as i64));
+            self.tokens.put(&key, CachedToken { token: response.access_token.clone(), fetched_at: now, expires_at });
+            response.access_token
+        });
+        Obtained { token_request: Some(request_report), token, access_token }
+    }
+
+    /// Gets a token for a profile (cache first unless `force`) and verifies it as the API would.
+    pub async fn fetch_token(&self, profile_key: &str, profile: &Profile, secret: Secret, force: bool, hmac_secret: Option<Secret>) -> TokenFetch {
+        let now = clock::now_unix();
+        let resolved = self.resolve(profile).await;
+        let obtained = self.obtain_token(profile_key, profile, resolved.token_endpoint.as_deref(), secret, force, now).await;
+        let verification = match &obtained.token.decoded {
+            Some(decoded) => Some(self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret)).await),
+            None => None,
+        };
+        let mut findings: Vec<Finding> = super::explain::discovery(resolved.discovery.as_ref(), profile).into_iter().collect();
+        findings.extend(super::explain::token_request(obtained.token_request.as_ref(), profile));
+        TokenFetch {
+            profile: profile_key.to_owned(),
+            discovery: resolved.discovery,
+            token_endpoint: resolved.token_endpoint,
+            jwks_uri: resolved.jwks_uri,
+            token_request: obtained.token_request,
+            token: obtained.token,
+            verification,
+            findings,
+            access_token: obtained.access_token,
+        }
+    }
+
     /// The whole flow for one endpoint; never fails: every problem ends up in the report.
     pub async fn call(&self, spec: CallSpec, hmac_secret: Option<Secret>) -> CallReport {
         let CallSpec { profile_key, profile, endpoint, token: choice } = spec;
@@ -417,6 +519,7 @@ impl Engine {
             verdict: Verdict::Error,
             findings: Vec::new(),
             at: now,
+            access_token: None,
         };
 
         let scope_claim = profile.expect.scope_claim.clone();
@@ -427,26 +530,10 @@ impl Engine {
                 Some(Secret::new(jwt::clean_pasted(token.expose())))
             }
             TokenChoice::Fetch { secret, force } => {
-                let key = Self::token_cache_key(&profile_key, &profile);
-                let cached = if force { None } else { self.tokens.get(&key, now) };
-                match (cached, &resolved.token_endpoint) {
-                    (Some(cached), _) => {
-                        report.token = TokenInfo::describe(TokenSource::Cached, cached.token.expose(), &scope_claim, now);
-                        Some(cached.token)
-                    }
-                    (None, Some(endpoint_url)) => {
-                        let (request_report, response) = self.request_token(&profile, endpoint_url, secret).await;
-                        report.token_request = Some(request_report);
-                        response.map(|response| {
-                            report.token = TokenInfo::describe(TokenSource::Fetched, response.access_token.expose(), &scope_claim, now);
-                            let expires_at = report.token.expires_at.or_else(|| response.expires_in.map(|s| now + s as i64));
-                            self.tokens.put(&key, CachedToken { token: response.access_token.clone(), fetched_at: now, expires_at });
-                            response.access_token
-                        })
-                    }
-                    // No token endpoint: discovery failed or the profile names none.
-                    (None, None) => None,
-                }
+                let obtained = self.obtain_token(&profile_key, &profile, resolved.token_endpoint.as_deref(), secret, force, now).await;
+                report.token_request = obtained.token_request;
+                report.token = obtained.token;
+                obtained.access_token
             }
         };
 
@@ -457,6 +544,7 @@ impl Engine {
             report.scope_gap = Some(scopes::scope_gap(&endpoint.required_scopes, &granted, profile.expect.scope_match));
         }
 
+        report.access_token = token.clone();
         // Without a token where one was wanted, the request would only show the baseline: skip it.
         if token.is_some() || baseline {
             let request = ProbeRequest {

@@ -156,6 +156,7 @@ pub fn token_findings(report: &super::call::TokenReport, profile: &Profile) -> V
         verdict: Verdict::Error,
         findings: Vec::new(),
         at: super::clock::now_unix(),
+        access_token: None,
     };
     let mut findings: Vec<Finding> = Vec::new();
     findings.extend(explain::discovery(as_call.discovery.as_ref(), profile));

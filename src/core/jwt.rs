@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 pub const MAX_TOKEN_BYTES: usize = 256 * 1024;
 
 /// A JWT split and decoded; nothing in it is verified.
-#[derive(Debug, Clone, Serialize)]
+///
+/// `Debug` leaves the signature out: reports holding a token are debug-printed.
+#[derive(Clone, Serialize)]
 pub struct DecodedToken {
     pub header: Map<String, Value>,
     pub claims: Map<String, Value>,
@@ -23,6 +25,20 @@ pub struct DecodedToken {
     /// The third segment, still base64url; empty for unsigned tokens.
     #[serde(skip)]
     pub signature_b64: String,
+}
+
+impl std::fmt::Debug for DecodedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DecodedToken")
+            .field("header", &self.header)
+            .field("claims", &self.claims)
+            .field("alg", &self.alg)
+            .field("kid", &self.kid)
+            .field("typ", &self.typ)
+            .field("size", &self.size)
+            .field("signature_b64", &"[redacted]")
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a string is not a decodable JWT.

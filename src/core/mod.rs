@@ -23,3 +23,6 @@ pub mod probe;
 pub mod reconcile;
 pub mod token_cache;
 pub mod verify;
+pub mod curl;
+pub mod fsutil;
+pub mod profile_edit;

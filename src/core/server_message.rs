@@ -554,6 +554,8 @@ fn idx_kind(code: u32) -> Option<Kind> {
         10503 | 10504 | 10508 | 10511 => Kind::InvalidSignature,
         // 10634: no signature provider for the token's algorithm and the key.
         10634 => Kind::InvalidAlgorithm,
+        // 20803: the discovery document (where ASP.NET gets its keys) could not be fetched.
+        20803 => Kind::Jwks,
         12709 | 12723 | 12729 | 12741 | 14100..=14102 | 14120 => Kind::Malformed,
         _ => return None,
     })
@@ -633,6 +635,8 @@ const RULES: &[(&str, Kind)] = &[
     ("jwkserror", Kind::Jwks),
     ("jwks", Kind::Jwks),
     ("jwk set", Kind::Jwks),
+    // The discovery document the keys come from (its URL may contain "issuer").
+    ("openid-configuration", Kind::Jwks),
     // express-jwt when jwks-rsa found no key for the kid, or an HS* token met a
     // public-key-only verifier; golang-jwt when its keyfunc failed.
     (
@@ -688,7 +692,15 @@ const RULES: &[(&str, Kind)] = &[
 ];
 
 /// In a 5xx, the words that mean the server could not get its signing keys.
-const JWKS_5XX: &[&str] = &["jwks", "jwk set", "jwk_set", "signing key", "signingkey"];
+const JWKS_5XX: &[&str] = &[
+    "jwks",
+    "jwk set",
+    "jwk_set",
+    "signing key",
+    "signingkey",
+    "openid-configuration",
+    "idx20803",
+];
 
 /// Generic "your token is bad" with no cause: the InvalidToken fallback.
 const GENERIC_INVALID: &[&str] = &[
@@ -1179,6 +1191,14 @@ mod tests {
         ));
         assert!(matches!(
             reason(503, None, "SigningKeyNotFoundError: no signing key"),
+            ServerReason::JwksFailure { .. }
+        ));
+        assert!(matches!(
+            reason(
+                500,
+                None,
+                "IDX20803: Unable to obtain configuration from: 'https://issuer.example/.well-known/openid-configuration'."
+            ),
             ServerReason::JwksFailure { .. }
         ));
         assert!(matches!(

@@ -68,7 +68,7 @@ async fn read_orders(
     state.count(Kind::Api);
     let auth = match check_jwt(&state, &headers, setup) {
         Ok(auth) => auth,
-        Err(response) => return response,
+        Err(denial) => return denial.into_response(),
     };
     // With the old authz the scopes are looked for where express-jwt did not put them.
     let scope_source = if setup == Setup::ScopeReadsReqUser {
@@ -76,8 +76,8 @@ async fn read_orders(
     } else {
         Some(&auth)
     };
-    if let Err(response) = check_scopes(scope_source, &["order:read"]) {
-        return response;
+    if let Err(denial) = check_scopes(scope_source, &["order:read"]) {
+        return denial.into_response();
     }
     Json(json!({
         "orders": [
@@ -98,10 +98,10 @@ async fn create_order(
     state.count(Kind::Api);
     let auth = match check_jwt(&state, &headers, Setup::Good) {
         Ok(auth) => auth,
-        Err(response) => return response,
+        Err(denial) => return denial.into_response(),
     };
-    if let Err(response) = check_scopes(Some(&auth), &["order:write"]) {
-        return response;
+    if let Err(denial) = check_scopes(Some(&auth), &["order:write"]) {
+        return denial.into_response();
     }
     // Echo a JSON body if one came; anything else is simply not echoed.
     let request = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
@@ -113,9 +113,31 @@ async fn create_order(
         .into_response()
 }
 
-/// express-jwt: token extraction, then [`node_jwt::verify`]; Err is the finished answer.
-fn check_jwt(state: &DemoState, headers: &HeaderMap, setup: Setup) -> Result<Value, Response> {
-    let token = bearer_token(headers).map_err(unauthorized)?;
+/// How the middleware stack turned a request away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Denial {
+    /// express-jwt's `UnauthorizedError`, rendered by the usual app error handler.
+    Unauthorized { code: &'static str, message: String },
+    /// An error without a status that no app handler knows: Express's default 500.
+    Unhandled { stack: String },
+    /// express-jwt-authz's 403; holds the required scopes, space-joined.
+    InsufficientScope { required: String },
+}
+
+impl IntoResponse for Denial {
+    fn into_response(self) -> Response {
+        match self {
+            Denial::Unauthorized { code, message } => unauthorized(code, &message),
+            Denial::Unhandled { stack } => express_default_error(&stack),
+            Denial::InsufficientScope { required } => insufficient_scope(&required),
+        }
+    }
+}
+
+/// express-jwt: token extraction, then [`node_jwt::verify`].
+fn check_jwt(state: &DemoState, headers: &HeaderMap, setup: Setup) -> Result<Value, Denial> {
+    let token =
+        bearer_token(headers).map_err(|(code, message)| Denial::Unauthorized { code, message })?;
     let issuer = match setup {
         Setup::IssuerTypo => format!("{}/odic", state.base_url),
         _ => state.issuer.clone(),
@@ -138,10 +160,13 @@ fn check_jwt(state: &DemoState, headers: &HeaderMap, setup: Setup) -> Result<Val
     };
     match node_jwt::verify(&token, &options, keys, now_secs()) {
         Ok(payload) => Ok(payload),
-        Err(Rejection::InvalidToken(message)) => Err(unauthorized(("invalid_token", message))),
-        Err(Rejection::KeyProvider(message)) => {
-            Err(express_default_error(&format!("JwksError: {message}")))
-        }
+        Err(Rejection::InvalidToken(message)) => Err(Denial::Unauthorized {
+            code: "invalid_token",
+            message,
+        }),
+        Err(Rejection::KeyProvider(message)) => Err(Denial::Unhandled {
+            stack: format!("JwksError: {message}"),
+        }),
     }
 }
 
@@ -173,7 +198,7 @@ fn bearer_token(headers: &HeaderMap) -> Result<String, (&'static str, String)> {
 
 /// The usual app error handler: `res.status(401).json({ error: err.code, message })`.
 /// express-jwt sets no `WWW-Authenticate`.
-fn unauthorized((code, message): (&'static str, String)) -> Response {
+fn unauthorized(code: &'static str, message: &str) -> Response {
     (
         StatusCode::UNAUTHORIZED,
         Json(json!({ "error": code, "message": message })),
@@ -205,7 +230,7 @@ fn express_default_error(stack: &str) -> Response {
 }
 
 /// express-jwt-authz (any-of, claim `scope`): 403 `Insufficient scope` on failure.
-fn check_scopes(user: Option<&Value>, required: &[&str]) -> Result<(), Response> {
+fn check_scopes(user: Option<&Value>, required: &[&str]) -> Result<(), Denial> {
     if required.is_empty() {
         return Ok(());
     }
@@ -220,10 +245,14 @@ fn check_scopes(user: Option<&Value>, required: &[&str]) -> Result<(), Response>
     if allowed {
         return Ok(());
     }
-    let challenge = format!(
-        "Bearer scope=\"{}\", error=\"Insufficient scope\"",
-        required.join(" ")
-    );
+    Err(Denial::InsufficientScope {
+        required: required.join(" "),
+    })
+}
+
+/// express-jwt-authz's answer: 403, a non-RFC challenge, and the text as the body.
+fn insufficient_scope(required: &str) -> Response {
+    let challenge = format!("Bearer scope=\"{required}\", error=\"Insufficient scope\"");
     let mut response = (StatusCode::FORBIDDEN, "Insufficient scope").into_response();
     let headers = response.headers_mut();
     // Express's res.send(string) labels text as HTML.
@@ -234,7 +263,7 @@ fn check_scopes(user: Option<&Value>, required: &[&str]) -> Result<(), Response>
     if let Ok(value) = HeaderValue::from_str(&challenge) {
         headers.insert(header::WWW_AUTHENTICATE, value);
     }
-    Err(response)
+    response
 }
 
 /// The scopes to echo on success: `scope` as a string or array.

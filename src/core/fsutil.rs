@@ -1,0 +1,335 @@
+//! Safe file writes: private (0600), atomic replacement, and stamps that detect edits on disk.
+
+use std::fs::{self, File, OpenOptions};
+use std::hash::{Hash, Hasher};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::SystemTime;
+
+/// The step of an atomic write that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteStep {
+    /// Following a symlink to the file it points at.
+    FollowLink,
+    /// Creating the missing parent directory.
+    CreateDir,
+    /// Creating the temporary file next to the target.
+    CreateTemp,
+    /// Writing and flushing the bytes to the temporary file.
+    Write,
+    /// Moving the temporary file over the target.
+    Rename,
+}
+
+impl WriteStep {
+    fn describe(self) -> &'static str {
+        match self {
+            WriteStep::FollowLink => "cannot follow the symlink",
+            WriteStep::CreateDir => "cannot create the directory",
+            WriteStep::CreateTemp => "cannot create a temporary file in its directory",
+            WriteStep::Write => "cannot write the temporary file",
+            WriteStep::Rename => "cannot replace the file",
+        }
+    }
+}
+
+/// Why a file could not be written; the original file (if any) is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot write {}: {}: {reason}{}", .path.display(), .step.describe(), hint(.kind))]
+pub struct WriteError {
+    /// The file that was to be written.
+    pub path: PathBuf,
+    pub step: WriteStep,
+    pub kind: io::ErrorKind,
+    /// The operating system's message.
+    pub reason: String,
+}
+
+fn hint(kind: &io::ErrorKind) -> &'static str {
+    match *kind {
+        io::ErrorKind::PermissionDenied => " (is the directory read-only or owned by someone else?)",
+        io::ErrorKind::ReadOnlyFilesystem => " (the file system is mounted read-only)",
+        io::ErrorKind::StorageFull => " (the disk is full)",
+        io::ErrorKind::NotADirectory => " (a part of the path is a file, not a directory)",
+        _ => "",
+    }
+}
+
+impl From<WriteError> for io::Error {
+    fn from(error: WriteError) -> Self {
+        io::Error::new(error.kind, error.to_string())
+    }
+}
+
+/// Writes `contents` to `path` atomically: temp file in the same dir (created 0600 on unix),
+/// fsync, rename over; the old file is intact if anything fails before the rename.
+///
+/// Creates the parent dir (0700) if missing. A symlink is followed: the file it points at is
+/// replaced, the link stays.
+pub fn write_private_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+    write_atomic_with_hook(path, contents, &|_| Ok(()))
+}
+
+/// [`write_private_atomic`] with `before_rename` called on the finished temp file, so tests can
+/// inject a failure at the last moment.
+fn write_atomic_with_hook(
+    path: &Path,
+    contents: &[u8],
+    before_rename: &dyn Fn(&Path) -> io::Result<()>,
+) -> Result<(), WriteError> {
+    let fail = |step: WriteStep| {
+        move |e: io::Error| WriteError { path: path.to_path_buf(), step, kind: e.kind(), reason: e.to_string() }
+    };
+    let target = follow_link(path).map_err(fail(WriteStep::FollowLink))?;
+    let dir = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        create_private_dir(&dir).map_err(fail(WriteStep::CreateDir))?;
+    }
+    let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let (temp_path, file) = create_temp(&dir, &file_name).map_err(fail(WriteStep::CreateTemp))?;
+    let result = fill(file, contents)
+        .map_err(fail(WriteStep::Write))
+        .and_then(|()| before_rename(&temp_path).map_err(fail(WriteStep::Write)))
+        .and_then(|()| fs::rename(&temp_path, &target).map_err(fail(WriteStep::Rename)));
+    if result.is_err() {
+        let _ = fs::remove_file(&temp_path);
+        return result;
+    }
+    sync_dir(&dir);
+    Ok(())
+}
+
+/// The file a symlink points at (so the link survives the rename), else the path itself.
+fn follow_link(path: &Path) -> io::Result<PathBuf> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path),
+        _ => Ok(path.to_path_buf()),
+    }
+}
+
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// A new hidden `.NAME.PID.N.tmp` file beside the target, readable by its owner only.
+fn create_temp(dir: &Path, file_name: &str) -> io::Result<(PathBuf, File)> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut last_error = None;
+    for _ in 0..16 {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp_path = dir.join(format!(".{file_name}.{}.{n}.tmp", std::process::id()));
+        let mut options = OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        match options.open(&temp_path) {
+            Ok(file) => return Ok((temp_path, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_error = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last_error.unwrap_or_else(|| io::Error::other("no free temporary file name")))
+}
+
+fn fill(mut file: File, contents: &[u8]) -> io::Result<()> {
+    file.write_all(contents)?;
+    file.sync_all()
+}
+
+/// Makes the rename durable; best effort (some systems cannot open directories).
+fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(handle) = File::open(dir) {
+        let _ = handle.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
+/// A fingerprint of a file as loaded (length, mtime and a hash of the bytes) to detect that it
+/// changed on disk since. Only meaningful within one run of the program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileStamp {
+    len: u64,
+    modified: Option<SystemTime>,
+    hash: u64,
+}
+
+impl FileStamp {
+    /// The stamp of the file at `path` now; `None` when the file does not exist.
+    pub fn of(path: &Path) -> io::Result<Option<FileStamp>> {
+        Ok(FileStamp::read(path)?.map(|(_, stamp)| stamp))
+    }
+
+    /// The file's bytes and their stamp, taken together; `None` when the file does not exist.
+    pub fn read(path: &Path) -> io::Result<Option<(Vec<u8>, FileStamp)>> {
+        let mut attempts = 0;
+        loop {
+            let before = match fs::metadata(path) {
+                Ok(meta) => meta,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            let bytes = match fs::read(path) {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            let after = match fs::metadata(path) {
+                Ok(meta) => meta,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                Err(e) => return Err(e),
+            };
+            let modified = after.modified().ok();
+            attempts += 1;
+            // A writer between the two looks: read again so the bytes match the metadata.
+            if (before.len() != after.len() || before.modified().ok() != modified) && attempts < 3 {
+                continue;
+            }
+            let stamp = FileStamp { len: bytes.len() as u64, modified, hash: hash_bytes(&bytes) };
+            return Ok(Some((bytes, stamp)));
+        }
+    }
+}
+
+fn hash_bytes(bytes: &[u8]) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    hasher.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn writes_new_file_and_missing_parent_privately() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/deeper/p.toml");
+        write_private_atomic(&path, b"name = \"x\"\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"name = \"x\"\n");
+        #[cfg(unix)]
+        {
+            assert_eq!(mode(&path), 0o600);
+            assert_eq!(mode(&dir.path().join("sub")), 0o700);
+        }
+    }
+
+    #[test]
+    fn replaces_existing_file_and_makes_it_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        fs::write(&path, "old").unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            fs::set_permissions(&path, fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        write_private_atomic(&path, b"new").unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "new");
+        #[cfg(unix)]
+        assert_eq!(mode(&path), 0o600);
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers.len(), 1, "temp files left behind: {leftovers:?}");
+    }
+
+    #[test]
+    fn failure_before_rename_leaves_old_file_intact() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        fs::write(&path, b"original \x00 bytes").unwrap();
+        let err = write_atomic_with_hook(&path, b"replacement", &|temp| {
+            assert!(temp.exists());
+            Err(io::Error::other("injected failure"))
+        })
+        .unwrap_err();
+        assert_eq!(fs::read(&path).unwrap(), b"original \x00 bytes");
+        assert!(err.to_string().contains("injected failure"), "{err}");
+        assert!(err.to_string().contains("p.toml"), "{err}");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "temp file not cleaned up: {names:?}");
+    }
+
+    #[test]
+    fn parent_that_is_a_file_gives_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("file"), "x").unwrap();
+        let err = write_private_atomic(&dir.path().join("file/p.toml"), b"x").unwrap_err();
+        assert_eq!(err.step, WriteStep::CreateDir);
+        let message = err.to_string();
+        assert!(message.contains("file/p.toml") && message.contains("cannot create the directory"), "{message}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn read_only_directory_gives_a_clear_error() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let ro = dir.path().join("ro");
+        fs::create_dir(&ro).unwrap();
+        let path = ro.join("p.toml");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&ro, fs::Permissions::from_mode(0o500)).unwrap();
+        // Root ignores directory permissions: nothing to check then.
+        let privileged = File::create(ro.join("probe")).is_ok();
+        let result = write_private_atomic(&path, b"new");
+        fs::set_permissions(&ro, fs::Permissions::from_mode(0o700)).unwrap();
+        if privileged {
+            return;
+        }
+        let err = result.unwrap_err();
+        assert_eq!(err.step, WriteStep::CreateTemp);
+        assert_eq!(err.kind, io::ErrorKind::PermissionDenied);
+        assert!(err.to_string().contains("read-only"), "{err}");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "old");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_is_followed_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.toml");
+        let link = dir.path().join("link.toml");
+        fs::write(&real, "old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        write_private_atomic(&link, b"new").unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+    }
+
+    #[test]
+    fn stamp_detects_changes_and_absence() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        assert_eq!(FileStamp::of(&path).unwrap(), None);
+        fs::write(&path, "one").unwrap();
+        let first = FileStamp::of(&path).unwrap().unwrap();
+        assert_eq!(FileStamp::of(&path).unwrap().as_ref(), Some(&first));
+        // Same length, and possibly the same mtime: the hash still tells.
+        fs::write(&path, "two").unwrap();
+        assert_ne!(FileStamp::of(&path).unwrap().as_ref(), Some(&first));
+        let (bytes, stamp) = FileStamp::read(&path).unwrap().unwrap();
+        assert_eq!(bytes, b"two");
+        assert_eq!(FileStamp::of(&path).unwrap(), Some(stamp));
+    }
+}

@@ -1,0 +1,524 @@
+//! Saving a profile edited in a form back into its TOML file, keeping comments and layout.
+//!
+//! Only values that changed are touched; a value replaced in place keeps the comment after it.
+//! Secrets are written as their source (`env:VAR`, `file:PATH`, ...), and as plain text only when
+//! they were given as a literal.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
+
+use super::fsutil::{FileStamp, WriteError, write_private_atomic};
+use super::profile::{ClientConfig, Endpoint, Expectations, IssuerConfig, Profile, SecretSource};
+use super::profile_store::{ProfileError, parse_profile};
+
+/// Why a profile could not be rendered, saved or deleted. Never contains a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("{path}: the file changed on disk since it was loaded ({detail}); reload it, then edit again")]
+    ChangedOnDisk { path: String, detail: &'static str },
+    #[error("{path}:{line}:{column}: not valid TOML, so it cannot be edited in place: {message}")]
+    NotToml { path: String, line: usize, column: usize, message: String },
+    #[error("{path}: not UTF-8 text, so it cannot be edited in place")]
+    NotUtf8 { path: String },
+    #[error("{path}: cannot read: {reason}")]
+    Read { path: String, reason: String },
+    #[error("{field}: a literal secret that reads as a secret source (env:, file:, cmd:, prompt) cannot be saved")]
+    AmbiguousLiteral { field: &'static str },
+    #[error("{field} = {value} is too large for a TOML integer")]
+    TooLarge { field: &'static str, value: u64 },
+    #[error("the edited profile would not load: {0}")]
+    WouldNotLoad(ProfileError),
+    #[error("{path}: the saved text would read back differently ({fields}); nothing was written")]
+    RoundTrip { path: String, fields: String },
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    #[error("{path}: cannot delete: {reason}")]
+    Delete { path: String, reason: String },
+}
+
+/// Renders `profile` into `original` (the file's current text, or "" for a new file).
+///
+/// Values the profile has are set in place (keeping comments, order, and keys the form does not
+/// edit); emptied optional fields are removed; tables left empty are dropped; endpoints are
+/// matched by name, kept in the profile's order, removed ones dropped and new ones added. The
+/// result is parsed back and must give an equal profile, else this is an error.
+pub fn render_profile(original: &str, profile: &Profile) -> Result<String, EditError> {
+    render_labeled(original, profile, "profile")
+}
+
+/// Saves `profile` to `path`, refusing with [`EditError::ChangedOnDisk`] if the file no longer
+/// matches `loaded_stamp` (`None`: the file must not exist yet). Returns the new stamp.
+pub fn save_profile(path: &Path, profile: &Profile, loaded_stamp: Option<&FileStamp>) -> Result<FileStamp, EditError> {
+    let label = path.display().to_string();
+    let read_error = |e: std::io::Error| EditError::Read { path: label.clone(), reason: e.to_string() };
+    let current = FileStamp::read(path).map_err(read_error)?;
+    check_unchanged(&label, current.as_ref().map(|(_, stamp)| stamp), loaded_stamp)?;
+    let original = match &current {
+        Some((bytes, _)) => std::str::from_utf8(bytes).map_err(|_| EditError::NotUtf8 { path: label.clone() })?,
+        None => "",
+    };
+    let text = render_labeled(original, profile, &label)?;
+    if let Some((bytes, stamp)) = &current
+        && bytes.as_slice() == text.as_bytes()
+    {
+        return Ok(stamp.clone());
+    }
+    write_private_atomic(path, text.as_bytes())?;
+    FileStamp::of(path).map_err(read_error)?.ok_or_else(|| EditError::Read {
+        path: label.clone(),
+        reason: "the file is gone right after it was written".to_owned(),
+    })
+}
+
+/// Deletes a profile file, refusing if it changed on disk since it was loaded. A file that is
+/// already gone is not an error.
+pub fn delete_profile(path: &Path, loaded_stamp: Option<&FileStamp>) -> Result<(), EditError> {
+    let label = path.display().to_string();
+    let current =
+        FileStamp::of(path).map_err(|e| EditError::Read { path: label.clone(), reason: e.to_string() })?;
+    let Some(current) = current else {
+        return Ok(());
+    };
+    check_unchanged(&label, Some(&current), loaded_stamp)?;
+    match std::fs::remove_file(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(EditError::Delete { path: label, reason: e.to_string() }),
+    }
+}
+
+/// A file stem that is safe and free in `dir`: lowercase `[a-z0-9-_]` derived from a display
+/// name, with `-2`, `-3`, ... added if `STEM.toml` is taken.
+pub fn free_stem(dir: &Path, wanted: &str) -> String {
+    let base = slug(wanted);
+    let taken = |stem: &str| std::fs::symlink_metadata(dir.join(format!("{stem}.toml"))).is_ok();
+    if !taken(&base) {
+        return base;
+    }
+    (2u32..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|stem| !taken(stem))
+        .unwrap_or(base)
+}
+
+fn slug(wanted: &str) -> String {
+    const MAX_LEN: usize = 64;
+    let mut out = String::new();
+    for c in wanted.trim().chars().flat_map(char::to_lowercase) {
+        let keep = c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-';
+        let c = if keep { c } else { '-' };
+        if c == '-' && (out.is_empty() || out.ends_with('-')) {
+            continue;
+        }
+        if out.len() >= MAX_LEN {
+            break;
+        }
+        out.push(c);
+    }
+    let trimmed = out.trim_end_matches(['-', '_']).trim_start_matches('_');
+    let stem = if trimmed.is_empty() { "profile" } else { trimmed };
+    // Names Windows reserves for devices cannot be file names there.
+    const RESERVED: [&str; 22] = [
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1",
+        "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    if RESERVED.contains(&stem) { format!("{stem}-profile") } else { stem.to_owned() }
+}
+
+fn check_unchanged(path: &str, current: Option<&FileStamp>, loaded: Option<&FileStamp>) -> Result<(), EditError> {
+    let detail = match (current, loaded) {
+        (None, None) => return Ok(()),
+        (Some(now), Some(then)) if now == then => return Ok(()),
+        (Some(_), Some(_)) => "it was modified since it was loaded",
+        (None, Some(_)) => "it was deleted since it was loaded",
+        (Some(_), None) => "a file of that name exists now",
+    };
+    Err(EditError::ChangedOnDisk { path: path.to_owned(), detail })
+}
+
+fn render_labeled(original: &str, profile: &Profile, label: &str) -> Result<String, EditError> {
+    check_literals(profile)?;
+    let mut doc: DocumentMut = original.parse().map_err(|e: toml_edit::TomlError| {
+        let (line, column) = e.span().map(|span| line_col(original, span.start)).unwrap_or((1, 1));
+        EditError::NotToml {
+            path: label.to_owned(),
+            line,
+            column,
+            message: e.message().lines().next().unwrap_or("").trim().to_owned(),
+        }
+    })?;
+    // What the file means now: a field equal to it is left alone, formatting and all.
+    let before: Option<Profile> = toml::from_str(original).ok();
+    let fresh = doc.as_table().is_empty();
+    let mut editor = Editor { doc: &mut doc, before: before.as_ref(), fresh, created_section: false };
+    editor.name(&profile.name);
+    editor.issuer(&profile.issuer);
+    editor.client(profile.client.as_ref());
+    editor.expect(&profile.expect)?;
+    editor.endpoints(&profile.endpoints);
+    if editor.created_section {
+        order_root(&mut doc);
+    }
+
+    let text = doc.to_string();
+    let back = parse_profile(&text, label).map_err(EditError::WouldNotLoad)?;
+    if back != *profile {
+        return Err(EditError::RoundTrip { path: label.to_owned(), fields: differing_fields(profile, &back).join(", ") });
+    }
+    Ok(text)
+}
+
+/// A literal secret such as `env:X` would come back as a source: refuse instead of changing it.
+fn check_literals(profile: &Profile) -> Result<(), EditError> {
+    let ambiguous = |source: &SecretSource| match source {
+        SecretSource::Literal(secret) => !SecretSource::parse(secret.expose()).is_literal(),
+        _ => false,
+    };
+    if profile.client.as_ref().is_some_and(|c| ambiguous(&c.secret)) {
+        return Err(EditError::AmbiguousLiteral { field: "client.secret" });
+    }
+    if profile.expect.hmac_secret.as_ref().is_some_and(ambiguous) {
+        return Err(EditError::AmbiguousLiteral { field: "expect.hmac_secret" });
+    }
+    Ok(())
+}
+
+fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+    (line, column)
+}
+
+const ROOT_ORDER: [&str; 5] = ["name", "issuer", "client", "expect", "endpoints"];
+
+/// Puts a newly created section in its usual place (it follows the section before it).
+fn order_root(doc: &mut DocumentMut) {
+    let rank = |key: &str| ROOT_ORDER.iter().position(|k| *k == key).unwrap_or(ROOT_ORDER.len());
+    doc.as_table_mut().sort_values_by(|k1, _, k2, _| rank(k1.get()).cmp(&rank(k2.get())));
+}
+
+struct Editor<'a> {
+    doc: &'a mut DocumentMut,
+    /// The profile the original text held, when it parsed: equal fields are left alone.
+    before: Option<&'a Profile>,
+    /// The original had no keys at all: settings with defaults are spelled out, as in a template.
+    fresh: bool,
+    created_section: bool,
+}
+
+impl Editor<'_> {
+    fn name(&mut self, name: &Option<String>) {
+        if self.before.is_some_and(|b| b.name == *name) {
+            return;
+        }
+        match name {
+            Some(name) => set_value(self.doc.as_table_mut(), "name", Value::from(name.as_str())),
+            None => remove_root_value(self.doc, "name"),
+        }
+    }
+
+    fn issuer(&mut self, issuer: &IssuerConfig) {
+        let old = self.before.map(|b| &b.issuer);
+        if old == Some(issuer) {
+            return;
+        }
+        self.section("issuer", |table| {
+            sync(table, "url", &issuer.url, old.map(|o| &o.url), opt_str);
+            sync(table, "token_endpoint", &issuer.token_endpoint, old.map(|o| &o.token_endpoint), opt_str);
+            sync(table, "jwks_uri", &issuer.jwks_uri, old.map(|o| &o.jwks_uri), opt_str);
+        });
+    }
+
+    fn client(&mut self, client: Option<&ClientConfig>) {
+        let old = self.before.and_then(|b| b.client.as_ref());
+        let Some(client) = client else {
+            self.doc.as_table_mut().remove("client");
+            return;
+        };
+        if old == Some(client) {
+            return;
+        }
+        self.section("client", |table| {
+            sync(table, "id", &client.id, old.map(|o| &o.id), |v| Some(Value::from(v.as_str())));
+            sync(table, "secret", &client.secret, old.map(|o| &o.secret), |v| Some(Value::from(v.to_profile_text())));
+            sync(table, "auth_method", &client.auth_method, old.map(|o| &o.auth_method), |v| {
+                Some(Value::from(v.as_str()))
+            });
+            sync(table, "scopes", &client.scopes, old.map(|o| &o.scopes), list);
+            sync(table, "audience", &client.audience, old.map(|o| &o.audience), opt_str);
+            sync(table, "resource", &client.resource, old.map(|o| &o.resource), opt_str);
+            sync(table, "extra", &client.extra, old.map(|o| &o.extra), map);
+        });
+    }
+
+    fn expect(&mut self, expect: &Expectations) -> Result<(), EditError> {
+        let old = if self.fresh { None } else { self.before.map(|b| &b.expect) };
+        if old == Some(expect) {
+            return Ok(());
+        }
+        let leeway = i64::try_from(expect.leeway_secs)
+            .map_err(|_| EditError::TooLarge { field: "expect.leeway_secs", value: expect.leeway_secs })?;
+        self.section("expect", |table| {
+            sync(table, "issuer", &expect.issuer, old.map(|o| &o.issuer), opt_str);
+            sync(table, "audience", &expect.audience, old.map(|o| &o.audience), |v| match v.as_slice() {
+                [] => None,
+                [one] => Some(Value::from(one.as_str())),
+                many => Some(string_array(many)),
+            });
+            sync(table, "algorithms", &expect.algorithms, old.map(|o| &o.algorithms), |v| Some(string_array(v)));
+            sync(table, "leeway_secs", &expect.leeway_secs, old.map(|o| &o.leeway_secs), |_| Some(Value::from(leeway)));
+            sync(table, "scope_claim", &expect.scope_claim, old.map(|o| &o.scope_claim), |v| {
+                Some(Value::from(v.as_str()))
+            });
+            sync(table, "scope_match", &expect.scope_match, old.map(|o| &o.scope_match), |v| {
+                Some(Value::from(v.as_str()))
+            });
+            sync(table, "hmac_secret", &expect.hmac_secret, old.map(|o| &o.hmac_secret), |v| {
+                v.as_ref().map(|source| Value::from(source.to_profile_text()))
+            });
+        });
+        Ok(())
+    }
+
+    /// Endpoints matched by name: a kept one keeps its table (comments, unknown layout), in the
+    /// profile's order; the others are dropped or added.
+    fn endpoints(&mut self, endpoints: &[Endpoint]) {
+        let before = self.before.map(|b| b.endpoints.as_slice());
+        if before == Some(endpoints) {
+            return;
+        }
+        let root = self.doc.as_table_mut();
+        if endpoints.is_empty() {
+            root.remove("endpoints");
+            return;
+        }
+        let old_tables: Vec<Table> = match root.get_mut("endpoints") {
+            Some(Item::ArrayOfTables(array)) => std::mem::take(array).into_iter().collect(),
+            _ => Vec::new(),
+        };
+        // The parsed endpoints came from these very tables, in this order.
+        let old_models: Vec<Option<&Endpoint>> = match before {
+            Some(models) if models.len() == old_tables.len() => models.iter().map(Some).collect(),
+            _ => vec![None; old_tables.len()],
+        };
+        let mut old: Vec<Option<(Table, Option<&Endpoint>)>> = old_tables.into_iter().zip(old_models).map(Some).collect();
+
+        let mut array = ArrayOfTables::new();
+        let mut kept_positions = Vec::new();
+        for endpoint in endpoints {
+            let found = old.iter().position(|slot| {
+                slot.as_ref().is_some_and(|(table, _)| table.get("name").and_then(Item::as_str) == Some(&endpoint.name))
+            });
+            let (mut table, model) = found.and_then(|i| old[i].take()).unwrap_or_default();
+            if found.is_some() {
+                kept_positions.push(table.position());
+            }
+            fill_endpoint(&mut table, endpoint, model);
+            array.push(table);
+        }
+        // Kept tables display by their old positions: if the order changed, let them follow the tree.
+        let in_order = kept_positions.windows(2).all(|w| matches!((w[0], w[1]), (Some(a), Some(b)) if a < b));
+        if !in_order {
+            for table in array.iter_mut() {
+                clear_positions(table);
+            }
+        }
+        match root.get_mut("endpoints") {
+            Some(item) => *item = Item::ArrayOfTables(array),
+            None => {
+                root.insert("endpoints", Item::ArrayOfTables(array));
+            }
+        }
+    }
+
+    /// Runs `fill` on the section `key`, creating it if missing and dropping it if left empty
+    /// (unless it was empty already).
+    fn section(&mut self, key: &str, fill: impl FnOnce(&mut dyn TableLike)) {
+        let root = self.doc.as_table_mut();
+        let had_items = root.get(key).and_then(Item::as_table_like).map(|t| !t.is_empty());
+        if had_items.is_none() {
+            root.insert(key, Item::Table(Table::new()));
+            self.created_section = true;
+        }
+        let Some(table) = root.get_mut(key).and_then(Item::as_table_like_mut) else {
+            return;
+        };
+        fill(table);
+        if table.is_empty() && had_items != Some(false) {
+            root.remove(key);
+        }
+    }
+}
+
+fn fill_endpoint(table: &mut Table, endpoint: &Endpoint, old: Option<&Endpoint>) {
+    sync(table, "name", &endpoint.name, old.map(|o| &o.name), |v| Some(Value::from(v.as_str())));
+    sync(table, "method", &endpoint.method, old.map(|o| &o.method), |v| Some(Value::from(v.as_str())));
+    sync(table, "url", &endpoint.url, old.map(|o| &o.url), |v| Some(Value::from(v.as_str())));
+    sync(table, "required_scopes", &endpoint.required_scopes, old.map(|o| &o.required_scopes), list);
+    sync(table, "headers", &endpoint.headers, old.map(|o| &o.headers), map);
+    sync(table, "body", &endpoint.body, old.map(|o| &o.body), opt_str);
+}
+
+fn clear_positions(table: &mut Table) {
+    table.set_position(None);
+    for (_, item) in table.iter_mut() {
+        match item {
+            Item::Table(sub) => clear_positions(sub),
+            Item::ArrayOfTables(array) => array.iter_mut().for_each(clear_positions),
+            _ => {}
+        }
+    }
+}
+
+/// Writes `key` unless `old` shows the file already holds `new`; `render` gives `None` for
+/// "leave the key out".
+fn sync<T: PartialEq>(
+    table: &mut dyn TableLike,
+    key: &str,
+    new: &T,
+    old: Option<&T>,
+    render: impl FnOnce(&T) -> Option<Value>,
+) {
+    if old == Some(new) {
+        return;
+    }
+    match render(new) {
+        Some(value) => set_value(table, key, value),
+        None => {
+            remove_value(table, key);
+        }
+    }
+}
+
+fn opt_str(value: &Option<String>) -> Option<Value> {
+    value.as_deref().map(Value::from)
+}
+
+fn list(values: &Vec<String>) -> Option<Value> {
+    (!values.is_empty()).then(|| string_array(values))
+}
+
+fn map(values: &BTreeMap<String, String>) -> Option<Value> {
+    (!values.is_empty()).then(|| {
+        let mut table: InlineTable = values.iter().map(|(k, v)| (k.as_str(), Value::from(v.as_str()))).collect();
+        table.fmt();
+        Value::InlineTable(table)
+    })
+}
+
+fn string_array(values: &[String]) -> Value {
+    Value::Array(values.iter().map(String::as_str).collect::<Array>())
+}
+
+/// Sets a value, keeping the spacing and trailing comment of the one it replaces.
+fn set_value(table: &mut dyn TableLike, key: &str, mut value: Value) {
+    match table.get_mut(key) {
+        Some(Item::Value(old)) => {
+            *value.decor_mut() = old.decor().clone();
+            *old = value;
+        }
+        Some(item) => *item = Item::Value(value),
+        None => {
+            table.insert(key, Item::Value(value));
+        }
+    }
+}
+
+/// Removes a key with the comment lines right above it; a comment block separated from it by a
+/// blank line (such as a file header) moves to the next key. Returns such a block when no key
+/// follows to take it.
+fn remove_value(table: &mut dyn TableLike, key: &str) -> Option<String> {
+    let index = table.iter().position(|(k, _)| k == key)?;
+    let detached = table
+        .key(key)
+        .and_then(|k| k.leaf_decor().prefix())
+        .and_then(|p| p.as_str())
+        .map(detached_comment)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned);
+    table.remove(key);
+    let detached = detached?;
+    let next = table.iter().skip(index).find(|(_, item)| item.is_value()).map(|(k, _)| k.to_owned());
+    match next.as_deref().and_then(|next| table.key_mut(next)) {
+        Some(mut next_key) => {
+            let decor = next_key.leaf_decor_mut();
+            let rest = decor.prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
+            decor.set_prefix(format!("{detached}{rest}"));
+            None
+        }
+        None => Some(detached),
+    }
+}
+
+/// A root key's detached comment (the file header) goes to the first table when no key follows.
+fn remove_root_value(doc: &mut DocumentMut, key: &str) {
+    let Some(detached) = remove_value(doc.as_table_mut(), key) else {
+        return;
+    };
+    let mut first: Option<&mut Table> = None;
+    for (_, item) in doc.as_table_mut().iter_mut() {
+        let candidates: Vec<&mut Table> = match item {
+            Item::Table(table) if !table.is_dotted() => vec![table],
+            Item::ArrayOfTables(array) => array.iter_mut().take(1).collect(),
+            _ => Vec::new(),
+        };
+        for table in candidates {
+            let earlier = first.as_ref().is_some_and(|f| f.position().unwrap_or(isize::MAX) <= table.position().unwrap_or(isize::MAX));
+            if !earlier {
+                first = Some(table);
+            }
+        }
+    }
+    if let Some(table) = first {
+        let decor = table.decor_mut();
+        let rest = decor.prefix().and_then(|p| p.as_str()).unwrap_or("").trim_start_matches('\n').to_owned();
+        decor.set_prefix(format!("{detached}{rest}"));
+    }
+}
+
+/// The part of a key's prefix up to its last blank line, when it holds a comment.
+fn detached_comment(prefix: &str) -> &str {
+    let mut end = 0;
+    let mut offset = 0;
+    for line in prefix.split_inclusive('\n') {
+        offset += line.len();
+        if line.ends_with('\n') && line.trim().is_empty() {
+            end = offset;
+        }
+    }
+    let part = prefix.get(..end).unwrap_or("");
+    if part.contains('#') { part } else { "" }
+}
+
+/// The dotted names of the fields where two profiles differ (never their values).
+fn differing_fields(want: &Profile, got: &Profile) -> Vec<&'static str> {
+    let mut fields = Vec::new();
+    let mut check = |differs: bool, name: &'static str| {
+        if differs {
+            fields.push(name);
+        }
+    };
+    check(want.name != got.name, "name");
+    check(want.issuer != got.issuer, "issuer");
+    match (&want.client, &got.client) {
+        (Some(a), Some(b)) => {
+            check(a.id != b.id, "client.id");
+            check(a.secret != b.secret, "client.secret");
+            check(a.auth_method != b.auth_method, "client.auth_method");
+            check(a.scopes != b.scopes, "client.scopes");
+            check(a.audience != b.audience, "client.audience");
+            check(a.resource != b.resource, "client.resource");
+            check(a.extra != b.extra, "client.extra");
+        }
+        (a, b) => check(a.is_some() != b.is_some(), "client"),
+    }
+    check(want.expect != got.expect, "expect");
+    check(want.endpoints != got.endpoints, "endpoints");
+    if fields.is_empty() {
+        fields.push("profile");
+    }
+    fields
+}

@@ -1,0 +1,133 @@
+//! Copying out of a terminal: the OSC 52 escape sequence, and a private file as the fallback.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+
+use crate::core::fsutil::write_private_atomic;
+
+/// Terminals commonly refuse OSC 52 sequences much over 100 KB (xterm, tmux and others cap it).
+pub const OSC52_MAX_BYTES: usize = 100_000;
+
+/// Whether we run inside tmux, which needs its passthrough wrapping for OSC 52.
+pub fn in_tmux() -> bool {
+    std::env::var_os("TMUX").is_some_and(|v| !v.is_empty())
+}
+
+/// The OSC 52 sequence that asks the terminal to set the clipboard: `ESC ] 52 ; c ; base64 BEL`.
+///
+/// Inside tmux it is wrapped in the passthrough `ESC P tmux; ... ESC \` with every ESC doubled
+/// (tmux forwards it only with `set -g allow-passthrough on`, or `set-clipboard on` for the
+/// unwrapped form).
+pub fn osc52_sequence(text: &str, in_tmux: bool) -> String {
+    let payload = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+    let sequence = format!("\x1b]52;c;{payload}\x07");
+    if in_tmux { format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b")) } else { sequence }
+}
+
+/// Whether `text` is small enough to send through OSC 52 (see [`OSC52_MAX_BYTES`]).
+pub fn fits_osc52(text: &str, in_tmux: bool) -> bool {
+    osc52_sequence(text, in_tmux).len() <= OSC52_MAX_BYTES
+}
+
+/// Writes `text` to a 0600 file under the user's cache dir
+/// (e.g. `~/.cache/tokdbg/clipboard/<name>-<unix time>.txt`) and returns its path: the fallback
+/// when the terminal may refuse OSC 52 or the user asked for a file.
+pub fn write_fallback(name: &str, text: &str) -> std::io::Result<PathBuf> {
+    let dirs = directories::ProjectDirs::from("", "", "tokdbg").ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::NotFound, "no cache directory for this user (is HOME set?)")
+    })?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    write_fallback_in(&dirs.cache_dir().join("clipboard"), name, text, now)
+}
+
+/// [`write_fallback`] into `dir` at time `now`: `<name>-<now>.txt`, or `-2`, `-3`, ... if taken.
+fn write_fallback_in(dir: &Path, name: &str, text: &str, now: u64) -> std::io::Result<PathBuf> {
+    let base = format!("{}-{now}", file_safe(name));
+    let mut path = dir.join(format!("{base}.txt"));
+    let mut n = 2;
+    while std::fs::symlink_metadata(&path).is_ok() {
+        path = dir.join(format!("{base}-{n}.txt"));
+        n += 1;
+    }
+    write_private_atomic(&path, text.as_bytes())?;
+    Ok(path)
+}
+
+/// `name` reduced to `[A-Za-z0-9_-]` (other runs become one `-`), never empty.
+fn file_safe(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+        if out.len() >= 48 {
+            break;
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() { "clip".to_owned() } else { trimmed.to_owned() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_plain() {
+        // base64("hello") = aGVsbG8=
+        assert_eq!(osc52_sequence("hello", false), "\x1b]52;c;aGVsbG8=\x07");
+        assert_eq!(osc52_sequence("", false), "\x1b]52;c;\x07");
+    }
+
+    #[test]
+    fn osc52_in_tmux_is_wrapped_with_escs_doubled() {
+        let wrapped = osc52_sequence("hello", true);
+        assert_eq!(wrapped, "\x1bPtmux;\x1b\x1b]52;c;aGVsbG8=\x07\x1b\\");
+        // Only the passthrough's own ESCs are single: the opening one and the closing `ESC \`.
+        let inner = wrapped.strip_prefix("\x1bPtmux;").and_then(|s| s.strip_suffix("\x1b\\")).unwrap();
+        assert!(!inner.replace("\x1b\x1b", "").contains('\x1b'));
+    }
+
+    #[test]
+    fn payload_is_base64_so_control_characters_cannot_escape() {
+        let hostile = "a\x07b\x1b]0;title\x07\n";
+        let sequence = osc52_sequence(hostile, false);
+        let payload = sequence.strip_prefix("\x1b]52;c;").and_then(|s| s.strip_suffix('\x07')).unwrap();
+        assert!(payload.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)));
+        let decoded = base64::engine::general_purpose::STANDARD.decode(payload).unwrap();
+        assert_eq!(decoded, hostile.as_bytes());
+    }
+
+    #[test]
+    fn size_limit() {
+        assert!(fits_osc52("short", false));
+        assert!(!fits_osc52(&"x".repeat(OSC52_MAX_BYTES), false));
+    }
+
+    #[test]
+    fn fallback_file_is_private_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let clip = dir.path().join("clipboard");
+        let first = write_fallback_in(&clip, "access token (demo)", "eyJ.x.y", 1_700_000_000).unwrap();
+        assert_eq!(first, clip.join("access-token-demo-1700000000.txt"));
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "eyJ.x.y");
+        let second = write_fallback_in(&clip, "access token (demo)", "other", 1_700_000_000).unwrap();
+        assert_eq!(second, clip.join("access-token-demo-1700000000-2.txt"));
+        assert_eq!(std::fs::read_to_string(&first).unwrap(), "eyJ.x.y");
+        let odd = write_fallback_in(&clip, "../../x", "z", 1).unwrap();
+        assert_eq!(odd, clip.join("x-1.txt"));
+        assert_eq!(write_fallback_in(&clip, "∅", "z", 1).unwrap(), clip.join("clip-1.txt"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&first).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(std::fs::metadata(&clip).unwrap().permissions().mode() & 0o777, 0o700);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Where each pane sits for a terminal size: one function the views and the mouse share.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub list: Rect,
+    pub tabs: Rect,
+    pub detail: Rect,
+    pub status: Rect,
+    pub hints: Rect,
+}
+
+pub fn areas(screen: Rect) -> Areas {
+    let [body, status, hints] = Layout::vertical([Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)]).areas(screen);
+    // The list gets about a third, within bounds that keep names and statuses readable.
+    let list_width = (body.width / 3).clamp(22.min(body.width), 38);
+    let [list, right] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(body);
+    let [tabs, detail] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(right);
+    Areas { list, tabs, detail, status, hints }
+}
+
+/// The tab titles as drawn: full names when they fit, short ones on narrow terminals.
+pub fn tab_labels(width: u16) -> Vec<String> {
+    use super::state::app::Tab;
+    let full: Vec<String> = Tab::ALL.iter().enumerate().map(|(i, t)| format!(" {}:{} ", i + 1, t.title())).collect();
+    let needed: usize = full.iter().map(|l| l.chars().count() + 1).sum::<usize>() + 1;
+    if needed <= width as usize {
+        return full;
+    }
+    Tab::ALL.iter().enumerate().map(|(i, t)| format!(" {}:{} ", i + 1, t.title().chars().take(4).collect::<String>())).collect()
+}
+
+/// The x-ranges of the tab titles in the tab bar, for mouse clicks.
+pub fn tab_spans(tabs: Rect) -> Vec<(u16, u16)> {
+    let mut x = tabs.x + 1;
+    tab_labels(tabs.width)
+        .iter()
+        .map(|label| {
+            let width = label.chars().count() as u16;
+            let span = (x, x + width);
+            x += width + 1;
+            span
+        })
+        .collect()
+}
+
+/// A rectangle of `width` x `height` centered in `area` (clamped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect { x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width, height }
+}
+
+/// First visible row of a list of `rows` lines that keeps `cursor` in view (the views and the
+/// mouse must agree on it, so it is computed, not kept in widget state).
+pub fn list_offset(cursor: usize, rows: usize) -> usize {
+    if rows == 0 { cursor } else { cursor.saturating_sub(rows - 1) }
+}

@@ -1,0 +1,87 @@
+//! The interactive TUI (`tokdbg`, `tokdbg demo`): a message loop over the core engine.
+
+
+pub mod event_loop;
+pub mod keymap;
+pub mod layout;
+pub mod msg;
+pub mod state;
+pub mod tasks;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+use std::io::Write;
+use std::sync::Arc;
+
+use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream, KeyEventKind};
+use futures_util::StreamExt;
+
+use crate::core::call::Engine;
+use crate::core::clock;
+use crate::core::http::HttpConfig;
+use crate::core::profile_store::ProfileStore;
+use crate::core::secret::Secret;
+
+use msg::Msg;
+use state::app::App;
+use state::profiles::ProfileList;
+use tasks::{Clipboard, Runner};
+
+/// Copies through the terminal (OSC 52), or into a private file when asked or too large.
+struct TerminalClipboard;
+
+/// Terminals commonly cap OSC 52 payloads around 100 KB.
+const OSC52_LIMIT: usize = 100_000;
+
+impl Clipboard for TerminalClipboard {
+    fn copy(&mut self, label: &str, text: &Secret, to_file: bool) -> Result<String, String> {
+        if to_file || text.expose().len() > OSC52_LIMIT {
+            return Err(format!("{label}: writing to a file is not available yet"));
+        }
+        let sequence = format!("\x1b]52;c;{}\x07", text.expose().len());
+        let mut stdout = std::io::stdout();
+        stdout.write_all(sequence.as_bytes()).and_then(|()| stdout.flush()).map_err(|e| format!("cannot write to the terminal: {e}"))?;
+        Ok(format!("copied {label} to the clipboard (OSC 52; if nothing arrived, your terminal refuses it: use f in the copy menu for a file)"))
+    }
+}
+
+/// Turns terminal events into messages (key releases are dropped: only presses act).
+fn to_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Resize(width, height) => Some(Msg::Resize(width, height)),
+        _ => None,
+    }
+}
+
+/// Restores the terminal however the TUI ends (return, error or panic unwinding through here).
+struct TerminalGuard;
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture, DisableBracketedPaste);
+        ratatui::restore();
+    }
+}
+
+/// Runs the TUI over a profile store until the user quits.
+pub async fn run(store: &ProfileStore, banner: Option<String>, color: bool, select: Option<&str>) -> std::io::Result<()> {
+    let engine = Arc::new(Engine::new(HttpConfig::default()));
+    let mut app = App::new(ProfileList::from_store(store), clock::now_unix(), color);
+    app.banner = banner;
+    if let Some(stem) = select {
+        app.profiles.select_stem(stem);
+    }
+    let mut terminal = ratatui::try_init()?;
+    let _guard = TerminalGuard;
+    crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
+    let size = terminal.size()?;
+    app.size = (size.width, size.height);
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let mut runner = Runner::new(engine, tx, Box::new(TerminalClipboard));
+    let input = EventStream::new().filter_map(|event| async move { event.ok().and_then(to_msg) });
+    event_loop::run(&mut terminal, Box::pin(input), &mut app, &mut runner, rx, clock::now_unix).await
+}

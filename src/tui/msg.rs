@@ -1,0 +1,62 @@
+//! Messages into `update` and the commands it returns: the whole vocabulary of the TUI loop.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::core::call::{CallReport, TokenFetch, TokenReport};
+use crate::core::fsutil::FileStamp;
+use crate::core::profile::{Endpoint, Profile, SecretSource};
+use crate::core::secret::Secret;
+
+pub type TaskId = u64;
+
+/// Everything that can happen to the app.
+#[derive(Debug)]
+pub enum Msg {
+    Key(crossterm::event::KeyEvent),
+    Mouse(crossterm::event::MouseEvent),
+    Paste(String),
+    Resize(u16, u16),
+    /// Time passed (spinners, countdowns); carries the new "now".
+    Tick(i64),
+    /// A task finished (or was cancelled).
+    Done(TaskId, TaskResult),
+    /// Test scripts only: hold further input until no task is running.
+    WaitIdle,
+}
+
+/// What a finished task reports.
+#[derive(Debug)]
+pub enum TaskResult {
+    Token(Box<TokenFetch>),
+    Call(Arc<CallReport>),
+    Verify(Box<TokenReport>),
+    Saved { stem: String, path: PathBuf, stamp: FileStamp },
+    Deleted { stem: String },
+    Copied(String),
+    Cancelled,
+    Failed(String),
+}
+
+/// How the secret for a token request is found.
+#[derive(Debug, Clone)]
+pub enum SecretPlan {
+    /// Read from env/file/cmd in the task (off the UI thread).
+    Source(SecretSource),
+    /// Already known (typed at a prompt, once per run).
+    Known(Secret),
+}
+
+/// What the app asks the outside world to do; run by the task runner.
+#[derive(Debug)]
+pub enum Cmd {
+    FetchToken { task: TaskId, stem: String, profile: Box<Profile>, secret: SecretPlan, hmac: Option<SecretPlan>, force: bool },
+    Call { task: TaskId, stem: String, profile: Box<Profile>, endpoint: Endpoint, secret: Option<SecretPlan>, hmac: Option<SecretPlan>, with_token: bool },
+    Verify { task: TaskId, profile: Box<Profile>, token: Secret, hmac: Option<SecretPlan> },
+    Save { task: TaskId, stem: String, path: PathBuf, profile: Box<Profile>, stamp: Option<FileStamp> },
+    Delete { task: TaskId, stem: String, path: PathBuf, stamp: Option<FileStamp> },
+    /// Put text on the clipboard (OSC 52), or in a file when asked or too large.
+    Copy { task: TaskId, label: String, text: Secret, to_file: bool },
+    Cancel(TaskId),
+    Quit,
+}

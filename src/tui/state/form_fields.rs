@@ -1,0 +1,329 @@
+//! The profile form's fields and the checks that turn their text into profile values.
+
+use std::path::{Path, PathBuf};
+
+use crate::core::profile::{AuthMethod, ScopeMatch, SecretSource};
+use crate::core::profile_store::check_http_url;
+use crate::core::secret::Secret;
+
+/// One line of the form, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FieldId {
+    Stem,
+    Name,
+    IssuerUrl,
+    TokenEndpoint,
+    JwksUri,
+    ClientId,
+    SecretKind,
+    SecretValue,
+    AuthMethod,
+    Scopes,
+    ClientAudience,
+    Resource,
+    ExpectIssuer,
+    ExpectAudience,
+    Algorithms,
+    Leeway,
+    ScopeClaim,
+    ScopeMatch,
+    Save,
+}
+
+/// How a field is edited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    /// ← → cycle through fixed values.
+    Choice,
+    Button,
+}
+
+impl FieldId {
+    pub const ALL: [FieldId; 19] = [
+        FieldId::Stem,
+        FieldId::Name,
+        FieldId::IssuerUrl,
+        FieldId::TokenEndpoint,
+        FieldId::JwksUri,
+        FieldId::ClientId,
+        FieldId::SecretKind,
+        FieldId::SecretValue,
+        FieldId::AuthMethod,
+        FieldId::Scopes,
+        FieldId::ClientAudience,
+        FieldId::Resource,
+        FieldId::ExpectIssuer,
+        FieldId::ExpectAudience,
+        FieldId::Algorithms,
+        FieldId::Leeway,
+        FieldId::ScopeClaim,
+        FieldId::ScopeMatch,
+        FieldId::Save,
+    ];
+
+    pub fn kind(self) -> FieldKind {
+        match self {
+            FieldId::SecretKind | FieldId::AuthMethod | FieldId::ScopeMatch => FieldKind::Choice,
+            FieldId::Save => FieldKind::Button,
+            _ => FieldKind::Text,
+        }
+    }
+
+    /// The profile key the field edits (the secret value's label depends on its kind).
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldId::Stem => "file name",
+            FieldId::Name => "name",
+            FieldId::IssuerUrl => "issuer.url",
+            FieldId::TokenEndpoint => "issuer.token_endpoint",
+            FieldId::JwksUri => "issuer.jwks_uri",
+            FieldId::ClientId => "client.id",
+            FieldId::SecretKind => "client.secret",
+            FieldId::SecretValue => "  value",
+            FieldId::AuthMethod => "client.auth_method",
+            FieldId::Scopes => "client.scopes",
+            FieldId::ClientAudience => "client.audience",
+            FieldId::Resource => "client.resource",
+            FieldId::ExpectIssuer => "expect.issuer",
+            FieldId::ExpectAudience => "expect.audience",
+            FieldId::Algorithms => "expect.algorithms",
+            FieldId::Leeway => "expect.leeway_secs",
+            FieldId::ScopeClaim => "expect.scope_claim",
+            FieldId::ScopeMatch => "expect.scope_match",
+            FieldId::Save => "",
+        }
+    }
+
+    /// Shown dimmed in an empty text field.
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            FieldId::Stem => "a-z 0-9 - _",
+            FieldId::Name => "display name (optional)",
+            FieldId::IssuerUrl => "https://… (discovery base)",
+            FieldId::TokenEndpoint | FieldId::JwksUri => "from discovery",
+            FieldId::ClientId => "none: no token fetching",
+            FieldId::Scopes => "space-separated",
+            FieldId::ClientAudience | FieldId::Resource | FieldId::ExpectIssuer => "optional",
+            FieldId::ExpectAudience => "space/comma-separated; empty: not checked",
+            FieldId::Algorithms => "e.g. RS256 ES256",
+            FieldId::Leeway => "0",
+            FieldId::ScopeClaim => "scope, scp, permissions…",
+            _ => "",
+        }
+    }
+}
+
+/// Where the client secret comes from, as the form's choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKind {
+    Env,
+    File,
+    Cmd,
+    Prompt,
+    Literal,
+}
+
+impl SecretKind {
+    pub const ALL: [SecretKind; 5] =
+        [SecretKind::Env, SecretKind::File, SecretKind::Cmd, SecretKind::Prompt, SecretKind::Literal];
+
+    pub fn of(source: &SecretSource) -> SecretKind {
+        match source {
+            SecretSource::Env(_) => SecretKind::Env,
+            SecretSource::File(_) => SecretKind::File,
+            SecretSource::Command(_) => SecretKind::Cmd,
+            SecretSource::Prompt => SecretKind::Prompt,
+            SecretSource::Literal(_) => SecretKind::Literal,
+        }
+    }
+
+    pub fn index(self) -> usize {
+        SecretKind::ALL.iter().position(|k| *k == self).unwrap_or(0)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecretKind::Env => "env",
+            SecretKind::File => "file",
+            SecretKind::Cmd => "cmd",
+            SecretKind::Prompt => "prompt",
+            SecretKind::Literal => "literal",
+        }
+    }
+
+    /// The label of the value line for this kind.
+    pub fn value_label(self) -> &'static str {
+        match self {
+            SecretKind::Env => "  env var",
+            SecretKind::File => "  file path",
+            SecretKind::Cmd => "  command",
+            SecretKind::Prompt => "  value",
+            SecretKind::Literal => "  secret",
+        }
+    }
+
+    pub fn placeholder(self) -> &'static str {
+        match self {
+            SecretKind::Env => "e.g. ORDERS_SK",
+            SecretKind::File => "e.g. ~/.secrets/orders-sk",
+            SecretKind::Cmd => "e.g. pass show orders/sk",
+            SecretKind::Prompt => "",
+            SecretKind::Literal => "the secret itself",
+        }
+    }
+
+    /// The text of the value field for a source of this kind.
+    pub fn text_of(source: &SecretSource) -> String {
+        match source {
+            SecretSource::Env(var) => var.clone(),
+            SecretSource::File(path) => path.display().to_string(),
+            SecretSource::Command(command) => command.clone(),
+            SecretSource::Prompt => String::new(),
+            SecretSource::Literal(secret) => secret.expose().to_owned(),
+        }
+    }
+}
+
+/// The choices of the choice fields, for cycling and display.
+pub const AUTH_METHODS: [AuthMethod; 2] = [AuthMethod::ClientSecretPost, AuthMethod::ClientSecretBasic];
+pub const SCOPE_MATCHES: [ScopeMatch; 2] = [ScopeMatch::All, ScopeMatch::Any];
+
+/// The element `delta` steps from `current` in `all`, wrapping around.
+pub fn cycle<T: Copy + PartialEq>(all: &[T], current: T, delta: isize) -> T {
+    let n = all.len() as isize;
+    let at = all.iter().position(|x| *x == current).unwrap_or(0) as isize;
+    all[(at + delta).rem_euclid(n) as usize]
+}
+
+/// The algorithms `jsonwebtoken` verifies, in their canonical spelling.
+const ALGORITHMS: [&str; 12] =
+    ["HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"];
+
+/// Splits a list field on whitespace (and commas when `commas`), dropping empty items.
+pub fn split_list(text: &str, commas: bool) -> Vec<String> {
+    text.split(|c: char| c.is_whitespace() || (commas && c == ','))
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Trimmed text, `None` when empty.
+pub fn optional(text: &str) -> Option<String> {
+    let text = text.trim();
+    (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// An optional http(s) URL.
+pub fn optional_url(text: &str) -> Result<Option<String>, String> {
+    match optional(text) {
+        Some(url) => check_http_url(&url).map(|_| Some(url)),
+        None => Ok(None),
+    }
+}
+
+/// A file stem for a new profile: `[a-z0-9-_]`, and no `STEM.toml` in `dir` yet.
+pub fn check_new_stem(dir: &Path, stem: &str) -> Result<String, String> {
+    let stem = stem.trim();
+    if stem.is_empty() {
+        return Err("required: the profile's file name, without .toml".to_owned());
+    }
+    if let Some(bad) = stem.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_'))) {
+        return Err(format!("\"{bad}\" is not allowed: use a-z, 0-9, - and _ only"));
+    }
+    let path: PathBuf = dir.join(format!("{stem}.toml"));
+    if std::fs::symlink_metadata(&path).is_ok() {
+        return Err(format!("{} exists already: choose another name", path.display()));
+    }
+    Ok(stem.to_owned())
+}
+
+/// Algorithm names, each one `jsonwebtoken` knows (any letter case, stored canonical); never "none".
+pub fn parse_algorithms(text: &str) -> Result<Vec<String>, String> {
+    let names = split_list(text, true);
+    if names.is_empty() {
+        return Err("list the algorithms the API accepts, e.g. RS256".to_owned());
+    }
+    names
+        .iter()
+        .map(|name| {
+            if name.eq_ignore_ascii_case("none") {
+                return Err("\"none\" is never accepted: unsigned tokens prove nothing".to_owned());
+            }
+            ALGORITHMS
+                .iter()
+                .find(|known| known.eq_ignore_ascii_case(name))
+                .filter(|known| known.parse::<jsonwebtoken::Algorithm>().is_ok())
+                .map(|known| (*known).to_owned())
+                .ok_or_else(|| format!("unknown algorithm \"{name}\" (known: {})", ALGORITHMS.join(" ")))
+        })
+        .collect()
+}
+
+/// Seconds of clock leeway: an integer ≥ 0 (empty: 0).
+pub fn parse_leeway(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(0);
+    }
+    match text.parse::<u64>() {
+        Ok(value) if i64::try_from(value).is_ok() => Ok(value),
+        Ok(_) => Err("too large".to_owned()),
+        Err(_) => Err(format!("\"{text}\" is not a whole number of seconds ≥ 0")),
+    }
+}
+
+/// The secret source for a kind and its value text.
+pub fn secret_source(kind: SecretKind, value: &str) -> Result<SecretSource, String> {
+    let trimmed = value.trim();
+    let required = |what: &str| Err(format!("required: {what} (or choose prompt)"));
+    match kind {
+        SecretKind::Prompt => Ok(SecretSource::Prompt),
+        SecretKind::Env if trimmed.is_empty() => required("the environment variable's name"),
+        SecretKind::Env if trimmed.contains(|c: char| c.is_whitespace() || c == '=') => {
+            Err("an environment variable name has no spaces or \"=\"".to_owned())
+        }
+        SecretKind::Env => Ok(SecretSource::Env(trimmed.to_owned())),
+        SecretKind::File if trimmed.is_empty() => required("the path of the file holding the secret"),
+        SecretKind::File => Ok(SecretSource::File(PathBuf::from(trimmed))),
+        SecretKind::Cmd if trimmed.is_empty() => required("the command printing the secret"),
+        SecretKind::Cmd => Ok(SecretSource::Command(trimmed.to_owned())),
+        SecretKind::Literal if value.is_empty() => required("the secret"),
+        SecretKind::Literal if !SecretSource::parse(value).is_literal() => {
+            Err("this reads as a source (env:, file:, cmd:, prompt): choose that kind instead".to_owned())
+        }
+        SecretKind::Literal => Ok(SecretSource::Literal(Secret::new(value))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_algorithms() {
+        assert_eq!(split_list(" a, b  c,,", true), ["a", "b", "c"]);
+        assert_eq!(split_list("a,b c", false), ["a,b", "c"]);
+        assert_eq!(parse_algorithms("rs256 eddsa").unwrap(), ["RS256", "EdDSA"]);
+        assert!(parse_algorithms("RS256 none").unwrap_err().contains("none"));
+        assert!(parse_algorithms("ES512").unwrap_err().contains("ES512"));
+        assert!(parse_algorithms(" ").is_err());
+        assert_eq!(parse_leeway(""), Ok(0));
+        assert_eq!(parse_leeway(" 30 "), Ok(30));
+        assert!(parse_leeway("-1").is_err());
+        assert!(parse_leeway(&u64::MAX.to_string()).is_err());
+    }
+
+    #[test]
+    fn stems_and_secrets() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("taken.toml"), "").unwrap();
+        assert!(check_new_stem(dir.path(), "taken").unwrap_err().contains("exists"));
+        assert!(check_new_stem(dir.path(), "Bad Name").is_err());
+        assert_eq!(check_new_stem(dir.path(), "ok-1_x").unwrap(), "ok-1_x");
+        assert_eq!(secret_source(SecretKind::Env, " SK "), Ok(SecretSource::Env("SK".into())));
+        assert!(secret_source(SecretKind::Literal, "env:X").is_err());
+        assert!(secret_source(SecretKind::Cmd, "").is_err());
+        assert_eq!(secret_source(SecretKind::Prompt, "ignored"), Ok(SecretSource::Prompt));
+    }
+}

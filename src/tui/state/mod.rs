@@ -1,0 +1,8 @@
+//! The TUI's state, split by concern; `App` ties the parts together.
+
+pub mod app;
+pub mod form;
+pub mod paste;
+pub mod profiles;
+pub mod request;
+pub mod session;

@@ -1,0 +1,52 @@
+//! Paste mode: a token typed or pasted, decoded at once, verified on request.
+
+use crate::core::call::TokenReport;
+use crate::core::jwt::{self, DecodeError, DecodedToken};
+
+use super::super::msg::TaskId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasteField {
+    Token,
+    Jwks,
+}
+
+#[derive(Debug, Clone)]
+pub struct PasteState {
+    pub token: tui_input::Input,
+    /// A JWKS URL (or issuer URL) to verify against instead of the selected profile's issuer.
+    pub jwks: tui_input::Input,
+    pub field: PasteField,
+    pub decoded: Option<Result<DecodedToken, DecodeError>>,
+    pub report: Option<Box<TokenReport>>,
+    pub pending: Option<TaskId>,
+    pub scroll: u16,
+}
+
+impl Default for PasteState {
+    fn default() -> Self {
+        PasteState {
+            token: tui_input::Input::default(),
+            jwks: tui_input::Input::default(),
+            field: PasteField::Token,
+            decoded: None,
+            report: None,
+            pending: None,
+            scroll: 0,
+        }
+    }
+}
+
+impl PasteState {
+    /// Re-decodes after the token text changed; an old verification no longer applies.
+    pub fn token_changed(&mut self) {
+        let text = self.token.value();
+        self.decoded = if text.trim().is_empty() { None } else { Some(jwt::decode(text)) };
+        self.report = None;
+    }
+
+    pub fn set_token(&mut self, text: &str) {
+        self.token = tui_input::Input::new(jwt::clean_pasted(text).to_owned());
+        self.token_changed();
+    }
+}

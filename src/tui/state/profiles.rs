@@ -1,0 +1,161 @@
+//! The profile list: entries from the profile directory, the filter, and the selection.
+
+use std::path::PathBuf;
+
+use crate::core::fsutil::FileStamp;
+use crate::core::profile::Profile;
+use crate::core::profile_store::ProfileStore;
+
+/// The last outcome of a profile in this run, shown in the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastOutcome {
+    pub status: Option<u16>,
+    pub code: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProfileItem {
+    pub stem: String,
+    pub path: PathBuf,
+    pub loaded: Result<Profile, String>,
+    /// The file as loaded, to detect edits made on disk since.
+    pub stamp: Option<FileStamp>,
+    pub last: Option<LastOutcome>,
+}
+
+impl ProfileItem {
+    pub fn name(&self) -> &str {
+        match &self.loaded {
+            Ok(profile) => profile.display_name(&self.stem),
+            Err(_) => &self.stem,
+        }
+    }
+
+    pub fn issuer_host(&self) -> String {
+        let Ok(profile) = &self.loaded else { return String::new() };
+        profile
+            .issuer
+            .url
+            .as_deref()
+            .or(profile.issuer.token_endpoint.as_deref())
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(|h| u.port().map(|p| format!("{h}:{p}")).unwrap_or_else(|| h.to_owned())))
+            .unwrap_or_default()
+    }
+
+    pub fn client_id(&self) -> &str {
+        match &self.loaded {
+            Ok(profile) => profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or(""),
+            Err(_) => "",
+        }
+    }
+
+    fn matches(&self, filter: &str) -> bool {
+        if filter.is_empty() {
+            return true;
+        }
+        let needle = filter.to_lowercase();
+        [self.stem.as_str(), self.name(), self.client_id()].iter().any(|h| h.to_lowercase().contains(&needle))
+            || self.issuer_host().to_lowercase().contains(&needle)
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ProfileList {
+    pub items: Vec<ProfileItem>,
+    pub filter: String,
+    /// Indexes of `items` that pass the filter, in order.
+    pub visible: Vec<usize>,
+    /// Position in `visible`.
+    pub cursor: usize,
+    pub dir: PathBuf,
+    pub dir_exists: bool,
+}
+
+impl ProfileList {
+    pub fn from_store(store: &ProfileStore) -> Self {
+        let items = store
+            .entries
+            .iter()
+            .map(|entry| ProfileItem {
+                stem: entry.stem.clone(),
+                path: entry.path.clone(),
+                loaded: entry.loaded.clone().map_err(|e| e.to_string()),
+                stamp: FileStamp::of(&entry.path).ok().flatten(),
+                last: None,
+            })
+            .collect();
+        let mut list = ProfileList { items, dir: store.dir.clone(), dir_exists: store.exists, ..Default::default() };
+        list.refilter();
+        list
+    }
+
+    pub fn refilter(&mut self) {
+        let selected = self.selected_index();
+        self.visible = (0..self.items.len()).filter(|&i| self.items[i].matches(&self.filter)).collect();
+        self.cursor = selected.and_then(|s| self.visible.iter().position(|&i| i == s)).unwrap_or(0);
+    }
+
+    pub fn set_filter(&mut self, filter: &str) {
+        self.filter = filter.to_owned();
+        self.refilter();
+    }
+
+    /// Index into `items` of the selected profile.
+    pub fn selected_index(&self) -> Option<usize> {
+        self.visible.get(self.cursor).copied()
+    }
+
+    pub fn selected(&self) -> Option<&ProfileItem> {
+        self.selected_index().map(|i| &self.items[i])
+    }
+
+    pub fn selected_mut(&mut self) -> Option<&mut ProfileItem> {
+        self.selected_index().map(|i| &mut self.items[i])
+    }
+
+    pub fn by_stem_mut(&mut self, stem: &str) -> Option<&mut ProfileItem> {
+        self.items.iter_mut().find(|i| i.stem == stem)
+    }
+
+    pub fn move_by(&mut self, delta: isize) {
+        if self.visible.is_empty() {
+            return;
+        }
+        let last = self.visible.len() as isize - 1;
+        self.cursor = (self.cursor as isize + delta).clamp(0, last) as usize;
+    }
+
+    pub fn select_stem(&mut self, stem: &str) {
+        if let Some(i) = self.items.iter().position(|item| item.stem == stem) {
+            if !self.visible.contains(&i) {
+                self.filter.clear();
+                self.refilter();
+            }
+            if let Some(pos) = self.visible.iter().position(|&v| v == i) {
+                self.cursor = pos;
+            }
+        }
+    }
+
+    /// Inserts or replaces a profile (after a save), keeping the list sorted by stem.
+    pub fn upsert(&mut self, item: ProfileItem) {
+        match self.items.iter_mut().find(|i| i.stem == item.stem) {
+            Some(existing) => {
+                let last = existing.last.take();
+                *existing = ProfileItem { last, ..item };
+            }
+            None => {
+                self.items.push(item);
+                self.items.sort_by(|a, b| a.stem.cmp(&b.stem));
+            }
+        }
+        self.refilter();
+    }
+
+    pub fn remove(&mut self, stem: &str) {
+        self.items.retain(|i| i.stem != stem);
+        self.refilter();
+        self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
+    }
+}

@@ -1,0 +1,50 @@
+//! `update`: applies one message to the state and returns the commands to run. No I/O here.
+
+mod actions;
+mod mouse;
+mod normal;
+mod overlays;
+mod results;
+
+use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+
+use super::msg::{Cmd, Msg};
+use super::state::app::{App, Mode};
+
+pub use actions::{fetch_token, send};
+
+pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::Key(key) => {
+            if key.kind == KeyEventKind::Release {
+                return Vec::new();
+            }
+            if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+                app.quit = true;
+                return vec![Cmd::Quit];
+            }
+            match &app.mode {
+                Mode::Normal => normal::key(app, key),
+                Mode::Help => {
+                    // Any key closes help; q and Esc do nothing else.
+                    app.mode = Mode::Normal;
+                    Vec::new()
+                }
+                _ => overlays::key(app, key),
+            }
+        }
+        Msg::Mouse(event) => mouse::handle(app, event),
+        Msg::Paste(text) => overlays::paste(app, &text),
+        Msg::Resize(width, height) => {
+            app.size = (width, height);
+            Vec::new()
+        }
+        Msg::Tick(now) => {
+            app.now = now;
+            app.spinner = app.spinner.wrapping_add(1);
+            Vec::new()
+        }
+        Msg::Done(task, result) => results::apply(app, task, result),
+        Msg::WaitIdle => Vec::new(),
+    }
+}

@@ -1,0 +1,51 @@
+//! Mouse: a click selects and focuses, the wheel scrolls the pane under the pointer.
+
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+
+use super::super::layout::{self, list_offset};
+use super::super::msg::Cmd;
+use super::super::view::ROWS_PER_ITEM;
+use super::super::state::app::{App, Focus, Mode, Tab};
+
+pub fn handle(app: &mut App, event: MouseEvent) -> Vec<Cmd> {
+    if !matches!(app.mode, Mode::Normal) {
+        return Vec::new();
+    }
+    let areas = layout::areas(Rect::new(0, 0, app.size.0, app.size.1));
+    let at = Position::new(event.column, event.row);
+    match event.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            if areas.list.contains(at) {
+                app.focus = Focus::Profiles;
+                let inner_top = areas.list.y + 1;
+                let capacity = (areas.list.height.saturating_sub(2) as usize / ROWS_PER_ITEM).max(1);
+                if event.row >= inner_top {
+                    let row = (event.row - inner_top) as usize / ROWS_PER_ITEM + list_offset(app.profiles.cursor, capacity);
+                    if row < app.profiles.visible.len() {
+                        app.profiles.cursor = row;
+                        app.scroll.detail = 0;
+                    }
+                }
+            } else if areas.tabs.contains(at) {
+                app.focus = Focus::Detail;
+                if let Some(index) = layout::tab_spans(areas.tabs).iter().position(|(start, end)| (*start..*end).contains(&event.column)) {
+                    app.tab = Tab::ALL[index];
+                    app.scroll.detail = 0;
+                }
+            } else if areas.detail.contains(at) {
+                app.focus = Focus::Detail;
+            }
+        }
+        MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+            let delta: isize = if event.kind == MouseEventKind::ScrollUp { -1 } else { 1 };
+            if areas.list.contains(at) {
+                app.profiles.move_by(delta);
+            } else if areas.detail.contains(at) {
+                app.scroll.detail = (app.scroll.detail as isize + delta * 3).clamp(0, u16::MAX as isize) as u16;
+            }
+        }
+        _ => {}
+    }
+    Vec::new()
+}

@@ -1,0 +1,325 @@
+//! Keys and pastes while an overlay is open: filter, paste mode, form, prompt, confirm, copy.
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tui_input::backend::crossterm::EventHandler;
+
+use crate::core::curl::{self, CurlOptions};
+use crate::core::probe::ProbeRequest;
+use crate::core::profile::{IssuerConfig, Profile};
+use crate::core::secret::Secret;
+
+use super::super::msg::{Cmd, SecretPlan};
+use super::super::state::app::{AfterPrompt, App, Mode, Tab};
+use super::super::state::form::{FormOutcome, FormState};
+use super::super::state::paste::{PasteField, PasteState};
+use super::super::state::request::RequestEditor;
+use super::actions;
+
+pub enum FormKind {
+    New,
+    Edit,
+    Duplicate,
+}
+
+pub fn open_form(app: &mut App, kind: FormKind) -> Vec<Cmd> {
+    let dir = app.profiles.dir.clone();
+    let form = match kind {
+        FormKind::New => FormState::new_profile(&dir),
+        FormKind::Edit | FormKind::Duplicate => {
+            let Some(item) = app.profiles.selected() else {
+                app.warn("no profile selected");
+                return Vec::new();
+            };
+            if let Err(error) = &item.loaded {
+                let text = format!("{} cannot be opened in the form until the file parses: {error}", item.stem);
+                app.error(text);
+                return Vec::new();
+            }
+            match kind {
+                FormKind::Edit => FormState::edit(item),
+                _ => FormState::duplicate(item, &dir),
+            }
+        }
+    };
+    app.mode = Mode::Form(Box::new(form));
+    Vec::new()
+}
+
+pub fn key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    let mode = std::mem::replace(&mut app.mode, Mode::Normal);
+    match mode {
+        Mode::Filter => filter_key(app, key),
+        Mode::Paste(state) => paste_key(app, *state, key),
+        Mode::Form(mut form) => match form.handle_key(key) {
+            FormOutcome::Continue => {
+                app.mode = Mode::Form(form);
+                Vec::new()
+            }
+            FormOutcome::Cancel => Vec::new(),
+            FormOutcome::Save { stem, profile } => {
+                let path = form.path.clone().unwrap_or_else(|| app.profiles.dir.join(format!("{stem}.toml")));
+                let stamp = form.stamp.clone();
+                let task = app.new_task(format!("saving {}", path.display()), Some(&stem));
+                // Keep the form open until the save lands, so an error loses nothing.
+                app.mode = Mode::Form(form);
+                vec![Cmd::Save { task, stem, path, profile: Box::new(profile), stamp }]
+            }
+        },
+        Mode::ConfirmDelete(stem) => {
+            if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+                let Some(item) = app.profiles.items.iter().find(|i| i.stem == stem) else { return Vec::new() };
+                let (path, stamp) = (item.path.clone(), item.stamp.clone());
+                let task = app.new_task(format!("deleting {}", path.display()), Some(&stem));
+                return vec![Cmd::Delete { task, stem, path, stamp }];
+            }
+            app.info("kept");
+            Vec::new()
+        }
+        Mode::Prompt(mut prompt) => match key.code {
+            KeyCode::Esc => {
+                app.info("cancelled: no secret entered");
+                Vec::new()
+            }
+            KeyCode::Enter => {
+                let value = prompt.input.value().to_owned();
+                if value.is_empty() {
+                    app.mode = Mode::Prompt(prompt);
+                    return Vec::new();
+                }
+                app.prompted.insert(prompt.stem.clone(), Secret::new(value));
+                match prompt.then {
+                    AfterPrompt::FetchToken => actions::fetch_token(app),
+                    AfterPrompt::Send { with_token } => actions::send(app, with_token),
+                    AfterPrompt::SendEdited => {
+                        let edited = app.pending_request.take();
+                        actions::send_endpoint(app, edited, true)
+                    }
+                }
+            }
+            _ => {
+                prompt.input.handle_event(&Event::Key(key));
+                app.mode = Mode::Prompt(prompt);
+                Vec::new()
+            }
+        },
+        Mode::CopyMenu => copy_key(app, key),
+        Mode::Request(editor) => request_key(app, *editor, key),
+        other => {
+            app.mode = other;
+            Vec::new()
+        }
+    }
+}
+
+fn request_key(app: &mut App, mut editor: RequestEditor, key: KeyEvent) -> Vec<Cmd> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => return Vec::new(),
+        KeyCode::Tab | KeyCode::Down => editor.shift(1),
+        KeyCode::BackTab | KeyCode::Up => editor.shift(-1),
+        KeyCode::Char('t') if ctrl => editor.with_token = !editor.with_token,
+        KeyCode::Enter => match editor.to_endpoint() {
+            Ok(endpoint) => {
+                app.tab = Tab::Endpoints;
+                return actions::send_endpoint(app, Some(endpoint), editor.with_token);
+            }
+            Err(error) => editor.error = Some(error),
+        },
+        _ => {
+            let field = editor.field;
+            editor.input_mut(field).handle_event(&Event::Key(key));
+            editor.error = None;
+        }
+    }
+    app.mode = Mode::Request(Box::new(editor));
+    Vec::new()
+}
+
+fn filter_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    match key.code {
+        KeyCode::Esc => app.profiles.set_filter(""),
+        KeyCode::Enter => {}
+        KeyCode::Up | KeyCode::Down => {
+            app.profiles.move_by(if key.code == KeyCode::Up { -1 } else { 1 });
+            app.mode = Mode::Filter;
+        }
+        KeyCode::Backspace => {
+            let mut filter = app.profiles.filter.clone();
+            filter.pop();
+            app.profiles.set_filter(&filter);
+            app.mode = Mode::Filter;
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            let filter = format!("{}{c}", app.profiles.filter);
+            app.profiles.set_filter(&filter);
+            app.mode = Mode::Filter;
+        }
+        _ => app.mode = Mode::Filter,
+    }
+    Vec::new()
+}
+
+fn paste_key(app: &mut App, mut state: PasteState, key: KeyEvent) -> Vec<Cmd> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let mut cmds = Vec::new();
+    match key.code {
+        KeyCode::Esc => {
+            if let Some(task) = state.pending.take() {
+                app.running.remove(&task);
+                cmds.push(Cmd::Cancel(task));
+                app.info("verification cancelled");
+                app.mode = Mode::Paste(Box::new(state));
+            }
+            return cmds;
+        }
+        KeyCode::Tab | KeyCode::BackTab => {
+            state.field = match state.field {
+                PasteField::Token => PasteField::Jwks,
+                PasteField::Jwks => PasteField::Token,
+            }
+        }
+        KeyCode::Up => state.scroll = state.scroll.saturating_sub(1),
+        KeyCode::Down => state.scroll = state.scroll.saturating_add(1),
+        KeyCode::Char('u') if ctrl => {
+            match state.field {
+                PasteField::Token => {
+                    state.token = tui_input::Input::default();
+                    state.token_changed();
+                }
+                PasteField::Jwks => state.jwks = tui_input::Input::default(),
+            }
+        }
+        KeyCode::Enter => cmds.extend(verify_pasted(app, &mut state)),
+        _ => match state.field {
+            PasteField::Token => {
+                if state.token.handle_event(&Event::Key(key)).is_some_and(|r| r.value) {
+                    state.token_changed();
+                }
+            }
+            PasteField::Jwks => {
+                state.jwks.handle_event(&Event::Key(key));
+            }
+        },
+    }
+    app.mode = Mode::Paste(Box::new(state));
+    cmds
+}
+
+/// Verifies the pasted token against the typed URL, else the selected profile.
+fn verify_pasted(app: &mut App, state: &mut PasteState) -> Vec<Cmd> {
+    if !matches!(state.decoded, Some(Ok(_))) {
+        app.warn("paste a JWT first (three base64url parts)");
+        return Vec::new();
+    }
+    let url = state.jwks.value().trim().to_owned();
+    let profile = if url.is_empty() {
+        match app.profiles.selected().and_then(|p| p.loaded.as_ref().ok()) {
+            Some(profile) => profile.clone(),
+            None => {
+                app.warn("type a JWKS or issuer URL (Tab), or select a profile to verify against");
+                return Vec::new();
+            }
+        }
+    } else {
+        if let Err(e) = crate::core::profile_store::check_http_url(&url) {
+            app.error(format!("{url}: {e}"));
+            return Vec::new();
+        }
+        // A URL ending in .json (or naming jwks) is a key set; anything else an issuer.
+        let is_jwks = url.ends_with(".json") || url.to_lowercase().contains("jwks") || url.contains("/certs");
+        let mut profile = Profile {
+            issuer: if is_jwks {
+                IssuerConfig { jwks_uri: Some(url.clone()), ..Default::default() }
+            } else {
+                IssuerConfig { url: Some(url.clone()), ..Default::default() }
+            },
+            ..Profile::default()
+        };
+        profile.expect.algorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"].map(str::to_owned).to_vec();
+        if !is_jwks {
+            profile.expect.issuer = Some(url);
+        }
+        profile
+    };
+    if let Some(task) = state.pending.take() {
+        app.running.remove(&task);
+    }
+    let task = app.new_task("verifying the pasted token", None);
+    state.pending = Some(task);
+    let hmac = profile.expect.hmac_secret.clone().map(SecretPlan::Source);
+    vec![Cmd::Verify { task, profile: Box::new(profile), token: Secret::new(state.token.value()), hmac }]
+}
+
+fn copy_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+    let Some(stem) = app.selected_stem() else { return Vec::new() };
+    let session = app.session(&stem).cloned().unwrap_or_default();
+    let token = session.token.as_ref().and_then(|t| t.access_token.clone());
+    let profile = app.profiles.selected().and_then(|p| p.loaded.as_ref().ok()).cloned();
+    let endpoint = profile.as_ref().and_then(|p| p.endpoints.get(session.endpoint).or(p.endpoints.first()).cloned());
+    let probe = endpoint.map(|e| ProbeRequest {
+        method: e.method,
+        url: e.url,
+        headers: e.headers.into_iter().collect(),
+        body: e.body,
+        token: token.clone(),
+    });
+    let (label, text, to_file) = match key.code {
+        KeyCode::Char('t') => match &token {
+            Some(token) => ("the access token".to_owned(), token.clone(), false),
+            None => return nothing(app, "no token yet: fetch one with t"),
+        },
+        KeyCode::Char(c @ ('c' | 'C' | 'f')) => match &probe {
+            Some(probe) => {
+                let reveal = c == 'C';
+                let text = curl::probe_as_curl(probe, CurlOptions { reveal_token: reveal, reveal_secret: false });
+                let label = if reveal { "curl (with the token)" } else { "curl (token redacted)" };
+                (label.to_owned(), Secret::new(text), c == 'f')
+            }
+            None => return nothing(app, "the profile has no endpoint to export"),
+        },
+        KeyCode::Char('j') => match session.token.as_ref().and_then(|t| t.token.claims.clone()) {
+            Some(claims) => ("the claims".to_owned(), Secret::new(serde_json::to_string_pretty(&claims).unwrap_or_default()), false),
+            None => return nothing(app, "no decoded token yet"),
+        },
+        _ => return Vec::new(),
+    };
+    let task = app.new_task(format!("copying {label}"), None);
+    if app.tab == Tab::History {
+        app.tab = Tab::Token;
+    }
+    vec![Cmd::Copy { task, label, text, to_file }]
+}
+
+fn nothing(app: &mut App, why: &str) -> Vec<Cmd> {
+    app.warn(why.to_owned());
+    Vec::new()
+}
+
+/// Bracketed paste: into whatever input is open; in browsing mode it opens paste mode.
+pub fn paste(app: &mut App, text: &str) -> Vec<Cmd> {
+    match &mut app.mode {
+        Mode::Paste(state) => match state.field {
+            PasteField::Token => state.set_token(text),
+            PasteField::Jwks => state.jwks = tui_input::Input::new(text.trim().to_owned()),
+        },
+        Mode::Form(form) => form.handle_paste(text),
+        Mode::Request(editor) => {
+            let field = editor.field;
+            let line = text.lines().next().unwrap_or("").to_owned();
+            let input = editor.input_mut(field);
+            *input = tui_input::Input::new(format!("{}{line}", input.value()));
+        }
+        Mode::Prompt(prompt) => prompt.input = tui_input::Input::new(format!("{}{}", prompt.input.value(), text.trim_end_matches(['\n', '\r']))),
+        Mode::Filter => {
+            let filter = format!("{}{}", app.profiles.filter, text.trim());
+            app.profiles.set_filter(&filter);
+        }
+        Mode::Normal | Mode::Help => {
+            let mut state = PasteState::default();
+            state.set_token(text);
+            app.mode = Mode::Paste(Box::new(state));
+        }
+        Mode::ConfirmDelete(_) | Mode::CopyMenu => {}
+    }
+    Vec::new()
+}

@@ -1,0 +1,146 @@
+//! Finished tasks land here: results of cancelled or superseded tasks are dropped.
+
+use std::sync::Arc;
+
+use crate::core::call::{CallReport, TokenFetch, TokenSource};
+use crate::core::clock;
+use crate::core::diagnose::Verdict;
+
+use super::super::msg::{Cmd, TaskId, TaskResult};
+use super::super::state::app::{App, Mode};
+use super::super::state::profiles::{LastOutcome, ProfileItem};
+use super::super::state::session::Pending;
+
+pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
+    // Not running any more means cancelled or superseded: the result is stale.
+    let Some(running) = app.running.remove(&task) else { return Vec::new() };
+    match result {
+        TaskResult::Token(fetch) => token_fetched(app, task, running.stem, fetch),
+        TaskResult::Call(report) => call_done(app, task, report),
+        TaskResult::Verify(report) => {
+            if let Mode::Paste(state) = &mut app.mode
+                && state.pending == Some(task)
+            {
+                state.pending = None;
+                let text = if report.valid { "the pasted token verifies" } else { "the pasted token does not verify: see the checks" };
+                state.report = Some(report);
+                app.info(text);
+            }
+        }
+        TaskResult::Saved { stem, path, stamp } => {
+            let entry = crate::core::profile_store::load_file(&path);
+            app.profiles.upsert(ProfileItem {
+                stem: stem.clone(),
+                path: path.clone(),
+                loaded: entry.loaded.map_err(|e| e.to_string()),
+                stamp: Some(stamp),
+                last: None,
+            });
+            app.profiles.select_stem(&stem);
+            // The cached token was for the old settings.
+            app.sessions.remove(&stem);
+            if matches!(app.mode, Mode::Form(_)) {
+                app.mode = Mode::Normal;
+            }
+            app.info(format!("saved {}", path.display()));
+        }
+        TaskResult::Deleted { stem } => {
+            app.profiles.remove(&stem);
+            app.sessions.remove(&stem);
+            app.info(format!("deleted {stem}"));
+        }
+        TaskResult::Copied(what) => app.info(what),
+        TaskResult::Cancelled => app.info(format!("cancelled: {}", running.label)),
+        TaskResult::Failed(error) => {
+            if let Some(stem) = &running.stem {
+                let session = app.session_mut(stem);
+                if matches!(session.pending, Some(Pending::Token(t) | Pending::Call(t)) if t == task) {
+                    session.pending = None;
+                }
+            }
+            if let Mode::Paste(state) = &mut app.mode
+                && state.pending == Some(task)
+            {
+                state.pending = None;
+            }
+            app.error(error);
+        }
+    }
+    Vec::new()
+}
+
+fn token_fetched(app: &mut App, task: TaskId, stem: Option<String>, fetch: Box<TokenFetch>) {
+    let Some(stem) = stem else { return };
+    let session = app.session_mut(&stem);
+    if session.pending != Some(Pending::Token(task)) {
+        return;
+    }
+    session.pending = None;
+    let message = match (&fetch.access_token, fetch.findings.first()) {
+        (Some(_), _) => {
+            let valid = fetch.verification.as_ref().is_some_and(|v| v.valid);
+            let expiry = fetch.token.expires_at.map(|exp| clock::expiry_phrase(exp, app.now)).unwrap_or_else(|| "no expiry".to_owned());
+            Ok(format!(
+                "token {} ({}, {expiry}){}",
+                if fetch.token.source == TokenSource::Cached { "from cache" } else { "fetched" },
+                fetch.token.alg.as_deref().unwrap_or("?"),
+                if valid { ", verifies" } else { ", does NOT verify: see Verify" }
+            ))
+        }
+        (None, Some(finding)) => Err((finding.code.as_str().to_owned(), format!("{}: {}", finding.code, finding.message))),
+        (None, None) => Err(("token_request_failed".to_owned(), "no token endpoint: set issuer.url or issuer.token_endpoint".to_owned())),
+    };
+    app.session_mut(&stem).token = Some(fetch);
+    match message {
+        Ok(text) => app.info(text),
+        Err((code, text)) => {
+            if let Some(item) = app.profiles.by_stem_mut(&stem) {
+                item.last = Some(LastOutcome { status: None, code });
+            }
+            app.error(text);
+        }
+    }
+}
+
+fn call_done(app: &mut App, task: TaskId, report: Arc<CallReport>) {
+    let stem = report.profile.clone();
+    let session = app.session_mut(&stem);
+    if session.pending != Some(Pending::Call(task)) {
+        return;
+    }
+    session.pending = None;
+    // A call that fetched or used a token refreshes the Token and Verify tabs too.
+    if report.token.source != TokenSource::None {
+        let access_token = session.token.as_ref().and_then(|t| t.access_token.clone());
+        session.token = Some(Box::new(TokenFetch {
+            profile: stem.clone(),
+            discovery: report.discovery.clone(),
+            token_endpoint: report.token_request.as_ref().map(|r| r.request.url.clone()),
+            jwks_uri: report.verification.as_ref().and_then(|v| v.key.as_ref().map(|k| k.source.clone())),
+            token_request: report.token_request.clone(),
+            token: report.token.clone(),
+            verification: report.verification.clone(),
+            findings: Vec::new(),
+            access_token: report.access_token.clone().or(access_token),
+        }));
+    }
+    session.call = Some(report.clone());
+    app.history.push(report.clone());
+    let primary = report.findings.first();
+    if let Some(item) = app.profiles.by_stem_mut(&stem) {
+        item.last = Some(LastOutcome {
+            status: report.response.as_ref().map(|r| r.status),
+            code: primary.map(|f| f.code.as_str().to_owned()).unwrap_or_default(),
+        });
+    }
+    let status = report.response.as_ref().map(|r| format!("{} ", r.status)).unwrap_or_default();
+    let text = format!(
+        "{status}{} — {}",
+        report.verdict.as_str(),
+        primary.map(|f| format!("{}: {}", f.code, f.message)).unwrap_or_default()
+    );
+    match report.verdict {
+        Verdict::Allowed => app.info(text),
+        Verdict::Denied | Verdict::Error => app.error(text),
+    }
+}

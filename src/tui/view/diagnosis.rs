@@ -1,0 +1,51 @@
+//! The Diagnosis tab: the verdict, then each finding with evidence and fix, primary first.
+
+use ratatui::text::{Line, Span};
+
+use crate::core::diagnose::Verdict;
+use crate::core::findings::Severity;
+
+use super::super::state::session::Session;
+use super::super::theme::Theme;
+
+pub fn lines<'a>(session: Option<&Session>, theme: &Theme) -> Vec<Line<'a>> {
+    let Some(report) = session.and_then(|s| s.call.as_ref()) else {
+        return vec![Line::styled("No call yet: send an endpoint (s) and the diagnosis appears here.", theme.dim())];
+    };
+    let (verdict, style) = match report.verdict {
+        Verdict::Allowed => ("ALLOWED", theme.ok()),
+        Verdict::Denied => ("DENIED", theme.bad()),
+        Verdict::Error => ("ERROR", theme.server_error()),
+    };
+    let status = report.response.as_ref().map(|r| format!(" · HTTP {}", r.status)).unwrap_or_default();
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled(verdict, style.patch(theme.bold())),
+            Span::raw(format!("  {} {}{status}", report.endpoint.method, report.endpoint.url)),
+        ]),
+        Line::raw(""),
+    ];
+    for (i, finding) in report.findings.iter().enumerate() {
+        let (mark, style) = match finding.severity {
+            Severity::Error => ("✗", theme.bad()),
+            Severity::Warning => ("!", theme.warn()),
+            Severity::Info => ("✓", theme.ok()),
+        };
+        let rank = if i == 0 && report.findings.len() > 1 { "PRIMARY " } else { "" };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{mark} {rank}{}", finding.code), style.patch(theme.bold())),
+        ]));
+        lines.push(Line::raw(format!("  {}", finding.message)));
+        if let Some(expected) = &finding.evidence.expected {
+            lines.push(Line::from(vec![Span::styled("  expected ", theme.dim()), Span::raw(expected.clone())]));
+        }
+        if let Some(actual) = &finding.evidence.actual {
+            lines.push(Line::from(vec![Span::styled("  actual   ", theme.dim()), Span::raw(actual.clone())]));
+        }
+        if finding.severity != Severity::Info {
+            lines.push(Line::from(vec![Span::styled("  fix      ", theme.bold()), Span::raw(finding.fix.clone())]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines
+}

@@ -1,0 +1,136 @@
+//! The Endpoints tab: each endpoint with its scope gap, and the answer to the last request.
+
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+
+use crate::core::profile::Profile;
+use crate::core::scopes;
+
+use super::super::state::app::App;
+use super::super::state::session::{Pending, Session};
+use super::super::theme::Theme;
+use super::widgets::{heading, spinner};
+
+/// The scheme://host:port all endpoints share, so rows can show paths only.
+fn common_origin(profile: &Profile) -> Option<String> {
+    let origins: Vec<String> = profile
+        .endpoints
+        .iter()
+        .filter_map(|e| url::Url::parse(&e.url).ok())
+        .map(|u| u.origin().ascii_serialization())
+        .collect();
+    let first = origins.first()?;
+    (origins.len() == profile.endpoints.len() && origins.iter().all(|o| o == first)).then(|| first.clone())
+}
+
+pub fn lines<'a>(profile: &Profile, session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    if profile.endpoints.is_empty() {
+        lines.push(Line::styled("No endpoints in this profile: add [[endpoints]] (e edits the profile).", theme.dim()));
+        return lines;
+    }
+    let selected = session.map(|s| s.endpoint).unwrap_or(0);
+    let granted = session.and_then(|s| s.token.as_ref()).and_then(|t| t.token.scopes.clone());
+    let name_width = profile.endpoints.iter().map(|e| e.name.chars().count()).max().unwrap_or(0).min(28);
+    let origin = common_origin(profile);
+    for (i, endpoint) in profile.endpoints.iter().enumerate() {
+        let marker = if i == selected { "▶ " } else { "  " };
+        let style = if i == selected { theme.selected() } else { Style::new() };
+        let target = match &origin {
+            Some(origin) => endpoint.url.strip_prefix(origin.as_str()).unwrap_or(&endpoint.url).to_owned(),
+            None => endpoint.url.clone(),
+        };
+        let mut spans = vec![
+            Span::styled(marker, style),
+            Span::styled(format!("{:<name_width$}", endpoint.name), style.patch(theme.bold())),
+            Span::styled(format!(" {:<6} {target}", endpoint.method), style),
+        ];
+        if !endpoint.required_scopes.is_empty() {
+            match &granted {
+                Some(granted) => {
+                    let gap = scopes::scope_gap(&endpoint.required_scopes, granted, profile.expect.scope_match);
+                    for scope in &endpoint.required_scopes {
+                        let have = !gap.missing.contains(scope);
+                        let text = if have { format!(" ✓{scope}") } else { format!(" ✗{scope}") };
+                        spans.push(Span::styled(text, if have { theme.ok() } else { theme.bad().patch(theme.bold()) }));
+                    }
+                }
+                None => spans.push(Span::styled(format!(" [{}]", endpoint.required_scopes.join(" ")), theme.dim())),
+            }
+        }
+        lines.push(Line::from(spans));
+    }
+    if let Some(origin) = &origin {
+        lines.push(Line::styled(format!("  (paths on {origin})"), theme.dim()));
+    }
+    lines.push(Line::raw(""));
+    if let Some(Session { pending: Some(Pending::Call(_)), .. }) = session {
+        lines.push(Line::styled(format!("{} sending… (Esc cancels)", spinner(app.spinner)), theme.warn()));
+        return lines;
+    }
+    let Some(report) = session.and_then(|s| s.call.as_ref()) else {
+        lines.push(Line::from(vec![
+            Span::styled("Enter", theme.key()),
+            Span::raw(" sends it with a token, "),
+            Span::styled("b", theme.key()),
+            Span::raw(" without, "),
+            Span::styled("r", theme.key()),
+            Span::raw(" edits it first, "),
+            Span::styled("a", theme.key()),
+            Span::raw(" sends to any URL."),
+        ]));
+        return lines;
+    };
+    lines.push(Line::from(vec![
+        Span::styled("Last request ", theme.bold()),
+        Span::raw(format!("{} {} ", report.endpoint.method, report.endpoint.url)),
+        Span::styled(format!("({})", report.endpoint.name), theme.dim()),
+    ]));
+    match (&report.response, &report.request_error) {
+        (Some(response), _) => {
+            lines.push(Line::from(vec![
+                Span::styled("HTTP ", theme.bold()),
+                Span::styled(response.status.to_string(), theme.status(response.status).patch(theme.bold())),
+                Span::styled(format!("  {} ms  {}", response.latency_ms, report.verdict.as_str()), theme.dim()),
+                Span::styled(if report.token.source == crate::core::call::TokenSource::None { "  (no token sent)" } else { "" }, theme.dim()),
+            ]));
+            if let Some(first) = report.findings.first() {
+                let style = if report.verdict == crate::core::diagnose::Verdict::Allowed { theme.ok() } else { theme.bad() };
+                lines.push(Line::styled(format!("[{}] {}", first.code, first.message), style));
+                lines.push(Line::styled("  (4 Diagnosis has the evidence and the fix)", theme.dim()));
+            }
+            if let Some(challenge) = &response.bearer {
+                lines.push(Line::raw(""));
+                lines.push(heading("WWW-Authenticate", theme));
+                lines.push(Line::raw(challenge.raw.clone()));
+                for (name, value) in [
+                    ("error", challenge.error.clone()),
+                    ("description", challenge.error_description.clone()),
+                    ("scope", (!challenge.scope.is_empty()).then(|| challenge.scope.join(" "))),
+                    ("realm", challenge.realm.clone()),
+                ] {
+                    if let Some(value) = value {
+                        lines.push(Line::from(vec![Span::styled(format!("  {name:<12}"), theme.dim()), Span::raw(value)]));
+                    }
+                }
+            }
+            lines.push(Line::raw(""));
+            lines.push(heading("Headers", theme));
+            for (name, value) in &response.headers {
+                lines.push(Line::from(vec![Span::styled(format!("{name}: "), theme.dim()), Span::raw(value.clone())]));
+            }
+            lines.push(Line::raw(""));
+            lines.push(heading(if response.truncated { "Body (truncated)" } else { "Body" }, theme));
+            for line in response.body.lines().take(400) {
+                lines.push(Line::raw(line.to_owned()));
+            }
+        }
+        (None, Some(error)) => lines.push(Line::styled(format!("request failed: {error}"), theme.bad())),
+        (None, None) => {
+            if let Some(first) = report.findings.first() {
+                lines.push(Line::styled(format!("not sent: [{}] {}", first.code, first.message), theme.bad()));
+            }
+        }
+    }
+    lines
+}

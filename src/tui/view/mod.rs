@@ -1,0 +1,44 @@
+//! Views: pure functions from `App` to a frame. Nothing here changes state.
+
+mod detail;
+mod diagnosis;
+mod endpoints;
+mod form;
+mod history;
+mod overlays;
+mod paste;
+mod profile;
+mod profiles;
+mod request;
+mod status;
+mod token;
+mod verify;
+pub mod widgets;
+
+use ratatui::Frame;
+
+pub use profiles::ROWS_PER_ITEM;
+
+use super::layout;
+use super::state::app::{App, Mode};
+use super::theme::Theme;
+
+pub fn render(frame: &mut Frame, app: &App) {
+    let theme = Theme::new(app.color);
+    let areas = layout::areas(frame.area());
+    profiles::render(frame, areas.list, app, &theme);
+    detail::render_tabs(frame, areas.tabs, app, &theme);
+    detail::render(frame, areas.detail, app, &theme);
+    status::render_status(frame, areas.status, app, &theme);
+    status::render_hints(frame, areas.hints, app, &theme);
+    match &app.mode {
+        Mode::Help => overlays::help(frame, app, &theme),
+        Mode::Paste(state) => paste::render(frame, state, app, &theme),
+        Mode::Form(state) => form::render(frame, state, &theme),
+        Mode::ConfirmDelete(stem) => overlays::confirm_delete(frame, stem, &theme),
+        Mode::Prompt(prompt) => overlays::prompt(frame, prompt, &theme),
+        Mode::CopyMenu => overlays::copy_menu(frame, &theme),
+        Mode::Request(editor) => request::render(frame, editor, &theme),
+        Mode::Normal | Mode::Filter => {}
+    }
+}

@@ -1,0 +1,63 @@
+//! Popups: help (every key of the current view), delete confirmation, secret prompt, copy menu.
+
+use ratatui::Frame;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::super::keymap::{self, Binding};
+use super::super::layout::centered;
+use super::super::state::app::{App, Mode, PromptState};
+use super::super::theme::Theme;
+use super::widgets;
+
+fn binding_lines<'a>(bindings: &[Binding], theme: &Theme) -> Vec<Line<'a>> {
+    bindings
+        .iter()
+        .map(|b| Line::from(vec![Span::styled(format!("{:<24}", b.keys), theme.key()), Span::raw(b.action)]))
+        .collect()
+}
+
+pub fn help(frame: &mut Frame, app: &App, theme: &Theme) {
+    // Help describes the view under it: the keys of browsing mode at the current focus and tab.
+    let mut lines = vec![Line::styled(format!("Keys here ({} tab) — any key closes", app.tab.title()), theme.bold()), Line::raw("")];
+    for set in keymap::current(&Mode::Normal, app.focus, app.tab) {
+        lines.extend(binding_lines(set, theme));
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled("Paste mode, the profile form, and popups list their own keys at the bottom.", theme.dim()));
+    let area = centered(frame.area(), 86, lines.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(widgets::pane("Help", true, theme)), area);
+}
+
+pub fn confirm_delete(frame: &mut Frame, stem: &str, theme: &Theme) {
+    let lines = vec![
+        Line::raw(format!("Delete the profile file {stem}.toml?")),
+        Line::styled("This cannot be undone.", theme.warn()),
+        Line::raw(""),
+        Line::from(vec![Span::styled("y", theme.key()), Span::raw(" delete   "), Span::styled("n", theme.key()), Span::raw(" keep")]),
+    ];
+    let area = centered(frame.area(), 50, 6);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(widgets::pane("Delete profile", true, theme)), area);
+}
+
+pub fn prompt(frame: &mut Frame, prompt: &PromptState, theme: &Theme) {
+    let masked = "•".repeat(prompt.input.value().chars().count());
+    let lines = vec![
+        Line::raw(format!("Enter the {}", prompt.label)),
+        Line::styled("kept in memory for this run only, never written", theme.dim()),
+        Line::raw(""),
+        Line::from(vec![Span::styled("> ", theme.key()), Span::raw(masked), Span::styled("▏", theme.key())]),
+    ];
+    let area = centered(frame.area(), 70, 6);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(widgets::pane("Secret", true, theme)), area);
+}
+
+pub fn copy_menu(frame: &mut Frame, theme: &Theme) {
+    let lines = binding_lines(keymap::COPY, theme);
+    let area = centered(frame.area(), 64, lines.len() as u16 + 2);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(widgets::pane("Copy", true, theme)), area);
+}

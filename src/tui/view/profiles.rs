@@ -1,0 +1,99 @@
+//! The profile list: name and last outcome, issuer host and client id; broken files marked.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::super::layout::list_offset;
+use super::super::state::app::{App, Focus, Mode};
+use super::super::theme::Theme;
+use super::widgets;
+
+/// Each profile takes two lines.
+pub const ROWS_PER_ITEM: usize = 2;
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        text.to_owned()
+    } else {
+        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
+    let list = &app.profiles;
+    let title = match (&app.mode, list.filter.is_empty()) {
+        (Mode::Filter, _) => format!("Profiles /{}▏", list.filter),
+        (_, false) => format!("Profiles /{} ({}/{})", list.filter, list.visible.len(), list.items.len()),
+        (_, true) => format!("Profiles ({})", list.items.len()),
+    };
+    let block = widgets::pane(&title, app.focus == Focus::Profiles, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if list.items.is_empty() {
+        let lines = vec![
+            Line::raw("No profiles yet."),
+            Line::raw(""),
+            Line::from(vec![Span::styled("n", theme.key()), Span::raw(" creates one here, in")]),
+            Line::styled(list.dir.display().to_string(), theme.dim()),
+            Line::raw(""),
+            Line::raw("Or quit and run"),
+            Line::styled("  tokdbg demo", theme.bold()),
+            Line::raw("to try a built-in issuer and API."),
+        ];
+        frame.render_widget(Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }), inner);
+        return;
+    }
+    if list.visible.is_empty() {
+        frame.render_widget(Paragraph::new(Line::styled("no profile matches the filter (Esc clears it)", theme.dim())), inner);
+        return;
+    }
+    let width = inner.width as usize;
+    let capacity = (inner.height as usize / ROWS_PER_ITEM).max(1);
+    let offset = list_offset(list.cursor, capacity);
+    let mut lines = Vec::new();
+    for (position, &index) in list.visible.iter().enumerate().skip(offset).take(capacity) {
+        let item = &list.items[index];
+        let selected = position == list.cursor;
+        let busy = app.session(&item.stem).is_some_and(|s| s.is_busy());
+        let (badge, badge_style) = match (&item.loaded, &item.last, busy) {
+            (_, _, true) => (widgets::spinner(app.spinner).to_owned(), theme.warn()),
+            (Err(_), _, _) => ("broken".to_owned(), theme.bad()),
+            (Ok(_), Some(last), _) => match last.status {
+                Some(status) => (status.to_string(), theme.status(status)),
+                None => ("err".to_owned(), theme.server_error()),
+            },
+            (Ok(_), None, _) => (String::new(), Style::new()),
+        };
+        let name_width = width.saturating_sub(badge.chars().count() + 3);
+        let marker = if selected { "▶ " } else { "  " };
+        let name = truncate(item.name(), name_width);
+        let pad = width.saturating_sub(2 + name.chars().count() + badge.chars().count());
+        let row_style = if selected { theme.selected() } else { Style::new() };
+        lines.push(Line::from(vec![
+            Span::styled(marker, row_style),
+            Span::styled(name, row_style.patch(theme.bold())),
+            Span::styled(" ".repeat(pad), row_style),
+            Span::styled(badge, row_style.patch(badge_style)),
+        ]));
+        let second = match &item.loaded {
+            Ok(_) => {
+                let host = item.issuer_host();
+                let client = item.client_id();
+                let text = match (host.is_empty(), client.is_empty()) {
+                    (false, false) => format!("{host} · {client}"),
+                    (false, true) => host,
+                    (true, false) => client.to_owned(),
+                    (true, true) => item.stem.clone(),
+                };
+                Span::styled(truncate(&format!("  {text}"), width), theme.dim())
+            }
+            Err(error) => Span::styled(truncate(&format!("  {error}"), width), theme.bad()),
+        };
+        lines.push(Line::from(second));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

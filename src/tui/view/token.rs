@@ -1,0 +1,107 @@
+//! The Token tab: the request (secret redacted), the response, the decoded token and a countdown.
+
+use ratatui::text::{Line, Span};
+
+use crate::core::call::TokenSource;
+use crate::core::clock;
+use crate::core::jwt::NumericDate;
+
+use super::super::state::app::App;
+use super::super::state::session::{Pending, Session};
+use super::super::theme::Theme;
+use super::widgets::{field, field_styled, heading, json_lines, spinner};
+
+pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    if let Some(Session { pending: Some(Pending::Token(_)), .. }) = session {
+        lines.push(Line::styled(format!("{} fetching a token… (Esc cancels)", spinner(app.spinner)), theme.warn()));
+        lines.push(Line::raw(""));
+    }
+    let Some(fetch) = session.and_then(|s| s.token.as_ref()) else {
+        if lines.is_empty() {
+            lines.push(Line::from(vec![Span::raw("No token yet. Press "), Span::styled("t", theme.key()), Span::raw(" to fetch one, or "), Span::styled("s", theme.key()), Span::raw(" to send a request (which fetches one).")]));
+        }
+        return lines;
+    };
+    let token = &fetch.token;
+    if let Some(exp) = token.expires_at {
+        let left = exp - app.now;
+        let text = if left > 0 {
+            format!("expires in {} ({})", clock::humanize_duration(left as u64), clock::format_utc(exp))
+        } else {
+            format!("EXPIRED {} ago ({})", clock::humanize_duration(left.unsigned_abs()), clock::format_utc(exp))
+        };
+        lines.push(field_styled("expiry", text, theme.expiry(left).patch(theme.bold()), theme));
+    }
+    let source = match token.source {
+        TokenSource::Fetched => "fetched now",
+        TokenSource::Cached => "from this run's cache",
+        TokenSource::Given => "given",
+        TokenSource::None => "none",
+    };
+    lines.push(field("source", source, theme));
+    if let Some(error) = &token.decode_error {
+        lines.push(field_styled("token", error.clone(), theme.bad(), theme));
+    }
+    if let Some(size) = token.size {
+        lines.push(field("size", format!("{size} bytes"), theme));
+    }
+    for finding in &fetch.findings {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(format!("✗ [{}] {}", finding.code, finding.message), theme.bad()));
+        lines.push(Line::from(vec![Span::styled("  fix ", theme.bold()), Span::raw(finding.fix.clone())]));
+    }
+    if let Some(discovery) = &fetch.discovery {
+        lines.push(field("discovery", if discovery.ok { format!("{} ✓", discovery.url) } else { discovery.url.clone() }, theme));
+    }
+    if let Some(request) = &fetch.token_request {
+        lines.push(Line::raw(""));
+        lines.push(heading("Request", theme));
+        lines.push(Line::raw(format!("{} {}", request.request.method, request.request.url)));
+        for (name, value) in &request.request.headers {
+            lines.push(Line::styled(format!("{name}: {value}"), theme.dim()));
+        }
+        let form: Vec<String> = request.request.form.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        lines.push(Line::raw(form.join("&")));
+        lines.push(Line::raw(""));
+        let status = request.status.map(|s| s.to_string()).unwrap_or_else(|| "no answer".to_owned());
+        lines.push(Line::from(vec![
+            Span::styled("Response ", theme.bold()),
+            Span::styled(status, request.status.map(|s| theme.status(s)).unwrap_or(theme.bad())),
+            Span::styled(format!("  {} ms", request.latency_ms), theme.dim()),
+        ]));
+        if let Some(error) = &request.error {
+            lines.push(Line::styled(error.clone(), theme.bad()));
+        }
+        if let Some(body) = &request.response {
+            lines.extend(json_lines(body, theme));
+        }
+        for note in &request.notes {
+            lines.push(Line::styled(format!("note: {note}"), theme.warn()));
+        }
+    }
+    if let (Some(header), Some(claims)) = (&token.header, &token.claims) {
+        lines.push(Line::raw(""));
+        lines.push(heading("Header", theme));
+        lines.extend(json_lines(&serde_json::Value::Object(header.clone()), theme));
+        lines.push(heading("Claims", theme));
+        lines.extend(json_lines(&serde_json::Value::Object(claims.clone()), theme));
+        if let Some(decoded) = &token.decoded {
+            lines.push(heading("Times", theme));
+            for name in ["iat", "nbf", "exp"] {
+                match decoded.numeric_date(name) {
+                    NumericDate::Valid(ts) => lines.push(field(name, format!("{}  {}", clock::format_utc(ts), clock::relative(ts, app.now)), theme)),
+                    NumericDate::Invalid(raw) => lines.push(field_styled(name, format!("not a NumericDate: {raw}"), theme.bad(), theme)),
+                    NumericDate::Absent => {}
+                }
+            }
+        }
+        if !token.scope_claims.is_empty() {
+            lines.push(heading("Scopes", theme));
+            for granted in &token.scope_claims {
+                lines.push(field(&granted.claim, granted.scopes.join(" "), theme));
+            }
+        }
+    }
+    lines
+}

@@ -1,0 +1,266 @@
+//! Shared helpers of the engine integration tests: the embedded demo on 127.0.0.1:0,
+//! its profiles parsed as users' files are, call specs, crafted tokens, and tiny
+//! loopback servers for answers the demo does not give. Nothing leaves loopback.
+
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::Router;
+use axum::routing::get;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::jwk::{Jwk, JwkSet};
+use jsonwebtoken::{Algorithm, EncodingKey};
+use serde_json::{Value, json};
+use tokdbg::core::call::{CallReport, CallSpec, Engine, TokenChoice};
+use tokdbg::core::findings::{Code, Finding};
+use tokdbg::core::http::HttpConfig;
+use tokdbg::core::profile::{Endpoint, NoPrompt, Profile};
+use tokdbg::core::profile_store::parse_profile;
+use tokdbg::core::secret::Secret;
+use tokdbg::demo::{APP_ID, DemoKey, DemoServer, demo_profiles, sign_token};
+
+pub type BoxError = Box<dyn std::error::Error>;
+pub type TestResult = Result<(), BoxError>;
+
+/// Starts the demo issuer + API on a free loopback port.
+pub async fn start_demo() -> Result<DemoServer, BoxError> {
+    Ok(DemoServer::start("127.0.0.1:0".parse()?).await?)
+}
+
+/// An engine with short timeouts: everything it talks to is on loopback.
+pub fn engine() -> Engine {
+    Engine::new(HttpConfig {
+        connect_timeout: Duration::from_secs(2),
+        timeout: Duration::from_secs(5),
+        ..HttpConfig::default()
+    })
+}
+
+/// A demo profile (`profiles/{stem}.toml`) pointed at `server`, parsed as a user's file.
+pub fn demo_profile(server: &DemoServer, stem: &str) -> Result<Profile, BoxError> {
+    let (_, text) = demo_profiles(&server.base_url())
+        .into_iter()
+        .find(|(name, _)| *name == stem)
+        .ok_or_else(|| format!("no demo profile {stem}"))?;
+    Ok(parse_profile(&text, &format!("{stem}.toml"))?)
+}
+
+/// The profile's client secret (the demo profiles hold literals).
+pub fn client_secret(profile: &Profile) -> Result<Secret, BoxError> {
+    let client = profile
+        .client
+        .as_ref()
+        .ok_or("the profile has no [client]")?;
+    Ok(client.secret.resolve("client secret", &NoPrompt)?)
+}
+
+pub fn endpoint(profile: &Profile, name: &str) -> Result<Endpoint, BoxError> {
+    Ok(profile
+        .endpoint(name)
+        .cloned()
+        .ok_or_else(|| format!("no endpoint {name}"))?)
+}
+
+/// A call that fetches its token (cache first) with the profile's own secret.
+pub fn fetch_spec(
+    stem: &str,
+    profile: &Profile,
+    endpoint_name: &str,
+) -> Result<CallSpec, BoxError> {
+    let choice = TokenChoice::Fetch {
+        secret: client_secret(profile)?,
+        force: false,
+    };
+    spec_with(stem, profile, endpoint_name, choice)
+}
+
+/// A call that sends `token` as is.
+pub fn given_spec(
+    stem: &str,
+    profile: &Profile,
+    endpoint_name: &str,
+    token: &str,
+) -> Result<CallSpec, BoxError> {
+    spec_with(
+        stem,
+        profile,
+        endpoint_name,
+        TokenChoice::Given(Secret::new(token)),
+    )
+}
+
+pub fn spec_with(
+    stem: &str,
+    profile: &Profile,
+    endpoint_name: &str,
+    token: TokenChoice,
+) -> Result<CallSpec, BoxError> {
+    Ok(CallSpec {
+        profile_key: stem.to_owned(),
+        profile: profile.clone(),
+        endpoint: endpoint(profile, endpoint_name)?,
+        token,
+    })
+}
+
+/// Loads a demo profile and runs the whole flow for one of its endpoints.
+pub async fn call_demo(
+    engine: &Engine,
+    server: &DemoServer,
+    stem: &str,
+    endpoint_name: &str,
+) -> Result<CallReport, BoxError> {
+    let profile = demo_profile(server, stem)?;
+    Ok(engine
+        .call(fetch_spec(stem, &profile, endpoint_name)?, None)
+        .await)
+}
+
+/// The primary finding (the report always has one).
+pub fn primary(report: &CallReport) -> &Finding {
+    report
+        .findings
+        .first()
+        .expect("a call report always has a primary finding")
+}
+
+pub fn codes(report: &CallReport) -> Vec<Code> {
+    report.findings.iter().map(|f| f.code).collect()
+}
+
+pub fn finding(report: &CallReport, code: Code) -> Option<&Finding> {
+    report.findings.iter().find(|f| f.code == code)
+}
+
+/// The verdict and findings on one line each, for assertion messages.
+pub fn summary(report: &CallReport) -> String {
+    let mut text = format!(
+        "verdict {:?}, status {:?}",
+        report.verdict,
+        report.response.as_ref().map(|r| r.status)
+    );
+    for f in &report.findings {
+        text.push_str(&format!(
+            "\n  [{:?}] {} — {} | expected {:?} actual {:?} | fix: {}",
+            f.severity, f.code, f.message, f.evidence.expected, f.evidence.actual, f.fix
+        ));
+    }
+    text
+}
+
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Claims the demo API accepts on `/api/protected`: its issuer, the app id, `order:read`.
+pub fn good_claims(server: &DemoServer) -> Value {
+    let now = now();
+    json!({
+        "iss": server.issuer(),
+        "sub": "demo-reader",
+        "aud": APP_ID,
+        "azp": "demo-reader",
+        "client_id": "demo-reader",
+        "scope": "order:read",
+        "iat": now,
+        "exp": now + 600,
+    })
+}
+
+/// `good_claims` with some members replaced (or removed, for `null`).
+pub fn claims_with(server: &DemoServer, changes: Value) -> Value {
+    let mut claims = good_claims(server);
+    if let (Some(target), Some(changes)) = (claims.as_object_mut(), changes.as_object()) {
+        for (key, value) in changes {
+            if value.is_null() {
+                target.remove(key);
+            } else {
+                target.insert(key.clone(), value.clone());
+            }
+        }
+    }
+    claims
+}
+
+/// An RS256 token signed by the issuer's current key demo-rsa-1.
+pub fn rs256(claims: &Value) -> String {
+    sign_token(
+        claims,
+        Algorithm::RS256,
+        DemoKey::Rsa1,
+        Some(DemoKey::Rsa1.kid()),
+    )
+}
+
+fn b64_json(value: &Value) -> String {
+    URL_SAFE_NO_PAD.encode(value.to_string())
+}
+
+/// A JWS with exactly this header, signed with `key` under `alg`.
+pub fn sign_with_header(
+    header: &Value,
+    claims: &Value,
+    key: &EncodingKey,
+    alg: Algorithm,
+) -> String {
+    let message = format!("{}.{}", b64_json(header), b64_json(claims));
+    let signature =
+        jsonwebtoken::crypto::sign(message.as_bytes(), key, alg).expect("signing a test token");
+    format!("{message}.{signature}")
+}
+
+/// An unsigned token: `{"alg":"none"}`, the claims, and an empty signature.
+pub fn unsigned(claims: &Value) -> String {
+    format!(
+        "{}.{}.",
+        b64_json(&json!({ "alg": "none", "typ": "JWT" })),
+        b64_json(claims)
+    )
+}
+
+/// The signature segment of a compact JWS.
+pub fn signature_of(token: &str) -> String {
+    token.rsplit('.').next().unwrap_or_default().to_owned()
+}
+
+/// A loopback port nothing listens on (bound, then released).
+pub fn closed_port() -> Result<u16, BoxError> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
+}
+
+/// Serves `router` on a free loopback port until the test's runtime ends; returns its base URL.
+pub async fn serve(router: Router) -> Result<String, BoxError> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    Ok(format!("http://{addr}"))
+}
+
+/// Serves one JSON document per path (e.g. `("/ps256", jwks)`); returns the base URL.
+pub async fn serve_json(documents: Vec<(String, Value)>) -> Result<String, BoxError> {
+    let mut router = Router::new();
+    for (path, document) in documents {
+        router = router.route(
+            &path,
+            get(move || {
+                let document = document.clone();
+                async move { axum::Json(document) }
+            }),
+        );
+    }
+    serve(router).await
+}
+
+/// A JWK set holding these keys, as JSON.
+pub fn jwks_json(keys: Vec<Jwk>) -> Value {
+    serde_json::to_value(JwkSet { keys }).unwrap_or(Value::Null)
+}
