@@ -11,6 +11,7 @@ use super::input::{find_profile, resolve_secret, token_argument};
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
 use super::render;
+use super::stdout::{out, outln};
 
 /// The endpoint to call: a profile endpoint by name, or an ad-hoc URL.
 pub fn pick_endpoint(profile: &Profile, stem: &str, args: &CallArgs) -> Result<Endpoint, CliError> {
@@ -65,9 +66,9 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
     let spec = CallSpec { profile_key: stem, profile, endpoint, token };
     let report = runtime.block_on(engine.call(spec, hmac_secret));
     if global.json {
-        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
-        print!("{}", render::call_report(paint, &report));
+        out!("{}", render::call_report(paint, &report));
     }
     Ok(match report.verdict {
         Verdict::Allowed => Exit::Ok,

@@ -11,6 +11,7 @@ use super::input::token_argument;
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
 use super::render;
+use super::stdout::{out, outln};
 
 pub fn run(global: &Global, paint: &Paint, token: Option<&str>) -> CmdResult {
     let text = token_argument(token)?;
@@ -54,9 +55,9 @@ pub fn run(global: &Global, paint: &Paint, token: Option<&str>) -> CmdResult {
             "scopes": scopes::scope_claims_present(&decoded.claims),
             "signature_checked": false,
         });
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
     } else {
-        print!("{}", render::decoded(paint, &decoded, now));
+        out!("{}", render::decoded(paint, &decoded, now));
     }
     Ok(Exit::Ok)
 }

@@ -12,6 +12,7 @@ use super::args::Global;
 use super::input::resolve_secret;
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
+use super::stdout::outln;
 
 /// `tokdbg demo serve`: run until Ctrl-C.
 pub fn serve(paint: &Paint, runtime: &tokio::runtime::Runtime, addr: SocketAddr) -> CmdResult {
@@ -20,15 +21,15 @@ pub fn serve(paint: &Paint, runtime: &tokio::runtime::Runtime, addr: SocketAddr)
             let hint = if e.kind() == std::io::ErrorKind::AddrInUse { " (is another demo running? pick another with --addr)" } else { "" };
             CliError::network(format!("cannot listen on {addr}: {e}{hint}"))
         })?;
-        println!("{} demo issuer  {}", paint.green("●"), server.issuer());
-        println!("  discovery    {}/.well-known/openid-configuration", server.issuer());
-        println!("  protected    {}/api/protected (order:read), POST {}/api/orders (order:write)", server.base_url(), server.base_url());
+        outln!("{} demo issuer  {}", paint.green("●"), server.issuer());
+        outln!("  discovery    {}/.well-known/openid-configuration", server.issuer());
+        outln!("  protected    {}/api/protected (order:read), POST {}/api/orders (order:write)", server.base_url(), server.base_url());
         if addr.to_string() == demo::DEFAULT_ADDR {
-            println!("  profiles     profiles/demo-*.toml point here: try  tokdbg --profiles profiles call demo-reader");
+            outln!("  profiles     profiles/demo-*.toml point here: try  tokdbg --profiles profiles call demo-reader");
         } else {
-            println!("  profiles     profiles/demo-*.toml point at {}: pass --addr {} to match them", demo::DEFAULT_ADDR, demo::DEFAULT_ADDR);
+            outln!("  profiles     profiles/demo-*.toml point at {}: pass --addr {} to match them", demo::DEFAULT_ADDR, demo::DEFAULT_ADDR);
         }
-        println!("  (demo-only credentials and keys; Ctrl-C stops)");
+        outln!("  (demo-only credentials and keys; Ctrl-C stops)");
         let _ = tokio::signal::ctrl_c().await;
         server.shutdown().await;
         Ok(Exit::Ok)
@@ -78,10 +79,10 @@ pub fn tour(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime) -
         }
         server.shutdown().await;
         if global.json {
-            println!("{}", serde_json::to_string_pretty(&reports).unwrap_or_default());
+            outln!("{}", serde_json::to_string_pretty(&reports).unwrap_or_default());
             return Ok(Exit::Ok);
         }
-        println!("{}", paint.bold("tokdbg demo — every demo profile against the embedded issuer and API"));
+        outln!("{}", paint.bold("tokdbg demo — every demo profile against the embedded issuer and API"));
         for report in &reports {
             let status = report.response.as_ref().map(|r| paint.status(r.status)).unwrap_or_else(|| paint.magenta("---"));
             let verdict = match report.verdict {
@@ -90,7 +91,7 @@ pub fn tour(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime) -
                 Verdict::Error => paint.magenta("error  "),
             };
             let primary = report.findings.first();
-            println!(
+            outln!(
                 "{:<22} {:<26} {status} {verdict} {:<22} {}",
                 report.profile,
                 crate::core::http::excerpt(&report.endpoint.name, 26),
@@ -98,7 +99,7 @@ pub fn tour(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime) -
                 primary.map(|f| crate::core::http::excerpt(&f.message, 90)).unwrap_or_default()
             );
         }
-        println!("\nRun `tokdbg demo serve` and `tokdbg --profiles profiles call PROFILE [ENDPOINT]` for the full story of one call.");
+        outln!("\nRun `tokdbg demo serve` and `tokdbg --profiles profiles call PROFILE [ENDPOINT]` for the full story of one call.");
         Ok(Exit::Ok)
     })
 }

@@ -10,6 +10,7 @@ pub mod paint;
 mod profiles;
 mod prompt;
 pub mod render;
+mod stdout;
 mod token;
 mod verify;
 
@@ -21,6 +22,7 @@ use clap::error::ErrorKind;
 use args::{Cli, Command, DemoAction};
 use outcome::{CliError, Exit};
 use paint::Paint;
+use stdout::outln;
 
 /// Runs tokdbg with the process's arguments.
 pub fn main() -> ExitCode {
@@ -93,7 +95,7 @@ fn parse_error(error: &clap::Error) -> ExitCode {
         let first: Vec<&str> = rendered.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
         let message = first.join(" ").trim_start_matches("error: ").to_owned();
         let message = if message.is_empty() { error.kind().to_string() } else { message };
-        println!("{}", serde_json::json!({ "error": { "kind": "usage", "message": message, "exit_code": Exit::Usage as u8 } }));
+        outln!("{}", serde_json::json!({ "error": { "kind": "usage", "message": message, "exit_code": Exit::Usage as u8 } }));
     }
     if is_error { Exit::Usage.into() } else { Exit::Ok.into() }
 }

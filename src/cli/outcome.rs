@@ -1,6 +1,7 @@
 //! Exit codes and the errors that end a command, printed for people or as JSON.
 
 use std::process::ExitCode;
+use super::stdout::outln;
 
 /// 0 allowed/valid, 1 denied/invalid, 2 usage or profile error, 3 network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +49,7 @@ impl CliError {
         eprintln!("tokdbg: {}", self.message);
         if json {
             let value = serde_json::json!({ "error": { "kind": self.kind, "message": self.message, "exit_code": self.exit as u8 } });
-            println!("{value}");
+            outln!("{value}");
         }
     }
 }

@@ -9,6 +9,7 @@ use super::args::{Global, ProfilesAction};
 use super::input::{find_profile, load_store};
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
+use super::stdout::outln;
 
 fn issuer_host(profile: &Profile) -> String {
     profile
@@ -52,11 +53,11 @@ fn list(global: &Global, paint: &Paint) -> CmdResult {
     let store = load_store(global)?;
     if global.json {
         let entries: Vec<_> = store.entries.iter().map(entry_json).collect();
-        println!("{}", serde_json::to_string_pretty(&json!({ "dir": store.dir, "profiles": entries })).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&json!({ "dir": store.dir, "profiles": entries })).unwrap_or_default());
         return Ok(Exit::Ok);
     }
     if store.entries.is_empty() {
-        println!(
+        outln!(
             "No profiles in {} (from {}).\nCreate one (see profiles/ in the tokdbg repository for examples), or try `tokdbg demo`.",
             store.dir.display(),
             store.origin.describe()
@@ -65,14 +66,14 @@ fn list(global: &Global, paint: &Paint) -> CmdResult {
     }
     for entry in &store.entries {
         match &entry.loaded {
-            Ok(profile) => println!(
+            Ok(profile) => outln!(
                 "{:<24} {:<28} {:<22} {}",
                 entry.stem,
                 entry.display_name(),
                 issuer_host(profile),
                 profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or("-")
             ),
-            Err(error) => println!("{:<24} {}", entry.stem, paint.red(&format!("broken: {error}"))),
+            Err(error) => outln!("{:<24} {}", entry.stem, paint.red(&format!("broken: {error}"))),
         }
     }
     Ok(Exit::Ok)
@@ -83,12 +84,12 @@ fn show(global: &Global, name: &str) -> CmdResult {
     // Serializing a profile writes secret sources by description: a literal shows as [redacted].
     if global.json {
         let value = json!({ "stem": stem, "profile": profile, "warnings": profile.warnings() });
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
     } else {
         let text = toml::to_string_pretty(&profile).map_err(|e| CliError::profile(format!("cannot show profile {stem}: {e}")))?;
-        println!("# {stem}\n{text}");
+        outln!("# {stem}\n{text}");
         for warning in profile.warnings() {
-            println!("# warning: {warning}");
+            outln!("# warning: {warning}");
         }
     }
     Ok(Exit::Ok)
@@ -106,20 +107,20 @@ fn check(global: &Global, paint: &Paint, only: Option<&str>) -> CmdResult {
     let broken = entries.iter().filter(|e| e.loaded.is_err()).count();
     if global.json {
         let list: Vec<_> = entries.iter().map(|e| entry_json(e)).collect();
-        println!("{}", serde_json::to_string_pretty(&json!({ "dir": store.dir, "ok": broken == 0, "profiles": list })).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&json!({ "dir": store.dir, "ok": broken == 0, "profiles": list })).unwrap_or_default());
     } else {
         for entry in &entries {
             match &entry.loaded {
                 Ok(profile) => {
-                    println!("{} {}", paint.green("ok    "), entry.stem);
+                    outln!("{} {}", paint.green("ok    "), entry.stem);
                     for warning in profile.warnings() {
-                        println!("       {}", paint.yellow(&format!("warning: {warning}")));
+                        outln!("       {}", paint.yellow(&format!("warning: {warning}")));
                     }
                 }
-                Err(error) => println!("{} {}", paint.red("broken"), error),
+                Err(error) => outln!("{} {}", paint.red("broken"), error),
             }
         }
-        println!("{} profile(s), {broken} broken", entries.len());
+        outln!("{} profile(s), {broken} broken", entries.len());
     }
     Ok(if broken == 0 { Exit::Ok } else { Exit::Usage })
 }

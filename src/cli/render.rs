@@ -235,3 +235,46 @@ pub fn token_report(p: &Paint, report: &TokenReport) -> String {
     out.push_str(&findings(p, &report.findings));
     out
 }
+
+/// `token`: discovery, the request (secret redacted), the response, the token and its checks.
+pub fn token_fetch(p: &Paint, fetch: &crate::core::call::TokenFetch) -> String {
+    let mut out = String::new();
+    if let Some(discovery) = &fetch.discovery {
+        let state = if discovery.ok { p.green("ok") } else { p.red(discovery.error.as_deref().unwrap_or("failed")) };
+        let _ = writeln!(out, "{} {} {state}", label(p, "discovery"), discovery.url);
+    }
+    if let Some(request) = &fetch.token_request {
+        let _ = writeln!(out, "{} {} {}", label(p, "request"), request.request.method, request.request.url);
+        for (name, value) in &request.request.headers {
+            let _ = writeln!(out, "{} {name}: {value}", label(p, ""));
+        }
+        let form: Vec<String> = request.request.form.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let _ = writeln!(out, "{} {}", label(p, ""), form.join("&"));
+        match (&request.error, request.status) {
+            (Some(error), _) => {
+                let _ = writeln!(out, "{} {}", label(p, "response"), p.red(error));
+            }
+            (None, Some(status)) => {
+                let _ = writeln!(out, "{} HTTP {} in {} ms", label(p, "response"), p.status(status), request.latency_ms);
+            }
+            _ => {}
+        }
+        if let Some(body) = &request.response {
+            let _ = writeln!(out, "{}", serde_json::to_string_pretty(body).unwrap_or_default());
+        }
+        for note in &request.notes {
+            let _ = writeln!(out, "{} {}", label(p, "note"), p.yellow(note));
+        }
+    }
+    if fetch.access_token.is_some() {
+        let _ = writeln!(out, "{} {}", label(p, "token"), token_line(p, &fetch.token));
+    }
+    if let Some(verification) = &fetch.verification {
+        out.push_str(&checklist(p, verification));
+    }
+    if !fetch.findings.is_empty() {
+        out.push('\n');
+        out.push_str(&findings(p, &fetch.findings));
+    }
+    out
+}

@@ -14,10 +14,11 @@ pub struct CachedToken {
 }
 
 impl CachedToken {
-    /// Re-fetch margin: 30 s, or a tenth of the lifetime for short-lived tokens.
+    /// Re-fetch margin: 30 s, or a tenth of the lifetime for short-lived tokens, and at least
+    /// 1 s, because `now` is rounded down to whole seconds and the request still has to travel.
     fn margin(&self) -> i64 {
         match self.expires_at {
-            Some(exp) => ((exp - self.fetched_at) / 10).clamp(0, 30),
+            Some(exp) => ((exp - self.fetched_at) / 10).clamp(1, 30),
             None => 0,
         }
     }
@@ -68,8 +69,8 @@ mod tests {
         assert!(cache.get("p", 4569).is_some());
         assert!(cache.get("p", 4570).is_none(), "inside the 30 s margin");
         cache.put("s", CachedToken { token: Secret::new("t"), fetched_at: 1000, expires_at: Some(1005) });
-        assert!(cache.get("s", 1004).is_some());
-        assert!(cache.get("s", 1005).is_none());
+        assert!(cache.get("s", 1003).is_some());
+        assert!(cache.get("s", 1004).is_none(), "the last second is never handed out");
         cache.put("x", CachedToken { token: Secret::new("t"), fetched_at: 1000, expires_at: Some(900) });
         assert!(cache.get("x", 1000).is_none(), "already expired on arrival");
     }

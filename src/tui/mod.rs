@@ -1,6 +1,7 @@
 //! The interactive TUI (`tokdbg`, `tokdbg demo`): a message loop over the core engine.
 
 
+pub mod clipboard;
 pub mod event_loop;
 pub mod keymap;
 pub mod layout;
@@ -31,15 +32,14 @@ use tasks::{Clipboard, Runner};
 /// Copies through the terminal (OSC 52), or into a private file when asked or too large.
 struct TerminalClipboard;
 
-/// Terminals commonly cap OSC 52 payloads around 100 KB.
-const OSC52_LIMIT: usize = 100_000;
-
 impl Clipboard for TerminalClipboard {
     fn copy(&mut self, label: &str, text: &Secret, to_file: bool) -> Result<String, String> {
-        if to_file || text.expose().len() > OSC52_LIMIT {
-            return Err(format!("{label}: writing to a file is not available yet"));
+        if to_file || !clipboard::fits_osc52(text.expose(), clipboard::in_tmux()) {
+            let path = clipboard::write_fallback(&label.replace(' ', "-"), text.expose())
+                .map_err(|e| format!("cannot write {label} to a file: {e}"))?;
+            return Ok(format!("{label} written to {} (0600)", path.display()));
         }
-        let sequence = format!("\x1b]52;c;{}\x07", text.expose().len());
+        let sequence = clipboard::osc52_sequence(text.expose(), clipboard::in_tmux());
         let mut stdout = std::io::stdout();
         stdout.write_all(sequence.as_bytes()).and_then(|()| stdout.flush()).map_err(|e| format!("cannot write to the terminal: {e}"))?;
         Ok(format!("copied {label} to the clipboard (OSC 52; if nothing arrived, your terminal refuses it: use f in the copy menu for a file)"))

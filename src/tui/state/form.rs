@@ -1,12 +1,24 @@
 //! The profile form (create, edit, duplicate): fields, validation, and the profile it yields.
+//!
+//! Values the form does not show (endpoints, `client.extra`, `expect.hmac_secret`) come from the
+//! base profile untouched, and so does every field whose text was left as it was.
 
+use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crossterm::event::KeyEvent;
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::{Input, InputRequest};
 
 use crate::core::fsutil::FileStamp;
-use crate::core::profile::Profile;
+use crate::core::profile::{AuthMethod, ClientConfig, Expectations, IssuerConfig, Profile, ScopeMatch};
+use crate::core::profile_edit::free_stem;
 
+use super::form_fields::{
+    AUTH_METHODS, FieldId, FieldKind, SCOPE_MATCHES, SecretKind, check_new_stem, cycle, optional, optional_url,
+    parse_algorithms, parse_leeway, secret_source, split_list,
+};
 use super::profiles::ProfileItem;
 
 /// What a key did to the form.
@@ -17,30 +29,712 @@ pub enum FormOutcome {
     Save { stem: String, profile: Profile },
 }
 
-#[derive(Debug, Clone, Default)]
+/// A text field and the text it started with (unchanged text keeps the base profile's value).
+#[derive(Clone, Default)]
+pub struct TextField {
+    pub input: Input,
+    initial: String,
+    /// A literal secret: never shown by `Debug`.
+    secret: bool,
+}
+
+impl TextField {
+    fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        TextField { input: Input::new(text.clone()), initial: text, secret: false }
+    }
+
+    pub fn value(&self) -> &str {
+        self.input.value()
+    }
+
+    fn changed(&self) -> bool {
+        self.input.value() != self.initial
+    }
+}
+
+impl fmt::Debug for TextField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.secret { f.write_str("[redacted]") } else { write!(f, "{:?}", self.input.value()) }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct FormState {
     /// The file being edited; `None` for a new or duplicated profile.
     pub path: Option<PathBuf>,
     pub stamp: Option<FileStamp>,
+    /// The profile the form started from (default for a new one).
     pub base: Profile,
+    /// The profile directory: new file names are checked against it.
+    dir: PathBuf,
+    /// The stem of the file edited or duplicated.
+    source_stem: Option<String>,
+    /// The file name was typed: it no longer follows the name.
+    stem_touched: bool,
+    texts: BTreeMap<FieldId, TextField>,
+    /// One value per secret kind, so cycling the kind never turns a path into a literal.
+    secret_values: [TextField; 5],
+    secret_kind: SecretKind,
+    initial_kind: SecretKind,
+    auth_method: AuthMethod,
+    scope_match: ScopeMatch,
+    focus: FieldId,
+    errors: BTreeMap<FieldId, String>,
+    /// A save was tried: errors follow every change from now on.
+    tried: bool,
+    revealed: bool,
 }
 
 impl FormState {
-    pub fn new_profile(_dir: &Path) -> Self {
-        FormState::default()
+    pub fn new_profile(dir: &Path) -> Self {
+        let stem = free_stem(dir, "profile");
+        FormState::from_base(Profile::default(), dir, None, None, None, stem)
     }
 
     pub fn edit(item: &ProfileItem) -> Self {
-        FormState { path: Some(item.path.clone()), stamp: item.stamp.clone(), base: item.loaded.clone().unwrap_or_default() }
+        let dir = item.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let base = item.loaded.clone().unwrap_or_default();
+        let mut form = FormState::from_base(
+            base,
+            &dir,
+            Some(item.path.clone()),
+            item.stamp.clone(),
+            Some(&item.stem),
+            item.stem.clone(),
+        );
+        form.focus = FieldId::Name;
+        form
     }
 
-    pub fn duplicate(item: &ProfileItem, _dir: &Path) -> Self {
-        FormState { path: None, stamp: None, base: item.loaded.clone().unwrap_or_default() }
+    pub fn duplicate(item: &ProfileItem, dir: &Path) -> Self {
+        let base = item.loaded.clone().unwrap_or_default();
+        let stem = free_stem(dir, &item.stem);
+        FormState::from_base(base, dir, None, None, Some(&item.stem), stem)
     }
 
-    pub fn handle_key(&mut self, _key: KeyEvent) -> FormOutcome {
-        FormOutcome::Cancel
+    fn from_base(
+        base: Profile,
+        dir: &Path,
+        path: Option<PathBuf>,
+        stamp: Option<FileStamp>,
+        source_stem: Option<&str>,
+        stem: String,
+    ) -> Self {
+        let client = base.client.as_ref();
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let texts = BTreeMap::from([
+            (FieldId::Stem, TextField::new(stem)),
+            (FieldId::Name, TextField::new(opt(&base.name))),
+            (FieldId::IssuerUrl, TextField::new(opt(&base.issuer.url))),
+            (FieldId::TokenEndpoint, TextField::new(opt(&base.issuer.token_endpoint))),
+            (FieldId::JwksUri, TextField::new(opt(&base.issuer.jwks_uri))),
+            (FieldId::ClientId, TextField::new(client.map(|c| c.id.clone()).unwrap_or_default())),
+            (FieldId::Scopes, TextField::new(client.map(|c| c.scopes.join(" ")).unwrap_or_default())),
+            (FieldId::ClientAudience, TextField::new(client.map(|c| opt(&c.audience)).unwrap_or_default())),
+            (FieldId::Resource, TextField::new(client.map(|c| opt(&c.resource)).unwrap_or_default())),
+            (FieldId::ExpectIssuer, TextField::new(opt(&base.expect.issuer))),
+            (FieldId::ExpectAudience, TextField::new(base.expect.audience.join(" "))),
+            (FieldId::Algorithms, TextField::new(base.expect.algorithms.join(" "))),
+            (FieldId::Leeway, TextField::new(base.expect.leeway_secs.to_string())),
+            (FieldId::ScopeClaim, TextField::new(base.expect.scope_claim.clone())),
+        ]);
+        let kind = client.map(|c| SecretKind::of(&c.secret)).unwrap_or(SecretKind::Env);
+        let mut secret_values: [TextField; 5] = Default::default();
+        if let Some(client) = client {
+            secret_values[kind.index()] = TextField::new(SecretKind::text_of(&client.secret));
+        }
+        secret_values[SecretKind::Literal.index()].secret = true;
+        FormState {
+            path,
+            stamp,
+            dir: dir.to_path_buf(),
+            source_stem: source_stem.map(str::to_owned),
+            stem_touched: false,
+            texts,
+            secret_values,
+            secret_kind: kind,
+            initial_kind: kind,
+            auth_method: client.map(|c| c.auth_method).unwrap_or_default(),
+            scope_match: base.expect.scope_match,
+            focus: FieldId::Stem,
+            errors: BTreeMap::new(),
+            tried: false,
+            revealed: false,
+            base,
+        }
     }
 
-    pub fn handle_paste(&mut self, _text: &str) {}
+    // ---- what the view reads ----
+
+    /// The fields shown, in order: no file name when editing, no value for a prompted secret.
+    pub fn fields(&self) -> Vec<FieldId> {
+        FieldId::ALL
+            .into_iter()
+            .filter(|id| match id {
+                FieldId::Stem => self.path.is_none(),
+                FieldId::SecretValue => self.secret_kind != SecretKind::Prompt,
+                _ => true,
+            })
+            .collect()
+    }
+
+    pub fn focus(&self) -> FieldId {
+        self.focus
+    }
+
+    /// The text of a text field (the secret value of the chosen kind for `SecretValue`).
+    pub fn text(&self, id: FieldId) -> Option<&Input> {
+        match id {
+            FieldId::SecretValue => Some(&self.secret_values[self.secret_kind.index()].input),
+            _ => self.texts.get(&id).map(|t| &t.input),
+        }
+    }
+
+    pub fn error(&self, id: FieldId) -> Option<&str> {
+        self.errors.get(&id).map(String::as_str)
+    }
+
+    pub fn secret_kind(&self) -> SecretKind {
+        self.secret_kind
+    }
+
+    pub fn auth_method(&self) -> AuthMethod {
+        self.auth_method
+    }
+
+    pub fn scope_match(&self) -> ScopeMatch {
+        self.scope_match
+    }
+
+    /// A literal secret is shown in clear (Ctrl-R).
+    pub fn revealed(&self) -> bool {
+        self.revealed
+    }
+
+    /// Whether the value shown for `id` must be masked.
+    pub fn masked(&self, id: FieldId) -> bool {
+        id == FieldId::SecretValue && self.secret_kind == SecretKind::Literal && !self.revealed
+    }
+
+    /// What is being edited, for the header line.
+    pub fn header(&self) -> String {
+        let target = format!("{}.toml", self.texts.get(&FieldId::Stem).map(TextField::value).unwrap_or_default());
+        match (&self.path, &self.source_stem) {
+            (Some(path), _) => {
+                format!("Edit {}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(target))
+            }
+            (None, Some(source)) => format!("Duplicate {source}.toml → {target}"),
+            (None, None) => format!("New profile → {target}"),
+        }
+    }
+
+    /// What the form keeps from the base profile without showing it.
+    pub fn kept_note(&self) -> Option<String> {
+        let mut kept = Vec::new();
+        if !self.base.endpoints.is_empty() {
+            kept.push(format!("{} endpoint(s)", self.base.endpoints.len()));
+        }
+        if self.base.client.as_ref().is_some_and(|c| !c.extra.is_empty()) {
+            kept.push("client.extra".to_owned());
+        }
+        if self.base.expect.hmac_secret.is_some() {
+            kept.push("expect.hmac_secret".to_owned());
+        }
+        (!kept.is_empty()).then(|| format!("{} kept; edit them in the file", kept.join(", ")))
+    }
+
+    // ---- keys ----
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let kind = self.focus.kind();
+        match key.code {
+            KeyCode::Esc => return FormOutcome::Cancel,
+            KeyCode::Char('s') if ctrl => return self.save(),
+            KeyCode::Char('r') if ctrl => self.revealed = !self.revealed,
+            KeyCode::BackTab | KeyCode::Up => self.move_focus(-1),
+            KeyCode::Tab if key.modifiers.contains(KeyModifiers::SHIFT) => self.move_focus(-1),
+            KeyCode::Tab | KeyCode::Down => self.move_focus(1),
+            KeyCode::Enter if self.focus == FieldId::Save => return self.save(),
+            KeyCode::Enter => self.move_focus(1),
+            KeyCode::Left | KeyCode::Right if kind == FieldKind::Choice => {
+                self.change_choice(if key.code == KeyCode::Left { -1 } else { 1 })
+            }
+            _ if kind == FieldKind::Text => {
+                let id = self.focus;
+                if let Some(field) = self.text_mut(id)
+                    && field.input.handle_event(&Event::Key(key)).is_some_and(|changed| changed.value)
+                {
+                    self.edited(id);
+                }
+            }
+            _ => {}
+        }
+        FormOutcome::Continue
+    }
+
+    /// Inserts pasted text at the cursor of the focused text field (its first line only).
+    pub fn handle_paste(&mut self, text: &str) {
+        let id = self.focus;
+        let line = text.split(['\n', '\r']).next().unwrap_or("");
+        let Some(field) = self.text_mut(id) else { return };
+        let mut changed = false;
+        for c in line.chars().filter(|c| !c.is_control()) {
+            changed |= field.input.handle(InputRequest::InsertChar(c)).is_some();
+        }
+        if changed {
+            self.edited(id);
+        }
+    }
+
+    fn text_mut(&mut self, id: FieldId) -> Option<&mut TextField> {
+        match id {
+            FieldId::SecretValue => Some(&mut self.secret_values[self.secret_kind.index()]),
+            _ => self.texts.get_mut(&id),
+        }
+    }
+
+    fn move_focus(&mut self, delta: isize) {
+        self.focus = cycle(&self.fields(), self.focus, delta);
+    }
+
+    fn change_choice(&mut self, delta: isize) {
+        match self.focus {
+            FieldId::SecretKind => self.secret_kind = cycle(&SecretKind::ALL, self.secret_kind, delta),
+            FieldId::AuthMethod => self.auth_method = cycle(&AUTH_METHODS, self.auth_method, delta),
+            FieldId::ScopeMatch => self.scope_match = cycle(&SCOPE_MATCHES, self.scope_match, delta),
+            _ => return,
+        }
+        self.revalidate();
+    }
+
+    fn edited(&mut self, id: FieldId) {
+        match id {
+            FieldId::Stem => self.stem_touched = true,
+            // A new file's name follows the profile's name until it is typed itself.
+            FieldId::Name if self.path.is_none() && !self.stem_touched => {
+                let name = self.texts.get(&FieldId::Name).map(|t| t.value().trim().to_owned()).unwrap_or_default();
+                let wanted = if name.is_empty() { self.source_stem.as_deref().unwrap_or("profile") } else { &name };
+                let stem = free_stem(&self.dir, wanted);
+                if let Some(field) = self.texts.get_mut(&FieldId::Stem) {
+                    field.input = Input::new(stem);
+                }
+            }
+            _ => {}
+        }
+        self.revalidate();
+    }
+
+    fn revalidate(&mut self) {
+        if self.tried {
+            self.errors = self.build().err().unwrap_or_default();
+        }
+    }
+
+    fn save(&mut self) -> FormOutcome {
+        self.tried = true;
+        match self.build() {
+            Ok((stem, profile)) => {
+                self.errors.clear();
+                FormOutcome::Save { stem, profile }
+            }
+            Err(errors) => {
+                if let Some(first) = errors.keys().next() {
+                    self.focus = *first;
+                }
+                self.errors = errors;
+                FormOutcome::Continue
+            }
+        }
+    }
+
+    // ---- building the profile ----
+
+    fn value(&self, id: FieldId) -> &str {
+        self.texts.get(&id).map(TextField::value).unwrap_or_default()
+    }
+
+    /// Parses a field; its base value when the text is unchanged; `None` (and an error) if bad.
+    fn field<T: Clone>(
+        &self,
+        errors: &mut BTreeMap<FieldId, String>,
+        id: FieldId,
+        base: Option<&T>,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
+        let text = self.texts.get(&id);
+        match parse(text.map(TextField::value).unwrap_or_default()) {
+            Ok(value) => match base {
+                Some(base) if !text.is_some_and(TextField::changed) => Some(base.clone()),
+                _ => Some(value),
+            },
+            Err(error) => {
+                errors.insert(id, error);
+                None
+            }
+        }
+    }
+
+    /// The file stem and the profile, or every field's error.
+    fn build(&self) -> Result<(String, Profile), BTreeMap<FieldId, String>> {
+        let mut errors = BTreeMap::new();
+        let errs = &mut errors;
+        let base = &self.base;
+        let stem = match (&self.path, &self.source_stem) {
+            (Some(_), Some(stem)) => Some(stem.clone()),
+            _ => self.field(errs, FieldId::Stem, None, |t| check_new_stem(&self.dir, t)),
+        };
+        let name = self.field(errs, FieldId::Name, Some(&base.name), |t| Ok(optional(t)));
+        let url = self.field(errs, FieldId::IssuerUrl, Some(&base.issuer.url), optional_url);
+        let token_endpoint = self.field(errs, FieldId::TokenEndpoint, Some(&base.issuer.token_endpoint), optional_url);
+        let jwks_uri = self.field(errs, FieldId::JwksUri, Some(&base.issuer.jwks_uri), optional_url);
+        let client = self.build_client(errs);
+        let e = &base.expect;
+        let expect_issuer = self.field(errs, FieldId::ExpectIssuer, Some(&e.issuer), |t| Ok(optional(t)));
+        let audience = self.field(errs, FieldId::ExpectAudience, Some(&e.audience), |t| Ok(split_list(t, true)));
+        let algorithms = self.field(errs, FieldId::Algorithms, Some(&e.algorithms), parse_algorithms);
+        let leeway = self.field(errs, FieldId::Leeway, Some(&e.leeway_secs), parse_leeway);
+        let scope_claim = self.field(errs, FieldId::ScopeClaim, Some(&e.scope_claim), |t| {
+            optional(t).ok_or_else(|| "required: the claim holding the scopes (usually scope)".to_owned())
+        });
+        match (
+            stem,
+            name,
+            url,
+            token_endpoint,
+            jwks_uri,
+            client,
+            expect_issuer,
+            audience,
+            algorithms,
+            leeway,
+            scope_claim,
+        ) {
+            (
+                Some(stem),
+                Some(name),
+                Some(url),
+                Some(token_endpoint),
+                Some(jwks_uri),
+                Some(client),
+                Some(issuer),
+                Some(audience),
+                Some(algorithms),
+                Some(leeway_secs),
+                Some(scope_claim),
+            ) if errors.is_empty() => {
+                let profile = Profile {
+                    name,
+                    issuer: IssuerConfig { url, token_endpoint, jwks_uri },
+                    client,
+                    expect: Expectations {
+                        issuer,
+                        audience,
+                        algorithms,
+                        leeway_secs,
+                        scope_claim,
+                        scope_match: self.scope_match,
+                        hmac_secret: e.hmac_secret.clone(),
+                    },
+                    endpoints: base.endpoints.clone(),
+                };
+                Ok((stem, profile))
+            }
+            _ => Err(errors),
+        }
+    }
+
+    /// The client section: `Some(None)` when every client field is empty.
+    fn build_client(&self, errs: &mut BTreeMap<FieldId, String>) -> Option<Option<ClientConfig>> {
+        let base = self.base.client.as_ref();
+        let secret_field = &self.secret_values[self.secret_kind.index()];
+        let wanted = self.secret_kind == SecretKind::Prompt
+            || !secret_field.value().trim().is_empty()
+            || [FieldId::ClientId, FieldId::Scopes, FieldId::ClientAudience, FieldId::Resource]
+                .iter()
+                .any(|id| !self.value(*id).trim().is_empty())
+            || base.is_some_and(|c| !c.extra.is_empty());
+        if !wanted {
+            return Some(None);
+        }
+        let id = self.field(errs, FieldId::ClientId, base.map(|c| &c.id), |t| {
+            optional(t).ok_or_else(|| "required: a client is configured (secret, scopes…)".to_owned())
+        });
+        let unchanged = self.secret_kind == self.initial_kind && !secret_field.changed();
+        let secret = match base {
+            Some(base) if unchanged => Some(base.secret.clone()),
+            _ => match secret_source(self.secret_kind, secret_field.value()) {
+                Ok(source) => Some(source),
+                Err(error) => {
+                    errs.insert(FieldId::SecretValue, error);
+                    None
+                }
+            },
+        };
+        let scopes = self.field(errs, FieldId::Scopes, base.map(|c| &c.scopes), |t| Ok(split_list(t, false)));
+        let audience = self.field(errs, FieldId::ClientAudience, base.map(|c| &c.audience), |t| Ok(optional(t)));
+        let resource = self.field(errs, FieldId::Resource, base.map(|c| &c.resource), |t| Ok(optional(t)));
+        Some(Some(ClientConfig {
+            id: id?,
+            secret: secret?,
+            auth_method: self.auth_method,
+            scopes: scopes?,
+            audience: audience?,
+            resource: resource?,
+            extra: base.map(|c| c.extra.clone()).unwrap_or_default(),
+        }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::profile::SecretSource;
+    use crate::core::profile_store::parse_profile;
+    use crate::tui::state::app::{App, Mode};
+    use crate::tui::state::profiles::ProfileList;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    fn secret_of(profile: &Profile) -> Option<&SecretSource> {
+        profile.client.as_ref().map(|c| &c.secret)
+    }
+
+    fn press(form: &mut FormState, code: KeyCode) -> FormOutcome {
+        form.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    fn ctrl(form: &mut FormState, c: char) -> FormOutcome {
+        form.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+    }
+
+    fn typ(form: &mut FormState, text: &str) {
+        for c in text.chars() {
+            press(form, KeyCode::Char(c));
+        }
+    }
+
+    /// Moves the focus to `id` with Tab.
+    fn goto(form: &mut FormState, id: FieldId) {
+        for _ in 0..FieldId::ALL.len() {
+            if form.focus() == id {
+                return;
+            }
+            press(form, KeyCode::Tab);
+        }
+        panic!("{id:?} not reachable");
+    }
+
+    fn clear(form: &mut FormState) {
+        form.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    }
+
+    fn set(form: &mut FormState, id: FieldId, text: &str) {
+        goto(form, id);
+        clear(form);
+        typ(form, text);
+    }
+
+    fn demo_item() -> ProfileItem {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles/demo-reader.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let loaded = parse_profile(&text, "demo-reader.toml").map_err(|e| e.to_string());
+        ProfileItem { stem: "demo-reader".into(), path, loaded, stamp: None, last: None }
+    }
+
+    fn screen(form: &FormState) -> String {
+        let mut app = App::new(ProfileList::default(), 0, false);
+        app.mode = Mode::Form(Box::new(form.clone()));
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|frame| crate::tui::view::render(frame, &app)).unwrap();
+        let buffer = terminal.backend().buffer();
+        let mut text = String::new();
+        for y in 0..buffer.area.height {
+            for x in 0..buffer.area.width {
+                text.push_str(buffer[(x, y)].symbol());
+            }
+            text.push('\n');
+        }
+        text
+    }
+
+    #[test]
+    fn new_profile_from_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("orders.toml"), "").unwrap();
+        let mut form = FormState::new_profile(dir.path());
+        assert_eq!(form.focus(), FieldId::Stem);
+        // The file name follows the name until typed.
+        set(&mut form, FieldId::Name, "Orders");
+        assert_eq!(form.text(FieldId::Stem).unwrap().value(), "orders-2");
+        set(&mut form, FieldId::IssuerUrl, "https://example.authing.cn/oidc");
+        set(&mut form, FieldId::ClientId, "6050751aed0f29bf7723c7a8");
+        set(&mut form, FieldId::SecretValue, "ORDERS_SK");
+        goto(&mut form, FieldId::AuthMethod);
+        press(&mut form, KeyCode::Right);
+        set(&mut form, FieldId::Scopes, "order:read  order:write");
+        set(&mut form, FieldId::ExpectIssuer, "https://example.authing.cn/oidc");
+        set(&mut form, FieldId::ExpectAudience, "a, b");
+        set(&mut form, FieldId::Algorithms, "RS256 es256");
+        set(&mut form, FieldId::Leeway, "30");
+        goto(&mut form, FieldId::ScopeMatch);
+        press(&mut form, KeyCode::Left);
+        goto(&mut form, FieldId::Save);
+        let FormOutcome::Save { stem, profile } = press(&mut form, KeyCode::Enter) else { panic!("not saved") };
+        assert_eq!(stem, "orders-2");
+        let expected = Profile {
+            name: Some("Orders".into()),
+            issuer: IssuerConfig { url: Some("https://example.authing.cn/oidc".into()), ..Default::default() },
+            client: Some(ClientConfig {
+                id: "6050751aed0f29bf7723c7a8".into(),
+                secret: SecretSource::Env("ORDERS_SK".into()),
+                auth_method: AuthMethod::ClientSecretBasic,
+                scopes: vec!["order:read".into(), "order:write".into()],
+                audience: None,
+                resource: None,
+                extra: Default::default(),
+            }),
+            expect: Expectations {
+                issuer: Some("https://example.authing.cn/oidc".into()),
+                audience: vec!["a".into(), "b".into()],
+                algorithms: vec!["RS256".into(), "ES256".into()],
+                leeway_secs: 30,
+                scope_claim: "scope".into(),
+                scope_match: ScopeMatch::Any,
+                hmac_secret: None,
+            },
+            endpoints: Vec::new(),
+        };
+        assert_eq!(profile, expected);
+        // Ctrl-S saves from anywhere; an untouched new form has no client.
+        let mut empty = FormState::new_profile(dir.path());
+        let FormOutcome::Save { profile, .. } = ctrl(&mut empty, 's') else { panic!("not saved") };
+        assert_eq!(profile, Profile::default());
+        assert!(matches!(press(&mut empty, KeyCode::Esc), FormOutcome::Cancel));
+    }
+
+    #[test]
+    fn errors_block_saving_and_focus_the_first_bad_field() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut form = FormState::new_profile(dir.path());
+        set(&mut form, FieldId::JwksUri, "ftp://keys");
+        set(&mut form, FieldId::SecretValue, "SK");
+        set(&mut form, FieldId::Algorithms, "RS256 HS257");
+        set(&mut form, FieldId::Leeway, "ten");
+        assert!(matches!(ctrl(&mut form, 's'), FormOutcome::Continue));
+        assert_eq!(form.focus(), FieldId::JwksUri);
+        assert!(form.error(FieldId::JwksUri).unwrap().contains("ftp"));
+        assert!(form.error(FieldId::ClientId).unwrap().contains("required"));
+        assert!(form.error(FieldId::Algorithms).unwrap().contains("HS257"));
+        assert!(form.error(FieldId::Leeway).is_some());
+        assert!(screen(&form).contains("scheme \"ftp\""));
+        // Fixing a field clears its error at once; the next save focuses the next bad one.
+        set(&mut form, FieldId::JwksUri, "https://issuer.example/jwks");
+        assert!(form.error(FieldId::JwksUri).is_none());
+        assert!(matches!(ctrl(&mut form, 's'), FormOutcome::Continue));
+        assert_eq!(form.focus(), FieldId::ClientId);
+        set(&mut form, FieldId::ClientId, "app");
+        set(&mut form, FieldId::Algorithms, "none");
+        set(&mut form, FieldId::Leeway, "5");
+        assert!(matches!(ctrl(&mut form, 's'), FormOutcome::Continue));
+        assert_eq!(form.focus(), FieldId::Algorithms);
+        set(&mut form, FieldId::Algorithms, "RS256");
+        assert!(matches!(ctrl(&mut form, 's'), FormOutcome::Save { .. }));
+        // A taken or malformed file name.
+        std::fs::write(dir.path().join("taken.toml"), "").unwrap();
+        set(&mut form, FieldId::Stem, "taken");
+        assert!(matches!(ctrl(&mut form, 's'), FormOutcome::Continue));
+        assert_eq!(form.focus(), FieldId::Stem);
+        set(&mut form, FieldId::Stem, "Not OK");
+        assert!(matches!(ctrl(&mut form, 's'), FormOutcome::Continue));
+        assert!(form.error(FieldId::Stem).is_some());
+    }
+
+    #[test]
+    fn edit_without_changes_keeps_the_profile() {
+        let item = demo_item();
+        let base = item.loaded.clone().unwrap();
+        let mut form = FormState::edit(&item);
+        assert!(!form.fields().contains(&FieldId::Stem));
+        assert_eq!(form.focus(), FieldId::Name);
+        assert!(form.header().contains("demo-reader.toml"));
+        assert!(form.kept_note().unwrap().contains("8 endpoint(s)"));
+        goto(&mut form, FieldId::Save);
+        let FormOutcome::Save { stem, profile } = press(&mut form, KeyCode::Enter) else { panic!("not saved") };
+        assert_eq!(stem, "demo-reader");
+        assert_eq!(profile, base);
+        assert_eq!(form.path.as_deref(), Some(item.path.as_path()));
+        // A duplicate is a new file with the same content.
+        let dir = tempfile::tempdir().unwrap();
+        let mut copy = FormState::duplicate(&item, dir.path());
+        assert_eq!(copy.text(FieldId::Stem).unwrap().value(), "demo-reader");
+        let FormOutcome::Save { stem, profile } = ctrl(&mut copy, 's') else { panic!("not saved") };
+        assert_eq!((stem.as_str(), profile), ("demo-reader", base));
+        assert!(copy.path.is_none());
+    }
+
+    #[test]
+    fn secret_kind_cycles_and_keeps_each_value() {
+        let item = demo_item();
+        let mut form = FormState::edit(&item);
+        goto(&mut form, FieldId::SecretKind);
+        assert_eq!(form.secret_kind(), SecretKind::Literal);
+        press(&mut form, KeyCode::Right);
+        assert_eq!(form.secret_kind(), SecretKind::Env);
+        assert_eq!(form.text(FieldId::SecretValue).unwrap().value(), "");
+        for kind in [SecretKind::File, SecretKind::Cmd, SecretKind::Prompt] {
+            press(&mut form, KeyCode::Right);
+            assert_eq!(form.secret_kind(), kind);
+        }
+        // A prompted secret has no value line.
+        assert!(!form.fields().contains(&FieldId::SecretValue));
+        let FormOutcome::Save { profile, .. } = ctrl(&mut form, 's') else { panic!("not saved") };
+        assert_eq!(secret_of(&profile), Some(&SecretSource::Prompt));
+        press(&mut form, KeyCode::Left);
+        press(&mut form, KeyCode::Left);
+        assert_eq!(form.secret_kind(), SecretKind::File);
+        form.handle_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+        form.handle_paste("~/.secrets/sk\nsecond line");
+        let FormOutcome::Save { profile, .. } = ctrl(&mut form, 's') else { panic!("not saved") };
+        assert_eq!(secret_of(&profile), Some(&SecretSource::File("~/.secrets/sk".into())));
+        // Back on literal: the original value, untouched.
+        goto(&mut form, FieldId::SecretKind);
+        for _ in 0..3 {
+            press(&mut form, KeyCode::Right);
+        }
+        assert_eq!(form.secret_kind(), SecretKind::Literal);
+        let FormOutcome::Save { profile, .. } = ctrl(&mut form, 's') else { panic!("not saved") };
+        assert_eq!(profile, item.loaded.unwrap());
+    }
+
+    #[test]
+    fn literal_is_masked_until_revealed() {
+        let item = demo_item();
+        let mut form = FormState::edit(&item);
+        goto(&mut form, FieldId::SecretValue);
+        let shown = screen(&form);
+        assert!(!shown.contains("demo-reader-secret"), "{shown}");
+        assert!(shown.contains("••••"), "{shown}");
+        assert!(shown.contains("plain text"), "{shown}");
+        assert!(!format!("{form:?}").contains("demo-reader-secret"));
+        ctrl(&mut form, 'r');
+        assert!(form.revealed());
+        assert!(screen(&form).contains("demo-reader-secret"));
+        ctrl(&mut form, 'r');
+        assert!(!screen(&form).contains("demo-reader-secret"));
+    }
+
+    #[test]
+    fn fits_80x24_and_scrolls_to_the_focus() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut form = FormState::new_profile(dir.path());
+        let top = screen(&form);
+        assert!(top.contains("New profile → profile.toml"), "{top}");
+        assert!(top.contains("file name"), "{top}");
+        goto(&mut form, FieldId::Save);
+        let bottom = screen(&form);
+        assert!(bottom.contains("[ Save ]"), "{bottom}");
+        assert!(bottom.contains("Esc"), "{bottom}");
+    }
 }

@@ -228,7 +228,8 @@ pub fn check_new_stem(dir: &Path, stem: &str) -> Result<String, String> {
     if stem.is_empty() {
         return Err("required: the profile's file name, without .toml".to_owned());
     }
-    if let Some(bad) = stem.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_'))) {
+    if let Some(bad) = stem.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_')))
+    {
         return Err(format!("\"{bad}\" is not allowed: use a-z, 0-9, - and _ only"));
     }
     let path: PathBuf = dir.join(format!("{stem}.toml"));

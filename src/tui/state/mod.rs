@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod form;
+pub mod form_fields;
 pub mod paste;
 pub mod profiles;
 pub mod request;
