@@ -23,6 +23,8 @@ use super::profiles::ProfileItem;
 
 /// What a key did to the form.
 #[derive(Debug)]
+// Returned once per key and unpacked at once (the caller boxes the profile): not worth a box here.
+#[allow(clippy::large_enum_variant)]
 pub enum FormOutcome {
     Continue,
     Cancel,
@@ -544,9 +546,13 @@ mod tests {
     }
 
     fn screen(form: &FormState) -> String {
+        screen_of(form, 80, 24)
+    }
+
+    fn screen_of(form: &FormState, width: u16, height: u16) -> String {
         let mut app = App::new(ProfileList::default(), 0, false);
         app.mode = Mode::Form(Box::new(form.clone()));
-        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
         terminal.draw(|frame| crate::tui::view::render(frame, &app)).unwrap();
         let buffer = terminal.backend().buffer();
         let mut text = String::new();
@@ -656,6 +662,7 @@ mod tests {
         let item = demo_item();
         let base = item.loaded.clone().unwrap();
         let mut form = FormState::edit(&item);
+        println!("{:?}", form.text(FieldId::Name));
         assert!(!form.fields().contains(&FieldId::Stem));
         assert_eq!(form.focus(), FieldId::Name);
         assert!(form.header().contains("demo-reader.toml"));
@@ -678,6 +685,7 @@ mod tests {
     fn secret_kind_cycles_and_keeps_each_value() {
         let item = demo_item();
         let mut form = FormState::edit(&item);
+        println!("{:?}", form.text(FieldId::Name));
         goto(&mut form, FieldId::SecretKind);
         assert_eq!(form.secret_kind(), SecretKind::Literal);
         press(&mut form, KeyCode::Right);
@@ -712,6 +720,7 @@ mod tests {
     fn literal_is_masked_until_revealed() {
         let item = demo_item();
         let mut form = FormState::edit(&item);
+        println!("{:?}", form.text(FieldId::Name));
         goto(&mut form, FieldId::SecretValue);
         let shown = screen(&form);
         assert!(!shown.contains("demo-reader-secret"), "{shown}");
@@ -736,5 +745,9 @@ mod tests {
         let bottom = screen(&form);
         assert!(bottom.contains("[ Save ]"), "{bottom}");
         assert!(bottom.contains("Esc"), "{bottom}");
+        // Tiny terminals do not panic.
+        for (width, height) in [(1, 1), (20, 5), (40, 10)] {
+            screen_of(&form, width, height);
+        }
     }
 }

@@ -58,7 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Tab::Token => token::lines(session, app, theme),
         Tab::Verify => verify::lines(session, theme),
         Tab::Endpoints => endpoints::lines(profile, session, app, theme),
-        Tab::Diagnosis => diagnosis::lines(session, theme),
+        Tab::Diagnosis => diagnosis::lines(session, inner.width as usize, theme),
         Tab::History => Vec::new(),
     };
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.scroll.detail, 0)), inner);

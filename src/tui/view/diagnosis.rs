@@ -1,5 +1,6 @@
 //! The Diagnosis tab: the verdict, then each finding with evidence and fix, primary first.
 
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::core::diagnose::Verdict;
@@ -7,8 +8,9 @@ use crate::core::findings::Severity;
 
 use super::super::state::session::Session;
 use super::super::theme::Theme;
+use super::widgets::labelled_wrapped;
 
-pub fn lines<'a>(session: Option<&Session>, theme: &Theme) -> Vec<Line<'a>> {
+pub fn lines<'a>(session: Option<&Session>, width: usize, theme: &Theme) -> Vec<Line<'a>> {
     let Some(report) = session.and_then(|s| s.call.as_ref()) else {
         return vec![Line::styled("No call yet: send an endpoint (s) and the diagnosis appears here.", theme.dim())];
     };
@@ -35,15 +37,15 @@ pub fn lines<'a>(session: Option<&Session>, theme: &Theme) -> Vec<Line<'a>> {
         lines.push(Line::from(vec![
             Span::styled(format!("{mark} {rank}{}", finding.code), style.patch(theme.bold())),
         ]));
-        lines.push(Line::raw(format!("  {}", finding.message)));
+        lines.extend(labelled_wrapped("  ", &finding.message, width, Style::new(), Style::new()));
         if let Some(expected) = &finding.evidence.expected {
-            lines.push(Line::from(vec![Span::styled("  expected ", theme.dim()), Span::raw(expected.clone())]));
+            lines.extend(labelled_wrapped("  expected ", expected, width, theme.dim(), Style::new()));
         }
         if let Some(actual) = &finding.evidence.actual {
-            lines.push(Line::from(vec![Span::styled("  actual   ", theme.dim()), Span::raw(actual.clone())]));
+            lines.extend(labelled_wrapped("  actual   ", actual, width, theme.dim(), Style::new()));
         }
         if finding.severity != Severity::Info {
-            lines.push(Line::from(vec![Span::styled("  fix      ", theme.bold()), Span::raw(finding.fix.clone())]));
+            lines.extend(labelled_wrapped("  fix      ", &finding.fix, width, theme.bold(), Style::new()));
         }
         lines.push(Line::raw(""));
     }

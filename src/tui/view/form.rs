@@ -39,13 +39,15 @@ pub fn render(frame: &mut Frame, state: &FormState, theme: &Theme) {
         Layout::vertical([Constraint::Length(2), Constraint::Min(1), Constraint::Length(footer_height + 1)])
             .areas(inner);
 
-    frame.render_widget(Paragraph::new(Line::styled(state.header(), theme.bold())), header_area);
-
     let rows = fields_area.height as usize;
-    let offset = scroll_offset(focus_rows, body.len(), rows);
+    let total = body.len();
+    let offset = scroll_offset(focus_rows, total, rows);
+    let more = |shown: bool, text: &'static str| Line::styled(if shown { text } else { "" }, theme.dim());
+    let header = vec![Line::styled(state.header(), theme.bold()), more(offset > 0, "  ▲ more")];
+    frame.render_widget(Paragraph::new(header), header_area);
     frame.render_widget(Paragraph::new(body).scroll((offset as u16, 0)), fields_area);
 
-    let mut footer = vec![Line::raw("")];
+    let mut footer = vec![more(offset + rows < total, "  ▼ more")];
     if let Some(note) = note {
         footer.push(Line::styled(note, theme.dim()));
     }
@@ -89,10 +91,9 @@ fn body_lines<'a>(state: &FormState, room: usize, theme: &Theme) -> (Vec<Line<'a
         lines.push(field_line(state, id, focused, room, theme));
         match id {
             FieldId::SecretKind if state.secret_kind() == SecretKind::Prompt => {
-                lines.push(Line::styled(
-                    format!("{indent}asked when a token is fetched; kept in memory, never written"),
-                    theme.dim(),
-                ));
+                for part in wrap("asked when a token is fetched; kept in memory, never written", room) {
+                    lines.push(Line::styled(format!("{indent}{part}"), theme.dim()));
+                }
             }
             FieldId::SecretValue if state.secret_kind() == SecretKind::Literal => {
                 for part in wrap(LITERAL_WARNING, room) {
@@ -234,7 +235,7 @@ mod tests {
 
     #[test]
     fn wraps_and_scrolls() {
-        assert_eq!(wrap("ab cd ef", 5), ["ab cd", "ef"]);
+        assert_eq!(wrap("abc def ghi", 8), ["abc def", "ghi"]);
         assert_eq!(wrap("abcdefghij", 8), ["abcdefgh", "ij"]);
         assert_eq!(scroll_offset((0, 0), 10, 20), 0);
         assert_eq!(scroll_offset((25, 26), 30, 10), 20);

@@ -43,3 +43,40 @@ pub fn spinner(frame: usize) -> &'static str {
     const FRAMES: [&str; 8] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧"];
     FRAMES[frame % FRAMES.len()]
 }
+
+/// Word-wraps `text` to `width` columns; continuation lines start with `indent` spaces, so a
+/// wrapped message stays visibly under its label.
+pub fn wrap_indented(text: &str, width: usize, first_prefix: usize, indent: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut current = String::new();
+    let mut room = width.saturating_sub(first_prefix).max(10);
+    for word in text.split_whitespace() {
+        let len = current.chars().count();
+        let word_len = word.chars().count();
+        if len > 0 && len + 1 + word_len > room {
+            lines.push(std::mem::take(&mut current));
+            room = width.saturating_sub(indent).max(10);
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+    }
+    if !current.is_empty() || lines.is_empty() {
+        lines.push(current);
+    }
+    lines
+}
+
+/// `label text` with the text wrapped and aligned under itself.
+pub fn labelled_wrapped<'a>(label: &str, text: &str, width: usize, label_style: Style, text_style: Style) -> Vec<Line<'a>> {
+    let prefix = label.chars().count();
+    wrap_indented(text, width, prefix, prefix)
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let head = if i == 0 { label.to_owned() } else { " ".repeat(prefix) };
+            Line::from(vec![Span::styled(head, label_style), Span::styled(chunk, text_style)])
+        })
+        .collect()
+}
