@@ -485,6 +485,14 @@ impl Engine {
         };
         let mut findings: Vec<Finding> = super::explain::discovery(resolved.discovery.as_ref(), profile).into_iter().collect();
         findings.extend(super::explain::token_request(obtained.token_request.as_ref(), profile));
+        if let Some(request) = obtained.token_request.as_ref().filter(|r| super::explain::is_insecure_http(&r.request.url)) {
+            findings.push(Finding::warning(
+                super::findings::Code::InsecureTransport,
+                format!("the client secret was sent over plain http to {}", request.request.url),
+                super::findings::Evidence::new(Some("https://".to_owned()), Some(request.request.url.clone())),
+                "Use the issuer's https URL; treat this secret as exposed and rotate it if the network is not yours.",
+            ));
+        }
         TokenFetch {
             profile: profile_key.to_owned(),
             discovery: resolved.discovery,

@@ -56,7 +56,7 @@ pub fn chain_rank(code: Code) -> u8 {
         Code::AudienceMismatch => 7,
         Code::ScopeClaimMismatch | Code::ScopeMissing => 8,
         Code::ServerRejected | Code::ServerError => 9,
-        Code::Ok => 10,
+        Code::Ok | Code::InsecureTransport => 10,
     }
 }
 
@@ -68,8 +68,9 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
     local.extend(explain::token_form(report));
     local.extend(explain::checks(report, profile));
     local.extend(explain::scopes(report, profile));
-    // Stable sort keeps the checklist order inside one rank.
-    local.sort_by_key(|f| (chain_rank(f.code), f.severity));
+    local.extend(explain::transport(report));
+    // Errors before warnings, each in chain order; a stable sort keeps the checklist order inside one rank.
+    local.sort_by_key(|f| (f.severity, chain_rank(f.code)));
 
     if let Some(response) = &report.response {
         if response.is_success() {
@@ -81,8 +82,10 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
             )];
             // The API accepted: local doubts mean the profile mirrors the API imperfectly.
             findings.extend(local.into_iter().map(|mut f| {
-                f.severity = Severity::Warning;
-                f.message = format!("the API accepted the call, but locally: {}", f.message);
+                if f.code != Code::InsecureTransport {
+                    f.severity = Severity::Warning;
+                    f.message = format!("the API accepted the call, but locally: {}", f.message);
+                }
                 f
             }));
             return Diagnosis { verdict: Verdict::Allowed, findings };
@@ -128,7 +131,7 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
             "Give the profile an issuer.url or issuer.token_endpoint, or pass --token.",
         ));
     }
-    local.sort_by_key(|f| (chain_rank(f.code), f.severity));
+    local.sort_by_key(|f| (f.severity, chain_rank(f.code)));
     dedupe(&mut local);
     Diagnosis { verdict: Verdict::Error, findings: local }
 }
@@ -162,7 +165,7 @@ pub fn token_findings(report: &super::call::TokenReport, profile: &Profile) -> V
     findings.extend(explain::discovery(as_call.discovery.as_ref(), profile));
     findings.extend(explain::token_form(&as_call));
     findings.extend(explain::checks(&as_call, profile));
-    findings.sort_by_key(|f| (chain_rank(f.code), f.severity));
+    findings.sort_by_key(|f| (f.severity, chain_rank(f.code)));
     if findings.is_empty() && report.valid {
         findings.push(Finding::info(Code::Ok, "the token verifies: signature, algorithm, times, issuer and audience", Evidence::none(), "Nothing to fix."));
     }

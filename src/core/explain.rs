@@ -316,3 +316,58 @@ pub fn scopes(report: &CallReport, profile: &Profile) -> Vec<Finding> {
     ));
     findings
 }
+
+/// True for http:// URLs whose host is not this machine (where anyone on the path can read).
+pub fn is_insecure_http(url: &str) -> bool {
+    let Ok(parsed) = url::Url::parse(url) else { return false };
+    if parsed.scheme() != "http" {
+        return false;
+    }
+    match parsed.host() {
+        Some(url::Host::Ipv4(ip)) => !ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => !ip.is_loopback(),
+        Some(url::Host::Domain(domain)) => !(domain.eq_ignore_ascii_case("localhost") || domain.to_ascii_lowercase().ends_with(".localhost")),
+        None => false,
+    }
+}
+
+/// Warnings for a client secret or a token sent over plain http to another machine.
+pub fn transport(report: &CallReport) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(request) = &report.token_request
+        && is_insecure_http(&request.request.url)
+    {
+        findings.push(Finding::warning(
+            Code::InsecureTransport,
+            format!("the client secret was sent over plain http to {}", request.request.url),
+            Evidence::new(Some("https://".to_owned()), Some(request.request.url.clone())),
+            "Use the issuer's https URL; treat this secret as exposed and rotate it if the network is not yours.",
+        ));
+    }
+    if report.token.source != TokenSource::None && report.response.is_some() && is_insecure_http(&report.endpoint.url) {
+        findings.push(Finding::warning(
+            Code::InsecureTransport,
+            format!("the bearer token was sent over plain http to {}", report.endpoint.url),
+            Evidence::new(Some("https://".to_owned()), Some(report.endpoint.url.clone())),
+            "Call the API over https: anyone on the path can replay a bearer token until it expires.",
+        ));
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_insecure_http;
+
+    #[test]
+    fn only_plain_http_to_other_machines_is_insecure() {
+        assert!(is_insecure_http("http://api.example.com/x"));
+        assert!(is_insecure_http("http://10.0.0.5:8080/x"));
+        assert!(!is_insecure_http("https://api.example.com/x"));
+        assert!(!is_insecure_http("http://127.0.0.1:4455/x"));
+        assert!(!is_insecure_http("http://127.8.9.10/x"));
+        assert!(!is_insecure_http("http://localhost:5000/api"));
+        assert!(!is_insecure_http("http://[::1]:80/"));
+        assert!(!is_insecure_http("not a url"));
+    }
+}

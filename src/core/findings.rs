@@ -29,6 +29,8 @@ pub enum Code {
     ServerError,
     NetworkError,
     TokenMissing,
+    /// A secret or token goes over plain http to a host that is not this machine.
+    InsecureTransport,
 }
 
 impl Code {
@@ -58,11 +60,12 @@ impl Code {
             Code::ServerError => "server_error",
             Code::NetworkError => "network_error",
             Code::TokenMissing => "token_missing",
+            Code::InsecureTransport => "insecure_transport",
         }
     }
 
     /// Every code, in the order of DESIGN §5.
-    pub const ALL: [Code; 23] = [
+    pub const ALL: [Code; 24] = [
         Code::Ok,
         Code::TokenRequestFailed,
         Code::InvalidClient,
@@ -86,6 +89,7 @@ impl Code {
         Code::ServerError,
         Code::NetworkError,
         Code::TokenMissing,
+        Code::InsecureTransport,
     ];
 }
 

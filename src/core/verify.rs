@@ -279,7 +279,17 @@ async fn key_and_signature(
         (true, false) => "found in the JWKS".to_owned(),
         (false, _) => format!("the token has no kid: tried {} key(s) of the JWKS", keys.len()),
     };
-    (Check::pass(CheckName::Key, None, Some(kid_text), detail), signature)
+    (Check::pass(CheckName::Key, None, Some(kid_text), format!("{detail}{}", ignored_key_headers(token))), signature)
+}
+
+/// Headers that point at keys elsewhere are never followed: a token must not choose its own key.
+fn ignored_key_headers(token: &DecodedToken) -> String {
+    let named: Vec<&str> = ["jku", "x5u", "jwk", "x5c"].into_iter().filter(|h| token.header.contains_key(*h)).collect();
+    if named.is_empty() {
+        String::new()
+    } else {
+        format!(" (the token's {} header ignored: keys come only from the configured JWKS)", named.join("/"))
+    }
 }
 
 fn verifies(token: &DecodedToken, alg: Algorithm, key: &DecodingKey) -> bool {
