@@ -113,15 +113,15 @@ impl Harness {
     /// The demo server on a free port, its profiles in a temporary directory, demo-reader
     /// selected (as `tokdbg demo` does), the real clock.
     pub async fn demo(width: u16, height: u16) -> Harness {
-        Harness::demo_with(width, height, |_| {}).await
+        Harness::demo_with(width, height, |_, _| {}).await
     }
 
     /// Like [`Harness::demo`], with extra files written into the profile directory first.
-    pub async fn demo_with(width: u16, height: u16, extra: impl FnOnce(&Path)) -> Harness {
+    pub async fn demo_with(width: u16, height: u16, extra: impl FnOnce(&Path, &str)) -> Harness {
         let server = DemoServer::start("127.0.0.1:0".parse().unwrap()).await.expect("demo server starts");
         let dir = profile_dir();
         demo::write_demo_profiles(dir.path(), &server.base_url()).unwrap();
-        extra(dir.path());
+        extra(dir.path(), &server.base_url());
         let mut harness = Harness::over(dir, width, height, clock::now_unix());
         harness.app.banner = Some(format!("demo issuer {} · demo-only credentials · ? for keys", server.issuer()));
         harness.app.profiles.select_stem("demo-reader");

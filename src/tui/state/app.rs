@@ -112,6 +112,7 @@ pub struct RunningTask {
 pub struct Scroll {
     pub detail: u16,
     pub history: usize,
+    pub help: u16,
 }
 
 #[derive(Debug, Clone)]

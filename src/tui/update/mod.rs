@@ -26,8 +26,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             match &app.mode {
                 Mode::Normal => normal::key(app, key),
                 Mode::Help => {
-                    // Any key closes help; q and Esc do nothing else.
-                    app.mode = Mode::Normal;
+                    // Arrows scroll a long help; any other key closes it (q and Esc do nothing else).
+                    match key.code {
+                        KeyCode::Up | KeyCode::Char('k') => app.scroll.help = app.scroll.help.saturating_sub(1),
+                        KeyCode::Down | KeyCode::Char('j') => app.scroll.help = app.scroll.help.saturating_add(1),
+                        KeyCode::PageUp => app.scroll.help = app.scroll.help.saturating_sub(10),
+                        KeyCode::PageDown => app.scroll.help = app.scroll.help.saturating_add(10),
+                        _ => {
+                            app.mode = Mode::Normal;
+                            app.scroll.help = 0;
+                        }
+                    }
                     Vec::new()
                 }
                 _ => overlays::key(app, key),

@@ -56,7 +56,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let lines = match app.tab {
         Tab::Profile => profile::lines(item, profile, theme),
         Tab::Token => token::lines(session, app, theme),
-        Tab::Verify => verify::lines(session, theme),
+        Tab::Verify => verify::lines(session, inner.width as usize, theme),
         Tab::Endpoints => endpoints::lines(profile, session, app, theme),
         Tab::Diagnosis => diagnosis::lines(session, inner.width as usize, theme),
         Tab::History => Vec::new(),

@@ -1,6 +1,7 @@
 //! Popups: help (every key of the current view), delete confirmation, secret prompt, copy menu.
 
 use ratatui::Frame;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
@@ -10,24 +11,31 @@ use super::super::state::app::{App, Mode, PromptState};
 use super::super::theme::Theme;
 use super::widgets;
 
-fn binding_lines<'a>(bindings: &[Binding], theme: &Theme) -> Vec<Line<'a>> {
+fn binding_lines<'a>(bindings: &[Binding], width: usize, theme: &Theme) -> Vec<Line<'a>> {
     bindings
         .iter()
-        .map(|b| Line::from(vec![Span::styled(format!("{:<24}", b.keys), theme.key()), Span::raw(b.action)]))
+        .flat_map(|b| widgets::labelled_wrapped(&format!("{:<24}", b.keys), b.action, width, theme.key(), Style::new()))
         .collect()
 }
 
 pub fn help(frame: &mut Frame, app: &App, theme: &Theme) {
     // Help describes the view under it: the keys of browsing mode at the current focus and tab.
-    let mut lines = vec![Line::styled(format!("Keys here ({} tab) — any key closes", app.tab.title()), theme.bold()), Line::raw("")];
+    let width = frame.area().width.min(96);
+    let inner_width = width.saturating_sub(2) as usize;
+    let mut lines = vec![
+        Line::styled(format!("Keys here ({} tab) — ↑↓ scroll, any other key closes", app.tab.title()), theme.bold()),
+        Line::raw(""),
+    ];
     for set in keymap::current(&Mode::Normal, app.focus, app.tab) {
-        lines.extend(binding_lines(set, theme));
+        lines.extend(binding_lines(set, inner_width, theme));
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled("Paste mode, the profile form, and popups list their own keys at the bottom.", theme.dim()));
-    let area = centered(frame.area(), 86, lines.len() as u16 + 2);
+    lines.push(Line::styled("Paste mode, forms and popups show their keys at the bottom.", theme.dim()));
+    let area = centered(frame.area(), width, lines.len() as u16 + 2);
+    let max_scroll = (lines.len() as u16 + 2).saturating_sub(area.height);
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(widgets::pane("Help", true, theme)), area);
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.scroll.help.min(max_scroll), 0));
+    frame.render_widget(paragraph.block(widgets::pane("Help", true, theme)), area);
 }
 
 pub fn confirm_delete(frame: &mut Frame, stem: &str, theme: &Theme) {
@@ -56,7 +64,7 @@ pub fn prompt(frame: &mut Frame, prompt: &PromptState, theme: &Theme) {
 }
 
 pub fn copy_menu(frame: &mut Frame, theme: &Theme) {
-    let lines = binding_lines(keymap::COPY, theme);
+    let lines = binding_lines(keymap::COPY, 62, theme);
     let area = centered(frame.area(), 64, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(widgets::pane("Copy", true, theme)), area);

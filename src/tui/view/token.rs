@@ -54,32 +54,6 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
     if let Some(discovery) = &fetch.discovery {
         lines.push(field("discovery", if discovery.ok { format!("{} ✓", discovery.url) } else { discovery.url.clone() }, theme));
     }
-    if let Some(request) = &fetch.token_request {
-        lines.push(Line::raw(""));
-        lines.push(heading("Request", theme));
-        lines.push(Line::raw(format!("{} {}", request.request.method, request.request.url)));
-        for (name, value) in &request.request.headers {
-            lines.push(Line::styled(format!("{name}: {value}"), theme.dim()));
-        }
-        let form: Vec<String> = request.request.form.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        lines.push(Line::raw(form.join("&")));
-        lines.push(Line::raw(""));
-        let status = request.status.map(|s| s.to_string()).unwrap_or_else(|| "no answer".to_owned());
-        lines.push(Line::from(vec![
-            Span::styled("Response ", theme.bold()),
-            Span::styled(status, request.status.map(|s| theme.status(s)).unwrap_or(theme.bad())),
-            Span::styled(format!("  {} ms", request.latency_ms), theme.dim()),
-        ]));
-        if let Some(error) = &request.error {
-            lines.push(Line::styled(error.clone(), theme.bad()));
-        }
-        if let Some(body) = &request.response {
-            lines.extend(json_lines(body, theme));
-        }
-        for note in &request.notes {
-            lines.push(Line::styled(format!("note: {note}"), theme.warn()));
-        }
-    }
     if let (Some(header), Some(claims)) = (&token.header, &token.claims) {
         lines.push(Line::raw(""));
         lines.push(heading("Header", theme));
@@ -103,5 +77,47 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
             }
         }
     }
+    if let Some(request) = &fetch.token_request {
+        lines.push(Line::raw(""));
+        lines.push(heading("Request", theme));
+        lines.push(Line::raw(format!("{} {}", request.request.method, request.request.url)));
+        for (name, value) in &request.request.headers {
+            lines.push(Line::styled(format!("{name}: {value}"), theme.dim()));
+        }
+        let form: Vec<String> = request.request.form.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        lines.push(Line::raw(form.join("&")));
+        lines.push(Line::raw(""));
+        let status = request.status.map(|s| s.to_string()).unwrap_or_else(|| "no answer".to_owned());
+        lines.push(Line::from(vec![
+            Span::styled("Response ", theme.bold()),
+            Span::styled(status, request.status.map(|s| theme.status(s)).unwrap_or(theme.bad())),
+            Span::styled(format!("  {} ms", request.latency_ms), theme.dim()),
+        ]));
+        if let Some(error) = &request.error {
+            lines.push(Line::styled(error.clone(), theme.bad()));
+        }
+        if let Some(body) = &request.response {
+            lines.extend(json_lines(&shorten_tokens(body), theme));
+        }
+        for note in &request.notes {
+            lines.push(Line::styled(format!("note: {note}"), theme.warn()));
+        }
+    }
     lines
+}
+
+/// The response body with long token strings cut to their start (the Claims above show them).
+fn shorten_tokens(body: &serde_json::Value) -> serde_json::Value {
+    let mut copy = body.clone();
+    if let Some(object) = copy.as_object_mut() {
+        for key in ["access_token", "id_token"] {
+            if let Some(serde_json::Value::String(token)) = object.get(key)
+                && token.len() > 40
+            {
+                let start: String = token.chars().take(24).collect();
+                object.insert(key.to_owned(), serde_json::Value::String(format!("{start}…[signature redacted]")));
+            }
+        }
+    }
+    copy
 }

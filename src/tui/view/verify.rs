@@ -1,14 +1,16 @@
 //! The Verify tab: one line per check, pass/fail/not checked, expected beside actual.
 
-use ratatui::text::{Line, Span};
+use ratatui::text::Line;
 
-use crate::core::verify::{CheckStatus, Verification};
+use ratatui::style::Style;
+
+use crate::core::verify::{CheckName, CheckStatus, Verification};
 
 use super::super::state::session::Session;
 use super::super::theme::Theme;
-use super::widgets::field;
+use super::widgets::{field, labelled_wrapped};
 
-pub fn checklist<'a>(verification: &Verification, theme: &Theme) -> Vec<Line<'a>> {
+pub fn checklist<'a>(verification: &Verification, width: usize, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     let verdict = if verification.valid {
         Line::styled("✓ the token verifies as the API's [expect] says", theme.ok().patch(theme.bold()))
@@ -26,19 +28,22 @@ pub fn checklist<'a>(verification: &Verification, theme: &Theme) -> Vec<Line<'a>
             CheckStatus::Fail => ("✗", theme.bad()),
             CheckStatus::Skip => ("–", theme.dim()),
         };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{mark} {:<10}", check.name.label()), style.patch(theme.bold())),
-            Span::styled(check.detail.clone(), style),
-        ]));
-        if check.expected.is_some() || check.actual.is_some() {
-            lines.push(Line::from(vec![
-                Span::styled("    expected ", theme.dim()),
-                Span::raw(check.expected.clone().unwrap_or_else(|| "-".to_owned())),
-            ]));
-            lines.push(Line::from(vec![
-                Span::styled("    actual   ", theme.dim()),
-                Span::styled(check.actual.clone().unwrap_or_else(|| "-".to_owned()), if check.status == CheckStatus::Fail { theme.bad() } else { ratatui::style::Style::new() }),
-            ]));
+        // Passing checks carry their value inline; failures (and exp) get expected beside actual.
+        let detailed = check.status == CheckStatus::Fail || check.name == CheckName::Exp;
+        let inline = match (&check.actual, detailed) {
+            (Some(actual), false) => format!("{} ({actual})", check.detail),
+            _ => check.detail.clone(),
+        };
+        let head = format!("{mark} {:<10}", check.name.label());
+        lines.extend(labelled_wrapped(&head, &inline, width, style.patch(theme.bold()), style));
+        if detailed {
+            if let Some(expected) = &check.expected {
+                lines.extend(labelled_wrapped("    expected ", expected, width, theme.dim(), Style::new()));
+            }
+            if let Some(actual) = &check.actual {
+                let actual_style = if check.status == CheckStatus::Fail { theme.bad() } else { Style::new() };
+                lines.extend(labelled_wrapped("    actual   ", actual, width, theme.dim(), actual_style));
+            }
         }
     }
     if !verification.available_kids.is_empty() {
@@ -48,9 +53,9 @@ pub fn checklist<'a>(verification: &Verification, theme: &Theme) -> Vec<Line<'a>
     lines
 }
 
-pub fn lines<'a>(session: Option<&Session>, theme: &Theme) -> Vec<Line<'a>> {
+pub fn lines<'a>(session: Option<&Session>, width: usize, theme: &Theme) -> Vec<Line<'a>> {
     match session.and_then(|s| s.token.as_ref()).and_then(|t| t.verification.as_ref()) {
-        Some(verification) => checklist(verification, theme),
+        Some(verification) => checklist(verification, width, theme),
         None => vec![Line::styled("Nothing verified yet: fetch a token (t), send a request (s), or paste one (p).", theme.dim())],
     }
 }
