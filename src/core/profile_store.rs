@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::fsutil::FileStamp;
 use super::profile::Profile;
 
 /// Where the profile directory came from, for messages.
@@ -50,6 +51,8 @@ pub struct ProfileEntry {
     pub stem: String,
     pub path: PathBuf,
     pub loaded: Result<Profile, ProfileError>,
+    /// The file as read, to notice later edits on disk (`None` if it could not be read).
+    pub stamp: Option<FileStamp>,
 }
 
 impl ProfileEntry {
@@ -120,17 +123,22 @@ fn is_hidden(path: &Path) -> bool {
 /// Loads one profile file into an entry (never fails: the error is kept in the entry).
 pub fn load_file(path: &Path) -> ProfileEntry {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let loaded = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => parse_profile(&text, &path.display().to_string()),
-            Err(e) => Err(ProfileError::Invalid {
-                path: path.display().to_string(),
-                message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
-            }),
-        },
-        Err(e) => Err(ProfileError::Io { path: path.display().to_string(), reason: e.to_string() }),
+    // Bytes and stamp are taken together, so a later save can tell whether the file changed since.
+    let (loaded, stamp) = match FileStamp::read(path) {
+        Ok(Some((bytes, stamp))) => {
+            let loaded = match String::from_utf8(bytes) {
+                Ok(text) => parse_profile(&text, &path.display().to_string()),
+                Err(e) => Err(ProfileError::Invalid {
+                    path: path.display().to_string(),
+                    message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),
+                }),
+            };
+            (loaded, Some(stamp))
+        }
+        Ok(None) => (Err(ProfileError::Io { path: path.display().to_string(), reason: "the file disappeared".to_owned() }), None),
+        Err(e) => (Err(ProfileError::Io { path: path.display().to_string(), reason: e.to_string() }), None),
     };
-    ProfileEntry { stem, path: path.to_path_buf(), loaded }
+    ProfileEntry { stem, path: path.to_path_buf(), loaded, stamp }
 }
 
 /// Parses profile text; errors carry the 1-based line and column of the problem.

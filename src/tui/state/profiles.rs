@@ -81,7 +81,7 @@ impl ProfileList {
                 stem: entry.stem.clone(),
                 path: entry.path.clone(),
                 loaded: entry.loaded.clone().map_err(|e| e.to_string()),
-                stamp: FileStamp::of(&entry.path).ok().flatten(),
+                stamp: entry.stamp.clone(),
                 last: None,
             })
             .collect();

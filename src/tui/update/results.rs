@@ -33,7 +33,7 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
                 stem: stem.clone(),
                 path: path.clone(),
                 loaded: entry.loaded.map_err(|e| e.to_string()),
-                stamp: Some(stamp),
+                stamp: entry.stamp.or(Some(stamp)),
                 last: None,
             });
             app.profiles.select_stem(&stem);
