@@ -61,6 +61,9 @@ pub struct DiscoveryReport {
     pub error: Option<String>,
     #[serde(skip)]
     pub error_kind: Option<DiscoveryError>,
+    /// The document as read (for checks of its endpoints and issuer); never serialized.
+    #[serde(skip)]
+    pub document: Option<serde_json::Value>,
 }
 
 /// The token request as sent (secret redacted) and what came back.
@@ -329,11 +332,18 @@ impl Engine {
                 Ok(found) => {
                     resolved.token_endpoint = resolved.token_endpoint.or(found.token_endpoint.clone());
                     resolved.jwks_uri = resolved.jwks_uri.or(found.jwks_uri.clone());
-                    resolved.discovery = Some(DiscoveryReport { url, ok: true, issuer: found.issuer, error: None, error_kind: None });
+                    resolved.discovery = Some(DiscoveryReport {
+                        url,
+                        ok: true,
+                        issuer: found.issuer,
+                        error: None,
+                        error_kind: None,
+                        document: Some(found.document),
+                    });
                 }
                 Err(error) => {
                     resolved.discovery =
-                        Some(DiscoveryReport { url, ok: false, issuer: None, error: Some(error.to_string()), error_kind: Some(error) });
+                        Some(DiscoveryReport { url, ok: false, issuer: None, error: Some(error.to_string()), error_kind: Some(error), document: None });
                 }
             }
         }
@@ -467,7 +477,7 @@ impl Engine {
         let mut token = TokenInfo::none();
         let access_token = response.map(|response| {
             token = TokenInfo::describe(TokenSource::Fetched, response.access_token.expose(), scope_claim, now);
-            let expires_at = token.expires_at.or_else(|| response.expires_in.map(|s| now + s as i64));
+            let expires_at = token.expires_at.or_else(|| response.expires_in.and_then(|s| i64::try_from(s).ok()).map(|s| now.saturating_add(s)));
             self.tokens.put(&key, CachedToken { token: response.access_token.clone(), fetched_at: now, expires_at });
             response.access_token
         });

@@ -49,7 +49,7 @@ pub async fn fetch(http: &Http, issuer: &str) -> Result<Discovery, DiscoveryErro
     let document: serde_json::Value = serde_json::from_slice(&response.body).map_err(|_| DiscoveryError::NotJson {
         url: url.clone(),
         content_type: response.content_type().to_owned(),
-        body: excerpt(&response.body_text(), 160),
+        body: if response.body.is_empty() { "(empty body)".to_owned() } else { excerpt(&response.body_text(), 160) },
     })?;
     let object = document.as_object().ok_or_else(|| DiscoveryError::NotObject { url: url.clone() })?;
     let field = |name: &str| object.get(name).and_then(|v| v.as_str()).map(str::to_owned);

@@ -11,8 +11,11 @@ use super::profile::Profile;
 use super::token_request::TokenError;
 use super::verify::{Check, CheckStatus};
 
-pub fn discovery(discovery: Option<&DiscoveryReport>, profile: &Profile) -> Option<Finding> {
-    let discovery = discovery.filter(|d| !d.ok)?;
+pub fn discovery(discovery: Option<&DiscoveryReport>, profile: &Profile) -> Vec<Finding> {
+    let Some(discovery) = discovery else { return Vec::new() };
+    if discovery.ok {
+        return discovery_document(discovery, profile);
+    }
     let error = discovery.error.clone().unwrap_or_default();
     // With explicit endpoints the call can go on: then it is only a warning.
     let explicit = profile.issuer.token_endpoint.is_some() && profile.issuer.jwks_uri.is_some();
@@ -37,7 +40,54 @@ pub fn discovery(discovery: Option<&DiscoveryReport>, profile: &Profile) -> Opti
             },
         ),
     };
-    Some(finding)
+    vec![finding]
+}
+
+/// What a discovery document that was read lacks or gets wrong for this profile: an endpoint
+/// the profile takes from it (missing, not a string, not an absolute URL), or another issuer.
+fn discovery_document(discovery: &DiscoveryReport, profile: &Profile) -> Vec<Finding> {
+    use serde_json::Value;
+    let Some(document) = &discovery.document else { return Vec::new() };
+    let url = &discovery.url;
+    let mut findings = Vec::new();
+    let wanted = [
+        ("jwks_uri", profile.issuer.jwks_uri.is_none(), "no key can be fetched to check signatures"),
+        ("token_endpoint", profile.issuer.token_endpoint.is_none() && profile.client.is_some(), "no token can be requested"),
+    ];
+    for (field, wanted, consequence) in wanted {
+        let problem = match document.get(field) {
+            _ if !wanted => continue,
+            None | Some(Value::Null) => format!("has no {field}"),
+            Some(Value::String(value)) => match super::profile_store::check_http_url(value) {
+                Ok(_) => continue,
+                Err(e) => format!("gives {field} \"{value}\", not an absolute http(s) URL: {e}"),
+            },
+            Some(other) => format!("gives a {field} that is not a string: {other}"),
+        };
+        findings.push(Finding::error(
+            Code::DiscoveryFailed,
+            format!("the discovery document at {url} {problem}, so {consequence}"),
+            Evidence::new(Some(format!("{field}: an absolute https URL")), Some(document.get(field).map_or("(missing)".to_owned(), Value::to_string))),
+            format!("Fix the issuer's discovery document, or set issuer.{field} in the profile explicitly."),
+        ));
+    }
+    // OpenID Connect Discovery §4.3: the document's issuer is the URL discovery started from.
+    if let (Some(said), Some(configured)) = (&discovery.issuer, &profile.issuer.url)
+        && said != configured
+    {
+        let hint = if said.trim_end_matches('/') == configured.trim_end_matches('/') {
+            ": only a trailing slash differs, and issuers are compared character by character"
+        } else {
+            ""
+        };
+        findings.push(Finding::warning(
+            Code::DiscoveryFailed,
+            format!("the discovery document at {url} names the issuer \"{said}\", not issuer.url \"{configured}\"{hint}"),
+            Evidence::new(Some(configured.clone()), Some(said.clone())),
+            format!("Its tokens carry iss \"{said}\": set issuer.url (and expect.issuer) to exactly that, or check that issuer.url points at the right tenant."),
+        ));
+    }
+    findings
 }
 
 pub fn token_request(request: Option<&TokenRequestReport>, profile: &Profile) -> Vec<Finding> {
@@ -223,11 +273,11 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
             let mut fix = "Fetch a new token (tokdbg re-fetches cached ones before they expire).".to_owned();
             if let (Some(decoded), TokenSource::Fetched) = (decoded, report.token.source)
                 && let NumericDate::Valid(iat) = decoded.numeric_date("iat")
-                && report.at - iat > 120
+                && report.at.saturating_sub(iat) > 120
             {
                 fix = format!(
                     "The token was issued {} before it arrived: the issuer's clock is behind by about that much. Fix the issuer's clock (NTP); raising expect.leeway_secs only hides it.",
-                    clock::humanize_duration((report.at - iat).unsigned_abs())
+                    clock::humanize_duration(report.at.abs_diff(iat))
                 );
             }
             Finding::error(code, format!("the token {}", check.detail), evidence, fix)

@@ -201,7 +201,7 @@ struct CachedSet {
 #[derive(Debug, Clone)]
 pub struct KeyLookup {
     pub set: Arc<KeySet>,
-    /// Indexes into `set.keys`: one for a matching kid; every key when the token has no kid.
+    /// Indexes into `set.keys`: the keys with the token's kid; every key when the token has no kid.
     pub candidates: Vec<usize>,
     /// The set was fetched again because the kid was missing from the cached one.
     pub refetched: bool,
@@ -242,7 +242,14 @@ impl JwksCache {
                 JwksError::NotJson {
                     url: uri.to_owned(),
                     content_type: response.content_type().to_owned(),
-                    body: excerpt(&response.body_text(), 120),
+                    body: if response.body.is_empty() {
+                        "(empty body)".to_owned()
+                    } else if response.truncated {
+                        // A cut body never parses: say so rather than blame the JSON.
+                        format!("the body is over the {}-byte limit and was cut", self.http.config().max_body)
+                    } else {
+                        excerpt(&response.body_text(), 120)
+                    },
                 }
             } else {
                 JwksError::NotAKeySet { url: uri.to_owned(), detail }
@@ -262,7 +269,8 @@ impl JwksCache {
         }
         let find = |set: &KeySet| -> Vec<usize> {
             match kid {
-                Some(kid) => set.keys.iter().position(|k| k.kid.as_deref() == Some(kid)).into_iter().collect(),
+                // Every key with the kid: sets repeat a kid (an encryption key beside the signing key).
+                Some(kid) => set.keys.iter().enumerate().filter(|(_, k)| k.kid.as_deref() == Some(kid)).map(|(i, _)| i).collect(),
                 None => (0..set.keys.len()).collect(),
             }
         };

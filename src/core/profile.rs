@@ -167,7 +167,7 @@ fn default_method() -> String {
 
 fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
-    #[serde(untagged)]
+    #[serde(untagged, expecting = "invalid type: expected a string or a list of strings")]
     enum OneOrMany {
         One(String),
         Many(Vec<String>),

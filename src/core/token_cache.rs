@@ -18,7 +18,7 @@ impl CachedToken {
     /// 1 s, because `now` is rounded down to whole seconds and the request still has to travel.
     fn margin(&self) -> i64 {
         match self.expires_at {
-            Some(exp) => ((exp - self.fetched_at) / 10).clamp(1, 30),
+            Some(exp) => (exp.saturating_sub(self.fetched_at) / 10).clamp(1, 30),
             None => 0,
         }
     }
@@ -26,8 +26,8 @@ impl CachedToken {
     /// Usable at `now`: not expired and not about to be. A token without expiry is kept 5 min.
     pub fn is_fresh(&self, now: i64) -> bool {
         match self.expires_at {
-            Some(exp) => now < exp - self.margin(),
-            None => now < self.fetched_at + 300,
+            Some(exp) => now < exp.saturating_sub(self.margin()),
+            None => now < self.fetched_at.saturating_add(300),
         }
     }
 }

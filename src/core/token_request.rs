@@ -163,7 +163,7 @@ pub fn parse_token_response(response: &HttpResponse) -> Result<TokenResponse, To
         });
     }
     if !response.is_success() {
-        let what = describe_non_oauth(response, object.is_some());
+        let what = describe_non_oauth(response, json.is_some());
         return Err(TokenError::NotOAuth {
             status: response.status,
             what,
@@ -174,7 +174,7 @@ pub fn parse_token_response(response: &HttpResponse) -> Result<TokenResponse, To
     let Some(object) = object else {
         return Err(TokenError::NotOAuth {
             status: response.status,
-            what: describe_non_oauth(response, false),
+            what: describe_non_oauth(response, json.is_some()),
             content_type: response.content_type().to_owned(),
             body: excerpt(&strip_html(&text), 200),
         });
@@ -182,7 +182,12 @@ pub fn parse_token_response(response: &HttpResponse) -> Result<TokenResponse, To
     let Some(access_token) = object.get("access_token").and_then(|t| t.as_str()).filter(|t| !t.is_empty()) else {
         return Err(TokenError::NotOAuth {
             status: response.status,
-            what: "with JSON but no access_token".to_owned(),
+            what: match object.get("access_token") {
+                None | Some(serde_json::Value::Null) => "with JSON but no access_token",
+                Some(serde_json::Value::String(_)) => "with JSON whose access_token is empty",
+                Some(_) => "with JSON whose access_token is not a string",
+            }
+            .to_owned(),
             content_type: response.content_type().to_owned(),
             body: excerpt(&redacted_body(object).to_string(), 300),
         });
@@ -190,7 +195,17 @@ pub fn parse_token_response(response: &HttpResponse) -> Result<TokenResponse, To
     let mut notes = Vec::new();
     let expires_in = match object.get("expires_in") {
         None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::Number(n)) => n.as_u64().or_else(|| n.as_f64().filter(|f| *f >= 0.0).map(|f| f as u64)),
+        Some(serde_json::Value::Number(n)) => {
+            // Seconds that fit a unix time; negative or absurd values are told, not wrapped.
+            let seconds = n
+                .as_u64()
+                .or_else(|| n.as_f64().filter(|f| *f >= 0.0 && *f < i64::MAX as f64).map(|f| f as u64))
+                .filter(|s| i64::try_from(*s).is_ok());
+            if seconds.is_none() {
+                notes.push(format!("expires_in has an unusable value: {n} (a lifetime in seconds is a positive number)"));
+            }
+            seconds
+        }
         Some(serde_json::Value::String(s)) => {
             let parsed = s.trim().parse::<u64>().ok();
             notes.push(format!("expires_in was sent as a string (\"{s}\"), not a number as RFC 6749 §5.1 asks"));

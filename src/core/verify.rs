@@ -265,12 +265,11 @@ async fn key_and_signature(
         );
     }
     let keys: Vec<(&DecodingKey, Option<&super::jwks::KeyEntry>)> = fit.iter().map(|(k, e)| (*k, Some(*e))).collect();
-    let signature = signature_check(token, alg, &keys);
-    let used = keys
-        .iter()
-        .find(|(key, _)| verifies(token, alg, key))
-        .or(keys.first())
-        .and_then(|(_, entry)| *entry);
+    // One pass: the first key that verifies gives both the verdict and the key used (an
+    // asymmetric check is the whole cost of a verification; doing it twice doubled it).
+    let verifying = keys.iter().position(|(key, _)| verifies(token, alg, key));
+    let signature = signature_verdict(alg, verifying.is_some());
+    let used = keys.get(verifying.unwrap_or(0)).and_then(|(_, entry)| *entry);
     if let Some(entry) = used {
         result.key = Some(KeyUsed { kid: entry.kid.clone(), kty: entry.kty.clone(), source: uri.clone() });
     }
@@ -297,7 +296,11 @@ fn verifies(token: &DecodedToken, alg: Algorithm, key: &DecodingKey) -> bool {
 }
 
 fn signature_check(token: &DecodedToken, alg: Algorithm, keys: &[(&DecodingKey, Option<&super::jwks::KeyEntry>)]) -> Check {
-    if keys.iter().any(|(key, _)| verifies(token, alg, key)) {
+    signature_verdict(alg, keys.iter().any(|(key, _)| verifies(token, alg, key)))
+}
+
+fn signature_verdict(alg: Algorithm, verified: bool) -> Check {
+    if verified {
         Check::pass(CheckName::Signature, None, Some(alg_name(alg)), "verified")
     } else {
         Check::fail(
@@ -311,7 +314,7 @@ fn signature_check(token: &DecodedToken, alg: Algorithm, keys: &[(&DecodingKey, 
 }
 
 fn exp_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
-    let leeway = options.leeway_secs as i64;
+    let leeway = i64::try_from(options.leeway_secs).unwrap_or(i64::MAX);
     match token.numeric_date("exp") {
         NumericDate::Absent => Check::skip(CheckName::Exp, None, "no exp claim: the token never expires"),
         NumericDate::Invalid(raw) => Check::fail(CheckName::Exp, Code::MalformedToken, Some("a number (seconds since 1970)".into()), Some(raw), "exp is not a NumericDate"),
@@ -319,7 +322,7 @@ fn exp_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
             let actual = Some(format!("{} ({})", clock::format_utc(exp), clock::expiry_phrase(exp, options.now)));
             let expected = Some(format!("now < exp + {leeway} s leeway"));
             if options.now >= exp.saturating_add(leeway) {
-                Check::fail(CheckName::Exp, Code::Expired, expected, actual, format!("expired {} ago", clock::humanize_duration((options.now - exp).unsigned_abs())))
+                Check::fail(CheckName::Exp, Code::Expired, expected, actual, format!("expired {} ago", clock::humanize_duration(options.now.abs_diff(exp))))
             } else {
                 Check::pass(CheckName::Exp, expected, actual, clock::expiry_phrase(exp, options.now))
             }
@@ -328,7 +331,7 @@ fn exp_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
 }
 
 fn nbf_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
-    let leeway = options.leeway_secs as i64;
+    let leeway = i64::try_from(options.leeway_secs).unwrap_or(i64::MAX);
     match token.numeric_date("nbf") {
         NumericDate::Absent => Check::skip(CheckName::Nbf, None, "no nbf claim"),
         NumericDate::Invalid(raw) => Check::fail(CheckName::Nbf, Code::MalformedToken, Some("a number (seconds since 1970)".into()), Some(raw), "nbf is not a NumericDate"),
@@ -341,7 +344,7 @@ fn nbf_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
                     Code::NotYetValid,
                     expected,
                     actual,
-                    format!("not valid for another {} (clock skew between issuer and here?)", clock::humanize_duration((nbf - options.now).unsigned_abs())),
+                    format!("not valid for another {} (clock skew between issuer and here?)", clock::humanize_duration(nbf.abs_diff(options.now))),
                 )
             } else {
                 Check::pass(CheckName::Nbf, expected, actual, "already valid")

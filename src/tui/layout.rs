@@ -28,7 +28,7 @@ pub fn tab_labels(width: u16) -> Vec<String> {
     if needed <= width as usize {
         return full;
     }
-    Tab::ALL.iter().enumerate().map(|(i, t)| format!(" {}:{} ", i + 1, t.title().chars().take(4).collect::<String>())).collect()
+    Tab::ALL.iter().enumerate().map(|(i, t)| format!(" {}:{} ", i + 1, t.short_title())).collect()
 }
 
 /// The x-ranges of the tab titles in the tab bar, for mouse clicks.

@@ -57,6 +57,25 @@ fn to_msg(event: Event) -> Option<Msg> {
     }
 }
 
+/// A stream that yields a quit key when the process is asked to terminate.
+#[cfg(unix)]
+fn termination_signals() -> impl futures_util::Stream<Item = Msg> + Unpin {
+    use tokio::signal::unix::{SignalKind, signal};
+    let quit = || Msg::Key(crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('c'), crossterm::event::KeyModifiers::CONTROL));
+    let mut streams = Vec::new();
+    for kind in [SignalKind::terminate(), SignalKind::hangup()] {
+        if let Ok(mut sig) = signal(kind) {
+            streams.push(Box::pin(futures_util::stream::poll_fn(move |cx| sig.poll_recv(cx).map(|o| o.map(|()| quit())))));
+        }
+    }
+    futures_util::stream::select_all(streams)
+}
+
+#[cfg(not(unix))]
+fn termination_signals() -> impl futures_util::Stream<Item = Msg> + Unpin {
+    futures_util::stream::pending()
+}
+
 /// Restores the terminal however the TUI ends (return, error or panic unwinding through here).
 struct TerminalGuard;
 
@@ -83,5 +102,8 @@ pub async fn run(store: &ProfileStore, banner: Option<String>, color: bool, sele
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let mut runner = Runner::new(engine, tx, Box::new(TerminalClipboard));
     let input = EventStream::new().filter_map(|event| async move { event.ok().and_then(to_msg) });
+    // SIGTERM/SIGHUP (a closed terminal, `kill`) end the loop like `q`, so the terminal is
+    // restored and the caller cleans up.
+    let input = futures_util::stream::select(input, termination_signals());
     event_loop::run(&mut terminal, Box::pin(input), &mut app, &mut runner, rx, clock::now_unix).await
 }

@@ -144,6 +144,11 @@ impl Harness {
         }
     }
 
+    /// The demo issuer (`{base_url}/oidc`).
+    pub fn issuer(&self) -> String {
+        self.server.as_ref().map(|s| s.issuer()).unwrap_or_default()
+    }
+
     pub fn base_url(&self) -> String {
         self.server.as_ref().map(|s| s.base_url()).unwrap_or_default()
     }
@@ -180,9 +185,18 @@ impl Harness {
     }
 }
 
+/// The HTTP status of the selected profile's last call.
+pub fn last_status(app: &App) -> Option<u16> {
+    app.selected_session().and_then(|s| s.call.as_ref()).and_then(|c| c.response.as_ref()).map(|r| r.status)
+}
+
 /// A private temporary profile directory with a predictable name shape.
+/// (Under /tmp when it exists, so paths have the same length on every machine.)
 pub fn profile_dir() -> tempfile::TempDir {
-    tempfile::Builder::new().prefix("tokdbg-tui-").tempdir().unwrap()
+    let base = Path::new("/tmp");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix("tokdbg-tui-").rand_bytes(6);
+    if base.is_dir() { builder.tempdir_in(base).unwrap() } else { builder.tempdir().unwrap() }
 }
 
 /// The text of a buffer, one line per row, trailing blanks trimmed.
@@ -291,7 +305,7 @@ pub fn freeze(app: &mut App) {
         settle_verification(verification, &phrases);
     }
     if let Some(status) = app.status.as_mut() {
-        status.text = settle_latency(&status.text);
+        status.text = settle_latency(&settle(&status.text, &phrases));
     }
 }
 
@@ -306,7 +320,10 @@ fn settle_phrases(claims: Option<&serde_json::Map<String, serde_json::Value>>) -
         }
         for name in ["nbf", "iat"] {
             if let Some(ts) = claims.get(name).and_then(serde_json::Value::as_i64) {
-                pairs.push((format!("({})", clock::relative(ts, iat + late)), format!("({})", clock::relative(ts, iat))));
+                pairs.push((
+                    format!("({})", clock::relative(ts, iat + late)),
+                    format!("({})", clock::relative(ts, iat)),
+                ));
             }
         }
     }
@@ -372,27 +389,34 @@ fn freeze_report(report: &mut tokdbg::core::call::CallReport, now: i64, phrases:
     }
 }
 
-/// A line of insta filters that hide what still varies between runs (ports, absolute times,
-/// epoch numbers in claims, jti), plus `dir` (the temporary profile directory).
-pub fn filters(dir: &Path) -> Vec<(String, String)> {
-    let mut escaped = String::new();
-    for c in dir.display().to_string().chars() {
-        if c.is_ascii_alphanumeric() || c == '/' || c == '_' || c == '-' {
-            escaped.push(c);
-        } else {
-            escaped.push('\\');
-            escaped.push(c);
-        }
+/// Insta filters that hide what still varies between runs: ports, absolute times, epoch numbers
+/// in claims, the demo's jti, latencies, the temporary directory's random part. Replacements keep
+/// the width of what they replace, so borders stay aligned in the snapshots; a value cut short
+/// by a pane edge or an overlay is replaced character for character too.
+pub fn filters() -> Vec<(String, String)> {
+    let mut filters = Vec::new();
+    for digits in (1..=5).rev() {
+        filters
+            .push((format!(r"127\.0\.0\.1:\d{{{digits}}}(\D|$)"), format!("127.0.0.1:{}${{1}}", "N".repeat(digits))));
     }
-    vec![
-        (escaped, "[DIR]".to_owned()),
-        (r"127\.0\.0\.1:\d{4,5}".to_owned(), "127.0.0.1:PORT".to_owned()),
-        (r"\d+(\.\d+)? ms\b".to_owned(), "N ms".to_owned()),
-        (r"(?i)date: [A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT".to_owned(), "date: [DATE]".to_owned()),
-        (r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC".to_owned(), "YYYY-MM-DD hh:mm:ss UTC".to_owned()),
-        (r#""(iat|nbf|exp|auth_time)": \d{9,}"#.to_owned(), r#""$1": [TIME]"#.to_owned()),
-        (r#""jti": "[^"]*""#.to_owned(), r#""jti": "[JTI]""#.to_owned()),
-    ]
+    for chars in (1..=6).rev() {
+        filters.push((
+            format!("tokdbg-tui-[A-Za-z0-9]{{{chars}}}([^A-Za-z0-9]|$)"),
+            format!("tokdbg-tui-{}${{1}}", "X".repeat(chars)),
+        ));
+    }
+    filters.extend([
+        (r"\d+(\.\d+)? ms\b".to_owned(), "1.5 ms".to_owned()),
+        (
+            r"(?i)date: [A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT".to_owned(),
+            "date: Www, DD Mmm YYYY hh:mm:ss GMT".to_owned(),
+        ),
+        (r"\b\d{4}-\d\d-\d\d\b".to_owned(), "YYYY-MM-DD".to_owned()),
+        (r"\b\d\d:\d\d:\d\d UTC".to_owned(), "hh:mm:ss UTC".to_owned()),
+        (r#""(iat|nbf|exp|auth_time)": \d{10}"#.to_owned(), r#""$1": NNNNNNNNNN"#.to_owned()),
+        (r#""jti": "[0-9a-f]{16}-"#.to_owned(), r#""jti": "XXXXXXXXXXXXXXXX-"#.to_owned()),
+    ]);
+    filters
 }
 
 /// A profile file that asks for its secret at a prompt (demo-reader's client otherwise).

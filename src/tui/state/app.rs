@@ -43,6 +43,18 @@ impl Tab {
         }
     }
 
+    /// A short title for narrow terminals.
+    pub fn short_title(self) -> &'static str {
+        match self {
+            Tab::Profile => "Prof",
+            Tab::Token => "Tok",
+            Tab::Verify => "Ver",
+            Tab::Endpoints => "Endp",
+            Tab::Diagnosis => "Diag",
+            Tab::History => "Hist",
+        }
+    }
+
     pub fn index(self) -> usize {
         Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
     }

@@ -57,9 +57,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Tab::Profile => profile::lines(item, profile, theme),
         Tab::Token => token::lines(session, app, theme),
         Tab::Verify => verify::lines(session, inner.width as usize, theme),
-        Tab::Endpoints => endpoints::lines(profile, session, app, theme),
+        Tab::Endpoints => endpoints::lines(profile, session, app, inner.width as usize, theme),
         Tab::Diagnosis => diagnosis::lines(session, inner.width as usize, theme),
         Tab::History => Vec::new(),
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.scroll.detail, 0)), inner);
+    let width = inner.width as usize;
+    let lines: Vec<Line> = lines.into_iter().flat_map(|line| widgets::wrap_line(line, width)).collect();
+    frame.render_widget(Paragraph::new(lines).scroll((app.scroll.detail, 0)), inner);
 }

@@ -9,7 +9,7 @@ use crate::core::scopes;
 use super::super::state::app::App;
 use super::super::state::session::{Pending, Session};
 use super::super::theme::Theme;
-use super::widgets::{heading, spinner};
+use super::widgets::{heading, spinner, truncate};
 
 /// The scheme://host:port all endpoints share, so rows can show paths only.
 fn common_origin(profile: &Profile) -> Option<String> {
@@ -23,7 +23,7 @@ fn common_origin(profile: &Profile) -> Option<String> {
     (origins.len() == profile.endpoints.len() && origins.iter().all(|o| o == first)).then(|| first.clone())
 }
 
-pub fn lines<'a>(profile: &Profile, session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Line<'a>> {
+pub fn lines<'a>(profile: &Profile, session: Option<&Session>, app: &App, width: usize, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     if profile.endpoints.is_empty() {
         lines.push(Line::styled("No endpoints in this profile: add [[endpoints]] (e edits the profile).", theme.dim()));
@@ -31,7 +31,7 @@ pub fn lines<'a>(profile: &Profile, session: Option<&Session>, app: &App, theme:
     }
     let selected = session.map(|s| s.endpoint).unwrap_or(0);
     let granted = session.and_then(|s| s.token.as_ref()).and_then(|t| t.token.scopes.clone());
-    let name_width = profile.endpoints.iter().map(|e| e.name.chars().count()).max().unwrap_or(0).min(28);
+    let name_width = profile.endpoints.iter().map(|e| e.name.chars().count()).max().unwrap_or(0).min(28).min(width / 3);
     let origin = common_origin(profile);
     for (i, endpoint) in profile.endpoints.iter().enumerate() {
         let marker = if i == selected { "▶ " } else { "  " };
@@ -40,11 +40,8 @@ pub fn lines<'a>(profile: &Profile, session: Option<&Session>, app: &App, theme:
             Some(origin) => endpoint.url.strip_prefix(origin.as_str()).unwrap_or(&endpoint.url).to_owned(),
             None => endpoint.url.clone(),
         };
-        let mut spans = vec![
-            Span::styled(marker, style),
-            Span::styled(format!("{:<name_width$}", endpoint.name), style.patch(theme.bold())),
-            Span::styled(format!(" {:<6} {target}", endpoint.method), style),
-        ];
+        // Scope marks come first so a narrow terminal cuts the path, never the verdict on scopes.
+        let mut marks: Vec<Span> = Vec::new();
         if !endpoint.required_scopes.is_empty() {
             match &granted {
                 Some(granted) => {
@@ -52,12 +49,21 @@ pub fn lines<'a>(profile: &Profile, session: Option<&Session>, app: &App, theme:
                     for scope in &endpoint.required_scopes {
                         let have = !gap.missing.contains(scope);
                         let text = if have { format!(" ✓{scope}") } else { format!(" ✗{scope}") };
-                        spans.push(Span::styled(text, if have { theme.ok() } else { theme.bad().patch(theme.bold()) }));
+                        marks.push(Span::styled(text, if have { theme.ok() } else { theme.bad().patch(theme.bold()) }));
                     }
                 }
-                None => spans.push(Span::styled(format!(" [{}]", endpoint.required_scopes.join(" ")), theme.dim())),
+                None => marks.push(Span::styled(format!(" [{}]", endpoint.required_scopes.join(" ")), theme.dim())),
             }
         }
+        let marks_width: usize = marks.iter().map(|m| m.content.chars().count()).sum();
+        let fixed = 2 + name_width + 1 + 6 + 1;
+        let room = width.saturating_sub(fixed + marks_width).max(8);
+        let mut spans = vec![
+            Span::styled(marker, style),
+            Span::styled(format!("{:<name_width$}", truncate(&endpoint.name, name_width)), style.patch(theme.bold())),
+            Span::styled(format!(" {:<6} {}", endpoint.method, truncate(&target, room)), style),
+        ];
+        spans.extend(marks);
         lines.push(Line::from(spans));
     }
     if let Some(origin) = &origin {

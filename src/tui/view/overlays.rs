@@ -33,9 +33,16 @@ pub fn help(frame: &mut Frame, app: &App, theme: &Theme) {
     lines.push(Line::styled("Paste mode, forms and popups show their keys at the bottom.", theme.dim()));
     let area = centered(frame.area(), width, lines.len() as u16 + 2);
     let max_scroll = (lines.len() as u16 + 2).saturating_sub(area.height);
+    let scroll = app.scroll.help.min(max_scroll);
+    let title = match (scroll > 0, scroll < max_scroll) {
+        (false, true) => "Help ▼ more",
+        (true, true) => "Help ▲▼ more",
+        (true, false) => "Help ▲ more",
+        (false, false) => "Help",
+    };
     frame.render_widget(Clear, area);
-    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((app.scroll.help.min(max_scroll), 0));
-    frame.render_widget(paragraph.block(widgets::pane("Help", true, theme)), area);
+    let paragraph = Paragraph::new(lines).wrap(Wrap { trim: false }).scroll((scroll, 0));
+    frame.render_widget(paragraph.block(widgets::pane(title, true, theme)), area);
 }
 
 pub fn confirm_delete(frame: &mut Frame, stem: &str, theme: &Theme) {

@@ -8,7 +8,6 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use crate::core::clock;
 use crate::core::jwt::NumericDate;
 
-use super::super::layout::centered;
 use super::super::state::app::App;
 use super::super::state::paste::{PasteField, PasteState};
 use super::super::theme::Theme;
@@ -28,8 +27,9 @@ fn input_line<'a>(label: &str, value: &str, active: bool, width: usize, theme: &
 }
 
 pub fn render(frame: &mut Frame, state: &PasteState, app: &App, theme: &Theme) {
+    // Nearly full screen: the status and hint lines stay visible below.
     let screen = frame.area();
-    let area = centered(screen, screen.width.saturating_sub(4).max(20), screen.height.saturating_sub(2).max(8));
+    let area = ratatui::layout::Rect { height: screen.height.saturating_sub(2).max(1), ..screen };
     frame.render_widget(Clear, area);
     let block = widgets::pane("Paste a token", true, theme);
     let inner = block.inner(area);
@@ -40,7 +40,7 @@ pub fn render(frame: &mut Frame, state: &PasteState, app: &App, theme: &Theme) {
     let input_lines = vec![
         input_line("token  ", state.token.value(), state.field == PasteField::Token, width, theme),
         input_line("verify ", state.jwks.value(), state.field == PasteField::Jwks, width, theme),
-        Line::styled(format!("  (empty URL: verify as profile {profile} — a JWKS URL or an issuer URL otherwise)"), theme.dim()),
+        Line::styled(format!("  (a JWKS or issuer URL; empty: as profile {profile})"), theme.dim()),
     ];
     frame.render_widget(Paragraph::new(input_lines), inputs);
 

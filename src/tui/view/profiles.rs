@@ -9,19 +9,10 @@ use ratatui::widgets::Paragraph;
 use super::super::layout::list_offset;
 use super::super::state::app::{App, Focus, Mode};
 use super::super::theme::Theme;
-use super::widgets;
+use super::widgets::{self, truncate};
 
 /// Each profile takes two lines.
 pub const ROWS_PER_ITEM: usize = 2;
-
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        text.to_owned()
-    } else {
-        let cut: String = text.chars().take(width.saturating_sub(1)).collect();
-        format!("{cut}…")
-    }
-}
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let list = &app.profiles;
@@ -84,14 +75,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 let host = item.issuer_host();
                 let client = item.client_id();
                 let text = match (host.is_empty(), client.is_empty()) {
-                    (false, false) => format!("{host} · {client}"),
+                    (false, false) => format!("{client} @ {host}"),
                     (false, true) => host,
                     (true, false) => client.to_owned(),
                     (true, true) => item.stem.clone(),
                 };
                 Span::styled(truncate(&format!("  {text}"), width), theme.dim())
             }
-            Err(error) => Span::styled(truncate(&format!("  {error}"), width), theme.bad()),
+            Err(error) => {
+                // The error starts with the file's path, which the row already names: show the reason.
+                let path = item.path.display().to_string();
+                let reason = error.strip_prefix(path.as_str()).unwrap_or(error).trim_start_matches(':');
+                Span::styled(truncate(&format!("  {reason}"), width), theme.bad())
+            }
         };
         lines.push(Line::from(second));
     }

@@ -26,7 +26,9 @@ pub fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 StatusKind::Warning => theme.warn(),
                 StatusKind::Error => theme.bad(),
             };
-            spans.push(Span::styled(status.text.replace('\n', " "), style));
+            let used: usize = spans.iter().map(|s| s.content.chars().count()).sum();
+            let room = (area.width as usize).saturating_sub(used);
+            spans.push(Span::styled(super::widgets::truncate(&status.text.replace('\n', " "), room), style));
         }
         None => {
             if let Some(banner) = &app.banner {

@@ -31,7 +31,7 @@ pub fn checklist<'a>(verification: &Verification, width: usize, theme: &Theme) -
         // Passing checks carry their value inline; failures (and exp) get expected beside actual.
         let detailed = check.status == CheckStatus::Fail || check.name == CheckName::Exp;
         let inline = match (&check.actual, detailed) {
-            (Some(actual), false) => format!("{} ({actual})", check.detail),
+            (Some(actual), false) => format!("{} · {actual}", check.detail),
             _ => check.detail.clone(),
         };
         let head = format!("{mark} {:<10}", check.name.label());
