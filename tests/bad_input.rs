@@ -63,7 +63,8 @@ impl Run {
     }
 
     fn describe(&self) -> String {
-        let args: Vec<String> = self.args.iter().map(|a| if a.len() > 120 { format!("{}…", &a[..120]) } else { a.clone() }).collect();
+        let args: Vec<String> =
+            self.args.iter().map(|a| if a.len() > 120 { format!("{}…", &a[..120]) } else { a.clone() }).collect();
         format!(
             "tokdbg {args:?} → exit {}\n--- stdout\n{}\n--- stderr\n{}",
             self.code,
@@ -90,7 +91,11 @@ impl Run {
             return Err(format!("error kind {} instead of {kind}: {}", error["kind"], self.describe()));
         }
         if error["exit_code"] != self.code {
-            return Err(format!("error.exit_code {} differs from the exit code: {}", error["exit_code"], self.describe()));
+            return Err(format!(
+                "error.exit_code {} differs from the exit code: {}",
+                error["exit_code"],
+                self.describe()
+            ));
         }
         has_all(error["message"].as_str().unwrap_or_default(), needles).map_err(|e| format!("{e}\n{}", self.describe()))
     }
@@ -114,7 +119,11 @@ impl Run {
 }
 
 fn excerpt(text: &str, max: usize) -> String {
-    if text.chars().count() <= max { text.to_owned() } else { format!("{}…", text.chars().take(max).collect::<String>()) }
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        format!("{}…", text.chars().take(max).collect::<String>())
+    }
 }
 
 /// Runs the binary with `NO_COLOR=1`, no proxy and no profile directory from the environment.
@@ -179,7 +188,10 @@ fn no_panic<T>(case: &str, f: impl FnOnce() -> T) -> Result<T, String> {
 }
 
 /// Runs an async core call on its own task, turning a panic into a failure.
-async fn no_panic_async<T: Send + 'static>(case: &str, f: impl std::future::Future<Output = T> + Send + 'static) -> Result<T, String> {
+async fn no_panic_async<T: Send + 'static>(
+    case: &str,
+    f: impl std::future::Future<Output = T> + Send + 'static,
+) -> Result<T, String> {
     tokio::spawn(f).await.map_err(|e| format!("{case}: the core panicked: {e}"))
 }
 
@@ -198,9 +210,15 @@ where
     .buffer_unordered(PARALLEL)
     .collect()
     .await;
-    let failures: Vec<String> = results.into_iter().filter_map(|(label, r)| r.err().map(|e| format!("[{label}] {e}"))).collect();
+    let failures: Vec<String> =
+        results.into_iter().filter_map(|(label, r)| r.err().map(|e| format!("[{label}] {e}"))).collect();
     println!("bad_input: {category}: {} of {total} cases passed", total - failures.len());
-    assert!(failures.is_empty(), "{} of {total} {category} case(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {total} {category} case(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 fn http() -> Http {
@@ -356,7 +374,12 @@ fn token_cases() -> Vec<TokenCase> {
     add("one segment (opaque)", "2YotnFZFEjr1zCsicMWpAA".into(), U("segment_count"), &["1 segment", "introspection"]);
     add("two segments", format!("{h}.{p}"), U("segment_count"), &["2 segment", "where a JWT has 3"]);
     add("four segments", format!("{good}.{sig}"), U("segment_count"), &["4 segment"]);
-    add("five segments (JWE)", format!("{}.a.b.c.d", b64(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#)), U("encrypted"), &["five segments", "JWE"]);
+    add(
+        "five segments (JWE)",
+        format!("{}.a.b.c.d", b64(r#"{"alg":"RSA-OAEP","enc":"A256GCM"}"#)),
+        U("encrypted"),
+        &["five segments", "JWE"],
+    );
     add("six segments", "a.b.c.d.e.f".into(), U("segment_count"), &["6 segment"]);
     add("only dots", "..".into(), U("json"), &["header", "not valid JSON"]);
     // Base64.
@@ -365,17 +388,42 @@ fn token_cases() -> Vec<TokenCase> {
     add("payload of impossible length", format!("{h}.AAAAA.{sig}"), U("base64"), &["payload", "base64url"]);
     // Base64 of something that is not a JSON object.
     add("header is base64 of text", format!("{}.{p}.{sig}", b64("not json")), U("json"), &["header", "not valid JSON"]);
-    add("payload is base64 of HTML", format!("{h}.{}.{sig}", b64("<html>hi</html>")), U("json"), &["payload", "not valid JSON"]);
+    add(
+        "payload is base64 of HTML",
+        format!("{h}.{}.{sig}", b64("<html>hi</html>")),
+        U("json"),
+        &["payload", "not valid JSON"],
+    );
     add("empty header segment", format!(".{p}.{sig}"), U("json"), &["header", "EOF"]);
     add("empty payload segment", format!("{h}..{sig}"), U("json"), &["payload", "EOF"]);
     add("header is an array", format!("{}.{p}.{sig}", b64("[1]")), U("not_object"), &["header", "not an object"]);
     add("payload is a string", format!("{h}.{}.{sig}", b64("\"sub\"")), U("not_object"), &["payload", "not an object"]);
     add("payload is null", format!("{h}.{}.{sig}", b64("null")), U("not_object"), &["payload", "not an object"]);
     add("payload is a number", format!("{h}.{}.{sig}", b64("42")), U("not_object"), &["payload", "not an object"]);
-    add("payload nests arrays 10k deep", format!("{h}.{}.{sig}", b64("[".repeat(10_000) + &"]".repeat(10_000))), U("json"), &["payload", "recursion limit"]);
-    add("header nests objects 10k deep", format!("{}.{p}.{sig}", b64(r#"{"a":"#.repeat(10_000) + "1" + &"}".repeat(10_000))), U("json"), &["header", "recursion limit"]);
-    add("payload holds invalid UTF-8", format!("{h}.{}.{sig}", b64(b"{\"sub\":\"\xff\xfe\"}")), U("json"), &["payload", "unicode"]);
-    add("payload holds a raw control character", format!("{h}.{}.{sig}", b64("{\"sub\":\"a\u{1}b\"}")), U("json"), &["payload", "control character"]);
+    add(
+        "payload nests arrays 10k deep",
+        format!("{h}.{}.{sig}", b64("[".repeat(10_000) + &"]".repeat(10_000))),
+        U("json"),
+        &["payload", "recursion limit"],
+    );
+    add(
+        "header nests objects 10k deep",
+        format!("{}.{p}.{sig}", b64(r#"{"a":"#.repeat(10_000) + "1" + &"}".repeat(10_000))),
+        U("json"),
+        &["header", "recursion limit"],
+    );
+    add(
+        "payload holds invalid UTF-8",
+        format!("{h}.{}.{sig}", b64(b"{\"sub\":\"\xff\xfe\"}")),
+        U("json"),
+        &["payload", "unicode"],
+    );
+    add(
+        "payload holds a raw control character",
+        format!("{h}.{}.{sig}", b64("{\"sub\":\"a\u{1}b\"}")),
+        U("json"),
+        &["payload", "control character"],
+    );
     // Size.
     let over = with(header(), "pad", json!("x".repeat(300_000)));
     add("header over the size cap", signed(&over, &claims()), U("too_large"), &["bytes", "262144-byte limit"]);
@@ -383,36 +431,96 @@ fn token_cases() -> Vec<TokenCase> {
     add("header just under the size cap", signed(&under, &claims()), Valid, &[]);
     // Characters no JWT has.
     add("a space inside", format!("{h}.{} {}.{sig}", &p[..10], &p[10..]), U("bad_characters"), &["' '", "position"]);
-    add("a line break inside (wrapped paste)", format!("{}\n{}", &good[..40], &good[40..]), U("bad_characters"), &["'\\n'", "position 40"]);
+    add(
+        "a line break inside (wrapped paste)",
+        format!("{}\n{}", &good[..40], &good[40..]),
+        U("bad_characters"),
+        &["'\\n'", "position 40"],
+    );
     add("a non-ASCII letter", format!("{h}é.{p}.{sig}"), U("bad_characters"), &["'é'"]);
     add("a Basic credential pasted", "Authorization: Basic ZGVtbzpzZWNyZXQ=".into(), U("bad_characters"), &["' '"]);
     // The header's alg.
-    add("alg none without signature", format!("{}.{p}.", seg(&with(header(), "alg", json!("none")))), F(Code::AlgNone), &["unsigned"]);
-    add("alg none with a signature", signed(&with(header(), "alg", json!("none")), &claims()), F(Code::AlgNone), &["unsigned"]);
-    add("alg NONE in capitals", format!("{}.{p}.", seg(&with(header(), "alg", json!("NONE")))), F(Code::AlgNone), &["unsigned"]);
+    add(
+        "alg none without signature",
+        format!("{}.{p}.", seg(&with(header(), "alg", json!("none")))),
+        F(Code::AlgNone),
+        &["unsigned"],
+    );
+    add(
+        "alg none with a signature",
+        signed(&with(header(), "alg", json!("none")), &claims()),
+        F(Code::AlgNone),
+        &["unsigned"],
+    );
+    add(
+        "alg NONE in capitals",
+        format!("{}.{p}.", seg(&with(header(), "alg", json!("NONE")))),
+        F(Code::AlgNone),
+        &["unsigned"],
+    );
     add("alg unknown", signed(&with(header(), "alg", json!("RS257")), &claims()), F(Code::AlgNotAllowed), &["RS257"]);
-    add("alg in lower case", signed(&with(header(), "alg", json!("rs256")), &claims()), F(Code::AlgNotAllowed), &["rs256"]);
+    add(
+        "alg in lower case",
+        signed(&with(header(), "alg", json!("rs256")), &claims()),
+        F(Code::AlgNotAllowed),
+        &["rs256"],
+    );
     add("alg missing", signed(&without(header(), "alg"), &claims()), F(Code::MalformedToken), &["alg"]);
     add("alg null", signed(&with(header(), "alg", Value::Null), &claims()), F(Code::MalformedToken), &["alg"]);
     add("alg a number", signed(&with(header(), "alg", json!(256)), &claims()), F(Code::AlgNotAllowed), &["256"]);
-    add("alg an object", signed(&with(header(), "alg", json!({"name": "RS256"})), &claims()), F(Code::AlgNotAllowed), &["name"]);
-    add("alg HS256 at an asymmetric API", signed(&with(header(), "alg", json!("HS256")), &claims()), F(Code::AlgNotAllowed), &["HS256"]);
+    add(
+        "alg an object",
+        signed(&with(header(), "alg", json!({"name": "RS256"})), &claims()),
+        F(Code::AlgNotAllowed),
+        &["name"],
+    );
+    add(
+        "alg HS256 at an asymmetric API",
+        signed(&with(header(), "alg", json!("HS256")), &claims()),
+        F(Code::AlgNotAllowed),
+        &["HS256"],
+    );
     // The header's kid.
     add("kid a number", signed(&with(header(), "kid", json!(7)), &claims()), F(Code::KidNotFound), &["kid 7"]);
-    add("kid an object", signed(&with(header(), "kid", json!({"id": 1})), &claims()), F(Code::KidNotFound), &["\"id\""]);
+    add(
+        "kid an object",
+        signed(&with(header(), "kid", json!({"id": 1})), &claims()),
+        F(Code::KidNotFound),
+        &["\"id\""],
+    );
     add("kid an empty string", signed(&with(header(), "kid", json!("")), &claims()), F(Code::KidNotFound), &["kid"]);
     add("kid null (every key is tried)", signed(&with(header(), "kid", Value::Null), &claims()), Valid, &[]);
     // Numeric dates.
-    add("exp a string", signed(&header(), &with(claims(), "exp", json!((now() + 60).to_string()))), F(Code::MalformedToken), &["exp", "NumericDate"]);
-    add("nbf a string", signed(&header(), &with(claims(), "nbf", json!("0"))), F(Code::MalformedToken), &["nbf", "NumericDate"]);
+    add(
+        "exp a string",
+        signed(&header(), &with(claims(), "exp", json!((now() + 60).to_string()))),
+        F(Code::MalformedToken),
+        &["exp", "NumericDate"],
+    );
+    add(
+        "nbf a string",
+        signed(&header(), &with(claims(), "nbf", json!("0"))),
+        F(Code::MalformedToken),
+        &["nbf", "NumericDate"],
+    );
     add("exp a boolean", signed(&header(), &with(claims(), "exp", json!(true))), F(Code::MalformedToken), &["exp"]);
     add("exp with a fraction", signed(&header(), &with(claims(), "exp", json!(now() as f64 + 3600.5))), Valid, &[]);
     add("exp 1e300", signed(&header(), &with(claims(), "exp", json!(1e300))), F(Code::MalformedToken), &["exp"]);
     add("exp u64::MAX", signed(&header(), &with(claims(), "exp", json!(u64::MAX))), F(Code::MalformedToken), &["exp"]);
     add("exp i64::MAX", signed(&header(), &with(claims(), "exp", json!(i64::MAX))), Valid, &[]);
     add("exp -1", signed(&header(), &with(claims(), "exp", json!(-1))), F(Code::Expired), &["expired", "ago"]);
-    add("exp i64::MIN", signed(&header(), &with(claims(), "exp", json!(i64::MIN))), F(Code::Expired), &["expired", "ago"]);
-    add("nbf i64::MAX", signed(&header(), &with(claims(), "nbf", json!(i64::MAX))), F(Code::NotYetValid), &["not valid for another"]);
+    add(
+        "exp i64::MIN",
+        signed(&header(), &with(claims(), "exp", json!(i64::MIN))),
+        F(Code::Expired),
+        &["expired", "ago"],
+    );
+    add(
+        "nbf i64::MAX",
+        signed(&header(), &with(claims(), "nbf", json!(i64::MAX))),
+        F(Code::NotYetValid),
+        &["not valid for another"],
+    );
     // The signature.
     let mut altered = good.clone();
     altered.truncate(good.len() - 4);
@@ -438,7 +546,13 @@ fn token_cases() -> Vec<TokenCase> {
         ("aud an array holding the audience", json!(["other", AUD]), Valid),
     ] {
         let needles = if matches!(expect, Valid) { vec![] } else { strings(&["aud", AUD]) };
-        cases.push(TokenCase { name, input: TokenInput::Text(signed(&header(), &with(claims(), "aud", aud))), expect, needles, aud: true });
+        cases.push(TokenCase {
+            name,
+            input: TokenInput::Text(signed(&header(), &with(claims(), "aud", aud))),
+            expect,
+            needles,
+            aud: true,
+        });
     }
     // Bytes that are not UTF-8 at all, pasted on stdin.
     let mut raw = good.as_bytes()[..30].to_vec();
@@ -497,7 +611,9 @@ async fn check_token(case: TokenCase, jwks_uri: String) -> Result<(), String> {
                 return Err(format!("verify: not valid: {:?}", codes_of(&report.findings)));
             }
         }
-        TokenExpect::Undecodable(_) => expect_first(first, Code::MalformedToken, &[]).map_err(|e| format!("verify: {e}"))?,
+        TokenExpect::Undecodable(_) => {
+            expect_first(first, Code::MalformedToken, &[]).map_err(|e| format!("verify: {e}"))?
+        }
         TokenExpect::Finding(code) => {
             expect_first(first, code, &case.needles).map_err(|e| format!("verify: {e}"))?;
             if report.valid {
@@ -564,7 +680,8 @@ fn expect_first(first: Option<&Finding>, code: Code, needles: &[String]) -> Resu
         return Err(format!("first finding {} ({}) instead of {code}", first.code, first.message));
     }
     // What a person reads: the message, then the evidence under it.
-    let text = format!("{} | expected {:?} | actual {:?}", first.message, first.evidence.expected, first.evidence.actual);
+    let text =
+        format!("{} | expected {:?} | actual {:?}", first.message, first.evidence.expected, first.evidence.actual);
     has_all(&text, needles)
 }
 
@@ -610,11 +727,19 @@ fn rsa_jwk() -> Value {
 
 fn ec_jwk() -> Value {
     // Labelled with the RSA key's kid, so the token's lookup lands on it.
-    with(serde_json::to_value(DemoKey::Ec256.public_jwk(Algorithm::ES256)).unwrap_or(Value::Null), "kid", json!(DemoKey::Rsa1.kid()))
+    with(
+        serde_json::to_value(DemoKey::Ec256.public_jwk(Algorithm::ES256)).unwrap_or(Value::Null),
+        "kid",
+        json!(DemoKey::Rsa1.kid()),
+    )
 }
 
 fn okp_jwk() -> Value {
-    with(serde_json::to_value(DemoKey::Ed25519.public_jwk(Algorithm::EdDSA)).unwrap_or(Value::Null), "kid", json!(DemoKey::Rsa1.kid()))
+    with(
+        serde_json::to_value(DemoKey::Ed25519.public_jwk(Algorithm::EdDSA)).unwrap_or(Value::Null),
+        "kid",
+        json!(DemoKey::Rsa1.kid()),
+    )
 }
 
 fn set_of(keys: Vec<Value>) -> Vec<u8> {
@@ -625,53 +750,330 @@ fn jwks_cases() -> Vec<JwksCase> {
     use JwksExpect::{KeyProblem, KeyUnfit, SetError, Usable};
     let mut cases = Vec::new();
     let kid = DemoKey::Rsa1.kid();
-    let mut add = |name: &'static str, content_type: &'static str, body: Vec<u8>, expect: JwksExpect, needles: &[&str], cli: (i32, Option<Code>), cli_needles: &[&str]| {
-        cases.push(JwksCase { name, content_type, body, expect, needles: strings(needles), cli, cli_needles: strings(cli_needles) });
+    let mut add = |name: &'static str,
+                   content_type: &'static str,
+                   body: Vec<u8>,
+                   expect: JwksExpect,
+                   needles: &[&str],
+                   cli: (i32, Option<Code>),
+                   cli_needles: &[&str]| {
+        cases.push(JwksCase {
+            name,
+            content_type,
+            body,
+            expect,
+            needles: strings(needles),
+            cli,
+            cli_needles: strings(cli_needles),
+        });
     };
     let unreachable = (1, Some(Code::JwksUnreachable));
     let unusable = (1, Some(Code::SignatureInvalid));
     let json_type = "application/json";
 
-    add("not JSON", "text/plain", b"hello".to_vec(), SetError("json"), &["expected"], unreachable, &["not JSON", "text/plain", "hello"]);
+    add(
+        "not JSON",
+        "text/plain",
+        b"hello".to_vec(),
+        SetError("json"),
+        &["expected"],
+        unreachable,
+        &["not JSON", "text/plain", "hello"],
+    );
     add("an empty body", json_type, Vec::new(), SetError("json"), &["EOF"], unreachable, &["not JSON", "empty body"]);
-    add("an HTML page", "text/html", b"<!doctype html><html><body><h1>Sign in</h1></body></html>".to_vec(), SetError("json"), &["expected"], unreachable, &["not JSON", "text/html", "Sign in"]);
-    add("HTML labelled application/json", json_type, b"<html><body>Bad gateway</body></html>".to_vec(), SetError("json"), &["expected"], unreachable, &["not JSON", "application/json"]);
-    add("200 with {}", json_type, b"{}".to_vec(), SetError("set"), &["no \"keys\" member"], unreachable, &["not a JWK set", "\"keys\""]);
-    add("keys is an object", json_type, br#"{"keys":{}}"#.to_vec(), SetError("set"), &["not an array"], unreachable, &["not an array"]);
-    add("keys is a string", json_type, br#"{"keys":"abc"}"#.to_vec(), SetError("set"), &["not an array"], unreachable, &["not an array"]);
-    add("keys is null", json_type, br#"{"keys":null}"#.to_vec(), SetError("set"), &["not an array"], unreachable, &["not an array"]);
-    add("a JSON array", json_type, b"[]".to_vec(), SetError("set"), &["no \"keys\" member"], unreachable, &["\"keys\""]);
-    add("a single JWK, not a set", json_type, rsa_jwk().to_string().into_bytes(), SetError("set"), &["single JWK"], unreachable, &["single JWK"]);
-    add("nested 10k deep", json_type, ("[".repeat(10_000) + &"]".repeat(10_000)).into_bytes(), SetError("json"), &["recursion limit"], unreachable, &["not JSON"]);
+    add(
+        "an HTML page",
+        "text/html",
+        b"<!doctype html><html><body><h1>Sign in</h1></body></html>".to_vec(),
+        SetError("json"),
+        &["expected"],
+        unreachable,
+        &["not JSON", "text/html", "Sign in"],
+    );
+    add(
+        "HTML labelled application/json",
+        json_type,
+        b"<html><body>Bad gateway</body></html>".to_vec(),
+        SetError("json"),
+        &["expected"],
+        unreachable,
+        &["not JSON", "application/json"],
+    );
+    add(
+        "200 with {}",
+        json_type,
+        b"{}".to_vec(),
+        SetError("set"),
+        &["no \"keys\" member"],
+        unreachable,
+        &["not a JWK set", "\"keys\""],
+    );
+    add(
+        "keys is an object",
+        json_type,
+        br#"{"keys":{}}"#.to_vec(),
+        SetError("set"),
+        &["not an array"],
+        unreachable,
+        &["not an array"],
+    );
+    add(
+        "keys is a string",
+        json_type,
+        br#"{"keys":"abc"}"#.to_vec(),
+        SetError("set"),
+        &["not an array"],
+        unreachable,
+        &["not an array"],
+    );
+    add(
+        "keys is null",
+        json_type,
+        br#"{"keys":null}"#.to_vec(),
+        SetError("set"),
+        &["not an array"],
+        unreachable,
+        &["not an array"],
+    );
+    add(
+        "a JSON array",
+        json_type,
+        b"[]".to_vec(),
+        SetError("set"),
+        &["no \"keys\" member"],
+        unreachable,
+        &["\"keys\""],
+    );
+    add(
+        "a single JWK, not a set",
+        json_type,
+        rsa_jwk().to_string().into_bytes(),
+        SetError("set"),
+        &["single JWK"],
+        unreachable,
+        &["single JWK"],
+    );
+    add(
+        "nested 10k deep",
+        json_type,
+        ("[".repeat(10_000) + &"]".repeat(10_000)).into_bytes(),
+        SetError("json"),
+        &["recursion limit"],
+        unreachable,
+        &["not JSON"],
+    );
     add("an empty key set", json_type, set_of(vec![]), Usable, &[], (1, Some(Code::KidNotFound)), &[kid]);
-    add("RSA without n", json_type, set_of(vec![without(rsa_jwk(), "n")]), KeyProblem(0), &["missing \"n\""], unusable, &[kid, "missing \"n\""]);
-    add("RSA without e", json_type, set_of(vec![without(rsa_jwk(), "e")]), KeyProblem(0), &["missing \"e\""], unusable, &[kid, "missing \"e\""]);
-    add("RSA with a short n", json_type, set_of(vec![with(rsa_jwk(), "n", json!("AQAB"))]), KeyProblem(0), &["too short"], unusable, &[kid, "too short"]);
-    add("RSA with garbage n", json_type, set_of(vec![with(rsa_jwk(), "n", json!("!!not base64!!"))]), KeyProblem(0), &["\"n\" is not base64url"], unusable, &[kid, "\"n\""]);
-    add("RSA with n a number", json_type, set_of(vec![with(rsa_jwk(), "n", json!(65537))]), KeyProblem(0), &["\"n\""], unusable, &[kid, "\"n\""]);
-    add("RSA with garbage e", json_type, set_of(vec![with(rsa_jwk(), "e", json!("@@"))]), KeyProblem(0), &["\"e\" is not base64url"], unusable, &[kid, "\"e\""]);
-    add("EC without crv", json_type, set_of(vec![without(ec_jwk(), "crv")]), KeyProblem(0), &["missing \"crv\""], unusable, &[kid, "crv"]);
-    add("EC on P-521", json_type, set_of(vec![with(ec_jwk(), "crv", json!("P-521"))]), KeyProblem(0), &["P-521"], unusable, &[kid, "P-521"]);
-    add("EC with a short x", json_type, set_of(vec![with(ec_jwk(), "x", json!("AAAA"))]), KeyProblem(0), &["do not fit the curve"], unusable, &[kid, "curve"]);
-    add("EC without y", json_type, set_of(vec![without(ec_jwk(), "y")]), KeyProblem(0), &["missing \"y\""], unusable, &[kid, "\"y\""]);
-    add("EC with garbage y", json_type, set_of(vec![with(ec_jwk(), "y", json!("%%%"))]), KeyProblem(0), &["\"y\" is not base64url"], unusable, &[kid, "\"y\""]);
-    add("OKP on X25519", json_type, set_of(vec![with(okp_jwk(), "crv", json!("X25519"))]), KeyProblem(0), &["Ed25519"], unusable, &[kid, "Ed25519"]);
-    add("OKP with a short x", json_type, set_of(vec![with(okp_jwk(), "x", json!("AAAA"))]), KeyProblem(0), &["32 bytes"], unusable, &[kid, "32 bytes"]);
-    add("unknown kty", json_type, set_of(vec![json!({"kty": "XYZ", "kid": kid})]), KeyProblem(0), &["unsupported key type \"XYZ\""], unusable, &[kid, "XYZ"]);
-    add("kty missing", json_type, set_of(vec![without(rsa_jwk(), "kty")]), KeyProblem(0), &["key type"], unusable, &[kid, "key type"]);
-    add("a key that is a string", json_type, set_of(vec![json!("demo-rsa-1")]), KeyProblem(0), &["not a JSON object"], (1, Some(Code::KidNotFound)), &[kid]);
-    add("use: enc", json_type, set_of(vec![with(rsa_jwk(), "use", json!("enc"))]), KeyUnfit(0), &["\"enc\""], unusable, &[kid, "\"enc\""]);
-    add("published for RS512", json_type, set_of(vec![with(rsa_jwk(), "alg", json!("RS512"))]), KeyUnfit(0), &["RS512"], unusable, &[kid, "RS512"]);
-    add("an EC key under the RSA kid", json_type, set_of(vec![without(ec_jwk(), "alg")]), KeyUnfit(0), &["key type EC"], unusable, &[kid, "EC"]);
-    add("an oct key under the RSA kid", json_type, set_of(vec![json!({"kty": "oct", "kid": kid, "k": "c2VjcmV0"})]), KeyUnfit(0), &["key type oct"], unusable, &[kid, "oct"]);
-    add("kid a number", json_type, set_of(vec![with(rsa_jwk(), "kid", json!(7))]), Usable, &[], (1, Some(Code::KidNotFound)), &[kid]);
+    add(
+        "RSA without n",
+        json_type,
+        set_of(vec![without(rsa_jwk(), "n")]),
+        KeyProblem(0),
+        &["missing \"n\""],
+        unusable,
+        &[kid, "missing \"n\""],
+    );
+    add(
+        "RSA without e",
+        json_type,
+        set_of(vec![without(rsa_jwk(), "e")]),
+        KeyProblem(0),
+        &["missing \"e\""],
+        unusable,
+        &[kid, "missing \"e\""],
+    );
+    add(
+        "RSA with a short n",
+        json_type,
+        set_of(vec![with(rsa_jwk(), "n", json!("AQAB"))]),
+        KeyProblem(0),
+        &["too short"],
+        unusable,
+        &[kid, "too short"],
+    );
+    add(
+        "RSA with garbage n",
+        json_type,
+        set_of(vec![with(rsa_jwk(), "n", json!("!!not base64!!"))]),
+        KeyProblem(0),
+        &["\"n\" is not base64url"],
+        unusable,
+        &[kid, "\"n\""],
+    );
+    add(
+        "RSA with n a number",
+        json_type,
+        set_of(vec![with(rsa_jwk(), "n", json!(65537))]),
+        KeyProblem(0),
+        &["\"n\""],
+        unusable,
+        &[kid, "\"n\""],
+    );
+    add(
+        "RSA with garbage e",
+        json_type,
+        set_of(vec![with(rsa_jwk(), "e", json!("@@"))]),
+        KeyProblem(0),
+        &["\"e\" is not base64url"],
+        unusable,
+        &[kid, "\"e\""],
+    );
+    add(
+        "EC without crv",
+        json_type,
+        set_of(vec![without(ec_jwk(), "crv")]),
+        KeyProblem(0),
+        &["missing \"crv\""],
+        unusable,
+        &[kid, "crv"],
+    );
+    add(
+        "EC on P-521",
+        json_type,
+        set_of(vec![with(ec_jwk(), "crv", json!("P-521"))]),
+        KeyProblem(0),
+        &["P-521"],
+        unusable,
+        &[kid, "P-521"],
+    );
+    add(
+        "EC with a short x",
+        json_type,
+        set_of(vec![with(ec_jwk(), "x", json!("AAAA"))]),
+        KeyProblem(0),
+        &["do not fit the curve"],
+        unusable,
+        &[kid, "curve"],
+    );
+    add(
+        "EC without y",
+        json_type,
+        set_of(vec![without(ec_jwk(), "y")]),
+        KeyProblem(0),
+        &["missing \"y\""],
+        unusable,
+        &[kid, "\"y\""],
+    );
+    add(
+        "EC with garbage y",
+        json_type,
+        set_of(vec![with(ec_jwk(), "y", json!("%%%"))]),
+        KeyProblem(0),
+        &["\"y\" is not base64url"],
+        unusable,
+        &[kid, "\"y\""],
+    );
+    add(
+        "OKP on X25519",
+        json_type,
+        set_of(vec![with(okp_jwk(), "crv", json!("X25519"))]),
+        KeyProblem(0),
+        &["Ed25519"],
+        unusable,
+        &[kid, "Ed25519"],
+    );
+    add(
+        "OKP with a short x",
+        json_type,
+        set_of(vec![with(okp_jwk(), "x", json!("AAAA"))]),
+        KeyProblem(0),
+        &["32 bytes"],
+        unusable,
+        &[kid, "32 bytes"],
+    );
+    add(
+        "unknown kty",
+        json_type,
+        set_of(vec![json!({"kty": "XYZ", "kid": kid})]),
+        KeyProblem(0),
+        &["unsupported key type \"XYZ\""],
+        unusable,
+        &[kid, "XYZ"],
+    );
+    add(
+        "kty missing",
+        json_type,
+        set_of(vec![without(rsa_jwk(), "kty")]),
+        KeyProblem(0),
+        &["key type"],
+        unusable,
+        &[kid, "key type"],
+    );
+    add(
+        "a key that is a string",
+        json_type,
+        set_of(vec![json!("demo-rsa-1")]),
+        KeyProblem(0),
+        &["not a JSON object"],
+        (1, Some(Code::KidNotFound)),
+        &[kid],
+    );
+    add(
+        "use: enc",
+        json_type,
+        set_of(vec![with(rsa_jwk(), "use", json!("enc"))]),
+        KeyUnfit(0),
+        &["\"enc\""],
+        unusable,
+        &[kid, "\"enc\""],
+    );
+    add(
+        "published for RS512",
+        json_type,
+        set_of(vec![with(rsa_jwk(), "alg", json!("RS512"))]),
+        KeyUnfit(0),
+        &["RS512"],
+        unusable,
+        &[kid, "RS512"],
+    );
+    add(
+        "an EC key under the RSA kid",
+        json_type,
+        set_of(vec![without(ec_jwk(), "alg")]),
+        KeyUnfit(0),
+        &["key type EC"],
+        unusable,
+        &[kid, "EC"],
+    );
+    add(
+        "an oct key under the RSA kid",
+        json_type,
+        set_of(vec![json!({"kty": "oct", "kid": kid, "k": "c2VjcmV0"})]),
+        KeyUnfit(0),
+        &["key type oct"],
+        unusable,
+        &[kid, "oct"],
+    );
+    add(
+        "kid a number",
+        json_type,
+        set_of(vec![with(rsa_jwk(), "kid", json!(7))]),
+        Usable,
+        &[],
+        (1, Some(Code::KidNotFound)),
+        &[kid],
+    );
     // Duplicate kids: an encryption key and the signing key share the kid (seen in the wild).
-    add("duplicate kids, enc key first", json_type, set_of(vec![with(rsa_jwk(), "use", json!("enc")), rsa_jwk()]), Usable, &[], (0, None), &[]);
+    add(
+        "duplicate kids, enc key first",
+        json_type,
+        set_of(vec![with(rsa_jwk(), "use", json!("enc")), rsa_jwk()]),
+        Usable,
+        &[],
+        (0, None),
+        &[],
+    );
     add("duplicate kids, identical keys", json_type, set_of(vec![rsa_jwk(), rsa_jwk()]), Usable, &[], (0, None), &[]);
     add(
         "duplicate kids, a stranger's key first",
         json_type,
-        set_of(vec![with(serde_json::to_value(DemoKey::RsaStranger.public_jwk(Algorithm::RS256)).unwrap_or(Value::Null), "kid", json!(kid)), rsa_jwk()]),
+        set_of(vec![
+            with(
+                serde_json::to_value(DemoKey::RsaStranger.public_jwk(Algorithm::RS256)).unwrap_or(Value::Null),
+                "kid",
+                json!(kid),
+            ),
+            rsa_jwk(),
+        ]),
         Usable,
         &[],
         (0, None),
@@ -693,9 +1095,12 @@ async fn check_jwks(case: JwksCase, token: String) -> Result<(), String> {
             has_all(detail, &case.needles)?;
         }
         (Err((kind, detail)), _) => return Err(format!("parse_key_set refused the set: {kind}: {detail}")),
-        (Ok(set), JwksExpect::SetError(expected)) => return Err(format!("parsed {} key(s); expected a {expected} error", set.keys.len())),
+        (Ok(set), JwksExpect::SetError(expected)) => {
+            return Err(format!("parsed {} key(s); expected a {expected} error", set.keys.len()));
+        }
         (Ok(set), JwksExpect::KeyProblem(index)) => {
-            let problem = set.keys.get(index).and_then(|k| k.problem.clone()).ok_or(format!("key {index} has no problem"))?;
+            let problem =
+                set.keys.get(index).and_then(|k| k.problem.clone()).ok_or(format!("key {index} has no problem"))?;
             has_all(&problem, &case.needles)?;
         }
         (Ok(set), JwksExpect::KeyUnfit(index)) => {
@@ -710,7 +1115,11 @@ async fn check_jwks(case: JwksCase, token: String) -> Result<(), String> {
     }
 
     // The binary, against the body served on loopback.
-    let server = start(Fault::Routes(vec![("/jwks".into(), Fault::Respond(Reply::new(200, case.content_type, case.body.clone())))])).await?;
+    let server = start(Fault::Routes(vec![(
+        "/jwks".into(),
+        Fault::Respond(Reply::new(200, case.content_type, case.body.clone())),
+    )]))
+    .await?;
     let url = server.url("/jwks");
     let run = tokdbg(args(&["--json", "verify", &token, "--jwks", &url]), None).await;
     match case.cli {
@@ -784,16 +1193,68 @@ fn discovery_doc(changes: &[(&str, Value)], remove: &[&str]) -> Vec<u8> {
 
 fn discovery_cases() -> Vec<DiscoveryCase> {
     let mut cases = Vec::new();
-    let mut add = |name: &'static str, reply: Reply, via: Via, fetch: &'static str, code: Code, warning: bool, needles: &[&str], exit: i32| {
+    let mut add = |name: &'static str,
+                   reply: Reply,
+                   via: Via,
+                   fetch: &'static str,
+                   code: Code,
+                   warning: bool,
+                   needles: &[&str],
+                   exit: i32| {
         cases.push(DiscoveryCase { name, reply, via, fetch, code, warning, needles: strings(needles), exit });
     };
     let well_known = "/.well-known/openid-configuration";
     let doc = |changes: &[(&str, Value)], remove: &[&str]| Reply::json(200, discovery_doc(changes, remove));
-    add("missing jwks_uri", doc(&[], &["jwks_uri"]), Via::Verify, "ok", Code::DiscoveryFailed, false, &["jwks_uri", well_known], 1);
-    add("jwks_uri a number", doc(&[("jwks_uri", json!(42))], &[]), Via::Verify, "ok", Code::DiscoveryFailed, false, &["jwks_uri", "42"], 1);
-    add("relative jwks_uri", doc(&[("jwks_uri", json!("/jwks"))], &[]), Via::Verify, "ok", Code::DiscoveryFailed, false, &["jwks_uri", "\"/jwks\"", "absolute"], 1);
-    add("missing token_endpoint", doc(&[], &["token_endpoint"]), Via::Call, "ok", Code::DiscoveryFailed, false, &["token_endpoint", well_known], 1);
-    add("relative token_endpoint", doc(&[("token_endpoint", json!("/token"))], &[]), Via::Call, "ok", Code::DiscoveryFailed, false, &["token_endpoint", "\"/token\""], 1);
+    add(
+        "missing jwks_uri",
+        doc(&[], &["jwks_uri"]),
+        Via::Verify,
+        "ok",
+        Code::DiscoveryFailed,
+        false,
+        &["jwks_uri", well_known],
+        1,
+    );
+    add(
+        "jwks_uri a number",
+        doc(&[("jwks_uri", json!(42))], &[]),
+        Via::Verify,
+        "ok",
+        Code::DiscoveryFailed,
+        false,
+        &["jwks_uri", "42"],
+        1,
+    );
+    add(
+        "relative jwks_uri",
+        doc(&[("jwks_uri", json!("/jwks"))], &[]),
+        Via::Verify,
+        "ok",
+        Code::DiscoveryFailed,
+        false,
+        &["jwks_uri", "\"/jwks\"", "absolute"],
+        1,
+    );
+    add(
+        "missing token_endpoint",
+        doc(&[], &["token_endpoint"]),
+        Via::Call,
+        "ok",
+        Code::DiscoveryFailed,
+        false,
+        &["token_endpoint", well_known],
+        1,
+    );
+    add(
+        "relative token_endpoint",
+        doc(&[("token_endpoint", json!("/token"))], &[]),
+        Via::Call,
+        "ok",
+        Code::DiscoveryFailed,
+        false,
+        &["token_endpoint", "\"/token\""],
+        1,
+    );
     add(
         "another issuer",
         doc(&[("issuer", json!("https://login.example.com/oidc"))], &[]),
@@ -804,14 +1265,86 @@ fn discovery_cases() -> Vec<DiscoveryCase> {
         &["https://login.example.com/oidc", "issuer", well_known],
         0,
     );
-    add("issuer with a trailing slash", doc(&[("issuer", json!("{origin}/"))], &[]), Via::Verify, "ok", Code::DiscoveryFailed, true, &["trailing slash"], 0);
-    add("not JSON", Reply::new(200, "text/plain", "hello"), Via::Verify, "not_json", Code::DiscoveryFailed, false, &["not JSON", "text/plain", well_known], 1);
-    add("an HTML page", Reply::html(200, "<html><body><h1>Welcome</h1></body></html>"), Via::Verify, "not_json", Code::DiscoveryFailed, false, &["text/html", "Welcome"], 1);
-    add("an empty body", Reply::json(200, ""), Via::Call, "not_json", Code::DiscoveryFailed, false, &["not JSON", well_known], 1);
-    add("a JSON array", Reply::json(200, "[]"), Via::Verify, "not_object", Code::DiscoveryFailed, false, &["not an object", well_known], 1);
-    add("404 HTML", Reply::html(404, "<h1>Not Found</h1>"), Via::Call, "status", Code::DiscoveryFailed, false, &["HTTP 404", well_known], 1);
-    add("500 HTML", Reply::html(500, "<h1>Internal Server Error</h1>"), Via::Verify, "status", Code::DiscoveryFailed, false, &["HTTP 500"], 1);
-    add("nested 10k deep", Reply::json(200, "[".repeat(10_000) + &"]".repeat(10_000)), Via::Verify, "not_json", Code::DiscoveryFailed, false, &["not JSON"], 1);
+    add(
+        "issuer with a trailing slash",
+        doc(&[("issuer", json!("{origin}/"))], &[]),
+        Via::Verify,
+        "ok",
+        Code::DiscoveryFailed,
+        true,
+        &["trailing slash"],
+        0,
+    );
+    add(
+        "not JSON",
+        Reply::new(200, "text/plain", "hello"),
+        Via::Verify,
+        "not_json",
+        Code::DiscoveryFailed,
+        false,
+        &["not JSON", "text/plain", well_known],
+        1,
+    );
+    add(
+        "an HTML page",
+        Reply::html(200, "<html><body><h1>Welcome</h1></body></html>"),
+        Via::Verify,
+        "not_json",
+        Code::DiscoveryFailed,
+        false,
+        &["text/html", "Welcome"],
+        1,
+    );
+    add(
+        "an empty body",
+        Reply::json(200, ""),
+        Via::Call,
+        "not_json",
+        Code::DiscoveryFailed,
+        false,
+        &["not JSON", well_known],
+        1,
+    );
+    add(
+        "a JSON array",
+        Reply::json(200, "[]"),
+        Via::Verify,
+        "not_object",
+        Code::DiscoveryFailed,
+        false,
+        &["not an object", well_known],
+        1,
+    );
+    add(
+        "404 HTML",
+        Reply::html(404, "<h1>Not Found</h1>"),
+        Via::Call,
+        "status",
+        Code::DiscoveryFailed,
+        false,
+        &["HTTP 404", well_known],
+        1,
+    );
+    add(
+        "500 HTML",
+        Reply::html(500, "<h1>Internal Server Error</h1>"),
+        Via::Verify,
+        "status",
+        Code::DiscoveryFailed,
+        false,
+        &["HTTP 500"],
+        1,
+    );
+    add(
+        "nested 10k deep",
+        Reply::json(200, "[".repeat(10_000) + &"]".repeat(10_000)),
+        Via::Verify,
+        "not_json",
+        Code::DiscoveryFailed,
+        false,
+        &["not JSON"],
+        1,
+    );
     cases
 }
 
@@ -862,7 +1395,10 @@ async fn check_discovery(case: DiscoveryCase, jwks_uri: String) -> Result<(), St
             let mut profile = Profile { client: None, endpoints: Vec::new(), ..profile };
             profile.expect.algorithms = strings(&ASYMMETRIC);
             profile.expect.audience = Vec::new();
-            no_panic_async(name, async move { Engine::new(short_config()).inspect(&profile, &token, TokenSource::Given, None).await.findings }).await?
+            no_panic_async(name, async move {
+                Engine::new(short_config()).inspect(&profile, &token, TokenSource::Given, None).await.findings
+            })
+            .await?
         }
         Via::Call => {
             let spec = CallSpec {
@@ -901,7 +1437,8 @@ async fn check_discovery(case: DiscoveryCase, jwks_uri: String) -> Result<(), St
 async fn discovery_documents() {
     let server = demo().await;
     let jwks_uri = demo_jwks(&server);
-    run_all("discovery", discovery_cases(), |c| c.name.to_owned(), |case| check_discovery(case, jwks_uri.clone())).await;
+    run_all("discovery", discovery_cases(), |c| c.name.to_owned(), |case| check_discovery(case, jwks_uri.clone()))
+        .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -940,9 +1477,18 @@ fn token_response_cases() -> Vec<TokenResponseCase> {
     };
     let jwt = signed(&token_header(), &token_claims());
     let ok = |extra: &str| Reply::json(200, format!(r#"{{"access_token":"{jwt}","token_type":"Bearer"{extra}}}"#));
-    let opaque = |extra: &str| Reply::json(200, format!(r#"{{"access_token":"opaque-token-value","token_type":"Bearer"{extra}}}"#));
+    let opaque = |extra: &str| {
+        Reply::json(200, format!(r#"{{"access_token":"opaque-token-value","token_type":"Bearer"{extra}}}"#))
+    };
 
-    add("200 with an HTML login page", Reply::html(200, "<html><body><form>Sign in</form></body></html>"), "not_oauth", &["HTTP 200", "HTML", "Sign in"], 1, failed);
+    add(
+        "200 with an HTML login page",
+        Reply::html(200, "<html><body><form>Sign in</form></body></html>"),
+        "not_oauth",
+        &["HTTP 200", "HTML", "Sign in"],
+        1,
+        failed,
+    );
     add("200 with an empty body", Reply::json(200, ""), "not_oauth", &["HTTP 200", "empty body"], 1, failed);
     add("expires_in as a string", ok(r#","expires_in":"3600""#), "ok", &["expires_in", "string"], 0, None);
     add("expires_in as a word", ok(r#","expires_in":"soon""#), "ok", &["expires_in", "soon"], 0, None);
@@ -950,25 +1496,116 @@ fn token_response_cases() -> Vec<TokenResponseCase> {
     add("expires_in 1e30", opaque(r#","expires_in":1e30"#), "ok", &["expires_in", "1e+30"], 0, None);
     // Fits a unix time (292 billion years): accepted as is, and cached without overflow.
     add("expires_in i64::MAX", opaque(&format!(r#","expires_in":{}"#, i64::MAX)), "ok", &[], 0, None);
-    add("expires_in u64::MAX", opaque(&format!(r#","expires_in":{}"#, u64::MAX)), "ok", &["expires_in", "18446744073709551615"], 0, None);
+    add(
+        "expires_in u64::MAX",
+        opaque(&format!(r#","expires_in":{}"#, u64::MAX)),
+        "ok",
+        &["expires_in", "18446744073709551615"],
+        0,
+        None,
+    );
     add("expires_in an object", ok(r#","expires_in":{"s":1}"#), "ok", &["expires_in", "unusable"], 0, None);
-    add("token_type mac", Reply::json(200, format!(r#"{{"access_token":"{jwt}","token_type":"mac"}}"#)), "ok", &["token_type", "mac"], 0, None);
-    add("JSON labelled text/html", Reply::html(200, format!(r#"{{"access_token":"{jwt}","token_type":"Bearer"}}"#)), "ok", &[], 0, None);
-    add("missing access_token", Reply::json(200, r#"{"token_type":"Bearer","expires_in":3600}"#), "not_oauth", &["access_token"], 1, failed);
-    add("access_token a number", Reply::json(200, r#"{"access_token":42}"#), "not_oauth", &["access_token", "not a string"], 1, failed);
-    add("access_token an empty string", Reply::json(200, r#"{"access_token":""}"#), "not_oauth", &["access_token", "empty"], 1, failed);
+    add(
+        "token_type mac",
+        Reply::json(200, format!(r#"{{"access_token":"{jwt}","token_type":"mac"}}"#)),
+        "ok",
+        &["token_type", "mac"],
+        0,
+        None,
+    );
+    add(
+        "JSON labelled text/html",
+        Reply::html(200, format!(r#"{{"access_token":"{jwt}","token_type":"Bearer"}}"#)),
+        "ok",
+        &[],
+        0,
+        None,
+    );
+    add(
+        "missing access_token",
+        Reply::json(200, r#"{"token_type":"Bearer","expires_in":3600}"#),
+        "not_oauth",
+        &["access_token"],
+        1,
+        failed,
+    );
+    add(
+        "access_token a number",
+        Reply::json(200, r#"{"access_token":42}"#),
+        "not_oauth",
+        &["access_token", "not a string"],
+        1,
+        failed,
+    );
+    add(
+        "access_token an empty string",
+        Reply::json(200, r#"{"access_token":""}"#),
+        "not_oauth",
+        &["access_token", "empty"],
+        1,
+        failed,
+    );
     add("access_token null", Reply::json(200, r#"{"access_token":null}"#), "not_oauth", &["access_token"], 1, failed);
-    add("200 with an OAuth error", Reply::json(200, r#"{"error":"invalid_client","error_description":"bad secret"}"#), "oauth:invalid_client", &["invalid_client", "bad secret"], 1, Some(Code::InvalidClient));
-    add("400 with plain text", Reply::new(400, "text/plain", "Bad Request"), "not_oauth", &["HTTP 400", "non-JSON", "text/plain"], 1, failed);
+    add(
+        "200 with an OAuth error",
+        Reply::json(200, r#"{"error":"invalid_client","error_description":"bad secret"}"#),
+        "oauth:invalid_client",
+        &["invalid_client", "bad secret"],
+        1,
+        Some(Code::InvalidClient),
+    );
+    add(
+        "400 with plain text",
+        Reply::new(400, "text/plain", "Bad Request"),
+        "not_oauth",
+        &["HTTP 400", "non-JSON", "text/plain"],
+        1,
+        failed,
+    );
     add("400 with error a number", Reply::json(400, r#"{"error":42}"#), "not_oauth", &["HTTP 400", "JSON"], 1, failed);
-    add("500 HTML", Reply::html(500, "<html><title>500</title><body>Internal Server Error</body></html>"), "not_oauth", &["HTTP 500", "HTML", "Internal Server Error"], 1, failed);
-    add("200 with a JSON array", Reply::json(200, "[]"), "not_oauth", &["HTTP 200", "JSON that is not an OAuth answer"], 1, failed);
+    add(
+        "500 HTML",
+        Reply::html(500, "<html><title>500</title><body>Internal Server Error</body></html>"),
+        "not_oauth",
+        &["HTTP 500", "HTML", "Internal Server Error"],
+        1,
+        failed,
+    );
+    add(
+        "200 with a JSON array",
+        Reply::json(200, "[]"),
+        "not_oauth",
+        &["HTTP 200", "JSON that is not an OAuth answer"],
+        1,
+        failed,
+    );
     add("200 with null", Reply::json(200, "null"), "not_oauth", &["HTTP 200", "JSON"], 1, failed);
-    add("nested 10k deep", Reply::json(200, "[".repeat(10_000) + &"]".repeat(10_000)), "not_oauth", &["HTTP 200"], 1, failed);
-    add("302 to another origin", Reply::new(302, "text/plain", "moved").header("Location", "http://localhost:1/token"), "redirected", &["http://localhost:1/token", "not followed"], 1, failed);
+    add(
+        "nested 10k deep",
+        Reply::json(200, "[".repeat(10_000) + &"]".repeat(10_000)),
+        "not_oauth",
+        &["HTTP 200"],
+        1,
+        failed,
+    );
+    add(
+        "302 to another origin",
+        Reply::new(302, "text/plain", "moved").header("Location", "http://localhost:1/token"),
+        "redirected",
+        &["http://localhost:1/token", "not followed"],
+        1,
+        failed,
+    );
     // A token whose times are absurd: fetched, cached and fetched again without a panic.
     let absurd = signed(&token_header(), &with(with(token_claims(), "exp", json!(i64::MIN)), "iat", json!(i64::MIN)));
-    add("a token with exp and iat i64::MIN", Reply::json(200, format!(r#"{{"access_token":"{absurd}","expires_in":3600}}"#)), "ok", &[], 0, None);
+    add(
+        "a token with exp and iat i64::MIN",
+        Reply::json(200, format!(r#"{{"access_token":"{absurd}","expires_in":3600}}"#)),
+        "ok",
+        &[],
+        0,
+        None,
+    );
     cases
 }
 
@@ -1047,8 +1684,14 @@ async fn check_token_response(case: TokenResponseCase, jwks_uri: String) -> Resu
         }
         None => {
             let value = run.exit(case.exit)?.json()?;
-            let notes: Vec<String> = value["token_request"]["notes"].as_array().into_iter().flatten().filter_map(|n| n.as_str().map(str::to_owned)).collect();
-            has_all(&notes.join("\n"), &case.needles).map_err(|e| format!("token_request.notes: {e}\n{}", run.describe()))?;
+            let notes: Vec<String> = value["token_request"]["notes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect();
+            has_all(&notes.join("\n"), &case.needles)
+                .map_err(|e| format!("token_request.notes: {e}\n{}", run.describe()))?;
         }
     }
     let run = tokdbg(args(&["--profiles", &dir_arg(dir.path()), "call", "svc", "--json"]), None).await;
@@ -1070,7 +1713,13 @@ async fn check_token_response(case: TokenResponseCase, jwks_uri: String) -> Resu
 async fn token_responses() {
     let server = demo().await;
     let jwks_uri = demo_jwks(&server);
-    run_all("token responses", token_response_cases(), |c| c.name.to_owned(), |case| check_token_response(case, jwks_uri.clone())).await;
+    run_all(
+        "token responses",
+        token_response_cases(),
+        |c| c.name.to_owned(),
+        |case| check_token_response(case, jwks_uri.clone()),
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1118,42 +1767,147 @@ fn profile_cases() -> Vec<ProfileCase> {
     add("key without =", "name \"orders\"\n".into(), "parse", &["bad.toml:1:6", "expected `=`"]);
     add("unclosed table header", "[issuer\nurl = \"https://x\"\n".into(), "parse", &["bad.toml:1:8", "unclosed table"]);
     add("duplicate key", "name = \"a\"\nname = \"b\"\n".into(), "parse", &["bad.toml:2:1", "duplicate key"]);
-    add("duplicate table", "[issuer]\nurl = \"https://a\"\n[issuer]\n".into(), "parse", &["bad.toml:3:", "duplicate key"]);
+    add(
+        "duplicate table",
+        "[issuer]\nurl = \"https://a\"\n[issuer]\n".into(),
+        "parse",
+        &["bad.toml:3:", "duplicate key"],
+    );
     add("a NUL byte in a string", "name = \"a\0b\"\n".into(), "parse", &["bad.toml:1:", "invalid basic string"]);
-    add("an array never closed", "[client]\nid = \"svc\"\nsecret = \"s\"\nscopes = [\"a\", \"b\"\n".into(), "parse", &["bad.toml:4:", "array"]);
-    add("nested arrays 10k deep", format!("[expect]\nalgorithms = {}\"RS256\"{}\n", "[".repeat(10_000), "]".repeat(10_000)), "parse", &["bad.toml:2:", "recursion"]);
-    add("nested inline tables 10k deep", format!("name = {}1{}\n", "{a=".repeat(10_000), "}".repeat(10_000)), "parse", &["bad.toml:1:", "recursion"]);
+    add(
+        "an array never closed",
+        "[client]\nid = \"svc\"\nsecret = \"s\"\nscopes = [\"a\", \"b\"\n".into(),
+        "parse",
+        &["bad.toml:4:", "array"],
+    );
+    add(
+        "nested arrays 10k deep",
+        format!("[expect]\nalgorithms = {}\"RS256\"{}\n", "[".repeat(10_000), "]".repeat(10_000)),
+        "parse",
+        &["bad.toml:2:", "recursion"],
+    );
+    add(
+        "nested inline tables 10k deep",
+        format!("name = {}1{}\n", "{a=".repeat(10_000), "}".repeat(10_000)),
+        "parse",
+        &["bad.toml:1:", "recursion"],
+    );
     // Wrong types.
     add("issuer.url a number", "[issuer]\nurl = 42\n".into(), "parse", &["bad.toml:2:7", "string"]);
-    add("client.scopes a string", format!("{CLIENT}scopes = \"order:read\"\n"), "parse", &["bad.toml:4:10", "expected a sequence"]);
+    add(
+        "client.scopes a string",
+        format!("{CLIENT}scopes = \"order:read\"\n"),
+        "parse",
+        &["bad.toml:4:10", "expected a sequence"],
+    );
     add("leeway_secs negative", "[expect]\nleeway_secs = -5\n".into(), "parse", &["bad.toml:2:15", "-5"]);
     add("leeway_secs a string", "[expect]\nleeway_secs = \"10\"\n".into(), "parse", &["bad.toml:2:15", "\"10\""]);
     add("client.secret a number", "[client]\nid = \"svc\"\nsecret = 42\n".into(), "parse", &["bad.toml:3:10", "42"]);
-    add("expect.audience a number", "[expect]\naudience = 5\n".into(), "parse", &["bad.toml:2:12", "a string or a list of strings"]);
+    add(
+        "expect.audience a number",
+        "[expect]\naudience = 5\n".into(),
+        "parse",
+        &["bad.toml:2:12", "a string or a list of strings"],
+    );
     add("endpoints as a table", "[endpoints]\nname = \"api\"\n".into(), "parse", &["bad.toml:1:", "sequence"]);
-    add("auth_method unknown", format!("{CLIENT}auth_method = \"client_secret_jwt\"\n"), "parse", &["bad.toml:4:15", "client_secret_jwt"]);
+    add(
+        "auth_method unknown",
+        format!("{CLIENT}auth_method = \"client_secret_jwt\"\n"),
+        "parse",
+        &["bad.toml:4:15", "client_secret_jwt"],
+    );
     add("scope_match unknown", "[expect]\nscope_match = \"some\"\n".into(), "parse", &["bad.toml:2:15", "some"]);
     // Unknown keys.
     add("unknown top-level key", "nmae = \"orders\"\n".into(), "parse", &["bad.toml:1:1", "unknown field `nmae`"]);
     add("unknown section", "[expects]\nissuer = \"x\"\n".into(), "parse", &["bad.toml:1:2", "unknown field `expects`"]);
-    add("unknown key in [expect]", "\n[expect]\nscope_clam = \"scp\"\n".into(), "parse", &["bad.toml:3:1", "scope_clam"]);
-    add("unknown key in [client]", format!("{CLIENT}scope = [\"a\"]\n"), "parse", &["bad.toml:4:1", "unknown field `scope`"]);
-    add("unknown key in [[endpoints]]", format!("{ENDPOINT}required_scope = [\"a\"]\n"), "parse", &["bad.toml:4:1", "required_scope"]);
+    add(
+        "unknown key in [expect]",
+        "\n[expect]\nscope_clam = \"scp\"\n".into(),
+        "parse",
+        &["bad.toml:3:1", "scope_clam"],
+    );
+    add(
+        "unknown key in [client]",
+        format!("{CLIENT}scope = [\"a\"]\n"),
+        "parse",
+        &["bad.toml:4:1", "unknown field `scope`"],
+    );
+    add(
+        "unknown key in [[endpoints]]",
+        format!("{ENDPOINT}required_scope = [\"a\"]\n"),
+        "parse",
+        &["bad.toml:4:1", "required_scope"],
+    );
     // Missing required keys.
-    add("client.id missing", "name = \"x\"\n\n[client]\nsecret = \"s\"\n".into(), "parse", &["bad.toml:3:", "missing field `id`"]);
-    add("client.secret missing", "[client]\nid = \"svc\"\n".into(), "parse", &["bad.toml:1:", "missing field `secret`"]);
-    add("endpoint url missing", "[[endpoints]]\nname = \"api\"\n".into(), "parse", &["bad.toml:1:", "missing field `url`"]);
-    add("client.id empty", "[client]\nid = \" \"\nsecret = \"s\"\n".into(), "invalid", &["bad.toml", "client.id is empty"]);
+    add(
+        "client.id missing",
+        "name = \"x\"\n\n[client]\nsecret = \"s\"\n".into(),
+        "parse",
+        &["bad.toml:3:", "missing field `id`"],
+    );
+    add(
+        "client.secret missing",
+        "[client]\nid = \"svc\"\n".into(),
+        "parse",
+        &["bad.toml:1:", "missing field `secret`"],
+    );
+    add(
+        "endpoint url missing",
+        "[[endpoints]]\nname = \"api\"\n".into(),
+        "parse",
+        &["bad.toml:1:", "missing field `url`"],
+    );
+    add(
+        "client.id empty",
+        "[client]\nid = \" \"\nsecret = \"s\"\n".into(),
+        "invalid",
+        &["bad.toml", "client.id is empty"],
+    );
     // Values that parse but are wrong.
-    add("issuer.url not a URL", "[issuer]\nurl = \"example.authing.cn/oidc\"\n".into(), "invalid", &["bad.toml", "issuer.url", "not a URL"]);
+    add(
+        "issuer.url not a URL",
+        "[issuer]\nurl = \"example.authing.cn/oidc\"\n".into(),
+        "invalid",
+        &["bad.toml", "issuer.url", "not a URL"],
+    );
     add("issuer.url ftp", "[issuer]\nurl = \"ftp://example.com\"\n".into(), "invalid", &["issuer.url", "ftp"]);
-    add("jwks_uri without a host", "[issuer]\njwks_uri = \"http://\"\n".into(), "invalid", &["issuer.jwks_uri", "empty host"]);
-    add("token_endpoint relative", "[issuer]\ntoken_endpoint = \"/oidc/token\"\n".into(), "invalid", &["issuer.token_endpoint", "/oidc/token"]);
-    add("endpoint url relative", "[[endpoints]]\nname = \"api\"\nurl = \"/orders\"\n".into(), "invalid", &["endpoints[0].url", "/orders"]);
+    add(
+        "jwks_uri without a host",
+        "[issuer]\njwks_uri = \"http://\"\n".into(),
+        "invalid",
+        &["issuer.jwks_uri", "empty host"],
+    );
+    add(
+        "token_endpoint relative",
+        "[issuer]\ntoken_endpoint = \"/oidc/token\"\n".into(),
+        "invalid",
+        &["issuer.token_endpoint", "/oidc/token"],
+    );
+    add(
+        "endpoint url relative",
+        "[[endpoints]]\nname = \"api\"\nurl = \"/orders\"\n".into(),
+        "invalid",
+        &["endpoints[0].url", "/orders"],
+    );
     add("method with a space", format!("{ENDPOINT}method = \"GE T\"\n"), "invalid", &["endpoints[0].method", "GE T"]);
-    add("method empty", format!("{ENDPOINT}method = \"\"\n"), "invalid", &["endpoints[0].method", "not an HTTP method"]);
-    add("duplicate endpoint names", format!("{ENDPOINT}\n{ENDPOINT}"), "invalid", &["endpoints[1]", "\"api\"", "twice"]);
-    add("empty endpoint name", "[[endpoints]]\nname = \"\"\nurl = \"https://api.example\"\n".into(), "invalid", &["endpoints[0].name is empty"]);
+    add(
+        "method empty",
+        format!("{ENDPOINT}method = \"\"\n"),
+        "invalid",
+        &["endpoints[0].method", "not an HTTP method"],
+    );
+    add(
+        "duplicate endpoint names",
+        format!("{ENDPOINT}\n{ENDPOINT}"),
+        "invalid",
+        &["endpoints[1]", "\"api\"", "twice"],
+    );
+    add(
+        "empty endpoint name",
+        "[[endpoints]]\nname = \"\"\nurl = \"https://api.example\"\n".into(),
+        "invalid",
+        &["endpoints[0].name is empty"],
+    );
     add("algorithms empty", "[expect]\nalgorithms = []\n".into(), "invalid", &["expect.algorithms is empty"]);
     add("algorithm unknown", "[expect]\nalgorithms = [\"RS257\"]\n".into(), "invalid", &["expect.algorithms", "RS257"]);
     add("scope_claim empty", "[expect]\nscope_claim = \"\"\n".into(), "invalid", &["expect.scope_claim is empty"]);
@@ -1180,7 +1934,12 @@ fn profile_cases() -> Vec<ProfileCase> {
         kind: "invalid",
         needles: strings(&["bad.toml", "not UTF-8", "offset 11"]),
     });
-    cases.push(ProfileCase { name: "a directory named bad.toml", file: ProfileFile::Directory, kind: "io", needles: strings(&["bad.toml", "cannot read"]) });
+    cases.push(ProfileCase {
+        name: "a directory named bad.toml",
+        file: ProfileFile::Directory,
+        kind: "io",
+        needles: strings(&["bad.toml", "cannot read"]),
+    });
     cases
 }
 
@@ -1227,7 +1986,8 @@ async fn check_profile(case: ProfileCase) -> Result<(), String> {
     if entry["ok"] != false || value["ok"] != false {
         return Err(format!("profiles check: not reported broken: {}", run.describe()));
     }
-    has_all(entry["error"].as_str().unwrap_or_default(), &case.needles).map_err(|e| format!("profiles check: {e}\n{}", run.describe()))?;
+    has_all(entry["error"].as_str().unwrap_or_default(), &case.needles)
+        .map_err(|e| format!("profiles check: {e}\n{}", run.describe()))?;
     let run = tokdbg(args(&["--profiles", &dir_text, "call", "bad", "--json"]), None).await;
     let mut needles = vec!["broken".to_owned()];
     needles.extend(case.needles.iter().cloned());

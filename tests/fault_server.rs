@@ -70,7 +70,8 @@ async fn get(url: &str) -> (Result<HttpResponse, HttpError>, Duration) {
 /// A token the API will be sent (no JWKS in these profiles, so it is not verified).
 fn token() -> String {
     let now = common::now();
-    let claims = json!({ "iss": "https://issuer.example/oidc", "sub": "svc", "aud": "api", "iat": now, "exp": now + 600 });
+    let claims =
+        json!({ "iss": "https://issuer.example/oidc", "sub": "svc", "aud": "api", "iat": now, "exp": now + 600 });
     sign_token(&claims, Algorithm::RS256, DemoKey::Rsa1, Some(DemoKey::Rsa1.kid()))
 }
 
@@ -168,13 +169,18 @@ async fn hangs_and_slow_drips_time_out_with_the_url() {
     let reply = Reply::json(200, r#"{"keys":[]}"#);
     let hang = start(Fault::Hang).await;
     let drip = start(Fault::Drip { reply: reply.clone(), interval: Duration::from_millis(200) }).await;
-    let drip_body =
-        start(Fault::DripBody { reply: Reply::json(200, format!(r#"{{"keys":[],"pad":"{}"}}"#, "x".repeat(100))), interval: Duration::from_millis(200) }).await;
+    let drip_body = start(Fault::DripBody {
+        reply: Reply::json(200, format!(r#"{{"keys":[],"pad":"{}"}}"#, "x".repeat(100))),
+        interval: Duration::from_millis(200),
+    })
+    .await;
     let urls = [hang.url("/jwks"), drip.url("/jwks"), drip_body.url("/jwks")];
     let ((a, a_time), (b, b_time), (c, c_time)) = tokio::join!(get(&urls[0]), get(&urls[1]), get(&urls[2]));
-    for ((result, elapsed), (url, fault)) in
-        [(a, a_time), (b, b_time), (c, c_time)].into_iter().zip(urls.iter().zip(["accept-and-hang", "slow drip (1 byte / 200 ms)", "slow drip of the body only"]))
-    {
+    for ((result, elapsed), (url, fault)) in [(a, a_time), (b, b_time), (c, c_time)].into_iter().zip(urls.iter().zip([
+        "accept-and-hang",
+        "slow drip (1 byte / 200 ms)",
+        "slow drip of the body only",
+    ])) {
         let error = result.expect_err("no complete answer within the timeout");
         assert_eq!(error, HttpError::Timeout { url: url.clone(), secs: TOTAL.as_secs() }, "{fault}");
         assert_contains(&error.to_string(), &[url, "did not answer within 2 s"]);
@@ -193,15 +199,12 @@ async fn engine_names_the_hop_that_failed() {
     let token_refused = token_profile(&refused.url("/token"), "client_secret_post", &refused.url(""));
     let hang_url = hang.url("/api");
     let issuer_reset = format!("[issuer]\nurl = \"{}\"\n\n{}", reset.url("/oidc"), api_profile(&hang_url));
-    let ((token_report, token_time), (api_report, api_time), inspected) = tokio::join!(
-        call_fetching(&token_refused),
-        call_given(&hang_url),
-        async {
+    let ((token_report, token_time), (api_report, api_time), inspected) =
+        tokio::join!(call_fetching(&token_refused), call_given(&hang_url), async {
             let started = Instant::now();
             let report = engine().inspect(&profile(&issuer_reset), &token(), TokenSource::Given, None).await;
             (report, started.elapsed())
-        }
-    );
+        });
 
     // The token endpoint is refused: no token, no API request, exit code 3.
     assert_eq!(token_report.verdict, Verdict::Error, "{}", common::summary(&token_report));
@@ -224,7 +227,10 @@ async fn engine_names_the_hop_that_failed() {
     assert!(!report.valid && report.network_unreachable(), "{:?}", report.findings);
     let finding = report.findings.first().expect("a finding");
     assert_eq!(finding.code, Code::NetworkError, "{:?}", report.findings);
-    assert_contains(&format!("{} {:?}", finding.message, finding.evidence.expected), &[&reset.url("/oidc/.well-known/openid-configuration"), "broke"]);
+    assert_contains(
+        &format!("{} {:?}", finding.message, finding.evidence.expected),
+        &[&reset.url("/oidc/.well-known/openid-configuration"), "broke"],
+    );
     within(elapsed, TOTAL + SLACK, "a reset issuer");
     survived("issuer reset (Engine::inspect)", Code::NetworkError, elapsed);
 }
@@ -235,7 +241,11 @@ async fn engine_names_the_hop_that_failed() {
 #[tokio::test]
 async fn a_body_over_the_cap_is_truncated_and_flagged() {
     let five_mib = Reply::json(200, format!("{{\"keys\":[],\"pad\":\"{}\"}}", "x".repeat(5 * CAP)));
-    let server = start(Fault::Routes(vec![("/jwks".into(), Fault::Respond(five_mib.clone())), ("/api".into(), Fault::Respond(five_mib))])).await;
+    let server = start(Fault::Routes(vec![
+        ("/jwks".into(), Fault::Respond(five_mib.clone())),
+        ("/api".into(), Fault::Respond(five_mib)),
+    ]))
+    .await;
     let (result, elapsed) = get(&server.url("/jwks")).await;
     let response = result.expect("a 200 answer");
     assert_eq!(response.status, 200);
@@ -253,11 +263,12 @@ async fn a_body_over_the_cap_is_truncated_and_flagged() {
 
     // As a JWKS: refused as a key set, saying it was cut.
     let jwks = format!("[issuer]\njwks_uri = \"{}\"\n", server.url("/jwks"));
+    let started = Instant::now();
     let report = engine().inspect(&profile(&jwks), &token(), TokenSource::Given, None).await;
     let finding = report.findings.first().expect("a finding");
     assert_eq!(finding.code, Code::JwksUnreachable, "{:?}", report.findings);
     assert_contains(&finding.message, &[&server.url("/jwks"), "1048576-byte limit"]);
-    survived("5 MiB JWKS (Engine::inspect)", Code::JwksUnreachable, elapsed);
+    survived("5 MiB JWKS (Engine::inspect)", Code::JwksUnreachable, started.elapsed());
 }
 
 #[tokio::test]
@@ -266,28 +277,35 @@ async fn content_types_that_lie() -> TestResult {
     let server = start(Fault::Routes(vec![
         ("/json-as-html".into(), Fault::Respond(Reply::html(200, jwks))),
         ("/html-as-json".into(), Fault::Respond(Reply::json(200, "<!doctype html><html><body>Login</body></html>"))),
-        ("/token".into(), Fault::Respond(Reply::html(200, format!(r#"{{"access_token":"{}","token_type":"Bearer"}}"#, token())))),
+        (
+            "/token".into(),
+            Fault::Respond(Reply::html(200, format!(r#"{{"access_token":"{}","token_type":"Bearer"}}"#, token()))),
+        ),
         ("/api".into(), Fault::Respond(Reply::html(200, r#"{"orders":[]}"#))),
     ]))
     .await;
 
     // JSON served as text/html: read as JSON anyway (many servers mislabel).
-    let lenient = format!("[issuer]\njwks_uri = \"{}\"\n[expect]\nalgorithms = [\"RS256\"]\n", server.url("/json-as-html"));
+    let lenient =
+        format!("[issuer]\njwks_uri = \"{}\"\n[expect]\nalgorithms = [\"RS256\"]\n", server.url("/json-as-html"));
+    let started = Instant::now();
     let report = engine().inspect(&profile(&lenient), &token(), TokenSource::Given, None).await;
     assert!(report.valid, "{:?}", report.findings);
-    survived("JWKS JSON served as text/html", "verifies", Duration::ZERO);
+    survived("JWKS JSON served as text/html", "verifies", started.elapsed());
 
     // HTML served as application/json: not a key set, and the message says what came.
     let strict = format!("[issuer]\njwks_uri = \"{}\"\n", server.url("/html-as-json"));
+    let started = Instant::now();
     let report = engine().inspect(&profile(&strict), &token(), TokenSource::Given, None).await;
     let finding = report.findings.first().expect("a finding");
     assert_eq!(finding.code, Code::JwksUnreachable, "{:?}", report.findings);
     assert_contains(&finding.message, &[&server.url("/html-as-json"), "not JSON", "application/json", "Login"]);
     assert!(!report.network_unreachable(), "the host answered: exit code 1, not 3");
-    survived("JWKS HTML served as application/json", Code::JwksUnreachable, Duration::ZERO);
+    survived("JWKS HTML served as application/json", Code::JwksUnreachable, started.elapsed());
 
     // A token response and an API answer in JSON labelled text/html: both read as JSON.
-    let (report, elapsed) = call_fetching(&token_profile(&server.url("/token"), "client_secret_post", &server.url(""))).await;
+    let (report, elapsed) =
+        call_fetching(&token_profile(&server.url("/token"), "client_secret_post", &server.url(""))).await;
     assert_eq!(report.token.source, TokenSource::Fetched, "{}", common::summary(&report));
     assert_eq!(report.verdict, Verdict::Allowed, "{}", common::summary(&report));
     let response = report.response.as_ref().expect("the API answered");
@@ -320,7 +338,8 @@ async fn gzip_bombs_stay_opaque_bytes() {
     within(elapsed, TOTAL + SLACK, "a big gzip bomb");
     survived("gzip bomb, 2.2 MB → 340 MiB", "1 MiB of opaque bytes, truncated", elapsed);
 
-    let asked: Vec<String> = server.requests().iter().filter_map(|r| r.header("accept-encoding").map(str::to_owned)).collect();
+    let asked: Vec<String> =
+        server.requests().iter().filter_map(|r| r.header("accept-encoding").map(str::to_owned)).collect();
     assert!(asked.iter().all(|a| !a.contains("gzip")), "gzip was asked for: {asked:?}");
 
     // As a JWKS: not JSON, named, no memory blow-up.
@@ -357,7 +376,8 @@ async fn a_same_origin_redirect_is_followed_with_the_token() {
         assert!(response.unfollowed_redirect.is_none());
         survived(&format!("same-origin redirect {start_path} → /final"), "followed", started.elapsed());
     }
-    let seen: Vec<(String, Option<String>)> = server.requests().iter().map(|r| (r.path.clone(), r.header("authorization").map(str::to_owned))).collect();
+    let seen: Vec<(String, Option<String>)> =
+        server.requests().iter().map(|r| (r.path.clone(), r.header("authorization").map(str::to_owned))).collect();
     assert_eq!(seen.len(), 4, "{seen:?}");
     assert!(seen.iter().all(|(_, auth)| auth.as_deref() == Some("Bearer same-origin-token")), "{seen:?}");
 }
@@ -410,7 +430,12 @@ async fn a_redirect_to_another_origin_is_not_followed_and_credentials_stay_home(
     assert!(other.authorizations().is_empty());
     let paths: Vec<String> = server.requests().iter().map(|r| r.path.clone()).collect();
     assert!(!paths.contains(&"/final".to_owned()), "the localhost alias was followed: {paths:?}");
-    let leaked: Vec<_> = server.requests().into_iter().filter(|r| String::from_utf8_lossy(&r.body).contains("fault-secret")).map(|r| r.path).collect();
+    let leaked: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| String::from_utf8_lossy(&r.body).contains("fault-secret"))
+        .map(|r| r.path)
+        .collect();
     assert!(leaked.iter().all(|p| p == "/token"), "the secret went to {leaked:?}");
 }
 
@@ -448,7 +473,8 @@ async fn server_errors_in_html_are_explained() {
     assert_eq!(first(&report).code, Code::ServerError, "{}", common::summary(&report));
     survived("API 503 with an HTML page", Code::ServerError, elapsed);
 
-    let (report, elapsed) = call_fetching(&token_profile(&server.url("/token"), "client_secret_post", &server.url(""))).await;
+    let (report, elapsed) =
+        call_fetching(&token_profile(&server.url("/token"), "client_secret_post", &server.url(""))).await;
     assert_eq!(report.verdict, Verdict::Error, "{}", common::summary(&report));
     assert_eq!(first(&report).code, Code::TokenRequestFailed);
     assert_contains(&first(&report).message, &["HTTP 500", "HTML"]);
@@ -489,7 +515,8 @@ async fn tokdbg(args: Vec<String>, dir: Option<&Path>) -> Run {
         .unwrap_or_else(|_| panic!("tokdbg {args:?} ran for 40 s"))
         .expect("tokdbg runs");
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let text = format!("tokdbg {args:?}\n--- stdout\n{stdout}\n--- stderr\n{}", String::from_utf8_lossy(&output.stderr));
+    let text =
+        format!("tokdbg {args:?}\n--- stdout\n{stdout}\n--- stderr\n{}", String::from_utf8_lossy(&output.stderr));
     let json = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {text}"));
     Run { code: output.status.code().unwrap_or(-1), json, text, elapsed: started.elapsed() }
 }
@@ -557,7 +584,14 @@ async fn cli_exit_codes() {
     };
     expect(&a, 3, Some("error"), "network_error", &[&refused.url("/api"), "refused"], "call, API refused");
     expect(&b, 3, Some("error"), "network_error", &[&reset.url("/api"), "broke"], "call, API reset");
-    expect(&c, 3, Some("error"), "network_error", &[&hang.url("/api"), "did not answer within 15 s"], "call, API hangs");
+    expect(
+        &c,
+        3,
+        Some("error"),
+        "network_error",
+        &[&hang.url("/api"), "did not answer within 15 s"],
+        "call, API hangs",
+    );
     assert!(c.elapsed <= Duration::from_secs(15) + SLACK + SLACK, "the hang took {:?}", c.elapsed);
     expect(&d, 1, Some("denied"), "server_error", &[], "call, API 503 HTML");
     expect(&e, 1, Some("error"), "network_error", &["too many redirects"], "call, redirect loop");
@@ -565,6 +599,13 @@ async fn cli_exit_codes() {
     assert_eq!(f.json["response"]["truncated"], true, "{}", f.text);
     survived("CLI: call, API answers 5 MiB", "exit 0, truncated: true", f.elapsed);
     expect(&g, 3, None, "token_request_failed", &[&refused.url("/token"), "refused"], "token, token endpoint refused");
-    expect(&h, 3, Some("error"), "network_error", &[&refused.url("/oidc/.well-known/openid-configuration")], "call, issuer refused");
+    expect(
+        &h,
+        3,
+        Some("error"),
+        "network_error",
+        &[&refused.url("/oidc/.well-known/openid-configuration")],
+        "call, issuer refused",
+    );
     expect(&i, 3, None, "jwks_unreachable", &[&jwks, "refused"], "verify, JWKS refused");
 }

@@ -50,54 +50,26 @@ pub fn demo_profile(server: &DemoServer, stem: &str) -> Result<Profile, BoxError
 
 /// The profile's client secret (the demo profiles hold literals).
 pub fn client_secret(profile: &Profile) -> Result<Secret, BoxError> {
-    let client = profile
-        .client
-        .as_ref()
-        .ok_or("the profile has no [client]")?;
+    let client = profile.client.as_ref().ok_or("the profile has no [client]")?;
     Ok(client.secret.resolve("client secret", &NoPrompt)?)
 }
 
 pub fn endpoint(profile: &Profile, name: &str) -> Result<Endpoint, BoxError> {
-    Ok(profile
-        .endpoint(name)
-        .cloned()
-        .ok_or_else(|| format!("no endpoint {name}"))?)
+    Ok(profile.endpoint(name).cloned().ok_or_else(|| format!("no endpoint {name}"))?)
 }
 
 /// A call that fetches its token (cache first) with the profile's own secret.
-pub fn fetch_spec(
-    stem: &str,
-    profile: &Profile,
-    endpoint_name: &str,
-) -> Result<CallSpec, BoxError> {
-    let choice = TokenChoice::Fetch {
-        secret: client_secret(profile)?,
-        force: false,
-    };
+pub fn fetch_spec(stem: &str, profile: &Profile, endpoint_name: &str) -> Result<CallSpec, BoxError> {
+    let choice = TokenChoice::Fetch { secret: client_secret(profile)?, force: false };
     spec_with(stem, profile, endpoint_name, choice)
 }
 
 /// A call that sends `token` as is.
-pub fn given_spec(
-    stem: &str,
-    profile: &Profile,
-    endpoint_name: &str,
-    token: &str,
-) -> Result<CallSpec, BoxError> {
-    spec_with(
-        stem,
-        profile,
-        endpoint_name,
-        TokenChoice::Given(Secret::new(token)),
-    )
+pub fn given_spec(stem: &str, profile: &Profile, endpoint_name: &str, token: &str) -> Result<CallSpec, BoxError> {
+    spec_with(stem, profile, endpoint_name, TokenChoice::Given(Secret::new(token)))
 }
 
-pub fn spec_with(
-    stem: &str,
-    profile: &Profile,
-    endpoint_name: &str,
-    token: TokenChoice,
-) -> Result<CallSpec, BoxError> {
+pub fn spec_with(stem: &str, profile: &Profile, endpoint_name: &str, token: TokenChoice) -> Result<CallSpec, BoxError> {
     Ok(CallSpec {
         profile_key: stem.to_owned(),
         profile: profile.clone(),
@@ -114,17 +86,12 @@ pub async fn call_demo(
     endpoint_name: &str,
 ) -> Result<CallReport, BoxError> {
     let profile = demo_profile(server, stem)?;
-    Ok(engine
-        .call(fetch_spec(stem, &profile, endpoint_name)?, None)
-        .await)
+    Ok(engine.call(fetch_spec(stem, &profile, endpoint_name)?, None).await)
 }
 
 /// The primary finding (the report always has one).
 pub fn primary(report: &CallReport) -> &Finding {
-    report
-        .findings
-        .first()
-        .expect("a call report always has a primary finding")
+    report.findings.first().expect("a call report always has a primary finding")
 }
 
 pub fn codes(report: &CallReport) -> Vec<Code> {
@@ -137,11 +104,7 @@ pub fn finding(report: &CallReport, code: Code) -> Option<&Finding> {
 
 /// The verdict and findings on one line each, for assertion messages.
 pub fn summary(report: &CallReport) -> String {
-    let mut text = format!(
-        "verdict {:?}, status {:?}",
-        report.verdict,
-        report.response.as_ref().map(|r| r.status)
-    );
+    let mut text = format!("verdict {:?}, status {:?}", report.verdict, report.response.as_ref().map(|r| r.status));
     for f in &report.findings {
         text.push_str(&format!(
             "\n  [{:?}] {} — {} | expected {:?} actual {:?} | fix: {}",
@@ -152,10 +115,7 @@ pub fn summary(report: &CallReport) -> String {
 }
 
 pub fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 /// Claims the demo API accepts on `/api/protected`: its issuer, the app id, `order:read`.
@@ -190,12 +150,7 @@ pub fn claims_with(server: &DemoServer, changes: Value) -> Value {
 
 /// An RS256 token signed by the issuer's current key demo-rsa-1.
 pub fn rs256(claims: &Value) -> String {
-    sign_token(
-        claims,
-        Algorithm::RS256,
-        DemoKey::Rsa1,
-        Some(DemoKey::Rsa1.kid()),
-    )
+    sign_token(claims, Algorithm::RS256, DemoKey::Rsa1, Some(DemoKey::Rsa1.kid()))
 }
 
 fn b64_json(value: &Value) -> String {
@@ -203,25 +158,15 @@ fn b64_json(value: &Value) -> String {
 }
 
 /// A JWS with exactly this header, signed with `key` under `alg`.
-pub fn sign_with_header(
-    header: &Value,
-    claims: &Value,
-    key: &EncodingKey,
-    alg: Algorithm,
-) -> String {
+pub fn sign_with_header(header: &Value, claims: &Value, key: &EncodingKey, alg: Algorithm) -> String {
     let message = format!("{}.{}", b64_json(header), b64_json(claims));
-    let signature =
-        jsonwebtoken::crypto::sign(message.as_bytes(), key, alg).expect("signing a test token");
+    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), key, alg).expect("signing a test token");
     format!("{message}.{signature}")
 }
 
 /// An unsigned token: `{"alg":"none"}`, the claims, and an empty signature.
 pub fn unsigned(claims: &Value) -> String {
-    format!(
-        "{}.{}.",
-        b64_json(&json!({ "alg": "none", "typ": "JWT" })),
-        b64_json(claims)
-    )
+    format!("{}.{}.", b64_json(&json!({ "alg": "none", "typ": "JWT" })), b64_json(claims))
 }
 
 /// The signature segment of a compact JWS.

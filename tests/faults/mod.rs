@@ -60,7 +60,11 @@ pub struct Reply {
 
 impl Reply {
     pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
-        let headers = if content_type.is_empty() { Vec::new() } else { vec![("Content-Type".to_owned(), content_type.to_owned())] };
+        let headers = if content_type.is_empty() {
+            Vec::new()
+        } else {
+            vec![("Content-Type".to_owned(), content_type.to_owned())]
+        };
         Reply { status, headers, body: body.into() }
     }
 
@@ -79,7 +83,9 @@ impl Reply {
 
     /// The whole response as bytes on the wire, as served from `addr`.
     pub fn to_bytes(&self, addr: SocketAddr) -> Vec<u8> {
-        let fill = |text: &str| text.replace("{origin}", &format!("http://{addr}")).replace("{port}", &addr.port().to_string());
+        let fill = |text: &str| {
+            text.replace("{origin}", &format!("http://{addr}")).replace("{port}", &addr.port().to_string())
+        };
         let body = match std::str::from_utf8(&self.body) {
             Ok(text) if text.contains("{origin}") || text.contains("{port}") => fill(text).into_bytes(),
             _ => self.body.clone(),
@@ -216,7 +222,8 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Recorded
         .collect();
     // Read the whole body: closing a socket with unread input makes the kernel send a reset,
     // which would turn every answer into a "connection reset" on the client's side.
-    let length: usize = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let length: usize =
+        headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
     let mut body = buffer[head_end..].to_vec();
     while body.len() < length.min(MAX_REQUEST) {
         let n = stream.read(&mut chunk).await?;
@@ -228,7 +235,12 @@ async fn read_request(stream: &mut TcpStream) -> std::io::Result<Option<Recorded
     Ok(Some(Recorded { method, path, headers, body }))
 }
 
-async fn handle(mut stream: TcpStream, fault: &Fault, log: &Mutex<Vec<Recorded>>, addr: SocketAddr) -> std::io::Result<()> {
+async fn handle(
+    mut stream: TcpStream,
+    fault: &Fault,
+    log: &Mutex<Vec<Recorded>>,
+    addr: SocketAddr,
+) -> std::io::Result<()> {
     let Some(request) = read_request(&mut stream).await? else { return Ok(()) };
     let path = request.path.clone();
     if let Ok(mut log) = log.lock() {

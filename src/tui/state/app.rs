@@ -82,12 +82,24 @@ pub enum Mode {
     Request(Box<RequestEditor>),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PromptState {
     pub stem: String,
     pub label: String,
     pub input: tui_input::Input,
     pub then: AfterPrompt,
+}
+
+/// The typed secret never reaches `Debug` output.
+impl std::fmt::Debug for PromptState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PromptState")
+            .field("stem", &self.stem)
+            .field("label", &self.label)
+            .field("input", &format_args!("[redacted, {} chars]", self.input.value().chars().count()))
+            .field("then", &self.then)
+            .finish()
+    }
 }
 
 /// What to do once the prompted secret is known.

@@ -11,7 +11,7 @@ pub enum PasteField {
     Jwks,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PasteState {
     pub token: tui_input::Input,
     /// A JWKS URL (or issuer URL) to verify against instead of the selected profile's issuer.
@@ -21,6 +21,20 @@ pub struct PasteState {
     pub report: Option<Box<TokenReport>>,
     pub pending: Option<TaskId>,
     pub scroll: u16,
+}
+
+/// A pasted token is a credential: `Debug` shows it with its signature redacted.
+impl std::fmt::Debug for PasteState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasteState")
+            .field("token", &crate::core::secret::redact_token(self.token.value()))
+            .field("jwks", &self.jwks.value())
+            .field("field", &self.field)
+            .field("decoded", &self.decoded)
+            .field("report", &self.report)
+            .field("pending", &self.pending)
+            .finish()
+    }
 }
 
 impl Default for PasteState {

@@ -1,0 +1,335 @@
+//! No secret leaks: every CLI command (human and --json, success and failure), the TUI's
+//! screens and clipboard exports, and the `Debug`/JSON output of every type that holds a
+//! secret are searched for recognisable client secrets, HMAC secrets and token signatures.
+
+mod tui_support;
+
+use std::path::Path;
+use std::process::Stdio;
+
+use base64::Engine as _;
+use tokdbg::core::call::{CallSpec, Engine, TokenChoice, TokenSource};
+use tokdbg::core::http::{HttpConfig, HttpResponse};
+use tokdbg::core::profile::{NoPrompt, SecretSource};
+use tokdbg::core::profile_store::parse_profile;
+use tokdbg::core::secret::Secret;
+use tokdbg::core::token_cache::CachedToken;
+use tokdbg::core::token_request::{TokenRequest, parse_token_response};
+use tokdbg::demo::{self, DemoServer};
+use tokdbg::tui::msg::{Cmd, SecretPlan};
+use tokdbg::tui::state::app::{AfterPrompt, Mode, PromptState};
+use tokdbg::tui::state::paste::PasteState;
+
+use tui_support::{Harness, enter, esc, key, typed};
+
+/// A client secret nobody would print by accident, given through several sources.
+const CANARY_SK: &str = "SK-CANARY-5f0c1e9ab27d";
+/// An HMAC secret of the same kind.
+const CANARY_HMAC: &str = "HMAC-CANARY-77d2c0e4aa";
+
+/// Every string that must never appear: secrets, their Basic-auth encodings, token signatures.
+struct Needles(Vec<String>);
+
+impl Needles {
+    fn new(server: &DemoServer) -> Needles {
+        let mut needles = vec![CANARY_SK.to_owned(), CANARY_HMAC.to_owned()];
+        for (_, text) in demo::demo_profiles(&server.base_url()) {
+            if let Ok(profile) = parse_profile(&text, "demo")
+                && let Some(client) = &profile.client
+                && let SecretSource::Literal(secret) = &client.secret
+            {
+                needles.push(secret.expose().to_owned());
+                let pair = format!("{}:{}", client.id, secret.expose());
+                needles.push(base64::engine::general_purpose::STANDARD.encode(pair));
+            }
+        }
+        Needles(needles)
+    }
+
+    fn add_token(&mut self, token: &str) {
+        if let Some(signature) = token.trim().rsplit('.').next().filter(|s| s.len() > 16) {
+            self.0.push(signature.to_owned());
+        }
+    }
+
+    #[track_caller]
+    fn assert_absent(&self, what: &str, text: &str) {
+        for needle in &self.0 {
+            assert!(!text.contains(needle.as_str()), "{what} leaks a secret ({}…)", &needle[..needle.len().min(12)]);
+        }
+    }
+}
+
+fn write_canary_profiles(dir: &Path, base: &str) {
+    let profile = |name: &str, secret: &str, extra_expect: &str| {
+        format!(
+            r#"name = "{name}"
+[issuer]
+url = "{base}/oidc"
+[client]
+id = "demo-reader"
+secret = "{secret}"
+scopes = ["order:read"]
+[expect]
+issuer = "{base}/oidc"
+audience = "demo-app"
+algorithms = ["RS256"]
+{extra_expect}
+[[endpoints]]
+name = "read orders"
+url = "{base}/api/protected"
+required_scopes = ["order:read"]
+"#
+        )
+    };
+    let files = [
+        ("canary-env", profile("canary via env", "env:TOKDBG_LEAK_CANARY", "")),
+        ("canary-literal", profile("canary literal", CANARY_SK, "")),
+        // The command names where the secret is, not the secret (a command is shown as written).
+        ("canary-cmd", profile("canary via cmd", &format!("cmd:cat {}", dir.join("sk.txt").display()), "")),
+        ("canary-file", profile("canary via file", &format!("file:{}", dir.join("sk.txt").display()), "")),
+        ("canary-hmac", profile("canary hmac", "demo-reader-secret", &format!("hmac_secret = \"{CANARY_HMAC}\""))),
+    ];
+    std::fs::write(dir.join("sk.txt"), CANARY_SK).unwrap();
+    for (stem, text) in files {
+        std::fs::write(dir.join(format!("{stem}.toml")), text).unwrap();
+    }
+}
+
+async fn tokdbg(dir: &Path, args: &[&str]) -> String {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokdbg"))
+        .arg("--profiles")
+        .arg(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("TOKDBG_LEAK_CANARY", CANARY_SK)
+        .env_remove("TOKDBG_PROFILES")
+        .stdin(Stdio::null())
+        .output()
+        .await
+        .expect("tokdbg runs");
+    format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_cli_command_prints_a_secret() {
+    let server = DemoServer::start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    demo::write_demo_profiles(dir.path(), &server.base_url()).unwrap();
+    write_canary_profiles(dir.path(), &server.base_url());
+    let mut needles = Needles::new(&server);
+
+    // One token is printed on purpose (--reveal): its signature must appear nowhere else.
+    let revealed = tokdbg(dir.path(), &["token", "demo-reader", "--reveal"]).await;
+    let token = revealed.lines().find(|l| l.starts_with("eyJ")).expect("--reveal prints the token").trim().to_owned();
+    needles.add_token(&token);
+    let hs_token = demo::sign_hmac_token(
+        &serde_json::json!({ "iss": format!("{}/oidc", server.base_url()), "aud": "demo-app", "exp": 4_000_000_000u64, "scope": "order:read" }),
+        jsonwebtoken::Algorithm::HS256,
+        CANARY_HMAC.as_bytes(),
+    );
+    needles.add_token(&hs_token);
+
+    let stems: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(str::to_owned))
+        .filter(|s| s != "sk")
+        .collect();
+    let mut runs = 0;
+    for json in [false, true] {
+        let flag: &[&str] = if json { &["--json"] } else { &[] };
+        let mut commands: Vec<Vec<String>> = vec![
+            vec!["profiles".into(), "list".into()],
+            vec!["profiles".into(), "check".into()],
+            vec!["decode".into(), token.clone()],
+            vec!["verify".into(), token.clone(), "--profile".into(), "demo-reader".into()],
+            vec!["verify".into(), hs_token.clone(), "--profile".into(), "canary-hmac".into()],
+            vec![
+                "verify".into(),
+                token.clone(),
+                "--jwks".into(),
+                format!("{}/oidc/.well-known/jwks.json", server.base_url()),
+            ],
+            vec!["call".into(), "demo-reader".into(), "--token".into(), token.clone()],
+            vec!["call".into(), "demo-reader".into(), "--no-token".into()],
+            vec!["call".into(), "canary-hmac".into(), "--token".into(), hs_token.clone()],
+        ];
+        for stem in &stems {
+            commands.push(vec!["profiles".into(), "show".into(), stem.clone()]);
+            commands.push(vec!["token".into(), stem.clone()]);
+            commands.push(vec!["call".into(), stem.clone()]);
+        }
+        for endpoint in ["write orders", "misconfigured audience", "misconfigured jwks", "rfc6750 read orders"] {
+            commands.push(vec!["call".into(), "demo-reader".into(), endpoint.into()]);
+        }
+        for command in commands {
+            let mut args: Vec<&str> = command.iter().map(String::as_str).collect();
+            args.extend_from_slice(flag);
+            let output = tokdbg(dir.path(), &args).await;
+            needles.assert_absent(&format!("tokdbg {}", command.join(" ")), &output);
+            runs += 1;
+        }
+    }
+    assert!(runs > 80, "only {runs} command runs");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn debug_and_json_of_secret_holding_types_are_redacted() {
+    let server = DemoServer::start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    write_canary_profiles(dir.path(), &server.base_url());
+    let mut needles = Needles::new(&server);
+    let text = std::fs::read_to_string(dir.path().join("canary-literal.toml")).unwrap();
+    let profile = parse_profile(&text, "canary-literal.toml").unwrap();
+    let secret = Secret::new(CANARY_SK);
+    let check = |what: &str, text: String, needles: &Needles| needles.assert_absent(what, &text);
+
+    check("Secret", format!("{secret:?} {secret}"), &needles);
+    check("Profile", format!("{profile:?}"), &needles);
+    check("Profile JSON", serde_json::to_string(&profile).unwrap(), &needles);
+    check("SecretSource", format!("{:?}", SecretSource::parse(CANARY_SK)), &needles);
+    let request = TokenRequest {
+        endpoint: format!("{}/oidc/token", server.base_url()),
+        client_id: "demo-reader".into(),
+        client_secret: secret.clone(),
+        auth_method: tokdbg::core::profile::AuthMethod::ClientSecretBasic,
+        scopes: vec![],
+        audience: None,
+        resource: None,
+        extra: vec![],
+    };
+    check("TokenRequest", format!("{request:?} {:?}", request.view()), &needles);
+    let real = demo::sign_token(
+        &serde_json::json!({ "sub": "x", "exp": 4_000_000_000u64 }),
+        jsonwebtoken::Algorithm::RS256,
+        demo::DemoKey::Rsa1,
+        Some("demo-rsa-1"),
+    );
+    needles.add_token(&real);
+    let response = HttpResponse {
+        status: 200,
+        headers: vec![],
+        body: serde_json::json!({ "access_token": real, "token_type": "Bearer", "expires_in": 60 })
+            .to_string()
+            .into_bytes(),
+        truncated: false,
+        latency: std::time::Duration::ZERO,
+        final_url: String::new(),
+    };
+    let parsed = parse_token_response(&response).unwrap();
+    check("TokenResponse", format!("{parsed:?} {}", serde_json::to_string(&parsed).unwrap()), &needles);
+    check(
+        "CachedToken",
+        format!("{:?}", CachedToken { token: Secret::new(real.clone()), fetched_at: 0, expires_at: None }),
+        &needles,
+    );
+    check("DecodedToken", format!("{:?}", tokdbg::core::jwt::decode(&real).unwrap()), &needles);
+
+    let engine = Engine::new(HttpConfig::default());
+    let demo_reader = parse_profile(
+        &demo::demo_profiles(&server.base_url()).into_iter().find(|(s, _)| *s == "demo-reader").unwrap().1,
+        "demo-reader.toml",
+    )
+    .unwrap();
+    let reader_secret = demo_reader.client.as_ref().unwrap().secret.resolve("sk", &NoPrompt).unwrap();
+    let choice = TokenChoice::Fetch { secret: reader_secret.clone(), force: false };
+    check("TokenChoice", format!("{choice:?}"), &needles);
+    let spec = CallSpec {
+        profile_key: "demo-reader".into(),
+        profile: demo_reader.clone(),
+        endpoint: demo_reader.endpoints[0].clone(),
+        token: choice,
+    };
+    check("CallSpec", format!("{spec:?}"), &needles);
+    let report = engine.call(spec, Some(Secret::new(CANARY_HMAC))).await;
+    if let Some(token) = &report.access_token {
+        needles.add_token(token.expose());
+    }
+    check("CallReport", format!("{report:?} {}", serde_json::to_string(&report).unwrap()), &needles);
+    let fetch = engine.fetch_token("demo-reader", &demo_reader, reader_secret.clone(), true, None).await;
+    if let Some(token) = &fetch.access_token {
+        needles.add_token(token.expose());
+    }
+    check("TokenFetch", format!("{fetch:?} {}", serde_json::to_string(&fetch).unwrap()), &needles);
+    let inspected = engine.inspect(&demo_reader, &real, TokenSource::Given, Some(Secret::new(CANARY_HMAC))).await;
+    check("TokenReport", format!("{inspected:?} {}", serde_json::to_string(&inspected).unwrap()), &needles);
+
+    let cmd = Cmd::FetchToken {
+        task: 1,
+        stem: "x".into(),
+        profile: Box::new(profile.clone()),
+        secret: SecretPlan::Known(secret.clone()),
+        hmac: Some(SecretPlan::Known(Secret::new(CANARY_HMAC))),
+        force: true,
+    };
+    check("Cmd", format!("{cmd:?}"), &needles);
+    let prompt = PromptState {
+        stem: "x".into(),
+        label: "sk".into(),
+        input: tui_input::Input::new(CANARY_SK.to_owned()),
+        then: AfterPrompt::FetchToken,
+    };
+    check("PromptState", format!("{prompt:?}"), &needles);
+    let mut paste = PasteState::default();
+    paste.set_token(&real);
+    check("PasteState", format!("{paste:?} {:?}", Mode::Paste(Box::new(paste.clone()))), &needles);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tui_screens_clipboard_and_history_never_show_a_secret() {
+    let mut harness = Harness::demo_with(120, 40, |dir, base| write_canary_profiles(dir, base)).await;
+    let mut needles = Needles::new(harness.server.as_ref().unwrap());
+    tui_support::write_prompt_profile(harness.dir.path(), &harness.base_url());
+    let mut screens = Vec::new();
+
+    // Fetch, send, every tab, the copy menu's redacted curl; then the canary profiles.
+    let mut script = vec![key('t'), tokdbg::tui::msg::Msg::WaitIdle, key('s'), tokdbg::tui::msg::Msg::WaitIdle];
+    script.extend([key('y'), key('c'), tokdbg::tui::msg::Msg::WaitIdle]);
+    harness.run(script).await;
+    for tab in ['1', '2', '3', '4', '5', '6'] {
+        harness.run(vec![key(tab)]).await;
+        screens.push(harness.screen());
+    }
+    for stem in ["canary-literal", "canary-env", "canary-cmd", "canary-file", "canary-hmac"] {
+        harness.select(stem);
+        harness.run(vec![key('s'), tokdbg::tui::msg::Msg::WaitIdle, key('2')]).await;
+        screens.push(harness.screen());
+        harness.run(vec![key('1')]).await;
+        screens.push(harness.screen());
+        harness.run(vec![key('e')]).await;
+        screens.push(harness.screen());
+        harness.run(vec![esc()]).await;
+    }
+    // A secret typed at a prompt is masked.
+    harness.app.profiles.set_filter("");
+    harness.app.profiles.refilter();
+    let store = tokdbg::core::profile_store::load_dir(harness.dir.path(), tokdbg::core::profile_store::DirOrigin::Flag)
+        .unwrap();
+    harness.app.profiles = tokdbg::tui::state::profiles::ProfileList::from_store(&store);
+    harness.select("prompted");
+    let mut script = vec![key('t')];
+    script.extend(typed(CANARY_SK));
+    harness.run(script).await;
+    screens.push(harness.screen());
+    harness.run(vec![enter(), tokdbg::tui::msg::Msg::WaitIdle]).await;
+    screens.push(harness.screen());
+
+    for session in harness.app.sessions.values() {
+        if let Some(token) = session.token.as_ref().and_then(|t| t.access_token.as_ref()) {
+            needles.add_token(token.expose());
+        }
+    }
+    for (i, screen) in screens.iter().enumerate() {
+        needles.assert_absent(&format!("TUI screen {i}"), screen);
+    }
+    let copies = harness.clipboard.copies();
+    assert!(!copies.is_empty(), "the curl export was copied");
+    for copy in copies {
+        needles.assert_absent(&format!("clipboard copy {}", copy.label), &copy.text);
+    }
+    for report in &harness.app.history {
+        needles
+            .assert_absent("history entry", &format!("{report:?} {}", serde_json::to_string(report.as_ref()).unwrap()));
+    }
+    needles.assert_absent("App state", &format!("{:?}", harness.app));
+}
