@@ -33,7 +33,9 @@ fn client_ports(port: u16) -> BTreeSet<u16> {
             let state = fields.next()?;
             let remote_port = u16::from_str_radix(remote.rsplit(':').next()?, 16).ok()?;
             // 01 = ESTABLISHED
-            (remote_port == port && state == "01").then(|| u16::from_str_radix(local.rsplit(':').next()?, 16).ok()).flatten()
+            (remote_port == port && state == "01")
+                .then(|| u16::from_str_radix(local.rsplit(':').next()?, 16).ok())
+                .flatten()
         })
         .collect()
 }

@@ -24,9 +24,15 @@ use tokdbg::demo::DemoServer;
 use common::*;
 
 fn decode(c: &mut Criterion) {
-    let token = token_for(jsonwebtoken::Algorithm::RS256, Some(tokdbg::demo::DemoKey::Rsa1), &typical_claims(clock::now_unix()));
+    let token = token_for(
+        jsonwebtoken::Algorithm::RS256,
+        Some(tokdbg::demo::DemoKey::Rsa1),
+        &typical_claims(clock::now_unix()),
+    );
     eprintln!("typical RS256 access token: {} bytes", token.len());
-    c.bench_function("decode/typical RS256 access token", |b| b.iter(|| jwt::decode(black_box(&token)).expect("decodes")));
+    c.bench_function("decode/typical RS256 access token", |b| {
+        b.iter(|| jwt::decode(black_box(&token)).expect("decodes"))
+    });
 }
 
 fn verification(c: &mut Criterion) {
@@ -58,7 +64,12 @@ fn verification(c: &mut Criterion) {
         };
         group.bench_function(format!("{name}/floor jsonwebtoken::crypto::verify"), |b| {
             b.iter(|| {
-                let ok = jsonwebtoken::crypto::verify(black_box(&decoded.signature_b64), decoded.signing_input.as_bytes(), &floor_key, alg);
+                let ok = jsonwebtoken::crypto::verify(
+                    black_box(&decoded.signature_b64),
+                    decoded.signing_input.as_bytes(),
+                    &floor_key,
+                    alg,
+                );
                 assert!(matches!(ok, Ok(true)));
             })
         });
@@ -68,7 +79,9 @@ fn verification(c: &mut Criterion) {
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&["demo-app"]);
         group.bench_function(format!("{name}/reference jsonwebtoken::decode"), |b| {
-            b.iter(|| jsonwebtoken::decode::<serde_json::Value>(black_box(&token), &floor_key, &validation).expect("valid"))
+            b.iter(|| {
+                jsonwebtoken::decode::<serde_json::Value>(black_box(&token), &floor_key, &validation).expect("valid")
+            })
         });
     }
     group.finish();
@@ -76,7 +89,9 @@ fn verification(c: &mut Criterion) {
 }
 
 fn scopes_and_headers(c: &mut Criterion) {
-    let token = jwt::decode(&token_for(jsonwebtoken::Algorithm::RS256, Some(tokdbg::demo::DemoKey::Rsa1), &typical_claims(0))).expect("decodes");
+    let token =
+        jwt::decode(&token_for(jsonwebtoken::Algorithm::RS256, Some(tokdbg::demo::DemoKey::Rsa1), &typical_claims(0)))
+            .expect("decodes");
     let required = vec!["order:read".to_owned(), "order:write".to_owned()];
     c.bench_function("scope gap/granted scopes + gap (2 required, 3 granted)", |b| {
         b.iter(|| {

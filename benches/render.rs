@@ -43,12 +43,22 @@ fn render(c: &mut Criterion) {
         let start = app.clone();
         let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("test terminal");
         // Enter opens the endpoints, j selects "write orders", Enter sends it.
-        drive(&mut app, &mut terminal, vec![press(crossterm::event::KeyCode::Enter), key('j'), press(crossterm::event::KeyCode::Enter), Msg::WaitIdle])
-            .await;
+        drive(
+            &mut app,
+            &mut terminal,
+            vec![
+                press(crossterm::event::KeyCode::Enter),
+                key('j'),
+                press(crossterm::event::KeyCode::Enter),
+                Msg::WaitIdle,
+            ],
+        )
+        .await;
         server.shutdown().await;
         (start, app)
     });
-    let status = after_call.selected_session().and_then(|s| s.call.as_ref()).and_then(|c| c.response.as_ref()).map(|r| r.status);
+    let status =
+        after_call.selected_session().and_then(|s| s.call.as_ref()).and_then(|c| c.response.as_ref()).map(|r| r.status);
     assert_eq!(status, Some(403), "write orders answered 403");
 
     bench_screen(c, "start screen (demo, Profile tab)", &start);

@@ -30,10 +30,7 @@ struct Run {
 impl Run {
     fn json(&self) -> Value {
         serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{:?}: stdout is not JSON ({e}):\n{}\n--- stderr\n{}",
-                self.args, self.stdout, self.stderr
-            )
+            panic!("{:?}: stdout is not JSON ({e}):\n{}\n--- stderr\n{}", self.args, self.stdout, self.stderr)
         })
     }
 
@@ -61,12 +58,7 @@ impl Run {
 
     #[track_caller]
     fn stderr_has(&self, needle: &str) -> &Self {
-        assert!(
-            self.stderr.contains(needle),
-            "{:?}: stderr lacks {needle:?}:\n{}",
-            self.args,
-            self.stderr
-        );
+        assert!(self.stderr.contains(needle), "{:?}: stderr lacks {needle:?}:\n{}", self.args, self.stderr);
         self
     }
 
@@ -76,11 +68,7 @@ impl Run {
         let value = self.json();
         let error = &value["error"];
         assert_eq!(error["kind"], kind, "{:?}: {value}", self.args);
-        assert!(
-            error["message"].as_str().is_some_and(|m| !m.is_empty()),
-            "{:?}: {value}",
-            self.args
-        );
+        assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{:?}: {value}", self.args);
         assert_eq!(error["exit_code"], self.code, "{:?}: {value}", self.args);
         error.clone()
     }
@@ -92,11 +80,7 @@ fn demo_secrets() -> Vec<String> {
     for (stem, text) in demo_profiles("http://127.0.0.1:4455") {
         let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{stem}: {e}"));
         for (section, key) in [("client", "secret"), ("expect", "hmac_secret")] {
-            if let Some(secret) = table
-                .get(section)
-                .and_then(|s| s.get(key))
-                .and_then(|s| s.as_str())
-            {
+            if let Some(secret) = table.get(section).and_then(|s| s.get(key)).and_then(|s| s.as_str()) {
                 secrets.push(secret.to_owned());
             }
         }
@@ -107,10 +91,7 @@ fn demo_secrets() -> Vec<String> {
             secrets.push(STANDARD.encode(format!("{id}:{secret}")));
         }
     }
-    assert!(
-        secrets.iter().any(|s| s == "demo-reader-secret"),
-        "{secrets:?}"
-    );
+    assert!(secrets.iter().any(|s| s == "demo-reader-secret"), "{secrets:?}");
     secrets.sort();
     secrets.dedup();
     secrets
@@ -136,19 +117,11 @@ fn signatures_in(text: &str) -> Vec<String> {
 fn assert_no_leak(run: &Run, signature_allowed: bool) {
     let all = format!("{}\n{}", run.stdout, run.stderr);
     for secret in demo_secrets() {
-        assert!(
-            !all.contains(&secret),
-            "{:?} printed the secret {secret:?}:\n{all}",
-            run.args
-        );
+        assert!(!all.contains(&secret), "{:?} printed the secret {secret:?}:\n{all}", run.args);
     }
     if !signature_allowed {
         let found = signatures_in(&all);
-        assert!(
-            found.is_empty(),
-            "{:?} printed a token signature {found:?}:\n{all}",
-            run.args
-        );
+        assert!(found.is_empty(), "{:?} printed a token signature {found:?}:\n{all}", run.args);
     }
 }
 
@@ -166,22 +139,11 @@ async fn run_raw(dir: Option<&Path>, args: &[&str], stdin: Option<&str>) -> Run 
         .env("NO_COLOR", "1")
         .env_remove("TOKDBG_PROFILES")
         .env_remove("RUST_BACKTRACE")
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    for proxy in [
-        "HTTP_PROXY",
-        "HTTPS_PROXY",
-        "ALL_PROXY",
-        "http_proxy",
-        "https_proxy",
-        "all_proxy",
-    ] {
+    for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
         command.env_remove(proxy);
     }
     let mut child = command.spawn().expect("spawn tokdbg");
@@ -210,9 +172,7 @@ struct Demo {
 
 impl Demo {
     async fn start() -> Demo {
-        let server = DemoServer::start("127.0.0.1:0".parse().expect("addr"))
-            .await
-            .expect("demo server");
+        let server = DemoServer::start("127.0.0.1:0".parse().expect("addr")).await.expect("demo server");
         let dir = tempfile::tempdir().expect("tempdir");
         write_demo_profiles(dir.path(), &server.base_url()).expect("write demo profiles");
         Demo { server, dir }
@@ -257,10 +217,7 @@ impl Demo {
 }
 
 fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 /// A port on 127.0.0.1 where nothing listens (bound, then released).
@@ -272,57 +229,31 @@ fn closed_port() -> u16 {
 fn codes(report: &Value) -> Vec<String> {
     report["findings"]
         .as_array()
-        .map(|f| {
-            f.iter()
-                .filter_map(|f| f["code"].as_str().map(str::to_owned))
-                .collect()
-        })
+        .map(|f| f.iter().filter_map(|f| f["code"].as_str().map(str::to_owned)).collect())
         .unwrap_or_default()
 }
 
 /// The documented shape of `call --json`.
 #[track_caller]
 fn assert_call_shape(report: &Value) {
-    for key in [
-        "profile",
-        "endpoint",
-        "token",
-        "verification",
-        "response",
-        "verdict",
-        "findings",
-    ] {
-        assert!(
-            report.get(key).is_some(),
-            "call --json lacks {key}: {report:#}"
-        );
+    for key in ["profile", "endpoint", "token", "verification", "response", "verdict", "findings"] {
+        assert!(report.get(key).is_some(), "call --json lacks {key}: {report:#}");
     }
     for key in ["name", "method", "url"] {
-        assert!(
-            report["endpoint"][key].is_string(),
-            "endpoint.{key}: {report:#}"
-        );
+        assert!(report["endpoint"][key].is_string(), "endpoint.{key}: {report:#}");
     }
     for key in ["source", "alg", "kid", "scopes", "expires_at"] {
-        assert!(
-            report["token"].get(key).is_some(),
-            "token.{key}: {report:#}"
-        );
+        assert!(report["token"].get(key).is_some(), "token.{key}: {report:#}");
     }
     if !report["verification"].is_null() {
         assert!(report["verification"]["valid"].is_boolean(), "{report:#}");
-        let checks = report["verification"]["checks"]
-            .as_array()
-            .expect("verification.checks");
+        let checks = report["verification"]["checks"].as_array().expect("verification.checks");
         assert!(!checks.is_empty());
         for check in checks {
             for key in ["name", "status", "expected", "actual", "detail"] {
                 assert!(check.get(key).is_some(), "check.{key}: {check}");
             }
-            assert!(
-                ["pass", "fail", "skip"].contains(&check["status"].as_str().unwrap_or("")),
-                "{check}"
-            );
+            assert!(["pass", "fail", "skip"].contains(&check["status"].as_str().unwrap_or("")), "{check}");
         }
     }
     if !report["response"].is_null() {
@@ -332,20 +263,14 @@ fn assert_call_shape(report: &Value) {
         assert!(response["www_authenticate"].is_array(), "{report:#}");
         assert!(response["body"].is_string(), "{report:#}");
     }
-    assert!(
-        ["allowed", "denied", "error"].contains(&report["verdict"].as_str().unwrap_or("")),
-        "{report:#}"
-    );
+    assert!(["allowed", "denied", "error"].contains(&report["verdict"].as_str().unwrap_or("")), "{report:#}");
     let findings = report["findings"].as_array().expect("findings");
     assert!(!findings.is_empty(), "{report:#}");
     for finding in findings {
         for key in ["severity", "code", "message", "evidence", "fix"] {
             assert!(finding.get(key).is_some(), "finding.{key}: {finding}");
         }
-        assert!(
-            ["error", "warning", "info"].contains(&finding["severity"].as_str().unwrap_or("")),
-            "{finding}"
-        );
+        assert!(["error", "warning", "info"].contains(&finding["severity"].as_str().unwrap_or("")), "{finding}");
     }
 }
 
@@ -370,108 +295,27 @@ const fn case(
     status: Option<u64>,
     alg: Option<&'static str>,
 ) -> Case {
-    Case {
-        profile,
-        endpoint: None,
-        exit,
-        verdict,
-        primary,
-        status,
-        alg,
-    }
+    Case { profile, endpoint: None, exit, verdict, primary, status, alg }
 }
 
 const CASES: &[Case] = &[
     case("demo-reader", 0, "allowed", "ok", Some(200), Some("RS256")),
-    Case {
-        endpoint: Some("read orders"),
-        ..case("demo-reader", 0, "allowed", "ok", Some(200), Some("RS256"))
-    },
+    Case { endpoint: Some("read orders"), ..case("demo-reader", 0, "allowed", "ok", Some(200), Some("RS256")) },
     Case {
         endpoint: Some("write orders"),
-        ..case(
-            "demo-reader",
-            1,
-            "denied",
-            "scope_missing",
-            Some(403),
-            Some("RS256"),
-        )
+        ..case("demo-reader", 1, "denied", "scope_missing", Some(403), Some("RS256"))
     },
-    case(
-        "demo-noscope",
-        1,
-        "denied",
-        "scope_missing",
-        Some(403),
-        Some("RS256"),
-    ),
-    case(
-        "demo-hs256",
-        1,
-        "denied",
-        "alg_not_allowed",
-        Some(401),
-        Some("HS256"),
-    ),
-    case(
-        "demo-skewed",
-        1,
-        "denied",
-        "expired",
-        Some(401),
-        Some("RS256"),
-    ),
-    case(
-        "demo-nogrant",
-        1,
-        "error",
-        "unauthorized_client",
-        None,
-        None,
-    ),
-    case(
-        "demo-wrong-secret",
-        1,
-        "error",
-        "invalid_client",
-        None,
-        None,
-    ),
+    case("demo-noscope", 1, "denied", "scope_missing", Some(403), Some("RS256")),
+    case("demo-hs256", 1, "denied", "alg_not_allowed", Some(401), Some("HS256")),
+    case("demo-skewed", 1, "denied", "expired", Some(401), Some("RS256")),
+    case("demo-nogrant", 1, "error", "unauthorized_client", None, None),
+    case("demo-wrong-secret", 1, "error", "invalid_client", None, None),
     case("demo-basic", 0, "allowed", "ok", Some(200), Some("RS256")),
-    case(
-        "demo-basic-as-post",
-        1,
-        "error",
-        "invalid_client",
-        None,
-        None,
-    ),
-    case(
-        "demo-scp",
-        1,
-        "denied",
-        "scope_claim_mismatch",
-        Some(403),
-        Some("RS256"),
-    ),
+    case("demo-basic-as-post", 1, "error", "invalid_client", None, None),
+    case("demo-scp", 1, "denied", "scope_claim_mismatch", Some(403), Some("RS256")),
     case("demo-no-oidc", 1, "error", "discovery_failed", None, None),
-    case(
-        "demo-bad-audience",
-        1,
-        "error",
-        "invalid_target",
-        None,
-        None,
-    ),
-    case(
-        "demo-strict-badscope",
-        1,
-        "error",
-        "invalid_scope",
-        None,
-        None,
-    ),
+    case("demo-bad-audience", 1, "error", "invalid_target", None, None),
+    case("demo-strict-badscope", 1, "error", "invalid_scope", None, None),
     case("demo-unreachable", 3, "error", "network_error", None, None),
     case("demo-es256", 0, "allowed", "ok", Some(200), Some("ES256")),
 ];
@@ -505,17 +349,8 @@ async fn call_every_demo_profile_exit_code_json_and_human() {
         assert_call_shape(&report);
         assert_eq!(report["profile"], case.profile, "{label}");
         assert_eq!(report["verdict"], case.verdict, "{label}: {report:#}");
-        assert_eq!(
-            codes(&report).first().map(String::as_str),
-            Some(case.primary),
-            "{label}: {:?}",
-            codes(&report)
-        );
-        assert_eq!(
-            report["response"]["status"].as_u64(),
-            case.status,
-            "{label}"
-        );
+        assert_eq!(codes(&report).first().map(String::as_str), Some(case.primary), "{label}: {:?}", codes(&report));
+        assert_eq!(report["response"]["status"].as_u64(), case.status, "{label}");
         assert_eq!(report["token"]["alg"].as_str(), case.alg, "{label}");
         if let Some(name) = case.endpoint {
             assert_eq!(report["endpoint"]["name"], name, "{label}");
@@ -526,13 +361,8 @@ async fn call_every_demo_profile_exit_code_json_and_human() {
             assert!(report["verification"]["checks"].is_array(), "{label}");
         }
         if case.status == Some(403) {
-            let challenges = report["response"]["www_authenticate"]
-                .as_array()
-                .expect("challenges");
-            assert!(
-                !challenges.is_empty(),
-                "{label}: a 403 carries WWW-Authenticate"
-            );
+            let challenges = report["response"]["www_authenticate"].as_array().expect("challenges");
+            assert!(!challenges.is_empty(), "{label}: a 403 carries WWW-Authenticate");
         }
         // Human output: the profile, the verdict word, the primary code.
         let verdict_word = match case.verdict {
@@ -540,27 +370,15 @@ async fn call_every_demo_profile_exit_code_json_and_human() {
             "denied" => "DENIED",
             _ => "ERROR",
         };
-        human
-            .stdout_has(case.profile)
-            .stdout_has(verdict_word)
-            .stdout_has(&format!("[{}]", case.primary));
+        human.stdout_has(case.profile).stdout_has(verdict_word).stdout_has(&format!("[{}]", case.primary));
     }
     // Spot checks on individual profiles.
-    let reader = run_raw(Some(&demo.dir()), &["call", "demo-reader", "--json"], None)
-        .await
-        .json();
+    let reader = run_raw(Some(&demo.dir()), &["call", "demo-reader", "--json"], None).await.json();
     assert_eq!(reader["token"]["kid"], "demo-rsa-1");
     assert_eq!(reader["token"]["scopes"], json!(["order:read"]));
     assert_eq!(reader["verification"]["valid"], true);
-    assert!(
-        reader["response"]["body"]
-            .as_str()
-            .unwrap_or("")
-            .contains("ord-1001")
-    );
-    let es = run_raw(Some(&demo.dir()), &["call", "demo-es256", "--json"], None)
-        .await
-        .json();
+    assert!(reader["response"]["body"].as_str().unwrap_or("").contains("ord-1001"));
+    let es = run_raw(Some(&demo.dir()), &["call", "demo-es256", "--json"], None).await.json();
     assert_eq!(es["token"]["kid"], "demo-ec-1");
 }
 
@@ -573,9 +391,7 @@ async fn call_with_given_token_no_token_and_ad_hoc_url() {
     let base = demo.server.base_url();
 
     // --no-token: the 401 baseline.
-    let run = demo
-        .run(&["call", "demo-reader", "--no-token", "--json"])
-        .await;
+    let run = demo.run(&["call", "demo-reader", "--no-token", "--json"]).await;
     run.code(1);
     let report = run.json();
     assert_call_shape(&report);
@@ -583,69 +399,44 @@ async fn call_with_given_token_no_token_and_ad_hoc_url() {
     assert_eq!(report["response"]["status"], 401);
     assert_eq!(report["verdict"], "denied");
     assert_eq!(codes(&report)[0], "token_missing");
-    demo.run(&["call", "demo-reader", "--no-token"])
-        .await
-        .code(1)
-        .stdout_has("[token_missing]")
-        .stdout_has("DENIED");
+    demo.run(&["call", "demo-reader", "--no-token"]).await.code(1).stdout_has("[token_missing]").stdout_has("DENIED");
 
     // --token garbage: not a JWT; the API says 401.
-    let run = demo
-        .run(&["call", "demo-reader", "--token", "not-a-token", "--json"])
-        .await;
+    let run = demo.run(&["call", "demo-reader", "--token", "not-a-token", "--json"]).await;
     run.code(1);
     let report = run.json();
     assert_call_shape(&report);
     assert_eq!(report["token"]["source"], "given");
     assert_eq!(report["response"]["status"], 401);
     assert_eq!(codes(&report)[0], "malformed_token");
-    demo.run(&["call", "demo-reader", "--token", "a.b.c"])
-        .await
-        .code(1);
+    demo.run(&["call", "demo-reader", "--token", "a.b.c"]).await.code(1);
 
     // --token with a good token, from the argument and from stdin.
     let token = demo.token(DemoKey::Rsa1, "demo-rsa-1", json!({}));
-    let run = demo
-        .run(&["call", "demo-reader", "--token", &token, "--json"])
-        .await;
+    let run = demo.run(&["call", "demo-reader", "--token", &token, "--json"]).await;
     run.code(0);
     let report = run.json();
     assert_eq!(report["token"]["source"], "given");
     assert_eq!(report["verdict"], "allowed");
     let piped = format!("Bearer {token}\n");
-    let run = demo
-        .run_stdin(&["call", "demo-reader", "--token", "-", "--json"], &piped)
-        .await;
+    let run = demo.run_stdin(&["call", "demo-reader", "--token", "-", "--json"], &piped).await;
     run.code(0);
     assert_eq!(run.json()["verdict"], "allowed");
 
     // --token with a token signed by a key the JWKS does not publish.
     let stranger = demo.token(DemoKey::RsaStranger, "demo-rsa-1", json!({}));
-    let run = demo
-        .run(&["call", "demo-reader", "--token", &stranger, "--json"])
-        .await;
+    let run = demo.run(&["call", "demo-reader", "--token", &stranger, "--json"]).await;
     run.code(1);
     let report = run.json();
     assert_eq!(report["verification"]["valid"], false);
     assert_eq!(report["response"]["status"], 401);
 
     // --token and --no-token conflict.
-    demo.run(&["call", "demo-reader", "--token", "x", "--no-token"])
-        .await
-        .code(2);
+    demo.run(&["call", "demo-reader", "--token", "x", "--no-token"]).await.code(2);
 
     // An ad-hoc URL with --require.
     let url = format!("{base}/api/protected");
-    let run = demo
-        .run(&[
-            "call",
-            "demo-reader",
-            &url,
-            "--require",
-            "order:read",
-            "--json",
-        ])
-        .await;
+    let run = demo.run(&["call", "demo-reader", &url, "--require", "order:read", "--json"]).await;
     run.code(0);
     let report = run.json();
     assert_call_shape(&report);
@@ -661,18 +452,8 @@ async fn call_with_given_token_no_token_and_ad_hoc_url() {
 
     // An ad-hoc POST the token lacks the scope for: 403, scope_missing.
     let orders = format!("{base}/api/orders");
-    let run = demo
-        .run(&[
-            "call",
-            "demo-reader",
-            &orders,
-            "--method",
-            "post",
-            "--require",
-            "order:write",
-            "--json",
-        ])
-        .await;
+    let run =
+        demo.run(&["call", "demo-reader", &orders, "--method", "post", "--require", "order:write", "--json"]).await;
     run.code(1);
     let report = run.json();
     assert_eq!(report["endpoint"]["method"], "POST");
@@ -690,105 +471,42 @@ async fn usage_errors_exit_2_with_json_error_on_stdout() {
     // Unknown flag: clap's message on stderr; with --json also the JSON error on stdout.
     let run = demo.run(&["call", "demo-reader", "--bogus"]).await;
     run.code(2).stderr_has("--bogus");
-    let run = demo
-        .run(&["call", "demo-reader", "--bogus", "--json"])
-        .await;
+    let run = demo.run(&["call", "demo-reader", "--bogus", "--json"]).await;
     run.code(2);
-    assert!(
-        run.json_error("usage")["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("--bogus")
-    );
-    demo.run(&["--json", "frobnicate"])
-        .await
-        .code(2)
-        .json_error("usage");
+    assert!(run.json_error("usage")["message"].as_str().unwrap_or("").contains("--bogus"));
+    demo.run(&["--json", "frobnicate"]).await.code(2).json_error("usage");
 
     // Unknown profile.
     let run = demo.run(&["call", "demo-nope"]).await;
     run.code(2).stderr_has("demo-nope");
-    assert!(
-        run.stdout.is_empty(),
-        "without --json, errors go to stderr only: {}",
-        run.stdout
-    );
+    assert!(run.stdout.is_empty(), "without --json, errors go to stderr only: {}", run.stdout);
     let run = demo.run(&["call", "demo-nope", "--json"]).await;
     run.code(2);
-    assert!(
-        run.json_error("profile")["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("demo-nope")
-    );
-    demo.run(&["token", "demo-nope", "--json"])
-        .await
-        .code(2)
-        .json_error("profile");
-    demo.run(&["profiles", "show", "demo-nope", "--json"])
-        .await
-        .code(2)
-        .json_error("profile");
-    demo.run(&["verify", SEED_TOKEN, "--profile", "demo-nope", "--json"])
-        .await
-        .code(2)
-        .json_error("profile");
+    assert!(run.json_error("profile")["message"].as_str().unwrap_or("").contains("demo-nope"));
+    demo.run(&["token", "demo-nope", "--json"]).await.code(2).json_error("profile");
+    demo.run(&["profiles", "show", "demo-nope", "--json"]).await.code(2).json_error("profile");
+    demo.run(&["verify", SEED_TOKEN, "--profile", "demo-nope", "--json"]).await.code(2).json_error("profile");
 
     // Unknown endpoint.
-    let run = demo
-        .run(&["call", "demo-reader", "no such endpoint", "--json"])
-        .await;
+    let run = demo.run(&["call", "demo-reader", "no such endpoint", "--json"]).await;
     run.code(2);
-    let message = run.json_error("usage")["message"]
-        .as_str()
-        .unwrap_or("")
-        .to_owned();
-    assert!(
-        message.contains("no such endpoint") && message.contains("read orders"),
-        "{message}"
-    );
-    demo.run(&["call", "demo-reader", "ftp://example.com/x"])
-        .await
-        .code(2);
+    let message = run.json_error("usage")["message"].as_str().unwrap_or("").to_owned();
+    assert!(message.contains("no such endpoint") && message.contains("read orders"), "{message}");
+    demo.run(&["call", "demo-reader", "ftp://example.com/x"]).await.code(2);
 
     // --require with a named endpoint.
-    let run = demo
-        .run(&[
-            "call",
-            "demo-reader",
-            "read orders",
-            "--require",
-            "order:read",
-            "--json",
-        ])
-        .await;
+    let run = demo.run(&["call", "demo-reader", "read orders", "--require", "order:read", "--json"]).await;
     run.code(2);
-    assert!(
-        run.json_error("usage")["message"]
-            .as_str()
-            .unwrap_or("")
-            .contains("--require")
-    );
+    assert!(run.json_error("usage")["message"].as_str().unwrap_or("").contains("--require"));
 
     // verify without a key source; a missing token argument.
-    demo.run(&["verify", SEED_TOKEN, "--json"])
-        .await
-        .code(2)
-        .json_error("usage");
-    demo.run(&["verify", "--json"])
-        .await
-        .code(2)
-        .json_error("usage");
+    demo.run(&["verify", SEED_TOKEN, "--json"]).await.code(2).json_error("usage");
+    demo.run(&["verify", "--json"]).await.code(2).json_error("usage");
 
     // No such profile directory.
     let missing = demo.dir().join("does-not-exist");
     let missing = missing.display().to_string();
-    let run = run_raw(
-        None,
-        &["call", "demo-reader", "--profiles", &missing, "--json"],
-        None,
-    )
-    .await;
+    let run = run_raw(None, &["call", "demo-reader", "--profiles", &missing, "--json"], None).await;
     assert_no_leak(&run, false);
     run.code(2).json_error("profile");
 
@@ -801,11 +519,8 @@ async fn usage_errors_exit_2_with_json_error_on_stdout() {
 async fn broken_profile_file_is_named_with_line_and_column() {
     let demo = Demo::start().await;
     let broken = demo.dir().join("broken.toml");
-    std::fs::write(
-        &broken,
-        "name = \"broken\"\n\n[issuer]\nurl = \"http://unterminated\n",
-    )
-    .expect("write broken profile");
+    std::fs::write(&broken, "name = \"broken\"\n\n[issuer]\nurl = \"http://unterminated\n")
+        .expect("write broken profile");
 
     /// `broken.toml:LINE:COL` somewhere in `text`, as (line, col).
     fn location(text: &str) -> Option<(u32, u32)> {
@@ -817,26 +532,20 @@ async fn broken_profile_file_is_named_with_line_and_column() {
     // Calling the broken profile: exit 2, the file, line and column.
     let run = demo.run(&["call", "broken"]).await;
     run.code(2);
-    let (line, col) =
-        location(&run.stderr).unwrap_or_else(|| panic!("no file:line:col in {}", run.stderr));
+    let (line, col) = location(&run.stderr).unwrap_or_else(|| panic!("no file:line:col in {}", run.stderr));
     assert_eq!(line, 4, "{}", run.stderr);
     assert!(col >= 1, "{}", run.stderr);
     let run = demo.run(&["call", "broken", "--json"]).await;
     run.code(2);
     let error = run.json_error("profile");
-    assert!(
-        location(error["message"].as_str().unwrap_or("")).is_some(),
-        "{error}"
-    );
+    assert!(location(error["message"].as_str().unwrap_or("")).is_some(), "{error}");
 
     // The others still load.
     demo.run(&["call", "demo-reader"]).await.code(0);
 
     // profiles check: exit 2, names the broken file, still lists the good ones.
     let run = demo.run(&["profiles", "check"]).await;
-    run.code(2)
-        .stdout_has("demo-reader")
-        .stdout_has("demo-es256");
+    run.code(2).stdout_has("demo-reader").stdout_has("demo-es256");
     assert!(location(&run.stdout).is_some(), "{}", run.stdout);
     let run = demo.run(&["profiles", "check", "--json"]).await;
     run.code(2);
@@ -844,20 +553,12 @@ async fn broken_profile_file_is_named_with_line_and_column() {
     assert_eq!(value["ok"], false);
     let profiles = value["profiles"].as_array().expect("profiles");
     assert_eq!(profiles.len(), 17);
-    let bad = profiles
-        .iter()
-        .find(|p| p["stem"] == "broken")
-        .expect("broken entry");
+    let bad = profiles.iter().find(|p| p["stem"] == "broken").expect("broken entry");
     assert_eq!(bad["ok"], false);
-    assert!(
-        location(bad["error"].as_str().unwrap_or("")).is_some(),
-        "{bad}"
-    );
+    assert!(location(bad["error"].as_str().unwrap_or("")).is_some(), "{bad}");
     assert!(profiles.iter().filter(|p| p["ok"] == true).count() == 16);
     // Checking one good profile alone passes.
-    demo.run(&["profiles", "check", "demo-reader"])
-        .await
-        .code(0);
+    demo.run(&["profiles", "check", "demo-reader"]).await.code(0);
     demo.run(&["profiles", "check", "broken"]).await.code(2);
 
     // profiles list shows it as broken without failing.
@@ -877,29 +578,19 @@ async fn network_errors_exit_3() {
     run.code(3);
     let run = demo.run(&["token", "demo-unreachable", "--json"]).await;
     run.code(3);
-    assert!(
-        codes(&run.json())
-            .iter()
-            .any(|c| c == "network_error" || c == "discovery_failed"),
-        "{}",
-        run.stdout
-    );
+    assert!(codes(&run.json()).iter().any(|c| c == "network_error" || c == "discovery_failed"), "{}", run.stdout);
 
     let token = demo.token(DemoKey::Rsa1, "demo-rsa-1", json!({}));
     let jwks = format!("http://127.0.0.1:{}/jwks", closed_port());
     let run = demo.run(&["verify", &token, "--jwks", &jwks]).await;
     run.code(3).stdout_has("INVALID");
-    let run = demo
-        .run(&["verify", &token, "--jwks", &jwks, "--json"])
-        .await;
+    let run = demo.run(&["verify", &token, "--jwks", &jwks, "--json"]).await;
     run.code(3);
     let value = run.json();
     assert_eq!(value["valid"], false);
     assert_eq!(codes(&value)[0], "jwks_unreachable");
     let issuer = format!("http://127.0.0.1:{}/oidc", closed_port());
-    demo.run(&["verify", &token, "--issuer", &issuer])
-        .await
-        .code(3);
+    demo.run(&["verify", &token, "--issuer", &issuer]).await.code(3);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -911,16 +602,11 @@ async fn verify_json_and_exit_codes() {
     let token = demo.token(DemoKey::Rsa1, "demo-rsa-1", json!({}));
     let jwks = format!("{}/.well-known/jwks.json", demo.server.issuer());
 
-    let run = demo
-        .run(&["verify", &token, "--profile", "demo-reader", "--json"])
-        .await;
+    let run = demo.run(&["verify", &token, "--profile", "demo-reader", "--json"]).await;
     run.code(0);
     let value = run.json();
     for key in ["valid", "header", "claims", "checks", "findings"] {
-        assert!(
-            value.get(key).is_some(),
-            "verify --json lacks {key}: {value:#}"
-        );
+        assert!(value.get(key).is_some(), "verify --json lacks {key}: {value:#}");
     }
     assert_eq!(value["valid"], true);
     assert_eq!(value["header"]["kid"], "demo-rsa-1");
@@ -936,84 +622,37 @@ async fn verify_json_and_exit_codes() {
         }
     }
     assert_eq!(codes(&value)[0], "ok");
-    demo.run(&["verify", &token, "--profile", "demo-reader"])
-        .await
-        .code(0)
-        .stdout_has("VALID");
+    demo.run(&["verify", &token, "--profile", "demo-reader"]).await.code(0).stdout_has("VALID");
 
     // --jwks / --issuer with --iss/--aud, and the token from stdin.
-    demo.run(&["verify", &token, "--jwks", &jwks, "--aud", APP_ID])
-        .await
-        .code(0);
-    demo.run(&[
-        "verify",
-        &token,
-        "--issuer",
-        &demo.server.issuer(),
-        "--aud",
-        APP_ID,
-        "--json",
-    ])
-    .await
-    .code(0);
+    demo.run(&["verify", &token, "--jwks", &jwks, "--aud", APP_ID]).await.code(0);
+    demo.run(&["verify", &token, "--issuer", &demo.server.issuer(), "--aud", APP_ID, "--json"]).await.code(0);
     let piped = format!("Bearer {token}\n");
-    let run = demo
-        .run_stdin(
-            &["verify", "-", "--profile", "demo-reader", "--json"],
-            &piped,
-        )
-        .await;
+    let run = demo.run_stdin(&["verify", "-", "--profile", "demo-reader", "--json"], &piped).await;
     run.code(0);
     assert_eq!(run.json()["valid"], true);
 
     // Wrong audience, expired, a signature by a key nobody publishes, an alg outside --alg.
-    let run = demo
-        .run(&[
-            "verify",
-            &token,
-            "--jwks",
-            &jwks,
-            "--aud",
-            "someone-else",
-            "--json",
-        ])
-        .await;
+    let run = demo.run(&["verify", &token, "--jwks", &jwks, "--aud", "someone-else", "--json"]).await;
     run.code(1);
     assert_eq!(codes(&run.json())[0], "audience_mismatch");
-    let old = demo.token(
-        DemoKey::Rsa1,
-        "demo-rsa-1",
-        json!({ "iat": now() - 7200, "exp": now() - 3600 }),
-    );
-    let run = demo
-        .run(&["verify", &old, "--profile", "demo-reader", "--json"])
-        .await;
+    let old = demo.token(DemoKey::Rsa1, "demo-rsa-1", json!({ "iat": now() - 7200, "exp": now() - 3600 }));
+    let run = demo.run(&["verify", &old, "--profile", "demo-reader", "--json"]).await;
     run.code(1);
     assert_eq!(codes(&run.json())[0], "expired");
     let stranger = demo.token(DemoKey::RsaStranger, "demo-rsa-1", json!({}));
-    let run = demo
-        .run(&["verify", &stranger, "--profile", "demo-reader", "--json"])
-        .await;
+    let run = demo.run(&["verify", &stranger, "--profile", "demo-reader", "--json"]).await;
     run.code(1);
     let value = run.json();
     assert_eq!(value["valid"], false);
     assert_eq!(codes(&value)[0], "signature_invalid");
-    demo.run(&["verify", &stranger, "--profile", "demo-reader"])
-        .await
-        .code(1)
-        .stdout_has("INVALID");
-    let run = demo
-        .run(&[
-            "verify", &token, "--jwks", &jwks, "--alg", "ES256", "--json",
-        ])
-        .await;
+    demo.run(&["verify", &stranger, "--profile", "demo-reader"]).await.code(1).stdout_has("INVALID");
+    let run = demo.run(&["verify", &token, "--jwks", &jwks, "--alg", "ES256", "--json"]).await;
     run.code(1);
     assert_eq!(codes(&run.json())[0], "alg_not_allowed");
 
     // Garbage: exit 1, malformed.
-    let run = demo
-        .run(&["verify", "garbage", "--jwks", &jwks, "--json"])
-        .await;
+    let run = demo.run(&["verify", "garbage", "--jwks", &jwks, "--json"]).await;
     run.code(1);
     let value = run.json();
     assert_eq!(value["valid"], false);
@@ -1025,10 +664,7 @@ async fn token_command_json_reveal_and_errors() {
     let demo = Demo::start().await;
 
     let run = demo.run(&["token", "demo-reader"]).await;
-    run.code(0)
-        .stdout_has("[redacted]")
-        .stdout_has("RS256")
-        .stdout_has("order:read");
+    run.code(0).stdout_has("[redacted]").stdout_has("RS256").stdout_has("order:read");
 
     let run = demo.run(&["token", "demo-reader", "--json"]).await;
     run.code(0);
@@ -1040,19 +676,11 @@ async fn token_command_json_reveal_and_errors() {
     assert_eq!(value["token"]["scopes"], json!(["order:read"]));
     assert!(value["token"]["expires_at"].is_i64());
     assert_eq!(value["token_request"]["status"], 200);
-    assert!(
-        value.get("access_token").is_none(),
-        "no raw token without --reveal"
-    );
+    assert!(value.get("access_token").is_none(), "no raw token without --reveal");
     assert!(value["findings"].is_array());
 
     // --reveal prints the token: it verifies against the demo's JWKS.
-    let run = run_raw(
-        Some(&demo.dir()),
-        &["token", "demo-reader", "--reveal"],
-        None,
-    )
-    .await;
+    let run = run_raw(Some(&demo.dir()), &["token", "demo-reader", "--reveal"], None).await;
     assert_no_leak(&run, true);
     run.code(0);
     let signatures = signatures_in(&run.stdout);
@@ -1063,25 +691,13 @@ async fn token_command_json_reveal_and_errors() {
         .find(|l| l.trim().starts_with("eyJ") && l.contains(&signatures[0]))
         .expect("token line")
         .trim();
-    demo.run(&["verify", revealed, "--profile", "demo-reader"])
-        .await
-        .code(0);
-    let run = run_raw(
-        Some(&demo.dir()),
-        &["token", "demo-reader", "--reveal", "--json"],
-        None,
-    )
-    .await;
+    demo.run(&["verify", revealed, "--profile", "demo-reader"]).await.code(0);
+    let run = run_raw(Some(&demo.dir()), &["token", "demo-reader", "--reveal", "--json"], None).await;
     assert_no_leak(&run, true);
     run.code(0);
-    let access_token = run.json()["access_token"]
-        .as_str()
-        .expect("access_token")
-        .to_owned();
+    let access_token = run.json()["access_token"].as_str().expect("access_token").to_owned();
     assert_eq!(signatures_in(&access_token).len(), 1);
-    demo.run(&["call", "demo-reader", "--token", &access_token])
-        .await
-        .code(0);
+    demo.run(&["call", "demo-reader", "--token", &access_token]).await.code(0);
 
     // OAuth errors from the token endpoint: exit 1 with the code.
     for (profile, code) in [
@@ -1094,22 +710,11 @@ async fn token_command_json_reveal_and_errors() {
     ] {
         let run = demo.run(&["token", profile, "--json"]).await;
         run.code(1);
-        assert_eq!(
-            codes(&run.json()).first().map(String::as_str),
-            Some(code),
-            "{profile}: {}",
-            run.stdout
-        );
-        demo.run(&["token", profile])
-            .await
-            .code(1)
-            .stdout_has(&format!("[{code}]"));
+        assert_eq!(codes(&run.json()).first().map(String::as_str), Some(code), "{profile}: {}", run.stdout);
+        demo.run(&["token", profile]).await.code(1).stdout_has(&format!("[{code}]"));
     }
     // The basic profile sends an Authorization header, shown redacted.
-    demo.run(&["token", "demo-basic"])
-        .await
-        .code(0)
-        .stdout_has("Authorization");
+    demo.run(&["token", "demo-basic"]).await.code(0).stdout_has("Authorization");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1130,42 +735,22 @@ async fn decode_seed_token_from_argument_and_stdin() {
             .stdout_has("TfLOt3Lbn8_a8pRMuessamqj-o3DBCs1-owHLQ-VMqQ")
             .stdout_has("2021-04-27 14:40:34 UTC")
             .stdout_has("openid");
-        let exp_line = run
-            .stdout
-            .lines()
-            .find(|l| l.contains("2021-04-27 14:40:34 UTC"))
-            .unwrap_or("");
-        assert!(
-            exp_line.contains("expired") && exp_line.contains("years ago"),
-            "{exp_line}"
-        );
+        let exp_line = run.stdout.lines().find(|l| l.contains("2021-04-27 14:40:34 UTC")).unwrap_or("");
+        assert!(exp_line.contains("expired") && exp_line.contains("years ago"), "{exp_line}");
     };
 
     human(&decode(vec!["decode", SEED_TOKEN], None).await);
     human(&decode(vec!["decode", "-"], Some(format!("{SEED_TOKEN}\n"))).await);
     human(&decode(vec!["decode"], Some(format!("Bearer {SEED_TOKEN}\n"))).await);
-    human(
-        &decode(
-            vec!["decode", "-"],
-            Some(format!("  Bearer {SEED_TOKEN}\r\n\n")),
-        )
-        .await,
-    );
+    human(&decode(vec!["decode", "-"], Some(format!("  Bearer {SEED_TOKEN}\r\n\n"))).await);
     let pasted: &'static str = Box::leak(format!("Bearer {SEED_TOKEN}\n").into_boxed_str());
     human(&decode(vec!["decode", pasted], None).await);
 
-    let run = decode(
-        vec!["decode", "--json", "-"],
-        Some(format!("Bearer {SEED_TOKEN}\n")),
-    )
-    .await;
+    let run = decode(vec!["decode", "--json", "-"], Some(format!("Bearer {SEED_TOKEN}\n"))).await;
     run.code(0);
     let value = run.json();
     assert_eq!(value["header"]["alg"], "RS256");
-    assert_eq!(
-        value["header"]["kid"],
-        "TfLOt3Lbn8_a8pRMuessamqj-o3DBCs1-owHLQ-VMqQ"
-    );
+    assert_eq!(value["header"]["kid"], "TfLOt3Lbn8_a8pRMuessamqj-o3DBCs1-owHLQ-VMqQ");
     assert_eq!(value["claims"]["iss"], "https://oidc1.authing.cn/oidc");
     assert_eq!(value["claims"]["exp"], 1619534434);
     assert_eq!(value["expired"], true);
@@ -1179,17 +764,9 @@ async fn decode_seed_token_from_argument_and_stdin() {
     let run = decode(vec!["decode", "garbage", "--json"], None).await;
     run.code(1);
     run.json_error("malformed_token");
-    decode(vec!["decode", "garbage"], None)
-        .await
-        .code(1)
-        .stderr_has("not a JWT");
-    decode(vec!["decode", "-"], Some(String::new()))
-        .await
-        .code(2);
-    decode(vec!["decode", "--json"], Some("  \n".to_owned()))
-        .await
-        .code(2)
-        .json_error("usage");
+    decode(vec!["decode", "garbage"], None).await.code(1).stderr_has("not a JWT");
+    decode(vec!["decode", "-"], Some(String::new())).await.code(2);
+    decode(vec!["decode", "--json"], Some("  \n".to_owned())).await.code(2).json_error("usage");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1204,15 +781,7 @@ async fn global_flags_before_and_after_the_subcommand() {
         vec!["--json", "--profiles", dir, "call", "demo-reader"],
         vec!["--profiles", dir, "call", "demo-reader", "--json"],
         vec!["call", "--json", "demo-reader", "--profiles", dir],
-        vec![
-            "call",
-            "demo-reader",
-            "read orders",
-            "--profiles",
-            dir,
-            "--json",
-            "--no-color",
-        ],
+        vec!["call", "demo-reader", "read orders", "--profiles", dir, "--json", "--no-color"],
     ] {
         let run = run_raw(None, &args, None).await;
         assert_no_leak(&run, false);
@@ -1221,18 +790,12 @@ async fn global_flags_before_and_after_the_subcommand() {
         assert_call_shape(&report);
         assert_eq!(report["verdict"], "allowed");
     }
-    for args in [
-        vec!["--json", "profiles", "list"],
-        vec!["profiles", "--json", "list"],
-        vec!["profiles", "list", "--json"],
-    ] {
+    for args in
+        [vec!["--json", "profiles", "list"], vec!["profiles", "--json", "list"], vec!["profiles", "list", "--json"]]
+    {
         let run = demo.run(&args).await;
         run.code(0);
-        assert_eq!(
-            run.json()["profiles"].as_array().map(Vec::len),
-            Some(16),
-            "{args:?}"
-        );
+        assert_eq!(run.json()["profiles"].as_array().map(Vec::len), Some(16), "{args:?}");
     }
     // TOKDBG_PROFILES is honoured when --profiles is absent.
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokdbg"))
@@ -1256,9 +819,7 @@ async fn profiles_list_show_check_never_print_secrets() {
     let demo = Demo::start().await;
 
     let run = demo.run(&["profiles", "list"]).await;
-    run.code(0)
-        .stdout_has("demo-reader")
-        .stdout_has("demo-unreachable");
+    run.code(0).stdout_has("demo-reader").stdout_has("demo-unreachable");
     let run = demo.run(&["profiles"]).await;
     run.code(0).stdout_has("demo-reader");
     let run = demo.run(&["profiles", "list", "--json"]).await;
@@ -1267,15 +828,7 @@ async fn profiles_list_show_check_never_print_secrets() {
     let profiles = value["profiles"].as_array().expect("profiles");
     assert_eq!(profiles.len(), 16);
     for profile in profiles {
-        for key in [
-            "stem",
-            "name",
-            "path",
-            "ok",
-            "issuer",
-            "client_id",
-            "endpoints",
-        ] {
+        for key in ["stem", "name", "path", "ok", "issuer", "client_id", "endpoints"] {
             assert!(profile.get(key).is_some(), "{key}: {profile}");
         }
         assert_eq!(profile["ok"], true);
@@ -1293,13 +846,7 @@ async fn profiles_list_show_check_never_print_secrets() {
         assert!(value["warnings"].is_array());
     }
     // A display name finds the profile too, case-insensitively or not.
-    demo.run(&[
-        "profiles",
-        "show",
-        "reader (200 / 403 / misconfigured APIs)",
-    ])
-    .await
-    .code(0);
+    demo.run(&["profiles", "show", "reader (200 / 403 / misconfigured APIs)"]).await.code(0);
 
     let run = demo.run(&["profiles", "check"]).await;
     run.code(0).stdout_has("16 profile(s), 0 broken");
@@ -1322,9 +869,7 @@ async fn completions_and_help_of_every_subcommand() {
         let run = run_raw(None, &["completions", shell], None).await;
         run.code(0).stdout_has("tokdbg");
     }
-    run_raw(None, &["completions", "tcsh-not-a-shell"], None)
-        .await
-        .code(2);
+    run_raw(None, &["completions", "tcsh-not-a-shell"], None).await.code(2);
 
     let commands: &[&[&str]] = &[
         &[],
@@ -1351,49 +896,22 @@ async fn completions_and_help_of_every_subcommand() {
         assert_no_leak(&run, false);
         run.code(0).stdout_has("Usage: tokdbg");
     }
-    run_raw(None, &["help", "call"], None)
-        .await
-        .code(0)
-        .stdout_has("Usage: tokdbg call");
-    run_raw(None, &["--version"], None)
-        .await
-        .code(0)
-        .stdout_has("tokdbg ");
-    run_raw(None, &["--help"], None)
-        .await
-        .code(0)
-        .stdout_has("Exit codes");
+    run_raw(None, &["help", "call"], None).await.code(0).stdout_has("Usage: tokdbg call");
+    run_raw(None, &["--version"], None).await.code(0).stdout_has("tokdbg ");
+    run_raw(None, &["--help"], None).await.code(0).stdout_has("Exit codes");
 }
 
 #[test]
 fn the_leak_checks_themselves_work() {
     assert_eq!(signatures_in(SEED_TOKEN).len(), 1);
-    assert_eq!(
-        signatures_in(&format!("token: Bearer {SEED_TOKEN}\n")).len(),
-        1
-    );
-    let redacted = format!(
-        "{}.[signature redacted]",
-        &SEED_TOKEN[..SEED_TOKEN.rfind('.').unwrap_or(0)]
-    );
+    assert_eq!(signatures_in(&format!("token: Bearer {SEED_TOKEN}\n")).len(), 1);
+    let redacted = format!("{}.[signature redacted]", &SEED_TOKEN[..SEED_TOKEN.rfind('.').unwrap_or(0)]);
     assert!(signatures_in(&redacted).is_empty());
     assert!(signatures_in("http://127.0.0.1:4455/oidc kid demo-rsa-1").is_empty());
-    let leaky = |stdout: &str| Run {
-        args: vec![],
-        code: 0,
-        stdout: stdout.to_owned(),
-        stderr: String::new(),
-    };
-    for text in [
-        "client_secret=demo-reader-secret",
-        SEED_TOKEN,
-        "Basic ZGVtby1iYXNpYzpkZW1vLWJhc2ljLXNlY3JldA==",
-    ] {
+    let leaky = |stdout: &str| Run { args: vec![], code: 0, stdout: stdout.to_owned(), stderr: String::new() };
+    for text in ["client_secret=demo-reader-secret", SEED_TOKEN, "Basic ZGVtby1iYXNpYzpkZW1vLWJhc2ljLXNlY3JldA=="] {
         let run = leaky(text);
-        assert!(
-            std::panic::catch_unwind(|| assert_no_leak(&run, false)).is_err(),
-            "{text}"
-        );
+        assert!(std::panic::catch_unwind(|| assert_no_leak(&run, false)).is_err(), "{text}");
     }
     assert_no_leak(&leaky(SEED_TOKEN), true);
 }

@@ -34,10 +34,7 @@ async fn reader_reading_orders_is_allowed_with_the_single_finding_ok() -> TestRe
     assert_eq!(report.response.as_ref().map(|r| r.status), Some(200));
     assert_eq!(report.token.source, TokenSource::Fetched);
     assert_eq!(report.token.kid.as_deref(), Some("demo-rsa-1"));
-    assert_eq!(
-        report.token.scopes.as_deref(),
-        Some(&["order:read".to_owned()][..])
-    );
+    assert_eq!(report.token.scopes.as_deref(), Some(&["order:read".to_owned()][..]));
     assert!(report.verification.as_ref().is_some_and(|v| v.valid), "{s}");
     assert!(report.scope_gap.as_ref().is_some_and(|g| g.satisfied));
     assert!(report.discovery.as_ref().is_some_and(|d| d.ok));
@@ -52,10 +49,7 @@ async fn writer_creates_an_order_with_201() -> TestResult {
     assert_eq!(report.verdict, Verdict::Allowed, "{s}");
     assert_eq!(primary(&report).code, Code::Ok, "{s}");
     assert_eq!(report.response.as_ref().map(|r| r.status), Some(201));
-    assert!(
-        primary(&report).evidence.actual.as_deref() == Some("HTTP 201"),
-        "{s}"
-    );
+    assert!(primary(&report).evidence.actual.as_deref() == Some("HTTP 201"), "{s}");
     Ok(())
 }
 
@@ -67,17 +61,12 @@ async fn token_endpoint_pointing_at_a_get_only_api_route_is_token_request_failed
     let server = start_demo().await?;
     let mut profile = demo_profile(&server, "demo-reader")?;
     profile.issuer.token_endpoint = Some(format!("{}/api/public", server.base_url()));
-    let report = engine()
-        .call(fetch_spec("demo-reader", &profile, "read orders")?, None)
-        .await;
+    let report = engine().call(fetch_spec("demo-reader", &profile, "read orders")?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Error, "{s}");
     assert_eq!(primary(&report).code, Code::TokenRequestFailed, "{s}");
     assert!(primary(&report).message.contains("HTTP 405"), "{s}");
-    assert!(
-        primary(&report).fix.contains("not the token endpoint"),
-        "{s}"
-    );
+    assert!(primary(&report).fix.contains("not the token endpoint"), "{s}");
     assert!(report.response.is_none(), "no request without a token");
     assert!(!report.network_unreachable(), "the host answered");
     Ok(())
@@ -88,29 +77,14 @@ async fn token_endpoint_at_a_missing_path_is_token_request_failed_with_the_404()
     let server = start_demo().await?;
     let mut profile = demo_profile(&server, "demo-reader")?;
     profile.issuer.token_endpoint = Some(format!("{}/oauth2/token", server.base_url()));
-    let report = engine()
-        .call(fetch_spec("demo-reader", &profile, "read orders")?, None)
-        .await;
+    let report = engine().call(fetch_spec("demo-reader", &profile, "read orders")?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Error, "{s}");
     assert_eq!(primary(&report).code, Code::TokenRequestFailed, "{s}");
     assert!(primary(&report).message.contains("HTTP 404"), "{s}");
-    assert!(
-        primary(&report)
-            .evidence
-            .actual
-            .as_deref()
-            .is_some_and(|a| a.contains("Not Found")),
-        "{s}"
-    );
-    assert!(
-        primary(&report).fix.contains("issuer.token_endpoint"),
-        "{s}"
-    );
-    assert_eq!(
-        report.token_request.as_ref().and_then(|t| t.status),
-        Some(404)
-    );
+    assert!(primary(&report).evidence.actual.as_deref().is_some_and(|a| a.contains("Not Found")), "{s}");
+    assert!(primary(&report).fix.contains("issuer.token_endpoint"), "{s}");
+    assert_eq!(report.token_request.as_ref().and_then(|t| t.status), Some(404));
     assert_eq!(server.counters().token, 0);
     Ok(())
 }
@@ -130,51 +104,29 @@ async fn token_endpoint_answering_an_html_login_page_is_token_request_failed() -
     let portal = serve(login).await?;
     let mut profile = demo_profile(&server, "demo-reader")?;
     profile.issuer.token_endpoint = Some(format!("{portal}/login"));
-    let report = engine()
-        .call(fetch_spec("demo-reader", &profile, "read orders")?, None)
-        .await;
+    let report = engine().call(fetch_spec("demo-reader", &profile, "read orders")?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Error, "{s}");
     assert_eq!(primary(&report).code, Code::TokenRequestFailed, "{s}");
     assert!(primary(&report).message.contains("HTML"), "{s}");
-    assert!(
-        primary(&report)
-            .evidence
-            .actual
-            .as_deref()
-            .is_some_and(|a| a.contains("Sign in")),
-        "{s}"
-    );
+    assert!(primary(&report).evidence.actual.as_deref().is_some_and(|a| a.contains("Sign in")), "{s}");
     Ok(())
 }
 
 #[tokio::test]
-async fn unreachable_token_endpoint_is_token_request_failed_and_a_network_condition() -> TestResult
-{
+async fn unreachable_token_endpoint_is_token_request_failed_and_a_network_condition() -> TestResult {
     let server = start_demo().await?;
     let mut profile = demo_profile(&server, "demo-reader")?;
     let port = closed_port()?;
     // Both URLs explicit: no discovery, so the token request is the first thing to fail.
     profile.issuer.token_endpoint = Some(format!("http://127.0.0.1:{port}/oidc/token"));
     profile.issuer.jwks_uri = Some(format!("{}/.well-known/jwks.json", server.issuer()));
-    let report = engine()
-        .call(fetch_spec("demo-reader", &profile, "read orders")?, None)
-        .await;
+    let report = engine().call(fetch_spec("demo-reader", &profile, "read orders")?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Error, "{s}");
     assert_eq!(primary(&report).code, Code::TokenRequestFailed, "{s}");
-    assert!(
-        primary(&report).message.contains("cannot be reached"),
-        "{s}"
-    );
-    assert!(
-        primary(&report)
-            .evidence
-            .expected
-            .as_deref()
-            .is_some_and(|e| e.contains(&port.to_string())),
-        "{s}"
-    );
+    assert!(primary(&report).message.contains("cannot be reached"), "{s}");
+    assert!(primary(&report).evidence.expected.as_deref().is_some_and(|e| e.contains(&port.to_string())), "{s}");
     assert!(report.network_unreachable(), "exit code 3 territory");
     assert!(report.discovery.is_none());
     assert_eq!(server.counters().api, 0);
@@ -191,18 +143,8 @@ async fn wrong_secret_is_invalid_client_naming_the_client_id() -> TestResult {
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Error, "{s}");
     assert_eq!(primary(&report).code, Code::InvalidClient, "{s}");
-    assert!(
-        primary(&report).fix.contains("client.id (demo-reader)"),
-        "{s}"
-    );
-    assert!(
-        primary(&report)
-            .evidence
-            .actual
-            .as_deref()
-            .is_some_and(|a| a.contains("HTTP 401")),
-        "{s}"
-    );
+    assert!(primary(&report).fix.contains("client.id (demo-reader)"), "{s}");
+    assert!(primary(&report).evidence.actual.as_deref().is_some_and(|a| a.contains("HTTP 401")), "{s}");
     let request = report.token_request.as_ref().ok_or("no token request")?;
     assert_eq!(request.oauth_error.as_deref(), Some("invalid_client"));
     assert_eq!(request.status, Some(401));
@@ -211,23 +153,14 @@ async fn wrong_secret_is_invalid_client_naming_the_client_id() -> TestResult {
 }
 
 #[tokio::test]
-async fn basic_only_client_posting_its_secret_is_invalid_client_with_the_auth_method_fix()
--> TestResult {
+async fn basic_only_client_posting_its_secret_is_invalid_client_with_the_auth_method_fix() -> TestResult {
     let server = start_demo().await?;
     let report = call_demo(&engine(), &server, "demo-basic-as-post", "read orders").await?;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Error, "{s}");
     assert_eq!(primary(&report).code, Code::InvalidClient, "{s}");
-    assert!(
-        primary(&report).message.contains("client_secret_basic"),
-        "{s}"
-    );
-    assert!(
-        primary(&report)
-            .fix
-            .contains("client.auth_method = \"client_secret_basic\""),
-        "{s}"
-    );
+    assert!(primary(&report).message.contains("client_secret_basic"), "{s}");
+    assert!(primary(&report).fix.contains("client.auth_method = \"client_secret_basic\""), "{s}");
     Ok(())
 }
 
@@ -239,10 +172,7 @@ async fn grant_not_enabled_is_unauthorized_client() -> TestResult {
     assert_eq!(report.verdict, Verdict::Error, "{s}");
     assert_eq!(primary(&report).code, Code::UnauthorizedClient, "{s}");
     assert!(primary(&report).fix.contains("client_credentials"), "{s}");
-    assert_eq!(
-        report.token_request.as_ref().and_then(|t| t.status),
-        Some(400)
-    );
+    assert_eq!(report.token_request.as_ref().and_then(|t| t.status), Some(400));
     Ok(())
 }
 
@@ -254,18 +184,13 @@ async fn strict_issuer_rejecting_an_ungranted_scope_is_invalid_scope() -> TestRe
     assert_eq!(report.verdict, Verdict::Error, "{s}");
     assert_eq!(primary(&report).code, Code::InvalidScope, "{s}");
     assert_eq!(primary(&report).severity, Severity::Error, "{s}");
-    assert_eq!(
-        primary(&report).evidence.actual.as_deref(),
-        Some("requested: order:delete"),
-        "{s}"
-    );
+    assert_eq!(primary(&report).evidence.actual.as_deref(), Some("requested: order:delete"), "{s}");
     assert!(primary(&report).message.contains("order:delete"), "{s}");
     Ok(())
 }
 
 #[tokio::test]
-async fn authing_style_dropped_scope_warns_invalid_scope_behind_the_403_scope_missing() -> TestResult
-{
+async fn authing_style_dropped_scope_warns_invalid_scope_behind_the_403_scope_missing() -> TestResult {
     let server = start_demo().await?;
     let report = call_demo(&engine(), &server, "demo-noscope", "read orders").await?;
     let s = summary(&report);
@@ -275,24 +200,9 @@ async fn authing_style_dropped_scope_warns_invalid_scope_behind_the_403_scope_mi
     assert!(primary(&report).message.contains("the API agrees"), "{s}");
     let rejected = finding(&report, Code::InvalidScope).ok_or("no invalid_scope warning")?;
     assert_eq!(rejected.severity, Severity::Warning, "{s}");
-    assert_eq!(
-        rejected.evidence.actual.as_deref(),
-        Some("rejected_scope = \"order:read\""),
-        "{s}"
-    );
-    assert!(
-        rejected
-            .fix
-            .contains("Grant order:read to client demo-noscope"),
-        "{s}"
-    );
-    assert_eq!(
-        report
-            .token_request
-            .as_ref()
-            .and_then(|t| t.rejected_scope.as_deref()),
-        Some("order:read")
-    );
+    assert_eq!(rejected.evidence.actual.as_deref(), Some("rejected_scope = \"order:read\""), "{s}");
+    assert!(rejected.fix.contains("Grant order:read to client demo-noscope"), "{s}");
+    assert_eq!(report.token_request.as_ref().and_then(|t| t.rejected_scope.as_deref()), Some("order:read"));
     Ok(())
 }
 
@@ -303,11 +213,7 @@ async fn unknown_audience_requested_is_invalid_target() -> TestResult {
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Error, "{s}");
     assert_eq!(primary(&report).code, Code::InvalidTarget, "{s}");
-    assert_eq!(
-        primary(&report).evidence.actual.as_deref(),
-        Some("https://wrong.example/api"),
-        "{s}"
-    );
+    assert_eq!(primary(&report).evidence.actual.as_deref(), Some("https://wrong.example/api"), "{s}");
     assert!(primary(&report).fix.contains("client.audience"), "{s}");
     Ok(())
 }
@@ -322,45 +228,26 @@ async fn issuer_without_oidc_is_discovery_failed_with_the_path_hint() -> TestRes
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Error, "{s}");
     assert_eq!(primary(&report).code, Code::DiscoveryFailed, "{s}");
-    assert!(
-        primary(&report)
-            .fix
-            .contains(&format!("{}/oidc", server.base_url())),
-        "{s}"
-    );
-    assert!(
-        primary(&report)
-            .evidence
-            .actual
-            .as_deref()
-            .is_some_and(|a| a.contains("404")),
-        "{s}"
-    );
+    assert!(primary(&report).fix.contains(&format!("{}/oidc", server.base_url())), "{s}");
+    assert!(primary(&report).evidence.actual.as_deref().is_some_and(|a| a.contains("404")), "{s}");
     assert!(report.token_request.is_none() && report.response.is_none());
     assert!(!report.network_unreachable());
     Ok(())
 }
 
 #[tokio::test]
-async fn jwks_uri_without_oidc_is_a_jwks_unreachable_warning_when_the_api_still_allows()
--> TestResult {
+async fn jwks_uri_without_oidc_is_a_jwks_unreachable_warning_when_the_api_still_allows() -> TestResult {
     let server = start_demo().await?;
     let mut profile = demo_profile(&server, "demo-reader")?;
     profile.issuer.jwks_uri = Some(format!("{}/.well-known/jwks.json", server.base_url()));
-    let report = engine()
-        .call(fetch_spec("demo-reader", &profile, "read orders")?, None)
-        .await;
+    let report = engine().call(fetch_spec("demo-reader", &profile, "read orders")?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Allowed, "{s}");
     assert_eq!(primary(&report).code, Code::Ok, "{s}");
     let jwks = finding(&report, Code::JwksUnreachable).ok_or("no jwks_unreachable finding")?;
     assert_eq!(jwks.severity, Severity::Warning, "{s}");
     assert!(jwks.message.contains("404"), "{s}");
-    assert!(
-        jwks.fix
-            .contains(&format!("{}/.well-known/jwks.json", server.issuer())),
-        "the /oidc hint: {s}"
-    );
+    assert!(jwks.fix.contains(&format!("{}/.well-known/jwks.json", server.issuer())), "the /oidc hint: {s}");
     let verification = report.verification.as_ref().ok_or("no verification")?;
     assert!(!verification.valid && verification.jwks_error.is_some());
     Ok(())
@@ -373,12 +260,7 @@ async fn jwks_uri_without_oidc_is_a_jwks_unreachable_warning_when_the_api_still_
 async fn garbage_token_is_malformed_token_corroborated_by_jwt_malformed() -> TestResult {
     let server = start_demo().await?;
     let profile = demo_profile(&server, "demo-reader")?;
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", "garbage.not-a-jwt")?,
-            None,
-        )
-        .await;
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", "garbage.not-a-jwt")?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(report.response.as_ref().map(|r| r.status), Some(401));
@@ -393,17 +275,8 @@ async fn garbage_token_is_malformed_token_corroborated_by_jwt_malformed() -> Tes
 async fn opaque_token_is_malformed_token_with_the_introspection_fix() -> TestResult {
     let server = start_demo().await?;
     let profile = demo_profile(&server, "demo-reader")?;
-    let report = engine()
-        .call(
-            given_spec(
-                "demo-reader",
-                &profile,
-                "read orders",
-                "2YotnFZFEjr1zCsicMWpAA",
-            )?,
-            None,
-        )
-        .await;
+    let report =
+        engine().call(given_spec("demo-reader", &profile, "read orders", "2YotnFZFEjr1zCsicMWpAA")?, None).await;
     let s = summary(&report);
     assert_eq!(primary(&report).code, Code::MalformedToken, "{s}");
     assert!(primary(&report).message.contains("opaque"), "{s}");
@@ -421,11 +294,7 @@ async fn hs256_client_at_an_rs256_api_is_alg_not_allowed() -> TestResult {
     assert!(primary(&report).message.contains("HS256"), "{s}");
     assert!(primary(&report).message.contains("the API agrees"), "{s}");
     assert!(primary(&report).fix.contains("RS256"), "{s}");
-    assert_eq!(
-        primary(&report).evidence.actual.as_deref(),
-        Some("HS256"),
-        "{s}"
-    );
+    assert_eq!(primary(&report).evidence.actual.as_deref(), Some("HS256"), "{s}");
     Ok(())
 }
 
@@ -434,12 +303,7 @@ async fn unsigned_token_is_alg_none() -> TestResult {
     let server = start_demo().await?;
     let profile = demo_profile(&server, "demo-reader")?;
     let token = unsigned(&good_claims(&server));
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", &token)?,
-            None,
-        )
-        .await;
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", &token)?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(report.response.as_ref().map(|r| r.status), Some(401));
@@ -455,36 +319,15 @@ async fn unsigned_token_is_alg_none() -> TestResult {
 async fn unknown_kid_is_kid_not_found_listing_the_published_kids() -> TestResult {
     let server = start_demo().await?;
     let profile = demo_profile(&server, "demo-reader")?;
-    let token = sign_token(
-        &good_claims(&server),
-        Algorithm::RS256,
-        DemoKey::RsaStranger,
-        Some("demo-rsa-old"),
-    );
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", &token)?,
-            None,
-        )
-        .await;
+    let token = sign_token(&good_claims(&server), Algorithm::RS256, DemoKey::RsaStranger, Some("demo-rsa-old"));
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", &token)?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::KidNotFound, "{s}");
     assert!(primary(&report).message.contains("demo-rsa-old"), "{s}");
-    assert_eq!(
-        primary(&report).evidence.actual.as_deref(),
-        Some("demo-rsa-old"),
-        "{s}"
-    );
-    let expected = primary(&report)
-        .evidence
-        .expected
-        .clone()
-        .unwrap_or_default();
-    assert!(
-        expected.contains("demo-rsa-1") && expected.contains("demo-ec-1"),
-        "{s}"
-    );
+    assert_eq!(primary(&report).evidence.actual.as_deref(), Some("demo-rsa-old"), "{s}");
+    let expected = primary(&report).evidence.expected.clone().unwrap_or_default();
+    assert!(expected.contains("demo-rsa-1") && expected.contains("demo-ec-1"), "{s}");
     Ok(())
 }
 
@@ -492,25 +335,12 @@ async fn unknown_kid_is_kid_not_found_listing_the_published_kids() -> TestResult
 async fn foreign_key_under_a_published_kid_is_signature_invalid() -> TestResult {
     let server = start_demo().await?;
     let profile = demo_profile(&server, "demo-reader")?;
-    let token = sign_token(
-        &good_claims(&server),
-        Algorithm::RS256,
-        DemoKey::RsaStranger,
-        Some("demo-rsa-1"),
-    );
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", &token)?,
-            None,
-        )
-        .await;
+    let token = sign_token(&good_claims(&server), Algorithm::RS256, DemoKey::RsaStranger, Some("demo-rsa-1"));
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", &token)?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::SignatureInvalid, "{s}");
-    assert!(
-        primary(&report).message.contains("invalid signature"),
-        "the server's words: {s}"
-    );
+    assert!(primary(&report).message.contains("invalid signature"), "the server's words: {s}");
     Ok(())
 }
 
@@ -522,24 +352,13 @@ async fn token_expired_two_minutes_ago_is_expired() -> TestResult {
     let server = start_demo().await?;
     let profile = demo_profile(&server, "demo-reader")?;
     let now = now();
-    let token = rs256(&claims_with(
-        &server,
-        json!({ "iat": now - 720, "exp": now - 120 }),
-    ));
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", &token)?,
-            None,
-        )
-        .await;
+    let token = rs256(&claims_with(&server, json!({ "iat": now - 720, "exp": now - 120 })));
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", &token)?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::Expired, "{s}");
     assert!(primary(&report).message.contains("jwt expired"), "{s}");
-    assert!(
-        primary(&report).message.contains("expired 2 min ago"),
-        "{s}"
-    );
+    assert!(primary(&report).message.contains("expired 2 min ago"), "{s}");
     Ok(())
 }
 
@@ -559,12 +378,7 @@ async fn nbf_in_the_future_is_not_yet_valid() -> TestResult {
     let server = start_demo().await?;
     let profile = demo_profile(&server, "demo-reader")?;
     let token = rs256(&claims_with(&server, json!({ "nbf": now() + 600 })));
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", &token)?,
-            None,
-        )
-        .await;
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", &token)?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::NotYetValid, "{s}");
@@ -574,27 +388,15 @@ async fn nbf_in_the_future_is_not_yet_valid() -> TestResult {
 }
 
 #[tokio::test]
-async fn profile_leeway_wider_than_the_apis_turns_an_expired_token_into_server_rejected()
--> TestResult {
+async fn profile_leeway_wider_than_the_apis_turns_an_expired_token_into_server_rejected() -> TestResult {
     let server = start_demo().await?;
     let mut profile = demo_profile(&server, "demo-reader")?;
     profile.expect.leeway_secs = 60;
     let now = now();
-    let token = rs256(&claims_with(
-        &server,
-        json!({ "iat": now - 600, "exp": now - 30 }),
-    ));
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", &token)?,
-            None,
-        )
-        .await;
+    let token = rs256(&claims_with(&server, json!({ "iat": now - 600, "exp": now - 30 })));
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", &token)?, None).await;
     let s = summary(&report);
-    assert!(
-        report.verification.as_ref().is_some_and(|v| v.valid),
-        "locally within leeway: {s}"
-    );
+    assert!(report.verification.as_ref().is_some_and(|v| v.valid), "locally within leeway: {s}");
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::ServerRejected, "{s}");
     assert!(primary(&report).message.contains("expired"), "{s}");
@@ -610,27 +412,14 @@ async fn trailing_slash_issuer_is_issuer_mismatch_with_the_near_miss_hint() -> T
     let profile = demo_profile(&server, "demo-reader")?;
     let wrong = format!("{}/", server.issuer());
     let token = rs256(&claims_with(&server, json!({ "iss": wrong })));
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", &token)?,
-            None,
-        )
-        .await;
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", &token)?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::IssuerMismatch, "{s}");
     assert!(primary(&report).message.contains("trailing slash"), "{s}");
     assert!(primary(&report).message.contains("the API agrees"), "{s}");
-    assert_eq!(
-        primary(&report).evidence.expected.as_deref(),
-        Some(server.issuer().as_str()),
-        "{s}"
-    );
-    assert_eq!(
-        primary(&report).evidence.actual.as_deref(),
-        Some(wrong.as_str()),
-        "{s}"
-    );
+    assert_eq!(primary(&report).evidence.expected.as_deref(), Some(server.issuer().as_str()), "{s}");
+    assert_eq!(primary(&report).evidence.actual.as_deref(), Some(wrong.as_str()), "{s}");
     Ok(())
 }
 
@@ -639,25 +428,13 @@ async fn client_id_as_audience_is_audience_mismatch_with_the_ak_hint() -> TestRe
     let server = start_demo().await?;
     let profile = demo_profile(&server, "demo-reader")?;
     let token = rs256(&claims_with(&server, json!({ "aud": "demo-reader" })));
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", &token)?,
-            None,
-        )
-        .await;
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", &token)?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::AudienceMismatch, "{s}");
     assert!(primary(&report).message.contains("client id"), "{s}");
-    assert!(
-        primary(&report).message.contains("jwt audience invalid"),
-        "{s}"
-    );
-    assert_eq!(
-        primary(&report).evidence.expected.as_deref(),
-        Some("demo-app"),
-        "{s}"
-    );
+    assert!(primary(&report).message.contains("jwt audience invalid"), "{s}");
+    assert_eq!(primary(&report).evidence.expected.as_deref(), Some("demo-app"), "{s}");
     Ok(())
 }
 
@@ -673,20 +450,9 @@ async fn reader_writing_orders_is_scope_missing_confirmed_by_the_403() -> TestRe
     assert_eq!(report.response.as_ref().map(|r| r.status), Some(403));
     assert_eq!(primary(&report).code, Code::ScopeMissing, "{s}");
     assert!(primary(&report).message.contains("order:write"), "{s}");
-    assert_eq!(
-        primary(&report).evidence.expected.as_deref(),
-        Some("any of order:write"),
-        "{s}"
-    );
-    assert_eq!(
-        primary(&report).evidence.actual.as_deref(),
-        Some("order:read"),
-        "{s}"
-    );
-    assert!(
-        primary(&report).fix.contains("client.scopes"),
-        "not requested, so add it: {s}"
-    );
+    assert_eq!(primary(&report).evidence.expected.as_deref(), Some("any of order:write"), "{s}");
+    assert_eq!(primary(&report).evidence.actual.as_deref(), Some("order:read"), "{s}");
+    assert!(primary(&report).fix.contains("client.scopes"), "not requested, so add it: {s}");
     Ok(())
 }
 
@@ -698,15 +464,8 @@ async fn scopes_in_scp_where_the_api_reads_scope_is_scope_claim_mismatch() -> Te
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::ScopeClaimMismatch, "{s}");
     assert!(primary(&report).message.contains("\"scp\""), "{s}");
-    assert!(
-        primary(&report).fix.contains("customScopeKey: 'scp'"),
-        "{s}"
-    );
-    assert_eq!(
-        primary(&report).evidence.actual.as_deref(),
-        Some("scp: order:read"),
-        "{s}"
-    );
+    assert!(primary(&report).fix.contains("customScopeKey: 'scp'"), "{s}");
+    assert_eq!(primary(&report).evidence.actual.as_deref(), Some("scp: order:read"), "{s}");
     Ok(())
 }
 
@@ -723,71 +482,36 @@ async fn api_expecting_a_typo_issuer_is_server_rejected_showing_its_expected_val
     assert!(report.verification.as_ref().is_some_and(|v| v.valid), "{s}");
     assert_eq!(primary(&report).code, Code::ServerRejected, "{s}");
     assert!(primary(&report).message.contains(&typo), "{s}");
-    assert_eq!(
-        primary(&report).evidence.expected.as_deref(),
-        Some(typo.as_str()),
-        "{s}"
-    );
-    assert_eq!(
-        primary(&report).evidence.actual.as_deref(),
-        Some(server.issuer().as_str()),
-        "{s}"
-    );
-    assert!(
-        primary(&report).message.contains("typo"),
-        "near-miss hint: {s}"
-    );
+    assert_eq!(primary(&report).evidence.expected.as_deref(), Some(typo.as_str()), "{s}");
+    assert_eq!(primary(&report).evidence.actual.as_deref(), Some(server.issuer().as_str()), "{s}");
+    assert!(primary(&report).message.contains("typo"), "near-miss hint: {s}");
     assert!(primary(&report).fix.contains(&server.issuer()), "{s}");
     Ok(())
 }
 
 #[tokio::test]
-async fn api_expecting_the_ak_as_audience_is_server_rejected_with_the_client_id_hint() -> TestResult
-{
+async fn api_expecting_the_ak_as_audience_is_server_rejected_with_the_client_id_hint() -> TestResult {
     let server = start_demo().await?;
     let report = call_demo(&engine(), &server, "demo-reader", "misconfigured audience").await?;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::ServerRejected, "{s}");
     assert!(primary(&report).message.contains("\"demo-reader\""), "{s}");
-    assert_eq!(
-        primary(&report).evidence.expected.as_deref(),
-        Some("demo-reader"),
-        "{s}"
-    );
-    assert_eq!(
-        primary(&report).evidence.actual.as_deref(),
-        Some("demo-app"),
-        "{s}"
-    );
-    assert!(
-        primary(&report).message.contains("client id"),
-        "near-miss hint: {s}"
-    );
+    assert_eq!(primary(&report).evidence.expected.as_deref(), Some("demo-reader"), "{s}");
+    assert_eq!(primary(&report).evidence.actual.as_deref(), Some("demo-app"), "{s}");
+    assert!(primary(&report).message.contains("client id"), "near-miss hint: {s}");
     Ok(())
 }
 
 #[tokio::test]
-async fn api_reading_scopes_from_req_user_is_server_rejected_with_the_custom_user_key_fix()
--> TestResult {
+async fn api_reading_scopes_from_req_user_is_server_rejected_with_the_custom_user_key_fix() -> TestResult {
     let server = start_demo().await?;
-    let report = call_demo(
-        &engine(),
-        &server,
-        "demo-reader",
-        "misconfigured scope check",
-    )
-    .await?;
+    let report = call_demo(&engine(), &server, "demo-reader", "misconfigured scope check").await?;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(report.response.as_ref().map(|r| r.status), Some(403));
     assert_eq!(primary(&report).code, Code::ServerRejected, "{s}");
-    assert!(
-        primary(&report)
-            .message
-            .contains("the token has the required scopes (order:read)"),
-        "{s}"
-    );
+    assert!(primary(&report).message.contains("the token has the required scopes (order:read)"), "{s}");
     assert!(primary(&report).fix.contains("customUserKey"), "{s}");
     Ok(())
 }
@@ -801,11 +525,7 @@ async fn api_whose_jwks_fetch_fails_is_server_error() -> TestResult {
     assert_eq!(report.response.as_ref().map(|r| r.status), Some(500));
     assert_eq!(primary(&report).code, Code::ServerError, "{s}");
     assert!(primary(&report).message.contains("Not Found"), "{s}");
-    assert_eq!(
-        primary(&report).evidence.actual.as_deref(),
-        Some("HTTP 500"),
-        "{s}"
-    );
+    assert_eq!(primary(&report).evidence.actual.as_deref(), Some("HTTP 500"), "{s}");
     assert!(primary(&report).fix.contains("jwksUri"), "{s}");
     Ok(())
 }
@@ -830,26 +550,17 @@ async fn api_on_a_closed_port_is_network_error() -> TestResult {
         profile_key: "demo-reader".to_owned(),
         profile: profile.clone(),
         endpoint,
-        token: TokenChoice::Fetch {
-            secret: client_secret(&profile)?,
-            force: false,
-        },
+        token: TokenChoice::Fetch { secret: client_secret(&profile)?, force: false },
     };
     let report = engine().call(spec, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Error, "{s}");
     assert_eq!(primary(&report).code, Code::NetworkError, "{s}");
     assert!(primary(&report).message.contains("refused"), "{s}");
-    assert!(
-        primary(&report).fix.contains("running and reachable"),
-        "{s}"
-    );
+    assert!(primary(&report).fix.contains("running and reachable"), "{s}");
     assert!(report.request_error.is_some() && report.response.is_none());
     assert!(report.network_unreachable());
-    assert!(
-        report.verification.as_ref().is_some_and(|v| v.valid),
-        "the token itself is fine"
-    );
+    assert!(report.verification.as_ref().is_some_and(|v| v.valid), "the token itself is fine");
     Ok(())
 }
 
@@ -866,11 +577,7 @@ async fn call_without_a_token_is_the_token_missing_baseline() -> TestResult {
     assert!(primary(&report).message.contains("baseline"), "{s}");
     assert_eq!(report.token.source, TokenSource::None);
     assert!(report.token_request.is_none());
-    assert_eq!(
-        server.counters().token,
-        0,
-        "no token fetched for the baseline"
-    );
+    assert_eq!(server.counters().token, 0, "no token fetched for the baseline");
     Ok(())
 }
 
@@ -884,25 +591,12 @@ async fn client_secret_basic_sends_the_credentials_in_the_authorization_header()
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Allowed, "{s}");
     assert_eq!(primary(&report).code, Code::Ok, "{s}");
-    let request = &report
-        .token_request
-        .as_ref()
-        .ok_or("no token request")?
-        .request;
+    let request = &report.token_request.as_ref().ok_or("no token request")?.request;
     assert!(
-        request
-            .headers
-            .iter()
-            .any(|(k, v)| k == "Authorization" && v.starts_with("Basic [redacted")),
+        request.headers.iter().any(|(k, v)| k == "Authorization" && v.starts_with("Basic [redacted")),
         "{request:?}"
     );
-    assert!(
-        !request
-            .form
-            .iter()
-            .any(|(k, _)| k == "client_secret" || k == "client_id"),
-        "{request:?}"
-    );
+    assert!(!request.form.iter().any(|(k, _)| k == "client_secret" || k == "client_id"), "{request:?}");
     Ok(())
 }
 
@@ -911,21 +605,9 @@ async fn client_secret_post_sends_the_credentials_in_the_form() -> TestResult {
     let server = start_demo().await?;
     let report = call_demo(&engine(), &server, "demo-reader", "read orders").await?;
     assert_eq!(primary(&report).code, Code::Ok, "{}", summary(&report));
-    let request = &report
-        .token_request
-        .as_ref()
-        .ok_or("no token request")?
-        .request;
-    assert!(
-        request
-            .form
-            .contains(&("client_id".to_owned(), "demo-reader".to_owned()))
-    );
-    assert!(
-        request
-            .form
-            .contains(&("client_secret".to_owned(), "[redacted]".to_owned()))
-    );
+    let request = &report.token_request.as_ref().ok_or("no token request")?.request;
+    assert!(request.form.contains(&("client_id".to_owned(), "demo-reader".to_owned())));
+    assert!(request.form.contains(&("client_secret".to_owned(), "[redacted]".to_owned())));
     assert!(!request.headers.iter().any(|(k, _)| k == "Authorization"));
     Ok(())
 }
@@ -939,19 +621,12 @@ async fn client_id_and_secret_needing_urlencoding_work_with_both_auth_methods() 
         client.id = "demo+special".to_owned();
         client.secret = SecretSource::parse("s3cret:with%chars&more");
         client.auth_method = method;
-        let report = engine()
-            .call(fetch_spec("demo-special", &profile, "read orders")?, None)
-            .await;
+        let report = engine().call(fetch_spec("demo-special", &profile, "read orders")?, None).await;
         let s = summary(&report);
         assert_eq!(report.verdict, Verdict::Allowed, "{}: {s}", method.as_str());
         assert_eq!(primary(&report).code, Code::Ok, "{}: {s}", method.as_str());
         assert_eq!(
-            report
-                .token
-                .claims
-                .as_ref()
-                .and_then(|c| c.get("sub"))
-                .and_then(|v| v.as_str()),
+            report.token.claims.as_ref().and_then(|c| c.get("sub")).and_then(|v| v.as_str()),
             Some("demo+special")
         );
     }
@@ -966,23 +641,12 @@ async fn client_id_and_secret_needing_urlencoding_work_with_both_auth_methods() 
 async fn scope_as_a_json_array_is_read_by_both_sides() -> TestResult {
     let server = start_demo().await?;
     let profile = demo_profile(&server, "demo-reader")?;
-    let token = rs256(&claims_with(
-        &server,
-        json!({ "scope": ["openid", "order:read"] }),
-    ));
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", &token)?,
-            None,
-        )
-        .await;
+    let token = rs256(&claims_with(&server, json!({ "scope": ["openid", "order:read"] })));
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", &token)?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Allowed, "{s}");
     assert_eq!(report.findings.len(), 1, "{s}");
-    assert_eq!(
-        report.token.scopes.as_deref(),
-        Some(&["openid".to_owned(), "order:read".to_owned()][..])
-    );
+    assert_eq!(report.token.scopes.as_deref(), Some(&["openid".to_owned(), "order:read".to_owned()][..]));
     Ok(())
 }
 
@@ -990,25 +654,12 @@ async fn scope_as_a_json_array_is_read_by_both_sides() -> TestResult {
 async fn scopes_in_permissions_are_scope_claim_mismatch_for_a_scope_reading_api() -> TestResult {
     let server = start_demo().await?;
     let profile = demo_profile(&server, "demo-reader")?;
-    let token = rs256(&claims_with(
-        &server,
-        json!({ "scope": null, "permissions": ["order:read"] }),
-    ));
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", &token)?,
-            None,
-        )
-        .await;
+    let token = rs256(&claims_with(&server, json!({ "scope": null, "permissions": ["order:read"] })));
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", &token)?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::ScopeClaimMismatch, "{s}");
-    assert!(
-        primary(&report)
-            .fix
-            .contains("customScopeKey: 'permissions'"),
-        "{s}"
-    );
+    assert!(primary(&report).fix.contains("customScopeKey: 'permissions'"), "{s}");
     Ok(())
 }
 
@@ -1017,25 +668,11 @@ async fn custom_scope_claim_in_the_profile_satisfies_the_local_gap_but_not_the_a
     let server = start_demo().await?;
     let mut profile = demo_profile(&server, "demo-reader")?;
     profile.expect.scope_claim = "https://demo.local/scopes".to_owned();
-    let token = rs256(&claims_with(
-        &server,
-        json!({ "scope": null, "https://demo.local/scopes": "order:read" }),
-    ));
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", &token)?,
-            None,
-        )
-        .await;
+    let token = rs256(&claims_with(&server, json!({ "scope": null, "https://demo.local/scopes": "order:read" })));
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", &token)?, None).await;
     let s = summary(&report);
-    assert!(
-        report.scope_gap.as_ref().is_some_and(|g| g.satisfied),
-        "{s}"
-    );
-    assert_eq!(
-        report.token.scopes.as_deref(),
-        Some(&["order:read".to_owned()][..])
-    );
+    assert!(report.scope_gap.as_ref().is_some_and(|g| g.satisfied), "{s}");
+    assert_eq!(report.token.scopes.as_deref(), Some(&["order:read".to_owned()][..]));
     // The demo API reads `scope` only: the profile mirrors it imperfectly.
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::ServerRejected, "{s}");
@@ -1066,17 +703,8 @@ async fn all_of_matching_flags_a_gap_the_any_of_api_lets_through() -> TestResult
                 assert!(!gap.satisfied);
                 let missing = finding(&report, Code::ScopeMissing).ok_or("no scope_missing")?;
                 assert_eq!(missing.severity, Severity::Warning, "the API accepted: {s}");
-                assert!(
-                    missing
-                        .message
-                        .starts_with("the API accepted the call, but locally"),
-                    "{s}"
-                );
-                assert_eq!(
-                    missing.evidence.expected.as_deref(),
-                    Some("all of order:read order:write"),
-                    "{s}"
-                );
+                assert!(missing.message.starts_with("the API accepted the call, but locally"), "{s}");
+                assert_eq!(missing.evidence.expected.as_deref(), Some("all of order:read order:write"), "{s}");
             }
         }
     }
@@ -1105,10 +733,7 @@ async fn second_call_reuses_the_cached_token_and_fetches_once() -> TestResult {
     // force skips the cache.
     let profile = demo_profile(&server, "demo-reader")?;
     let mut spec = fetch_spec("demo-reader", &profile, "read orders")?;
-    spec.token = TokenChoice::Fetch {
-        secret: client_secret(&profile)?,
-        force: true,
-    };
+    spec.token = TokenChoice::Fetch { secret: client_secret(&profile)?, force: true };
     let forced = engine.call(spec, None).await;
     assert_eq!(forced.token.source, TokenSource::Fetched);
     assert_eq!(server.counters().token, 2);
@@ -1123,32 +748,14 @@ async fn a_cached_token_inside_the_refetch_margin_is_not_reused() -> TestResult 
     let key = Engine::token_cache_key("demo-reader", &profile);
     let now = now();
     // An hour-long token with 10 s left: inside the 30 s margin.
-    let stale = rs256(&claims_with(
-        &server,
-        json!({ "iat": now - 3590, "exp": now + 10, "jti": "stale" }),
-    ));
-    engine.tokens().put(
-        &key,
-        CachedToken {
-            token: Secret::new(stale),
-            fetched_at: now - 3590,
-            expires_at: Some(now + 10),
-        },
-    );
+    let stale = rs256(&claims_with(&server, json!({ "iat": now - 3590, "exp": now + 10, "jti": "stale" })));
+    engine
+        .tokens()
+        .put(&key, CachedToken { token: Secret::new(stale), fetched_at: now - 3590, expires_at: Some(now + 10) });
     assert!(engine.cached_token("demo-reader", &profile).is_none());
-    let report = engine
-        .call(fetch_spec("demo-reader", &profile, "read orders")?, None)
-        .await;
-    assert_eq!(
-        report.token.source,
-        TokenSource::Fetched,
-        "{}",
-        summary(&report)
-    );
-    assert_ne!(
-        report.token.claims.as_ref().and_then(|c| c.get("jti")),
-        Some(&json!("stale"))
-    );
+    let report = engine.call(fetch_spec("demo-reader", &profile, "read orders")?, None).await;
+    assert_eq!(report.token.source, TokenSource::Fetched, "{}", summary(&report));
+    assert_ne!(report.token.claims.as_ref().and_then(|c| c.get("jti")), Some(&json!("stale")));
     assert_eq!(server.counters().token, 1);
     Ok(())
 }
@@ -1156,11 +763,7 @@ async fn a_cached_token_inside_the_refetch_margin_is_not_reused() -> TestResult 
 #[test]
 fn short_lived_tokens_get_a_tenth_of_their_lifetime_as_margin() {
     let cache = TokenCache::default();
-    let token = |fetched_at, exp| CachedToken {
-        token: Secret::new("h.p.s"),
-        fetched_at,
-        expires_at: Some(exp),
-    };
+    let token = |fetched_at, exp| CachedToken { token: Secret::new("h.p.s"), fetched_at, expires_at: Some(exp) };
     // 100 s lifetime: 10 s margin.
     cache.put("short", token(1000, 1100));
     assert!(cache.get("short", 1089).is_some());
@@ -1186,11 +789,7 @@ async fn shortlived_demo_tokens_are_cached_with_their_expiry() -> TestResult {
     let key = Engine::token_cache_key("demo-shortlived", &profile);
     let exp = report.token.expires_at.ok_or("no exp")?;
     // The demo stamps iat when it mints, a moment after the call began.
-    assert!(
-        (5..=6).contains(&(exp - report.at)),
-        "exp {exp}, call at {}",
-        report.at
-    );
+    assert!((5..=6).contains(&(exp - report.at)), "exp {exp}, call at {}", report.at);
     // Seen from a moment at or past its expiry, the cache has nothing to give.
     assert!(engine.tokens().get(&key, exp).is_none());
     assert!(engine.tokens().get(&key, exp + 60).is_none());
@@ -1213,25 +812,17 @@ async fn reports_never_show_the_client_secret_or_the_token_signature() -> TestRe
     ] {
         let profile = demo_profile(&server, stem)?;
         let secret = client_secret(&profile)?;
-        let report = engine
-            .call(fetch_spec(stem, &profile, endpoint_name)?, None)
-            .await;
+        let report = engine.call(fetch_spec(stem, &profile, endpoint_name)?, None).await;
         let debug = format!("{report:?}");
         let json = serde_json::to_string(&report)?;
         for (name, text) in [("Debug", &debug), ("JSON", &json)] {
-            assert!(
-                !text.contains(secret.expose()),
-                "{stem}: the client secret shows in {name}"
-            );
+            assert!(!text.contains(secret.expose()), "{stem}: the client secret shows in {name}");
         }
         if let Some(cached) = engine.cached_token(stem, &profile) {
             let signature = signature_of(cached.token.expose());
             assert!(signature.len() > 20);
             for (name, text) in [("Debug", &debug), ("JSON", &json)] {
-                assert!(
-                    !text.contains(&signature),
-                    "{stem} {endpoint_name}: the token signature shows in {name}"
-                );
+                assert!(!text.contains(&signature), "{stem} {endpoint_name}: the token signature shows in {name}");
             }
         }
     }
@@ -1244,32 +835,13 @@ async fn reports_of_given_tokens_never_show_their_signature() -> TestResult {
     let profile = demo_profile(&server, "demo-reader")?;
     let token = rs256(&good_claims(&server));
     let signature = signature_of(&token);
-    let report = engine()
-        .call(
-            given_spec("demo-reader", &profile, "read orders", &token)?,
-            None,
-        )
-        .await;
+    let report = engine().call(given_spec("demo-reader", &profile, "read orders", &token)?, None).await;
     assert_eq!(primary(&report).code, Code::Ok, "{}", summary(&report));
-    assert!(
-        !format!("{report:?}").contains(&signature),
-        "Debug shows the signature"
-    );
-    assert!(
-        !serde_json::to_string(&report)?.contains(&signature),
-        "JSON shows the signature"
-    );
-    let inspected = engine()
-        .inspect(&profile, &token, TokenSource::Given, None)
-        .await;
+    assert!(!format!("{report:?}").contains(&signature), "Debug shows the signature");
+    assert!(!serde_json::to_string(&report)?.contains(&signature), "JSON shows the signature");
+    let inspected = engine().inspect(&profile, &token, TokenSource::Given, None).await;
     assert!(inspected.valid);
-    assert!(
-        !format!("{inspected:?}").contains(&signature),
-        "TokenReport Debug shows the signature"
-    );
-    assert!(
-        !serde_json::to_string(&inspected)?.contains(&signature),
-        "TokenReport JSON shows the signature"
-    );
+    assert!(!format!("{inspected:?}").contains(&signature), "TokenReport Debug shows the signature");
+    assert!(!serde_json::to_string(&inspected)?.contains(&signature), "TokenReport JSON shows the signature");
     Ok(())
 }

@@ -41,11 +41,7 @@ fn demo_jwks(server: &DemoServer) -> Option<String> {
     Some(format!("{}/.well-known/jwks.json", server.issuer()))
 }
 
-async fn check(
-    cache: &JwksCache,
-    token: &str,
-    options: &VerifyOptions,
-) -> Result<Verification, BoxError> {
+async fn check(cache: &JwksCache, token: &str, options: &VerifyOptions) -> Result<Verification, BoxError> {
     let decoded = jwt::decode(token)?;
     Ok(verify::verify(cache, &decoded, options).await)
 }
@@ -55,35 +51,20 @@ fn status(verification: &Verification, name: CheckName) -> Option<CheckStatus> {
 }
 
 fn detail(verification: &Verification, name: CheckName) -> String {
-    verification
-        .check(name)
-        .map(|c| c.detail.clone())
-        .unwrap_or_default()
+    verification.check(name).map(|c| c.detail.clone()).unwrap_or_default()
 }
 
 fn checklist(verification: &Verification) -> String {
     verification
         .checks
         .iter()
-        .map(|c| {
-            format!(
-                "{} {:?} {:?}: {}",
-                c.name.label(),
-                c.status,
-                c.code,
-                c.detail
-            )
-        })
+        .map(|c| format!("{} {:?} {:?}: {}", c.name.label(), c.status, c.code, c.detail))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 /// A profile for `Engine::inspect`: the demo reader's expectations with these algorithms.
-fn inspect_profile(
-    server: &DemoServer,
-    algorithms: &[&str],
-    jwks_uri: Option<String>,
-) -> Result<Profile, BoxError> {
+fn inspect_profile(server: &DemoServer, algorithms: &[&str], jwks_uri: Option<String>) -> Result<Profile, BoxError> {
     let mut profile = demo_profile(server, "demo-reader")?;
     profile.expect.algorithms = algorithms.iter().map(|a| (*a).to_owned()).collect();
     profile.issuer.jwks_uri = jwks_uri;
@@ -114,12 +95,7 @@ fn alg_text(alg: Algorithm) -> String {
 async fn per_alg_jwks() -> Result<String, BoxError> {
     let documents = ASYMMETRIC
         .iter()
-        .map(|(alg, key)| {
-            (
-                format!("/{}", alg_text(*alg)),
-                jwks_json(vec![key.public_jwk(*alg)]),
-            )
-        })
+        .map(|(alg, key)| (format!("/{}", alg_text(*alg)), jwks_json(vec![key.public_jwk(*alg)])))
         .collect();
     serve_json(documents).await
 }
@@ -136,25 +112,10 @@ async fn every_asymmetric_algorithm_verifies_against_a_jwks_pinning_it() -> Test
         let v = check(&cache, &token, &opts).await?;
         let list = checklist(&v);
         assert!(v.valid, "{name}:\n{list}");
-        assert_eq!(
-            status(&v, CheckName::Alg),
-            Some(CheckStatus::Pass),
-            "{name}:\n{list}"
-        );
-        assert_eq!(
-            status(&v, CheckName::Key),
-            Some(CheckStatus::Pass),
-            "{name}:\n{list}"
-        );
-        assert_eq!(
-            status(&v, CheckName::Signature),
-            Some(CheckStatus::Pass),
-            "{name}:\n{list}"
-        );
-        assert_eq!(
-            v.check(CheckName::Signature).and_then(|c| c.actual.clone()),
-            Some(name.clone())
-        );
+        assert_eq!(status(&v, CheckName::Alg), Some(CheckStatus::Pass), "{name}:\n{list}");
+        assert_eq!(status(&v, CheckName::Key), Some(CheckStatus::Pass), "{name}:\n{list}");
+        assert_eq!(status(&v, CheckName::Signature), Some(CheckStatus::Pass), "{name}:\n{list}");
+        assert_eq!(v.check(CheckName::Signature).and_then(|c| c.actual.clone()), Some(name.clone()));
         let used = v.key.as_ref().ok_or("no key used")?;
         assert_eq!(used.kid.as_deref(), Some(key.kid()), "{name}");
         let kty = match alg {
@@ -176,15 +137,9 @@ async fn every_asymmetric_algorithm_is_valid_through_engine_inspect() -> TestRes
         let name = alg_text(*alg);
         let profile = inspect_profile(&server, &[name.as_str()], Some(format!("{base}/{name}")))?;
         let token = sign_token(&good_claims(&server), *alg, *key, Some(key.kid()));
-        let report = engine
-            .inspect(&profile, &token, TokenSource::Given, None)
-            .await;
+        let report = engine.inspect(&profile, &token, TokenSource::Given, None).await;
         assert!(report.valid, "{name}: {:?}", report.findings);
-        assert_eq!(
-            report.findings.first().map(|f| f.code),
-            Some(Code::Ok),
-            "{name}"
-        );
+        assert_eq!(report.findings.first().map(|f| f.code), Some(Code::Ok), "{name}");
         assert_eq!(report.token.alg.as_deref(), Some(name.as_str()));
     }
     Ok(())
@@ -195,23 +150,14 @@ async fn rs256_and_es256_verify_against_the_demo_issuers_own_jwks_via_discovery(
     let server = start_demo().await?;
     let engine = engine();
     let profile = inspect_profile(&server, &["RS256", "ES256"], None)?;
-    for (alg, key) in [
-        (Algorithm::RS256, DemoKey::Rsa1),
-        (Algorithm::ES256, DemoKey::Ec256),
-    ] {
+    for (alg, key) in [(Algorithm::RS256, DemoKey::Rsa1), (Algorithm::ES256, DemoKey::Ec256)] {
         let token = sign_token(&good_claims(&server), alg, key, Some(key.kid()));
-        let report = engine
-            .inspect(&profile, &token, TokenSource::Given, None)
-            .await;
+        let report = engine.inspect(&profile, &token, TokenSource::Given, None).await;
         assert!(report.valid, "{alg:?}: {:?}", report.findings);
         assert_eq!(report.jwks_uri, demo_jwks(&server));
         assert!(report.discovery.as_ref().is_some_and(|d| d.ok));
     }
-    assert_eq!(
-        server.counters().discovery,
-        1,
-        "discovery is cached per issuer"
-    );
+    assert_eq!(server.counters().discovery, 1, "discovery is cached per issuer");
     assert_eq!(server.counters().jwks, 1, "the key set is cached");
     Ok(())
 }
@@ -220,39 +166,14 @@ async fn rs256_and_es256_verify_against_the_demo_issuers_own_jwks_via_discovery(
 async fn jwk_alg_pinned_to_rs256_refuses_a_ps256_token_under_the_same_kid() -> TestResult {
     let server = start_demo().await?;
     let cache = jwks_cache();
-    let token = sign_token(
-        &good_claims(&server),
-        Algorithm::PS256,
-        DemoKey::Rsa1,
-        Some("demo-rsa-1"),
-    );
-    let v = check(
-        &cache,
-        &token,
-        &options(&server, &["RS256", "PS256"], demo_jwks(&server)),
-    )
-    .await?;
+    let token = sign_token(&good_claims(&server), Algorithm::PS256, DemoKey::Rsa1, Some("demo-rsa-1"));
+    let v = check(&cache, &token, &options(&server, &["RS256", "PS256"], demo_jwks(&server))).await?;
     let list = checklist(&v);
     assert!(!v.valid, "{list}");
-    assert_eq!(
-        status(&v, CheckName::Alg),
-        Some(CheckStatus::Pass),
-        "{list}"
-    );
-    assert_eq!(
-        status(&v, CheckName::Key),
-        Some(CheckStatus::Fail),
-        "{list}"
-    );
-    assert!(
-        detail(&v, CheckName::Key).contains("published for RS256"),
-        "{list}"
-    );
-    assert_ne!(
-        status(&v, CheckName::Signature),
-        Some(CheckStatus::Pass),
-        "{list}"
-    );
+    assert_eq!(status(&v, CheckName::Alg), Some(CheckStatus::Pass), "{list}");
+    assert_eq!(status(&v, CheckName::Key), Some(CheckStatus::Fail), "{list}");
+    assert!(detail(&v, CheckName::Key).contains("published for RS256"), "{list}");
+    assert_ne!(status(&v, CheckName::Signature), Some(CheckStatus::Pass), "{list}");
     Ok(())
 }
 
@@ -272,28 +193,17 @@ async fn hs256_hs384_hs512_verify_with_the_profiles_shared_secret() -> TestResul
         opts.hmac_secret = Some(Secret::new(String::from_utf8(SHARED.to_vec())?));
         let v = check(&cache, &token, &opts).await?;
         assert!(v.valid, "{name}:\n{}", checklist(&v));
-        assert_eq!(
-            v.key.as_ref().map(|k| k.source.as_str()),
-            Some("hmac_secret")
-        );
+        assert_eq!(v.key.as_ref().map(|k| k.source.as_str()), Some("hmac_secret"));
         // Another secret: the signature fails.
         opts.hmac_secret = Some(Secret::new("not-the-shared-secret"));
         let v = check(&cache, &token, &opts).await?;
         assert!(!v.valid, "{name}");
-        assert_eq!(
-            v.check(CheckName::Signature).and_then(|c| c.code),
-            Some(Code::SignatureInvalid),
-            "{name}"
-        );
+        assert_eq!(v.check(CheckName::Signature).and_then(|c| c.code), Some(Code::SignatureInvalid), "{name}");
         // No secret at all: nothing to check with.
         opts.hmac_secret = None;
         let v = check(&cache, &token, &opts).await?;
         assert!(!v.valid, "{name}");
-        assert_eq!(
-            status(&v, CheckName::Signature),
-            Some(CheckStatus::Skip),
-            "{name}"
-        );
+        assert_eq!(status(&v, CheckName::Signature), Some(CheckStatus::Skip), "{name}");
     }
     assert_eq!(server.counters().jwks, 0, "HS* never looks at the JWKS");
     Ok(())
@@ -304,19 +214,8 @@ async fn hs256_token_through_inspect_uses_the_profiles_hmac_secret() -> TestResu
     let server = start_demo().await?;
     let mut profile = inspect_profile(&server, &["HS256"], None)?;
     profile.expect.hmac_secret = Some(SecretSource::parse("demo-hs256-secret"));
-    let token = sign_hmac_token(
-        &good_claims(&server),
-        Algorithm::HS256,
-        b"demo-hs256-secret",
-    );
-    let report = engine()
-        .inspect(
-            &profile,
-            &token,
-            TokenSource::Given,
-            Some(Secret::new("demo-hs256-secret")),
-        )
-        .await;
+    let token = sign_hmac_token(&good_claims(&server), Algorithm::HS256, b"demo-hs256-secret");
+    let report = engine().inspect(&profile, &token, TokenSource::Given, Some(Secret::new("demo-hs256-secret"))).await;
     assert!(report.valid, "{:?}", report.findings);
     assert_eq!(report.findings.first().map(|f| f.code), Some(Code::Ok));
     Ok(())
@@ -339,26 +238,12 @@ async fn an_rsa_public_key_is_never_usable_as_an_hmac_secret() -> TestResult {
     let v = check(&cache, &forged, &opts).await?;
     let list = checklist(&v);
     assert!(!v.valid, "{list}");
-    assert_ne!(
-        status(&v, CheckName::Signature),
-        Some(CheckStatus::Pass),
-        "{list}"
-    );
-    assert_ne!(
-        v.key.as_ref().map(|k| k.kty.as_str()),
-        Some("RSA"),
-        "{list}"
-    );
-    assert_eq!(
-        cache.fetch_count(),
-        0,
-        "the JWKS is not even consulted for HS*"
-    );
+    assert_ne!(status(&v, CheckName::Signature), Some(CheckStatus::Pass), "{list}");
+    assert_ne!(v.key.as_ref().map(|k| k.kty.as_str()), Some("RSA"), "{list}");
+    assert_eq!(cache.fetch_count(), 0, "the JWKS is not even consulted for HS*");
     // Through inspect, with the demo's discovery and JWKS: still not valid.
     let profile = inspect_profile(&server, &["RS256", "HS256"], None)?;
-    let report = engine()
-        .inspect(&profile, &forged, TokenSource::Given, None)
-        .await;
+    let report = engine().inspect(&profile, &forged, TokenSource::Given, None).await;
     assert!(!report.valid, "{:?}", report.findings);
     assert_ne!(report.findings.first().map(|f| f.code), Some(Code::Ok));
     Ok(())
@@ -368,45 +253,19 @@ async fn an_rsa_public_key_is_never_usable_as_an_hmac_secret() -> TestResult {
 // the allow-list and `none`
 
 #[tokio::test]
-async fn an_algorithm_outside_the_allow_list_fails_even_when_the_signature_verifies() -> TestResult
-{
+async fn an_algorithm_outside_the_allow_list_fails_even_when_the_signature_verifies() -> TestResult {
     let server = start_demo().await?;
     let cache = jwks_cache();
-    let token = sign_token(
-        &good_claims(&server),
-        Algorithm::ES256,
-        DemoKey::Ec256,
-        Some("demo-ec-1"),
-    );
-    let v = check(
-        &cache,
-        &token,
-        &options(&server, &["RS256"], demo_jwks(&server)),
-    )
-    .await?;
+    let token = sign_token(&good_claims(&server), Algorithm::ES256, DemoKey::Ec256, Some("demo-ec-1"));
+    let v = check(&cache, &token, &options(&server, &["RS256"], demo_jwks(&server))).await?;
     let list = checklist(&v);
-    assert_eq!(
-        status(&v, CheckName::Signature),
-        Some(CheckStatus::Pass),
-        "{list}"
-    );
-    assert_eq!(
-        status(&v, CheckName::Alg),
-        Some(CheckStatus::Fail),
-        "{list}"
-    );
+    assert_eq!(status(&v, CheckName::Signature), Some(CheckStatus::Pass), "{list}");
+    assert_eq!(status(&v, CheckName::Alg), Some(CheckStatus::Fail), "{list}");
     assert!(!v.valid, "{list}");
     let profile = inspect_profile(&server, &["RS256"], demo_jwks(&server))?;
-    let report = engine()
-        .inspect(&profile, &token, TokenSource::Given, None)
-        .await;
+    let report = engine().inspect(&profile, &token, TokenSource::Given, None).await;
     assert!(!report.valid);
-    assert_eq!(
-        report.findings.first().map(|f| f.code),
-        Some(Code::AlgNotAllowed),
-        "{:?}",
-        report.findings
-    );
+    assert_eq!(report.findings.first().map(|f| f.code), Some(Code::AlgNotAllowed), "{:?}", report.findings);
     Ok(())
 }
 
@@ -417,33 +276,16 @@ async fn none_is_never_accepted_even_when_listed_in_the_algorithms() -> TestResu
     let opts = options(&server, &["none", "RS256"], demo_jwks(&server));
     let claims = good_claims(&server);
     // Unsigned, and "none" with a bogus signature segment.
-    for token in [
-        unsigned(&claims),
-        format!(
-            "{}.{BOGUS_SIGNATURE}",
-            unsigned(&claims).trim_end_matches('.')
-        ),
-    ] {
+    for token in [unsigned(&claims), format!("{}.{BOGUS_SIGNATURE}", unsigned(&claims).trim_end_matches('.'))] {
         let v = check(&cache, &token, &opts).await?;
         let list = checklist(&v);
         assert!(!v.valid, "{list}");
-        assert_eq!(
-            v.check(CheckName::Alg).and_then(|c| c.code),
-            Some(Code::AlgNone),
-            "{list}"
-        );
+        assert_eq!(v.check(CheckName::Alg).and_then(|c| c.code), Some(Code::AlgNone), "{list}");
     }
     let profile = inspect_profile(&server, &["none", "RS256"], demo_jwks(&server))?;
-    let report = engine()
-        .inspect(&profile, &unsigned(&claims), TokenSource::Given, None)
-        .await;
+    let report = engine().inspect(&profile, &unsigned(&claims), TokenSource::Given, None).await;
     assert!(!report.valid);
-    assert_eq!(
-        report.findings.first().map(|f| f.code),
-        Some(Code::AlgNone),
-        "{:?}",
-        report.findings
-    );
+    assert_eq!(report.findings.first().map(|f| f.code), Some(Code::AlgNone), "{:?}", report.findings);
     Ok(())
 }
 
@@ -454,87 +296,38 @@ const BOGUS_SIGNATURE: &str = "c2lnbmF0dXJl";
 // kid rotation and the refetch rate limit
 
 #[tokio::test]
-async fn a_rotated_kid_is_found_by_refetching_once_and_a_second_miss_is_rate_limited() -> TestResult
-{
+async fn a_rotated_kid_is_found_by_refetching_once_and_a_second_miss_is_rate_limited() -> TestResult {
     let server = start_demo().await?;
     let engine = engine();
     let profile = demo_profile(&server, "demo-reader")?;
 
-    let before = engine
-        .call(fetch_spec("demo-reader", &profile, "read orders")?, None)
-        .await;
+    let before = engine.call(fetch_spec("demo-reader", &profile, "read orders")?, None).await;
     assert_eq!(before.token.kid.as_deref(), Some("demo-rsa-1"));
-    assert_eq!(
-        before.findings.first().map(|f| f.code),
-        Some(Code::Ok),
-        "{}",
-        summary(&before)
-    );
-    assert_eq!(
-        (engine.jwks().fetch_count(), server.counters().jwks),
-        (1, 1)
-    );
+    assert_eq!(before.findings.first().map(|f| f.code), Some(Code::Ok), "{}", summary(&before));
+    assert_eq!((engine.jwks().fetch_count(), server.counters().jwks), (1, 1));
 
     server.rotate_keys(false);
     let mut spec = fetch_spec("demo-reader", &profile, "read orders")?;
-    spec.token = tokdbg::core::call::TokenChoice::Fetch {
-        secret: client_secret(&profile)?,
-        force: true,
-    };
+    spec.token = tokdbg::core::call::TokenChoice::Fetch { secret: client_secret(&profile)?, force: true };
     let after = engine.call(spec, None).await;
     assert_eq!(after.token.kid.as_deref(), Some("demo-rsa-2"));
-    assert_eq!(
-        after.findings.first().map(|f| f.code),
-        Some(Code::Ok),
-        "{}",
-        summary(&after)
-    );
+    assert_eq!(after.findings.first().map(|f| f.code), Some(Code::Ok), "{}", summary(&after));
     let v = after.verification.as_ref().ok_or("no verification")?;
     assert!(v.valid && v.jwks_refetched, "{}", checklist(v));
     assert_eq!(status(v, CheckName::Key), Some(CheckStatus::Pass));
-    assert!(
-        detail(v, CheckName::Key).contains("fetching the JWKS again"),
-        "{}",
-        checklist(v)
-    );
+    assert!(detail(v, CheckName::Key).contains("fetching the JWKS again"), "{}", checklist(v));
     assert!(v.available_kids.contains(&"demo-rsa-2".to_owned()));
-    assert_eq!(
-        (engine.jwks().fetch_count(), server.counters().jwks),
-        (2, 2)
-    );
+    assert_eq!((engine.jwks().fetch_count(), server.counters().jwks), (2, 2));
 
     // Another unknown kid within 30 s: no third fetch.
-    let stranger = sign_token(
-        &good_claims(&server),
-        Algorithm::RS256,
-        DemoKey::RsaStranger,
-        Some("demo-rsa-9"),
-    );
-    let report = engine
-        .inspect(&profile, &stranger, TokenSource::Given, None)
-        .await;
+    let stranger = sign_token(&good_claims(&server), Algorithm::RS256, DemoKey::RsaStranger, Some("demo-rsa-9"));
+    let report = engine.inspect(&profile, &stranger, TokenSource::Given, None).await;
     let v = report.verification.as_ref().ok_or("no verification")?;
     assert!(!v.jwks_refetched);
-    assert_eq!(
-        v.check(CheckName::Key).and_then(|c| c.code),
-        Some(Code::KidNotFound),
-        "{}",
-        checklist(v)
-    );
-    assert!(
-        detail(v, CheckName::Key).contains("not refetched"),
-        "{}",
-        checklist(v)
-    );
-    assert_eq!(
-        report.findings.first().map(|f| f.code),
-        Some(Code::KidNotFound)
-    );
-    assert_eq!(
-        (engine.jwks().fetch_count(), server.counters().jwks),
-        (2, 2),
-        "rate-limited"
-    );
+    assert_eq!(v.check(CheckName::Key).and_then(|c| c.code), Some(Code::KidNotFound), "{}", checklist(v));
+    assert!(detail(v, CheckName::Key).contains("not refetched"), "{}", checklist(v));
+    assert_eq!(report.findings.first().map(|f| f.code), Some(Code::KidNotFound));
+    assert_eq!((engine.jwks().fetch_count(), server.counters().jwks), (2, 2), "rate-limited");
     Ok(())
 }
 
@@ -545,19 +338,10 @@ async fn an_unknown_kid_is_refetched_once_when_the_interval_allows() -> TestResu
     let opts = options(&server, &["RS256"], demo_jwks(&server));
     let good = rs256(&good_claims(&server));
     assert!(check(&cache, &good, &opts).await?.valid);
-    let stranger = sign_token(
-        &good_claims(&server),
-        Algorithm::RS256,
-        DemoKey::RsaStranger,
-        Some("demo-rsa-9"),
-    );
+    let stranger = sign_token(&good_claims(&server), Algorithm::RS256, DemoKey::RsaStranger, Some("demo-rsa-9"));
     let v = check(&cache, &stranger, &opts).await?;
     assert!(v.jwks_refetched, "{}", checklist(&v));
-    assert!(
-        detail(&v, CheckName::Key).contains("even after fetching it again"),
-        "{}",
-        checklist(&v)
-    );
+    assert!(detail(&v, CheckName::Key).contains("even after fetching it again"), "{}", checklist(&v));
     assert_eq!(cache.fetch_count(), 2);
     assert_eq!(server.counters().jwks, 2);
     Ok(())
@@ -569,30 +353,16 @@ async fn a_retired_kid_is_kid_not_found_once_the_set_was_refetched() -> TestResu
     let cache = jwks_cache();
     let opts = options(&server, &["RS256"], demo_jwks(&server));
     // Cache the set while it still has demo-rsa-1 … then retire it and ask for a new kid.
-    assert!(
-        check(&cache, &rs256(&good_claims(&server)), &opts)
-            .await?
-            .valid
-    );
+    assert!(check(&cache, &rs256(&good_claims(&server)), &opts).await?.valid);
     server.rotate_keys(true);
-    let rsa2 = sign_token(
-        &good_claims(&server),
-        Algorithm::RS256,
-        DemoKey::Rsa2,
-        Some("demo-rsa-2"),
-    );
+    let rsa2 = sign_token(&good_claims(&server), Algorithm::RS256, DemoKey::Rsa2, Some("demo-rsa-2"));
     let v = check(&cache, &rsa2, &opts).await?;
     assert!(v.valid && v.jwks_refetched, "{}", checklist(&v));
     assert!(!v.available_kids.contains(&"demo-rsa-1".to_owned()));
     // A token still signed by the retired key: its kid is gone, and no refetch so soon.
     let old = check(&cache, &rs256(&good_claims(&server)), &opts).await?;
     assert!(!old.valid && !old.jwks_refetched, "{}", checklist(&old));
-    assert_eq!(
-        old.check(CheckName::Key).and_then(|c| c.code),
-        Some(Code::KidNotFound),
-        "{}",
-        checklist(&old)
-    );
+    assert_eq!(old.check(CheckName::Key).and_then(|c| c.code), Some(Code::KidNotFound), "{}", checklist(&old));
     assert_eq!(cache.fetch_count(), 2);
     Ok(())
 }
@@ -605,25 +375,13 @@ async fn expired_thirty_seconds_ago_fails_without_leeway_and_passes_with_sixty()
     let server = start_demo().await?;
     let cache = jwks_cache();
     let now = now();
-    let token = rs256(&claims_with(
-        &server,
-        json!({ "iat": now - 600, "exp": now - 30 }),
-    ));
+    let token = rs256(&claims_with(&server, json!({ "iat": now - 600, "exp": now - 30 })));
     let mut opts = options(&server, &["RS256"], demo_jwks(&server));
     opts.now = now;
     let strict = check(&cache, &token, &opts).await?;
     assert!(!strict.valid);
-    assert_eq!(
-        strict.check(CheckName::Exp).and_then(|c| c.code),
-        Some(Code::Expired),
-        "{}",
-        checklist(&strict)
-    );
-    assert!(
-        detail(&strict, CheckName::Exp).contains("expired 30 s ago"),
-        "{}",
-        checklist(&strict)
-    );
+    assert_eq!(strict.check(CheckName::Exp).and_then(|c| c.code), Some(Code::Expired), "{}", checklist(&strict));
+    assert!(detail(&strict, CheckName::Exp).contains("expired 30 s ago"), "{}", checklist(&strict));
     opts.leeway_secs = 60;
     let lenient = check(&cache, &token, &opts).await?;
     assert!(lenient.valid, "{}", checklist(&lenient));
@@ -641,17 +399,8 @@ async fn nbf_thirty_seconds_ahead_fails_without_leeway_and_passes_with_sixty() -
     opts.now = now;
     let strict = check(&cache, &token, &opts).await?;
     assert!(!strict.valid);
-    assert_eq!(
-        strict.check(CheckName::Nbf).and_then(|c| c.code),
-        Some(Code::NotYetValid),
-        "{}",
-        checklist(&strict)
-    );
-    assert!(
-        detail(&strict, CheckName::Nbf).contains("30 s"),
-        "{}",
-        checklist(&strict)
-    );
+    assert_eq!(strict.check(CheckName::Nbf).and_then(|c| c.code), Some(Code::NotYetValid), "{}", checklist(&strict));
+    assert!(detail(&strict, CheckName::Nbf).contains("30 s"), "{}", checklist(&strict));
     opts.leeway_secs = 60;
     let lenient = check(&cache, &token, &opts).await?;
     assert!(lenient.valid, "{}", checklist(&lenient));
@@ -667,17 +416,11 @@ async fn issuer_and_audience_checks_name_expected_and_actual() -> TestResult {
     let server = start_demo().await?;
     let cache = jwks_cache();
     let opts = options(&server, &["RS256"], demo_jwks(&server));
-    let token = rs256(&claims_with(
-        &server,
-        json!({ "iss": "http://elsewhere.example/oidc", "aud": ["x", "y"] }),
-    ));
+    let token = rs256(&claims_with(&server, json!({ "iss": "http://elsewhere.example/oidc", "aud": ["x", "y"] })));
     let v = check(&cache, &token, &opts).await?;
     assert!(!v.valid);
     let iss = v.check(CheckName::Iss).ok_or("no iss check")?;
-    assert_eq!(
-        (iss.code, iss.expected.clone()),
-        (Some(Code::IssuerMismatch), Some(server.issuer()))
-    );
+    assert_eq!((iss.code, iss.expected.clone()), (Some(Code::IssuerMismatch), Some(server.issuer())));
     let aud = v.check(CheckName::Aud).ok_or("no aud check")?;
     assert_eq!(aud.code, Some(Code::AudienceMismatch));
     assert_eq!(aud.expected.as_deref(), Some(APP_ID));
@@ -710,35 +453,17 @@ fn scope_claims_in_every_shape_are_read() {
         "https://demo.local/scopes": "a b",
     }));
     let read = |key: &str| scopes::granted_scopes(&claims, key).map(|g| (g.shape, g.scopes));
-    assert_eq!(
-        read("scope"),
-        Some((
-            ScopeShape::SpaceSeparated,
-            strings(&["openid", "order:read"])
-        ))
-    );
-    assert_eq!(
-        read("scp"),
-        Some((ScopeShape::Array, strings(&["order:read", "order:write"])))
-    );
-    assert_eq!(
-        read("permissions"),
-        Some((ScopeShape::Array, strings(&["order:delete"])))
-    );
-    assert_eq!(
-        read("https://demo.local/scopes"),
-        Some((ScopeShape::SpaceSeparated, strings(&["a", "b"])))
-    );
+    assert_eq!(read("scope"), Some((ScopeShape::SpaceSeparated, strings(&["openid", "order:read"]))));
+    assert_eq!(read("scp"), Some((ScopeShape::Array, strings(&["order:read", "order:write"]))));
+    assert_eq!(read("permissions"), Some((ScopeShape::Array, strings(&["order:delete"]))));
+    assert_eq!(read("https://demo.local/scopes"), Some((ScopeShape::SpaceSeparated, strings(&["a", "b"]))));
     assert_eq!(read("roles"), None);
     let array_scope = object(json!({ "scope": ["order:read"] }));
     assert_eq!(
         scopes::granted_scopes(&array_scope, "scope").map(|g| (g.shape, g.scopes)),
         Some((ScopeShape::Array, strings(&["order:read"])))
     );
-    let present: Vec<String> = scopes::scope_claims_present(&claims)
-        .into_iter()
-        .map(|g| g.claim)
-        .collect();
+    let present: Vec<String> = scopes::scope_claims_present(&claims).into_iter().map(|g| g.claim).collect();
     assert_eq!(present, strings(&["scope", "scp", "permissions"]));
 }
 
@@ -753,12 +478,5 @@ fn all_of_and_any_of_matching() {
     assert!(any.satisfied);
     assert_eq!(any.missing, strings(&["order:write"]));
     assert!(!scopes::scope_gap(&required, &strings(&["openid"]), ScopeMatch::Any).satisfied);
-    assert!(
-        scopes::scope_gap(
-            &required,
-            &strings(&["order:write", "order:read"]),
-            ScopeMatch::All
-        )
-        .satisfied
-    );
+    assert!(scopes::scope_gap(&required, &strings(&["order:write", "order:read"]), ScopeMatch::All).satisfied);
 }

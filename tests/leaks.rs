@@ -277,7 +277,7 @@ async fn debug_and_json_of_secret_holding_types_are_redacted() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn tui_screens_clipboard_and_history_never_show_a_secret() {
-    let mut harness = Harness::demo_with(120, 40, |dir, base| write_canary_profiles(dir, base)).await;
+    let mut harness = Harness::demo_with(120, 40, write_canary_profiles).await;
     let mut needles = Needles::new(harness.server.as_ref().unwrap());
     tui_support::write_prompt_profile(harness.dir.path(), &harness.base_url());
     let mut screens = Vec::new();

@@ -4,16 +4,12 @@ use std::path::{Path, PathBuf};
 
 use tokdbg::core::fsutil::FileStamp;
 use tokdbg::core::profile::{AuthMethod, Endpoint, Profile, ScopeMatch, SecretSource};
-use tokdbg::core::profile_edit::{
-    EditError, delete_profile, free_stem, render_profile, save_profile,
-};
+use tokdbg::core::profile_edit::{EditError, delete_profile, free_stem, render_profile, save_profile};
 use tokdbg::core::profile_store::parse_profile;
 use tokdbg::core::secret::Secret;
 
 fn repo_profile(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("profiles")
-        .join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles").join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -34,12 +30,7 @@ fn endpoint(name: &str, url: &str) -> Endpoint {
 
 #[test]
 fn unchanged_profile_renders_byte_identical() {
-    for file in [
-        "demo-reader.toml",
-        "keycloak.toml",
-        "authing.toml",
-        "auth0.toml",
-    ] {
+    for file in ["demo-reader.toml", "keycloak.toml", "authing.toml", "auth0.toml"] {
         let text = repo_profile(file);
         let profile = parse(&text);
         assert_eq!(render_profile(&text, &profile).unwrap(), text, "{file}");
@@ -68,10 +59,7 @@ fn demo_reader_edit_keeps_comments_and_untouched_values() {
     let out = render_profile(&text, &profile).unwrap();
     assert_eq!(parse(&out), profile);
     // The file header and every trailing comment survive, including those on changed values.
-    assert!(
-        out.starts_with("# Outcome: 200 on \"read orders\""),
-        "{out}"
-    );
+    assert!(out.starts_with("# Outcome: 200 on \"read orders\""), "{out}");
     for comment in [
         "# discovery: {url}/.well-known/openid-configuration",
         "# demo-only credential, published on purpose",
@@ -80,37 +68,19 @@ fn demo_reader_edit_keeps_comments_and_untouched_values() {
     ] {
         assert!(out.contains(comment), "lost {comment:?}:\n{out}");
     }
-    assert!(
-        out.contains("url = \"http://127.0.0.1:5555/oidc\"  # discovery"),
-        "{out}"
-    );
-    assert!(
-        out.contains("scope_match = \"all\"  # express-jwt-authz"),
-        "{out}"
-    );
+    assert!(out.contains("url = \"http://127.0.0.1:5555/oidc\"  # discovery"), "{out}");
+    assert!(out.contains("scope_match = \"all\"  # express-jwt-authz"), "{out}");
     // The literal secret was given as a literal: it stays one.
     assert!(out.contains("secret = \"demo-reader-secret\""), "{out}");
     // Removed audience is gone from [expect], the client's new one is there.
-    let expect_section = out
-        .split("[expect]")
-        .nth(1)
-        .unwrap()
-        .split("[[endpoints]]")
-        .next()
-        .unwrap();
+    let expect_section = out.split("[expect]").nth(1).unwrap().split("[[endpoints]]").next().unwrap();
     assert!(!expect_section.contains("audience"), "{expect_section}");
     assert!(out.contains("audience = \"demo-app\"\n"), "{out}");
     // Untouched values keep their spelling: the single-quoted body, the explicit empty list.
-    assert!(
-        out.contains("body = '{\"item\": \"coffee beans\", \"quantity\": 1}'"),
-        "{out}"
-    );
+    assert!(out.contains("body = '{\"item\": \"coffee beans\", \"quantity\": 1}'"), "{out}");
     assert!(out.contains("required_scopes = []"), "{out}");
     // The new endpoint is appended last.
-    assert!(
-        out.rfind("[[endpoints]]").unwrap() < out.find("name = \"health\"").unwrap(),
-        "{out}"
-    );
+    assert!(out.rfind("[[endpoints]]").unwrap() < out.find("name = \"health\"").unwrap(), "{out}");
     assert!(out.find("name = \"public\"").unwrap() < out.find("name = \"health\"").unwrap());
 }
 
@@ -121,32 +91,17 @@ fn keycloak_edit_keeps_unknown_layout_and_reorders_endpoints() {
     profile.name = Some("inventory (Keycloak, staging)".into());
     profile.expect.audience = vec!["inventory-api".into(), "account".into()];
     profile.expect.leeway_secs = 30;
-    profile.issuer.token_endpoint =
-        Some("https://sso.example.com/realms/acme/protocol/openid-connect/token".into());
+    profile.issuer.token_endpoint = Some("https://sso.example.com/realms/acme/protocol/openid-connect/token".into());
     profile.endpoints.reverse();
 
     let out = render_profile(&text, &profile).unwrap();
     assert_eq!(parse(&out), profile);
-    assert!(
-        out.starts_with("# A confidential client with \"Service accounts roles\""),
-        "{out}"
-    );
-    assert!(out.contains(
-        "secret = \"file:~/.config/tokdbg/secrets/inventory-worker\"   # first line of the file"
-    ));
-    assert!(
-        out.contains("audience = [\"inventory-api\", \"account\"]"),
-        "{out}"
-    );
+    assert!(out.starts_with("# A confidential client with \"Service accounts roles\""), "{out}");
+    assert!(out.contains("secret = \"file:~/.config/tokdbg/secrets/inventory-worker\"   # first line of the file"));
+    assert!(out.contains("audience = [\"inventory-api\", \"account\"]"), "{out}");
     assert!(out.contains("leeway_secs = 30\n"), "{out}");
-    assert!(
-        out.find("adjust stock").unwrap() < out.find("stock levels").unwrap(),
-        "{out}"
-    );
-    assert!(
-        out.find("[expect]").unwrap() < out.find("[[endpoints]]").unwrap(),
-        "{out}"
-    );
+    assert!(out.find("adjust stock").unwrap() < out.find("stock levels").unwrap(), "{out}");
+    assert!(out.find("[expect]").unwrap() < out.find("[[endpoints]]").unwrap(), "{out}");
 }
 
 #[test]
@@ -173,11 +128,11 @@ algorithms = ["HS256"]
     profile.expect.algorithms = vec!["HS256".into(), "HS512".into()];
     let out = render_profile(text, &profile).unwrap();
     assert_eq!(parse(&out), profile);
-    assert!(out.contains("# extra parameters the form does not show\nextra = { tenant = \"acme\", prompt = \"none\" }"), "{out}");
     assert!(
-        out.contains("hmac_secret = \"cmd:pass show hs\"   # keep me"),
+        out.contains("# extra parameters the form does not show\nextra = { tenant = \"acme\", prompt = \"none\" }"),
         "{out}"
     );
+    assert!(out.contains("hmac_secret = \"cmd:pass show hs\"   # keep me"), "{out}");
     assert!(out.contains("secret = \"env:APP_SECRET\""), "{out}");
 }
 
@@ -187,24 +142,13 @@ fn secrets_are_written_as_their_source() {
     let mut profile = parse(&text);
     profile.client.as_mut().unwrap().secret = SecretSource::Env("DEMO_SK".into());
     let out = render_profile(&text, &profile).unwrap();
-    assert!(
-        out.contains("secret = \"env:DEMO_SK\"  # demo-only credential"),
-        "{out}"
-    );
+    assert!(out.contains("secret = \"env:DEMO_SK\"  # demo-only credential"), "{out}");
     assert!(!out.contains("demo-reader-secret"), "{out}");
 
     // A literal that would read back as a source is refused, not silently changed.
     profile.client.as_mut().unwrap().secret = SecretSource::Literal(Secret::new("env:OOPS"));
     let err = render_profile(&text, &profile).unwrap_err();
-    assert!(
-        matches!(
-            err,
-            EditError::AmbiguousLiteral {
-                field: "client.secret"
-            }
-        ),
-        "{err}"
-    );
+    assert!(matches!(err, EditError::AmbiguousLiteral { field: "client.secret" }), "{err}");
 }
 
 #[test]
@@ -237,10 +181,7 @@ fn emptied_sections_are_removed_and_new_ones_placed_in_order() {
     profile.endpoints.clear();
     let out = render_profile(&out, &profile).unwrap();
     assert_eq!(parse(&out), profile);
-    assert!(
-        !out.contains("[client]") && !out.contains("[[endpoints]]"),
-        "{out}"
-    );
+    assert!(!out.contains("[client]") && !out.contains("[[endpoints]]"), "{out}");
 }
 
 #[test]
@@ -256,10 +197,7 @@ fn removing_the_name_keeps_the_file_header() {
 
 #[test]
 fn new_file_is_a_complete_readable_profile() {
-    let mut profile = Profile {
-        name: Some("orders (Authing)".into()),
-        ..Default::default()
-    };
+    let mut profile = Profile { name: Some("orders (Authing)".into()), ..Default::default() };
     profile.issuer.url = Some("https://example.authing.cn/oidc".into());
     profile.client = Some(tokdbg::core::profile::ClientConfig {
         id: "6050751aed0f29bf7723c7a8".into(),
@@ -271,10 +209,7 @@ fn new_file_is_a_complete_readable_profile() {
         extra: Default::default(),
     });
     profile.expect.audience = vec!["6050751aed0f29bf7723c7a8".into()];
-    profile.endpoints.push(endpoint(
-        "read orders",
-        "http://localhost:5000/api/protected",
-    ));
+    profile.endpoints.push(endpoint("read orders", "http://localhost:5000/api/protected"));
     let out = render_profile("", &profile).unwrap();
     assert_eq!(parse(&out), profile);
     let expected = r#"name = "orders (Authing)"
@@ -336,11 +271,7 @@ fn save_detects_changes_on_disk() {
     let err = save_profile(&path, &profile, Some(&stamp)).unwrap_err();
     assert!(matches!(err, EditError::ChangedOnDisk { .. }), "{err}");
     assert!(err.to_string().contains("keycloak.toml"), "{err}");
-    assert!(
-        std::fs::read_to_string(&path)
-            .unwrap()
-            .contains("leeway_secs = 6")
-    );
+    assert!(std::fs::read_to_string(&path).unwrap().contains("leeway_secs = 6"));
 
     // Reloaded: saving works and returns the stamp of what is now on disk.
     let stamp = FileStamp::of(&path).unwrap().unwrap();
@@ -352,34 +283,22 @@ fn save_detects_changes_on_disk() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
     }
 
     // A second save with the returned stamp works; with the stale one it does not.
     profile.expect.leeway_secs = 11;
     let newer = save_profile(&path, &profile, Some(&new_stamp)).unwrap();
     profile.expect.leeway_secs = 12;
-    assert!(matches!(
-        save_profile(&path, &profile, Some(&new_stamp)),
-        Err(EditError::ChangedOnDisk { .. })
-    ));
-    assert!(matches!(
-        save_profile(&path, &profile, Some(&stamp)),
-        Err(EditError::ChangedOnDisk { .. })
-    ));
+    assert!(matches!(save_profile(&path, &profile, Some(&new_stamp)), Err(EditError::ChangedOnDisk { .. })));
+    assert!(matches!(save_profile(&path, &profile, Some(&stamp)), Err(EditError::ChangedOnDisk { .. })));
     assert!(save_profile(&path, &profile, Some(&newer)).is_ok());
 }
 
 #[test]
 fn creating_refuses_to_overwrite_and_deleting_checks_the_stamp() {
     let dir = tempfile::tempdir().unwrap();
-    let profile = Profile {
-        name: Some("Fresh one".into()),
-        ..Default::default()
-    };
+    let profile = Profile { name: Some("Fresh one".into()), ..Default::default() };
     let stem = free_stem(dir.path(), profile.name.as_deref().unwrap());
     assert_eq!(stem, "fresh-one");
     let path = dir.path().join(format!("{stem}.toml"));
@@ -393,10 +312,7 @@ fn creating_refuses_to_overwrite_and_deleting_checks_the_stamp() {
 
     // Deleting after someone changed it is refused; with the right stamp it goes.
     std::fs::write(&path, "name = \"changed\"\n").unwrap();
-    assert!(matches!(
-        delete_profile(&path, Some(&stamp)),
-        Err(EditError::ChangedOnDisk { .. })
-    ));
+    assert!(matches!(delete_profile(&path, Some(&stamp)), Err(EditError::ChangedOnDisk { .. })));
     assert!(path.exists());
     let stamp = FileStamp::of(&path).unwrap().unwrap();
     delete_profile(&path, Some(&stamp)).unwrap();
@@ -410,16 +326,10 @@ fn free_stem_is_safe() {
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(free_stem(dir.path(), "orders (Authing)"), "orders-authing");
     assert_eq!(free_stem(dir.path(), "../../etc/passwd"), "etc-passwd");
-    assert_eq!(
-        free_stem(dir.path(), "  Ünïcode  订单 API_v2 "),
-        "n-code-api_v2"
-    );
+    assert_eq!(free_stem(dir.path(), "  Ünïcode  订单 API_v2 "), "n-code-api_v2");
     assert_eq!(free_stem(dir.path(), "订单"), "profile");
     assert_eq!(free_stem(dir.path(), "CON"), "con-profile");
     std::fs::write(dir.path().join("orders-authing.toml"), "").unwrap();
     std::fs::write(dir.path().join("orders-authing-2.toml"), "").unwrap();
-    assert_eq!(
-        free_stem(dir.path(), "Orders (Authing)"),
-        "orders-authing-3"
-    );
+    assert_eq!(free_stem(dir.path(), "Orders (Authing)"), "orders-authing-3");
 }

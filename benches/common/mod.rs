@@ -81,7 +81,8 @@ pub fn bench_jwks(extra: usize) -> String {
 pub async fn serve_jwks(body: String) -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
     let addr: SocketAddr = listener.local_addr().expect("local addr");
-    let app = Router::new().route("/jwks.json", get(move || async move { ([(header::CONTENT_TYPE, "application/json")], body) }));
+    let app = Router::new()
+        .route("/jwks.json", get(move || async move { ([(header::CONTENT_TYPE, "application/json")], body) }));
     let task = tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -103,18 +104,24 @@ pub fn verify_options(alg: Algorithm, jwks_uri: &str, now: i64) -> VerifyOptions
 
 /// An engine with loopback timeouts.
 pub fn engine() -> Engine {
-    Engine::new(HttpConfig { connect_timeout: Duration::from_secs(2), timeout: Duration::from_secs(5), ..HttpConfig::default() })
+    Engine::new(HttpConfig {
+        connect_timeout: Duration::from_secs(2),
+        timeout: Duration::from_secs(5),
+        ..HttpConfig::default()
+    })
 }
 
 /// A demo profile pointed at `server`, parsed as a user's file is.
 pub fn demo_profile(server: &DemoServer, stem: &str) -> Profile {
-    let (_, text) = demo_profiles(&server.base_url()).into_iter().find(|(name, _)| *name == stem).expect("a demo profile");
+    let (_, text) =
+        demo_profiles(&server.base_url()).into_iter().find(|(name, _)| *name == stem).expect("a demo profile");
     parse_profile(&text, &format!("{stem}.toml")).expect("the demo profile parses")
 }
 
 /// The call of `stem`'s `endpoint`, fetching (or reusing) a token.
 pub fn call_spec(profile: &Profile, stem: &str, endpoint: &str) -> CallSpec {
-    let secret = profile.client.as_ref().expect("[client]").secret.resolve("client secret", &NoPrompt).expect("literal secret");
+    let secret =
+        profile.client.as_ref().expect("[client]").secret.resolve("client secret", &NoPrompt).expect("literal secret");
     CallSpec {
         profile_key: stem.to_owned(),
         profile: profile.clone(),
@@ -132,10 +139,14 @@ pub async fn captured_call(server: &DemoServer) -> (CallReport, Profile) {
 
 /// `count` profile files like the demo's, each named and pointed at its own issuer host.
 pub fn write_profiles(dir: &Path, count: usize) {
-    let (_, reader) = demo_profiles("http://127.0.0.1:4455").into_iter().find(|(n, _)| *n == "demo-reader").expect("demo-reader");
+    let (_, reader) =
+        demo_profiles("http://127.0.0.1:4455").into_iter().find(|(n, _)| *n == "demo-reader").expect("demo-reader");
     for i in 0..count {
         let text = reader
-            .replace("name = \"reader (200 / 403 / misconfigured APIs)\"", &format!("name = \"orders service {i:03} (team {})\"", i % 17))
+            .replace(
+                "name = \"reader (200 / 403 / misconfigured APIs)\"",
+                &format!("name = \"orders service {i:03} (team {})\"", i % 17),
+            )
             .replace("127.0.0.1:4455", &format!("issuer-{i:03}.example.test"))
             .replace("id = \"demo-reader\"", &format!("id = \"client-{i:03}\""));
         std::fs::write(dir.join(format!("svc-{i:03}.toml")), text).expect("write a profile");
@@ -154,7 +165,10 @@ pub fn report(name: &str, unit: &str, samples: &mut [f64]) {
     let (median, p25, p75) = median_iqr(samples);
     let min = samples.first().copied().unwrap_or_default();
     let max = samples.last().copied().unwrap_or_default();
-    println!("{name:<58} median {median:>9.3} {unit}  IQR [{p25:.3} .. {p75:.3}]  min {min:.3} max {max:.3}  (n={})", samples.len());
+    println!(
+        "{name:<58} median {median:>9.3} {unit}  IQR [{p25:.3} .. {p75:.3}]  min {min:.3} max {max:.3}  (n={})",
+        samples.len()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -206,12 +220,27 @@ pub fn demo_app(server: &DemoServer, dir: &Path, width: u16, height: u16) -> App
 pub async fn drive(app: &mut App, terminal: &mut Terminal<TestBackend>, script: Vec<Msg>) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let mut runner = Runner::new(Arc::new(engine()), tx, Box::new(NoClipboard));
-    let run = event_loop::run(terminal, futures_util::stream::iter(script), app, &mut runner, rx, tokdbg::core::clock::now_unix);
-    tokio::time::timeout(Duration::from_secs(20), run).await.expect("the script ends within 20 s").expect("the loop draws");
+    let run = event_loop::run(
+        terminal,
+        futures_util::stream::iter(script),
+        app,
+        &mut runner,
+        rx,
+        tokdbg::core::clock::now_unix,
+    );
+    tokio::time::timeout(Duration::from_secs(20), run)
+        .await
+        .expect("the script ends within 20 s")
+        .expect("the loop draws");
 }
 
 /// The text of a buffer, one line per row.
 pub fn screen_text(buffer: &ratatui::buffer::Buffer) -> String {
     let width = buffer.area.width as usize;
-    buffer.content.chunks(width).map(|row| row.iter().map(|c| c.symbol()).collect::<String>().trim_end().to_owned()).collect::<Vec<_>>().join("\n")
+    buffer
+        .content
+        .chunks(width)
+        .map(|row| row.iter().map(|c| c.symbol()).collect::<String>().trim_end().to_owned())
+        .collect::<Vec<_>>()
+        .join("\n")
 }

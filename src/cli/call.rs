@@ -17,7 +17,8 @@ use super::stdout::{out, outln};
 pub fn pick_endpoint(profile: &Profile, stem: &str, args: &CallArgs) -> Result<Endpoint, CliError> {
     match &args.endpoint {
         Some(target) if target.starts_with("http://") || target.starts_with("https://") => {
-            crate::core::profile_store::check_http_url(target).map_err(|e| CliError::usage(format!("{target}: {e}")))?;
+            crate::core::profile_store::check_http_url(target)
+                .map_err(|e| CliError::usage(format!("{target}: {e}")))?;
             Ok(Endpoint {
                 name: target.clone(),
                 method: args.method.to_ascii_uppercase(),
@@ -29,7 +30,9 @@ pub fn pick_endpoint(profile: &Profile, stem: &str, args: &CallArgs) -> Result<E
         }
         Some(name) => {
             if !args.require.is_empty() {
-                return Err(CliError::usage("--require goes with a URL endpoint; a named endpoint has its own required_scopes"));
+                return Err(CliError::usage(
+                    "--require goes with a URL endpoint; a named endpoint has its own required_scopes",
+                ));
             }
             profile.endpoint(name).cloned().ok_or_else(|| {
                 let known: Vec<&str> = profile.endpoints.iter().map(|e| e.name.as_str()).collect();
@@ -40,7 +43,9 @@ pub fn pick_endpoint(profile: &Profile, stem: &str, args: &CallArgs) -> Result<E
             })
         }
         None => profile.endpoints.first().cloned().ok_or_else(|| {
-            CliError::usage(format!("profile {stem} has no [[endpoints]]: name a URL, e.g. tokdbg call {stem} https://api.example/x"))
+            CliError::usage(format!(
+                "profile {stem} has no [[endpoints]]: name a URL, e.g. tokdbg call {stem} https://api.example/x"
+            ))
         }),
     }
 }
@@ -55,7 +60,9 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
         TokenChoice::Given(Secret::new(token_argument(Some(token))?.trim()))
     } else {
         let Some(client) = &profile.client else {
-            return Err(CliError::profile(format!("profile {stem} has no [client] section: pass --token or --no-token")));
+            return Err(CliError::profile(format!(
+                "profile {stem} has no [client] section: pass --token or --no-token"
+            )));
         };
         TokenChoice::Fetch { secret: resolve_secret(&client.secret, "client.secret", &stem)?, force: false }
     };

@@ -18,16 +18,28 @@ use super::stdout::outln;
 pub fn serve(paint: &Paint, runtime: &tokio::runtime::Runtime, addr: SocketAddr) -> CmdResult {
     runtime.block_on(async {
         let server = DemoServer::start(addr).await.map_err(|e| {
-            let hint = if e.kind() == std::io::ErrorKind::AddrInUse { " (is another demo running? pick another with --addr)" } else { "" };
+            let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+                " (is another demo running? pick another with --addr)"
+            } else {
+                ""
+            };
             CliError::network(format!("cannot listen on {addr}: {e}{hint}"))
         })?;
         outln!("{} demo issuer  {}", paint.green("●"), server.issuer());
         outln!("  discovery    {}/.well-known/openid-configuration", server.issuer());
-        outln!("  protected    {}/api/protected (order:read), POST {}/api/orders (order:write)", server.base_url(), server.base_url());
+        outln!(
+            "  protected    {}/api/protected (order:read), POST {}/api/orders (order:write)",
+            server.base_url(),
+            server.base_url()
+        );
         if addr.to_string() == demo::DEFAULT_ADDR {
             outln!("  profiles     profiles/demo-*.toml point here: try  tokdbg --profiles profiles call demo-reader");
         } else {
-            outln!("  profiles     profiles/demo-*.toml point at {}: pass --addr {} to match them", demo::DEFAULT_ADDR, demo::DEFAULT_ADDR);
+            outln!(
+                "  profiles     profiles/demo-*.toml point at {}: pass --addr {} to match them",
+                demo::DEFAULT_ADDR,
+                demo::DEFAULT_ADDR
+            );
         }
         outln!("  (demo-only credentials and keys; Ctrl-C stops)");
         let _ = tokio::signal::ctrl_c().await;
@@ -49,7 +61,8 @@ pub fn interactive(global: &Global, runtime: &tokio::runtime::Runtime) -> CmdRes
         let store = crate::core::profile_store::load_dir(&dir, crate::core::profile_store::DirOrigin::Flag)
             .map_err(|e| CliError::profile(e.to_string()))?;
         let banner = format!("demo issuer {} · demo-only credentials · ? for keys", server.issuer());
-        let outcome = crate::tui::run(&store, Some(banner), Paint::color_for_tui(global.no_color), Some("demo-reader")).await;
+        let outcome =
+            crate::tui::run(&store, Some(banner), Paint::color_for_tui(global.no_color), Some("demo-reader")).await;
         server.shutdown().await;
         let _ = std::fs::remove_dir_all(&dir);
         outcome.map_err(|e| CliError::usage(format!("the terminal UI failed: {e}")))?;

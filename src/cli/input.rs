@@ -14,7 +14,8 @@ use super::prompt::TerminalPrompter;
 const MAX_STDIN: u64 = 1024 * 1024;
 
 pub fn load_store(global: &Global) -> Result<ProfileStore, CliError> {
-    let (dir, origin) = profile_store::resolve_dir(global.profiles.as_deref()).map_err(|e| CliError::profile(e.to_string()))?;
+    let (dir, origin) =
+        profile_store::resolve_dir(global.profiles.as_deref()).map_err(|e| CliError::profile(e.to_string()))?;
     profile_store::load_dir(&dir, origin).map_err(|e| CliError::profile(e.to_string()))
 }
 

@@ -16,8 +16,8 @@ mod verify;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
 use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser};
 
 use args::{Cli, Command, DemoAction};
 use outcome::{CliError, Exit};
@@ -31,7 +31,15 @@ pub fn main() -> ExitCode {
         Err(error) => return parse_error(&error),
     };
     let paint = Paint::detect(cli.global.no_color);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    // decode, profiles and completions never await: a multi-threaded runtime (a thread per
+    // core) would cost them more than their own work (benches/README.md, whole process).
+    let mut builder = match &cli.command {
+        Some(Command::Decode { .. } | Command::Profiles { .. } | Command::Completions { .. }) => {
+            tokio::runtime::Builder::new_current_thread()
+        }
+        _ => tokio::runtime::Builder::new_multi_thread(),
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("tokdbg: cannot start the async runtime: {e}");
@@ -95,7 +103,10 @@ fn parse_error(error: &clap::Error) -> ExitCode {
         let first: Vec<&str> = rendered.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
         let message = first.join(" ").trim_start_matches("error: ").to_owned();
         let message = if message.is_empty() { error.kind().to_string() } else { message };
-        outln!("{}", serde_json::json!({ "error": { "kind": "usage", "message": message, "exit_code": Exit::Usage as u8 } }));
+        outln!(
+            "{}",
+            serde_json::json!({ "error": { "kind": "usage", "message": message, "exit_code": Exit::Usage as u8 } })
+        );
     }
     if is_error { Exit::Usage.into() } else { Exit::Ok.into() }
 }

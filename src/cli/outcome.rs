@@ -1,7 +1,7 @@
 //! Exit codes and the errors that end a command, printed for people or as JSON.
 
-use std::process::ExitCode;
 use super::stdout::outln;
+use std::process::ExitCode;
 
 /// 0 allowed/valid, 1 denied/invalid, 2 usage or profile error, 3 network.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,10 +18,12 @@ fn issuer_host(profile: &Profile) -> String {
         .as_deref()
         .or(profile.issuer.token_endpoint.as_deref())
         .and_then(|u| url::Url::parse(u).ok())
-        .and_then(|u| u.host_str().map(|h| match u.port() {
-            Some(port) => format!("{h}:{port}"),
-            None => h.to_owned(),
-        }))
+        .and_then(|u| {
+            u.host_str().map(|h| match u.port() {
+                Some(port) => format!("{h}:{port}"),
+                None => h.to_owned(),
+            })
+        })
         .unwrap_or_else(|| "-".to_owned())
 }
 
@@ -53,7 +55,10 @@ fn list(global: &Global, paint: &Paint) -> CmdResult {
     let store = load_store(global)?;
     if global.json {
         let entries: Vec<_> = store.entries.iter().map(entry_json).collect();
-        outln!("{}", serde_json::to_string_pretty(&json!({ "dir": store.dir, "profiles": entries })).unwrap_or_default());
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "dir": store.dir, "profiles": entries })).unwrap_or_default()
+        );
         return Ok(Exit::Ok);
     }
     if store.entries.is_empty() {
@@ -86,7 +91,8 @@ fn show(global: &Global, name: &str) -> CmdResult {
         let value = json!({ "stem": stem, "profile": profile, "warnings": profile.warnings() });
         outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
     } else {
-        let text = toml::to_string_pretty(&profile).map_err(|e| CliError::profile(format!("cannot show profile {stem}: {e}")))?;
+        let text = toml::to_string_pretty(&profile)
+            .map_err(|e| CliError::profile(format!("cannot show profile {stem}: {e}")))?;
         outln!("# {stem}\n{text}");
         for warning in profile.warnings() {
             outln!("# warning: {warning}");
@@ -100,14 +106,22 @@ fn check(global: &Global, paint: &Paint, only: Option<&str>) -> CmdResult {
     let entries: Vec<&ProfileEntry> = match only {
         Some(name) => {
             let entry = store.entries.iter().find(|e| e.stem == name || e.display_name().eq_ignore_ascii_case(name));
-            vec![entry.ok_or_else(|| CliError::profile(format!("no profile named \"{name}\" in {}", store.dir.display())))?]
+            vec![
+                entry.ok_or_else(|| {
+                    CliError::profile(format!("no profile named \"{name}\" in {}", store.dir.display()))
+                })?,
+            ]
         }
         None => store.entries.iter().collect(),
     };
     let broken = entries.iter().filter(|e| e.loaded.is_err()).count();
     if global.json {
         let list: Vec<_> = entries.iter().map(|e| entry_json(e)).collect();
-        outln!("{}", serde_json::to_string_pretty(&json!({ "dir": store.dir, "ok": broken == 0, "profiles": list })).unwrap_or_default());
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&json!({ "dir": store.dir, "ok": broken == 0, "profiles": list }))
+                .unwrap_or_default()
+        );
     } else {
         for entry in &entries {
             match &entry.loaded {

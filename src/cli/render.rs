@@ -103,7 +103,14 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
     } else {
         format!("  {} {}", p.dim("needs"), report.endpoint.required_scopes.join(" "))
     };
-    let _ = writeln!(out, "{} {} {} {}{needs}", label(p, "endpoint"), report.endpoint.name, report.endpoint.method, report.endpoint.url);
+    let _ = writeln!(
+        out,
+        "{} {} {} {}{needs}",
+        label(p, "endpoint"),
+        report.endpoint.name,
+        report.endpoint.method,
+        report.endpoint.url
+    );
     if let Some(discovery) = report.discovery.as_ref().filter(|d| !d.ok) {
         let _ = writeln!(out, "{} {}", label(p, "discovery"), p.red(discovery.error.as_deref().unwrap_or("failed")));
     }
@@ -113,7 +120,13 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
             (None, Some(status)) => format!("HTTP {} in {} ms", p.status(status), request.latency_ms),
             (None, None) => String::new(),
         };
-        let _ = writeln!(out, "{} POST {} ({}) → {outcome}", label(p, "token req"), request.request.url, auth_method_of(request));
+        let _ = writeln!(
+            out,
+            "{} POST {} ({}) → {outcome}",
+            label(p, "token req"),
+            request.request.url,
+            auth_method_of(request)
+        );
         for note in &request.notes {
             let _ = writeln!(out, "{} {}", label(p, ""), p.yellow(note));
         }
@@ -134,7 +147,8 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
     }
     match (&report.response, &report.request_error) {
         (Some(response), _) => {
-            let mut line = format!("{} {} in {} ms", label(p, "response"), p.status(response.status), response.latency_ms);
+            let mut line =
+                format!("{} {} in {} ms", label(p, "response"), p.status(response.status), response.latency_ms);
             if let Some(challenge) = response.www_authenticate.first() {
                 let _ = write!(line, "\n{} WWW-Authenticate: {challenge}", label(p, ""));
             }
@@ -162,7 +176,11 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
 }
 
 fn auth_method_of(request: &crate::core::call::TokenRequestReport) -> &'static str {
-    if request.request.headers.iter().any(|(k, _)| k == "Authorization") { "client_secret_basic" } else { "client_secret_post" }
+    if request.request.headers.iter().any(|(k, _)| k == "Authorization") {
+        "client_secret_basic"
+    } else {
+        "client_secret_post"
+    }
 }
 
 fn summary_marks(p: &Paint, verification: &Verification) -> String {
@@ -181,9 +199,8 @@ fn summary_marks(p: &Paint, verification: &Verification) -> String {
 /// `decode`: header, claims with human times, scopes.
 pub fn decoded(p: &Paint, token: &DecodedToken, now: i64) -> String {
     let mut out = String::new();
-    let pretty = |map: &serde_json::Map<String, serde_json::Value>| {
-        serde_json::to_string_pretty(map).unwrap_or_default()
-    };
+    let pretty =
+        |map: &serde_json::Map<String, serde_json::Value>| serde_json::to_string_pretty(map).unwrap_or_default();
     let _ = writeln!(out, "{}\n{}", p.bold("header"), pretty(&token.header));
     let _ = writeln!(out, "{}\n{}", p.bold("claims"), pretty(&token.claims));
     let _ = writeln!(out, "{}", p.bold("times"));
@@ -255,7 +272,8 @@ pub fn token_fetch(p: &Paint, fetch: &crate::core::call::TokenFetch) -> String {
                 let _ = writeln!(out, "{} {}", label(p, "response"), p.red(error));
             }
             (None, Some(status)) => {
-                let _ = writeln!(out, "{} HTTP {} in {} ms", label(p, "response"), p.status(status), request.latency_ms);
+                let _ =
+                    writeln!(out, "{} HTTP {} in {} ms", label(p, "response"), p.status(status), request.latency_ms);
             }
             _ => {}
         }

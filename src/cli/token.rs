@@ -14,7 +14,9 @@ use super::stdout::{out, outln};
 pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, name: &str, reveal: bool) -> CmdResult {
     let (stem, profile) = find_profile(global, name)?;
     let Some(client) = &profile.client else {
-        return Err(CliError::profile(format!("profile {stem} has no [client] section: nothing to fetch a token with")));
+        return Err(CliError::profile(format!(
+            "profile {stem} has no [client] section: nothing to fetch a token with"
+        )));
     };
     let secret = resolve_secret(&client.secret, "client.secret", &stem)?;
     let hmac_secret = match &profile.expect.hmac_secret {

@@ -45,10 +45,12 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
     }
     for (field, value) in [("--issuer", &args.issuer), ("--jwks", &args.jwks)] {
         if let Some(url) = value {
-            crate::core::profile_store::check_http_url(url).map_err(|e| CliError::usage(format!("{field} {url}: {e}")))?;
+            crate::core::profile_store::check_http_url(url)
+                .map_err(|e| CliError::usage(format!("{field} {url}: {e}")))?;
         }
     }
-    let hmac_source = args.hmac_secret.as_deref().map(SecretSource::parse).or_else(|| profile.expect.hmac_secret.clone());
+    let hmac_source =
+        args.hmac_secret.as_deref().map(SecretSource::parse).or_else(|| profile.expect.hmac_secret.clone());
     let hmac_secret = match hmac_source {
         Some(source) => Some(resolve_secret(&source, "hmac secret", &name)?),
         None => None,

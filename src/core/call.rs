@@ -173,7 +173,12 @@ pub struct EndpointInfo {
 
 impl From<&Endpoint> for EndpointInfo {
     fn from(e: &Endpoint) -> Self {
-        EndpointInfo { name: e.name.clone(), method: e.method.clone(), url: e.url.clone(), required_scopes: e.required_scopes.clone() }
+        EndpointInfo {
+            name: e.name.clone(),
+            method: e.method.clone(),
+            url: e.url.clone(),
+            required_scopes: e.required_scopes.clone(),
+        }
     }
 }
 
@@ -342,8 +347,14 @@ impl Engine {
                     });
                 }
                 Err(error) => {
-                    resolved.discovery =
-                        Some(DiscoveryReport { url, ok: false, issuer: None, error: Some(error.to_string()), error_kind: Some(error), document: None });
+                    resolved.discovery = Some(DiscoveryReport {
+                        url,
+                        ok: false,
+                        issuer: None,
+                        error: Some(error.to_string()),
+                        error_kind: Some(error),
+                        document: None,
+                    });
                 }
             }
         }
@@ -371,10 +382,20 @@ impl Engine {
     }
 
     /// Sends the client_credentials request for a profile (no cache involved).
-    pub async fn request_token(&self, profile: &Profile, token_endpoint: &str, secret: Secret) -> (TokenRequestReport, Option<TokenResponse>) {
+    pub async fn request_token(
+        &self,
+        profile: &Profile,
+        token_endpoint: &str,
+        secret: Secret,
+    ) -> (TokenRequestReport, Option<TokenResponse>) {
         let Some(client) = &profile.client else {
             let report = TokenRequestReport {
-                request: RequestView { method: "POST".into(), url: token_endpoint.to_owned(), headers: vec![], form: vec![] },
+                request: RequestView {
+                    method: "POST".into(),
+                    url: token_endpoint.to_owned(),
+                    headers: vec![],
+                    form: vec![],
+                },
                 status: None,
                 response: None,
                 error: Some("the profile has no [client] section".to_owned()),
@@ -477,7 +498,9 @@ impl Engine {
         let mut token = TokenInfo::none();
         let access_token = response.map(|response| {
             token = TokenInfo::describe(TokenSource::Fetched, response.access_token.expose(), scope_claim, now);
-            let expires_at = token.expires_at.or_else(|| response.expires_in.and_then(|s| i64::try_from(s).ok()).map(|s| now.saturating_add(s)));
+            let expires_at = token
+                .expires_at
+                .or_else(|| response.expires_in.and_then(|s| i64::try_from(s).ok()).map(|s| now.saturating_add(s)));
             self.tokens.put(&key, CachedToken { token: response.access_token.clone(), fetched_at: now, expires_at });
             response.access_token
         });
@@ -485,17 +508,30 @@ impl Engine {
     }
 
     /// Gets a token for a profile (cache first unless `force`) and verifies it as the API would.
-    pub async fn fetch_token(&self, profile_key: &str, profile: &Profile, secret: Secret, force: bool, hmac_secret: Option<Secret>) -> TokenFetch {
+    pub async fn fetch_token(
+        &self,
+        profile_key: &str,
+        profile: &Profile,
+        secret: Secret,
+        force: bool,
+        hmac_secret: Option<Secret>,
+    ) -> TokenFetch {
         let now = clock::now_unix();
         let resolved = self.resolve(profile).await;
-        let obtained = self.obtain_token(profile_key, profile, resolved.token_endpoint.as_deref(), secret, force, now).await;
+        let obtained =
+            self.obtain_token(profile_key, profile, resolved.token_endpoint.as_deref(), secret, force, now).await;
         let verification = match &obtained.token.decoded {
-            Some(decoded) => Some(self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret)).await),
+            Some(decoded) => {
+                Some(self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret)).await)
+            }
             None => None,
         };
-        let mut findings: Vec<Finding> = super::explain::discovery(resolved.discovery.as_ref(), profile).into_iter().collect();
+        let mut findings: Vec<Finding> =
+            super::explain::discovery(resolved.discovery.as_ref(), profile).into_iter().collect();
         findings.extend(super::explain::token_request(obtained.token_request.as_ref(), profile));
-        if let Some(request) = obtained.token_request.as_ref().filter(|r| super::explain::is_insecure_http(&r.request.url)) {
+        if let Some(request) =
+            obtained.token_request.as_ref().filter(|r| super::explain::is_insecure_http(&r.request.url))
+        {
             findings.push(Finding::warning(
                 super::findings::Code::InsecureTransport,
                 format!("the client secret was sent over plain http to {}", request.request.url),
@@ -548,7 +584,9 @@ impl Engine {
                 Some(Secret::new(jwt::clean_pasted(token.expose())))
             }
             TokenChoice::Fetch { secret, force } => {
-                let obtained = self.obtain_token(&profile_key, &profile, resolved.token_endpoint.as_deref(), secret, force, now).await;
+                let obtained = self
+                    .obtain_token(&profile_key, &profile, resolved.token_endpoint.as_deref(), secret, force, now)
+                    .await;
                 report.token_request = obtained.token_request;
                 report.token = obtained.token;
                 obtained.access_token
@@ -575,7 +613,12 @@ impl Engine {
             match request.send(&self.http).await {
                 Ok(response) => {
                     report.server = (!response.is_success()).then(|| {
-                        server_message::interpret_with(response.status, response.bearer.as_ref(), &response.body, !baseline)
+                        server_message::interpret_with(
+                            response.status,
+                            response.bearer.as_ref(),
+                            &response.body,
+                            !baseline,
+                        )
                     });
                     report.response = Some(response);
                 }
@@ -622,7 +665,13 @@ impl TokenReport {
 
 impl Engine {
     /// Decodes and verifies a token the way `profile`'s API would.
-    pub async fn inspect(&self, profile: &Profile, token: &str, source: TokenSource, hmac_secret: Option<Secret>) -> TokenReport {
+    pub async fn inspect(
+        &self,
+        profile: &Profile,
+        token: &str,
+        source: TokenSource,
+        hmac_secret: Option<Secret>,
+    ) -> TokenReport {
         let now = clock::now_unix();
         let info = TokenInfo::describe(source, token, &profile.expect.scope_claim, now);
         let resolved = if info.decoded.is_some() && profile.issuer.jwks_uri.is_none() && profile.issuer.url.is_some() {
@@ -631,7 +680,9 @@ impl Engine {
             Resolved { token_endpoint: None, jwks_uri: profile.issuer.jwks_uri.clone(), discovery: None }
         };
         let verification = match &info.decoded {
-            Some(decoded) => Some(self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret)).await),
+            Some(decoded) => {
+                Some(self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret)).await)
+            }
             None => None,
         };
         let mut report = TokenReport {

@@ -37,9 +37,7 @@ pub fn format_utc(ts: i64) -> String {
 /// `"2021-04-27T14:40:34Z"`, or `None` when the instant has no RFC 3339 form
 /// (RFC 3339 only covers years 0000–9999).
 pub fn format_rfc3339(ts: i64) -> Option<String> {
-    OffsetDateTime::from_unix_timestamp(ts)
-        .ok()
-        .and_then(|dt| dt.format(&Rfc3339).ok())
+    OffsetDateTime::from_unix_timestamp(ts).ok().and_then(|dt| dt.format(&Rfc3339).ok())
 }
 
 /// A short duration: `"42 s"`, `"42 min"`, `"3 h 5 min"`, `"1 day 3 h"`,
@@ -52,20 +50,12 @@ pub fn humanize_duration(secs: u64) -> String {
         format!("{} min", secs / MINUTE)
     } else if secs < DAY {
         let (h, m) = (secs / HOUR, secs % HOUR / MINUTE);
-        if m == 0 {
-            format!("{h} h")
-        } else {
-            format!("{h} h {m} min")
-        }
+        if m == 0 { format!("{h} h") } else { format!("{h} h {m} min") }
     } else if secs < 3 * DAY {
         // Between one and three days the hours still matter ("1 day 23 h" is not "1 day").
         let (d, h) = (secs / DAY, secs % DAY / HOUR);
         let days = plural(d, "day", "days");
-        if h == 0 {
-            days
-        } else {
-            format!("{days} {h} h")
-        }
+        if h == 0 { days } else { format!("{days} {h} h") }
     } else if secs < YEAR {
         plural(secs / DAY, "day", "days")
     } else {
@@ -99,11 +89,7 @@ pub fn expiry_phrase(exp: i64, now: i64) -> String {
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
 }
 
 #[cfg(test)]
@@ -125,10 +111,7 @@ mod tests {
     #[test]
     fn formats_the_seed_token_exp() {
         assert_eq!(format_utc(SEED_EXP), "2021-04-27 14:40:34 UTC");
-        assert_eq!(
-            format_rfc3339(SEED_EXP).as_deref(),
-            Some("2021-04-27T14:40:34Z")
-        );
+        assert_eq!(format_rfc3339(SEED_EXP).as_deref(), Some("2021-04-27T14:40:34Z"));
         assert_eq!(expiry_phrase(SEED_EXP, NOW), "expired 5 years ago");
         assert_eq!(relative(SEED_EXP, NOW), "5 years ago");
     }

@@ -39,12 +39,7 @@ pub fn probe_as_curl(request: &ProbeRequest, options: CurlOptions) -> String {
     }
     if let Some(body) = &request.body {
         let looks_json = body.trim_start().starts_with(['{', '[']);
-        if looks_json
-            && !request
-                .headers
-                .iter()
-                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-        {
+        if looks_json && !request.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
             lines.push(format!("-H {}", quote("Content-Type: application/json")));
         }
     }
@@ -53,15 +48,10 @@ pub fn probe_as_curl(request: &ProbeRequest, options: CurlOptions) -> String {
         let shown = if options.reveal_token {
             token.expose().to_owned()
         } else {
-            comments.push(
-                "# The token's signature is redacted: copy it with the token revealed to run this.",
-            );
+            comments.push("# The token's signature is redacted: copy it with the token revealed to run this.");
             redact_token(token.expose())
         };
-        lines.push(format!(
-            "-H {}",
-            quote(&format!("Authorization: Bearer {shown}"))
-        ));
+        lines.push(format!("-H {}", quote(&format!("Authorization: Bearer {shown}"))));
     }
     if let Some(body) = &request.body {
         lines.push(format!("--data-raw {}", quote(body)));
@@ -88,10 +78,7 @@ pub fn token_request_as_curl(request: &TokenRequest, options: CurlOptions) -> St
     if request.auth_method == AuthMethod::ClientSecretBasic {
         let id = form_urlencode(&request.client_id);
         let user = if options.reveal_secret {
-            quote(&format!(
-                "{id}:{}",
-                form_urlencode(request.client_secret.expose())
-            ))
+            quote(&format!("{id}:{}", form_urlencode(request.client_secret.expose())))
         } else {
             comments.push(
                 "# RFC 6749 §2.3.1: client_secret_basic sends id and secret form-urlencoded; the id below is. \
@@ -107,15 +94,9 @@ pub fn token_request_as_curl(request: &TokenRequest, options: CurlOptions) -> St
     if request.auth_method == AuthMethod::ClientSecretPost {
         lines.push(data_urlencode("client_id", &request.client_id));
         if options.reveal_secret {
-            lines.push(data_urlencode(
-                "client_secret",
-                request.client_secret.expose(),
-            ));
+            lines.push(data_urlencode("client_secret", request.client_secret.expose()));
         } else {
-            lines.push(format!(
-                "--data-urlencode {}",
-                secret_var_arg("client_secret=")
-            ));
+            lines.push(format!("--data-urlencode {}", secret_var_arg("client_secret=")));
         }
     }
     if !request.scopes.is_empty() {
@@ -135,10 +116,7 @@ pub fn token_request_as_curl(request: &TokenRequest, options: CurlOptions) -> St
 
 /// `--data-urlencode 'name=value'`: curl encodes the value; the name is encoded here.
 fn data_urlencode(name: &str, value: &str) -> String {
-    format!(
-        "--data-urlencode {}",
-        quote(&format!("{}={value}", form_urlencode(name)))
-    )
+    format!("--data-urlencode {}", quote(&format!("{}={value}", form_urlencode(name))))
 }
 
 fn form_urlencode(value: &str) -> String {
@@ -167,11 +145,7 @@ pub fn quote(value: &str) -> String {
 
 /// A word left bare when it is plainly safe (e.g. `GET`), else quoted.
 fn quote_word(value: &str) -> String {
-    if !value.is_empty()
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    {
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
         value.to_owned()
     } else {
         quote(value)
@@ -274,22 +248,12 @@ mod tests {
         assert!(!command.contains("c2lnbmF0dXJl"), "{command}");
         assert!(
             shell_words(&command).contains(
-                &"Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.[signature redacted]"
-                    .to_owned()
+                &"Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.[signature redacted]".to_owned()
             )
         );
-        assert!(
-            command.starts_with("# The token's signature is redacted"),
-            "{command}"
-        );
+        assert!(command.starts_with("# The token's signature is redacted"), "{command}");
 
-        let revealed = probe_as_curl(
-            &probe(Some(TOKEN)),
-            CurlOptions {
-                reveal_token: true,
-                reveal_secret: false,
-            },
-        );
+        let revealed = probe_as_curl(&probe(Some(TOKEN)), CurlOptions { reveal_token: true, reveal_secret: false });
         assert!(shell_words(&revealed).contains(&format!("Authorization: Bearer {TOKEN}")));
         assert!(revealed.starts_with("curl -sS -X POST"), "{revealed}");
     }
@@ -304,23 +268,14 @@ mod tests {
                 body: None,
                 token: Some(Secret::new("opaque")),
             },
-            CurlOptions {
-                reveal_token: true,
-                reveal_secret: false,
-            },
+            CurlOptions { reveal_token: true, reveal_secret: false },
         );
         assert_eq!(
             command,
             "curl -sS -X GET 'http://127.0.0.1:4455/api/protected' \\\n  -H 'Authorization: Bearer opaque'"
         );
         let head = probe_as_curl(
-            &ProbeRequest {
-                method: "HEAD".into(),
-                url: "http://h/".into(),
-                headers: vec![],
-                body: None,
-                token: None,
-            },
+            &ProbeRequest { method: "HEAD".into(), url: "http://h/".into(), headers: vec![], body: None, token: None },
             CurlOptions::default(),
         );
         assert_eq!(head, "curl -sS --head 'http://h/'");
@@ -341,15 +296,9 @@ mod tests {
 
     #[test]
     fn token_request_post_hides_secret_by_default() {
-        let command = token_request_as_curl(
-            &token_request(AuthMethod::ClientSecretPost),
-            CurlOptions::default(),
-        );
+        let command = token_request_as_curl(&token_request(AuthMethod::ClientSecretPost), CurlOptions::default());
         assert!(!command.contains("s3cr"), "{command}");
-        assert!(
-            command.contains("--data-urlencode 'client_secret='\"$CLIENT_SECRET\""),
-            "{command}"
-        );
+        assert!(command.contains("--data-urlencode 'client_secret='\"$CLIENT_SECRET\""), "{command}");
         let words = shell_words(&command);
         for expected in [
             "grant_type=client_credentials",
@@ -358,51 +307,30 @@ mod tests {
             "audience=https://api.example.com",
             "odd+name%3D=v&w",
         ] {
-            assert!(
-                words.contains(&expected.to_owned()),
-                "{expected} missing in {words:?}"
-            );
+            assert!(words.contains(&expected.to_owned()), "{expected} missing in {words:?}");
         }
         assert!(!command.contains(" -u "), "{command}");
 
         let revealed = token_request_as_curl(
             &token_request(AuthMethod::ClientSecretPost),
-            CurlOptions {
-                reveal_token: false,
-                reveal_secret: true,
-            },
+            CurlOptions { reveal_token: false, reveal_secret: true },
         );
-        assert!(
-            shell_words(&revealed).contains(&"client_secret=s3cr'et $(x)".to_owned()),
-            "{revealed}"
-        );
+        assert!(shell_words(&revealed).contains(&"client_secret=s3cr'et $(x)".to_owned()), "{revealed}");
         assert!(!revealed.contains(SECRET_VAR), "{revealed}");
     }
 
     #[test]
     fn token_request_basic_uses_urlencoded_user() {
-        let command = token_request_as_curl(
-            &token_request(AuthMethod::ClientSecretBasic),
-            CurlOptions::default(),
-        );
-        assert!(
-            command.contains("-u 'app+id%3A%271%27:'\"$CLIENT_SECRET\""),
-            "{command}"
-        );
+        let command = token_request_as_curl(&token_request(AuthMethod::ClientSecretBasic), CurlOptions::default());
+        assert!(command.contains("-u 'app+id%3A%271%27:'\"$CLIENT_SECRET\""), "{command}");
         assert!(command.contains("RFC 6749 §2.3.1"), "{command}");
         assert!(!command.contains("client_secret="), "{command}");
         assert!(!command.contains("s3cr"), "{command}");
 
         let revealed = token_request_as_curl(
             &token_request(AuthMethod::ClientSecretBasic),
-            CurlOptions {
-                reveal_token: false,
-                reveal_secret: true,
-            },
+            CurlOptions { reveal_token: false, reveal_secret: true },
         );
-        assert!(
-            shell_words(&revealed).contains(&"app+id%3A%271%27:s3cr%27et+%24%28x%29".to_owned()),
-            "{revealed}"
-        );
+        assert!(shell_words(&revealed).contains(&"app+id%3A%271%27:s3cr%27et+%24%28x%29".to_owned()), "{revealed}");
     }
 }

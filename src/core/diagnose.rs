@@ -47,7 +47,11 @@ pub struct Diagnosis {
 pub fn chain_rank(code: Code) -> u8 {
     match code {
         Code::NetworkError | Code::DiscoveryFailed => 0,
-        Code::TokenRequestFailed | Code::InvalidClient | Code::UnauthorizedClient | Code::InvalidScope | Code::InvalidTarget => 1,
+        Code::TokenRequestFailed
+        | Code::InvalidClient
+        | Code::UnauthorizedClient
+        | Code::InvalidScope
+        | Code::InvalidTarget => 1,
         Code::MalformedToken | Code::TokenMissing => 2,
         Code::JwksUnreachable | Code::KidNotFound | Code::SignatureInvalid => 3,
         Code::AlgNone | Code::AlgNotAllowed => 4,
@@ -90,15 +94,21 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
             }));
             return Diagnosis { verdict: Verdict::Allowed, findings };
         }
-        let reason = report.server.as_ref().map(|s| s.reason.clone()).unwrap_or(super::server_message::ServerReason::Unrecognized);
+        let reason = report
+            .server
+            .as_ref()
+            .map(|s| s.reason.clone())
+            .unwrap_or(super::server_message::ServerReason::Unrecognized);
         let wanted = reconcile::corroborated_codes(&reason, report.token.alg.as_deref(), response.status);
-        let witness = wanted.iter().find_map(|code| local.iter().position(|f| f.code == *code && f.severity == Severity::Error));
+        let witness =
+            wanted.iter().find_map(|code| local.iter().position(|f| f.code == *code && f.severity == Severity::Error));
         let mut findings = Vec::new();
         match witness {
             Some(index) => {
                 let mut primary = local.remove(index);
                 if let Some(message) = report.server.as_ref().and_then(|s| s.message.clone()) {
-                    primary.message = format!("{} — the API agrees: \"{message}\" (HTTP {})", primary.message, response.status);
+                    primary.message =
+                        format!("{} — the API agrees: \"{message}\" (HTTP {})", primary.message, response.status);
                 } else {
                     primary.message = format!("{} — the API answered {}", primary.message, response.status);
                 }
@@ -146,7 +156,12 @@ pub fn token_findings(report: &super::call::TokenReport, profile: &Profile) -> V
     // Reuse the call explanations through a report that made no request.
     let as_call = CallReport {
         profile: String::new(),
-        endpoint: super::call::EndpointInfo { name: String::new(), method: String::new(), url: String::new(), required_scopes: Vec::new() },
+        endpoint: super::call::EndpointInfo {
+            name: String::new(),
+            method: String::new(),
+            url: String::new(),
+            required_scopes: Vec::new(),
+        },
         discovery: report.discovery.clone(),
         token_request: None,
         token: report.token.clone(),
@@ -167,7 +182,12 @@ pub fn token_findings(report: &super::call::TokenReport, profile: &Profile) -> V
     findings.extend(explain::checks(&as_call, profile));
     findings.sort_by_key(|f| (f.severity, chain_rank(f.code)));
     if findings.is_empty() && report.valid {
-        findings.push(Finding::info(Code::Ok, "the token verifies: signature, algorithm, times, issuer and audience", Evidence::none(), "Nothing to fix."));
+        findings.push(Finding::info(
+            Code::Ok,
+            "the token verifies: signature, algorithm, times, issuer and audience",
+            Evidence::none(),
+            "Nothing to fix.",
+        ));
     }
     findings
 }

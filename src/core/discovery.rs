@@ -30,7 +30,9 @@ impl DiscoveryError {
     pub fn url(&self) -> &str {
         match self {
             DiscoveryError::Http(e) => e.url(),
-            DiscoveryError::Status { url, .. } | DiscoveryError::NotJson { url, .. } | DiscoveryError::NotObject { url } => url,
+            DiscoveryError::Status { url, .. }
+            | DiscoveryError::NotJson { url, .. }
+            | DiscoveryError::NotObject { url } => url,
         }
     }
 }

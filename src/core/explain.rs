@@ -52,7 +52,11 @@ fn discovery_document(discovery: &DiscoveryReport, profile: &Profile) -> Vec<Fin
     let mut findings = Vec::new();
     let wanted = [
         ("jwks_uri", profile.issuer.jwks_uri.is_none(), "no key can be fetched to check signatures"),
-        ("token_endpoint", profile.issuer.token_endpoint.is_none() && profile.client.is_some(), "no token can be requested"),
+        (
+            "token_endpoint",
+            profile.issuer.token_endpoint.is_none() && profile.client.is_some(),
+            "no token can be requested",
+        ),
     ];
     for (field, wanted, consequence) in wanted {
         let problem = match document.get(field) {
@@ -67,7 +71,10 @@ fn discovery_document(discovery: &DiscoveryReport, profile: &Profile) -> Vec<Fin
         findings.push(Finding::error(
             Code::DiscoveryFailed,
             format!("the discovery document at {url} {problem}, so {consequence}"),
-            Evidence::new(Some(format!("{field}: an absolute https URL")), Some(document.get(field).map_or("(missing)".to_owned(), Value::to_string))),
+            Evidence::new(
+                Some(format!("{field}: an absolute https URL")),
+                Some(document.get(field).map_or("(missing)".to_owned(), Value::to_string)),
+            ),
             format!("Fix the issuer's discovery document, or set issuer.{field} in the profile explicitly."),
         ));
     }
@@ -98,7 +105,12 @@ pub fn token_request(request: Option<&TokenRequestReport>, profile: &Profile) ->
     if let Some(error) = &request.error_kind {
         findings.push(token_error(error, request.request.url.as_str(), profile, client_id));
     } else if let Some(error) = &request.error {
-        findings.push(Finding::error(Code::TokenRequestFailed, error.clone(), Evidence::none(), "Add a [client] section with id and secret."));
+        findings.push(Finding::error(
+            Code::TokenRequestFailed,
+            error.clone(),
+            Evidence::none(),
+            "Add a [client] section with id and secret.",
+        ));
     }
     if let Some(rejected) = &request.rejected_scope {
         findings.push(Finding::warning(
@@ -113,7 +125,12 @@ pub fn token_request(request: Option<&TokenRequestReport>, profile: &Profile) ->
 
 fn token_error(error: &TokenError, url: &str, profile: &Profile, client_id: &str) -> Finding {
     let method = profile.client.as_ref().map(|c| c.auth_method).unwrap_or_default();
-    let evidence_status = |status: Option<u16>, body: &str| Evidence::new(None, Some(format!("HTTP {} {}", status.map(|s| s.to_string()).unwrap_or_default(), body).trim().to_owned()));
+    let evidence_status = |status: Option<u16>, body: &str| {
+        Evidence::new(
+            None,
+            Some(format!("HTTP {} {}", status.map(|s| s.to_string()).unwrap_or_default(), body).trim().to_owned()),
+        )
+    };
     match error {
         TokenError::Http(http) => Finding::error(
             Code::TokenRequestFailed,
@@ -212,7 +229,12 @@ pub fn token_form(report: &CallReport) -> Option<Finding> {
         ),
         other => (format!("not a JWT: {other}"), "Pass the access token itself (three base64url parts separated by dots), without quotes or extra text.".to_owned()),
     };
-    Some(Finding::error(Code::MalformedToken, message, Evidence::new(Some("a JWS compact token".to_owned()), report.token.size.map(|s| format!("{s} bytes"))), fix))
+    Some(Finding::error(
+        Code::MalformedToken,
+        message,
+        Evidence::new(Some("a JWS compact token".to_owned()), report.token.size.map(|s| format!("{s} bytes"))),
+        fix,
+    ))
 }
 
 /// One finding per failed check, in the order of the checklist.
@@ -235,26 +257,49 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
     let expected = check.expected.clone().unwrap_or_default();
     let decoded = report.token.decoded.as_ref();
     match code {
-        Code::AlgNone => Finding::error(code, "the token is unsigned (alg none): no API may accept it", evidence, "Fix the issuer's signing configuration (choose RS256); never allow \"none\" in the API."),
+        Code::AlgNone => Finding::error(
+            code,
+            "the token is unsigned (alg none): no API may accept it",
+            evidence,
+            "Fix the issuer's signing configuration (choose RS256); never allow \"none\" in the API.",
+        ),
         Code::AlgNotAllowed => {
             let fix = if actual.starts_with("HS") {
                 "The app signs with a shared secret (HS256 is Authing's default). Set the signing algorithm to RS256 in the app's advanced settings and fetch a new token. If the API really verifies HS256, add it to expect.algorithms and give expect.hmac_secret.".to_owned()
             } else {
-                format!("Make the issuer sign with one of {expected}, or add {actual} to expect.algorithms if the API accepts it.")
+                format!(
+                    "Make the issuer sign with one of {expected}, or add {actual} to expect.algorithms if the API accepts it."
+                )
             };
-            Finding::error(code, format!("the token is signed with {actual}, which the API does not accept ({expected})"), evidence, fix)
+            Finding::error(
+                code,
+                format!("the token is signed with {actual}, which the API does not accept ({expected})"),
+                evidence,
+                fix,
+            )
         }
         Code::KidNotFound => {
             let kid = actual.clone();
             Finding::error(
                 code,
-                format!("no key with kid {kid} in the JWKS{}", if report.verification.as_ref().is_some_and(|v| v.jwks_refetched) { " (fetched again to be sure)" } else { "" }),
+                format!(
+                    "no key with kid {kid} in the JWKS{}",
+                    if report.verification.as_ref().is_some_and(|v| v.jwks_refetched) {
+                        " (fetched again to be sure)"
+                    } else {
+                        ""
+                    }
+                ),
                 evidence,
                 "The token comes from another issuer or tenant than this JWKS, or its key was rotated out: compare the token's iss with issuer.url, and check issuer.jwks_uri.",
             )
         }
         Code::JwksUnreachable => {
-            let uri = report.verification.as_ref().and_then(|v| v.key.as_ref().map(|k| k.source.clone())).unwrap_or(expected.clone());
+            let uri = report
+                .verification
+                .as_ref()
+                .and_then(|v| v.key.as_ref().map(|k| k.source.clone()))
+                .unwrap_or(expected.clone());
             let hint = hints::jwks_uri_hint(&uri, profile.issuer.url.as_deref().or(profile.expect.issuer.as_deref()));
             Finding::error(
                 code,
@@ -263,6 +308,13 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
                 hint.map(|h| format!("{h}.")).unwrap_or_else(|| "Check issuer.jwks_uri (or the discovery document's jwks_uri): it must answer {\"keys\": [...]}.".to_owned()),
             )
         }
+        // The key check fails with this code when the kid's key exists but cannot verify this alg.
+        Code::SignatureInvalid if check.name == super::verify::CheckName::Key => Finding::error(
+            code,
+            format!("the JWKS publishes kid {actual}, but with a key that cannot verify this token: {}", check.detail),
+            evidence,
+            "The issuer's key set is inconsistent (wrong key type, curve, use or alg for this kid): check the issuer's signing key configuration, or whether the token's alg header was altered.",
+        ),
         Code::SignatureInvalid => Finding::error(
             code,
             format!("the signature does not verify: {}", check.detail),
@@ -292,9 +344,14 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
             let hint = hints::issuer_near_miss(&expected, &actual);
             Finding::error(
                 code,
-                format!("the token's iss is \"{actual}\", the API expects \"{expected}\"{}", hint.as_deref().map(|h| format!(": {h}")).unwrap_or_default()),
+                format!(
+                    "the token's iss is \"{actual}\", the API expects \"{expected}\"{}",
+                    hint.as_deref().map(|h| format!(": {h}")).unwrap_or_default()
+                ),
                 evidence,
-                format!("Set the API's issuer (and expect.issuer) to exactly \"{actual}\" — or fetch the token from the issuer the API trusts."),
+                format!(
+                    "Set the API's issuer (and expect.issuer) to exactly \"{actual}\" — or fetch the token from the issuer the API trusts."
+                ),
             )
         }
         Code::AudienceMismatch => {
@@ -304,13 +361,23 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
             let hint = hints::audience_near_miss(&profile.expect.audience, &auds, client_id, azp);
             Finding::error(
                 code,
-                format!("the token's aud is {actual}, the API expects {expected}{}", hint.as_deref().map(|h| format!(": {h}")).unwrap_or_default()),
+                format!(
+                    "the token's aud is {actual}, the API expects {expected}{}",
+                    hint.as_deref().map(|h| format!(": {h}")).unwrap_or_default()
+                ),
                 evidence,
                 "Make the API's audience setting (and expect.audience) match the token's aud, or request the right audience (client.audience / client.resource).",
             )
         }
-        Code::MalformedToken => Finding::error(code, format!("{}: {}", check.name.label(), check.detail), evidence, "The issuer emits a malformed claim: report it; most APIs reject such tokens."),
-        other => Finding::error(other, format!("{}: {}", check.name.label(), check.detail), evidence, "See the checklist."),
+        Code::MalformedToken => Finding::error(
+            code,
+            format!("{}: {}", check.name.label(), check.detail),
+            evidence,
+            "The issuer emits a malformed claim: report it; most APIs reject such tokens.",
+        ),
+        other => {
+            Finding::error(other, format!("{}: {}", check.name.label(), check.detail), evidence, "See the checklist.")
+        }
     }
 }
 
@@ -361,7 +428,10 @@ pub fn scopes(report: &CallReport, profile: &Profile) -> Vec<Finding> {
     findings.push(Finding::error(
         Code::ScopeMissing,
         format!("the token lacks {} for \"{}\"", gap.missing.join(" "), report.endpoint.name),
-        Evidence::new(Some(format!("{needs} {}", gap.required.join(" "))), Some(if gap.granted.is_empty() { "(no scopes)".to_owned() } else { gap.granted.join(" ") })),
+        Evidence::new(
+            Some(format!("{needs} {}", gap.required.join(" "))),
+            Some(if gap.granted.is_empty() { "(no scopes)".to_owned() } else { gap.granted.join(" ") }),
+        ),
         fix,
     ));
     findings
@@ -376,7 +446,9 @@ pub fn is_insecure_http(url: &str) -> bool {
     match parsed.host() {
         Some(url::Host::Ipv4(ip)) => !ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => !ip.is_loopback(),
-        Some(url::Host::Domain(domain)) => !(domain.eq_ignore_ascii_case("localhost") || domain.to_ascii_lowercase().ends_with(".localhost")),
+        Some(url::Host::Domain(domain)) => {
+            !(domain.eq_ignore_ascii_case("localhost") || domain.to_ascii_lowercase().ends_with(".localhost"))
+        }
         None => false,
     }
 }

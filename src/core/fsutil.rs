@@ -48,9 +48,7 @@ pub struct WriteError {
 
 fn hint(kind: &io::ErrorKind) -> &'static str {
     match *kind {
-        io::ErrorKind::PermissionDenied => {
-            " (is the directory read-only or owned by someone else?)"
-        }
+        io::ErrorKind::PermissionDenied => " (is the directory read-only or owned by someone else?)",
         io::ErrorKind::ReadOnlyFilesystem => " (the file system is mounted read-only)",
         io::ErrorKind::StorageFull => " (the disk is full)",
         io::ErrorKind::NotADirectory => " (a part of the path is a file, not a directory)",
@@ -81,12 +79,7 @@ fn write_atomic_with_hook(
     before_rename: &dyn Fn(&Path) -> io::Result<()>,
 ) -> Result<(), WriteError> {
     let fail = |step: WriteStep| {
-        move |e: io::Error| WriteError {
-            path: path.to_path_buf(),
-            step,
-            kind: e.kind(),
-            reason: e.to_string(),
-        }
+        move |e: io::Error| WriteError { path: path.to_path_buf(), step, kind: e.kind(), reason: e.to_string() }
     };
     let target = follow_link(path).map_err(fail(WriteStep::FollowLink))?;
     let dir = match target.parent() {
@@ -96,10 +89,7 @@ fn write_atomic_with_hook(
     if !dir.is_dir() {
         create_private_dir(&dir).map_err(fail(WriteStep::CreateDir))?;
     }
-    let file_name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let (temp_path, file) = create_temp(&dir, &file_name).map_err(fail(WriteStep::CreateTemp))?;
     let result = fill(file, contents)
         .map_err(fail(WriteStep::Write))
@@ -210,11 +200,7 @@ impl FileStamp {
             if (before.len() != after.len() || before.modified().ok() != modified) && attempts < 3 {
                 continue;
             }
-            let stamp = FileStamp {
-                len: bytes.len() as u64,
-                modified,
-                hash: hash_bytes(&bytes),
-            };
+            let stamp = FileStamp { len: bytes.len() as u64, modified, hash: hash_bytes(&bytes) };
             return Ok(Some((bytes, stamp)));
         }
     }
@@ -263,10 +249,7 @@ mod tests {
         assert_eq!(fs::read_to_string(&path).unwrap(), "new");
         #[cfg(unix)]
         assert_eq!(mode(&path), 0o600);
-        let leftovers: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(leftovers.len(), 1, "temp files left behind: {leftovers:?}");
     }
 
@@ -283,10 +266,7 @@ mod tests {
         assert_eq!(fs::read(&path).unwrap(), b"original \x00 bytes");
         assert!(err.to_string().contains("injected failure"), "{err}");
         assert!(err.to_string().contains("p.toml"), "{err}");
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1, "temp file not cleaned up: {names:?}");
     }
 
@@ -297,10 +277,7 @@ mod tests {
         let err = write_private_atomic(&dir.path().join("file/p.toml"), b"x").unwrap_err();
         assert_eq!(err.step, WriteStep::CreateDir);
         let message = err.to_string();
-        assert!(
-            message.contains("file/p.toml") && message.contains("cannot create the directory"),
-            "{message}"
-        );
+        assert!(message.contains("file/p.toml") && message.contains("cannot create the directory"), "{message}");
     }
 
     #[cfg(unix)]
@@ -336,12 +313,7 @@ mod tests {
         fs::write(&real, "old").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_private_atomic(&link, b"new").unwrap();
-        assert!(
-            fs::symlink_metadata(&link)
-                .unwrap()
-                .file_type()
-                .is_symlink()
-        );
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
         assert_eq!(fs::read_to_string(&real).unwrap(), "new");
     }
 

@@ -7,9 +7,13 @@ pub fn issuer_near_miss(expected: &str, actual: &str) -> Option<String> {
     }
     if expected.trim_end_matches('/') == actual.trim_end_matches('/') {
         let with = if expected.ends_with('/') { "expected" } else { "token's" };
-        return Some(format!("only a trailing slash differs (the {with} issuer has it): issuers are compared character by character"));
+        return Some(format!(
+            "only a trailing slash differs (the {with} issuer has it): issuers are compared character by character"
+        ));
     }
-    if expected.trim_end_matches('/').trim_end_matches("/oidc") == actual.trim_end_matches('/').trim_end_matches("/oidc") {
+    if expected.trim_end_matches('/').trim_end_matches("/oidc")
+        == actual.trim_end_matches('/').trim_end_matches("/oidc")
+    {
         let missing = if actual.contains("/oidc") { "expected" } else { "token's" };
         return Some(format!("the {missing} issuer lacks the /oidc path segment"));
     }
@@ -26,13 +30,19 @@ pub fn issuer_near_miss(expected: &str, actual: &str) -> Option<String> {
                 return Some(format!("the host differs by {distance} character(s): \"{eh}\" vs \"{ah}\" (a typo?)"));
             }
             if e.path() == a.path() {
-                return Some(format!("a different host: \"{eh}\" vs \"{ah}\" (another tenant, app domain or environment?)"));
+                return Some(format!(
+                    "a different host: \"{eh}\" vs \"{ah}\" (another tenant, app domain or environment?)"
+                ));
             }
         }
         if e.host_str() == a.host_str() && e.path() != a.path() {
             let distance = strsim::levenshtein(e.path(), a.path());
             if distance <= 3 {
-                return Some(format!("the path differs by {distance} character(s): \"{}\" vs \"{}\" (a typo?)", e.path(), a.path()));
+                return Some(format!(
+                    "the path differs by {distance} character(s): \"{}\" vs \"{}\" (a typo?)",
+                    e.path(),
+                    a.path()
+                ));
             }
         }
     }
@@ -41,7 +51,12 @@ pub fn issuer_near_miss(expected: &str, actual: &str) -> Option<String> {
 }
 
 /// Why the expected audience is not in the token, in terms of the ids a user juggles.
-pub fn audience_near_miss(expected: &[String], token_auds: &[String], client_id: Option<&str>, azp: Option<&str>) -> Option<String> {
+pub fn audience_near_miss(
+    expected: &[String],
+    token_auds: &[String],
+    client_id: Option<&str>,
+    azp: Option<&str>,
+) -> Option<String> {
     let names_client = |value: &str| client_id == Some(value) || azp == Some(value);
     if let Some(exp) = expected.iter().find(|e| names_client(e)) {
         return Some(format!(
@@ -50,7 +65,10 @@ pub fn audience_near_miss(expected: &[String], token_auds: &[String], client_id:
         ));
     }
     if let Some(aud) = token_auds.iter().find(|a| names_client(a)) {
-        return Some(format!("the token's aud \"{aud}\" is the client id (AK), while the API expects {} (the app id?)", quote_list(expected)));
+        return Some(format!(
+            "the token's aud \"{aud}\" is the client id (AK), while the API expects {} (the app id?)",
+            quote_list(expected)
+        ));
     }
     for e in expected {
         for a in token_auds {
@@ -82,7 +100,9 @@ pub fn discovery_hint(issuer: &str) -> Option<String> {
     }
     let host_only = url::Url::parse(trimmed).ok().is_some_and(|u| u.path() == "/" || u.path().is_empty());
     if host_only {
-        return Some(format!("many issuers live under a path: Authing's is {trimmed}/oidc, Keycloak's {trimmed}/realms/NAME"));
+        return Some(format!(
+            "many issuers live under a path: Authing's is {trimmed}/oidc, Keycloak's {trimmed}/realms/NAME"
+        ));
     }
     None
 }

@@ -133,10 +133,7 @@ impl Http {
         // Only same-origin redirects are followed: a token request must never carry its
         // secret, and an API call its Authorization header, to another origin.
         let policy = redirect::Policy::custom(move |attempt| {
-            let same_origin = attempt
-                .previous()
-                .last()
-                .is_some_and(|prev| prev.origin() == attempt.url().origin());
+            let same_origin = attempt.previous().last().is_some_and(|prev| prev.origin() == attempt.url().origin());
             if attempt.previous().len() > max_redirects {
                 attempt.error("too many redirects")
             } else if same_origin {
@@ -202,9 +199,13 @@ impl Http {
 
 /// Parses an http(s) URL or says why not.
 pub fn parse_url(url: &str) -> Result<reqwest::Url, HttpError> {
-    let parsed = reqwest::Url::parse(url).map_err(|e| HttpError::InvalidUrl { url: url.to_owned(), detail: e.to_string() })?;
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| HttpError::InvalidUrl { url: url.to_owned(), detail: e.to_string() })?;
     if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(HttpError::InvalidUrl { url: url.to_owned(), detail: format!("scheme {} is not http(s)", parsed.scheme()) });
+        return Err(HttpError::InvalidUrl {
+            url: url.to_owned(),
+            detail: format!("scheme {} is not http(s)", parsed.scheme()),
+        });
     }
     Ok(parsed)
 }
@@ -221,7 +222,8 @@ fn classify(error: &reqwest::Error, url: &str, config: &HttpConfig) -> HttpError
     if error.is_redirect() {
         return HttpError::TooManyRedirects { url };
     }
-    if lower.contains("dns error") || lower.contains("failed to lookup") || lower.contains("name or service not known") {
+    if lower.contains("dns error") || lower.contains("failed to lookup") || lower.contains("name or service not known")
+    {
         return HttpError::Dns { url, detail: chain };
     }
     if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {

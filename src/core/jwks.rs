@@ -45,7 +45,12 @@ impl KeyEntry {
             return Some(format!("key is published for {key_alg}, the token says {}", alg_name(alg)));
         }
         let (kty, crv): (&str, Option<&str>) = match alg {
-            Algorithm::RS256 | Algorithm::RS384 | Algorithm::RS512 | Algorithm::PS256 | Algorithm::PS384 | Algorithm::PS512 => ("RSA", None),
+            Algorithm::RS256
+            | Algorithm::RS384
+            | Algorithm::RS512
+            | Algorithm::PS256
+            | Algorithm::PS384
+            | Algorithm::PS512 => ("RSA", None),
             Algorithm::ES256 => ("EC", Some("P-256")),
             Algorithm::ES384 => ("EC", Some("P-384")),
             Algorithm::EdDSA => ("OKP", Some("Ed25519")),
@@ -58,7 +63,11 @@ impl KeyEntry {
         if let Some(crv) = crv
             && self.crv.as_deref() != Some(crv)
         {
-            return Some(format!("curve {} cannot verify {} (needs {crv})", self.crv.as_deref().unwrap_or("(none)"), alg_name(alg)));
+            return Some(format!(
+                "curve {} cannot verify {} (needs {crv})",
+                self.crv.as_deref().unwrap_or("(none)"),
+                alg_name(alg)
+            ));
         }
         None
     }
@@ -235,7 +244,11 @@ impl JwksCache {
         self.fetches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let response = self.http.get(uri).await?;
         if !response.is_success() {
-            return Err(JwksError::Status { url: uri.to_owned(), status: response.status, body: response.body_excerpt(160) });
+            return Err(JwksError::Status {
+                url: uri.to_owned(),
+                status: response.status,
+                body: response.body_excerpt(160),
+            });
         }
         parse_key_set(uri, &response.body).map_err(|(kind, detail)| {
             if kind == "json" {
@@ -264,13 +277,18 @@ impl JwksCache {
         let stale = sets.get(uri).is_none_or(|c| c.fetched_at.elapsed() > CACHE_TTL);
         if stale {
             let set = self.fetch(uri).await?;
-            sets.insert(uri.to_owned(), CachedSet { set: Arc::new(set), fetched_at: Instant::now(), last_miss_refetch: None });
+            sets.insert(
+                uri.to_owned(),
+                CachedSet { set: Arc::new(set), fetched_at: Instant::now(), last_miss_refetch: None },
+            );
             fetched = true;
         }
         let find = |set: &KeySet| -> Vec<usize> {
             match kid {
                 // Every key with the kid: sets repeat a kid (an encryption key beside the signing key).
-                Some(kid) => set.keys.iter().enumerate().filter(|(_, k)| k.kid.as_deref() == Some(kid)).map(|(i, _)| i).collect(),
+                Some(kid) => {
+                    set.keys.iter().enumerate().filter(|(_, k)| k.kid.as_deref() == Some(kid)).map(|(i, _)| i).collect()
+                }
                 None => (0..set.keys.len()).collect(),
             }
         };

@@ -95,7 +95,9 @@ pub fn decode(input: &str) -> Result<DecodedToken, DecodeError> {
     if token.len() > MAX_TOKEN_BYTES {
         return Err(DecodeError::TooLarge(token.len()));
     }
-    if let Some((at, bad)) = token.chars().enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '='))) {
+    if let Some((at, bad)) =
+        token.chars().enumerate().find(|(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '=')))
+    {
         let shown = if bad.is_control() || bad.is_whitespace() { format!("{:?}", bad) } else { format!("'{bad}'") };
         // Where: pasted tokens are long, and a wrapped line break is invisible.
         return Err(DecodeError::BadCharacters(format!("{shown} at position {at}")));

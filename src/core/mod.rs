@@ -2,27 +2,27 @@
 //!
 //! Nothing in here knows about terminals; the CLI and the TUI both call it.
 
+pub mod call;
 pub mod clock;
+pub mod curl;
+pub mod diagnose;
+pub mod discovery;
+pub mod explain;
 pub mod findings;
+pub mod fsutil;
+pub mod hints;
+pub mod http;
+pub mod jwks;
+pub mod jwt;
+pub mod probe;
 pub mod profile;
+pub mod profile_edit;
+pub mod profile_store;
+pub mod reconcile;
 pub mod scopes;
 pub mod secret;
 pub mod server_message;
-pub mod www_authenticate;
-pub mod discovery;
-pub mod http;
-pub mod jwt;
-pub mod profile_store;
-pub mod token_request;
-pub mod jwks;
-pub mod call;
-pub mod diagnose;
-pub mod explain;
-pub mod hints;
-pub mod probe;
-pub mod reconcile;
 pub mod token_cache;
+pub mod token_request;
 pub mod verify;
-pub mod curl;
-pub mod fsutil;
-pub mod profile_edit;
+pub mod www_authenticate;

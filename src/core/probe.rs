@@ -71,8 +71,12 @@ impl ProbeResponse {
 impl ProbeRequest {
     pub async fn send(&self, http: &Http) -> Result<ProbeResponse, HttpError> {
         let url = parse_url(&self.url)?;
-        let method = reqwest::Method::from_bytes(self.method.trim().to_ascii_uppercase().as_bytes())
-            .map_err(|_| HttpError::InvalidUrl { url: self.url.clone(), detail: format!("\"{}\" is not an HTTP method", self.method) })?;
+        let method = reqwest::Method::from_bytes(self.method.trim().to_ascii_uppercase().as_bytes()).map_err(|_| {
+            HttpError::InvalidUrl {
+                url: self.url.clone(),
+                detail: format!("\"{}\" is not an HTTP method", self.method),
+            }
+        })?;
         let mut builder = http.client().request(method, url);
         for (name, value) in &self.headers {
             builder = builder.header(name.as_str(), value.as_str());

@@ -279,9 +279,7 @@ impl SecretSource {
     /// Reads the secret. Runs a command or reads a file: call it off the UI thread.
     pub fn resolve(&self, label: &str, prompter: &dyn SecretPrompter) -> Result<Secret, SecretError> {
         let value = match self {
-            SecretSource::Env(var) => {
-                std::env::var(var).map_err(|_| SecretError::EnvMissing(var.clone()))?
-            }
+            SecretSource::Env(var) => std::env::var(var).map_err(|_| SecretError::EnvMissing(var.clone()))?,
             SecretSource::File(path) => {
                 let expanded = expand_home(path);
                 std::fs::read_to_string(&expanded)
@@ -323,7 +321,11 @@ fn run_secret_command(command: &str) -> Result<String, SecretError> {
         // stderr may be useful, but it is the command's own text: show only its first line.
         let stderr = String::from_utf8_lossy(&output.stderr);
         let first = stderr.lines().next().unwrap_or("").trim();
-        return Err(fail(format!("exit status {}{}", output.status, if first.is_empty() { String::new() } else { format!(": {first}") })));
+        return Err(fail(format!(
+            "exit status {}{}",
+            output.status,
+            if first.is_empty() { String::new() } else { format!(": {first}") }
+        )));
     }
     let stdout = String::from_utf8(output.stdout).map_err(|_| fail("its output is not UTF-8".to_owned()))?;
     Ok(stdout.trim_end_matches(['\n', '\r']).to_owned())
@@ -348,9 +350,7 @@ impl Profile {
         if let Some(client) = &self.client
             && client.secret.is_literal()
         {
-            warnings.push(
-                "client.secret is a literal: prefer env:VAR, file:PATH, cmd:COMMAND or prompt".to_owned(),
-            );
+            warnings.push("client.secret is a literal: prefer env:VAR, file:PATH, cmd:COMMAND or prompt".to_owned());
         }
         if matches!(self.expect.hmac_secret, Some(SecretSource::Literal(_))) {
             warnings.push("expect.hmac_secret is a literal: prefer env:VAR, file:PATH or cmd:COMMAND".to_owned());
@@ -414,10 +414,7 @@ required_scopes = ["order:read"]
     fn secret_sources_resolve() {
         // SAFETY-free: a unique variable name, only this test touches it.
         let var = "TOKDBG_TEST_SECRET_SOURCE_RESOLVE";
-        assert_eq!(
-            SecretSource::Env(var.into()).resolve("sk", &NoPrompt),
-            Err(SecretError::EnvMissing(var.into()))
-        );
+        assert_eq!(SecretSource::Env(var.into()).resolve("sk", &NoPrompt), Err(SecretError::EnvMissing(var.into())));
         let got = SecretSource::Command("printf 'abc\\n'".into()).resolve("sk", &NoPrompt).unwrap();
         assert_eq!(got.expose(), "abc");
         assert!(matches!(

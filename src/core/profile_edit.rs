@@ -16,24 +16,15 @@ use super::profile_store::{ProfileError, parse_profile};
 /// Why a profile could not be rendered, saved or deleted. Never contains a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
-    #[error(
-        "{path}: the file changed on disk since it was loaded ({detail}); reload it, then edit again"
-    )]
+    #[error("{path}: the file changed on disk since it was loaded ({detail}); reload it, then edit again")]
     ChangedOnDisk { path: String, detail: &'static str },
     #[error("{path}:{line}:{column}: not valid TOML, so it cannot be edited in place: {message}")]
-    NotToml {
-        path: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    NotToml { path: String, line: usize, column: usize, message: String },
     #[error("{path}: not UTF-8 text, so it cannot be edited in place")]
     NotUtf8 { path: String },
     #[error("{path}: cannot read: {reason}")]
     Read { path: String, reason: String },
-    #[error(
-        "{field}: a literal secret that reads as a secret source (env:, file:, cmd:, prompt) cannot be saved"
-    )]
+    #[error("{field}: a literal secret that reads as a secret source (env:, file:, cmd:, prompt) cannot be saved")]
     AmbiguousLiteral { field: &'static str },
     #[error("{field} = {value} is too large for a TOML integer")]
     TooLarge { field: &'static str, value: u64 },
@@ -59,26 +50,13 @@ pub fn render_profile(original: &str, profile: &Profile) -> Result<String, EditE
 
 /// Saves `profile` to `path`, refusing with [`EditError::ChangedOnDisk`] if the file no longer
 /// matches `loaded_stamp` (`None`: the file must not exist yet). Returns the new stamp.
-pub fn save_profile(
-    path: &Path,
-    profile: &Profile,
-    loaded_stamp: Option<&FileStamp>,
-) -> Result<FileStamp, EditError> {
+pub fn save_profile(path: &Path, profile: &Profile, loaded_stamp: Option<&FileStamp>) -> Result<FileStamp, EditError> {
     let label = path.display().to_string();
-    let read_error = |e: std::io::Error| EditError::Read {
-        path: label.clone(),
-        reason: e.to_string(),
-    };
+    let read_error = |e: std::io::Error| EditError::Read { path: label.clone(), reason: e.to_string() };
     let current = FileStamp::read(path).map_err(read_error)?;
-    check_unchanged(
-        &label,
-        current.as_ref().map(|(_, stamp)| stamp),
-        loaded_stamp,
-    )?;
+    check_unchanged(&label, current.as_ref().map(|(_, stamp)| stamp), loaded_stamp)?;
     let original = match &current {
-        Some((bytes, _)) => std::str::from_utf8(bytes).map_err(|_| EditError::NotUtf8 {
-            path: label.clone(),
-        })?,
+        Some((bytes, _)) => std::str::from_utf8(bytes).map_err(|_| EditError::NotUtf8 { path: label.clone() })?,
         None => "",
     };
     let text = render_labeled(original, profile, &label)?;
@@ -88,22 +66,17 @@ pub fn save_profile(
         return Ok(stamp.clone());
     }
     write_private_atomic(path, text.as_bytes())?;
-    FileStamp::of(path)
-        .map_err(read_error)?
-        .ok_or_else(|| EditError::Read {
-            path: label.clone(),
-            reason: "the file is gone right after it was written".to_owned(),
-        })
+    FileStamp::of(path).map_err(read_error)?.ok_or_else(|| EditError::Read {
+        path: label.clone(),
+        reason: "the file is gone right after it was written".to_owned(),
+    })
 }
 
 /// Deletes a profile file, refusing if it changed on disk since it was loaded. A file that is
 /// already gone is not an error.
 pub fn delete_profile(path: &Path, loaded_stamp: Option<&FileStamp>) -> Result<(), EditError> {
     let label = path.display().to_string();
-    let current = FileStamp::of(path).map_err(|e| EditError::Read {
-        path: label.clone(),
-        reason: e.to_string(),
-    })?;
+    let current = FileStamp::of(path).map_err(|e| EditError::Read { path: label.clone(), reason: e.to_string() })?;
     let Some(current) = current else {
         return Ok(());
     };
@@ -111,10 +84,7 @@ pub fn delete_profile(path: &Path, loaded_stamp: Option<&FileStamp>) -> Result<(
     match std::fs::remove_file(path) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(EditError::Delete {
-            path: label,
-            reason: e.to_string(),
-        }),
+        Err(e) => Err(EditError::Delete { path: label, reason: e.to_string() }),
     }
 }
 
@@ -126,10 +96,7 @@ pub fn free_stem(dir: &Path, wanted: &str) -> String {
     if !taken(&base) {
         return base;
     }
-    (2u32..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|stem| !taken(stem))
-        .unwrap_or(base)
+    (2u32..).map(|n| format!("{base}-{n}")).find(|stem| !taken(stem)).unwrap_or(base)
 }
 
 fn slug(wanted: &str) -> String {
@@ -147,28 +114,16 @@ fn slug(wanted: &str) -> String {
         out.push(c);
     }
     let trimmed = out.trim_end_matches(['-', '_']).trim_start_matches('_');
-    let stem = if trimmed.is_empty() {
-        "profile"
-    } else {
-        trimmed
-    };
+    let stem = if trimmed.is_empty() { "profile" } else { trimmed };
     // Names Windows reserves for devices cannot be file names there.
     const RESERVED: [&str; 22] = [
-        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
-        "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1",
+        "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
     ];
-    if RESERVED.contains(&stem) {
-        format!("{stem}-profile")
-    } else {
-        stem.to_owned()
-    }
+    if RESERVED.contains(&stem) { format!("{stem}-profile") } else { stem.to_owned() }
 }
 
-fn check_unchanged(
-    path: &str,
-    current: Option<&FileStamp>,
-    loaded: Option<&FileStamp>,
-) -> Result<(), EditError> {
+fn check_unchanged(path: &str, current: Option<&FileStamp>, loaded: Option<&FileStamp>) -> Result<(), EditError> {
     let detail = match (current, loaded) {
         (None, None) => return Ok(()),
         (Some(now), Some(then)) if now == then => return Ok(()),
@@ -176,19 +131,13 @@ fn check_unchanged(
         (None, Some(_)) => "it was deleted since it was loaded",
         (Some(_), None) => "a file of that name exists now",
     };
-    Err(EditError::ChangedOnDisk {
-        path: path.to_owned(),
-        detail,
-    })
+    Err(EditError::ChangedOnDisk { path: path.to_owned(), detail })
 }
 
 fn render_labeled(original: &str, profile: &Profile, label: &str) -> Result<String, EditError> {
     check_literals(profile)?;
     let mut doc: DocumentMut = original.parse().map_err(|e: toml_edit::TomlError| {
-        let (line, column) = e
-            .span()
-            .map(|span| line_col(original, span.start))
-            .unwrap_or((1, 1));
+        let (line, column) = e.span().map(|span| line_col(original, span.start)).unwrap_or((1, 1));
         EditError::NotToml {
             path: label.to_owned(),
             line,
@@ -199,12 +148,7 @@ fn render_labeled(original: &str, profile: &Profile, label: &str) -> Result<Stri
     // What the file means now: a field equal to it is left alone, formatting and all.
     let before: Option<Profile> = toml::from_str(original).ok();
     let fresh = doc.as_table().is_empty();
-    let mut editor = Editor {
-        doc: &mut doc,
-        before: before.as_ref(),
-        fresh,
-        created_section: false,
-    };
+    let mut editor = Editor { doc: &mut doc, before: before.as_ref(), fresh, created_section: false };
     editor.name(&profile.name);
     editor.issuer(&profile.issuer);
     editor.client(profile.client.as_ref());
@@ -231,19 +175,11 @@ fn check_literals(profile: &Profile) -> Result<(), EditError> {
         SecretSource::Literal(secret) => !SecretSource::parse(secret.expose()).is_literal(),
         _ => false,
     };
-    if profile
-        .client
-        .as_ref()
-        .is_some_and(|c| ambiguous(&c.secret))
-    {
-        return Err(EditError::AmbiguousLiteral {
-            field: "client.secret",
-        });
+    if profile.client.as_ref().is_some_and(|c| ambiguous(&c.secret)) {
+        return Err(EditError::AmbiguousLiteral { field: "client.secret" });
     }
     if profile.expect.hmac_secret.as_ref().is_some_and(ambiguous) {
-        return Err(EditError::AmbiguousLiteral {
-            field: "expect.hmac_secret",
-        });
+        return Err(EditError::AmbiguousLiteral { field: "expect.hmac_secret" });
     }
     Ok(())
 }
@@ -251,12 +187,7 @@ fn check_literals(profile: &Profile) -> Result<(), EditError> {
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset.min(text.len())).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
-    let column = before
-        .rsplit('\n')
-        .next()
-        .map(|l| l.chars().count())
-        .unwrap_or(0)
-        + 1;
+    let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
     (line, column)
 }
 
@@ -264,14 +195,8 @@ const ROOT_ORDER: [&str; 5] = ["name", "issuer", "client", "expect", "endpoints"
 
 /// Puts a newly created section in its usual place (it follows the section before it).
 fn order_root(doc: &mut DocumentMut) {
-    let rank = |key: &str| {
-        ROOT_ORDER
-            .iter()
-            .position(|k| *k == key)
-            .unwrap_or(ROOT_ORDER.len())
-    };
-    doc.as_table_mut()
-        .sort_values_by(|k1, _, k2, _| rank(k1.get()).cmp(&rank(k2.get())));
+    let rank = |key: &str| ROOT_ORDER.iter().position(|k| *k == key).unwrap_or(ROOT_ORDER.len());
+    doc.as_table_mut().sort_values_by(|k1, _, k2, _| rank(k1.get()).cmp(&rank(k2.get())));
 }
 
 struct Editor<'a> {
@@ -301,20 +226,8 @@ impl Editor<'_> {
         }
         self.section("issuer", |table| {
             sync(table, "url", &issuer.url, old.map(|o| &o.url), opt_str);
-            sync(
-                table,
-                "token_endpoint",
-                &issuer.token_endpoint,
-                old.map(|o| &o.token_endpoint),
-                opt_str,
-            );
-            sync(
-                table,
-                "jwks_uri",
-                &issuer.jwks_uri,
-                old.map(|o| &o.jwks_uri),
-                opt_str,
-            );
+            sync(table, "token_endpoint", &issuer.token_endpoint, old.map(|o| &o.token_endpoint), opt_str);
+            sync(table, "jwks_uri", &issuer.jwks_uri, old.map(|o| &o.jwks_uri), opt_str);
         });
     }
 
@@ -328,118 +241,43 @@ impl Editor<'_> {
             return;
         }
         self.section("client", |table| {
-            sync(table, "id", &client.id, old.map(|o| &o.id), |v| {
+            sync(table, "id", &client.id, old.map(|o| &o.id), |v| Some(Value::from(v.as_str())));
+            sync(table, "secret", &client.secret, old.map(|o| &o.secret), |v| Some(Value::from(v.to_profile_text())));
+            sync(table, "auth_method", &client.auth_method, old.map(|o| &o.auth_method), |v| {
                 Some(Value::from(v.as_str()))
             });
-            sync(
-                table,
-                "secret",
-                &client.secret,
-                old.map(|o| &o.secret),
-                |v| Some(Value::from(v.to_profile_text())),
-            );
-            sync(
-                table,
-                "auth_method",
-                &client.auth_method,
-                old.map(|o| &o.auth_method),
-                |v| Some(Value::from(v.as_str())),
-            );
-            sync(
-                table,
-                "scopes",
-                &client.scopes,
-                old.map(|o| &o.scopes),
-                |v| list(v),
-            );
-            sync(
-                table,
-                "audience",
-                &client.audience,
-                old.map(|o| &o.audience),
-                opt_str,
-            );
-            sync(
-                table,
-                "resource",
-                &client.resource,
-                old.map(|o| &o.resource),
-                opt_str,
-            );
+            sync(table, "scopes", &client.scopes, old.map(|o| &o.scopes), |v| list(v));
+            sync(table, "audience", &client.audience, old.map(|o| &o.audience), opt_str);
+            sync(table, "resource", &client.resource, old.map(|o| &o.resource), opt_str);
             sync(table, "extra", &client.extra, old.map(|o| &o.extra), map);
         });
     }
 
     fn expect(&mut self, expect: &Expectations) -> Result<(), EditError> {
-        let old = if self.fresh {
-            None
-        } else {
-            self.before.map(|b| &b.expect)
-        };
+        let old = if self.fresh { None } else { self.before.map(|b| &b.expect) };
         if old == Some(expect) {
             return Ok(());
         }
-        let leeway = i64::try_from(expect.leeway_secs).map_err(|_| EditError::TooLarge {
-            field: "expect.leeway_secs",
-            value: expect.leeway_secs,
-        })?;
+        let leeway = i64::try_from(expect.leeway_secs)
+            .map_err(|_| EditError::TooLarge { field: "expect.leeway_secs", value: expect.leeway_secs })?;
         self.section("expect", |table| {
-            sync(
-                table,
-                "issuer",
-                &expect.issuer,
-                old.map(|o| &o.issuer),
-                opt_str,
-            );
-            sync(
-                table,
-                "audience",
-                &expect.audience,
-                old.map(|o| &o.audience),
-                |v| match v.as_slice() {
-                    [] => None,
-                    [one] => Some(Value::from(one.as_str())),
-                    many => Some(string_array(many)),
-                },
-            );
-            sync(
-                table,
-                "algorithms",
-                &expect.algorithms,
-                old.map(|o| &o.algorithms),
-                |v| Some(string_array(v)),
-            );
-            sync(
-                table,
-                "leeway_secs",
-                &expect.leeway_secs,
-                old.map(|o| &o.leeway_secs),
-                |_| Some(Value::from(leeway)),
-            );
-            sync(
-                table,
-                "scope_claim",
-                &expect.scope_claim,
-                old.map(|o| &o.scope_claim),
-                |v| Some(Value::from(v.as_str())),
-            );
-            sync(
-                table,
-                "scope_match",
-                &expect.scope_match,
-                old.map(|o| &o.scope_match),
-                |v| Some(Value::from(v.as_str())),
-            );
-            sync(
-                table,
-                "hmac_secret",
-                &expect.hmac_secret,
-                old.map(|o| &o.hmac_secret),
-                |v| {
-                    v.as_ref()
-                        .map(|source| Value::from(source.to_profile_text()))
-                },
-            );
+            sync(table, "issuer", &expect.issuer, old.map(|o| &o.issuer), opt_str);
+            sync(table, "audience", &expect.audience, old.map(|o| &o.audience), |v| match v.as_slice() {
+                [] => None,
+                [one] => Some(Value::from(one.as_str())),
+                many => Some(string_array(many)),
+            });
+            sync(table, "algorithms", &expect.algorithms, old.map(|o| &o.algorithms), |v| Some(string_array(v)));
+            sync(table, "leeway_secs", &expect.leeway_secs, old.map(|o| &o.leeway_secs), |_| Some(Value::from(leeway)));
+            sync(table, "scope_claim", &expect.scope_claim, old.map(|o| &o.scope_claim), |v| {
+                Some(Value::from(v.as_str()))
+            });
+            sync(table, "scope_match", &expect.scope_match, old.map(|o| &o.scope_match), |v| {
+                Some(Value::from(v.as_str()))
+            });
+            sync(table, "hmac_secret", &expect.hmac_secret, old.map(|o| &o.hmac_secret), |v| {
+                v.as_ref().map(|source| Value::from(source.to_profile_text()))
+            });
         });
         Ok(())
     }
@@ -472,9 +310,7 @@ impl Editor<'_> {
         let mut kept_positions = Vec::new();
         for endpoint in endpoints {
             let found = old.iter().position(|slot| {
-                slot.as_ref().is_some_and(|(table, _)| {
-                    table.get("name").and_then(Item::as_str) == Some(&endpoint.name)
-                })
+                slot.as_ref().is_some_and(|(table, _)| table.get("name").and_then(Item::as_str) == Some(&endpoint.name))
             });
             let (mut table, model) = found.and_then(|i| old[i].take()).unwrap_or_default();
             if found.is_some() {
@@ -484,9 +320,7 @@ impl Editor<'_> {
             array.push(table);
         }
         // Kept tables display by their old positions: if the order changed, let them follow the tree.
-        let in_order = kept_positions
-            .windows(2)
-            .all(|w| matches!((w[0], w[1]), (Some(a), Some(b)) if a < b));
+        let in_order = kept_positions.windows(2).all(|w| matches!((w[0], w[1]), (Some(a), Some(b)) if a < b));
         if !in_order {
             for table in array.iter_mut() {
                 clear_positions(table);
@@ -504,10 +338,7 @@ impl Editor<'_> {
     /// (unless it was empty already).
     fn section(&mut self, key: &str, fill: impl FnOnce(&mut dyn TableLike)) {
         let root = self.doc.as_table_mut();
-        let had_items = root
-            .get(key)
-            .and_then(Item::as_table_like)
-            .map(|t| !t.is_empty());
+        let had_items = root.get(key).and_then(Item::as_table_like).map(|t| !t.is_empty());
         if had_items.is_none() {
             root.insert(key, Item::Table(Table::new()));
             self.created_section = true;
@@ -523,33 +354,11 @@ impl Editor<'_> {
 }
 
 fn fill_endpoint(table: &mut Table, endpoint: &Endpoint, old: Option<&Endpoint>) {
-    sync(table, "name", &endpoint.name, old.map(|o| &o.name), |v| {
-        Some(Value::from(v.as_str()))
-    });
-    sync(
-        table,
-        "method",
-        &endpoint.method,
-        old.map(|o| &o.method),
-        |v| Some(Value::from(v.as_str())),
-    );
-    sync(table, "url", &endpoint.url, old.map(|o| &o.url), |v| {
-        Some(Value::from(v.as_str()))
-    });
-    sync(
-        table,
-        "required_scopes",
-        &endpoint.required_scopes,
-        old.map(|o| &o.required_scopes),
-        |v| list(v),
-    );
-    sync(
-        table,
-        "headers",
-        &endpoint.headers,
-        old.map(|o| &o.headers),
-        map,
-    );
+    sync(table, "name", &endpoint.name, old.map(|o| &o.name), |v| Some(Value::from(v.as_str())));
+    sync(table, "method", &endpoint.method, old.map(|o| &o.method), |v| Some(Value::from(v.as_str())));
+    sync(table, "url", &endpoint.url, old.map(|o| &o.url), |v| Some(Value::from(v.as_str())));
+    sync(table, "required_scopes", &endpoint.required_scopes, old.map(|o| &o.required_scopes), |v| list(v));
+    sync(table, "headers", &endpoint.headers, old.map(|o| &o.headers), map);
     sync(table, "body", &endpoint.body, old.map(|o| &o.body), opt_str);
 }
 
@@ -594,10 +403,7 @@ fn list(values: &[String]) -> Option<Value> {
 
 fn map(values: &BTreeMap<String, String>) -> Option<Value> {
     (!values.is_empty()).then(|| {
-        let mut table: InlineTable = values
-            .iter()
-            .map(|(k, v)| (k.as_str(), Value::from(v.as_str())))
-            .collect();
+        let mut table: InlineTable = values.iter().map(|(k, v)| (k.as_str(), Value::from(v.as_str()))).collect();
         table.fmt();
         Value::InlineTable(table)
     })
@@ -635,19 +441,11 @@ fn remove_value(table: &mut dyn TableLike, key: &str) -> Option<String> {
         .map(str::to_owned);
     table.remove(key);
     let detached = detached?;
-    let next = table
-        .iter()
-        .skip(index)
-        .find(|(_, item)| item.is_value())
-        .map(|(k, _)| k.to_owned());
+    let next = table.iter().skip(index).find(|(_, item)| item.is_value()).map(|(k, _)| k.to_owned());
     match next.as_deref().and_then(|next| table.key_mut(next)) {
         Some(mut next_key) => {
             let decor = next_key.leaf_decor_mut();
-            let rest = decor
-                .prefix()
-                .and_then(|p| p.as_str())
-                .unwrap_or("")
-                .to_owned();
+            let rest = decor.prefix().and_then(|p| p.as_str()).unwrap_or("").to_owned();
             decor.set_prefix(format!("{detached}{rest}"));
             None
         }
@@ -668,9 +466,9 @@ fn remove_root_value(doc: &mut DocumentMut, key: &str) {
             _ => Vec::new(),
         };
         for table in candidates {
-            let earlier = first.as_ref().is_some_and(|f| {
-                f.position().unwrap_or(isize::MAX) <= table.position().unwrap_or(isize::MAX)
-            });
+            let earlier = first
+                .as_ref()
+                .is_some_and(|f| f.position().unwrap_or(isize::MAX) <= table.position().unwrap_or(isize::MAX));
             if !earlier {
                 first = Some(table);
             }
@@ -678,12 +476,7 @@ fn remove_root_value(doc: &mut DocumentMut, key: &str) {
     }
     if let Some(table) = first {
         let decor = table.decor_mut();
-        let rest = decor
-            .prefix()
-            .and_then(|p| p.as_str())
-            .unwrap_or("")
-            .trim_start_matches('\n')
-            .to_owned();
+        let rest = decor.prefix().and_then(|p| p.as_str()).unwrap_or("").trim_start_matches('\n').to_owned();
         decor.set_prefix(format!("{detached}{rest}"));
     }
 }

@@ -135,7 +135,10 @@ pub fn load_file(path: &Path) -> ProfileEntry {
             };
             (loaded, Some(stamp))
         }
-        Ok(None) => (Err(ProfileError::Io { path: path.display().to_string(), reason: "the file disappeared".to_owned() }), None),
+        Ok(None) => (
+            Err(ProfileError::Io { path: path.display().to_string(), reason: "the file disappeared".to_owned() }),
+            None,
+        ),
         Err(e) => (Err(ProfileError::Io { path: path.display().to_string(), reason: e.to_string() }), None),
     };
     ProfileEntry { stem, path: path.to_path_buf(), loaded, stamp }

@@ -91,7 +91,8 @@ pub fn server_side(report: &CallReport, profile: &Profile, response: &ProbeRespo
             let auds = decoded.and_then(|d| d.audiences()).unwrap_or_default();
             let expected_list: Vec<String> = expected.iter().flat_map(|e| e.split(" or ").map(str::to_owned)).collect();
             let azp = decoded.and_then(|d| d.claim_str("azp").or_else(|| d.claim_str("client_id")));
-            let hint = hints::audience_near_miss(&expected_list, &auds, profile.client.as_ref().map(|c| c.id.as_str()), azp);
+            let hint =
+                hints::audience_near_miss(&expected_list, &auds, profile.client.as_ref().map(|c| c.id.as_str()), azp);
             Finding::error(
                 Code::ServerRejected,
                 format!(
@@ -120,14 +121,17 @@ pub fn server_side(report: &CallReport, profile: &Profile, response: &ProbeRespo
         }
         ServerReason::InsufficientScope { scopes } => {
             let granted = report.scope_gap.as_ref().map(|g| g.granted.join(" ")).unwrap_or_default();
-            let server_wants: Vec<&String> = scopes.iter().filter(|s| !report.scope_gap.as_ref().is_some_and(|g| g.granted.contains(s))).collect();
+            let server_wants: Vec<&String> =
+                scopes.iter().filter(|s| !report.scope_gap.as_ref().is_some_and(|g| g.granted.contains(s))).collect();
             if !server_wants.is_empty() {
                 let wanted = server_wants.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
                 return Finding::error(
                     Code::ScopeMissing,
                     format!("the API requires {wanted}, which the token lacks (the profile's required_scopes differ)"),
                     server_evidence(Some(scopes.join(" ")), Some(granted)),
-                    format!("Grant {wanted} to this client and request it; update the endpoint's required_scopes to match the API."),
+                    format!(
+                        "Grant {wanted} to this client and request it; update the endpoint's required_scopes to match the API."
+                    ),
                 );
             }
             Finding::error(
@@ -139,7 +143,10 @@ pub fn server_side(report: &CallReport, profile: &Profile, response: &ProbeRespo
         }
         ServerReason::Expired { .. } => Finding::error(
             Code::ServerRejected,
-            format!("the API says the token expired, but here it is still valid ({})", report.token.expires.clone().unwrap_or_default()),
+            format!(
+                "the API says the token expired, but here it is still valid ({})",
+                report.token.expires.clone().unwrap_or_default()
+            ),
             server_evidence(None, Some(said)),
             "The API's clock is ahead of the issuer's, or it allows no leeway: sync clocks (NTP) on the API host.",
         ),
@@ -151,13 +158,19 @@ pub fn server_side(report: &CallReport, profile: &Profile, response: &ProbeRespo
         ),
         ServerReason::NoVerificationKey => Finding::error(
             Code::ServerRejected,
-            format!("the API found no key for kid {}, which the issuer's JWKS has", report.token.kid.as_deref().unwrap_or("(none)")),
+            format!(
+                "the API found no key for kid {}, which the issuer's JWKS has",
+                report.token.kid.as_deref().unwrap_or("(none)")
+            ),
             server_evidence(None, Some(said)),
             "The API's jwksUri points elsewhere (another tenant, or a path without /oidc), or it cannot fetch it: check the API's jwksUri.",
         ),
         ServerReason::InvalidAlgorithm => Finding::error(
             Code::ServerRejected,
-            format!("the API rejects the algorithm {}, which the profile's expect.algorithms accepts", report.token.alg.as_deref().unwrap_or("?")),
+            format!(
+                "the API rejects the algorithm {}, which the profile's expect.algorithms accepts",
+                report.token.alg.as_deref().unwrap_or("?")
+            ),
             server_evidence(Some(profile.expect.algorithms.join(" ")), Some(said)),
             "Make expect.algorithms mirror the API's algorithms setting, and have the issuer sign with one it accepts.",
         ),

@@ -7,14 +7,7 @@ use crate::core::profile::ScopeMatch;
 
 /// The well-known claims providers put scopes in, in the order they are reported.
 /// `realm_access.roles` is Keycloak's nested form.
-const WELL_KNOWN_SCOPE_CLAIMS: &[&str] = &[
-    "scope",
-    "scp",
-    "scopes",
-    "permissions",
-    "roles",
-    "realm_access.roles",
-];
+const WELL_KNOWN_SCOPE_CLAIMS: &[&str] = &["scope", "scp", "scopes", "permissions", "roles", "realm_access.roles"];
 
 /// How a scope claim is written in the token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -50,17 +43,10 @@ pub fn granted_scopes(claims: &Map<String, Value>, claim_key: &str) -> Option<Gr
     };
     let (shape, scopes) = match value {
         Value::Null => return None,
-        Value::String(s) => (
-            ScopeShape::SpaceSeparated,
-            s.split_ascii_whitespace().map(str::to_owned).collect(),
-        ),
+        Value::String(s) => (ScopeShape::SpaceSeparated, s.split_ascii_whitespace().map(str::to_owned).collect()),
         Value::Array(items) => {
-            let scopes: Vec<String> = items
-                .iter()
-                .filter_map(Value::as_str)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect();
+            let scopes: Vec<String> =
+                items.iter().filter_map(Value::as_str).filter(|s| !s.is_empty()).map(str::to_owned).collect();
             // An empty array is a real (empty) grant; a non-empty one with no
             // strings is something the API cannot read as scopes.
             if scopes.is_empty() && !items.is_empty() {
@@ -71,21 +57,14 @@ pub fn granted_scopes(claims: &Map<String, Value>, claim_key: &str) -> Option<Gr
         }
         Value::Bool(_) | Value::Number(_) | Value::Object(_) => (ScopeShape::Other, Vec::new()),
     };
-    Some(GrantedScopes {
-        claim: claim_key.to_owned(),
-        shape,
-        scopes,
-    })
+    Some(GrantedScopes { claim: claim_key.to_owned(), shape, scopes })
 }
 
 /// Every well-known scope claim present in the token (`scope`, `scp`, `scopes`,
 /// `permissions`, `roles`, `realm_access.roles`), so the caller can notice scopes
 /// sitting in another claim than the one the API reads.
 pub fn scope_claims_present(claims: &Map<String, Value>) -> Vec<GrantedScopes> {
-    WELL_KNOWN_SCOPE_CLAIMS
-        .iter()
-        .filter_map(|key| granted_scopes(claims, key))
-        .collect()
+    WELL_KNOWN_SCOPE_CLAIMS.iter().filter_map(|key| granted_scopes(claims, key)).collect()
 }
 
 /// Required vs granted scopes for one endpoint.
@@ -115,13 +94,7 @@ pub fn scope_gap(required: &[String], granted: &[String], mode: ScopeMatch) -> S
         ScopeMatch::All => missing.is_empty(),
         ScopeMatch::Any => required.is_empty() || required.iter().any(|r| granted.contains(r)),
     };
-    ScopeGap {
-        required: required.to_vec(),
-        granted: granted.to_vec(),
-        missing,
-        mode,
-        satisfied,
-    }
+    ScopeGap { required: required.to_vec(), granted: granted.to_vec(), missing, mode, satisfied }
 }
 
 /// Walks `a.b.c` through nested objects. Empty segments never match.
@@ -181,30 +154,12 @@ mod tests {
             "nul": null,
         }));
         let scp = granted_scopes(&c, "scp");
-        assert_eq!(
-            scp.as_ref().map(|g| g.shape.clone()),
-            Some(ScopeShape::Array)
-        );
-        assert_eq!(
-            scp.map(|g| g.scopes),
-            Some(strings(&["order:read", "openid"]))
-        );
-        assert_eq!(
-            granted_scopes(&c, "junk").map(|g| g.shape),
-            Some(ScopeShape::Other)
-        );
-        assert_eq!(
-            granted_scopes(&c, "empty").map(|g| g.shape),
-            Some(ScopeShape::Array)
-        );
-        assert_eq!(
-            granted_scopes(&c, "num").map(|g| g.shape),
-            Some(ScopeShape::Other)
-        );
-        assert_eq!(
-            granted_scopes(&c, "obj").map(|g| g.shape),
-            Some(ScopeShape::Other)
-        );
+        assert_eq!(scp.as_ref().map(|g| g.shape.clone()), Some(ScopeShape::Array));
+        assert_eq!(scp.map(|g| g.scopes), Some(strings(&["order:read", "openid"])));
+        assert_eq!(granted_scopes(&c, "junk").map(|g| g.shape), Some(ScopeShape::Other));
+        assert_eq!(granted_scopes(&c, "empty").map(|g| g.shape), Some(ScopeShape::Array));
+        assert_eq!(granted_scopes(&c, "num").map(|g| g.shape), Some(ScopeShape::Other));
+        assert_eq!(granted_scopes(&c, "obj").map(|g| g.shape), Some(ScopeShape::Other));
         assert_eq!(granted_scopes(&c, "nul"), None);
         assert_eq!(granted_scopes(&c, "absent"), None);
     }
@@ -218,35 +173,16 @@ mod tests {
             "a": {"b": "nested"},
         }));
         let r = granted_scopes(&c, "realm_access.roles");
-        assert_eq!(
-            r.as_ref().map(|g| g.claim.as_str()),
-            Some("realm_access.roles")
-        );
+        assert_eq!(r.as_ref().map(|g| g.claim.as_str()), Some("realm_access.roles"));
         assert_eq!(r.map(|g| g.scopes), Some(strings(&["order:read"])));
         // The literal key wins over the path.
-        assert_eq!(
-            granted_scopes(&c, "a.b").map(|g| g.scopes),
-            Some(strings(&["literal"]))
-        );
-        assert_eq!(
-            granted_scopes(&c, "https://example.com/scopes").map(|g| g.scopes),
-            Some(strings(&["a", "b"]))
-        );
-        for bad in [
-            "realm_access.roles.x",
-            "realm_access.",
-            ".",
-            "",
-            "x.y",
-            "a.b.c",
-        ] {
+        assert_eq!(granted_scopes(&c, "a.b").map(|g| g.scopes), Some(strings(&["literal"])));
+        assert_eq!(granted_scopes(&c, "https://example.com/scopes").map(|g| g.scopes), Some(strings(&["a", "b"])));
+        for bad in ["realm_access.roles.x", "realm_access.", ".", "", "x.y", "a.b.c"] {
             assert_eq!(granted_scopes(&c, bad), None, "{bad}");
         }
         // `realm_access` itself is an object: present, but not usable as scopes.
-        assert_eq!(
-            granted_scopes(&c, "realm_access").map(|g| g.shape),
-            Some(ScopeShape::Other)
-        );
+        assert_eq!(granted_scopes(&c, "realm_access").map(|g| g.shape), Some(ScopeShape::Other));
     }
 
     #[test]
@@ -257,23 +193,15 @@ mod tests {
             "realm_access": {"roles": ["admin"]},
             "sub": "x",
         }));
-        let found: Vec<String> = scope_claims_present(&c)
-            .into_iter()
-            .map(|g| g.claim)
-            .collect();
-        assert_eq!(
-            found,
-            strings(&["scope", "permissions", "realm_access.roles"])
-        );
+        let found: Vec<String> = scope_claims_present(&c).into_iter().map(|g| g.claim).collect();
+        assert_eq!(found, strings(&["scope", "permissions", "realm_access.roles"]));
         assert!(scope_claims_present(&Map::new()).is_empty());
     }
 
     #[test]
     fn seed_token_lacks_order_read() {
         let c = claims(json!({"scope": "openid"}));
-        let granted = granted_scopes(&c, "scope")
-            .map(|g| g.scopes)
-            .unwrap_or_default();
+        let granted = granted_scopes(&c, "scope").map(|g| g.scopes).unwrap_or_default();
         let gap = scope_gap(&strings(&["order:read"]), &granted, ScopeMatch::All);
         assert!(!gap.satisfied);
         assert_eq!(gap.missing, strings(&["order:read"]));
@@ -283,44 +211,24 @@ mod tests {
     fn gap_modes() {
         let req = strings(&["a", "b", "a"]);
         let all = scope_gap(&req, &strings(&["a"]), ScopeMatch::All);
-        assert_eq!(
-            (all.missing.clone(), all.satisfied),
-            (strings(&["b"]), false)
-        );
+        assert_eq!((all.missing.clone(), all.satisfied), (strings(&["b"]), false));
         let any = scope_gap(&req, &strings(&["a"]), ScopeMatch::Any);
-        assert_eq!(
-            (any.missing.clone(), any.satisfied),
-            (strings(&["b"]), true)
-        );
+        assert_eq!((any.missing.clone(), any.satisfied), (strings(&["b"]), true));
         let none = scope_gap(&req, &strings(&["c"]), ScopeMatch::Any);
         assert_eq!(none.missing, strings(&["a", "b"]));
         assert!(!none.satisfied);
         assert!(scope_gap(&[], &[], ScopeMatch::Any).satisfied);
         assert!(scope_gap(&[], &[], ScopeMatch::All).satisfied);
         // Case-sensitive, exact.
-        assert!(
-            !scope_gap(
-                &strings(&["Order:Read"]),
-                &strings(&["order:read"]),
-                ScopeMatch::All
-            )
-            .satisfied
-        );
+        assert!(!scope_gap(&strings(&["Order:Read"]), &strings(&["order:read"]), ScopeMatch::All).satisfied);
     }
 
     #[test]
     fn serializes_snake_case() {
-        let g = GrantedScopes {
-            claim: "scp".into(),
-            shape: ScopeShape::SpaceSeparated,
-            scopes: vec![],
-        };
+        let g = GrantedScopes { claim: "scp".into(), shape: ScopeShape::SpaceSeparated, scopes: vec![] };
         let v = serde_json::to_value(&g).unwrap_or_default();
         assert_eq!(v["shape"], "space_separated");
         let gap = scope_gap(&[], &[], ScopeMatch::Any);
-        assert_eq!(
-            serde_json::to_value(&gap).unwrap_or_default()["mode"],
-            "any"
-        );
+        assert_eq!(serde_json::to_value(&gap).unwrap_or_default()["mode"], "any");
     }
 }

@@ -102,16 +102,9 @@ pub fn interpret_with(
         // A 5xx is the server failing, not judging the token. The one auth cause
         // worth naming is that it could not get its keys (e.g. jwks-rsa's rate
         // limit). Any other text is shown, not interpreted.
-        let jwks = texts
-            .iter()
-            .find(|t| JWKS_5XX.iter().any(|p| t.lower.contains(p)));
+        let jwks = texts.iter().find(|t| JWKS_5XX.iter().any(|p| t.lower.contains(p)));
         return match jwks {
-            Some(t) => verdict(
-                ServerReason::JwksFailure {
-                    detail: Some(t.line.clone()),
-                },
-                Some(t),
-            ),
+            Some(t) => verdict(ServerReason::JwksFailure { detail: Some(t.line.clone()) }, Some(t)),
             None => verdict(ServerReason::Unrecognized, best_message(texts)),
         };
     }
@@ -129,10 +122,7 @@ pub fn interpret_with(
     match normalized {
         Some("insufficient_scope") => {
             let scopes = challenge.map(|c| c.scope.clone()).unwrap_or_default();
-            return verdict(
-                ServerReason::InsufficientScope { scopes },
-                best_message(texts),
-            );
+            return verdict(ServerReason::InsufficientScope { scopes }, best_message(texts));
         }
         Some("invalid_token") => {
             let detail = informative_detail(texts);
@@ -140,16 +130,10 @@ pub fn interpret_with(
         }
         _ => {}
     }
-    if let Some(text) = texts
-        .iter()
-        .find(|t| GENERIC_INVALID.iter().any(|p| t.lower.contains(p)))
-    {
+    if let Some(text) = texts.iter().find(|t| GENERIC_INVALID.iter().any(|p| t.lower.contains(p))) {
         // Show the server's own explanation when it gives one beside the code.
         let detail = informative_detail(texts);
-        let shown = texts
-            .iter()
-            .find(|t| detail.as_ref() == Some(&t.line))
-            .unwrap_or(text);
+        let shown = texts.iter().find(|t| detail.as_ref() == Some(&t.line)).unwrap_or(text);
         return verdict(ServerReason::InvalidToken { detail }, Some(shown));
     }
     // RFC 6750 §3.1: a 401 challenge without an error code means the request
@@ -163,11 +147,7 @@ pub fn interpret_with(
 }
 
 fn verdict(reason: ServerReason, text: Option<&Text>) -> ServerVerdict {
-    ServerVerdict {
-        reason,
-        message: text.map(|t| t.line.clone()),
-        source: text.map(|t| t.source.to_owned()),
-    }
+    ServerVerdict { reason, message: text.map(|t| t.line.clone()), source: text.map(|t| t.source.to_owned()) }
 }
 
 /// One candidate text and where it came from.
@@ -191,13 +171,7 @@ impl Text {
         if line.is_empty() {
             return None;
         }
-        Some(Text {
-            source,
-            lower: original.to_ascii_lowercase(),
-            original,
-            line,
-            is_code,
-        })
+        Some(Text { source, lower: original.to_ascii_lowercase(), original, line, is_code })
     }
 }
 
@@ -230,26 +204,16 @@ fn collect_texts(challenge: Option<&BearerChallenge>, body: &str) -> Found {
     let mut texts = Vec::new();
     let mut expired_at = None;
     if let Some(c) = challenge {
-        texts.extend(
-            c.error_description
-                .as_deref()
-                .and_then(|d| Text::new("www-authenticate", d, false)),
-        );
+        texts.extend(c.error_description.as_deref().and_then(|d| Text::new("www-authenticate", d, false)));
         // The challenge's error comes before the body: the header is the
         // structured channel (and express-jwt-authz puts its only words there).
-        texts.extend(
-            c.error
-                .as_deref()
-                .and_then(|e| Text::new("www-authenticate", e, true)),
-        );
+        texts.extend(c.error.as_deref().and_then(|e| Text::new("www-authenticate", e, true)));
     }
 
     // Binary junk decoded lossily, a BOM: neither is text worth matching.
     let body = body.trim_start_matches('\u{feff}').trim();
     let json = match body.as_bytes().first() {
-        Some(b'{' | b'[' | b'"') if body.len() <= MAX_JSON_PARSE => {
-            serde_json::from_str::<Value>(body).ok()
-        }
+        Some(b'{' | b'[' | b'"') if body.len() <= MAX_JSON_PARSE => serde_json::from_str::<Value>(body).ok(),
         _ => None,
     };
     match json {
@@ -271,9 +235,7 @@ fn collect_texts(challenge: Option<&BearerChallenge>, body: &str) -> Found {
                         .find_map(|p| json_path(&value, p).and_then(Value::as_str))
                         .map(|s| clip_chars(s.trim(), MAX_VALUE_CHARS));
                 }
-                Value::String(s) => {
-                    texts.extend(first_line(s).and_then(|l| Text::new("body", l, false)))
-                }
+                Value::String(s) => texts.extend(first_line(s).and_then(|l| Text::new("body", l, false))),
                 _ => {}
             }
         }
@@ -320,17 +282,7 @@ fn json_path<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
 fn looks_like_html(s: &str) -> bool {
     let head = clip(s, 1024).to_ascii_lowercase();
     head.starts_with('<')
-        && [
-            "<html",
-            "<!doctype",
-            "<pre",
-            "<title",
-            "<body",
-            "<h1",
-            "<head",
-        ]
-        .iter()
-        .any(|t| head.contains(t))
+        && ["<html", "<!doctype", "<pre", "<title", "<body", "<h1", "<head"].iter().any(|t| head.contains(t))
 }
 
 /// The texts of an HTML error page: `<pre>` (Express's default error handler puts
@@ -360,16 +312,10 @@ fn element_content<'a>(html: &'a str, lower: &str, tag: &str) -> Option<&'a str>
     while let Some(rel) = lower.get(from..)?.find(&open) {
         let at = from + rel + open.len();
         // `<pre>` or `<pre class=...>`, not `<prefix>`.
-        if matches!(
-            lower.as_bytes().get(at),
-            Some(b'>' | b' ' | b'\t' | b'\r' | b'\n')
-        ) {
+        if matches!(lower.as_bytes().get(at), Some(b'>' | b' ' | b'\t' | b'\r' | b'\n')) {
             let start = at + lower.get(at..)?.find('>')? + 1;
             let close = format!("</{tag}");
-            let end = lower
-                .get(start..)?
-                .find(&close)
-                .map_or(html.len(), |e| start + e);
+            let end = lower.get(start..)?.find(&close).map_or(html.len(), |e| start + e);
             return html.get(start..end);
         }
         from = at;
@@ -398,11 +344,7 @@ fn html_to_text(html: &str) -> String {
         let name = tag.trim_start_matches('/');
         if ["br", "p", "div", "li", "tr", "h1", "h2", "h3"]
             .iter()
-            .any(|n| {
-                name == *n
-                    || name.starts_with(&format!("{n} "))
-                    || name.starts_with(&format!("{n}/"))
-            })
+            .any(|n| name == *n || name.starts_with(&format!("{n} ")) || name.starts_with(&format!("{n}/")))
         {
             out.push('\n');
         }
@@ -417,11 +359,7 @@ fn decode_entities(s: &str) -> String {
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
         let after = &rest[amp + 1..];
-        let entity = after
-            .char_indices()
-            .take(10)
-            .find(|(_, c)| *c == ';')
-            .map(|(i, _)| (&after[..i], i));
+        let entity = after.char_indices().take(10).find(|(_, c)| *c == ';').map(|(i, _)| (&after[..i], i));
         let decoded = entity.and_then(|(name, len)| {
             let c = match name {
                 "nbsp" => Some(' '),
@@ -519,10 +457,7 @@ fn classify(lower: &str) -> Option<Kind> {
     if let Some(kind) = first_idx_code(lower).and_then(idx_kind) {
         return Some(kind);
     }
-    RULES
-        .iter()
-        .find(|(phrase, _)| lower.contains(phrase))
-        .map(|(_, kind)| *kind)
+    RULES.iter().find(|(phrase, _)| lower.contains(phrase)).map(|(_, kind)| *kind)
 }
 
 /// The number of the first `idxNNNNN` in the text.
@@ -588,10 +523,7 @@ const RULES: &[(&str, Kind)] = &[
     ("credentials_bad_scheme", Kind::BadScheme),
     ("credentials_bad_format", Kind::BadScheme),
     ("format is authorization: bearer", Kind::BadScheme),
-    (
-        "authorization header format must be bearer",
-        Kind::BadScheme,
-    ),
+    ("authorization header format must be bearer", Kind::BadScheme),
     ("invalid authorization header", Kind::BadScheme),
     ("malformed authorization header", Kind::BadScheme),
     ("authorization header is malformed", Kind::BadScheme),
@@ -639,10 +571,7 @@ const RULES: &[(&str, Kind)] = &[
     ("openid-configuration", Kind::Jwks),
     // express-jwt when jwks-rsa found no key for the kid, or an HS* token met a
     // public-key-only verifier; golang-jwt when its keyfunc failed.
-    (
-        "secret or public key must be provided",
-        Kind::NoVerificationKey,
-    ),
+    ("secret or public key must be provided", Kind::NoVerificationKey),
     ("token is unverifiable", Kind::NoVerificationKey),
     ("no key found", Kind::NoVerificationKey),
     ("key not found", Kind::NoVerificationKey),
@@ -692,25 +621,12 @@ const RULES: &[(&str, Kind)] = &[
 ];
 
 /// In a 5xx, the words that mean the server could not get its signing keys.
-const JWKS_5XX: &[&str] = &[
-    "jwks",
-    "jwk set",
-    "jwk_set",
-    "signing key",
-    "signingkey",
-    "openid-configuration",
-    "idx20803",
-];
+const JWKS_5XX: &[&str] =
+    &["jwks", "jwk set", "jwk_set", "signing key", "signingkey", "openid-configuration", "idx20803"];
 
 /// Generic "your token is bad" with no cause: the InvalidToken fallback.
-const GENERIC_INVALID: &[&str] = &[
-    "invalid_token",
-    "invalid token",
-    "token invalid",
-    "token is invalid",
-    "invalid jwt",
-    "invalid access token",
-];
+const GENERIC_INVALID: &[&str] =
+    &["invalid_token", "invalid token", "token invalid", "token is invalid", "invalid jwt", "invalid access token"];
 
 fn build_reason(
     kind: Kind,
@@ -722,25 +638,23 @@ fn build_reason(
         Kind::TokenMissing => ServerReason::TokenMissing,
         Kind::BadScheme => ServerReason::BadScheme,
         Kind::Malformed => ServerReason::Malformed,
-        Kind::Expired => ServerReason::Expired {
-            detail: expiry_detail(text).or_else(|| expired_at.map(str::to_owned)),
-        },
+        Kind::Expired => {
+            ServerReason::Expired { detail: expiry_detail(text).or_else(|| expired_at.map(str::to_owned)) }
+        }
         Kind::NotYetValid => ServerReason::NotYetValid,
         Kind::InvalidSignature => ServerReason::InvalidSignature,
         Kind::InvalidAlgorithm => ServerReason::InvalidAlgorithm,
         Kind::NoVerificationKey => ServerReason::NoVerificationKey,
-        Kind::Audience => ServerReason::AudienceInvalid {
-            expected: expected_value(text, &["validaudience: '", "validaudiences: '"]),
-        },
-        Kind::Issuer => ServerReason::IssuerInvalid {
-            expected: expected_value(text, &["validissuer: '", "validissuers: '"]),
-        },
-        Kind::InsufficientScope => ServerReason::InsufficientScope {
-            scopes: challenge.map(|c| c.scope.clone()).unwrap_or_default(),
-        },
-        Kind::Jwks => ServerReason::JwksFailure {
-            detail: Some(text.line.clone()),
-        },
+        Kind::Audience => {
+            ServerReason::AudienceInvalid { expected: expected_value(text, &["validaudience: '", "validaudiences: '"]) }
+        }
+        Kind::Issuer => {
+            ServerReason::IssuerInvalid { expected: expected_value(text, &["validissuer: '", "validissuers: '"]) }
+        }
+        Kind::InsufficientScope => {
+            ServerReason::InsufficientScope { scopes: challenge.map(|c| c.scope.clone()).unwrap_or_default() }
+        }
+        Kind::Jwks => ServerReason::JwksFailure { detail: Some(text.line.clone()) },
     }
 }
 
@@ -817,21 +731,15 @@ mod tests {
     }
 
     fn expired(detail: Option<&str>) -> ServerReason {
-        ServerReason::Expired {
-            detail: detail.map(str::to_owned),
-        }
+        ServerReason::Expired { detail: detail.map(str::to_owned) }
     }
 
     fn aud(expected: Option<&str>) -> ServerReason {
-        ServerReason::AudienceInvalid {
-            expected: expected.map(str::to_owned),
-        }
+        ServerReason::AudienceInvalid { expected: expected.map(str::to_owned) }
     }
 
     fn iss(expected: Option<&str>) -> ServerReason {
-        ServerReason::IssuerInvalid {
-            expected: expected.map(str::to_owned),
-        }
+        ServerReason::IssuerInvalid { expected: expected.map(str::to_owned) }
     }
 
     #[test]
@@ -855,20 +763,11 @@ mod tests {
         let unsent = interpret_with(401, ch.as_ref(), "", false);
         assert_eq!(unsent.reason, ServerReason::TokenMissing);
         let realm = challenge(r#"Bearer realm="api""#);
-        assert_eq!(
-            interpret_with(401, realm.as_ref(), "Unauthorized", false).reason,
-            ServerReason::TokenMissing
-        );
+        assert_eq!(interpret_with(401, realm.as_ref(), "Unauthorized", false).reason, ServerReason::TokenMissing);
         // A 401 with nothing at all.
-        assert_eq!(
-            interpret(401, None, ""),
-            verdict(ServerReason::Unrecognized, None)
-        );
+        assert_eq!(interpret(401, None, ""), verdict(ServerReason::Unrecognized, None));
         // A 403 without a token is not the RFC 6750 baseline.
-        assert_eq!(
-            interpret_with(403, ch.as_ref(), "", false).reason,
-            ServerReason::Unrecognized
-        );
+        assert_eq!(interpret_with(403, ch.as_ref(), "", false).reason, ServerReason::Unrecognized);
     }
 
     #[test]
@@ -899,17 +798,12 @@ mod tests {
     #[test]
     fn expired_with_and_without_detail() {
         assert_eq!(body_reason("jwt expired"), expired(None));
-        assert_eq!(
-            body_reason("token has invalid claims: token is expired"),
-            expired(None)
-        );
+        assert_eq!(body_reason("token has invalid claims: token is expired"), expired(None));
         assert_eq!(body_reason("Token has expired"), expired(None));
         assert_eq!(
             reason(
                 401,
-                Some(
-                    r#"Bearer error="invalid_token", error_description="Jwt expired at 2021-04-27T14:40:34Z""#
-                ),
+                Some(r#"Bearer error="invalid_token", error_description="Jwt expired at 2021-04-27T14:40:34Z""#),
                 ""
             ),
             expired(Some("2021-04-27T14:40:34Z"))
@@ -917,9 +811,7 @@ mod tests {
         assert_eq!(
             reason(
                 401,
-                Some(
-                    r#"Bearer error="invalid_token", error_description="The token expired at '04/27/2021 14:40:34'""#
-                ),
+                Some(r#"Bearer error="invalid_token", error_description="The token expired at '04/27/2021 14:40:34'""#),
                 ""
             ),
             expired(Some("04/27/2021 14:40:34"))
@@ -943,9 +835,7 @@ mod tests {
     fn rfc6750_example_reads_as_expired() {
         let v = with(
             401,
-            Some(
-                r#"Bearer realm="example", error="invalid_token", error_description="The access token expired""#,
-            ),
+            Some(r#"Bearer realm="example", error="invalid_token", error_description="The access token expired""#),
             "",
         );
         assert_eq!(v.reason, expired(None));
@@ -1006,10 +896,7 @@ mod tests {
             body_reason("jwt audience invalid. expected: 6050751aed0f29bf7723c7a8"),
             aud(Some("6050751aed0f29bf7723c7a8"))
         );
-        assert_eq!(
-            body_reason("jwt audience invalid. expected: app-id or ak-id"),
-            aud(Some("app-id or ak-id"))
-        );
+        assert_eq!(body_reason("jwt audience invalid. expected: app-id or ak-id"), aud(Some("app-id or ak-id")));
         assert_eq!(
             body_reason(
                 "IDX10214: Audience validation failed. Audiences: 'x'. Did not match: validationParameters.ValidAudience: 'y' or validationParameters.ValidAudiences: 'null'."
@@ -1066,25 +953,12 @@ mod tests {
 
     #[test]
     fn insufficient_scope() {
-        let scopes = ServerReason::InsufficientScope {
-            scopes: vec!["order:read".to_owned()],
-        };
-        let v = with(
-            403,
-            Some(r#"Bearer scope="order:read", error="Insufficient scope""#),
-            "Insufficient scope",
-        );
+        let scopes = ServerReason::InsufficientScope { scopes: vec!["order:read".to_owned()] };
+        let v = with(403, Some(r#"Bearer scope="order:read", error="Insufficient scope""#), "Insufficient scope");
         assert_eq!(v.reason, scopes);
         assert_eq!(v.message.as_deref(), Some("Insufficient scope"));
         // Empty body: the header alone says it.
-        assert_eq!(
-            reason(
-                403,
-                Some(r#"Bearer scope="order:read", error="Insufficient scope""#),
-                ""
-            ),
-            scopes
-        );
+        assert_eq!(reason(403, Some(r#"Bearer scope="order:read", error="Insufficient scope""#), ""), scopes);
         assert_eq!(
             reason(
                 403,
@@ -1097,77 +971,46 @@ mod tests {
         );
         // No challenge: the body alone.
         assert_eq!(
-            reason(
-                403,
-                None,
-                r#"{"statusCode":403,"error":"Forbidden","message":"Insufficient scope"}"#
-            ),
+            reason(403, None, r#"{"statusCode":403,"error":"Forbidden","message":"Insufficient scope"}"#),
             ServerReason::InsufficientScope { scopes: vec![] }
         );
         // A structured code with an unhelpful body.
         assert_eq!(
-            reason(
-                403,
-                Some(r#"Bearer error="insufficient_scope""#),
-                "Forbidden"
-            ),
+            reason(403, Some(r#"Bearer error="insufficient_scope""#), "Forbidden"),
             ServerReason::InsufficientScope { scopes: vec![] }
         );
     }
 
     #[test]
     fn generic_invalid_token() {
-        let v = with(
-            401,
-            Some(r#"Bearer error="invalid_token", error_description="Something unusual happened""#),
-            "",
-        );
-        assert_eq!(
-            v.reason,
-            ServerReason::InvalidToken {
-                detail: Some("Something unusual happened".into())
-            }
-        );
+        let v = with(401, Some(r#"Bearer error="invalid_token", error_description="Something unusual happened""#), "");
+        assert_eq!(v.reason, ServerReason::InvalidToken { detail: Some("Something unusual happened".into()) });
         let v = with(401, Some(r#"Bearer error="invalid_token""#), "");
         assert_eq!(v.reason, ServerReason::InvalidToken { detail: None });
         assert_eq!(v.message.as_deref(), Some("invalid_token"));
-        assert_eq!(
-            body_reason(r#"{"error":"invalid_token"}"#),
-            ServerReason::InvalidToken { detail: None }
-        );
+        assert_eq!(body_reason(r#"{"error":"invalid_token"}"#), ServerReason::InvalidToken { detail: None });
         let v = with(401, None, "Invalid token.");
         assert_eq!(v.reason, ServerReason::InvalidToken { detail: None });
         assert_eq!(v.message.as_deref(), Some("Invalid token."));
         assert_eq!(
             body_reason(r#"{"error":"invalid_token","message":"Token revoked by admin"}"#),
-            ServerReason::InvalidToken {
-                detail: Some("Token revoked by admin".into())
-            }
+            ServerReason::InvalidToken { detail: Some("Token revoked by admin".into()) }
         );
-        let v = with(
-            401,
-            None,
-            r#"{"error":"invalid_token","message":"Token revoked by admin"}"#,
-        );
+        let v = with(401, None, r#"{"error":"invalid_token","message":"Token revoked by admin"}"#);
         assert_eq!(v.source.as_deref(), Some("json:message"));
     }
 
     #[test]
     fn specific_body_beats_generic_challenge() {
         // The challenge says only invalid_token; the body names the cause.
-        let v = with(
-            401,
-            Some(r#"Bearer error="invalid_token""#),
-            r#"{"message":"jwt audience invalid. expected: api"}"#,
-        );
+        let v =
+            with(401, Some(r#"Bearer error="invalid_token""#), r#"{"message":"jwt audience invalid. expected: api"}"#);
         assert_eq!(v.reason, aud(Some("api")));
         assert_eq!(v.source.as_deref(), Some("json:message"));
         // The challenge's description outranks the body.
         let v = with(
             401,
-            Some(
-                r#"Bearer error="invalid_token", error_description="Jwt expired at 2021-04-27T14:40:34Z""#,
-            ),
+            Some(r#"Bearer error="invalid_token", error_description="Jwt expired at 2021-04-27T14:40:34Z""#),
             "invalid signature",
         );
         assert_eq!(v.reason, expired(Some("2021-04-27T14:40:34Z")));
@@ -1176,19 +1019,12 @@ mod tests {
     #[test]
     fn jwks_failures() {
         assert_eq!(
-            reason(
-                500,
-                None,
-                "JwksRateLimitError: Too many requests to the JWKS endpoint\n    at ..."
-            ),
+            reason(500, None, "JwksRateLimitError: Too many requests to the JWKS endpoint\n    at ..."),
             ServerReason::JwksFailure {
                 detail: Some("JwksRateLimitError: Too many requests to the JWKS endpoint".into())
             }
         );
-        assert!(matches!(
-            reason(500, None, r#"{"message":"Unable to fetch JWKS"}"#),
-            ServerReason::JwksFailure { .. }
-        ));
+        assert!(matches!(reason(500, None, r#"{"message":"Unable to fetch JWKS"}"#), ServerReason::JwksFailure { .. }));
         assert!(matches!(
             reason(503, None, "SigningKeyNotFoundError: no signing key"),
             ServerReason::JwksFailure { .. }
@@ -1201,16 +1037,9 @@ mod tests {
             ),
             ServerReason::JwksFailure { .. }
         ));
-        assert!(matches!(
-            reason(401, None, "JwksError: Not Found"),
-            ServerReason::JwksFailure { .. }
-        ));
+        assert!(matches!(reason(401, None, "JwksError: Not Found"), ServerReason::JwksFailure { .. }));
         // Any other 5xx is shown, not interpreted, even if it mentions a token.
-        let v = with(
-            500,
-            None,
-            "<html><head><title>500 Internal Server Error</title></head></html>",
-        );
+        let v = with(500, None, "<html><head><title>500 Internal Server Error</title></head></html>");
         assert_eq!(v.reason, ServerReason::Unrecognized);
         assert_eq!(v.message.as_deref(), Some("500 Internal Server Error"));
         assert_eq!(reason(502, None, "jwt expired"), ServerReason::Unrecognized);
@@ -1226,25 +1055,15 @@ mod tests {
         assert_eq!(v.reason, expired(Some("2021-04-27T14:40:34Z")));
         assert_eq!(v.source.as_deref(), Some("json:detail"));
         let v = with(401, None, r#"{"errors":[{"message":"jwt malformed"}]}"#);
-        assert_eq!(
-            (v.reason, v.source.as_deref()),
-            (ServerReason::Malformed, Some("json:errors[0].message"))
-        );
+        assert_eq!((v.reason, v.source.as_deref()), (ServerReason::Malformed, Some("json:errors[0].message")));
         let v = with(
             401,
             None,
             r#"{"error":{"code":"InvalidAuthenticationToken","message":"Access token has expired or is not yet valid."}}"#,
         );
         assert_eq!(v.reason, expired(None));
-        let v = with(
-            401,
-            None,
-            r#"{"error":"invalid_request","error_description":"jwt not active"}"#,
-        );
-        assert_eq!(
-            (v.reason, v.source.as_deref()),
-            (ServerReason::NotYetValid, Some("json:error_description"))
-        );
+        let v = with(401, None, r#"{"error":"invalid_request","error_description":"jwt not active"}"#);
+        assert_eq!((v.reason, v.source.as_deref()), (ServerReason::NotYetValid, Some("json:error_description")));
         let v = with(401, None, r#"[{"message":"invalid signature"}]"#);
         assert_eq!(v.reason, ServerReason::InvalidSignature);
         let v = with(401, None, r#""jwt expired""#);
@@ -1252,10 +1071,7 @@ mod tests {
         // Unrecognised JSON: the prose message is shown, not the code.
         let v = with(401, None, r#"{"code":"E42","message":"Go away"}"#);
         assert_eq!(v.reason, ServerReason::Unrecognized);
-        assert_eq!(
-            (v.message.as_deref(), v.source.as_deref()),
-            (Some("Go away"), Some("json:message"))
-        );
+        assert_eq!((v.message.as_deref(), v.source.as_deref()), (Some("Go away"), Some("json:message")));
     }
 
     #[test]
@@ -1272,17 +1088,10 @@ mod tests {
         );
         assert_eq!(v.reason, ServerReason::Unrecognized);
         assert_eq!(v.message.as_deref(), Some("401 & Unauthorized"));
-        let v = with(
-            401,
-            None,
-            "<html><body><p>invalid&#32;signature</p></body></html>",
-        );
+        let v = with(401, None, "<html><body><p>invalid&#32;signature</p></body></html>");
         assert_eq!(v.reason, ServerReason::InvalidSignature);
         // Unclosed and odd markup.
-        assert_eq!(
-            body_reason("<html><pre class=\"x\">jwt malformed"),
-            ServerReason::Malformed
-        );
+        assert_eq!(body_reason("<html><pre class=\"x\">jwt malformed"), ServerReason::Malformed);
         let _ = interpret(401, None, "<html><pre");
         let _ = interpret(401, None, "<html>&#xFFFFFFFF; &#99999999999; &; &");
     }
@@ -1297,11 +1106,7 @@ mod tests {
     #[test]
     fn messages_are_one_short_line() {
         let long = format!("jwt expired {}", "x".repeat(5000));
-        let v = with(
-            401,
-            None,
-            &format!(r#"{{"message":"{long}\nsecond line"}}"#),
-        );
+        let v = with(401, None, &format!(r#"{{"message":"{long}\nsecond line"}}"#));
         assert_eq!(v.reason, expired(None));
         let msg = v.message.unwrap_or_default();
         assert_eq!(msg.chars().count(), 300);
@@ -1312,10 +1117,7 @@ mod tests {
 
     #[test]
     fn success_has_nothing_to_explain() {
-        assert_eq!(
-            interpret(200, None, "jwt expired"),
-            verdict(ServerReason::Unrecognized, None)
-        );
+        assert_eq!(interpret(200, None, "jwt expired"), verdict(ServerReason::Unrecognized, None));
     }
 
     #[test]
@@ -1348,10 +1150,7 @@ mod tests {
             }
         }
         // A huge JSON body is skimmed as text, not parsed.
-        let big = format!(
-            r#"{{"message":"jwt expired","pad":"{}"}}"#,
-            "x".repeat(2 * MAX_JSON_PARSE)
-        );
+        let big = format!(r#"{{"message":"jwt expired","pad":"{}"}}"#, "x".repeat(2 * MAX_JSON_PARSE));
         let v = interpret(401, None, &big);
         assert!(v.message.is_some_and(|m| m.chars().count() <= 300));
     }
@@ -1363,8 +1162,7 @@ mod tests {
         assert_eq!(json["reason"]["kind"], "audience_invalid");
         assert_eq!(json["reason"]["expected"], "api");
         assert_eq!(json["source"], "body");
-        let missing =
-            serde_json::to_value(verdict(ServerReason::TokenMissing, None)).unwrap_or_default();
+        let missing = serde_json::to_value(verdict(ServerReason::TokenMissing, None)).unwrap_or_default();
         assert_eq!(missing["reason"]["kind"], "token_missing");
     }
 }

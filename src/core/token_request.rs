@@ -76,7 +76,9 @@ impl TokenError {
 
     pub fn status(&self) -> Option<u16> {
         match self {
-            TokenError::OAuth { status, .. } | TokenError::NotOAuth { status, .. } | TokenError::Redirected { status, .. } => Some(*status),
+            TokenError::OAuth { status, .. }
+            | TokenError::NotOAuth { status, .. }
+            | TokenError::Redirected { status, .. } => Some(*status),
             TokenError::Http(_) => None,
         }
     }
@@ -202,7 +204,9 @@ pub fn parse_token_response(response: &HttpResponse) -> Result<TokenResponse, To
                 .or_else(|| n.as_f64().filter(|f| *f >= 0.0 && *f < i64::MAX as f64).map(|f| f as u64))
                 .filter(|s| i64::try_from(*s).is_ok());
             if seconds.is_none() {
-                notes.push(format!("expires_in has an unusable value: {n} (a lifetime in seconds is a positive number)"));
+                notes.push(format!(
+                    "expires_in has an unusable value: {n} (a lifetime in seconds is a positive number)"
+                ));
             }
             seconds
         }
@@ -325,7 +329,12 @@ mod tests {
 
     #[test]
     fn oauth_errors_and_oddities() {
-        let err = parse_token_response(&response(401, "application/json", r#"{"error":"invalid_client","error_description":"bad secret"}"#)).unwrap_err();
+        let err = parse_token_response(&response(
+            401,
+            "application/json",
+            r#"{"error":"invalid_client","error_description":"bad secret"}"#,
+        ))
+        .unwrap_err();
         assert_eq!(err.oauth_error(), Some("invalid_client"));
         let err = parse_token_response(&response(200, "application/json", r#"{"error":"invalid_scope"}"#)).unwrap_err();
         assert_eq!(err.oauth_error(), Some("invalid_scope"));

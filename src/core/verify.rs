@@ -77,7 +77,13 @@ impl Check {
         Self { name, status: CheckStatus::Pass, expected, actual, detail: detail.into(), code: None }
     }
 
-    fn fail(name: CheckName, code: Code, expected: Option<String>, actual: Option<String>, detail: impl Into<String>) -> Self {
+    fn fail(
+        name: CheckName,
+        code: Code,
+        expected: Option<String>,
+        actual: Option<String>,
+        detail: impl Into<String>,
+    ) -> Self {
         Self { name, status: CheckStatus::Fail, expected, actual, detail: detail.into(), code: Some(code) }
     }
 
@@ -154,8 +160,15 @@ pub async fn verify(jwks: &JwksCache, token: &DecodedToken, options: &VerifyOpti
         }
         _ => {
             checks.push(Check::skip(CheckName::Key, token.kid.clone(), "no usable algorithm, so no key is looked up"));
-            let detail = if token.is_unsigned() { "the token carries no signature" } else { "the algorithm is unknown" };
-            checks.push(Check::fail(CheckName::Signature, if token.is_unsigned() { Code::AlgNone } else { Code::AlgNotAllowed }, None, None, detail));
+            let detail =
+                if token.is_unsigned() { "the token carries no signature" } else { "the algorithm is unknown" };
+            checks.push(Check::fail(
+                CheckName::Signature,
+                if token.is_unsigned() { Code::AlgNone } else { Code::AlgNotAllowed },
+                None,
+                None,
+                detail,
+            ));
         }
     }
 
@@ -175,19 +188,37 @@ fn alg_check(token: &DecodedToken, alg_text: &str, token_alg: Option<Algorithm>,
     let expected = Some(if allow_list.is_empty() { "(empty allow-list)".to_owned() } else { allow_list.join(" | ") });
     let actual = Some(if alg_text.is_empty() { "(missing)".to_owned() } else { alg_text.to_owned() });
     if alg_text.eq_ignore_ascii_case("none") || (token.signature_b64.is_empty() && token.alg.is_some()) {
-        return Check::fail(CheckName::Alg, Code::AlgNone, expected, actual, "unsigned token (alg none or empty signature): never accepted");
+        return Check::fail(
+            CheckName::Alg,
+            Code::AlgNone,
+            expected,
+            actual,
+            "unsigned token (alg none or empty signature): never accepted",
+        );
     }
     if alg_text.is_empty() {
         return Check::fail(CheckName::Alg, Code::MalformedToken, expected, actual, "the header has no alg");
     }
     let Some(alg) = token_alg else {
-        return Check::fail(CheckName::Alg, Code::AlgNotAllowed, expected, actual, format!("\"{alg_text}\" is not an algorithm tokdbg can verify"));
+        return Check::fail(
+            CheckName::Alg,
+            Code::AlgNotAllowed,
+            expected,
+            actual,
+            format!("\"{alg_text}\" is not an algorithm tokdbg can verify"),
+        );
     };
     // JOSE names are case-sensitive: "rs256" is not RS256.
     if allow_list.iter().any(|a| *a == alg_name(alg) && a == alg_text) {
         Check::pass(CheckName::Alg, expected, actual, "in the API's allow-list")
     } else {
-        Check::fail(CheckName::Alg, Code::AlgNotAllowed, expected, actual, "not in the API's allow-list (expect.algorithms)")
+        Check::fail(
+            CheckName::Alg,
+            Code::AlgNotAllowed,
+            expected,
+            actual,
+            "not in the API's allow-list (expect.algorithms)",
+        )
     }
 }
 
@@ -203,7 +234,11 @@ async fn key_and_signature(
         // A shared secret comes only from the profile: never from a JWKS public key.
         let Some(secret) = &options.hmac_secret else {
             return (
-                Check::skip(CheckName::Key, token.kid.clone(), format!("{} needs the shared secret (expect.hmac_secret); none given", alg_name(alg))),
+                Check::skip(
+                    CheckName::Key,
+                    token.kid.clone(),
+                    format!("{} needs the shared secret (expect.hmac_secret); none given", alg_name(alg)),
+                ),
                 Check::skip(CheckName::Signature, None, "no key to check the signature with"),
             );
         };
@@ -242,7 +277,13 @@ async fn key_and_signature(
             "not in the JWKS (fetched again recently; not refetched to respect the rate limit)"
         };
         return (
-            Check::fail(CheckName::Key, Code::KidNotFound, Some(format!("one of: {}", result.available_kids.join(", "))), Some(kid_text), detail),
+            Check::fail(
+                CheckName::Key,
+                Code::KidNotFound,
+                Some(format!("one of: {}", result.available_kids.join(", "))),
+                Some(kid_text),
+                detail,
+            ),
             Check::skip(CheckName::Signature, None, "no key with this kid"),
         );
     }
@@ -260,7 +301,13 @@ async fn key_and_signature(
         let first = &lookup.set.keys[lookup.candidates[0]];
         result.key = Some(KeyUsed { kid: first.kid.clone(), kty: first.kty.clone(), source: uri.clone() });
         return (
-            Check::fail(CheckName::Key, Code::SignatureInvalid, Some(format!("a {} key", alg_name(alg))), Some(kid_text), reasons.join("; ")),
+            Check::fail(
+                CheckName::Key,
+                Code::SignatureInvalid,
+                Some(format!("a {} key", alg_name(alg))),
+                Some(kid_text),
+                reasons.join("; "),
+            ),
             Check::skip(CheckName::Signature, None, "no key that fits the algorithm"),
         );
     }
@@ -295,7 +342,11 @@ fn verifies(token: &DecodedToken, alg: Algorithm, key: &DecodingKey) -> bool {
     jsonwebtoken::crypto::verify(&token.signature_b64, token.signing_input.as_bytes(), key, alg).unwrap_or(false)
 }
 
-fn signature_check(token: &DecodedToken, alg: Algorithm, keys: &[(&DecodingKey, Option<&super::jwks::KeyEntry>)]) -> Check {
+fn signature_check(
+    token: &DecodedToken,
+    alg: Algorithm,
+    keys: &[(&DecodingKey, Option<&super::jwks::KeyEntry>)],
+) -> Check {
     signature_verdict(alg, keys.iter().any(|(key, _)| verifies(token, alg, key)))
 }
 
@@ -317,12 +368,24 @@ fn exp_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
     let leeway = i64::try_from(options.leeway_secs).unwrap_or(i64::MAX);
     match token.numeric_date("exp") {
         NumericDate::Absent => Check::skip(CheckName::Exp, None, "no exp claim: the token never expires"),
-        NumericDate::Invalid(raw) => Check::fail(CheckName::Exp, Code::MalformedToken, Some("a number (seconds since 1970)".into()), Some(raw), "exp is not a NumericDate"),
+        NumericDate::Invalid(raw) => Check::fail(
+            CheckName::Exp,
+            Code::MalformedToken,
+            Some("a number (seconds since 1970)".into()),
+            Some(raw),
+            "exp is not a NumericDate",
+        ),
         NumericDate::Valid(exp) => {
             let actual = Some(format!("{} ({})", clock::format_utc(exp), clock::expiry_phrase(exp, options.now)));
             let expected = Some(format!("now < exp + {leeway} s leeway"));
             if options.now >= exp.saturating_add(leeway) {
-                Check::fail(CheckName::Exp, Code::Expired, expected, actual, format!("expired {} ago", clock::humanize_duration(options.now.abs_diff(exp))))
+                Check::fail(
+                    CheckName::Exp,
+                    Code::Expired,
+                    expected,
+                    actual,
+                    format!("expired {} ago", clock::humanize_duration(options.now.abs_diff(exp))),
+                )
             } else {
                 Check::pass(CheckName::Exp, expected, actual, clock::expiry_phrase(exp, options.now))
             }
@@ -334,7 +397,13 @@ fn nbf_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
     let leeway = i64::try_from(options.leeway_secs).unwrap_or(i64::MAX);
     match token.numeric_date("nbf") {
         NumericDate::Absent => Check::skip(CheckName::Nbf, None, "no nbf claim"),
-        NumericDate::Invalid(raw) => Check::fail(CheckName::Nbf, Code::MalformedToken, Some("a number (seconds since 1970)".into()), Some(raw), "nbf is not a NumericDate"),
+        NumericDate::Invalid(raw) => Check::fail(
+            CheckName::Nbf,
+            Code::MalformedToken,
+            Some("a number (seconds since 1970)".into()),
+            Some(raw),
+            "nbf is not a NumericDate",
+        ),
         NumericDate::Valid(nbf) => {
             let actual = Some(format!("{} ({})", clock::format_utc(nbf), clock::relative(nbf, options.now)));
             let expected = Some(format!("nbf <= now + {leeway} s leeway"));
@@ -344,7 +413,10 @@ fn nbf_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
                     Code::NotYetValid,
                     expected,
                     actual,
-                    format!("not valid for another {} (clock skew between issuer and here?)", clock::humanize_duration(nbf.abs_diff(options.now))),
+                    format!(
+                        "not valid for another {} (clock skew between issuer and here?)",
+                        clock::humanize_duration(nbf.abs_diff(options.now))
+                    ),
                 )
             } else {
                 Check::pass(CheckName::Nbf, expected, actual, "already valid")
@@ -360,8 +432,20 @@ fn iss_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
     };
     match token.claim_str("iss") {
         Some(iss) if iss == expected => Check::pass(CheckName::Iss, Some(expected.clone()), actual, "matches"),
-        Some(_) => Check::fail(CheckName::Iss, Code::IssuerMismatch, Some(expected.clone()), actual, "differs from the expected issuer"),
-        None => Check::fail(CheckName::Iss, Code::IssuerMismatch, Some(expected.clone()), actual, "the token has no iss string"),
+        Some(_) => Check::fail(
+            CheckName::Iss,
+            Code::IssuerMismatch,
+            Some(expected.clone()),
+            actual,
+            "differs from the expected issuer",
+        ),
+        None => Check::fail(
+            CheckName::Iss,
+            Code::IssuerMismatch,
+            Some(expected.clone()),
+            actual,
+            "the token has no iss string",
+        ),
     }
 }
 
@@ -375,9 +459,19 @@ fn aud_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
     }
     let expected = Some(options.audience.join(" | "));
     match token.audiences() {
-        Some(auds) if auds.iter().any(|a| options.audience.contains(a)) => Check::pass(CheckName::Aud, expected, actual, "matches"),
-        Some(_) => Check::fail(CheckName::Aud, Code::AudienceMismatch, expected, actual, "none of the token's audiences is expected"),
-        None => Check::fail(CheckName::Aud, Code::AudienceMismatch, expected, actual, "the token has no usable aud claim"),
+        Some(auds) if auds.iter().any(|a| options.audience.contains(a)) => {
+            Check::pass(CheckName::Aud, expected, actual, "matches")
+        }
+        Some(_) => Check::fail(
+            CheckName::Aud,
+            Code::AudienceMismatch,
+            expected,
+            actual,
+            "none of the token's audiences is expected",
+        ),
+        None => {
+            Check::fail(CheckName::Aud, Code::AudienceMismatch, expected, actual, "the token has no usable aud claim")
+        }
     }
 }
 
@@ -385,9 +479,14 @@ fn typ_check(token: &DecodedToken) -> Check {
     match token.typ.as_deref() {
         None => Check::skip(CheckName::Typ, None, "no typ header (most verifiers do not check it)"),
         Some(typ) if ["jwt", "at+jwt", "application/at+jwt"].contains(&typ.to_ascii_lowercase().as_str()) => {
-            let detail = if typ.to_ascii_lowercase().contains("at+jwt") { "an RFC 9068 access token" } else { "a plain JWT" };
+            let detail =
+                if typ.to_ascii_lowercase().contains("at+jwt") { "an RFC 9068 access token" } else { "a plain JWT" };
             Check::pass(CheckName::Typ, None, Some(typ.to_owned()), detail)
         }
-        Some(typ) => Check::skip(CheckName::Typ, Some(typ.to_owned()), "an unusual typ: an ID token or logout token sent as an access token?"),
+        Some(typ) => Check::skip(
+            CheckName::Typ,
+            Some(typ.to_owned()),
+            "an unusual typ: an ID token or logout token sent as an access token?",
+        ),
     }
 }

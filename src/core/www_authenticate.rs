@@ -33,10 +33,7 @@ pub struct Challenge {
 impl Challenge {
     /// The first value of a param (names are matched case-insensitively).
     pub fn param(&self, name: &str) -> Option<&str> {
-        self.params
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.params.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     pub fn is_bearer(&self) -> bool {
@@ -48,10 +45,7 @@ impl Challenge {
 /// malformed input yields whatever could be recovered (an unterminated quoted
 /// string runs to the end, stray punctuation is skipped).
 pub fn parse(header: &str) -> Vec<Challenge> {
-    let mut p = Parser {
-        chars: header.chars().collect(),
-        pos: 0,
-    };
+    let mut p = Parser { chars: header.chars().collect(), pos: 0 };
     let mut out: Vec<Challenge> = Vec::new();
     let mut current: Option<Challenge> = None;
 
@@ -103,11 +97,7 @@ pub fn parse(header: &str) -> Vec<Challenge> {
             p.skip_to_comma();
             continue;
         }
-        let mut ch = Challenge {
-            scheme: word,
-            params: Vec::new(),
-            token68: None,
-        };
+        let mut ch = Challenge { scheme: word, params: Vec::new(), token68: None };
         ch.token68 = p.token68();
         current = Some(ch);
     }
@@ -213,10 +203,7 @@ impl Parser {
     /// token68 body (whose `/` and `+` are not tchars).
     fn word(&mut self) -> String {
         let start = self.pos;
-        while self
-            .peek()
-            .is_some_and(|c| !(c.is_whitespace() || c == ',' || c == '=' || c == '"'))
-        {
+        while self.peek().is_some_and(|c| !(c.is_whitespace() || c == ',' || c == '=' || c == '"')) {
             self.pos += 1;
         }
         self.chars[start..self.pos].iter().collect()
@@ -226,10 +213,7 @@ impl Parser {
     /// unquoted URL with a query string survives.
     fn bare_value(&mut self) -> String {
         let start = self.pos;
-        while self
-            .peek()
-            .is_some_and(|c| !(c.is_whitespace() || c == ','))
-        {
+        while self.peek().is_some_and(|c| !(c.is_whitespace() || c == ',')) {
             self.pos += 1;
         }
         self.chars[start..self.pos].iter().collect()
@@ -307,10 +291,7 @@ mod tests {
     fn ch(scheme: &str, params: &[(&str, &str)]) -> Challenge {
         Challenge {
             scheme: scheme.to_owned(),
-            params: params
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
+            params: params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
             token68: None,
         }
     }
@@ -324,13 +305,7 @@ mod tests {
     #[test]
     fn express_jwt_authz() {
         let h = r#"Bearer scope="order:read", error="Insufficient scope""#;
-        assert_eq!(
-            parse(h),
-            vec![ch(
-                "Bearer",
-                &[("scope", "order:read"), ("error", "Insufficient scope")]
-            )]
-        );
+        assert_eq!(parse(h), vec![ch("Bearer", &[("scope", "order:read"), ("error", "Insufficient scope")])]);
         let b = one_bearer(h);
         assert_eq!(b.scope, vec!["order:read"]);
         assert_eq!(b.error.as_deref(), Some("Insufficient scope"));
@@ -345,10 +320,7 @@ mod tests {
         );
         assert_eq!(b.realm.as_deref(), Some("example"));
         assert_eq!(b.normalized_error.as_deref(), Some("invalid_token"));
-        assert_eq!(
-            b.error_description.as_deref(),
-            Some("The access token expired")
-        );
+        assert_eq!(b.error_description.as_deref(), Some("The access token expired"));
     }
 
     #[test]
@@ -361,17 +333,9 @@ mod tests {
             b.error_description.as_deref(),
             Some("The request requires higher privileges than provided by the access token.")
         );
-        assert_eq!(
-            b.error_uri.as_deref(),
-            Some("https://tools.ietf.org/html/rfc6750#section-3.1")
-        );
-        let b = one_bearer(
-            r#"Bearer error="invalid_token", error_description="Jwt expired at 2021-04-27T14:40:34Z""#,
-        );
-        assert_eq!(
-            b.error_description.as_deref(),
-            Some("Jwt expired at 2021-04-27T14:40:34Z")
-        );
+        assert_eq!(b.error_uri.as_deref(), Some("https://tools.ietf.org/html/rfc6750#section-3.1"));
+        let b = one_bearer(r#"Bearer error="invalid_token", error_description="Jwt expired at 2021-04-27T14:40:34Z""#);
+        assert_eq!(b.error_description.as_deref(), Some("Jwt expired at 2021-04-27T14:40:34Z"));
     }
 
     #[test]
@@ -379,10 +343,7 @@ mod tests {
         let b = one_bearer(
             r#"Bearer error="invalid_token", error_description="The token expired at '04/27/2021 14:40:34'""#,
         );
-        assert_eq!(
-            b.error_description.as_deref(),
-            Some("The token expired at '04/27/2021 14:40:34'")
-        );
+        assert_eq!(b.error_description.as_deref(), Some("The token expired at '04/27/2021 14:40:34'"));
     }
 
     #[test]
@@ -390,10 +351,7 @@ mod tests {
         assert_eq!(parse("Bearer"), vec![ch("Bearer", &[])]);
         let b = one_bearer("Bearer");
         assert_eq!((b.error, b.normalized_error, b.realm), (None, None, None));
-        assert_eq!(
-            parse(r#"Bearer realm="api""#),
-            vec![ch("Bearer", &[("realm", "api")])]
-        );
+        assert_eq!(parse(r#"Bearer realm="api""#), vec![ch("Bearer", &[("realm", "api")])]);
         assert_eq!(parse("  bearer   "), vec![ch("bearer", &[])]);
         assert!(parse("bEaReR").iter().all(Challenge::is_bearer));
     }
@@ -402,35 +360,23 @@ mod tests {
     fn several_challenges() {
         assert_eq!(
             parse(r#"Basic realm="demo", Bearer realm="api", error="invalid_token""#),
-            vec![
-                ch("Basic", &[("realm", "demo")]),
-                ch("Bearer", &[("realm", "api"), ("error", "invalid_token")]),
-            ]
+            vec![ch("Basic", &[("realm", "demo")]), ch("Bearer", &[("realm", "api"), ("error", "invalid_token")]),]
         );
         assert_eq!(
             parse(r#"DPoP algs="ES256 PS256", Bearer realm="x""#),
-            vec![
-                ch("DPoP", &[("algs", "ES256 PS256")]),
-                ch("Bearer", &[("realm", "x")])
-            ]
+            vec![ch("DPoP", &[("algs", "ES256 PS256")]), ch("Bearer", &[("realm", "x")])]
         );
         let b = one_bearer(r#"DPoP algs="ES256 PS256", Bearer realm="x""#);
         assert_eq!(b.realm.as_deref(), Some("x"));
         // Challenges without params, back to back.
-        assert_eq!(
-            parse("Basic, Bearer"),
-            vec![ch("Basic", &[]), ch("Bearer", &[])]
-        );
+        assert_eq!(parse("Basic, Bearer"), vec![ch("Basic", &[]), ch("Bearer", &[])]);
     }
 
     #[test]
     fn quoted_escapes_and_commas() {
         assert_eq!(
             parse(r#"Bearer realm="a \"quoted\" realm, with comma""#),
-            vec![ch(
-                "Bearer",
-                &[("realm", r#"a "quoted" realm, with comma"#)]
-            )]
+            vec![ch("Bearer", &[("realm", r#"a "quoted" realm, with comma"#)])]
         );
         // Non-ASCII survives (a localised description).
         assert_eq!(
@@ -454,24 +400,15 @@ mod tests {
 
     #[test]
     fn unquoted_and_spaced_values() {
-        assert_eq!(
-            parse("Bearer error=invalid_token"),
-            vec![ch("Bearer", &[("error", "invalid_token")])]
-        );
+        assert_eq!(parse("Bearer error=invalid_token"), vec![ch("Bearer", &[("error", "invalid_token")])]);
         assert_eq!(
             parse(r#"Bearer REALM = "api" ,Error=invalid_token"#),
-            vec![ch(
-                "Bearer",
-                &[("realm", "api"), ("error", "invalid_token")]
-            )]
+            vec![ch("Bearer", &[("realm", "api"), ("error", "invalid_token")])]
         );
         // Missing commas between params, as some servers send.
         assert_eq!(
             parse(r#"Bearer realm="api" error="invalid_token""#),
-            vec![ch(
-                "Bearer",
-                &[("realm", "api"), ("error", "invalid_token")]
-            )]
+            vec![ch("Bearer", &[("realm", "api"), ("error", "invalid_token")])]
         );
         let b = one_bearer("Bearer error=invalid_token");
         assert_eq!(b.normalized_error.as_deref(), Some("invalid_token"));
@@ -481,10 +418,7 @@ mod tests {
     fn several_lines() {
         let all = parse_all([r#"Basic realm="x""#, r#"Bearer error="invalid_token""#]);
         assert_eq!(all.len(), 2);
-        let lines = vec![
-            r#"Basic realm="x""#.to_owned(),
-            "Bearer realm=\"y\"".to_owned(),
-        ];
+        let lines = vec![r#"Basic realm="x""#.to_owned(), "Bearer realm=\"y\"".to_owned()];
         let b = bearer(&lines);
         assert_eq!(b.map(|b| b.raw), Some("Bearer realm=\"y\"".to_owned()));
         assert_eq!(bearer(&[r#"Basic realm="x""#.to_owned()]), None);
@@ -493,19 +427,13 @@ mod tests {
 
     #[test]
     fn malformed_input_recovers_what_it_can() {
-        assert_eq!(
-            parse(r#"Bearer error="unterminated"#),
-            vec![ch("Bearer", &[("error", "unterminated")])]
-        );
+        assert_eq!(parse(r#"Bearer error="unterminated"#), vec![ch("Bearer", &[("error", "unterminated")])]);
         assert_eq!(parse(",,,"), vec![]);
         assert_eq!(parse(""), vec![]);
         assert_eq!(parse("   "), vec![]);
         assert_eq!(parse(r#"="x", ==, "#), vec![]);
         assert_eq!(parse(r#"realm="orphan", Bearer"#), vec![ch("Bearer", &[])]);
-        assert_eq!(
-            parse(r#"Bearer error="\"#),
-            vec![ch("Bearer", &[("error", "")])]
-        );
+        assert_eq!(parse(r#"Bearer error="\"#), vec![ch("Bearer", &[("error", "")])]);
         assert_eq!(
             parse("Bearer error="),
             vec![{
@@ -543,28 +471,16 @@ mod tests {
         assert!(got.iter().all(|c| c.params.len() <= MAX_PARAMS));
         let _ = bearer(&[garbage.clone(), "\u{feff}Bearer".into()]);
         let many_params = format!("Bearer {}", "a=b, ".repeat(10_000));
-        assert_eq!(
-            parse(&many_params).first().map(|c| c.params.len()),
-            Some(MAX_PARAMS)
-        );
+        assert_eq!(parse(&many_params).first().map(|c| c.params.len()), Some(MAX_PARAMS));
         let many = "Basic, ".repeat(10_000);
         assert_eq!(parse(&many).len(), MAX_CHALLENGES);
     }
 
     #[test]
     fn normalizes_loose_error_codes() {
-        assert_eq!(
-            normalize_error("Insufficient scope").as_deref(),
-            Some("insufficient_scope")
-        );
-        assert_eq!(
-            normalize_error(" INVALID-TOKEN ").as_deref(),
-            Some("invalid_token")
-        );
-        assert_eq!(
-            normalize_error("invalid_request").as_deref(),
-            Some("invalid_request")
-        );
+        assert_eq!(normalize_error("Insufficient scope").as_deref(), Some("insufficient_scope"));
+        assert_eq!(normalize_error(" INVALID-TOKEN ").as_deref(), Some("invalid_token"));
+        assert_eq!(normalize_error("invalid_request").as_deref(), Some("invalid_request"));
         assert_eq!(normalize_error("server_error"), None);
         assert_eq!(normalize_error(""), None);
     }

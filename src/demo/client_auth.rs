@@ -45,19 +45,13 @@ impl std::fmt::Debug for Credentials {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum AuthError {
     /// 400 `invalid_request`: malformed header or two mechanisms at once.
-    Malformed {
-        description: &'static str,
-        basic: bool,
-    },
+    Malformed { description: &'static str, basic: bool },
     /// 401 `invalid_client`: nothing usable was sent.
     Missing { description: &'static str },
 }
 
 /// Extracts the client's credentials from the `Authorization` header or the form.
-pub(crate) fn credentials(
-    headers: &HeaderMap,
-    form: &BTreeMap<String, String>,
-) -> Result<Credentials, AuthError> {
+pub(crate) fn credentials(headers: &HeaderMap, form: &BTreeMap<String, String>) -> Result<Credentials, AuthError> {
     let basic = match headers.get(AUTHORIZATION) {
         Some(value) => parse_basic(value.as_bytes())?,
         None => None,
@@ -77,24 +71,14 @@ pub(crate) fn credentials(
                 basic: true,
             });
         }
-        return Ok(Credentials {
-            method: Method::Basic,
-            id,
-            secret,
-        });
+        return Ok(Credentials { method: Method::Basic, id, secret });
     }
     match (form_id, form_secret) {
-        (Some(id), Some(secret)) => Ok(Credentials {
-            method: Method::Post,
-            id: id.clone(),
-            secret: secret.clone(),
-        }),
-        (Some(_), None) => Err(AuthError::Missing {
-            description: "client authentication failed: client_secret is missing",
-        }),
-        _ => Err(AuthError::Missing {
-            description: "no client authentication mechanism provided",
-        }),
+        (Some(id), Some(secret)) => Ok(Credentials { method: Method::Post, id: id.clone(), secret: secret.clone() }),
+        (Some(_), None) => {
+            Err(AuthError::Missing { description: "client authentication failed: client_secret is missing" })
+        }
+        _ => Err(AuthError::Missing { description: "no client authentication mechanism provided" }),
     }
 }
 
@@ -115,9 +99,7 @@ fn parse_basic(value: &[u8]) -> Result<Option<(String, String)>, AuthError> {
         // A Bearer header at the token endpoint is not client authentication.
         return Ok(None);
     }
-    let decoded = STANDARD
-        .decode(encoded.trim())
-        .map_err(|_| MALFORMED_BASIC)?;
+    let decoded = STANDARD.decode(encoded.trim()).map_err(|_| MALFORMED_BASIC)?;
     let decoded = String::from_utf8(decoded).map_err(|_| MALFORMED_BASIC)?;
     // The id is urlencoded, so the first ':' is the separator even if the secret has one.
     let (id, secret) = decoded.split_once(':').ok_or(MALFORMED_BASIC)?;
@@ -149,19 +131,9 @@ mod tests {
 
     #[test]
     fn basic_components_are_form_decoded() {
-        let got = credentials(
-            &basic("demo%2Bspecial:s3cret%3Awith%25chars%26more"),
-            &BTreeMap::new(),
-        );
+        let got = credentials(&basic("demo%2Bspecial:s3cret%3Awith%25chars%26more"), &BTreeMap::new());
         let got = got.map(|c| (c.method, c.id, c.secret));
-        assert_eq!(
-            got,
-            Ok((
-                Method::Basic,
-                "demo+special".into(),
-                "s3cret:with%chars&more".into()
-            ))
-        );
+        assert_eq!(got, Ok((Method::Basic, "demo+special".into(), "s3cret:with%chars&more".into())));
         let plus = credentials(&basic("a+b:c"), &BTreeMap::new()).map(|c| c.id);
         assert_eq!(plus, Ok("a b".into()));
     }
@@ -170,17 +142,8 @@ mod tests {
     fn two_mechanisms_or_none_are_errors() {
         let mut form = BTreeMap::new();
         form.insert("client_secret".to_owned(), "x".to_owned());
-        assert!(matches!(
-            credentials(&basic("a:b"), &form),
-            Err(AuthError::Malformed { .. })
-        ));
-        assert!(matches!(
-            credentials(&HeaderMap::new(), &BTreeMap::new()),
-            Err(AuthError::Missing { .. })
-        ));
-        assert!(matches!(
-            credentials(&basic("no-colon"), &BTreeMap::new()),
-            Err(AuthError::Malformed { .. })
-        ));
+        assert!(matches!(credentials(&basic("a:b"), &form), Err(AuthError::Malformed { .. })));
+        assert!(matches!(credentials(&HeaderMap::new(), &BTreeMap::new()), Err(AuthError::Missing { .. })));
+        assert!(matches!(credentials(&basic("no-colon"), &BTreeMap::new()), Err(AuthError::Malformed { .. })));
     }
 }

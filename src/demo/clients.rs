@@ -76,11 +76,7 @@ const BASE: Client = Client {
 
 /// Every registered client.
 pub(crate) const CLIENTS: &[Client] = &[
-    Client {
-        id: "demo-reader",
-        secret: "demo-reader-secret",
-        ..BASE
-    },
+    Client { id: "demo-reader", secret: "demo-reader-secret", ..BASE },
     Client {
         id: "demo-noscope",
         secret: "demo-noscope-secret",
@@ -88,17 +84,8 @@ pub(crate) const CLIENTS: &[Client] = &[
         scope_policy: ScopePolicy::Drop,
         ..BASE
     },
-    Client {
-        id: "demo-strict",
-        secret: "demo-strict-secret",
-        ..BASE
-    },
-    Client {
-        id: "demo-hs256",
-        secret: "demo-hs256-secret",
-        signing: Signing::Hs256WithSecret,
-        ..BASE
-    },
+    Client { id: "demo-strict", secret: "demo-strict-secret", ..BASE },
+    Client { id: "demo-hs256", secret: "demo-hs256-secret", signing: Signing::Hs256WithSecret, ..BASE },
     Client {
         id: "demo-es256",
         secret: "demo-es256-secret",
@@ -106,48 +93,14 @@ pub(crate) const CLIENTS: &[Client] = &[
         signing: Signing::Es256,
         ..BASE
     },
-    Client {
-        id: "demo-shortlived",
-        secret: "demo-shortlived-secret",
-        lifetime_secs: 5,
-        ..BASE
-    },
-    Client {
-        id: "demo-skewed",
-        secret: "demo-skewed-secret",
-        clock_behind_secs: 7200,
-        ..BASE
-    },
-    Client {
-        id: "demo-nogrant",
-        secret: "demo-nogrant-secret",
-        grant_enabled: false,
-        ..BASE
-    },
-    Client {
-        id: "demo-basic",
-        secret: "demo-basic-secret",
-        auth_methods: AuthMethods::BasicOnly,
-        ..BASE
-    },
-    Client {
-        id: "demo-scp",
-        secret: "demo-scp-secret",
-        scope_claim: ScopeClaim::ScpArray,
-        ..BASE
-    },
-    Client {
-        id: "demo-writer",
-        secret: "demo-writer-secret",
-        allowed_scopes: READ_WRITE,
-        ..BASE
-    },
+    Client { id: "demo-shortlived", secret: "demo-shortlived-secret", lifetime_secs: 5, ..BASE },
+    Client { id: "demo-skewed", secret: "demo-skewed-secret", clock_behind_secs: 7200, ..BASE },
+    Client { id: "demo-nogrant", secret: "demo-nogrant-secret", grant_enabled: false, ..BASE },
+    Client { id: "demo-basic", secret: "demo-basic-secret", auth_methods: AuthMethods::BasicOnly, ..BASE },
+    Client { id: "demo-scp", secret: "demo-scp-secret", scope_claim: ScopeClaim::ScpArray, ..BASE },
+    Client { id: "demo-writer", secret: "demo-writer-secret", allowed_scopes: READ_WRITE, ..BASE },
     // Exercises RFC 6749 §2.3.1: id and secret must be form-urlencoded inside Basic.
-    Client {
-        id: "demo+special",
-        secret: "s3cret:with%chars&more",
-        ..BASE
-    },
+    Client { id: "demo+special", secret: "s3cret:with%chars&more", ..BASE },
 ];
 
 /// The client registered under `id`, if any.
@@ -186,12 +139,8 @@ mod tests {
         for (i, client) in CLIENTS.iter().enumerate() {
             assert!(CLIENTS[i + 1..].iter().all(|other| other.id != client.id));
         }
-        let reader = find("demo-reader").map(|c| {
-            (
-                c.secret_matches("demo-reader-secret"),
-                c.secret_matches("demo-reader-secreT"),
-            )
-        });
+        let reader = find("demo-reader")
+            .map(|c| (c.secret_matches("demo-reader-secret"), c.secret_matches("demo-reader-secreT")));
         assert_eq!(reader, Some((true, false)));
         assert!(find("demo-reader").is_some_and(|c| !c.secret_matches("")));
     }

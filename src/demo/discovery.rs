@@ -32,9 +32,5 @@ pub(crate) async fn openid_configuration(State(state): State<Arc<DemoState>>) ->
 pub(crate) async fn jwks(State(state): State<Arc<DemoState>>) -> Response {
     state.count(Kind::Jwks);
     // Short cache life so clients notice a rotation, as real issuers advertise.
-    (
-        [(header::CACHE_CONTROL, "public, max-age=60")],
-        Json(state.jwks()),
-    )
-        .into_response()
+    ([(header::CACHE_CONTROL, "public, max-age=60")], Json(state.jwks())).into_response()
 }

@@ -36,18 +36,9 @@ pub(crate) fn routes() -> Router<Arc<DemoState>> {
         .route("/api/protected", read_route(Setup::Good))
         .route("/api/orders", post(create_order))
         .route("/api/misconfigured/issuer", read_route(Setup::IssuerTypo))
-        .route(
-            "/api/misconfigured/audience",
-            read_route(Setup::AudienceIsAk),
-        )
-        .route(
-            "/api/misconfigured/scope-key",
-            read_route(Setup::ScopeReadsReqUser),
-        )
-        .route(
-            "/api/misconfigured/jwks",
-            read_route(Setup::JwksWithoutOidc),
-        )
+        .route("/api/misconfigured/audience", read_route(Setup::AudienceIsAk))
+        .route("/api/misconfigured/scope-key", read_route(Setup::ScopeReadsReqUser))
+        .route("/api/misconfigured/jwks", read_route(Setup::JwksWithoutOidc))
 }
 
 /// `GET` serving the orders behind middleware set up as `setup`.
@@ -60,22 +51,14 @@ async fn public(State(state): State<Arc<DemoState>>) -> Response {
     Json(json!({ "message": "public endpoint: no token needed" })).into_response()
 }
 
-async fn read_orders(
-    State(state): State<Arc<DemoState>>,
-    headers: HeaderMap,
-    setup: Setup,
-) -> Response {
+async fn read_orders(State(state): State<Arc<DemoState>>, headers: HeaderMap, setup: Setup) -> Response {
     state.count(Kind::Api);
     let auth = match check_jwt(&state, &headers, setup) {
         Ok(auth) => auth,
         Err(denial) => return denial.into_response(),
     };
     // With the old authz the scopes are looked for where express-jwt did not put them.
-    let scope_source = if setup == Setup::ScopeReadsReqUser {
-        None
-    } else {
-        Some(&auth)
-    };
+    let scope_source = if setup == Setup::ScopeReadsReqUser { None } else { Some(&auth) };
     if let Err(denial) = check_scopes(scope_source, &["order:read"]) {
         return denial.into_response();
     }
@@ -90,11 +73,7 @@ async fn read_orders(
     .into_response()
 }
 
-async fn create_order(
-    State(state): State<Arc<DemoState>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+async fn create_order(State(state): State<Arc<DemoState>>, headers: HeaderMap, body: Bytes) -> Response {
     state.count(Kind::Api);
     let auth = match check_jwt(&state, &headers, Setup::Good) {
         Ok(auth) => auth,
@@ -106,11 +85,7 @@ async fn create_order(
     // Echo a JSON body if one came; anything else is simply not echoed.
     let request = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
     let order = json!({ "id": "ord-1003", "status": "created", "request": request });
-    (
-        StatusCode::CREATED,
-        Json(json!({ "order": order, "caller": auth.get("sub") })),
-    )
-        .into_response()
+    (StatusCode::CREATED, Json(json!({ "order": order, "caller": auth.get("sub") }))).into_response()
 }
 
 /// How the middleware stack turned a request away.
@@ -136,17 +111,12 @@ impl IntoResponse for Denial {
 
 /// express-jwt: token extraction, then [`node_jwt::verify`].
 fn check_jwt(state: &DemoState, headers: &HeaderMap, setup: Setup) -> Result<Value, Denial> {
-    let token =
-        bearer_token(headers).map_err(|(code, message)| Denial::Unauthorized { code, message })?;
+    let token = bearer_token(headers).map_err(|(code, message)| Denial::Unauthorized { code, message })?;
     let issuer = match setup {
         Setup::IssuerTypo => format!("{}/odic", state.base_url),
         _ => state.issuer.clone(),
     };
-    let audience = if setup == Setup::AudienceIsAk {
-        "demo-reader"
-    } else {
-        APP_ID
-    };
+    let audience = if setup == Setup::AudienceIsAk { "demo-reader" } else { APP_ID };
     let options = VerifyOptions {
         issuer,
         audiences: vec![audience.to_owned()],
@@ -160,13 +130,8 @@ fn check_jwt(state: &DemoState, headers: &HeaderMap, setup: Setup) -> Result<Val
     };
     match node_jwt::verify(&token, &options, keys, now_secs()) {
         Ok(payload) => Ok(payload),
-        Err(Rejection::InvalidToken(message)) => Err(Denial::Unauthorized {
-            code: "invalid_token",
-            message,
-        }),
-        Err(Rejection::KeyProvider(message)) => Err(Denial::Unhandled {
-            stack: format!("JwksError: {message}"),
-        }),
+        Err(Rejection::InvalidToken(message)) => Err(Denial::Unauthorized { code: "invalid_token", message }),
+        Err(Rejection::KeyProvider(message)) => Err(Denial::Unhandled { stack: format!("JwksError: {message}") }),
     }
 }
 
@@ -190,20 +155,13 @@ fn bearer_token(headers: &HeaderMap) -> Result<String, (&'static str, String)> {
             return Ok(credentials.to_owned());
         }
     }
-    Err((
-        "credentials_required",
-        "No authorization token was found".to_owned(),
-    ))
+    Err(("credentials_required", "No authorization token was found".to_owned()))
 }
 
 /// The usual app error handler: `res.status(401).json({ error: err.code, message })`.
 /// express-jwt sets no `WWW-Authenticate`.
 fn unauthorized(code: &'static str, message: &str) -> Response {
-    (
-        StatusCode::UNAUTHORIZED,
-        Json(json!({ "error": code, "message": message })),
-    )
-        .into_response()
+    (StatusCode::UNAUTHORIZED, Json(json!({ "error": code, "message": message }))).into_response()
 }
 
 /// Express's final handler for an error the app does not handle: 500 and an HTML page.
@@ -214,18 +172,9 @@ fn express_default_error(stack: &str) -> Response {
     );
     let mut response = (StatusCode::INTERNAL_SERVER_ERROR, page).into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'"),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     response
 }
 
@@ -240,14 +189,11 @@ fn check_scopes(user: Option<&Value>, required: &[&str]) -> Result<(), Denial> {
         Some(Value::Array(items)) => Some(items.iter().filter_map(Value::as_str).collect()),
         _ => None,
     };
-    let allowed =
-        granted.is_some_and(|granted| required.iter().any(|scope| granted.contains(scope)));
+    let allowed = granted.is_some_and(|granted| required.iter().any(|scope| granted.contains(scope)));
     if allowed {
         return Ok(());
     }
-    Err(Denial::InsufficientScope {
-        required: required.join(" "),
-    })
+    Err(Denial::InsufficientScope { required: required.join(" ") })
 }
 
 /// express-jwt-authz's answer: 403, a non-RFC challenge, and the text as the body.
@@ -256,10 +202,7 @@ fn insufficient_scope(required: &str) -> Response {
     let mut response = (StatusCode::FORBIDDEN, "Insufficient scope").into_response();
     let headers = response.headers_mut();
     // Express's res.send(string) labels text as HTML.
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     if let Ok(value) = HeaderValue::from_str(&challenge) {
         headers.insert(header::WWW_AUTHENTICATE, value);
     }
@@ -269,16 +212,8 @@ fn insufficient_scope(required: &str) -> Response {
 /// The scopes to echo on success: `scope` as a string or array.
 fn granted_scopes(auth: &Value) -> Vec<String> {
     match auth.get("scope") {
-        Some(Value::String(text)) => text
-            .split(' ')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
+        Some(Value::String(text)) => text.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
         _ => Vec::new(),
     }
 }
@@ -298,10 +233,7 @@ mod tests {
     #[test]
     fn token_extraction_follows_express_jwt() {
         let code = |value: &str| bearer_token(&with_auth(value)).map_err(|(code, _)| code);
-        assert_eq!(
-            bearer_token(&HeaderMap::new()).map_err(|e| e.0),
-            Err("credentials_required")
-        );
+        assert_eq!(bearer_token(&HeaderMap::new()).map_err(|e| e.0), Err("credentials_required"));
         assert_eq!(code("Basic abc"), Err("credentials_bad_scheme"));
         // The part count is checked before the scheme.
         assert_eq!(code("Basic a b"), Err("credentials_bad_format"));

@@ -22,11 +22,7 @@ pub(crate) fn lenient_b64(text: &str) -> Vec<u8> {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
-    let keep = if usable.len() % 4 == 1 {
-        usable.len() - 1
-    } else {
-        usable.len()
-    };
+    let keep = if usable.len() % 4 == 1 { usable.len() - 1 } else { usable.len() };
     LENIENT.decode(&usable[..keep]).unwrap_or_default()
 }
 
@@ -56,10 +52,8 @@ pub(crate) fn node_curve(jwk: &Jwk) -> Option<&'static str> {
 
 /// Whether a JWK is meant for signatures (jwks-rsa keeps `use` = `sig` or absent).
 pub(crate) fn is_signing_key(jwk: &Jwk) -> bool {
-    matches!(
-        jwk.common.public_key_use,
-        None | Some(PublicKeyUse::Signature)
-    ) && !matches!(jwk.algorithm, AlgorithmParameters::OctetKey(_))
+    matches!(jwk.common.public_key_use, None | Some(PublicKeyUse::Signature))
+        && !matches!(jwk.algorithm, AlgorithmParameters::OctetKey(_))
 }
 
 /// Verifies `signing_input`'s signature with the JWK; anything unusable is a failure.
@@ -72,14 +66,12 @@ pub(crate) fn signature_ok(jwk: &Jwk, alg: &str, signing_input: &str, signature:
     };
     // Re-encode so odd-but-accepted base64 (see lenient_b64) reaches the crate canonical.
     let canonical = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(lenient_b64(signature));
-    jsonwebtoken::crypto::verify(&canonical, signing_input.as_bytes(), &key, algorithm)
-        .unwrap_or(false)
+    jsonwebtoken::crypto::verify(&canonical, signing_input.as_bytes(), &key, algorithm).unwrap_or(false)
 }
 
 /// Java's `Instant.toString()` for whole seconds, e.g. `2026-01-02T03:04:05Z`.
 pub(crate) fn java_instant(unix_secs: i64) -> String {
-    let format =
-        time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
     time::OffsetDateTime::from_unix_timestamp(unix_secs)
         .ok()
         .and_then(|at| at.format(&format).ok())

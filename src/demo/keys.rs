@@ -29,14 +29,8 @@ pub enum DemoKey {
     RsaStranger,
 }
 
-const ALL: [DemoKey; 6] = [
-    DemoKey::Rsa1,
-    DemoKey::Rsa2,
-    DemoKey::Ec256,
-    DemoKey::Ec384,
-    DemoKey::Ed25519,
-    DemoKey::RsaStranger,
-];
+const ALL: [DemoKey; 6] =
+    [DemoKey::Rsa1, DemoKey::Rsa2, DemoKey::Ec256, DemoKey::Ec384, DemoKey::Ed25519, DemoKey::RsaStranger];
 
 // Parsed once: PEM parsing is the expensive part of signing.
 static ENCODING_KEYS: LazyLock<Vec<EncodingKey>> =
@@ -120,9 +114,8 @@ impl DemoKey {
     pub fn public_jwk(self, alg: Algorithm) -> Jwk {
         // The curve of an EC JWK comes from the algorithm, so derive the parameters with
         // the key's own algorithm and only then label the JWK with the requested one.
-        let mut jwk =
-            Jwk::from_encoding_key(&ENCODING_KEYS[self.index()], self.natural_algorithm())
-                .expect("embedded demo key fixture must yield a public JWK");
+        let mut jwk = Jwk::from_encoding_key(&ENCODING_KEYS[self.index()], self.natural_algorithm())
+            .expect("embedded demo key fixture must yield a public JWK");
         jwk.common.key_algorithm = Some(alg.into());
         jwk.common.key_id = Some(self.kid().to_owned());
         jwk.common.public_key_use = Some(PublicKeyUse::Signature);
@@ -201,12 +194,7 @@ fn header(alg: Algorithm, kid: Option<&str>) -> Value {
 ///
 /// If `alg` does not belong to the key's family the header still claims `alg` while the
 /// signature uses the key's own algorithm (a deliberately inconsistent token).
-pub fn sign_token(
-    claims: &serde_json::Value,
-    alg: Algorithm,
-    key: DemoKey,
-    kid: Option<&str>,
-) -> String {
+pub fn sign_token(claims: &serde_json::Value, alg: Algorithm, key: DemoKey, kid: Option<&str>) -> String {
     let encoding_key = &ENCODING_KEYS[key.index()];
     let sign_alg = if alg.family() == key.natural_algorithm().family()
         && (alg.family() != AlgorithmFamily::Ec || alg == key.natural_algorithm())
@@ -221,17 +209,8 @@ pub fn sign_token(
 /// Builds an HS* token (no kid) with a shared secret; a non-HS `alg` is written to the
 /// header but the signature is HS256.
 pub fn sign_hmac_token(claims: &serde_json::Value, alg: Algorithm, secret: &[u8]) -> String {
-    let sign_alg = if alg.family() == AlgorithmFamily::Hmac {
-        alg
-    } else {
-        Algorithm::HS256
-    };
-    assemble(
-        &header(alg, None),
-        claims,
-        &EncodingKey::from_secret(secret),
-        sign_alg,
-    )
+    let sign_alg = if alg.family() == AlgorithmFamily::Hmac { alg } else { Algorithm::HS256 };
+    assemble(&header(alg, None), claims, &EncodingKey::from_secret(secret), sign_alg)
 }
 
 #[cfg(test)]
@@ -249,23 +228,9 @@ mod tests {
 
     #[test]
     fn rotation_changes_the_published_set() {
-        let kids = |set: JwkSet| -> Vec<String> {
-            set.keys
-                .into_iter()
-                .filter_map(|k| k.common.key_id)
-                .collect()
-        };
-        assert_eq!(
-            kids(published_jwks(false, true)),
-            ["demo-rsa-1", "demo-ec-1"]
-        );
-        assert_eq!(
-            kids(published_jwks(true, true)),
-            ["demo-rsa-2", "demo-rsa-1", "demo-ec-1"]
-        );
-        assert_eq!(
-            kids(published_jwks(true, false)),
-            ["demo-rsa-2", "demo-ec-1"]
-        );
+        let kids = |set: JwkSet| -> Vec<String> { set.keys.into_iter().filter_map(|k| k.common.key_id).collect() };
+        assert_eq!(kids(published_jwks(false, true)), ["demo-rsa-1", "demo-ec-1"]);
+        assert_eq!(kids(published_jwks(true, true)), ["demo-rsa-2", "demo-rsa-1", "demo-ec-1"]);
+        assert_eq!(kids(published_jwks(true, false)), ["demo-rsa-2", "demo-ec-1"]);
     }
 }

@@ -60,12 +60,7 @@ impl DemoServer {
                 })
                 .await;
         });
-        Ok(DemoServer {
-            addr,
-            state,
-            stop: Some(stop),
-            task: Some(task),
-        })
+        Ok(DemoServer { addr, state, stop: Some(stop), task: Some(task) })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -113,22 +108,14 @@ impl Drop for DemoServer {
 
 fn router(state: Arc<DemoState>) -> Router {
     Router::new()
-        .route(
-            "/oidc/.well-known/openid-configuration",
-            get(discovery::openid_configuration),
-        )
+        .route("/oidc/.well-known/openid-configuration", get(discovery::openid_configuration))
         .route("/oidc/.well-known/jwks.json", get(discovery::jwks))
         .route("/oidc/token", post(token_endpoint::token))
         .merge(express_api::routes())
         .merge(spring_api::routes())
         // Everything else, notably /.well-known/* without /oidc, is a plain 404.
         .fallback(|| async {
-            (
-                StatusCode::NOT_FOUND,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                "Not Found",
-            )
-                .into_response()
+            (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not Found").into_response()
         })
         .with_state(state)
 }

@@ -7,10 +7,8 @@ use serde_json::{Map, Value};
 use super::jose::{is_signing_key, lenient_b64, node_curve, node_key_type, signature_ok};
 
 /// Algorithms for which jwks-rsa's `expressJwtSecret` looks a key up at all.
-const JWKS_RSA_ALGS: &[&str] = &[
-    "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES256K", "ES384", "ES512",
-    "EdDSA",
-];
+const JWKS_RSA_ALGS: &[&str] =
+    &["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES256K", "ES384", "ES512", "EdDSA"];
 
 /// The options express-jwt passes to `jwt.verify`.
 #[derive(Debug, Clone)]
@@ -55,12 +53,7 @@ struct Decoded {
 
 /// The whole express-jwt path after the token was extracted: decode, key, verify.
 /// Returns the payload express-jwt stores in `req.auth`.
-pub(crate) fn verify(
-    token: &str,
-    options: &VerifyOptions,
-    keys: KeySource<'_>,
-    now: i64,
-) -> Result<Value, Rejection> {
+pub(crate) fn verify(token: &str, options: &VerifyOptions, keys: KeySource<'_>, now: i64) -> Result<Value, Rejection> {
     // express-jwt decodes first; a SyntaxError there is wrapped as invalid_token.
     let decoded = jws_decode(token).map_err(Rejection::InvalidToken)?;
     let key = match &decoded {
@@ -73,23 +66,15 @@ pub(crate) fn verify(
 /// `jws.decode`: None where it returns null, Err where its `JSON.parse` throws.
 fn jws_decode(token: &str) -> Result<Option<Decoded>, String> {
     let parts: Vec<&str> = token.split('.').collect();
-    let b64url = |part: &str| {
-        part.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    };
+    let b64url = |part: &str| part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     // /^[a-zA-Z0-9\-_]+?\.[a-zA-Z0-9\-_]+?\.([a-zA-Z0-9\-_]+)?$/
-    let shape_ok = parts.len() == 3
-        && !parts[0].is_empty()
-        && !parts[1].is_empty()
-        && parts.iter().all(|part| b64url(part));
+    let shape_ok =
+        parts.len() == 3 && !parts[0].is_empty() && !parts[1].is_empty() && parts.iter().all(|part| b64url(part));
     if !shape_ok {
         return Ok(None);
     }
     // The header is read as 'binary' (latin1) text, then safeJsonParse'd.
-    let header_text: String = lenient_b64(parts[0])
-        .iter()
-        .map(|b| char::from(*b))
-        .collect();
+    let header_text: String = lenient_b64(parts[0]).iter().map(|b| char::from(*b)).collect();
     let header = match serde_json::from_str::<Value>(&header_text) {
         Ok(Value::Object(map)) => map,
         // Falsy JSON values make isValidJws fail; other non-objects have no fields.
@@ -130,10 +115,7 @@ fn node_json_error(text: &str, error: &serde_json::Error) -> String {
 /// jwks-rsa `expressJwtSecret`: no key for unsupported algs or an unknown kid
 /// (`SigningKeyNotFoundError` is swallowed); fetch failures bubble up.
 fn find_key(header: &Map<String, Value>, keys: KeySource<'_>) -> Result<Option<Jwk>, Rejection> {
-    let alg_supported = header
-        .get("alg")
-        .and_then(Value::as_str)
-        .is_some_and(|alg| JWKS_RSA_ALGS.contains(&alg));
+    let alg_supported = header.get("alg").and_then(Value::as_str).is_some_and(|alg| JWKS_RSA_ALGS.contains(&alg));
     if !alg_supported {
         return Ok(None);
     }
@@ -143,19 +125,17 @@ fn find_key(header: &Map<String, Value>, keys: KeySource<'_>) -> Result<Option<J
     };
     let signing: Vec<&Jwk> = set.keys.iter().filter(|jwk| is_signing_key(jwk)).collect();
     if signing.is_empty() {
-        return Err(Rejection::KeyProvider(
-            "The JWKS endpoint did not contain any signing keys".to_owned(),
-        ));
+        return Err(Rejection::KeyProvider("The JWKS endpoint did not contain any signing keys".to_owned()));
     }
     let found = match header.get("kid") {
         // An absent (or null) kid only works when the JWKS has exactly one signing key.
         None | Some(Value::Null) if signing.len() == 1 => signing.first().copied(),
         None | Some(Value::Null) => None,
         // `k.kid === kid`: a kid that is not a string never matches.
-        Some(kid) => signing.iter().copied().find(|jwk| {
-            kid.as_str()
-                .is_some_and(|kid| jwk.common.key_id.as_deref() == Some(kid))
-        }),
+        Some(kid) => signing
+            .iter()
+            .copied()
+            .find(|jwk| kid.as_str().is_some_and(|kid| jwk.common.key_id.as_deref() == Some(kid))),
     };
     Ok(found.cloned())
 }
@@ -181,10 +161,7 @@ fn jsonwebtoken_verify(
         (true, None) => return Err(invalid("secret or public key must be provided")),
         _ => {}
     }
-    let alg = header
-        .get("alg")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let alg = header.get("alg").and_then(Value::as_str).unwrap_or_default();
     if !options.algorithms.iter().any(|allowed| allowed == alg) {
         return Err(invalid("invalid algorithm"));
     }
@@ -220,12 +197,7 @@ fn jsonwebtoken_verify(
             Some(one) => vec![one],
             None => Vec::new(),
         };
-        let matched = targets.iter().any(|target| {
-            options
-                .audiences
-                .iter()
-                .any(|aud| target.as_str() == Some(aud))
-        });
+        let matched = targets.iter().any(|target| options.audiences.iter().any(|aud| target.as_str() == Some(aud)));
         if !matched {
             return Err(Rejection::InvalidToken(format!(
                 "jwt audience invalid. expected: {}",
@@ -234,10 +206,7 @@ fn jsonwebtoken_verify(
         }
     }
     if !options.issuer.is_empty() && claim("iss").and_then(Value::as_str) != Some(&options.issuer) {
-        return Err(Rejection::InvalidToken(format!(
-            "jwt issuer invalid. expected: {}",
-            options.issuer
-        )));
+        return Err(Rejection::InvalidToken(format!("jwt issuer invalid. expected: {}", options.issuer)));
     }
     Ok(payload)
 }
@@ -251,10 +220,7 @@ fn validate_asymmetric_key(alg: &str, key: &Jwk) -> Result<(), String> {
         other => return Err(format!("Unknown key type \"{other}\".")),
     };
     if !allowed.contains(&alg) {
-        return Err(format!(
-            "\"alg\" parameter for \"{key_type}\" key type must be one of: {}.",
-            allowed.join(", ")
-        ));
+        return Err(format!("\"alg\" parameter for \"{key_type}\" key type must be one of: {}.", allowed.join(", ")));
     }
     let wanted_curve = match alg {
         "ES256" => Some("prime256v1"),
@@ -263,21 +229,15 @@ fn validate_asymmetric_key(alg: &str, key: &Jwk) -> Result<(), String> {
         _ => None,
     };
     match (wanted_curve, node_curve(key)) {
-        (Some(wanted), Some(actual)) if wanted != actual => Err(format!(
-            "\"alg\" parameter \"{alg}\" requires curve \"{wanted}\"."
-        )),
+        (Some(wanted), Some(actual)) if wanted != actual => {
+            Err(format!("\"alg\" parameter \"{alg}\" requires curve \"{wanted}\"."))
+        }
         _ => Ok(()),
     }
 }
 
 /// `jws.verify`: ECDSA signatures of the wrong size throw before any math is done.
-fn check_signature(
-    alg: &str,
-    key: &Jwk,
-    header: &str,
-    payload: &str,
-    signature: &str,
-) -> Result<(), Rejection> {
+fn check_signature(alg: &str, key: &Jwk, header: &str, payload: &str, signature: &str) -> Result<(), Rejection> {
     let ec_size = match alg {
         "ES256" => Some(64),
         "ES384" => Some(96),

@@ -6,68 +6,29 @@ use super::DEFAULT_ADDR;
 
 /// Every demo profile as (file stem, TOML text pointing at `http://127.0.0.1:4455`).
 const PROFILES: &[(&str, &str)] = &[
-    (
-        "demo-reader",
-        include_str!("../../profiles/demo-reader.toml"),
-    ),
-    (
-        "demo-writer",
-        include_str!("../../profiles/demo-writer.toml"),
-    ),
-    (
-        "demo-noscope",
-        include_str!("../../profiles/demo-noscope.toml"),
-    ),
-    (
-        "demo-strict-badscope",
-        include_str!("../../profiles/demo-strict-badscope.toml"),
-    ),
+    ("demo-reader", include_str!("../../profiles/demo-reader.toml")),
+    ("demo-writer", include_str!("../../profiles/demo-writer.toml")),
+    ("demo-noscope", include_str!("../../profiles/demo-noscope.toml")),
+    ("demo-strict-badscope", include_str!("../../profiles/demo-strict-badscope.toml")),
     ("demo-hs256", include_str!("../../profiles/demo-hs256.toml")),
     ("demo-es256", include_str!("../../profiles/demo-es256.toml")),
-    (
-        "demo-shortlived",
-        include_str!("../../profiles/demo-shortlived.toml"),
-    ),
-    (
-        "demo-skewed",
-        include_str!("../../profiles/demo-skewed.toml"),
-    ),
-    (
-        "demo-nogrant",
-        include_str!("../../profiles/demo-nogrant.toml"),
-    ),
-    (
-        "demo-wrong-secret",
-        include_str!("../../profiles/demo-wrong-secret.toml"),
-    ),
+    ("demo-shortlived", include_str!("../../profiles/demo-shortlived.toml")),
+    ("demo-skewed", include_str!("../../profiles/demo-skewed.toml")),
+    ("demo-nogrant", include_str!("../../profiles/demo-nogrant.toml")),
+    ("demo-wrong-secret", include_str!("../../profiles/demo-wrong-secret.toml")),
     ("demo-basic", include_str!("../../profiles/demo-basic.toml")),
-    (
-        "demo-basic-as-post",
-        include_str!("../../profiles/demo-basic-as-post.toml"),
-    ),
+    ("demo-basic-as-post", include_str!("../../profiles/demo-basic-as-post.toml")),
     ("demo-scp", include_str!("../../profiles/demo-scp.toml")),
-    (
-        "demo-no-oidc",
-        include_str!("../../profiles/demo-no-oidc.toml"),
-    ),
-    (
-        "demo-bad-audience",
-        include_str!("../../profiles/demo-bad-audience.toml"),
-    ),
-    (
-        "demo-unreachable",
-        include_str!("../../profiles/demo-unreachable.toml"),
-    ),
+    ("demo-no-oidc", include_str!("../../profiles/demo-no-oidc.toml")),
+    ("demo-bad-audience", include_str!("../../profiles/demo-bad-audience.toml")),
+    ("demo-unreachable", include_str!("../../profiles/demo-unreachable.toml")),
 ];
 
 /// The demo profiles with `http://127.0.0.1:4455` replaced by `base_url`.
 pub fn demo_profiles(base_url: &str) -> Vec<(&'static str, String)> {
     let default_base = format!("http://{DEFAULT_ADDR}");
     let base_url = base_url.trim_end_matches('/');
-    PROFILES
-        .iter()
-        .map(|(stem, text)| (*stem, text.replace(&default_base, base_url)))
-        .collect()
+    PROFILES.iter().map(|(stem, text)| (*stem, text.replace(&default_base, base_url))).collect()
 }
 
 /// Writes [`demo_profiles`] into `dir` as `{stem}.toml` (mode 0600 on unix: they hold

@@ -33,11 +33,7 @@ async fn protected(State(state): State<Arc<DemoState>>, headers: HeaderMap) -> R
         Ok(None) => return challenge(StatusCode::UNAUTHORIZED, "Bearer".to_owned()),
         Err(description) => return invalid_token(description),
     };
-    let settings = Settings {
-        issuer: &state.issuer,
-        audience: APP_ID,
-        algorithms: &["RS256", "ES256"],
-    };
+    let settings = Settings { issuer: &state.issuer, audience: APP_ID, algorithms: &["RS256", "ES256"] };
     let claims = match decode(&token, &settings, &state.jwks(), now_secs()) {
         Ok(claims) => claims,
         Err(description) => return invalid_token(&description),
@@ -61,9 +57,7 @@ async fn protected(State(state): State<Arc<DemoState>>, headers: HeaderMap) -> R
 fn challenge(status: StatusCode, value: String) -> Response {
     let mut response = status.into_response();
     if let Ok(value) = HeaderValue::from_str(&value) {
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, value);
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
     }
     response
 }
@@ -73,9 +67,7 @@ fn invalid_token(description: &str) -> Response {
     let description = description.replace(['"', '\\'], "'");
     challenge(
         StatusCode::UNAUTHORIZED,
-        format!(
-            "Bearer error=\"invalid_token\", error_description=\"{description}\", error_uri=\"{ERROR_URI}\""
-        ),
+        format!("Bearer error=\"invalid_token\", error_description=\"{description}\", error_uri=\"{ERROR_URI}\""),
     )
 }
 
@@ -89,20 +81,10 @@ fn resolve_token(headers: &HeaderMap) -> Result<Option<String>, &'static str> {
         return Ok(None);
     }
     // ^Bearer (?<token>[a-zA-Z0-9-._~+/]+=*)$
-    let token = value
-        .get(7..)
-        .filter(|_| value.as_bytes().get(6) == Some(&b' '))
-        .unwrap_or_default();
+    let token = value.get(7..).filter(|_| value.as_bytes().get(6) == Some(&b' ')).unwrap_or_default();
     let body = token.trim_end_matches('=');
-    let well_formed = !body.is_empty()
-        && body
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-._~+/".contains(c));
-    if well_formed {
-        Ok(Some(token.to_owned()))
-    } else {
-        Err("Bearer token is malformed")
-    }
+    let well_formed = !body.is_empty() && body.chars().all(|c| c.is_ascii_alphanumeric() || "-._~+/".contains(c));
+    if well_formed { Ok(Some(token.to_owned())) } else { Err("Bearer token is malformed") }
 }
 
 /// The resource server's configuration.
@@ -121,28 +103,20 @@ pub(crate) fn decode(
 ) -> Result<Map<String, Value>, String> {
     let malformed = |why: &str| format!("{DECODE_PREFIX}{why}");
     if !token.contains('.') {
-        return Err(malformed(
-            "Invalid JWT serialization: Missing dot delimiter(s)",
-        ));
+        return Err(malformed("Invalid JWT serialization: Missing dot delimiter(s)"));
     }
     let parts: Vec<&str> = token.split('.').collect();
     let header = match serde_json::from_slice::<Value>(&lenient_b64(parts[0])) {
         Ok(Value::Object(header)) => header,
         _ => {
-            return Err(malformed(
-                "Invalid unsecured/JWS/JWE header: Invalid JSON object",
-            ));
+            return Err(malformed("Invalid unsecured/JWS/JWE header: Invalid JSON object"));
         }
     };
     let Some(alg) = header.get("alg").and_then(Value::as_str) else {
-        return Err(malformed(
-            "Invalid unsecured/JWS/JWE header: Missing alg in header JSON object",
-        ));
+        return Err(malformed("Invalid unsecured/JWS/JWE header: Missing alg in header JSON object"));
     };
     if parts.len() != 3 {
-        return Err(malformed(
-            "Unexpected number of Base64URL parts, must be three",
-        ));
+        return Err(malformed("Unexpected number of Base64URL parts, must be three"));
     }
     if alg == "none" {
         return Err("Unsupported algorithm of none".to_owned());
@@ -154,23 +128,15 @@ pub(crate) fn decode(
         _ => return Err(malformed("Malformed payload")),
     };
     let candidates: Vec<&Jwk> = if settings.algorithms.contains(&alg) {
-        jwks.keys
-            .iter()
-            .filter(|jwk| key_matches(jwk, alg, header.get("kid")))
-            .collect()
+        jwks.keys.iter().filter(|jwk| key_matches(jwk, alg, header.get("kid"))).collect()
     } else {
         Vec::new()
     };
     if candidates.is_empty() {
-        return Err(malformed(
-            "Signed JWT rejected: Another algorithm expected, or no matching key(s) found",
-        ));
+        return Err(malformed("Signed JWT rejected: Another algorithm expected, or no matching key(s) found"));
     }
     let signing_input = format!("{}.{}", parts[0], parts[1]);
-    if !candidates
-        .iter()
-        .any(|jwk| signature_ok(jwk, alg, &signing_input, parts[2]))
-    {
+    if !candidates.iter().any(|jwk| signature_ok(jwk, alg, &signing_input, parts[2])) {
         return Err(malformed("Signed JWT rejected: Invalid signature"));
     }
     validate(&claims, settings, now).map_err(|why| malformed(&why))?;
@@ -180,11 +146,7 @@ pub(crate) fn decode(
 /// Nimbus's `JWTClaimsSet.parse` type rules for the registered claims it reads.
 fn claim_types_ok(claims: &Map<String, Value>) -> bool {
     let number = |name| claims.get(name).is_none_or(Value::is_number);
-    let string = |name| {
-        claims
-            .get(name)
-            .is_none_or(|v| v.is_string() || v.is_null())
-    };
+    let string = |name| claims.get(name).is_none_or(|v| v.is_string() || v.is_null());
     let aud_ok = match claims.get("aud") {
         Some(Value::Array(items)) => items.iter().all(Value::is_string),
         Some(other) => other.is_string() || other.is_null(),
@@ -211,10 +173,7 @@ fn key_matches(jwk: &Jwk, alg: &str, kid: Option<&Value>) -> bool {
         Some(kid) => jwk.common.key_id.as_deref() == Some(kid),
         None => true,
     };
-    let alg_ok = jwk
-        .common
-        .key_algorithm
-        .is_none_or(|key_alg| Some(key_alg) == alg_of(alg));
+    let alg_ok = jwk.common.key_algorithm.is_none_or(|key_alg| Some(key_alg) == alg_of(alg));
     type_ok && kid_ok && alg_ok && is_signing_key(jwk)
 }
 
@@ -224,12 +183,7 @@ fn alg_of(alg: &str) -> Option<KeyAlgorithm> {
 
 /// JwtTimestampValidator (exp, then nbf, 60 s skew), JwtIssuerValidator, audience.
 fn validate(claims: &Map<String, Value>, settings: &Settings<'_>, now: i64) -> Result<(), String> {
-    let seconds = |name| {
-        claims
-            .get(name)
-            .and_then(Value::as_f64)
-            .map(|v| v.floor() as i64)
-    };
+    let seconds = |name| claims.get(name).and_then(Value::as_f64).map(|v| v.floor() as i64);
     if let Some(exp) = seconds("exp").filter(|exp| now - CLOCK_SKEW_SECS > *exp) {
         return Err(format!("Jwt expired at {}", java_instant(exp)));
     }
@@ -241,9 +195,7 @@ fn validate(claims: &Map<String, Value>, settings: &Settings<'_>, now: i64) -> R
     }
     let audience_ok = match claims.get("aud") {
         Some(Value::String(aud)) => aud == settings.audience,
-        Some(Value::Array(auds)) => auds
-            .iter()
-            .any(|aud| aud.as_str() == Some(settings.audience)),
+        Some(Value::Array(auds)) => auds.iter().any(|aud| aud.as_str() == Some(settings.audience)),
         _ => false,
     };
     if !audience_ok {
@@ -256,16 +208,8 @@ fn validate(claims: &Map<String, Value>, settings: &Settings<'_>, now: i64) -> R
 fn authorities(claims: &Map<String, Value>) -> Vec<String> {
     let claim = claims.get("scope").or_else(|| claims.get("scp"));
     match claim {
-        Some(Value::String(text)) => text
-            .split(' ')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-            .collect(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
+        Some(Value::String(text)) => text.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect(),
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
         _ => Vec::new(),
     }
 }
@@ -279,11 +223,7 @@ mod tests {
     const NOW: i64 = 1_800_000_000;
 
     fn check(claims: Value, key: DemoKey, kid: Option<&str>) -> Result<Map<String, Value>, String> {
-        let settings = Settings {
-            issuer: "I",
-            audience: "A",
-            algorithms: &["RS256", "ES256"],
-        };
+        let settings = Settings { issuer: "I", audience: "A", algorithms: &["RS256", "ES256"] };
         let token = sign_token(&claims, Algorithm::RS256, key, kid);
         decode(&token, &settings, &published_jwks(false, true), NOW)
     }
@@ -296,28 +236,13 @@ mod tests {
         assert!(check(good, DemoKey::Rsa1, None).is_ok());
         let bad = json!({ "iss": "x", "aud": "x", "exp": NOW - 61 });
         let err = |key, kid| check(bad.clone(), key, kid).err().unwrap_or_default();
-        assert!(
-            err(DemoKey::RsaStranger, Some("demo-rsa-1"))
-                .ends_with("Signed JWT rejected: Invalid signature")
-        );
+        assert!(err(DemoKey::RsaStranger, Some("demo-rsa-1")).ends_with("Signed JWT rejected: Invalid signature"));
         assert!(err(DemoKey::Rsa1, Some("nope")).ends_with("no matching key(s) found"));
-        assert!(
-            err(DemoKey::Rsa1, Some("demo-rsa-1")).ends_with("Jwt expired at 2027-01-15T07:58:59Z")
-        );
+        assert!(err(DemoKey::Rsa1, Some("demo-rsa-1")).ends_with("Jwt expired at 2027-01-15T07:58:59Z"));
         let in_skew = json!({ "iss": "x", "aud": "x", "exp": NOW - 60 });
-        assert!(
-            check(in_skew, DemoKey::Rsa1, None)
-                .err()
-                .unwrap_or_default()
-                .ends_with("The iss claim is not valid")
-        );
+        assert!(check(in_skew, DemoKey::Rsa1, None).err().unwrap_or_default().ends_with("The iss claim is not valid"));
         let wrong_aud = json!({ "iss": "I", "aud": ["x"] });
-        assert!(
-            check(wrong_aud, DemoKey::Rsa1, None)
-                .err()
-                .unwrap_or_default()
-                .ends_with("configured audience")
-        );
+        assert!(check(wrong_aud, DemoKey::Rsa1, None).err().unwrap_or_default().ends_with("configured audience"));
     }
 
     #[test]

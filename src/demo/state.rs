@@ -67,11 +67,7 @@ impl DemoState {
     }
 
     pub(crate) fn rotate(&self, retire_old: bool) {
-        let bits = if retire_old {
-            ROTATED | RSA1_RETIRED
-        } else {
-            ROTATED
-        };
+        let bits = if retire_old { ROTATED | RSA1_RETIRED } else { ROTATED };
         self.rotation.store(bits, Ordering::SeqCst);
     }
 
@@ -89,10 +85,7 @@ impl DemoState {
     /// A token id unique within this process: time plus a sequence number.
     pub(crate) fn next_jti(&self) -> String {
         let sequence = self.jti_sequence.fetch_add(1, Ordering::Relaxed);
-        let nanos = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
+        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
         format!("{nanos:x}-{sequence}")
     }
 }

@@ -30,12 +30,7 @@ struct OAuthError {
 
 impl OAuthError {
     fn new(status: StatusCode, error: &'static str, description: impl Into<String>) -> Self {
-        OAuthError {
-            status,
-            error,
-            description: description.into(),
-            basic: false,
-        }
+        OAuthError { status, error, description: description.into(), basic: false }
     }
 
     fn bad_request(error: &'static str, description: impl Into<String>) -> Self {
@@ -55,10 +50,7 @@ impl IntoResponse for OAuthError {
         let body = json!({ "error": self.error, "error_description": self.description });
         let mut response = (self.status, no_store(), axum::Json(body)).into_response();
         if self.basic && self.status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"demo\""),
-            );
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"demo\""));
         }
         response
     }
@@ -66,18 +58,11 @@ impl IntoResponse for OAuthError {
 
 /// Token responses must not be cached (RFC 6749 §5.1).
 fn no_store() -> [(header::HeaderName, &'static str); 2] {
-    [
-        (header::CACHE_CONTROL, "no-store"),
-        (header::PRAGMA, "no-cache"),
-    ]
+    [(header::CACHE_CONTROL, "no-store"), (header::PRAGMA, "no-cache")]
 }
 
 /// The handler: every failure becomes an [`OAuthError`].
-pub(crate) async fn token(
-    State(state): State<Arc<DemoState>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub(crate) async fn token(State(state): State<Arc<DemoState>>, headers: HeaderMap, body: Bytes) -> Response {
     state.count(Kind::Token);
     match issue(&state, &headers, &body) {
         Ok(success) => (StatusCode::OK, no_store(), axum::Json(success)).into_response(),
@@ -99,10 +84,7 @@ fn issue(state: &DemoState, headers: &HeaderMap, body: &[u8]) -> Result<Value, O
             ));
         }
         None => {
-            return Err(OAuthError::bad_request(
-                "unsupported_grant_type",
-                "missing required parameter 'grant_type'",
-            ));
+            return Err(OAuthError::bad_request("unsupported_grant_type", "missing required parameter 'grant_type'"));
         }
     }
     if !client.grant_enabled {
@@ -130,10 +112,7 @@ fn issue(state: &DemoState, headers: &HeaderMap, body: &[u8]) -> Result<Value, O
 /// Parses the form body; a parameter given twice is an error (RFC 6749 §3.2), an empty
 /// one counts as omitted.
 fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<BTreeMap<String, String>, OAuthError> {
-    let content_type = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
         return Err(OAuthError::bad_request(
@@ -142,10 +121,7 @@ fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<BTreeMap<String, Strin
         ));
     }
     if std::str::from_utf8(body).is_err() {
-        return Err(OAuthError::bad_request(
-            "invalid_request",
-            "the request body is not UTF-8",
-        ));
+        return Err(OAuthError::bad_request("invalid_request", "the request body is not UTF-8"));
     }
     let mut form = BTreeMap::new();
     for (name, value) in url::form_urlencoded::parse(body) {
@@ -163,32 +139,20 @@ fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<BTreeMap<String, Strin
 }
 
 /// Finds the client and checks its method and secret.
-fn authenticate(
-    headers: &HeaderMap,
-    form: &BTreeMap<String, String>,
-) -> Result<&'static Client, OAuthError> {
+fn authenticate(headers: &HeaderMap, form: &BTreeMap<String, String>) -> Result<&'static Client, OAuthError> {
     let credentials = client_auth::credentials(headers, form).map_err(|error| match error {
-        AuthError::Malformed { description, basic } => OAuthError {
-            basic,
-            ..OAuthError::bad_request("invalid_request", description)
-        },
+        AuthError::Malformed { description, basic } => {
+            OAuthError { basic, ..OAuthError::bad_request("invalid_request", description) }
+        }
         AuthError::Missing { description } => OAuthError::invalid_client(description, Method::Post),
     })?;
     let method = credentials.method;
     // One message for an unknown id and a wrong secret, so ids cannot be probed.
-    let failed = || {
-        OAuthError::invalid_client(
-            "client authentication failed (unknown client or wrong secret)",
-            method,
-        )
-    };
+    let failed = || OAuthError::invalid_client("client authentication failed (unknown client or wrong secret)", method);
     let client = clients::find(&credentials.id).ok_or_else(failed)?;
     if client.auth_methods == AuthMethods::BasicOnly && method != Method::Basic {
         return Err(OAuthError::invalid_client(
-            format!(
-                "this client must authenticate with client_secret_basic (HTTP Basic), not {}",
-                method.name()
-            ),
+            format!("this client must authenticate with client_secret_basic (HTTP Basic), not {}", method.name()),
             method,
         ));
     }
@@ -203,25 +167,19 @@ fn target(form: &BTreeMap<String, String>) -> Result<&'static str, OAuthError> {
     let mut chosen = APP_ID;
     for name in ["resource", "audience"] {
         if let Some(requested) = form.get(name) {
-            chosen = KNOWN_AUDIENCES
-                .iter()
-                .find(|known| *known == requested)
-                .ok_or_else(|| {
-                    OAuthError::bad_request(
-                        "invalid_target",
-                        format!("{name} '{requested}' is not a known API of this issuer"),
-                    )
-                })?;
+            chosen = KNOWN_AUDIENCES.iter().find(|known| *known == requested).ok_or_else(|| {
+                OAuthError::bad_request(
+                    "invalid_target",
+                    format!("{name} '{requested}' is not a known API of this issuer"),
+                )
+            })?;
         }
     }
     Ok(chosen)
 }
 
 /// Granted and rejected scopes; nothing requested means everything allowed.
-fn grant_scopes(
-    client: &Client,
-    requested: Option<&String>,
-) -> Result<(Vec<&'static str>, Vec<String>), OAuthError> {
+fn grant_scopes(client: &Client, requested: Option<&String>) -> Result<(Vec<&'static str>, Vec<String>), OAuthError> {
     let mut wanted: Vec<&str> = Vec::new();
     for scope in requested.map(|s| s.split(' ')).into_iter().flatten() {
         if !scope.is_empty() && !wanted.contains(&scope) {
@@ -233,11 +191,7 @@ fn grant_scopes(
     }
     let (mut granted, mut rejected) = (Vec::new(), Vec::new());
     for scope in wanted {
-        match client
-            .allowed_scopes
-            .iter()
-            .find(|allowed| **allowed == scope)
-        {
+        match client.allowed_scopes.iter().find(|allowed| **allowed == scope) {
             Some(allowed) => granted.push(*allowed),
             None => rejected.push(scope.to_owned()),
         }
@@ -245,10 +199,7 @@ fn grant_scopes(
     if client.scope_policy == ScopePolicy::Reject && !rejected.is_empty() {
         return Err(OAuthError::bad_request(
             "invalid_scope",
-            format!(
-                "requested scope is not allowed for this client: {}",
-                rejected.join(" ")
-            ),
+            format!("requested scope is not allowed for this client: {}", rejected.join(" ")),
         ));
     }
     Ok((granted, rejected))

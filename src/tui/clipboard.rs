@@ -22,11 +22,7 @@ pub fn in_tmux() -> bool {
 pub fn osc52_sequence(text: &str, in_tmux: bool) -> String {
     let payload = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let sequence = format!("\x1b]52;c;{payload}\x07");
-    if in_tmux {
-        format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
-    } else {
-        sequence
-    }
+    if in_tmux { format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b")) } else { sequence }
 }
 
 /// Whether `text` is small enough to send through OSC 52 (see [`OSC52_MAX_BYTES`]).
@@ -39,15 +35,9 @@ pub fn fits_osc52(text: &str, in_tmux: bool) -> bool {
 /// when the terminal may refuse OSC 52 or the user asked for a file.
 pub fn write_fallback(name: &str, text: &str) -> std::io::Result<PathBuf> {
     let dirs = directories::ProjectDirs::from("", "", "tokdbg").ok_or_else(|| {
-        std::io::Error::new(
-            std::io::ErrorKind::NotFound,
-            "no cache directory for this user (is HOME set?)",
-        )
+        std::io::Error::new(std::io::ErrorKind::NotFound, "no cache directory for this user (is HOME set?)")
     })?;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     write_fallback_in(&dirs.cache_dir().join("clipboard"), name, text, now)
 }
 
@@ -78,11 +68,7 @@ fn file_safe(name: &str) -> String {
         }
     }
     let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "clip".to_owned()
-    } else {
-        trimmed.to_owned()
-    }
+    if trimmed.is_empty() { "clip".to_owned() } else { trimmed.to_owned() }
 }
 
 #[cfg(test)]
@@ -101,10 +87,7 @@ mod tests {
         let wrapped = osc52_sequence("hello", true);
         assert_eq!(wrapped, "\x1bPtmux;\x1b\x1b]52;c;aGVsbG8=\x07\x1b\\");
         // Only the passthrough's own ESCs are single: the opening one and the closing `ESC \`.
-        let inner = wrapped
-            .strip_prefix("\x1bPtmux;")
-            .and_then(|s| s.strip_suffix("\x1b\\"))
-            .unwrap();
+        let inner = wrapped.strip_prefix("\x1bPtmux;").and_then(|s| s.strip_suffix("\x1b\\")).unwrap();
         assert!(!inner.replace("\x1b\x1b", "").contains('\x1b'));
     }
 
@@ -112,18 +95,9 @@ mod tests {
     fn payload_is_base64_so_control_characters_cannot_escape() {
         let hostile = "a\x07b\x1b]0;title\x07\n";
         let sequence = osc52_sequence(hostile, false);
-        let payload = sequence
-            .strip_prefix("\x1b]52;c;")
-            .and_then(|s| s.strip_suffix('\x07'))
-            .unwrap();
-        assert!(
-            payload
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b))
-        );
-        let decoded = base64::engine::general_purpose::STANDARD
-            .decode(payload)
-            .unwrap();
+        let payload = sequence.strip_prefix("\x1b]52;c;").and_then(|s| s.strip_suffix('\x07')).unwrap();
+        assert!(payload.bytes().all(|b| b.is_ascii_alphanumeric() || b"+/=".contains(&b)));
+        let decoded = base64::engine::general_purpose::STANDARD.decode(payload).unwrap();
         assert_eq!(decoded, hostile.as_bytes());
     }
 
@@ -137,31 +111,20 @@ mod tests {
     fn fallback_file_is_private_and_named() {
         let dir = tempfile::tempdir().unwrap();
         let clip = dir.path().join("clipboard");
-        let first =
-            write_fallback_in(&clip, "access token (demo)", "eyJ.x.y", 1_700_000_000).unwrap();
+        let first = write_fallback_in(&clip, "access token (demo)", "eyJ.x.y", 1_700_000_000).unwrap();
         assert_eq!(first, clip.join("access-token-demo-1700000000.txt"));
         assert_eq!(std::fs::read_to_string(&first).unwrap(), "eyJ.x.y");
-        let second =
-            write_fallback_in(&clip, "access token (demo)", "other", 1_700_000_000).unwrap();
+        let second = write_fallback_in(&clip, "access token (demo)", "other", 1_700_000_000).unwrap();
         assert_eq!(second, clip.join("access-token-demo-1700000000-2.txt"));
         assert_eq!(std::fs::read_to_string(&first).unwrap(), "eyJ.x.y");
         let odd = write_fallback_in(&clip, "../../x", "z", 1).unwrap();
         assert_eq!(odd, clip.join("x-1.txt"));
-        assert_eq!(
-            write_fallback_in(&clip, "∅", "z", 1).unwrap(),
-            clip.join("clip-1.txt")
-        );
+        assert_eq!(write_fallback_in(&clip, "∅", "z", 1).unwrap(), clip.join("clip-1.txt"));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(
-                std::fs::metadata(&first).unwrap().permissions().mode() & 0o777,
-                0o600
-            );
-            assert_eq!(
-                std::fs::metadata(&clip).unwrap().permissions().mode() & 0o777,
-                0o700
-            );
+            assert_eq!(std::fs::metadata(&first).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(std::fs::metadata(&clip).unwrap().permissions().mode() & 0o777, 0o700);
         }
     }
 }

@@ -86,7 +86,8 @@ pub const REQUEST: &[Binding] = &[
 
 pub const CONFIRM: &[Binding] = &[b("y", "delete", "delete the file", true), b("n / Esc", "keep", "keep it", true)];
 
-pub const PROMPT: &[Binding] = &[b("Enter", "use", "use this secret (kept in memory for this run)", true), b("Esc", "cancel", "cancel", true)];
+pub const PROMPT: &[Binding] =
+    &[b("Enter", "use", "use this secret (kept in memory for this run)", true), b("Esc", "cancel", "cancel", true)];
 
 pub const COPY: &[Binding] = &[
     b("t", "token", "the access token (it is a credential)", true),

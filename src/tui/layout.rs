@@ -12,7 +12,8 @@ pub struct Areas {
 }
 
 pub fn areas(screen: Rect) -> Areas {
-    let [body, status, hints] = Layout::vertical([Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)]).areas(screen);
+    let [body, status, hints] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)]).areas(screen);
     // The list gets about a third, within bounds that keep names and statuses readable.
     let list_width = (body.width / 3).clamp(22.min(body.width), 38);
     let [list, right] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(body);

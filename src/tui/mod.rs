@@ -1,6 +1,5 @@
 //! The interactive TUI (`tokdbg`, `tokdbg demo`): a message loop over the core engine.
 
-
 pub mod clipboard;
 pub mod event_loop;
 pub mod keymap;
@@ -15,7 +14,10 @@ pub mod view;
 use std::io::Write;
 use std::sync::Arc;
 
-use crossterm::event::{DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream, KeyEventKind};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream,
+    KeyEventKind,
+};
 use futures_util::StreamExt;
 
 use crate::core::call::Engine;
@@ -41,8 +43,13 @@ impl Clipboard for TerminalClipboard {
         }
         let sequence = clipboard::osc52_sequence(text.expose(), clipboard::in_tmux());
         let mut stdout = std::io::stdout();
-        stdout.write_all(sequence.as_bytes()).and_then(|()| stdout.flush()).map_err(|e| format!("cannot write to the terminal: {e}"))?;
-        Ok(format!("copied {label} to the clipboard (OSC 52; if nothing arrived, your terminal refuses it: use f in the copy menu for a file)"))
+        stdout
+            .write_all(sequence.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|e| format!("cannot write to the terminal: {e}"))?;
+        Ok(format!(
+            "copied {label} to the clipboard (OSC 52; if nothing arrived, your terminal refuses it: use f in the copy menu for a file)"
+        ))
     }
 }
 
@@ -61,11 +68,17 @@ fn to_msg(event: Event) -> Option<Msg> {
 #[cfg(unix)]
 fn termination_signals() -> impl futures_util::Stream<Item = Msg> + Unpin {
     use tokio::signal::unix::{SignalKind, signal};
-    let quit = || Msg::Key(crossterm::event::KeyEvent::new(crossterm::event::KeyCode::Char('c'), crossterm::event::KeyModifiers::CONTROL));
+    let quit = || {
+        Msg::Key(crossterm::event::KeyEvent::new(
+            crossterm::event::KeyCode::Char('c'),
+            crossterm::event::KeyModifiers::CONTROL,
+        ))
+    };
     let mut streams = Vec::new();
     for kind in [SignalKind::terminate(), SignalKind::hangup()] {
         if let Ok(mut sig) = signal(kind) {
-            streams.push(Box::pin(futures_util::stream::poll_fn(move |cx| sig.poll_recv(cx).map(|o| o.map(|()| quit())))));
+            streams
+                .push(Box::pin(futures_util::stream::poll_fn(move |cx| sig.poll_recv(cx).map(|o| o.map(|()| quit())))));
         }
     }
     futures_util::stream::select_all(streams)
@@ -87,7 +100,12 @@ impl Drop for TerminalGuard {
 }
 
 /// Runs the TUI over a profile store until the user quits.
-pub async fn run(store: &ProfileStore, banner: Option<String>, color: bool, select: Option<&str>) -> std::io::Result<()> {
+pub async fn run(
+    store: &ProfileStore,
+    banner: Option<String>,
+    color: bool,
+    select: Option<&str>,
+) -> std::io::Result<()> {
     let engine = Arc::new(Engine::new(HttpConfig::default()));
     let mut app = App::new(ProfileList::from_store(store), clock::now_unix(), color);
     app.banner = banner;

@@ -50,13 +50,49 @@ pub enum SecretPlan {
 /// What the app asks the outside world to do; run by the task runner.
 #[derive(Debug)]
 pub enum Cmd {
-    FetchToken { task: TaskId, stem: String, profile: Box<Profile>, secret: SecretPlan, hmac: Option<SecretPlan>, force: bool },
-    Call { task: TaskId, stem: String, profile: Box<Profile>, endpoint: Endpoint, secret: Option<SecretPlan>, hmac: Option<SecretPlan>, with_token: bool },
-    Verify { task: TaskId, profile: Box<Profile>, token: Secret, hmac: Option<SecretPlan> },
-    Save { task: TaskId, stem: String, path: PathBuf, profile: Box<Profile>, stamp: Option<FileStamp> },
-    Delete { task: TaskId, stem: String, path: PathBuf, stamp: Option<FileStamp> },
+    FetchToken {
+        task: TaskId,
+        stem: String,
+        profile: Box<Profile>,
+        secret: SecretPlan,
+        hmac: Option<SecretPlan>,
+        force: bool,
+    },
+    Call {
+        task: TaskId,
+        stem: String,
+        profile: Box<Profile>,
+        endpoint: Endpoint,
+        secret: Option<SecretPlan>,
+        hmac: Option<SecretPlan>,
+        with_token: bool,
+    },
+    Verify {
+        task: TaskId,
+        profile: Box<Profile>,
+        token: Secret,
+        hmac: Option<SecretPlan>,
+    },
+    Save {
+        task: TaskId,
+        stem: String,
+        path: PathBuf,
+        profile: Box<Profile>,
+        stamp: Option<FileStamp>,
+    },
+    Delete {
+        task: TaskId,
+        stem: String,
+        path: PathBuf,
+        stamp: Option<FileStamp>,
+    },
     /// Put text on the clipboard (OSC 52), or in a file when asked or too large.
-    Copy { task: TaskId, label: String, text: Secret, to_file: bool },
+    Copy {
+        task: TaskId,
+        label: String,
+        text: Secret,
+        to_file: bool,
+    },
     Cancel(TaskId),
     Quit,
 }

@@ -75,7 +75,11 @@ impl Runner {
                 self.spawn(task, async move {
                     let cached = !force && engine.cached_token(&stem, &profile).is_some();
                     // A cached token needs no secret; reading one might run a slow command.
-                    let secret = if cached { Secret::default() } else { resolve(secret, format!("client.secret of {stem}")).await? };
+                    let secret = if cached {
+                        Secret::default()
+                    } else {
+                        resolve(secret, format!("client.secret of {stem}")).await?
+                    };
                     let hmac = resolve_optional(hmac, &format!("expect.hmac_secret of {stem}")).await?;
                     Ok(TaskResult::Token(Box::new(engine.fetch_token(&stem, &profile, secret, force, hmac).await)))
                 });
@@ -89,7 +93,10 @@ impl Runner {
                         TokenChoice::Fetch { secret: Secret::default(), force: false }
                     } else {
                         match secret {
-                            Some(plan) => TokenChoice::Fetch { secret: resolve(plan, format!("client.secret of {stem}")).await?, force: false },
+                            Some(plan) => TokenChoice::Fetch {
+                                secret: resolve(plan, format!("client.secret of {stem}")).await?,
+                                force: false,
+                            },
                             None => TokenChoice::None,
                         }
                     };
@@ -102,15 +109,19 @@ impl Runner {
                 let engine = self.engine.clone();
                 self.spawn(task, async move {
                     let hmac = resolve_optional(hmac, "expect.hmac_secret").await?;
-                    Ok(TaskResult::Verify(Box::new(engine.inspect(&profile, token.expose(), TokenSource::Given, hmac).await)))
+                    Ok(TaskResult::Verify(Box::new(
+                        engine.inspect(&profile, token.expose(), TokenSource::Given, hmac).await,
+                    )))
                 });
             }
             Cmd::Save { task, stem, path, profile, stamp } => {
                 self.spawn(task, async move {
                     let target = path.clone();
-                    let saved = tokio::task::spawn_blocking(move || profile_edit::save_profile(&target, &profile, stamp.as_ref()))
-                        .await
-                        .map_err(|e| format!("saving failed: {e}"))?;
+                    let saved = tokio::task::spawn_blocking(move || {
+                        profile_edit::save_profile(&target, &profile, stamp.as_ref())
+                    })
+                    .await
+                    .map_err(|e| format!("saving failed: {e}"))?;
                     match saved {
                         Ok(stamp) => Ok(TaskResult::Saved { stem, path, stamp }),
                         Err(error) => Err(error.to_string()),
@@ -119,9 +130,10 @@ impl Runner {
             }
             Cmd::Delete { task, stem, path, stamp } => {
                 self.spawn(task, async move {
-                    let deleted = tokio::task::spawn_blocking(move || profile_edit::delete_profile(&path, stamp.as_ref()))
-                        .await
-                        .map_err(|e| format!("deleting failed: {e}"))?;
+                    let deleted =
+                        tokio::task::spawn_blocking(move || profile_edit::delete_profile(&path, stamp.as_ref()))
+                            .await
+                            .map_err(|e| format!("deleting failed: {e}"))?;
                     deleted.map(|()| TaskResult::Deleted { stem }).map_err(|e| e.to_string())
                 });
             }

@@ -43,7 +43,11 @@ impl Theme {
     }
 
     pub fn key(&self) -> Style {
-        if self.color { Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD) } else { Style::new().add_modifier(Modifier::BOLD) }
+        if self.color {
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().add_modifier(Modifier::BOLD)
+        }
     }
 
     pub fn selected(&self) -> Style {

@@ -106,7 +106,9 @@ impl std::fmt::Debug for PromptState {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AfterPrompt {
     FetchToken,
-    Send { with_token: bool },
+    Send {
+        with_token: bool,
+    },
     /// Resume sending an edited request (kept in `App::pending_request`).
     SendEdited,
 }
@@ -226,6 +228,7 @@ impl App {
 
     /// Something animates (a spinner) or counts down: the loop must tick.
     pub fn needs_tick(&self) -> bool {
-        !self.running.is_empty() || self.selected_session().and_then(|s| s.token.as_ref()).is_some_and(|t| t.token.expires_at.is_some())
+        !self.running.is_empty()
+            || self.selected_session().and_then(|s| s.token.as_ref()).is_some_and(|t| t.token.expires_at.is_some())
     }
 }

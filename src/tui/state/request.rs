@@ -12,7 +12,8 @@ pub enum RequestField {
 }
 
 impl RequestField {
-    pub const ALL: [RequestField; 5] = [RequestField::Method, RequestField::Url, RequestField::Headers, RequestField::Body, RequestField::Scopes];
+    pub const ALL: [RequestField; 5] =
+        [RequestField::Method, RequestField::Url, RequestField::Headers, RequestField::Body, RequestField::Scopes];
 
     pub fn label(self) -> &'static str {
         match self {

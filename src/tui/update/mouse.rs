@@ -5,8 +5,8 @@ use ratatui::layout::{Position, Rect};
 
 use super::super::layout::{self, list_offset};
 use super::super::msg::Cmd;
-use super::super::view::ROWS_PER_ITEM;
 use super::super::state::app::{App, Focus, Mode, Tab};
+use super::super::view::ROWS_PER_ITEM;
 
 pub fn handle(app: &mut App, event: MouseEvent) -> Vec<Cmd> {
     if !matches!(app.mode, Mode::Normal) {
@@ -21,7 +21,8 @@ pub fn handle(app: &mut App, event: MouseEvent) -> Vec<Cmd> {
                 let inner_top = areas.list.y + 1;
                 let capacity = (areas.list.height.saturating_sub(2) as usize / ROWS_PER_ITEM).max(1);
                 if event.row >= inner_top {
-                    let row = (event.row - inner_top) as usize / ROWS_PER_ITEM + list_offset(app.profiles.cursor, capacity);
+                    let row =
+                        (event.row - inner_top) as usize / ROWS_PER_ITEM + list_offset(app.profiles.cursor, capacity);
                     if row < app.profiles.visible.len() {
                         app.profiles.cursor = row;
                         app.scroll.detail = 0;
@@ -29,7 +30,9 @@ pub fn handle(app: &mut App, event: MouseEvent) -> Vec<Cmd> {
                 }
             } else if areas.tabs.contains(at) {
                 app.focus = Focus::Detail;
-                if let Some(index) = layout::tab_spans(areas.tabs).iter().position(|(start, end)| (*start..*end).contains(&event.column)) {
+                if let Some(index) =
+                    layout::tab_spans(areas.tabs).iter().position(|(start, end)| (*start..*end).contains(&event.column))
+                {
                     app.tab = Tab::ALL[index];
                     app.scroll.detail = 0;
                 }

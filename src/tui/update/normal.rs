@@ -111,7 +111,12 @@ fn move_by(app: &mut App, delta: isize) {
         }
         Focus::Detail => match app.tab {
             Tab::Endpoints => {
-                let count = app.profiles.selected().and_then(|p| p.loaded.as_ref().ok()).map(|p| p.endpoints.len()).unwrap_or(0);
+                let count = app
+                    .profiles
+                    .selected()
+                    .and_then(|p| p.loaded.as_ref().ok())
+                    .map(|p| p.endpoints.len())
+                    .unwrap_or(0);
                 if let Some(stem) = app.selected_stem()
                     && count > 0
                 {

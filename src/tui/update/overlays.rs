@@ -180,15 +180,13 @@ fn paste_key(app: &mut App, mut state: PasteState, key: KeyEvent) -> Vec<Cmd> {
         }
         KeyCode::Up => state.scroll = state.scroll.saturating_sub(1),
         KeyCode::Down => state.scroll = state.scroll.saturating_add(1),
-        KeyCode::Char('u') if ctrl => {
-            match state.field {
-                PasteField::Token => {
-                    state.token = tui_input::Input::default();
-                    state.token_changed();
-                }
-                PasteField::Jwks => state.jwks = tui_input::Input::default(),
+        KeyCode::Char('u') if ctrl => match state.field {
+            PasteField::Token => {
+                state.token = tui_input::Input::default();
+                state.token_changed();
             }
-        }
+            PasteField::Jwks => state.jwks = tui_input::Input::default(),
+        },
         KeyCode::Enter => cmds.extend(verify_pasted(app, &mut state)),
         _ => match state.field {
             PasteField::Token => {
@@ -235,7 +233,9 @@ fn verify_pasted(app: &mut App, state: &mut PasteState) -> Vec<Cmd> {
             },
             ..Profile::default()
         };
-        profile.expect.algorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"].map(str::to_owned).to_vec();
+        profile.expect.algorithms = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"]
+            .map(str::to_owned)
+            .to_vec();
         if !is_jwks {
             profile.expect.issuer = Some(url);
         }
@@ -278,7 +278,9 @@ fn copy_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             None => return nothing(app, "the profile has no endpoint to export"),
         },
         KeyCode::Char('j') => match session.token.as_ref().and_then(|t| t.token.claims.clone()) {
-            Some(claims) => ("the claims".to_owned(), Secret::new(serde_json::to_string_pretty(&claims).unwrap_or_default()), false),
+            Some(claims) => {
+                ("the claims".to_owned(), Secret::new(serde_json::to_string_pretty(&claims).unwrap_or_default()), false)
+            }
             None => return nothing(app, "no decoded token yet"),
         },
         _ => return Vec::new(),
@@ -309,7 +311,10 @@ pub fn paste(app: &mut App, text: &str) -> Vec<Cmd> {
             let input = editor.input_mut(field);
             *input = tui_input::Input::new(format!("{}{line}", input.value()));
         }
-        Mode::Prompt(prompt) => prompt.input = tui_input::Input::new(format!("{}{}", prompt.input.value(), text.trim_end_matches(['\n', '\r']))),
+        Mode::Prompt(prompt) => {
+            prompt.input =
+                tui_input::Input::new(format!("{}{}", prompt.input.value(), text.trim_end_matches(['\n', '\r'])))
+        }
         Mode::Filter => {
             let filter = format!("{}{}", app.profiles.filter, text.trim());
             app.profiles.set_filter(&filter);

@@ -22,7 +22,11 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
                 && state.pending == Some(task)
             {
                 state.pending = None;
-                let text = if report.valid { "the pasted token verifies" } else { "the pasted token does not verify: see the checks" };
+                let text = if report.valid {
+                    "the pasted token verifies"
+                } else {
+                    "the pasted token does not verify: see the checks"
+                };
                 state.report = Some(report);
                 app.info(text);
             }
@@ -79,7 +83,11 @@ fn token_fetched(app: &mut App, task: TaskId, stem: Option<String>, fetch: Box<T
     let message = match (&fetch.access_token, fetch.findings.first()) {
         (Some(_), _) => {
             let valid = fetch.verification.as_ref().is_some_and(|v| v.valid);
-            let expiry = fetch.token.expires_at.map(|exp| clock::expiry_phrase(exp, app.now)).unwrap_or_else(|| "no expiry".to_owned());
+            let expiry = fetch
+                .token
+                .expires_at
+                .map(|exp| clock::expiry_phrase(exp, app.now))
+                .unwrap_or_else(|| "no expiry".to_owned());
             Ok(format!(
                 "token {} ({}, {expiry}){}",
                 if fetch.token.source == TokenSource::Cached { "from cache" } else { "fetched" },
@@ -87,8 +95,13 @@ fn token_fetched(app: &mut App, task: TaskId, stem: Option<String>, fetch: Box<T
                 if valid { ", verifies" } else { ", does NOT verify: see Verify" }
             ))
         }
-        (None, Some(finding)) => Err((finding.code.as_str().to_owned(), format!("{}: {}", finding.code, finding.message))),
-        (None, None) => Err(("token_request_failed".to_owned(), "no token endpoint: set issuer.url or issuer.token_endpoint".to_owned())),
+        (None, Some(finding)) => {
+            Err((finding.code.as_str().to_owned(), format!("{}: {}", finding.code, finding.message)))
+        }
+        (None, None) => Err((
+            "token_request_failed".to_owned(),
+            "no token endpoint: set issuer.url or issuer.token_endpoint".to_owned(),
+        )),
     };
     app.session_mut(&stem).token = Some(fetch);
     match message {

@@ -34,7 +34,11 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     let Some(item) = app.profiles.selected() else {
-        let text = if app.profiles.items.is_empty() { "Create a profile with n, or paste a token with p." } else { "Select a profile." };
+        let text = if app.profiles.items.is_empty() {
+            "Create a profile with n, or paste a token with p."
+        } else {
+            "Select a profile."
+        };
         frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), inner);
         return;
     };
@@ -46,7 +50,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
                 Line::raw(""),
                 Line::raw(error.clone()),
                 Line::raw(""),
-                Line::styled(format!("Fix {} in an editor; the other profiles still work.", item.path.display()), theme.dim()),
+                Line::styled(
+                    format!("Fix {} in an editor; the other profiles still work.", item.path.display()),
+                    theme.dim(),
+                ),
             ];
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
             return;

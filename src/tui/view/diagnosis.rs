@@ -34,9 +34,7 @@ pub fn lines<'a>(session: Option<&Session>, width: usize, theme: &Theme) -> Vec<
             Severity::Info => ("✓", theme.ok()),
         };
         let rank = if i == 0 && report.findings.len() > 1 { "PRIMARY " } else { "" };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{mark} {rank}{}", finding.code), style.patch(theme.bold())),
-        ]));
+        lines.push(Line::from(vec![Span::styled(format!("{mark} {rank}{}", finding.code), style.patch(theme.bold()))]));
         lines.extend(labelled_wrapped("  ", &finding.message, width, Style::new(), Style::new()));
         if let Some(expected) = &finding.evidence.expected {
             lines.extend(labelled_wrapped("  expected ", expected, width, theme.dim(), Style::new()));

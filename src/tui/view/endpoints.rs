@@ -23,7 +23,13 @@ fn common_origin(profile: &Profile) -> Option<String> {
     (origins.len() == profile.endpoints.len() && origins.iter().all(|o| o == first)).then(|| first.clone())
 }
 
-pub fn lines<'a>(profile: &Profile, session: Option<&Session>, app: &App, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+pub fn lines<'a>(
+    profile: &Profile,
+    session: Option<&Session>,
+    app: &App,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     if profile.endpoints.is_empty() {
         lines.push(Line::styled("No endpoints in this profile: add [[endpoints]] (e edits the profile).", theme.dim()));
@@ -98,10 +104,14 @@ pub fn lines<'a>(profile: &Profile, session: Option<&Session>, app: &App, width:
                 Span::styled("HTTP ", theme.bold()),
                 Span::styled(response.status.to_string(), theme.status(response.status).patch(theme.bold())),
                 Span::styled(format!("  {} ms  {}", response.latency_ms, report.verdict.as_str()), theme.dim()),
-                Span::styled(if report.token.source == crate::core::call::TokenSource::None { "  (no token sent)" } else { "" }, theme.dim()),
+                Span::styled(
+                    if report.token.source == crate::core::call::TokenSource::None { "  (no token sent)" } else { "" },
+                    theme.dim(),
+                ),
             ]));
             if let Some(first) = report.findings.first() {
-                let style = if report.verdict == crate::core::diagnose::Verdict::Allowed { theme.ok() } else { theme.bad() };
+                let style =
+                    if report.verdict == crate::core::diagnose::Verdict::Allowed { theme.ok() } else { theme.bad() };
                 lines.push(Line::styled(format!("[{}] {}", first.code, first.message), style));
                 lines.push(Line::styled("  (4 Diagnosis has the evidence and the fix)", theme.dim()));
             }
@@ -116,7 +126,10 @@ pub fn lines<'a>(profile: &Profile, session: Option<&Session>, app: &App, width:
                     ("realm", challenge.realm.clone()),
                 ] {
                     if let Some(value) = value {
-                        lines.push(Line::from(vec![Span::styled(format!("  {name:<12}"), theme.dim()), Span::raw(value)]));
+                        lines.push(Line::from(vec![
+                            Span::styled(format!("  {name:<12}"), theme.dim()),
+                            Span::raw(value),
+                        ]));
                     }
                 }
             }

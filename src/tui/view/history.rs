@@ -38,7 +38,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
             let target = truncate(&format!("{} · {}", report.profile, report.endpoint.name), rest);
             Line::from(vec![
                 Span::styled(format!("{:>8} ", clock::relative(report.at, app.now)), style.patch(theme.dim())),
-                Span::styled(format!("{status_text:<4} "), style.patch(status.map(|s| theme.status(s)).unwrap_or(theme.server_error()))),
+                Span::styled(
+                    format!("{status_text:<4} "),
+                    style.patch(status.map(|s| theme.status(s)).unwrap_or(theme.server_error())),
+                ),
                 Span::styled(format!("{:<21} ", truncate(code, 21)), style),
                 Span::styled(target, style),
             ])

@@ -50,7 +50,12 @@ pub fn confirm_delete(frame: &mut Frame, stem: &str, theme: &Theme) {
         Line::raw(format!("Delete the profile file {stem}.toml?")),
         Line::styled("This cannot be undone.", theme.warn()),
         Line::raw(""),
-        Line::from(vec![Span::styled("y", theme.key()), Span::raw(" delete   "), Span::styled("n", theme.key()), Span::raw(" keep")]),
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(" delete   "),
+            Span::styled("n", theme.key()),
+            Span::raw(" keep"),
+        ]),
     ];
     let area = centered(frame.area(), 50, 6);
     frame.render_widget(Clear, area);
@@ -67,7 +72,10 @@ pub fn prompt(frame: &mut Frame, prompt: &PromptState, theme: &Theme) {
     ];
     let area = centered(frame.area(), 70, 6);
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(widgets::pane("Secret", true, theme)), area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(widgets::pane("Secret", true, theme)),
+        area,
+    );
 }
 
 pub fn copy_menu(frame: &mut Frame, theme: &Theme) {

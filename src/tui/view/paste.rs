@@ -18,7 +18,11 @@ fn input_line<'a>(label: &str, value: &str, active: bool, width: usize, theme: &
     // Long tokens: show the tail, where typing happens.
     let room = width.saturating_sub(label.len() + 3);
     let count = value.chars().count();
-    let shown: String = if count > room { format!("…{}", value.chars().skip(count - room + 1).collect::<String>()) } else { value.to_owned() };
+    let shown: String = if count > room {
+        format!("…{}", value.chars().skip(count - room + 1).collect::<String>())
+    } else {
+        value.to_owned()
+    };
     Line::from(vec![
         Span::styled(label.to_owned(), if active { theme.key() } else { theme.dim() }),
         Span::raw(shown),
@@ -49,7 +53,10 @@ pub fn render(frame: &mut Frame, state: &PasteState, app: &App, theme: &Theme) {
         lines.push(Line::styled(format!("{} verifying… (Esc cancels)", spinner(app.spinner)), theme.warn()));
     }
     match &state.decoded {
-        None => lines.push(Line::styled("Paste a JWT (Ctrl-Shift-V or your terminal's paste); it is decoded at once.", theme.dim())),
+        None => lines.push(Line::styled(
+            "Paste a JWT (Ctrl-Shift-V or your terminal's paste); it is decoded at once.",
+            theme.dim(),
+        )),
         Some(Err(error)) => lines.push(Line::styled(format!("✗ {error}"), theme.bad())),
         Some(Ok(token)) => {
             if let Some(report) = &state.report
@@ -58,17 +65,28 @@ pub fn render(frame: &mut Frame, state: &PasteState, app: &App, theme: &Theme) {
                 lines.extend(checklist(verification, body.width as usize, theme));
                 for finding in &report.findings {
                     if finding.severity == crate::core::findings::Severity::Error {
-                        lines.push(Line::from(vec![Span::styled(format!("fix [{}] ", finding.code), theme.bold()), Span::raw(finding.fix.clone())]));
+                        lines.push(Line::from(vec![
+                            Span::styled(format!("fix [{}] ", finding.code), theme.bold()),
+                            Span::raw(finding.fix.clone()),
+                        ]));
                     }
                 }
                 lines.push(Line::raw(""));
             }
             lines.push(Line::styled(
-                format!("{} · kid {} · {} bytes", token.alg.as_deref().unwrap_or("no alg"), token.kid.as_deref().unwrap_or("-"), token.size),
+                format!(
+                    "{} · kid {} · {} bytes",
+                    token.alg.as_deref().unwrap_or("no alg"),
+                    token.kid.as_deref().unwrap_or("-"),
+                    token.size
+                ),
                 theme.bold(),
             ));
             if let NumericDate::Valid(exp) = token.numeric_date("exp") {
-                lines.push(Line::styled(format!("{} ({})", clock::expiry_phrase(exp, app.now), clock::format_utc(exp)), theme.expiry(exp - app.now)));
+                lines.push(Line::styled(
+                    format!("{} ({})", clock::expiry_phrase(exp, app.now), clock::format_utc(exp)),
+                    theme.expiry(exp - app.now),
+                ));
             }
             lines.push(heading("Header", theme));
             lines.extend(json_lines(&serde_json::Value::Object(token.header.clone()), theme));

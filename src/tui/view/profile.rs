@@ -19,7 +19,11 @@ pub fn lines<'a>(item: &ProfileItem, profile: &Profile, theme: &Theme) -> Vec<Li
         Line::raw(""),
         heading("Issuer", theme),
         field("url", or_dash(profile.issuer.url.as_deref()), theme),
-        field("token endpoint", profile.issuer.token_endpoint.clone().unwrap_or_else(|| "(from discovery)".to_owned()), theme),
+        field(
+            "token endpoint",
+            profile.issuer.token_endpoint.clone().unwrap_or_else(|| "(from discovery)".to_owned()),
+            theme,
+        ),
         field("jwks uri", profile.issuer.jwks_uri.clone().unwrap_or_else(|| "(from discovery)".to_owned()), theme),
         Line::raw(""),
         heading("Client", theme),
@@ -29,12 +33,21 @@ pub fn lines<'a>(item: &ProfileItem, profile: &Profile, theme: &Theme) -> Vec<Li
             lines.push(field("id (AK)", client.id.clone(), theme));
             let secret = client.secret.describe();
             if client.secret.is_literal() {
-                lines.push(field_styled("secret (SK)", format!("{secret} — prefer env:, file:, cmd: or prompt"), theme.warn(), theme));
+                lines.push(field_styled(
+                    "secret (SK)",
+                    format!("{secret} — prefer env:, file:, cmd: or prompt"),
+                    theme.warn(),
+                    theme,
+                ));
             } else {
                 lines.push(field("secret (SK)", secret, theme));
             }
             lines.push(field("auth method", client.auth_method.as_str(), theme));
-            lines.push(field("scopes", if client.scopes.is_empty() { "-".to_owned() } else { client.scopes.join(" ") }, theme));
+            lines.push(field(
+                "scopes",
+                if client.scopes.is_empty() { "-".to_owned() } else { client.scopes.join(" ") },
+                theme,
+            ));
             if let Some(audience) = &client.audience {
                 lines.push(field("audience", audience.clone(), theme));
             }
@@ -60,7 +73,11 @@ pub fn lines<'a>(item: &ProfileItem, profile: &Profile, theme: &Theme) -> Vec<Li
     lines.push(Line::raw(""));
     lines.push(heading(&format!("Endpoints ({})", profile.endpoints.len()), theme));
     for endpoint in &profile.endpoints {
-        let scopes = if endpoint.required_scopes.is_empty() { String::new() } else { format!("  needs {}", endpoint.required_scopes.join(" ")) };
+        let scopes = if endpoint.required_scopes.is_empty() {
+            String::new()
+        } else {
+            format!("  needs {}", endpoint.required_scopes.join(" "))
+        };
         lines.push(Line::raw(format!("  {} {} {}{scopes}", endpoint.name, endpoint.method, endpoint.url)));
     }
     for warning in profile.warnings() {

@@ -39,7 +39,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         return;
     }
     if list.visible.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled("no profile matches the filter (Esc clears it)", theme.dim())), inner);
+        frame.render_widget(
+            Paragraph::new(Line::styled("no profile matches the filter (Esc clears it)", theme.dim())),
+            inner,
+        );
         return;
     }
     let width = inner.width as usize;

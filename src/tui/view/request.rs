@@ -27,11 +27,19 @@ pub fn render(frame: &mut Frame, editor: &RequestEditor, theme: &Theme) {
     lines.push(Line::raw(""));
     lines.push(Line::styled("headers: Name: value; Name2: value2 — the Bearer token is added by tokdbg", theme.dim()));
     let token = if editor.with_token { "with the profile's token" } else { "WITHOUT a token" };
-    lines.push(Line::from(vec![Span::styled("Enter", theme.key()), Span::raw(format!(" sends {token}  ")), Span::styled("Ctrl-T", theme.key()), Span::raw(" toggles")]));
+    lines.push(Line::from(vec![
+        Span::styled("Enter", theme.key()),
+        Span::raw(format!(" sends {token}  ")),
+        Span::styled("Ctrl-T", theme.key()),
+        Span::raw(" toggles"),
+    ]));
     if let Some(error) = &editor.error {
         lines.push(Line::styled(error.clone(), theme.bad()));
     }
     let area = centered(frame.area(), 100, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(widgets::pane(&title, true, theme)), area);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(widgets::pane(&title, true, theme)),
+        area,
+    );
 }

@@ -19,7 +19,13 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
     }
     let Some(fetch) = session.and_then(|s| s.token.as_ref()) else {
         if lines.is_empty() {
-            lines.push(Line::from(vec![Span::raw("No token yet. Press "), Span::styled("t", theme.key()), Span::raw(" to fetch one, or "), Span::styled("s", theme.key()), Span::raw(" to send a request (which fetches one).")]));
+            lines.push(Line::from(vec![
+                Span::raw("No token yet. Press "),
+                Span::styled("t", theme.key()),
+                Span::raw(" to fetch one, or "),
+                Span::styled("s", theme.key()),
+                Span::raw(" to send a request (which fetches one)."),
+            ]));
         }
         return lines;
     };
@@ -52,7 +58,11 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
         lines.push(Line::from(vec![Span::styled("  fix ", theme.bold()), Span::raw(finding.fix.clone())]));
     }
     if let Some(discovery) = &fetch.discovery {
-        lines.push(field("discovery", if discovery.ok { format!("{} ✓", discovery.url) } else { discovery.url.clone() }, theme));
+        lines.push(field(
+            "discovery",
+            if discovery.ok { format!("{} ✓", discovery.url) } else { discovery.url.clone() },
+            theme,
+        ));
     }
     if let (Some(header), Some(claims)) = (&token.header, &token.claims) {
         lines.push(Line::raw(""));
@@ -64,8 +74,14 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
             lines.push(heading("Times", theme));
             for name in ["iat", "nbf", "exp"] {
                 match decoded.numeric_date(name) {
-                    NumericDate::Valid(ts) => lines.push(field(name, format!("{}  {}", clock::format_utc(ts), clock::relative(ts, app.now)), theme)),
-                    NumericDate::Invalid(raw) => lines.push(field_styled(name, format!("not a NumericDate: {raw}"), theme.bad(), theme)),
+                    NumericDate::Valid(ts) => lines.push(field(
+                        name,
+                        format!("{}  {}", clock::format_utc(ts), clock::relative(ts, app.now)),
+                        theme,
+                    )),
+                    NumericDate::Invalid(raw) => {
+                        lines.push(field_styled(name, format!("not a NumericDate: {raw}"), theme.bad(), theme))
+                    }
                     NumericDate::Absent => {}
                 }
             }

@@ -19,7 +19,11 @@ pub fn checklist<'a>(verification: &Verification, width: usize, theme: &Theme) -
     };
     lines.push(verdict);
     if let Some(key) = &verification.key {
-        lines.push(field("key", format!("{} {} from {}", key.kty, key.kid.as_deref().unwrap_or("(no kid)"), key.source), theme));
+        lines.push(field(
+            "key",
+            format!("{} {} from {}", key.kty, key.kid.as_deref().unwrap_or("(no kid)"), key.source),
+            theme,
+        ));
     }
     lines.push(Line::raw(""));
     for check in &verification.checks {
@@ -56,6 +60,9 @@ pub fn checklist<'a>(verification: &Verification, width: usize, theme: &Theme) -
 pub fn lines<'a>(session: Option<&Session>, width: usize, theme: &Theme) -> Vec<Line<'a>> {
     match session.and_then(|s| s.token.as_ref()).and_then(|t| t.verification.as_ref()) {
         Some(verification) => checklist(verification, width, theme),
-        None => vec![Line::styled("Nothing verified yet: fetch a token (t), send a request (s), or paste one (p).", theme.dim())],
+        None => vec![Line::styled(
+            "Nothing verified yet: fetch a token (t), send a request (s), or paste one (p).",
+            theme.dim(),
+        )],
     }
 }

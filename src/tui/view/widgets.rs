@@ -33,7 +33,9 @@ pub fn json_lines<'a>(value: &serde_json::Value, theme: &Theme) -> Vec<Line<'a>>
     let text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.lines()
         .map(|line| match line.split_once("\": ") {
-            Some((key, rest)) => Line::from(vec![Span::styled(format!("{key}\": "), theme.dim()), Span::raw(rest.to_owned())]),
+            Some((key, rest)) => {
+                Line::from(vec![Span::styled(format!("{key}\": "), theme.dim()), Span::raw(rest.to_owned())])
+            }
             None => Line::raw(line.to_owned()),
         })
         .collect()
@@ -69,7 +71,13 @@ pub fn wrap_indented(text: &str, width: usize, first_prefix: usize, indent: usiz
 }
 
 /// `label text` with the text wrapped and aligned under itself.
-pub fn labelled_wrapped<'a>(label: &str, text: &str, width: usize, label_style: Style, text_style: Style) -> Vec<Line<'a>> {
+pub fn labelled_wrapped<'a>(
+    label: &str,
+    text: &str,
+    width: usize,
+    label_style: Style,
+    text_style: Style,
+) -> Vec<Line<'a>> {
     let prefix = label.chars().count();
     wrap_indented(text, width, prefix, prefix)
         .into_iter()
