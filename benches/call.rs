@@ -101,6 +101,15 @@ fn main() {
             }
         }
 
+        // Building the engine: reqwest builds its TLS verifier (the system's CA roots) here.
+        let mut engine_new_ms = Vec::new();
+        for _ in 0..20 {
+            let started = Instant::now();
+            let engine = tokdbg::core::call::Engine::new(tokdbg::core::http::HttpConfig::default());
+            engine_new_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            drop(engine);
+        }
+
         println!("full call against the demo on loopback: demo-reader \"read orders\" (200), {rounds} rounds x (1 first + {REPEATS} repeat)");
         report("first call (fresh Engine): wall", "ms", &mut first_ms);
         report("first call: token + API request HTTP time", "ms", &mut first_http_ms);
@@ -108,6 +117,7 @@ fn main() {
         report("repeat call: API request HTTP time (server + loopback)", "ms", &mut repeat_http_ms);
         report("repeat call: tokdbg's own time (wall - HTTP)", "ms", &mut repeat_own_ms);
         report("bare reqwest keep-alive GET, same request", "ms", &mut bare_ms);
+        report("Engine::new (HTTP client and caches)", "ms", &mut engine_new_ms);
         let show = |label: &str, all: &[[u64; 4]]| {
             let distinct: BTreeSet<[u64; 4]> = all.iter().copied().collect();
             let text: Vec<String> = distinct

@@ -33,13 +33,13 @@ pub fn main() -> ExitCode {
     let paint = Paint::detect(cli.global.no_color);
     // decode, profiles and completions never await: a multi-threaded runtime (a thread per
     // core) would cost them more than their own work (benches/README.md, whole process).
-    let mut builder = match &cli.command {
+    let built = match &cli.command {
         Some(Command::Decode { .. } | Command::Profiles { .. } | Command::Completions { .. }) => {
-            tokio::runtime::Builder::new_current_thread()
+            tokio::runtime::Builder::new_current_thread().build()
         }
-        _ => tokio::runtime::Builder::new_multi_thread(),
+        _ => tokio::runtime::Builder::new_multi_thread().enable_all().build(),
     };
-    let runtime = match builder.enable_all().build() {
+    let runtime = match built {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("tokdbg: cannot start the async runtime: {e}");

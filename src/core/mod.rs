@@ -19,6 +19,7 @@ pub mod profile;
 pub mod profile_edit;
 pub mod profile_store;
 pub mod reconcile;
+pub mod report;
 pub mod scopes;
 pub mod secret;
 pub mod server_message;
