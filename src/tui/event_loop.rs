@@ -56,6 +56,9 @@ where
         if let Msg::Done(task, _) = &msg {
             runner.finished(*task);
         }
+        // The loop owns the clock: every message sees the current time, so a result that
+        // arrives between ticks is not shown against a stale "now".
+        app.now = clock();
         let commands = update(app, msg);
         for command in commands {
             if runner.run(command) {

@@ -59,11 +59,12 @@ impl RequestEditor {
         }
     }
 
-    pub fn ad_hoc() -> Self {
+    /// A blank request; the URL starts with `base` (e.g. the API's origin), so only a path is left to type.
+    pub fn ad_hoc(base: Option<&str>) -> Self {
         RequestEditor {
             origin: None,
             method: "GET".into(),
-            url: "https://".into(),
+            url: base.unwrap_or("https://").into(),
             headers: tui_input::Input::default(),
             body: tui_input::Input::default(),
             scopes: tui_input::Input::default(),
@@ -143,7 +144,7 @@ mod tests {
 
     #[test]
     fn fields_become_an_endpoint_or_a_clear_error() {
-        let mut editor = RequestEditor::ad_hoc();
+        let mut editor = RequestEditor::ad_hoc(None);
         editor.url = "http://127.0.0.1:1/api".into();
         editor.headers = "X-Trace: 1; Accept: application/json".into();
         editor.scopes = "order:read".into();

@@ -88,7 +88,13 @@ fn open_editor(app: &mut App, ad_hoc: bool) {
     let endpoint = item.loaded.as_ref().ok().and_then(|p| p.endpoints.get(index).cloned());
     let editor = match (ad_hoc, endpoint) {
         (false, Some(endpoint)) => RequestEditor::from_endpoint(&endpoint),
-        _ => RequestEditor::ad_hoc(),
+        (_, endpoint) => {
+            // Start from the API's origin: usually only the path differs.
+            let base = endpoint
+                .and_then(|e| url::Url::parse(&e.url).ok())
+                .map(|u| format!("{}/", u.origin().ascii_serialization()));
+            RequestEditor::ad_hoc(base.as_deref())
+        }
     };
     app.mode = Mode::Request(Box::new(editor));
 }

@@ -12,9 +12,12 @@ use super::super::theme::Theme;
 use super::widgets;
 
 fn binding_lines<'a>(bindings: &[Binding], width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    let keys_width = bindings.iter().map(|b| b.keys.chars().count()).max().unwrap_or(0).min(22) + 2;
     bindings
         .iter()
-        .flat_map(|b| widgets::labelled_wrapped(&format!("{:<24}", b.keys), b.action, width, theme.key(), Style::new()))
+        .flat_map(|b| {
+            widgets::labelled_wrapped(&format!("{:<keys_width$}", b.keys), b.action, width, theme.key(), Style::new())
+        })
         .collect()
 }
 
