@@ -94,6 +94,7 @@ pub const COPY: &[Binding] = &[
     b("c", "curl", "the request as curl, token redacted", true),
     b("C", "curl+token", "the request as curl with the token", true),
     b("j", "claims", "the claims as JSON", true),
+    b("1-9", "one claim", "one claim's value (listed below)", false),
     b("f", "file", "write the curl command (redacted) to a file", true),
     b("Esc", "close", "close", true),
 ];

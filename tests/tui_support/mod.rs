@@ -415,6 +415,9 @@ pub fn filters() -> Vec<(String, String)> {
         (r"\b\d\d:\d\d:\d\d UTC".to_owned(), "hh:mm:ss UTC".to_owned()),
         (r#""(iat|nbf|exp|auth_time)": \d{10}"#.to_owned(), r#""$1": NNNNNNNNNN"#.to_owned()),
         (r#""jti": "[0-9a-f]{16}-"#.to_owned(), r#""jti": "XXXXXXXXXXXXXXXX-"#.to_owned()),
+        // The copy menu lists claim values bare: epoch times and the demo's jti.
+        (r"\b1[6-9]\d{8}\b".to_owned(), "NNNNNNNNNN".to_owned()),
+        (r"\b[0-9a-f]{16}-(\d)".to_owned(), "XXXXXXXXXXXXXXXX-$1".to_owned()),
     ]);
     filters
 }

@@ -277,6 +277,18 @@ fn copy_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             }
             None => return nothing(app, "the profile has no endpoint to export"),
         },
+        KeyCode::Char(c @ '1'..='9') => {
+            let claims = session.token.as_ref().and_then(|t| t.token.claims.clone()).unwrap_or_default();
+            let index = c as usize - '1' as usize;
+            match claims.iter().nth(index) {
+                // A string claim is copied bare (no JSON quotes); anything else as JSON.
+                Some((name, value)) => {
+                    let text = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+                    (format!("the claim {name}"), Secret::new(text), false)
+                }
+                None => return nothing(app, "no such claim"),
+            }
+        }
         KeyCode::Char('j') => match session.token.as_ref().and_then(|t| t.token.claims.clone()) {
             Some(claims) => {
                 ("the claims".to_owned(), Secret::new(serde_json::to_string_pretty(&claims).unwrap_or_default()), false)

@@ -37,7 +37,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         Mode::Form(state) => form::render(frame, state, &theme),
         Mode::ConfirmDelete(stem) => overlays::confirm_delete(frame, stem, &theme),
         Mode::Prompt(prompt) => overlays::prompt(frame, prompt, &theme),
-        Mode::CopyMenu => overlays::copy_menu(frame, &theme),
+        Mode::CopyMenu => overlays::copy_menu(frame, app, &theme),
         Mode::Request(editor) => request::render(frame, editor, &theme),
         Mode::Normal | Mode::Filter => {}
     }

@@ -81,8 +81,21 @@ pub fn prompt(frame: &mut Frame, prompt: &PromptState, theme: &Theme) {
     );
 }
 
-pub fn copy_menu(frame: &mut Frame, theme: &Theme) {
-    let lines = binding_lines(keymap::COPY, 62, theme);
+pub fn copy_menu(frame: &mut Frame, app: &App, theme: &Theme) {
+    let mut lines = binding_lines(keymap::COPY, 62, theme);
+    // The first nine claims can be copied one by one.
+    let claims = app.selected_session().and_then(|s| s.token.as_ref()).and_then(|t| t.token.claims.as_ref());
+    if let Some(claims) = claims.filter(|c| !c.is_empty()) {
+        lines.push(Line::raw(""));
+        for (i, (name, value)) in claims.iter().take(9).enumerate() {
+            let shown = value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string());
+            lines.push(Line::from(vec![
+                Span::styled(format!("{}  ", i + 1), theme.key()),
+                Span::styled(format!("{name:<10} "), theme.dim()),
+                Span::raw(widgets::truncate(&shown, 46)),
+            ]));
+        }
+    }
     let area = centered(frame.area(), 64, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
     frame.render_widget(Paragraph::new(lines).block(widgets::pane("Copy", true, theme)), area);
