@@ -2,7 +2,6 @@
 
 use serde_json::json;
 
-use crate::core::profile::Profile;
 use crate::core::profile_store::ProfileEntry;
 
 use super::args::{Global, ProfilesAction};
@@ -10,22 +9,6 @@ use super::input::{find_profile, load_store};
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
 use super::stdout::outln;
-
-fn issuer_host(profile: &Profile) -> String {
-    profile
-        .issuer
-        .url
-        .as_deref()
-        .or(profile.issuer.token_endpoint.as_deref())
-        .and_then(|u| url::Url::parse(u).ok())
-        .and_then(|u| {
-            u.host_str().map(|h| match u.port() {
-                Some(port) => format!("{h}:{port}"),
-                None => h.to_owned(),
-            })
-        })
-        .unwrap_or_else(|| "-".to_owned())
-}
 
 fn entry_json(entry: &ProfileEntry) -> serde_json::Value {
     match &entry.loaded {
@@ -75,7 +58,7 @@ fn list(global: &Global, paint: &Paint) -> CmdResult {
                 "{:<24} {:<28} {:<22} {}",
                 entry.stem,
                 entry.display_name(),
-                issuer_host(profile),
+                profile.issuer_host().unwrap_or_else(|| "-".to_owned()),
                 profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or("-")
             ),
             Err(error) => outln!("{:<24} {}", entry.stem, paint.red(&format!("broken: {error}"))),

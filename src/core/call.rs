@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::Serialize;
 
 use super::clock;
-use super::diagnose::{self, Verdict};
+use super::diagnose;
 use super::discovery::{self, Discovery, DiscoveryError};
 use super::findings::Finding;
 use super::http::{Http, HttpConfig};
@@ -345,23 +345,8 @@ impl Engine {
         let baseline = matches!(choice, TokenChoice::None);
         let now = clock::now_unix();
         let resolved = self.resolve(&profile).await;
-        let mut report = CallReport {
-            profile: profile_key.clone(),
-            endpoint: EndpointInfo::from(&endpoint),
-            discovery: resolved.discovery.clone(),
-            token_request: None,
-            token: TokenInfo::none(),
-            verification: None,
-            scope_gap: None,
-            response: None,
-            request_error: None,
-            request_error_kind: None,
-            server: None,
-            verdict: Verdict::Error,
-            findings: Vec::new(),
-            at: now,
-            access_token: None,
-        };
+        let mut report =
+            CallReport::new(profile_key.clone(), EndpointInfo::from(&endpoint), resolved.discovery.clone(), now);
 
         let scope_claim = profile.expect.scope_claim.clone();
         let token: Option<Secret> = match choice {

@@ -154,28 +154,15 @@ fn dedupe(findings: &mut Vec<Finding>) {
 /// Findings about a token on its own (the `verify` command): the local chain, no server.
 pub fn token_findings(report: &super::call::TokenReport, profile: &Profile) -> Vec<Finding> {
     // Reuse the call explanations through a report that made no request.
-    let as_call = CallReport {
-        profile: String::new(),
-        endpoint: super::call::EndpointInfo {
-            name: String::new(),
-            method: String::new(),
-            url: String::new(),
-            required_scopes: Vec::new(),
-        },
-        discovery: report.discovery.clone(),
-        token_request: None,
-        token: report.token.clone(),
-        verification: report.verification.clone(),
-        scope_gap: None,
-        response: None,
-        request_error: None,
-        request_error_kind: None,
-        server: None,
-        verdict: Verdict::Error,
-        findings: Vec::new(),
-        at: super::clock::now_unix(),
-        access_token: None,
+    let endpoint = super::call::EndpointInfo {
+        name: String::new(),
+        method: String::new(),
+        url: String::new(),
+        required_scopes: Vec::new(),
     };
+    let mut as_call = CallReport::new(String::new(), endpoint, report.discovery.clone(), super::clock::now_unix());
+    as_call.token = report.token.clone();
+    as_call.verification = report.verification.clone();
     let mut findings: Vec<Finding> = Vec::new();
     findings.extend(explain::discovery(as_call.discovery.as_ref(), profile));
     findings.extend(explain::token_form(&as_call));

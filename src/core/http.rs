@@ -1,5 +1,6 @@
 //! The one HTTP client: timeouts, a body cap, safe redirects, and errors that say what failed.
 
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use reqwest::redirect;
@@ -123,41 +124,56 @@ pub fn excerpt(text: &str, max: usize) -> String {
 /// Shared client; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Http {
-    client: reqwest::Client,
+    /// Serves `http://` URLs. It has no CA roots, so building it costs microseconds.
+    plain: reqwest::Client,
+    /// Serves `https://` URLs, built on first use: loading the system's CA roots takes
+    /// milliseconds (benches/README.md) that runs against plain-http or no server need not pay.
+    tls: Arc<OnceLock<reqwest::Client>>,
     config: HttpConfig,
+}
+
+fn build_client(config: &HttpConfig, tls: bool) -> reqwest::Client {
+    let max_redirects = config.max_redirects;
+    // Only same-origin redirects are followed: a token request must never carry its
+    // secret, and an API call its Authorization header, to another origin. (So an http://
+    // request never reaches https://, and the plain client never needs TLS.)
+    let policy = redirect::Policy::custom(move |attempt| {
+        let same_origin = attempt.previous().last().is_some_and(|prev| prev.origin() == attempt.url().origin());
+        if attempt.previous().len() > max_redirects {
+            attempt.error("too many redirects")
+        } else if same_origin {
+            attempt.follow()
+        } else {
+            attempt.stop()
+        }
+    });
+    let builder = reqwest::Client::builder()
+        .connect_timeout(config.connect_timeout)
+        .timeout(config.timeout)
+        .redirect(policy)
+        .user_agent(concat!("tokdbg/", env!("CARGO_PKG_VERSION")));
+    // No roots at all: the plain client fails closed should it ever see https.
+    let builder = if tls { builder } else { builder.tls_certs_only(std::iter::empty()) };
+    builder.build().unwrap_or_else(|_| reqwest::Client::new())
 }
 
 impl Http {
     pub fn new(config: HttpConfig) -> Http {
-        let max_redirects = config.max_redirects;
-        // Only same-origin redirects are followed: a token request must never carry its
-        // secret, and an API call its Authorization header, to another origin.
-        let policy = redirect::Policy::custom(move |attempt| {
-            let same_origin = attempt.previous().last().is_some_and(|prev| prev.origin() == attempt.url().origin());
-            if attempt.previous().len() > max_redirects {
-                attempt.error("too many redirects")
-            } else if same_origin {
-                attempt.follow()
-            } else {
-                attempt.stop()
-            }
-        });
-        let client = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.timeout)
-            .redirect(policy)
-            .user_agent(concat!("tokdbg/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
-        Http { client, config }
+        Http { plain: build_client(&config, false), tls: Arc::new(OnceLock::new()), config }
     }
 
     pub fn config(&self) -> &HttpConfig {
         &self.config
     }
 
+    /// The client for `https://` URLs (built on the first call).
     pub fn client(&self) -> &reqwest::Client {
-        &self.client
+        self.tls.get_or_init(|| build_client(&self.config, true))
+    }
+
+    /// The client that serves `url`: the plain one for `http://`, else the TLS one.
+    pub fn client_for(&self, url: &reqwest::Url) -> &reqwest::Client {
+        if url.scheme() == "http" { &self.plain } else { self.client() }
     }
 
     /// Sends a request and reads the body up to the cap.
@@ -193,7 +209,8 @@ impl Http {
 
     pub async fn get(&self, url: &str) -> Result<HttpResponse, HttpError> {
         let parsed = parse_url(url)?;
-        self.send(self.client.get(parsed).header("accept", "application/json"), url).await
+        let client = self.client_for(&parsed);
+        self.send(client.get(parsed).header("accept", "application/json"), url).await
     }
 }
 

@@ -337,6 +337,13 @@ impl Profile {
         self.name.as_deref().unwrap_or(stem)
     }
 
+    /// `host[:port]` of the issuer (or of the token endpoint), for lists.
+    pub fn issuer_host(&self) -> Option<String> {
+        let url = url::Url::parse(self.issuer.url.as_deref().or(self.issuer.token_endpoint.as_deref())?).ok()?;
+        let host = url.host_str()?;
+        Some(url.port().map(|port| format!("{host}:{port}")).unwrap_or_else(|| host.to_owned()))
+    }
+
     pub fn endpoint(&self, name: &str) -> Option<&Endpoint> {
         self.endpoints
             .iter()

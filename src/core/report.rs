@@ -185,6 +185,27 @@ pub struct CallReport {
 }
 
 impl CallReport {
+    /// A report of a call that has not happened yet: every stage empty, verdict `error`.
+    pub fn new(profile: String, endpoint: EndpointInfo, discovery: Option<DiscoveryReport>, at: i64) -> Self {
+        CallReport {
+            profile,
+            endpoint,
+            discovery,
+            token_request: None,
+            token: TokenInfo::none(),
+            verification: None,
+            scope_gap: None,
+            response: None,
+            request_error: None,
+            request_error_kind: None,
+            server: None,
+            verdict: Verdict::Error,
+            findings: Vec::new(),
+            at,
+            access_token: None,
+        }
+    }
+
     /// A host could not be reached at all (CLI exit code 3).
     pub fn network_unreachable(&self) -> bool {
         let request = self.request_error_kind.as_ref().is_some_and(HttpError::is_unreachable);

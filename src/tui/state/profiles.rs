@@ -32,15 +32,7 @@ impl ProfileItem {
     }
 
     pub fn issuer_host(&self) -> String {
-        let Ok(profile) = &self.loaded else { return String::new() };
-        profile
-            .issuer
-            .url
-            .as_deref()
-            .or(profile.issuer.token_endpoint.as_deref())
-            .and_then(|u| url::Url::parse(u).ok())
-            .and_then(|u| u.host_str().map(|h| u.port().map(|p| format!("{h}:{p}")).unwrap_or_else(|| h.to_owned())))
-            .unwrap_or_default()
+        self.loaded.as_ref().ok().and_then(Profile::issuer_host).unwrap_or_default()
     }
 
     pub fn client_id(&self) -> &str {
