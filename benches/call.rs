@@ -110,6 +110,16 @@ fn main() {
             drop(engine);
         }
 
+        // What Engine::new cost before the TLS client became lazy: a reqwest client with rustls
+        // and the platform verifier, which reads and parses the system's CA roots.
+        let mut tls_client_ms = Vec::new();
+        for _ in 0..20 {
+            let started = Instant::now();
+            let client = reqwest::Client::builder().build().expect("a TLS client");
+            tls_client_ms.push(started.elapsed().as_secs_f64() * 1000.0);
+            drop(client);
+        }
+
         println!("full call against the demo on loopback: demo-reader \"read orders\" (200), {rounds} rounds x (1 first + {REPEATS} repeat)");
         report("first call (fresh Engine): wall", "ms", &mut first_ms);
         report("first call: token + API request HTTP time", "ms", &mut first_http_ms);
@@ -118,6 +128,7 @@ fn main() {
         report("repeat call: tokdbg's own time (wall - HTTP)", "ms", &mut repeat_own_ms);
         report("bare reqwest keep-alive GET, same request", "ms", &mut bare_ms);
         report("Engine::new (HTTP client and caches)", "ms", &mut engine_new_ms);
+        report("  before: reqwest client with TLS (loads the CA roots)", "ms", &mut tls_client_ms);
         let show = |label: &str, all: &[[u64; 4]]| {
             let distinct: BTreeSet<[u64; 4]> = all.iter().copied().collect();
             let text: Vec<String> = distinct
