@@ -16,7 +16,6 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, ClearType, TestBackend, WindowSize};
 use ratatui::buffer::Cell;
@@ -238,6 +237,23 @@ async fn key_to_redraw(rounds: usize) {
     server.shutdown().await;
 }
 
+/// Waits `seconds` without input and prints how many draws happened and how long they took.
+async fn idle_window(log: &Arc<Mutex<DrawLog>>, seconds: u64, what: &str) {
+    let from = Instant::now();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    let (draws, unchanged, busy) = {
+        let log = log.lock().expect("log");
+        let draws: Vec<&Draw> = log.draws.iter().filter(|d| d.start >= from).collect();
+        let unchanged = draws.iter().filter(|d| d.cells == 0).count();
+        let busy: f64 = draws.iter().map(|d| (d.end - d.start).as_secs_f64() * 1000.0).sum();
+        (draws.len(), unchanged, busy)
+    };
+    println!(
+        "{:<58} {draws} draws ({unchanged} changed nothing), {busy:.2} ms drawing",
+        format!("idle {seconds} s, {what}")
+    );
+}
+
 /// Draws over `seconds` with nothing happening, fresh and with a token (countdown ticking).
 async fn idle(seconds: u64) {
     let server = DemoServer::start("127.0.0.1:0".parse().expect("addr")).await.expect("demo starts");
@@ -245,46 +261,20 @@ async fn idle(seconds: u64) {
     let app = demo_app(&server, dir.path(), WIDTH, HEIGHT);
     let (input, log, task) = spawn_loop(app, Arc::new(engine()));
     wait_for_draws(&log, 1).await;
-    let count = |log: &Arc<Mutex<DrawLog>>, from: Instant| {
-        let log = log.lock().expect("log");
-        let draws: Vec<&Draw> = log.draws.iter().filter(|d| d.start >= from).collect();
-        let unchanged = draws.iter().filter(|d| d.cells == 0).count();
-        let busy: f64 = draws.iter().map(|d| (d.end - d.start).as_secs_f64() * 1000.0).sum();
-        (draws.len(), unchanged, busy)
-    };
-    let from = Instant::now();
-    tokio::time::sleep(Duration::from_secs(seconds)).await;
-    let (draws, unchanged, busy) = count(&log, from);
-    println!(
-        "{:<58} {draws} draws ({unchanged} changed nothing), {busy:.2} ms drawing",
-        format!("idle {seconds} s, fresh start")
-    );
+    idle_window(&log, seconds, "fresh start").await;
 
     // t: fetch a token; its countdown ticks once a second.
     let _ = input.send(key('t'));
     tokio::time::sleep(Duration::from_millis(500)).await;
     let _ = input.send(key('2'));
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let from = Instant::now();
-    tokio::time::sleep(Duration::from_secs(seconds)).await;
-    let (draws, unchanged, busy) = count(&log, from);
-    println!(
-        "{:<58} {draws} draws ({unchanged} changed nothing), {busy:.2} ms drawing",
-        format!("idle {seconds} s, token fetched, Token tab")
-    );
+    idle_window(&log, seconds, "token fetched, Token tab").await;
     let _ = input.send(key('1'));
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let from = Instant::now();
-    tokio::time::sleep(Duration::from_secs(seconds)).await;
-    let (draws, unchanged, busy) = count(&log, from);
-    println!(
-        "{:<58} {draws} draws ({unchanged} changed nothing), {busy:.2} ms drawing",
-        format!("idle {seconds} s, token fetched, Profile tab")
-    );
+    idle_window(&log, seconds, "token fetched, Profile tab").await;
     let _ = input.send(key('q'));
     let _ = task.await;
     server.shutdown().await;
-    let _ = press(KeyCode::Esc);
 }
 
 fn main() {
