@@ -128,19 +128,8 @@ fn excerpt(text: &str, max: usize) -> String {
 
 /// Runs the binary with `NO_COLOR=1`, no proxy and no profile directory from the environment.
 async fn tokdbg(args: Vec<String>, stdin: Option<Vec<u8>>) -> Run {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokdbg"));
-    command
-        .args(&args)
-        .env("NO_COLOR", "1")
-        .env_remove("TOKDBG_PROFILES")
-        .env_remove("RUST_BACKTRACE")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
-        command.env_remove(proxy);
-    }
+    let mut command = common::tokdbg_command();
+    command.args(&args).stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => return Run { args, code: -1, stdout: String::new(), stderr: format!("cannot spawn tokdbg: {e}") },

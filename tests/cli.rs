@@ -2,6 +2,8 @@
 //! secret or token signature ever reaches stdout/stderr. Each test runs its own embedded demo
 //! server on 127.0.0.1:0 and writes the demo profiles for that port into a temporary directory.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -13,7 +15,6 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokdbg::demo::{APP_ID, DemoKey, DemoServer, demo_profiles, sign_token, write_demo_profiles};
 use tokio::io::AsyncWriteExt as _;
-use tokio::process::Command;
 
 /// The example token of the Authing quick start (see /work/shared/seed-summary.md).
 const SEED_TOKEN: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IlRmTE90M0xibjhfYThwUk11ZXNzYW1xai1vM0RCQ3MxLW93SExRLVZNcVEifQ.eyJqdGkiOiJTUWxFSGRzTk54MDc4TThwT1R6djMiLCJpYXQiOjE2MTk1MzA4MzQsImV4cCI6MTYxOTUzNDQzNCwic2NvcGUiOiJvcGVuaWQiLCJpc3MiOiJodHRwczovL29pZGMxLmF1dGhpbmcuY24vb2lkYyIsImF1ZCI6IjYwNTA3NTFhZWQwZjI5YmY3NzIzYzdhOCIsImF6cCI6IjVmMTdhNTI5ZjY0ZmIwMDliNzk0YTJmZiJ9.QsthJdDM5TNtfQOAzy6EwuedK9r03SzkgE2GQkQCLv8SZJhg-tOIKzHqjDDUmRTkJPLl3HHQTUAzfS3UUYwOiah3smiYF7ynx6jukaoGyHTIgXXwavUVmD5j-mnD3kZrLAo-dh5BLBQfLiiE_WlOkQvnKC160K9ETuwQlhx1TGJts0-sMsjsiRx28EJvdrdWw8CVHGiQVzvCE6kHkYmkO6VTkgEnHNqpRpdB0IysIeKUOWezgGZE-Dmtyam6c8nXW_lr798B194zVyjSOuwGt1tqEfRpBDYiD_ER29aWjH2UbI0pjko_15Ldqno9RgehTJXv5suQ6zdfrER-6b5Bmg";
@@ -127,25 +128,14 @@ fn assert_no_leak(run: &Run, signature_allowed: bool) {
 
 /// Runs the binary; `dir` goes first as `--profiles DIR` when given.
 async fn run_raw(dir: Option<&Path>, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_tokdbg"));
+    let mut command = common::tokdbg_command();
     let mut all_args = Vec::new();
     if let Some(dir) = dir {
         all_args.push("--profiles".to_owned());
         all_args.push(dir.display().to_string());
     }
     all_args.extend(args.iter().map(|a| (*a).to_owned()));
-    command
-        .args(&all_args)
-        .env("NO_COLOR", "1")
-        .env_remove("TOKDBG_PROFILES")
-        .env_remove("RUST_BACKTRACE")
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
-        command.env_remove(proxy);
-    }
+    command.args(&all_args).stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
     let mut child = command.spawn().expect("spawn tokdbg");
     if let Some(text) = stdin {
         let mut pipe = child.stdin.take().expect("stdin pipe");

@@ -2,6 +2,7 @@
 //! screens and clipboard exports, and the `Debug`/JSON output of every type that holds a
 //! secret are searched for recognisable client secrets, HMAC secrets and token signatures.
 
+mod common;
 mod tui_support;
 
 use std::path::Path;
@@ -97,13 +98,11 @@ required_scopes = ["order:read"]
 }
 
 async fn tokdbg(dir: &Path, args: &[&str]) -> String {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokdbg"))
+    let output = common::tokdbg_command()
         .arg("--profiles")
         .arg(dir)
         .args(args)
-        .env("NO_COLOR", "1")
         .env("TOKDBG_LEAK_CANARY", CANARY_SK)
-        .env_remove("TOKDBG_PROFILES")
         .stdin(Stdio::null())
         .output()
         .await

@@ -209,3 +209,21 @@ pub async fn serve_json(documents: Vec<(String, Value)>) -> Result<String, BoxEr
 pub fn jwks_json(keys: Vec<Jwk>) -> Value {
     serde_json::to_value(JwkSet { keys }).unwrap_or(Value::Null)
 }
+
+/// The tokdbg binary as a child process, isolated from the caller's environment: no colour,
+/// no profile directory, backtrace or proxy settings inherited; stdout and stderr piped,
+/// killed if the test drops it.
+pub fn tokdbg_command() -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokdbg"));
+    command
+        .env("NO_COLOR", "1")
+        .env_remove("TOKDBG_PROFILES")
+        .env_remove("RUST_BACKTRACE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
+        command.env_remove(proxy);
+    }
+    command
+}
