@@ -298,9 +298,6 @@ fn copy_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         _ => return Vec::new(),
     };
     let task = app.new_task(format!("copying {label}"), None);
-    if app.tab == Tab::History {
-        app.tab = Tab::Token;
-    }
     vec![Cmd::Copy { task, label, text, to_file }]
 }
 
