@@ -11,7 +11,7 @@ use super::input::{find_profile, resolve_secret, token_argument};
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
 use super::render;
-use super::stdout::{out, outln};
+use super::stdout::out;
 
 /// The endpoint to call: a profile endpoint by name, or an ad-hoc URL.
 pub fn pick_endpoint(profile: &Profile, stem: &str, args: &CallArgs) -> Result<Endpoint, CliError> {
@@ -73,7 +73,7 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
     let spec = CallSpec { profile_key: stem, profile, endpoint, token };
     let report = runtime.block_on(engine.call(spec, hmac_secret));
     if global.json {
-        outln!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        super::stdout::json(&report);
     } else {
         out!("{}", render::call_report(paint, &report));
     }

@@ -11,7 +11,7 @@ use super::input::token_argument;
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
 use super::render;
-use super::stdout::{out, outln};
+use super::stdout::out;
 
 pub fn run(global: &Global, paint: &Paint, token: Option<&str>) -> CmdResult {
     let text = token_argument(token)?;
@@ -55,7 +55,7 @@ pub fn run(global: &Global, paint: &Paint, token: Option<&str>) -> CmdResult {
             "scopes": scopes::scope_claims_present(&decoded.claims),
             "signature_checked": false,
         });
-        outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        super::stdout::json(&value);
     } else {
         out!("{}", render::decoded(paint, &decoded, now));
     }

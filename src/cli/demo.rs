@@ -120,7 +120,7 @@ pub fn tour(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime) -
         }
         server.shutdown().await;
         if global.json {
-            outln!("{}", serde_json::to_string_pretty(&reports).unwrap_or_default());
+            super::stdout::json(&reports);
             return Ok(Exit::Ok);
         }
         outln!("{}", paint.bold("tokdbg demo — every demo profile against the embedded issuer and API"));

@@ -42,7 +42,7 @@ pub fn main() -> ExitCode {
     let runtime = match built {
         Ok(runtime) => runtime,
         Err(e) => {
-            eprintln!("tokdbg: cannot start the async runtime: {e}");
+            stdout::write_err(&format!("tokdbg: cannot start the async runtime: {e}\n"));
             return Exit::Usage.into();
         }
     };
@@ -94,8 +94,13 @@ fn tui_over_user_profiles(global: &args::Global, runtime: &tokio::runtime::Runti
 }
 
 fn parse_error(error: &clap::Error) -> ExitCode {
-    let _ = error.print();
     let is_error = !matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
+    if is_error {
+        // A usage error quotes the arguments, which may be a pasted token: shown, never obeyed.
+        stdout::write_err(&error.render().to_string());
+    } else {
+        let _ = error.print();
+    }
     let json = std::env::args_os().skip(1).take_while(|a| a != "--").any(|a| a == "--json");
     if is_error && json {
         let rendered = error.render().to_string();
@@ -103,10 +108,8 @@ fn parse_error(error: &clap::Error) -> ExitCode {
         let first: Vec<&str> = rendered.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
         let message = first.join(" ").trim_start_matches("error: ").to_owned();
         let message = if message.is_empty() { error.kind().to_string() } else { message };
-        outln!(
-            "{}",
-            serde_json::json!({ "error": { "kind": "usage", "message": message, "exit_code": Exit::Usage as u8 } })
-        );
+        let value = serde_json::json!({ "error": { "kind": "usage", "message": message, "exit_code": Exit::Usage as u8 } });
+        outln!("{}", crate::core::safe_text::json(&value, false));
     }
     if is_error { Exit::Usage.into() } else { Exit::Ok.into() }
 }

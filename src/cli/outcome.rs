@@ -1,6 +1,6 @@
 //! Exit codes and the errors that end a command, printed for people or as JSON.
 
-use super::stdout::outln;
+use super::stdout::{errln, outln};
 use std::process::ExitCode;
 
 /// 0 allowed/valid, 1 denied/invalid, 2 usage or profile error, 3 network.
@@ -46,10 +46,10 @@ impl CliError {
 
     /// Prints the error on stderr, and as `{"error": {...}}` on stdout with `--json`.
     pub fn report(&self, json: bool) {
-        eprintln!("tokdbg: {}", self.message);
+        errln!("tokdbg: {}", self.message);
         if json {
             let value = serde_json::json!({ "error": { "kind": self.kind, "message": self.message, "exit_code": self.exit as u8 } });
-            outln!("{value}");
+            outln!("{}", crate::core::safe_text::json(&value, false));
         }
     }
 }

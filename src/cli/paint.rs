@@ -1,8 +1,26 @@
 //! Terminal colours for human output, off for NO_COLOR, --no-color and non-terminals.
+//!
+//! Painting does not write ESC itself: it wraps text in *style marks* that only the output
+//! boundary (`stdout.rs`) turns into SGR sequences, after it has made every other character
+//! safe. A mark carries a key drawn at random per process, so text from a token or a server
+//! cannot forge one: whatever it holds is shown, never obeyed.
 
 use std::io::IsTerminal;
+use std::sync::LazyLock;
 
-use owo_colors::OwoColorize;
+/// Starts a style mark; a noncharacter, which `safe_text` escapes wherever it stands alone.
+const MARK: char = '\u{fdd0}';
+/// Ends a mark's SGR parameters.
+const MARK_END: char = '\u{fdd1}';
+
+/// The per-process key between `MARK` and the SGR parameters.
+static KEY: LazyLock<String> = LazyLock::new(|| {
+    use std::hash::{BuildHasher, Hasher};
+    // RandomState is seeded from the operating system's randomness: unguessable per process.
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u32(std::process::id());
+    format!("{:016x}", hasher.finish())
+});
 
 #[derive(Debug, Clone, Copy)]
 pub struct Paint {
@@ -25,28 +43,39 @@ impl Paint {
         Paint { color: false }
     }
 
+    /// `text` between marks for SGR `on` and `off` (as owo-colors pairs them: 39 ends a
+    /// foreground colour, 22 ends bold and dim), or `text` alone without colour.
+    fn styled(&self, on: &str, off: &str, text: &str) -> String {
+        if self.color {
+            let key = KEY.as_str();
+            format!("{MARK}{key}{on}{MARK_END}{text}{MARK}{key}{off}{MARK_END}")
+        } else {
+            text.to_owned()
+        }
+    }
+
     pub fn green(&self, text: &str) -> String {
-        if self.color { text.green().to_string() } else { text.to_owned() }
+        self.styled("32", "39", text)
     }
 
     pub fn red(&self, text: &str) -> String {
-        if self.color { text.red().to_string() } else { text.to_owned() }
+        self.styled("31", "39", text)
     }
 
     pub fn yellow(&self, text: &str) -> String {
-        if self.color { text.yellow().to_string() } else { text.to_owned() }
+        self.styled("33", "39", text)
     }
 
     pub fn magenta(&self, text: &str) -> String {
-        if self.color { text.magenta().to_string() } else { text.to_owned() }
+        self.styled("35", "39", text)
     }
 
     pub fn dim(&self, text: &str) -> String {
-        if self.color { text.dimmed().to_string() } else { text.to_owned() }
+        self.styled("2", "22", text)
     }
 
     pub fn bold(&self, text: &str) -> String {
-        if self.color { text.bold().to_string() } else { text.to_owned() }
+        self.styled("1", "22", text)
     }
 
     /// A status code coloured as the TUI does: 2xx green, 401/403 red, 5xx magenta.
@@ -58,5 +87,66 @@ impl Paint {
             400..=499 => self.red(&text),
             _ => self.yellow(&text),
         }
+    }
+}
+
+/// The output boundary's step: every unsafe character of `text` shown visibly (layout's `\n`
+/// and `\t` kept), and this process's style marks turned into SGR sequences. Nothing else can
+/// produce an ESC byte.
+pub fn terminal_safe(text: &str) -> String {
+    let key = KEY.as_str();
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        out.push_str(&crate::core::safe_text::visible(&rest[..at]));
+        let after = &rest[at + MARK.len_utf8()..];
+        match after.strip_prefix(key).and_then(|params| params.split_once(MARK_END)) {
+            Some((params, tail)) if !params.is_empty() && params.bytes().all(|b| b.is_ascii_digit()) => {
+                out.push_str("\u{1b}[");
+                out.push_str(params);
+                out.push('m');
+                rest = tail;
+            }
+            _ => {
+                out.push_str(&crate::core::safe_text::visible(&rest[at..at + MARK.len_utf8()]));
+                rest = after;
+            }
+        }
+    }
+    out.push_str(&crate::core::safe_text::visible(rest));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn own_marks_become_sgr() {
+        let p = Paint { color: true };
+        assert_eq!(terminal_safe(&p.red("DENIED")), "\u{1b}[31mDENIED\u{1b}[39m");
+    }
+
+    #[test]
+    fn no_colour_means_no_esc_even_from_hostile_text() {
+        let p = Paint::plain();
+        let shown = terminal_safe(&p.red("\u{1b}[8mhidden\u{1b}]0;title\u{7}"));
+        assert!(!shown.contains('\u{1b}'), "{shown:?}");
+        assert_eq!(shown, "\\u{1b}[8mhidden\\u{1b}]0;title\\u{7}");
+    }
+
+    #[test]
+    fn a_forged_mark_is_shown_not_obeyed() {
+        let forged = format!("{MARK}0000000000000000{}{MARK_END}x", "8");
+        let shown = terminal_safe(&forged);
+        assert!(!shown.contains('\u{1b}'));
+        assert!(shown.starts_with("\\u{fdd0}"), "{shown:?}");
+    }
+
+    #[test]
+    fn hostile_text_inside_a_colour_stays_visible() {
+        let p = Paint { color: true };
+        let shown = terminal_safe(&p.dim("a\u{1b}[2Kb\u{202e}c"));
+        assert_eq!(shown, "\u{1b}[2ma\\u{1b}[2Kb\\u{202e}c\u{1b}[22m");
     }
 }

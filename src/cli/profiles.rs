@@ -10,6 +10,11 @@ use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
 use super::stdout::outln;
 
+/// A file name or profile value in a column: shown on its one line, whatever it holds.
+fn one(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::core::safe_text::visible_line(text)
+}
+
 fn entry_json(entry: &ProfileEntry) -> serde_json::Value {
     match &entry.loaded {
         Ok(profile) => json!({
@@ -38,10 +43,7 @@ fn list(global: &Global, paint: &Paint) -> CmdResult {
     let store = load_store(global)?;
     if global.json {
         let entries: Vec<_> = store.entries.iter().map(entry_json).collect();
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "dir": store.dir, "profiles": entries })).unwrap_or_default()
-        );
+        super::stdout::json(&json!({ "dir": store.dir, "profiles": entries }));
         return Ok(Exit::Ok);
     }
     if store.entries.is_empty() {
@@ -56,12 +58,12 @@ fn list(global: &Global, paint: &Paint) -> CmdResult {
         match &entry.loaded {
             Ok(profile) => outln!(
                 "{:<24} {:<28} {:<22} {}",
-                entry.stem,
-                entry.display_name(),
-                profile.issuer_host().unwrap_or_else(|| "-".to_owned()),
-                profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or("-")
+                one(&entry.stem),
+                one(entry.display_name()),
+                one(&profile.issuer_host().unwrap_or_else(|| "-".to_owned())),
+                one(profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or("-"))
             ),
-            Err(error) => outln!("{:<24} {}", entry.stem, paint.red(&format!("broken: {error}"))),
+            Err(error) => outln!("{:<24} {}", one(&entry.stem), paint.red(&format!("broken: {error}"))),
         }
     }
     Ok(Exit::Ok)
@@ -72,13 +74,13 @@ fn show(global: &Global, name: &str) -> CmdResult {
     // Serializing a profile writes secret sources by description: a literal shows as [redacted].
     if global.json {
         let value = json!({ "stem": stem, "profile": profile, "warnings": profile.warnings() });
-        outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        super::stdout::json(&value);
     } else {
         let text = toml::to_string_pretty(&profile)
             .map_err(|e| CliError::profile(format!("cannot show profile {stem}: {e}")))?;
         outln!("# {stem}\n{text}");
         for warning in profile.warnings() {
-            outln!("# warning: {warning}");
+            outln!("# warning: {}", one(&warning));
         }
     }
     Ok(Exit::Ok)
@@ -100,18 +102,14 @@ fn check(global: &Global, paint: &Paint, only: Option<&str>) -> CmdResult {
     let broken = entries.iter().filter(|e| e.loaded.is_err()).count();
     if global.json {
         let list: Vec<_> = entries.iter().map(|e| entry_json(e)).collect();
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&json!({ "dir": store.dir, "ok": broken == 0, "profiles": list }))
-                .unwrap_or_default()
-        );
+        super::stdout::json(&json!({ "dir": store.dir, "ok": broken == 0, "profiles": list }));
     } else {
         for entry in &entries {
             match &entry.loaded {
                 Ok(profile) => {
-                    outln!("{} {}", paint.green("ok    "), entry.stem);
+                    outln!("{} {}", paint.green("ok    "), one(&entry.stem));
                     for warning in profile.warnings() {
-                        outln!("       {}", paint.yellow(&format!("warning: {warning}")));
+                        outln!("       {}", paint.yellow(&format!("warning: {}", one(&warning))));
                     }
                 }
                 Err(error) => outln!("{} {}", paint.red("broken"), error),

@@ -11,6 +11,12 @@ use crate::core::verify::{CheckStatus, Verification};
 
 use super::paint::Paint;
 
+/// An outside value in a one-line slot: its own newlines and tabs are shown, so it cannot
+/// start a line that reads like tokdbg's (the boundary handles every other control).
+fn one(text: &str) -> std::borrow::Cow<'_, str> {
+    crate::core::safe_text::visible_line(text)
+}
+
 fn label(p: &Paint, name: &str) -> String {
     p.dim(&format!("{name:<10}"))
 }
@@ -30,19 +36,19 @@ pub fn token_line(p: &Paint, token: &TokenInfo) -> String {
         return p.dim("none sent");
     }
     if let Some(error) = &token.decode_error {
-        return format!("{} · {}", source_name(token.source), p.red(error));
+        return format!("{} · {}", source_name(token.source), p.red(&one(error)));
     }
     let mut parts = vec![source_name(token.source).to_owned()];
-    parts.push(token.alg.clone().unwrap_or_else(|| "no alg".to_owned()));
+    parts.push(token.alg.as_deref().map_or_else(|| "no alg".to_owned(), |alg| one(alg).into_owned()));
     if let Some(kid) = &token.kid {
-        parts.push(format!("kid {kid}"));
+        parts.push(format!("kid {}", one(kid)));
     }
     if let (Some(exp), Some(phrase)) = (token.expires_at, &token.expires) {
         let text = format!("{phrase} ({})", clock::format_utc(exp));
         parts.push(if exp <= clock::now_unix() { p.red(&text) } else { text });
     }
     match &token.scopes {
-        Some(scopes) if !scopes.is_empty() => parts.push(format!("scopes {}", scopes.join(" "))),
+        Some(scopes) if !scopes.is_empty() => parts.push(format!("scopes {}", one(&scopes.join(" ")))),
         _ => parts.push(p.yellow("no scopes in the claim the API reads")),
     }
     parts.join(" · ")
@@ -56,16 +62,16 @@ pub fn checklist(p: &Paint, verification: &Verification) -> String {
             CheckStatus::Fail => p.red("✗"),
             CheckStatus::Skip => p.dim("–"),
         };
-        let _ = write!(out, "  {mark} {:<10} {}", check.name.label(), check.detail);
+        let _ = write!(out, "  {mark} {:<10} {}", check.name.label(), one(&check.detail));
         if check.status == CheckStatus::Fail || check.name == crate::core::verify::CheckName::Exp {
             if let Some(expected) = &check.expected {
-                let _ = write!(out, "\n               {} {expected}", p.dim("expected"));
+                let _ = write!(out, "\n               {} {}", p.dim("expected"), one(expected));
             }
             if let Some(actual) = &check.actual {
-                let _ = write!(out, "\n               {} {actual}", p.dim("actual  "));
+                let _ = write!(out, "\n               {} {}", p.dim("actual  "), one(actual));
             }
         } else if let Some(actual) = &check.actual {
-            let _ = write!(out, " {}", p.dim(&format!("({actual})")));
+            let _ = write!(out, " {}", p.dim(&format!("({})", one(actual))));
         }
         out.push('\n');
     }
@@ -81,15 +87,15 @@ pub fn findings(p: &Paint, findings: &[Finding]) -> String {
             Severity::Info => p.green("ok"),
         };
         let primary = if i == 0 && findings.len() > 1 { p.bold(" (primary cause)") } else { String::new() };
-        let _ = writeln!(out, "  {tag} [{}]{primary} {}", finding.code, finding.message);
+        let _ = writeln!(out, "  {tag} [{}]{primary} {}", finding.code, one(&finding.message));
         if let Some(expected) = &finding.evidence.expected {
-            let _ = writeln!(out, "      {} {expected}", p.dim("expected"));
+            let _ = writeln!(out, "      {} {}", p.dim("expected"), one(expected));
         }
         if let Some(actual) = &finding.evidence.actual {
-            let _ = writeln!(out, "      {} {actual}", p.dim("actual  "));
+            let _ = writeln!(out, "      {} {}", p.dim("actual  "), one(actual));
         }
         if finding.severity != Severity::Info {
-            let _ = writeln!(out, "      {} {}", p.bold("fix"), finding.fix);
+            let _ = writeln!(out, "      {} {}", p.bold("fix"), one(&finding.fix));
         }
     }
     out
@@ -97,26 +103,26 @@ pub fn findings(p: &Paint, findings: &[Finding]) -> String {
 
 pub fn call_report(p: &Paint, report: &CallReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} {}", label(p, "profile"), report.profile);
+    let _ = writeln!(out, "{} {}", label(p, "profile"), one(&report.profile));
     let needs = if report.endpoint.required_scopes.is_empty() {
         String::new()
     } else {
-        format!("  {} {}", p.dim("needs"), report.endpoint.required_scopes.join(" "))
+        format!("  {} {}", p.dim("needs"), one(&report.endpoint.required_scopes.join(" ")))
     };
     let _ = writeln!(
         out,
         "{} {} {} {}{needs}",
         label(p, "endpoint"),
-        report.endpoint.name,
-        report.endpoint.method,
-        report.endpoint.url
+        one(&report.endpoint.name),
+        one(&report.endpoint.method),
+        one(&report.endpoint.url)
     );
     if let Some(discovery) = report.discovery.as_ref().filter(|d| !d.ok) {
-        let _ = writeln!(out, "{} {}", label(p, "discovery"), p.red(discovery.error.as_deref().unwrap_or("failed")));
+        let _ = writeln!(out, "{} {}", label(p, "discovery"), p.red(&one(discovery.error.as_deref().unwrap_or("failed"))));
     }
     if let Some(request) = &report.token_request {
         let outcome = match (&request.error, request.status) {
-            (Some(error), _) => p.red(error),
+            (Some(error), _) => p.red(&one(error)),
             (None, Some(status)) => format!("HTTP {} in {} ms", p.status(status), request.latency_ms),
             (None, None) => String::new(),
         };
@@ -124,11 +130,11 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
             out,
             "{} POST {} ({}) → {outcome}",
             label(p, "token req"),
-            request.request.url,
+            one(&request.request.url),
             auth_method_of(request)
         );
         for note in &request.notes {
-            let _ = writeln!(out, "{} {}", label(p, ""), p.yellow(note));
+            let _ = writeln!(out, "{} {}", label(p, ""), p.yellow(&one(note)));
         }
     }
     let _ = writeln!(out, "{} {}", label(p, "token"), token_line(p, &report.token));
@@ -139,9 +145,9 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
         let text = if gap.required.is_empty() {
             p.dim("no scopes required")
         } else if gap.satisfied {
-            p.green(&format!("has {}", gap.required.join(" ")))
+            p.green(&format!("has {}", one(&gap.required.join(" "))))
         } else {
-            p.red(&format!("missing {}", gap.missing.join(" ")))
+            p.red(&format!("missing {}", one(&gap.missing.join(" "))))
         };
         let _ = writeln!(out, "{} {text}", label(p, "scopes"));
     }
@@ -150,7 +156,7 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
             let mut line =
                 format!("{} {} in {} ms", label(p, "response"), p.status(response.status), response.latency_ms);
             if let Some(challenge) = response.www_authenticate.first() {
-                let _ = write!(line, "\n{} WWW-Authenticate: {challenge}", label(p, ""));
+                let _ = write!(line, "\n{} WWW-Authenticate: {}", label(p, ""), one(challenge));
             }
             let body = crate::core::http::excerpt(&response.body, 160);
             if !body.is_empty() {
@@ -159,7 +165,7 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
             let _ = writeln!(out, "{line}");
         }
         (None, Some(error)) => {
-            let _ = writeln!(out, "{} {}", label(p, "response"), p.red(error));
+            let _ = writeln!(out, "{} {}", label(p, "response"), p.red(&one(error)));
         }
         (None, None) => {
             let _ = writeln!(out, "{} {}", label(p, "response"), p.dim("not sent"));
@@ -199,8 +205,7 @@ fn summary_marks(p: &Paint, verification: &Verification) -> String {
 /// `decode`: header, claims with human times, scopes.
 pub fn decoded(p: &Paint, token: &DecodedToken, now: i64) -> String {
     let mut out = String::new();
-    let pretty =
-        |map: &serde_json::Map<String, serde_json::Value>| serde_json::to_string_pretty(map).unwrap_or_default();
+    let pretty = |map: &serde_json::Map<String, serde_json::Value>| crate::core::safe_text::json(map, true);
     let _ = writeln!(out, "{}\n{}", p.bold("header"), pretty(&token.header));
     let _ = writeln!(out, "{}\n{}", p.bold("claims"), pretty(&token.claims));
     let _ = writeln!(out, "{}", p.bold("times"));
@@ -213,7 +218,7 @@ pub fn decoded(p: &Paint, token: &DecodedToken, now: i64) -> String {
                 let _ = writeln!(out, "  {name}  {}  {phrase}", clock::format_utc(ts));
             }
             NumericDate::Invalid(raw) => {
-                let _ = writeln!(out, "  {name}  {}", p.red(&format!("not a NumericDate: {raw}")));
+                let _ = writeln!(out, "  {name}  {}", p.red(&format!("not a NumericDate: {}", one(&raw))));
             }
         }
     }
@@ -221,7 +226,7 @@ pub fn decoded(p: &Paint, token: &DecodedToken, now: i64) -> String {
     if !found.is_empty() {
         let _ = writeln!(out, "{}", p.bold("scopes"));
         for granted in found {
-            let _ = writeln!(out, "  {:<12} {}", granted.claim, granted.scopes.join(" "));
+            let _ = writeln!(out, "  {:<12} {}", one(&granted.claim), one(&granted.scopes.join(" ")));
         }
     }
     let _ = writeln!(
@@ -229,7 +234,7 @@ pub fn decoded(p: &Paint, token: &DecodedToken, now: i64) -> String {
         "{} {} bytes · alg {} · {}",
         p.bold("size"),
         token.size,
-        token.alg.as_deref().unwrap_or("(none)"),
+        one(token.alg.as_deref().unwrap_or("(none)")),
         if token.is_unsigned() { p.red("unsigned") } else { "signature not checked (use `tokdbg verify`)".to_owned() }
     );
     out
@@ -239,10 +244,10 @@ pub fn token_report(p: &Paint, report: &TokenReport) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} {}", label(p, "token"), token_line(p, &report.token));
     if let Some(uri) = &report.jwks_uri {
-        let _ = writeln!(out, "{} {uri}", label(p, "jwks"));
+        let _ = writeln!(out, "{} {}", label(p, "jwks"), one(uri));
     }
     if let Some(discovery) = report.discovery.as_ref().filter(|d| !d.ok) {
-        let _ = writeln!(out, "{} {}", label(p, "discovery"), p.red(discovery.error.as_deref().unwrap_or("failed")));
+        let _ = writeln!(out, "{} {}", label(p, "discovery"), p.red(&one(discovery.error.as_deref().unwrap_or("failed"))));
     }
     if let Some(verification) = &report.verification {
         out.push_str(&checklist(p, verification));
@@ -257,19 +262,19 @@ pub fn token_report(p: &Paint, report: &TokenReport) -> String {
 pub fn token_fetch(p: &Paint, fetch: &crate::core::call::TokenFetch) -> String {
     let mut out = String::new();
     if let Some(discovery) = &fetch.discovery {
-        let state = if discovery.ok { p.green("ok") } else { p.red(discovery.error.as_deref().unwrap_or("failed")) };
-        let _ = writeln!(out, "{} {} {state}", label(p, "discovery"), discovery.url);
+        let state = if discovery.ok { p.green("ok") } else { p.red(&one(discovery.error.as_deref().unwrap_or("failed"))) };
+        let _ = writeln!(out, "{} {} {state}", label(p, "discovery"), one(&discovery.url));
     }
     if let Some(request) = &fetch.token_request {
-        let _ = writeln!(out, "{} {} {}", label(p, "request"), request.request.method, request.request.url);
+        let _ = writeln!(out, "{} {} {}", label(p, "request"), request.request.method, one(&request.request.url));
         for (name, value) in &request.request.headers {
-            let _ = writeln!(out, "{} {name}: {value}", label(p, ""));
+            let _ = writeln!(out, "{} {}: {}", label(p, ""), one(name), one(value));
         }
-        let form: Vec<String> = request.request.form.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let form: Vec<String> = request.request.form.iter().map(|(k, v)| format!("{}={}", one(k), one(v))).collect();
         let _ = writeln!(out, "{} {}", label(p, ""), form.join("&"));
         match (&request.error, request.status) {
             (Some(error), _) => {
-                let _ = writeln!(out, "{} {}", label(p, "response"), p.red(error));
+                let _ = writeln!(out, "{} {}", label(p, "response"), p.red(&one(error)));
             }
             (None, Some(status)) => {
                 let _ =
@@ -278,10 +283,10 @@ pub fn token_fetch(p: &Paint, fetch: &crate::core::call::TokenFetch) -> String {
             _ => {}
         }
         if let Some(body) = &request.response {
-            let _ = writeln!(out, "{}", serde_json::to_string_pretty(body).unwrap_or_default());
+            let _ = writeln!(out, "{}", crate::core::safe_text::json(body, true));
         }
         for note in &request.notes {
-            let _ = writeln!(out, "{} {}", label(p, "note"), p.yellow(note));
+            let _ = writeln!(out, "{} {}", label(p, "note"), p.yellow(&one(note)));
         }
     }
     if fetch.access_token.is_some() {

@@ -31,7 +31,7 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, na
         if reveal && let Some(token) = &fetch.access_token {
             value["access_token"] = serde_json::Value::String(token.expose().to_owned());
         }
-        outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        super::stdout::json(&value);
     } else {
         out!("{}", render::token_fetch(paint, &fetch));
         if reveal && let Some(token) = &fetch.access_token {

@@ -9,7 +9,7 @@ use super::input::{find_profile, resolve_secret, token_argument};
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
 use super::render;
-use super::stdout::{out, outln};
+use super::stdout::out;
 
 /// Without a profile or --alg: every asymmetric algorithm, never HS* (needs a secret) nor none.
 const DEFAULT_ALGORITHMS: [&str; 9] = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"];
@@ -71,7 +71,7 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
             "checks": report.verification.as_ref().map(|v| v.checks.clone()).unwrap_or_default(),
             "findings": report.findings,
         });
-        outln!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        super::stdout::json(&value);
     } else {
         out!("{}", render::token_report(paint, &report));
     }

@@ -20,6 +20,7 @@ pub mod profile_edit;
 pub mod profile_store;
 pub mod reconcile;
 pub mod report;
+pub mod safe_text;
 pub mod scopes;
 pub mod secret;
 pub mod server_message;

@@ -41,4 +41,17 @@ pub fn render(frame: &mut Frame, app: &App) {
         Mode::Request(editor) => request::render(frame, editor, &theme),
         Mode::Normal | Mode::Filter => {}
     }
+    drop_terminal_control(frame.buffer_mut());
+}
+
+/// The TUI's output boundary: whatever a token, a server or a profile put in a cell, no
+/// control, bidi or invisible format character reaches the terminal (ratatui already drops
+/// C0 and C1; bidi and format characters would ride along as zero-width parts of a cell).
+fn drop_terminal_control(buffer: &mut ratatui::buffer::Buffer) {
+    for cell in &mut buffer.content {
+        if cell.symbol().chars().any(crate::core::safe_text::is_unsafe) {
+            let kept = crate::core::safe_text::strip(cell.symbol()).into_owned();
+            cell.set_symbol(if kept.is_empty() { " " } else { &kept });
+        }
+    }
 }
