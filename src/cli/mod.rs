@@ -108,7 +108,8 @@ fn parse_error(error: &clap::Error) -> ExitCode {
         let first: Vec<&str> = rendered.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
         let message = first.join(" ").trim_start_matches("error: ").to_owned();
         let message = if message.is_empty() { error.kind().to_string() } else { message };
-        let value = serde_json::json!({ "error": { "kind": "usage", "message": message, "exit_code": Exit::Usage as u8 } });
+        let value =
+            serde_json::json!({ "error": { "kind": "usage", "message": message, "exit_code": Exit::Usage as u8 } });
         outln!("{}", crate::core::safe_text::json(&value, false));
     }
     if is_error { Exit::Usage.into() } else { Exit::Ok.into() }

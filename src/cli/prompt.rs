@@ -13,6 +13,9 @@ impl SecretPrompter for TerminalPrompter {
         if !std::io::stdin().is_terminal() {
             return None;
         }
-        rpassword::prompt_password(format!("{}: ", crate::core::safe_text::visible_line(label))).ok().filter(|s| !s.is_empty()).map(Secret::new)
+        rpassword::prompt_password(format!("{}: ", crate::core::safe_text::visible_line(label)))
+            .ok()
+            .filter(|s| !s.is_empty())
+            .map(Secret::new)
     }
 }

@@ -118,7 +118,8 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
         one(&report.endpoint.url)
     );
     if let Some(discovery) = report.discovery.as_ref().filter(|d| !d.ok) {
-        let _ = writeln!(out, "{} {}", label(p, "discovery"), p.red(&one(discovery.error.as_deref().unwrap_or("failed"))));
+        let _ =
+            writeln!(out, "{} {}", label(p, "discovery"), p.red(&one(discovery.error.as_deref().unwrap_or("failed"))));
     }
     if let Some(request) = &report.token_request {
         let outcome = match (&request.error, request.status) {
@@ -247,7 +248,8 @@ pub fn token_report(p: &Paint, report: &TokenReport) -> String {
         let _ = writeln!(out, "{} {}", label(p, "jwks"), one(uri));
     }
     if let Some(discovery) = report.discovery.as_ref().filter(|d| !d.ok) {
-        let _ = writeln!(out, "{} {}", label(p, "discovery"), p.red(&one(discovery.error.as_deref().unwrap_or("failed"))));
+        let _ =
+            writeln!(out, "{} {}", label(p, "discovery"), p.red(&one(discovery.error.as_deref().unwrap_or("failed"))));
     }
     if let Some(verification) = &report.verification {
         out.push_str(&checklist(p, verification));
@@ -262,7 +264,8 @@ pub fn token_report(p: &Paint, report: &TokenReport) -> String {
 pub fn token_fetch(p: &Paint, fetch: &crate::core::call::TokenFetch) -> String {
     let mut out = String::new();
     if let Some(discovery) = &fetch.discovery {
-        let state = if discovery.ok { p.green("ok") } else { p.red(&one(discovery.error.as_deref().unwrap_or("failed"))) };
+        let state =
+            if discovery.ok { p.green("ok") } else { p.red(&one(discovery.error.as_deref().unwrap_or("failed"))) };
         let _ = writeln!(out, "{} {} {state}", label(p, "discovery"), one(&discovery.url));
     }
     if let Some(request) = &fetch.token_request {

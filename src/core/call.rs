@@ -16,6 +16,7 @@ use super::jwt::{self, DecodedToken};
 use super::probe::ProbeRequest;
 use super::profile::{Endpoint, Profile};
 use super::scopes;
+use super::scrub::Scrubber;
 use super::secret::Secret;
 use super::server_message;
 use super::token_cache::{CachedToken, TokenCache};
@@ -349,6 +350,15 @@ impl Engine {
             CallReport::new(profile_key.clone(), EndpointInfo::from(&endpoint), resolved.discovery.clone(), now);
 
         let scope_claim = profile.expect.scope_claim.clone();
+        // Every secret this call knows, to scrub from the API's answer (the token is added
+        // by the probe itself).
+        let mut known = Scrubber::new();
+        if let (TokenChoice::Fetch { secret, .. }, Some(client)) = (&choice, &profile.client) {
+            known.add_client_secret(&client.id, secret);
+        }
+        if let Some(hmac) = &hmac_secret {
+            known.add_secret(hmac);
+        }
         let token: Option<Secret> = match choice {
             TokenChoice::None => None,
             TokenChoice::Given(token) => {
@@ -382,7 +392,7 @@ impl Engine {
                 body: endpoint.body.clone(),
                 token,
             };
-            match request.send(&self.http).await {
+            match request.send_scrubbing(&self.http, &known).await {
                 Ok(response) => {
                     report.server = (!response.is_success()).then(|| {
                         server_message::interpret_with(

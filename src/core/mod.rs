@@ -22,6 +22,7 @@ pub mod reconcile;
 pub mod report;
 pub mod safe_text;
 pub mod scopes;
+pub mod scrub;
 pub mod secret;
 pub mod server_message;
 pub mod token_cache;

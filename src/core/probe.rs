@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::http::{Http, HttpError, HttpResponse, parse_url};
+use super::scrub::Scrubber;
 use super::secret::Secret;
 use super::www_authenticate::{self, BearerChallenge};
 
@@ -69,7 +70,14 @@ impl ProbeResponse {
 }
 
 impl ProbeRequest {
+    /// Sends the request; the answer is scrubbed of the token it carried.
     pub async fn send(&self, http: &Http) -> Result<ProbeResponse, HttpError> {
+        self.send_scrubbing(http, &Scrubber::new()).await
+    }
+
+    /// Sends the request; the answer is scrubbed of the token it carried and of `known`
+    /// (the call's other secrets), before anything reads it.
+    pub async fn send_scrubbing(&self, http: &Http, known: &Scrubber) -> Result<ProbeResponse, HttpError> {
         let url = parse_url(&self.url)?;
         let method = reqwest::Method::from_bytes(self.method.trim().to_ascii_uppercase().as_bytes()).map_err(|_| {
             HttpError::InvalidUrl {
@@ -91,7 +99,12 @@ impl ProbeRequest {
             }
             builder = builder.body(body.clone());
         }
-        let response = http.send(builder, &self.url).await?;
+        let mut response = http.send(builder, &self.url).await?;
+        let mut scrubber = known.clone();
+        if let Some(token) = &self.token {
+            scrubber.add_token(token);
+        }
+        scrubber.scrub_response(&mut response);
         Ok(ProbeResponse::from_http(&response))
     }
 }

@@ -53,7 +53,11 @@ pub fn visible_line(text: &str) -> Cow<'_, str> {
 
 /// Text for a cell grid that cannot widen (the TUI): unsafe characters are dropped.
 pub fn strip(text: &str) -> Cow<'_, str> {
-    if text.chars().any(is_unsafe) { Cow::Owned(text.chars().filter(|c| !is_unsafe(*c)).collect()) } else { Cow::Borrowed(text) }
+    if text.chars().any(is_unsafe) {
+        Cow::Owned(text.chars().filter(|c| !is_unsafe(*c)).collect())
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 fn escape_where(text: &str, unsafe_here: impl Fn(char) -> bool) -> Cow<'_, str> {
@@ -98,7 +102,11 @@ pub fn json(value: &impl serde::Serialize, pretty: bool) -> String {
 struct SafeFormatter<F>(F);
 
 impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for SafeFormatter<F> {
-    fn write_string_fragment<W: ?Sized + std::io::Write>(&mut self, writer: &mut W, fragment: &str) -> std::io::Result<()> {
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
         let mut start = 0;
         for (i, c) in fragment.char_indices() {
             if is_unsafe(c) {
@@ -162,7 +170,10 @@ mod tests {
 
     #[test]
     fn bidi_and_invisible_format_characters_become_visible() {
-        assert_eq!(visible("x\u{202e}y\u{2066}z\u{200b}\u{feff}\u{e0041}"), "x\\u{202e}y\\u{2066}z\\u{200b}\\u{feff}\\u{e0041}");
+        assert_eq!(
+            visible("x\u{202e}y\u{2066}z\u{200b}\u{feff}\u{e0041}"),
+            "x\\u{202e}y\\u{2066}z\\u{200b}\\u{feff}\\u{e0041}"
+        );
     }
 
     #[test]

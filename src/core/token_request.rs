@@ -133,7 +133,12 @@ impl TokenRequest {
         if self.auth_method == AuthMethod::ClientSecretBasic {
             builder = builder.header("authorization", self.basic_credentials());
         }
-        let response = http.send(builder, &self.endpoint).await?;
+        let mut response = http.send(builder, &self.endpoint).await?;
+        // An endpoint that echoes the request (in error_description, or an HTML error page)
+        // must not hand the secret to the screen: scrub it before the answer is parsed.
+        let mut scrubber = super::scrub::Scrubber::new();
+        scrubber.add_client_secret(&self.client_id, &self.client_secret);
+        scrubber.scrub_response(&mut response);
         parse_token_response(&response)
     }
 }

@@ -45,6 +45,20 @@ pub enum Fault {
     RedirectLoop,
     /// A fault per exact path (query ignored); other paths answer 404.
     Routes(Vec<(String, Fault)>),
+    /// Answers `status` with the request echoed back in the shape `echo` says: how servers
+    /// hand a client's own secret (form body, Basic header, bearer token) back to it.
+    Echo { status: u16, echo: Echo },
+}
+
+/// How [`Fault::Echo`] reflects the request.
+#[derive(Debug, Clone, Copy)]
+pub enum Echo {
+    /// `{"error":"invalid_client","error_description":"bad request: <body>; <Authorization>"}`
+    OAuthErrorDescription,
+    /// An HTML error page quoting the body and every header.
+    HtmlPage,
+    /// `{"received": {"headers": {...}, "body": "..."}}` plus `X-Echo-Authorization`.
+    JsonHeaders,
 }
 
 /// An HTTP answer: status, headers, body. `Content-Length` and `Connection: close` are added.
@@ -283,6 +297,12 @@ async fn handle(
             let reply = Reply::new(*status, "text/plain", format!("see {location}")).header("Location", location);
             write_slowly(&mut stream, &reply.to_bytes(addr), None).await
         }
+        Fault::Echo { status, echo } => {
+            let request = log.lock().ok().and_then(|log| log.last().cloned());
+            let reply =
+                request.map_or_else(|| Reply::new(500, "text/plain", "no request"), |r| echo_reply(*status, *echo, &r));
+            write_slowly(&mut stream, &reply.to_bytes(addr), None).await
+        }
         Fault::RedirectLoop => {
             let reply = Reply::new(302, "text/plain", "again").header("Location", &format!("{{origin}}{path}"));
             write_slowly(&mut stream, &reply.to_bytes(addr), None).await
@@ -365,5 +385,33 @@ impl BitWriter {
             self.bytes.push(self.current as u8);
         }
         self.bytes
+    }
+}
+
+fn echo_reply(status: u16, echo: Echo, request: &Recorded) -> Reply {
+    let body = String::from_utf8_lossy(&request.body).into_owned();
+    let authorization = request.header("authorization").unwrap_or("").to_owned();
+    match echo {
+        Echo::OAuthErrorDescription => {
+            let description = format!("bad request: {body}; {authorization}");
+            Reply::json(
+                status,
+                serde_json::json!({ "error": "invalid_client", "error_description": description }).to_string(),
+            )
+        }
+        Echo::HtmlPage => {
+            let headers: String =
+                request.headers.iter().map(|(k, v)| format!("<li>{k}: {v}</li>")).collect::<Vec<_>>().join("");
+            Reply::html(
+                status,
+                format!("<html><body><h1>Error {status}</h1><pre>{body}</pre><ul>{headers}</ul></body></html>"),
+            )
+        }
+        Echo::JsonHeaders => {
+            let headers: serde_json::Map<String, serde_json::Value> =
+                request.headers.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone()))).collect();
+            Reply::json(status, serde_json::json!({ "received": { "headers": headers, "body": body } }).to_string())
+                .header("X-Echo-Authorization", &authorization)
+        }
     }
 }
