@@ -43,7 +43,7 @@ impl Paint {
         Paint { color: false }
     }
 
-    /// `text` between marks for SGR `on` and `off` (as owo-colors pairs them: 39 ends a
+    /// `text` between marks for SGR `on` and `off` (39 ends a
     /// foreground colour, 22 ends bold and dim), or `text` alone without colour.
     fn styled(&self, on: &str, off: &str, text: &str) -> String {
         if self.color {
