@@ -382,6 +382,7 @@ impl Engine {
                 body: endpoint.body.clone(),
                 token,
             };
+            report.notes = request.header_notes();
             match request.send(&self.http).await {
                 Ok(response) => {
                     report.server = (!response.is_success()).then(|| {
