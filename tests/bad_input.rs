@@ -875,9 +875,9 @@ fn jwks_cases() -> Vec<JwksCase> {
         json_type,
         set_of(vec![with(rsa_jwk(), "n", json!("AQAB"))]),
         KeyProblem(0),
-        &["too short"],
+        &["key rejected: 17-bit RSA is below the backend's minimum"],
         unusable,
-        &[kid, "too short"],
+        &[kid, "key rejected: 17-bit RSA"],
     );
     add(
         "RSA with garbage n",

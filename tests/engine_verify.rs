@@ -480,3 +480,171 @@ fn all_of_and_any_of_matching() {
     assert!(!scopes::scope_gap(&required, &strings(&["openid"]), ScopeMatch::Any).satisfied);
     assert!(scopes::scope_gap(&required, &strings(&["order:write", "order:read"]), ScopeMatch::All).satisfied);
 }
+
+// ---------------------------------------------------------------------------------------
+// headers the JOSE RFCs forbid to accept: crit (RFC 7515 §4.1.11) and b64 (RFC 7797)
+
+/// An RS256 token from demo-rsa-1 whose header has these extra members.
+fn rs256_with_header(server: &DemoServer, extra: Value) -> String {
+    let mut header = json!({ "alg": "RS256", "typ": "JWT", "kid": DemoKey::Rsa1.kid() });
+    if let (Some(target), Some(extra)) = (header.as_object_mut(), extra.as_object()) {
+        target.extend(extra.clone());
+    }
+    sign_with_header(&header, &good_claims(server), &DemoKey::Rsa1.encoding_key(), Algorithm::RS256)
+}
+
+/// Verifies `token` against the demo JWKS: the signature check must fail as `malformed_token`
+/// with a detail holding every one of `wanted`, and inspect's first finding must say so too.
+async fn assert_header_refused(server: &DemoServer, token: &str, wanted: &[&str]) -> TestResult {
+    let v = check(&jwks_cache(), token, &options(server, &["RS256"], demo_jwks(server))).await?;
+    let list = checklist(&v);
+    assert!(!v.valid, "{list}");
+    assert_eq!(status(&v, CheckName::Key), Some(CheckStatus::Pass), "the key is found as usual:\n{list}");
+    let signature = v.check(CheckName::Signature).ok_or("no signature check")?;
+    assert_eq!((signature.status, signature.code), (CheckStatus::Fail, Some(Code::MalformedToken)), "{list}");
+    for text in wanted {
+        assert!(signature.detail.contains(text), "{text:?} missing:\n{list}");
+    }
+    assert!(!signature.detail.contains("another key"), "{list}");
+
+    let profile = inspect_profile(server, &["RS256"], demo_jwks(server))?;
+    let report = engine().inspect(&profile, token, TokenSource::Given, None).await;
+    assert!(!report.valid);
+    let first = report.findings.first().ok_or("no finding")?;
+    assert_eq!(first.code, Code::MalformedToken, "{:?}", report.findings);
+    assert!(first.message.contains("header makes it invalid"), "{}", first.message);
+    assert!(!first.fix.is_empty() && !first.fix.contains("another key"), "{}", first.fix);
+    Ok(())
+}
+
+#[tokio::test]
+async fn crit_naming_an_unknown_extension_does_not_verify() -> TestResult {
+    let server = start_demo().await?;
+    let token = rs256_with_header(&server, json!({ "crit": ["urn:example:ext"], "urn:example:ext": 1 }));
+    // The signature matches demo-rsa-1: the header alone makes the token invalid.
+    assert_header_refused(
+        &server,
+        &token,
+        &["\"urn:example:ext\"", "RFC 7515 §4.1.11", "does not implement", "signature itself matches"],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn crit_listing_b64_with_b64_false_does_not_verify() -> TestResult {
+    let server = start_demo().await?;
+    let token = rs256_with_header(&server, json!({ "crit": ["b64"], "b64": false }));
+    assert_header_refused(&server, &token, &["b64 is false", "RFC 7797 §7"]).await
+}
+
+#[tokio::test]
+async fn b64_false_without_crit_does_not_verify() -> TestResult {
+    let server = start_demo().await?;
+    let token = rs256_with_header(&server, json!({ "b64": false }));
+    assert_header_refused(&server, &token, &["b64 is false", "unencoded payload"]).await
+}
+
+#[tokio::test]
+async fn crit_listing_b64_with_b64_true_verifies() -> TestResult {
+    let server = start_demo().await?;
+    // b64 is the one critical extension tokdbg implements, and true is its default.
+    let token = rs256_with_header(&server, json!({ "crit": ["b64"], "b64": true }));
+    let v = check(&jwks_cache(), &token, &options(&server, &["RS256"], demo_jwks(&server))).await?;
+    assert!(v.valid, "{}", checklist(&v));
+    Ok(())
+}
+
+#[tokio::test]
+async fn malformed_crit_does_not_verify() -> TestResult {
+    let server = start_demo().await?;
+    let cases = [
+        ("not a list", json!({ "crit": "urn:x", "urn:x": 1 }), "is not a list"),
+        ("an empty list", json!({ "crit": [] }), "the list is empty"),
+        ("a number in the list", json!({ "crit": [7] }), "7 is not a header name"),
+        ("a registered header", json!({ "crit": ["alg"] }), "\"alg\", a registered header"),
+        ("a name the header lacks", json!({ "crit": ["urn:x"] }), "which the header does not have"),
+        ("a name twice", json!({ "crit": ["urn:x", "urn:x"], "urn:x": 1 }), "\"urn:x\" twice"),
+    ];
+    for (name, extra, wanted) in cases {
+        let token = rs256_with_header(&server, extra);
+        assert_header_refused(&server, &token, &["crit header is malformed", wanted])
+            .await
+            .map_err(|e| format!("{name}: {e}"))?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// RSA keys: leading zero octets, and keys the crypto backend refuses
+
+/// demo-rsa-1's JWK with a zero octet put in front of member `name` (`n` or `e`).
+fn rsa1_jwk_with_leading_zero(name: &str) -> Result<Value, BoxError> {
+    use base64::Engine as _;
+    let engine = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let mut jwk = serde_json::to_value(DemoKey::Rsa1.public_jwk(Algorithm::RS256))?;
+    let member = jwk.get_mut(name).ok_or("no such member")?;
+    let mut bytes = engine.decode(member.as_str().ok_or("not a string")?)?;
+    bytes.insert(0, 0);
+    *member = json!(engine.encode(bytes));
+    Ok(jwk)
+}
+
+async fn assert_leading_zero_verifies(name: &str) -> TestResult {
+    let server = start_demo().await?;
+    let base = serve_json(vec![("/jwks".to_owned(), json!({ "keys": [rsa1_jwk_with_leading_zero(name)?] }))]).await?;
+    let v = check(
+        &jwks_cache(),
+        &rs256(&good_claims(&server)),
+        &options(&server, &["RS256"], Some(format!("{base}/jwks"))),
+    )
+    .await?;
+    assert!(v.valid, "{}", checklist(&v));
+    assert_eq!(status(&v, CheckName::Signature), Some(CheckStatus::Pass));
+    Ok(())
+}
+
+#[tokio::test]
+async fn rsa_jwk_with_a_leading_zero_in_n_verifies() -> TestResult {
+    assert_leading_zero_verifies("n").await
+}
+
+#[tokio::test]
+async fn rsa_jwk_with_a_leading_zero_in_e_verifies() -> TestResult {
+    assert_leading_zero_verifies("e").await
+}
+
+const RSA1024_JWKS: &str = include_str!("fixtures/rsa1024/jwks.json");
+const RSA1024_TOKEN: &str = include_str!("fixtures/rsa1024/token.txt");
+
+#[tokio::test]
+async fn a_1024_bit_rsa_key_is_reported_as_rejected_not_as_a_bad_signature() -> TestResult {
+    let base = serve_json(vec![("/jwks".to_owned(), serde_json::from_str(RSA1024_JWKS)?)]).await?;
+    let opts = VerifyOptions {
+        algorithms: vec!["RS256".to_owned()],
+        jwks_uri: Some(format!("{base}/jwks")),
+        now: now(),
+        ..VerifyOptions::default()
+    };
+    let v = check(&jwks_cache(), RSA1024_TOKEN, &opts).await?;
+    let list = checklist(&v);
+    assert!(!v.valid, "{list}");
+    let key = v.check(CheckName::Key).ok_or("no key check")?;
+    assert_eq!(key.status, CheckStatus::Fail, "{list}");
+    assert!(
+        key.detail.contains("rsa-1024: key rejected: 1024-bit RSA is below the backend's minimum (2048 bits)"),
+        "{list}"
+    );
+    assert_eq!(status(&v, CheckName::Signature), Some(CheckStatus::Skip), "{list}");
+    assert!(!list.contains("another key") && !list.contains("altered"), "{list}");
+
+    // Through inspect: the finding names the key size, and its fix the backend's range.
+    let mut profile = Profile::default();
+    profile.expect.algorithms = vec!["RS256".to_owned()];
+    profile.issuer.jwks_uri = Some(format!("{base}/jwks"));
+    let report = engine().inspect(&profile, RSA1024_TOKEN, TokenSource::Given, None).await;
+    let first = report.findings.first().ok_or("no finding")?;
+    assert!(first.message.contains("1024-bit RSA is below the backend's minimum"), "{}", first.message);
+    assert!(first.fix.contains("at least 2048 bits"), "{}", first.fix);
+    assert!(!first.fix.contains("another key") && !first.message.contains("altered"), "{:?}", first);
+    Ok(())
+}

@@ -619,3 +619,32 @@ url = "{api}"
     assert!(!seen.contains(&signature), "a screen, the history or an export shows the token's signature");
     assert!(!seen.contains("demo-reader-secret"));
 }
+
+#[tokio::test]
+async fn an_api_echoing_a_profiles_credential_header_leaks_no_value() {
+    let server = FaultServer::start(Fault::Echo { status: 401, echo: Echo::JsonHeaders }).await.expect("echo server");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = format!(
+        "[[endpoints]]\nname = \"echo\"\nurl = \"{}\"\nheaders = {{ \"X-Api-Key\" = \"apikey-canary-123456\", \"Authorization\" = \"Basic YWxhZGRpbjpvcGVuc2VzYW1l\" }}\n",
+        server.url("/api")
+    );
+    std::fs::write(dir.path().join("keyed.toml"), text).expect("write profile");
+    for json in [false, true] {
+        let mut args =
+            vec!["--profiles".to_owned(), dir_arg(dir.path()), "call".into(), "keyed".into(), "--no-token".into()];
+        if json {
+            args.push("--json".into());
+        }
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = tokdbg(&refs).await;
+        assert!(
+            server.requests().iter().any(|r| r.header("x-api-key") == Some("apikey-canary-123456")),
+            "the key was sent"
+        );
+        assert!(
+            !run.all().contains("apikey-canary") && !run.all().contains("YWxhZGRpbjpvcGVuc2VzYW1l"),
+            "{}",
+            run.all()
+        );
+    }
+}

@@ -172,6 +172,9 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
             let _ = writeln!(out, "{} {}", label(p, "response"), p.dim("not sent"));
         }
     }
+    for note in &report.notes {
+        let _ = writeln!(out, "{} {}", label(p, "note"), p.yellow(note));
+    }
     let verdict = match report.verdict {
         crate::core::diagnose::Verdict::Allowed => p.green("ALLOWED"),
         crate::core::diagnose::Verdict::Denied => p.red("DENIED"),

@@ -392,6 +392,7 @@ impl Engine {
                 body: endpoint.body.clone(),
                 token,
             };
+            report.notes = request.header_notes();
             match request.send_scrubbing(&self.http, &known).await {
                 Ok(response) => {
                     report.server = (!response.is_success()).then(|| {

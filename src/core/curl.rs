@@ -14,13 +14,16 @@ pub struct CurlOptions {
     pub reveal_secret: bool,
 }
 
+pub use super::scrub::{REDACTED, is_credential_header};
+
 /// The environment variable the token command reads the client secret from.
 pub const SECRET_VAR: &str = "CLIENT_SECRET";
 
 /// `curl -sS -X METHOD 'URL' -H 'Header: v' ... --data-raw '...'`, one option per line.
 ///
 /// Every argument is shell-quoted. The Authorization header shows
-/// `Bearer <header.payload>.[signature redacted]` unless `reveal_token`. A JSON-looking body
+/// `Bearer <header.payload>.[signature redacted]` unless `reveal_token`, and the endpoint's
+/// credential-like headers ([`is_credential_header`]) show `[redacted]`. A JSON-looking body
 /// without a Content-Type header gets `Content-Type: application/json`, as the probe sends it.
 pub fn probe_as_curl(request: &ProbeRequest, options: CurlOptions) -> String {
     let method = request.method.trim().to_ascii_uppercase();
@@ -34,8 +37,25 @@ pub fn probe_as_curl(request: &ProbeRequest, options: CurlOptions) -> String {
     first.push_str(&format!(" {}", quote(&request.url)));
 
     let mut lines = Vec::new();
-    for (name, value) in &request.headers {
-        lines.push(format!("-H {}", quote(&format!("{name}: {value}"))));
+    let mut comments = Vec::new();
+    let mut redacted = false;
+    // The headers the probe sends, so the command repeats the request (see headers_to_send).
+    for (name, value) in request.headers_to_send() {
+        let shown = if !options.reveal_token && is_credential_header(name) {
+            redacted = true;
+            REDACTED
+        } else {
+            value
+        };
+        lines.push(format!("-H {}", quote(&format!("{name}: {shown}"))));
+    }
+    if redacted {
+        comments.push("# Credential headers show [redacted]: copy the curl with the token to run this.");
+    }
+    if request.token.is_some()
+        && request.headers.iter().any(|(name, _)| name.trim().eq_ignore_ascii_case("authorization"))
+    {
+        comments.push("# The endpoint's own Authorization header is left out: the bearer token replaces it.");
     }
     if let Some(body) = &request.body {
         let looks_json = body.trim_start().starts_with(['{', '[']);
@@ -43,7 +63,6 @@ pub fn probe_as_curl(request: &ProbeRequest, options: CurlOptions) -> String {
             lines.push(format!("-H {}", quote("Content-Type: application/json")));
         }
     }
-    let mut comments = Vec::new();
     if let Some(token) = &request.token {
         let shown = if options.reveal_token {
             token.expose().to_owned()

@@ -313,7 +313,11 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
             code,
             format!("the JWKS publishes kid {actual}, but with a key that cannot verify this token: {}", check.detail),
             evidence,
-            "The issuer's key set is inconsistent (wrong key type, curve, use or alg for this kid): check the issuer's signing key configuration, or whether the token's alg header was altered.",
+            if check.detail.contains(super::jwks::KEY_REJECTED) {
+                "The crypto backend (aws-lc) verifies RSA only with 2048- to 8192-bit keys, as most current libraries do: the issuer must sign with a key of at least 2048 bits (rotate the key)."
+            } else {
+                "The issuer's key set is inconsistent (wrong key type, curve, use or alg for this kid): check the issuer's signing key configuration, or whether the token's alg header was altered."
+            },
         ),
         Code::SignatureInvalid => Finding::error(
             code,
@@ -369,6 +373,15 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
                 "Make the API's audience setting (and expect.audience) match the token's aud, or request the right audience (client.audience / client.resource).",
             )
         }
+        // The signature check fails with this code when the header forbids accepting the token.
+        Code::MalformedToken if check.name == super::verify::CheckName::Signature => Finding::error(
+            code,
+            format!("the token's header makes it invalid whatever the key: {}", check.detail),
+            evidence,
+            decoded.and_then(|d| d.header_problem()).map(|p| p.fix()).unwrap_or_else(|| {
+                "The issuer's token header breaks RFC 7515/7797: report it; a strict verifier rejects it.".to_owned()
+            }),
+        ),
         Code::MalformedToken => Finding::error(
             code,
             format!("{}: {}", check.name.label(), check.detail),

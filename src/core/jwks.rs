@@ -146,7 +146,7 @@ fn parse_key(value: &Value) -> KeyEntry {
         return entry;
     }
     match serde_json::from_value::<jsonwebtoken::jwk::Jwk>(value.clone()) {
-        Ok(jwk) => match DecodingKey::from_jwk(&jwk) {
+        Ok(jwk) => match rsa_key(value).unwrap_or_else(|| DecodingKey::from_jwk(&jwk)) {
             Ok(key) => entry.key = Some(key),
             Err(e) => entry.problem = Some(format!("unusable key material: {e}")),
         },
@@ -155,21 +155,68 @@ fn parse_key(value: &Value) -> KeyEntry {
     entry
 }
 
+/// The backend's RSA verifiers (aws-lc-rs `RSA_*_2048_8192_*`) accept moduli of this many bits.
+pub const RSA_BACKEND_BITS: std::ops::RangeInclusive<usize> = 2048..=8192;
+
+/// How a key the crypto backend refuses is described (the explanation keys on it).
+pub const KEY_REJECTED: &str = "key rejected";
+
+/// An RSA JWK's key with leading zero octets of `n` and `e` dropped; `None` for other key types.
+///
+/// RFC 7518 §6.3.1.1 notes that some producers prefix a zero octet to the modulus; other
+/// libraries read the number and ignore it, while aws-lc-rs refuses the encoding outright.
+fn rsa_key(value: &Value) -> Option<jsonwebtoken::errors::Result<DecodingKey>> {
+    if value.get("kty").and_then(Value::as_str) != Some("RSA") {
+        return None;
+    }
+    let (n, e) = (b64_member(value, "n").ok()?, b64_member(value, "e").ok()?);
+    Some(Ok(DecodingKey::from_rsa_raw_components(strip_leading_zeros(&n), strip_leading_zeros(&e))))
+}
+
+fn strip_leading_zeros(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|b| *b != 0).unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+/// The size of an unsigned big-endian number in bits.
+fn bit_length(bytes: &[u8]) -> usize {
+    let bytes = strip_leading_zeros(bytes);
+    match bytes.first() {
+        Some(first) => (bytes.len() - 1) * 8 + (8 - first.leading_zeros() as usize),
+        None => 0,
+    }
+}
+
+fn b64_member(value: &Value, name: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine as _;
+    let text = value.get(name).and_then(Value::as_str).ok_or_else(|| format!("missing \"{name}\""))?;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(text.trim_end_matches('='))
+        .map_err(|_| format!("\"{name}\" is not base64url"))
+}
+
 /// Member checks jsonwebtoken would accept but that cannot make a working key.
 fn check_members(kty: &str, value: &Value) -> Result<(), String> {
-    let b64 = |name: &str| -> Result<Vec<u8>, String> {
-        use base64::Engine as _;
-        let text = value.get(name).and_then(Value::as_str).ok_or_else(|| format!("missing \"{name}\""))?;
-        base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(text.trim_end_matches('='))
-            .map_err(|_| format!("\"{name}\" is not base64url"))
-    };
+    let b64 = |name: &str| b64_member(value, name);
     match kty {
         "RSA" => {
-            let n = b64("n")?;
-            b64("e")?;
-            if n.len() < 128 {
-                return Err(format!("RSA modulus of {} bits is too short", n.len() * 8));
+            // Sized as the backend will size it, so a refused key is named as such instead of
+            // looking like a signature made with another key.
+            let bits = bit_length(&b64("n")?);
+            if bit_length(&b64("e")?) == 0 {
+                return Err("the RSA exponent \"e\" is zero".to_owned());
+            }
+            if bits < *RSA_BACKEND_BITS.start() {
+                return Err(format!(
+                    "{KEY_REJECTED}: {bits}-bit RSA is below the backend's minimum ({} bits)",
+                    RSA_BACKEND_BITS.start()
+                ));
+            }
+            if bits > *RSA_BACKEND_BITS.end() {
+                return Err(format!(
+                    "{KEY_REJECTED}: {bits}-bit RSA is above the backend's maximum ({} bits)",
+                    RSA_BACKEND_BITS.end()
+                ));
             }
         }
         "EC" => {
@@ -330,7 +377,7 @@ mod tests {
             "not an object"
         ]}"#;
         let set = parse_key_set("u", body).unwrap();
-        assert!(set.keys[0].problem.as_deref().unwrap().contains("too short"));
+        assert!(set.keys[0].problem.as_deref().unwrap().contains("key rejected: 17-bit RSA is below"));
         assert!(set.keys[1].problem.as_deref().unwrap().contains("P-521"));
         assert!(set.keys[2].problem.as_deref().unwrap().contains("XYZ"));
         assert_eq!(set.keys[3].kid.as_deref(), Some("7"));

@@ -184,6 +184,131 @@ impl DecodedToken {
     }
 }
 
+/// Header parameters registered by RFC 7515 (JWS) and RFC 7516 (JWE): `crit` must never list
+/// them (RFC 7515 §4.1.11), since every recipient already understands them.
+const REGISTERED_HEADERS: &[&str] =
+    &["alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit", "enc", "zip"];
+
+/// Critical header extensions tokdbg implements: only `b64` (RFC 7797), and only its default
+/// `true` — a JWT never has an unencoded payload.
+const UNDERSTOOD_CRITICAL: &[&str] = &["b64"];
+
+/// Why a token's protected header makes it invalid whatever its key, per the JOSE RFCs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HeaderProblem {
+    /// `crit` is not a non-empty list of distinct extension names present in the header.
+    MalformedCrit(String),
+    /// `crit` names extensions tokdbg does not implement (RFC 7515 §4.1.11: the JWS is invalid).
+    UnknownCritical(Vec<String>),
+    /// `b64` is `false` (RFC 7797 unencoded payload), which a JWT must not use (RFC 7797 §7).
+    UnencodedPayload,
+    /// `b64` is present but not a boolean.
+    MalformedB64(String),
+}
+
+impl HeaderProblem {
+    /// One line saying what is wrong, for the checklist.
+    pub fn detail(&self) -> String {
+        match self {
+            HeaderProblem::MalformedCrit(why) => format!("the crit header is malformed: {why} (RFC 7515 §4.1.11)"),
+            HeaderProblem::UnknownCritical(names) => format!(
+                "the crit header marks {} as critical, an extension tokdbg does not implement: \
+                 RFC 7515 §4.1.11 makes the token invalid for any verifier that does not",
+                quoted_list(names)
+            ),
+            HeaderProblem::UnencodedPayload => {
+                "b64 is false: an unencoded payload (RFC 7797), which a JWT must not use (RFC 7797 §7)".to_owned()
+            }
+            HeaderProblem::MalformedB64(raw) => format!("b64 is {raw}, not a boolean (RFC 7797 §3)"),
+        }
+    }
+
+    /// What to do about it.
+    pub fn fix(&self) -> String {
+        match self {
+            HeaderProblem::MalformedCrit(_) => "The issuer writes a malformed crit header: it must be a non-empty \
+                 list of extension header names that occur in the header, never a registered one like alg. \
+                 Report it to the issuer; a strict verifier rejects every such token."
+                .to_owned(),
+            HeaderProblem::UnknownCritical(names) => format!(
+                "The issuer requires every verifier to implement {}: tokdbg cannot check it, and an API that \
+                 ignores it breaks RFC 7515. Have the issuer drop the critical extension from access tokens, or \
+                 verify with a library that implements it.",
+                quoted_list(names)
+            ),
+            HeaderProblem::UnencodedPayload | HeaderProblem::MalformedB64(_) => "Have the issuer sign the JWT \
+                 without the b64 header parameter: a JWT's payload is always base64url, and a verifier that \
+                 ignores b64 checks other bytes than the issuer signed."
+                .to_owned(),
+        }
+    }
+}
+
+/// Header text is the token author's: keep what is quoted back short.
+fn short(text: &str) -> String {
+    super::http::excerpt(text, 40)
+}
+
+fn quoted_list(names: &[String]) -> String {
+    let mut shown: Vec<String> = names.iter().take(4).map(|n| format!("\"{}\"", short(n))).collect();
+    if names.len() > 4 {
+        shown.push(format!("{} more", names.len() - 4));
+    }
+    shown.join(", ")
+}
+
+impl DecodedToken {
+    /// The first way the header breaks RFC 7515 §4.1.11 (`crit`) or RFC 7797 (`b64`), if any.
+    ///
+    /// Checked before any key: a token with such a header must not verify, even when its
+    /// signature matches (the signature means something else to its issuer).
+    pub fn header_problem(&self) -> Option<HeaderProblem> {
+        if let Some(crit) = self.header.get("crit") {
+            let Value::Array(items) = crit else {
+                return Some(HeaderProblem::MalformedCrit(format!("{} is not a list", short(&crit.to_string()))));
+            };
+            if items.is_empty() {
+                return Some(HeaderProblem::MalformedCrit("the list is empty".to_owned()));
+            }
+            let mut names: Vec<&str> = Vec::with_capacity(items.len());
+            for item in items {
+                let Value::String(name) = item else {
+                    return Some(HeaderProblem::MalformedCrit(format!(
+                        "{} is not a header name",
+                        short(&item.to_string())
+                    )));
+                };
+                if REGISTERED_HEADERS.contains(&name.as_str()) {
+                    return Some(HeaderProblem::MalformedCrit(format!(
+                        "it lists \"{name}\", a registered header every verifier understands"
+                    )));
+                }
+                if names.contains(&name.as_str()) {
+                    return Some(HeaderProblem::MalformedCrit(format!("it lists \"{}\" twice", short(name))));
+                }
+                if !self.header.contains_key(name) {
+                    return Some(HeaderProblem::MalformedCrit(format!(
+                        "it lists \"{}\", which the header does not have",
+                        short(name)
+                    )));
+                }
+                names.push(name);
+            }
+            let unknown: Vec<String> =
+                names.iter().filter(|n| !UNDERSTOOD_CRITICAL.contains(n)).map(|n| (*n).to_owned()).collect();
+            if !unknown.is_empty() {
+                return Some(HeaderProblem::UnknownCritical(unknown));
+            }
+        }
+        // b64 counts with or without crit: RFC 7797 §6 requires crit, and a JWT may not use it at all.
+        match self.header.get("b64") {
+            None | Some(Value::Bool(true)) => None,
+            Some(Value::Bool(false)) => Some(HeaderProblem::UnencodedPayload),
+            Some(other) => Some(HeaderProblem::MalformedB64(short(&other.to_string()))),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::http::{Http, HttpError, HttpResponse, parse_url};
-use super::scrub::Scrubber;
+use super::scrub::{Scrubber, is_credential_header};
 use super::secret::Secret;
 use super::www_authenticate::{self, BearerChallenge};
 
@@ -69,7 +69,60 @@ impl ProbeResponse {
     }
 }
 
+fn is_authorization(name: &str) -> bool {
+    name.trim().eq_ignore_ascii_case("authorization")
+}
+
 impl ProbeRequest {
+    /// The endpoint's own headers as they go out: never two `Authorization` headers.
+    ///
+    /// With a token, the bearer token wins and every `Authorization` header of the profile is
+    /// dropped (the call exists to test that token). Without one (`--no-token`, the TUI's `b`),
+    /// the profile's first `Authorization` header goes as written.
+    pub fn headers_to_send(&self) -> Vec<(&str, &str)> {
+        let mut authorization_sent = self.token.is_some();
+        let mut out = Vec::with_capacity(self.headers.len());
+        for (name, value) in &self.headers {
+            if is_authorization(name) {
+                if authorization_sent {
+                    continue;
+                }
+                authorization_sent = true;
+            }
+            out.push((name.as_str(), value.as_str()));
+        }
+        out
+    }
+
+    /// What [`Self::headers_to_send`] decided about the profile's `Authorization` header, said
+    /// for the report (names only, never a value).
+    pub fn header_notes(&self) -> Vec<String> {
+        let count = self.headers.iter().filter(|(name, _)| is_authorization(name)).count();
+        let mut notes = Vec::new();
+        if count == 0 {
+            return notes;
+        }
+        if self.token.is_some() {
+            notes.push(
+                "the endpoint's own Authorization header was not sent: the bearer token replaces it \
+                 (one Authorization header per request; call without a token to send the profile's header)"
+                    .to_owned(),
+            );
+        } else {
+            notes.push(
+                "sent without a token, so the endpoint's own Authorization header went as written: \
+                 the answer is about that credential, not about a missing token"
+                    .to_owned(),
+            );
+            if count > 1 {
+                notes.push(format!(
+                    "the endpoint has {count} Authorization headers (names differing in case): only the first was sent"
+                ));
+            }
+        }
+        notes
+    }
+
     /// Sends the request; the answer is scrubbed of the token it carried.
     pub async fn send(&self, http: &Http) -> Result<ProbeResponse, HttpError> {
         self.send_scrubbing(http, &Scrubber::new()).await
@@ -86,8 +139,8 @@ impl ProbeRequest {
             }
         })?;
         let mut builder = http.client_for(&url).request(method, url);
-        for (name, value) in &self.headers {
-            builder = builder.header(name.as_str(), value.as_str());
+        for (name, value) in self.headers_to_send() {
+            builder = builder.header(name, value);
         }
         if let Some(token) = &self.token {
             builder = builder.header("authorization", format!("Bearer {}", token.expose()));
@@ -103,6 +156,9 @@ impl ProbeRequest {
         let mut scrubber = known.clone();
         if let Some(token) = &self.token {
             scrubber.add_token(token);
+        }
+        for (_, value) in self.headers_to_send().into_iter().filter(|(name, _)| is_credential_header(name)) {
+            scrubber.add_header_value(value);
         }
         scrubber.scrub_response(&mut response);
         Ok(ProbeResponse::from_http(&response))

@@ -177,6 +177,10 @@ pub struct CallReport {
     pub server: Option<ServerVerdict>,
     pub verdict: Verdict,
     pub findings: Vec<Finding>,
+    /// How the request was put together, where that is not obvious from the profile (e.g. its
+    /// Authorization header giving way to the token). Left out of JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// When the call was made (unix seconds).
     pub at: i64,
     /// The token sent, for copying and re-sending; never serialized.
@@ -201,6 +205,7 @@ impl CallReport {
             server: None,
             verdict: Verdict::Error,
             findings: Vec::new(),
+            notes: Vec::new(),
             at,
             access_token: None,
         }

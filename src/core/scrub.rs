@@ -16,6 +16,19 @@ use super::secret::Secret;
 /// What stands in for a secret found in an answer.
 pub const REDACTED: &str = "[redacted]";
 
+/// Header names always treated as credentials.
+const CREDENTIAL_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie"];
+
+/// Parts of a header name that mark it as carrying a credential (`X-Api-Key`, `X-Auth-Token`,
+/// `X-Session-Id`, `Client-Secret`...): false positives only hide a value.
+const CREDENTIAL_WORDS: &[&str] = &["key", "token", "secret", "auth", "session", "password", "credential"];
+
+/// Whether a header's value is a credential: redacted in exports, scrubbed from answers.
+pub fn is_credential_header(name: &str) -> bool {
+    let name = name.trim().to_ascii_lowercase();
+    CREDENTIAL_HEADERS.contains(&name.as_str()) || CREDENTIAL_WORDS.iter().any(|word| name.contains(word))
+}
+
 /// Shorter secrets are not searched for: replacing every "ab" of a page would say nothing
 /// about the secret and wreck the evidence.
 const MIN_NEEDLE: usize = 4;
@@ -78,6 +91,16 @@ impl Scrubber {
         self.add_needle(raw.as_bytes().to_vec());
         if let Some(signature) = raw.rsplit('.').next().filter(|_| raw.matches('.').count() == 2) {
             self.add_needle(signature.as_bytes().to_vec());
+        }
+        self
+    }
+
+    /// A credential header's value as sent, and its credentials alone after an auth scheme
+    /// (`Basic …`, `Bearer …`).
+    pub fn add_header_value(&mut self, value: &str) -> &mut Self {
+        self.add_secret(&Secret::new(value.trim()));
+        if let Some((_, credentials)) = value.trim().split_once(' ') {
+            self.add_token(&Secret::new(credentials.trim()));
         }
         self
     }

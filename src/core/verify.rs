@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::clock;
 use super::findings::Code;
 use super::jwks::{JwksCache, JwksError, alg_name};
-use super::jwt::{DecodedToken, NumericDate};
+use super::jwt::{DecodedToken, HeaderProblem, NumericDate};
 use super::secret::Secret;
 
 /// What the API's verifier accepts (from a profile's `[expect]` or command-line flags).
@@ -156,7 +156,11 @@ pub async fn verify(jwks: &JwksCache, token: &DecodedToken, options: &VerifyOpti
         Some(alg) if !token.signature_b64.is_empty() => {
             let (key_check, signature_check) = key_and_signature(jwks, token, alg, options, &mut result).await;
             checks.push(key_check);
-            checks.push(signature_check);
+            // A header the RFCs forbid to accept (crit, b64) fails the signature whatever the key said.
+            checks.push(match token.header_problem() {
+                Some(problem) => header_check(token, &problem, &signature_check),
+                None => signature_check,
+            });
         }
         _ => {
             checks.push(Check::skip(CheckName::Key, token.kid.clone(), "no usable algorithm, so no key is looked up"));
@@ -348,6 +352,29 @@ fn signature_check(
     keys: &[(&DecodingKey, Option<&super::jwks::KeyEntry>)],
 ) -> Check {
     signature_verdict(alg, keys.iter().any(|(key, _)| verifies(token, alg, key)))
+}
+
+/// The signature check failed for a header that makes the JWS invalid (RFC 7515 §4.1.11, RFC 7797).
+fn header_check(token: &DecodedToken, problem: &HeaderProblem, signature: &Check) -> Check {
+    let shown = ["crit", "b64"]
+        .iter()
+        .filter_map(|name| {
+            token.header.get(*name).map(|v| format!("{name}: {}", super::http::excerpt(&v.to_string(), 60)))
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut detail = problem.detail();
+    if signature.status == CheckStatus::Pass {
+        // Say so: it tells the user the issuer really signed this header.
+        detail.push_str("; the signature itself matches the key, which does not make the token valid");
+    }
+    Check::fail(
+        CheckName::Signature,
+        Code::MalformedToken,
+        Some("no critical extension tokdbg does not implement, no b64: false".to_owned()),
+        Some(shown),
+        detail,
+    )
 }
 
 fn signature_verdict(alg: Algorithm, verified: bool) -> Check {

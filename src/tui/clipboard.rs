@@ -1,6 +1,7 @@
 //! Copying out of a terminal: the OSC 52 escape sequence, and a private file as the fallback.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 
@@ -41,8 +42,13 @@ pub fn write_fallback(name: &str, text: &str) -> std::io::Result<PathBuf> {
     write_fallback_in(&dirs.cache_dir().join("clipboard"), name, text, now)
 }
 
+/// A fallback file older than this is removed when the next one is written: it holds a
+/// token or a command with one, and nobody needs yesterday's copy.
+pub const FALLBACK_MAX_AGE: Duration = Duration::from_secs(24 * 60 * 60);
+
 /// [`write_fallback`] into `dir` at time `now`: `<name>-<now>.txt`, or `-2`, `-3`, ... if taken.
-fn write_fallback_in(dir: &Path, name: &str, text: &str, now: u64) -> std::io::Result<PathBuf> {
+/// Then removes the directory's fallback files older than [`FALLBACK_MAX_AGE`].
+pub fn write_fallback_in(dir: &Path, name: &str, text: &str, now: u64) -> std::io::Result<PathBuf> {
     let base = format!("{}-{now}", file_safe(name));
     let mut path = dir.join(format!("{base}.txt"));
     let mut n = 2;
@@ -51,7 +57,64 @@ fn write_fallback_in(dir: &Path, name: &str, text: &str, now: u64) -> std::io::R
         n += 1;
     }
     write_private_atomic(&path, text.as_bytes())?;
+    // Best effort: a file that cannot be removed stays, and the copy still succeeded.
+    remove_stale_fallbacks(dir, &path, SystemTime::now());
     Ok(path)
+}
+
+/// Removes the stale fallback files of `dir`; `fresh` is the file just written, whose owner is
+/// the current user. Returns how many were removed.
+///
+/// Only regular files named as [`write_fallback_in`] names them, owned by that user and older
+/// than [`FALLBACK_MAX_AGE`]; nothing when `dir` is a symlink or someone else's. Entries are
+/// examined with `lstat`, so a symlink is never followed (and never removed).
+fn remove_stale_fallbacks(dir: &Path, fresh: &Path, now: SystemTime) -> usize {
+    let Ok(me) = std::fs::symlink_metadata(fresh) else { return 0 };
+    let Ok(dir_meta) = std::fs::symlink_metadata(dir) else { return 0 };
+    if !dir_meta.is_dir() || !same_owner(&dir_meta, &me) {
+        return 0;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if !name.to_str().is_some_and(is_fallback_name) {
+            continue;
+        }
+        // DirEntry::metadata does not follow symlinks.
+        let Ok(meta) = entry.metadata() else { continue };
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|modified| now.duration_since(modified).ok())
+            .is_some_and(|age| age > FALLBACK_MAX_AGE);
+        if meta.file_type().is_file() && same_owner(&meta, &me) && old && std::fs::remove_file(entry.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+#[cfg(unix)]
+fn same_owner(a: &std::fs::Metadata, b: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.uid() == b.uid()
+}
+
+#[cfg(not(unix))]
+fn same_owner(_: &std::fs::Metadata, _: &std::fs::Metadata) -> bool {
+    true
+}
+
+/// Whether `name` is one [`write_fallback_in`] gives: `<[A-Za-z0-9_-]+>-<digits>.txt`
+/// (the digits being the time, or the `-2`, `-3` suffix after it).
+pub fn is_fallback_name(name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".txt") else { return false };
+    let Some((head, tail)) = stem.rsplit_once('-') else { return false };
+    !head.is_empty()
+        && !tail.is_empty()
+        && tail.bytes().all(|b| b.is_ascii_digit())
+        && head.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// `name` reduced to `[A-Za-z0-9_-]` (other runs become one `-`), never empty.
@@ -105,6 +168,17 @@ mod tests {
     fn size_limit() {
         assert!(fits_osc52("short", false));
         assert!(!fits_osc52(&"x".repeat(OSC52_MAX_BYTES), false));
+    }
+
+    #[test]
+    fn fallback_names_are_recognised() {
+        for name in ["access-token-demo-1700000000.txt", "access-token-demo-1700000000-2.txt", "x-1.txt", "clip-1.txt"]
+        {
+            assert!(is_fallback_name(name), "{name}");
+        }
+        for name in ["notes.txt", "-1.txt", "x-.txt", "x-1.txt.bak", "x-1a.txt", "a b-1.txt", ".x-1.txt", "x-1"] {
+            assert!(!is_fallback_name(name), "{name}");
+        }
     }
 
     #[test]

@@ -27,6 +27,13 @@ pub fn lines<'a>(session: Option<&Session>, width: usize, theme: &Theme) -> Vec<
         ]),
         Line::raw(""),
     ];
+    // How the request was built (the profile's Authorization header vs the token) bears on the verdict.
+    for note in &report.notes {
+        lines.extend(labelled_wrapped("note ", note, width, theme.warn(), Style::new()));
+    }
+    if !report.notes.is_empty() {
+        lines.push(Line::raw(""));
+    }
     for (i, finding) in report.findings.iter().enumerate() {
         let (mark, style) = match finding.severity {
             Severity::Error => ("✗", theme.bad()),
