@@ -77,7 +77,7 @@ impl ProbeRequest {
                 detail: format!("\"{}\" is not an HTTP method", self.method),
             }
         })?;
-        let mut builder = http.client_for(&url).request(method, url);
+        let mut builder = http.client_for(&url)?.request(method, url);
         for (name, value) in &self.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
