@@ -2,6 +2,7 @@
 //!
 //! Nothing in here knows about terminals; the CLI and the TUI both call it.
 
+pub mod bounded_read;
 pub mod call;
 pub mod clock;
 pub mod curl;
@@ -22,6 +23,8 @@ pub mod reconcile;
 pub mod report;
 pub mod scopes;
 pub mod secret;
+pub mod secret_cmd;
+pub mod secret_source;
 pub mod server_message;
 pub mod token_cache;
 pub mod token_request;
