@@ -1720,6 +1720,12 @@ enum ProfileFile {
     Bytes(Vec<u8>),
     /// A directory named `bad.toml`.
     Directory,
+    /// A FIFO named `bad.toml` (opening it for reading would wait for a writer forever).
+    Fifo,
+    /// `bad.toml` a symlink to this path (e.g. `/dev/zero`).
+    LinkTo(&'static str),
+    /// `bad.toml` a symlink to a regular file (not `*.toml`) holding this text.
+    LinkToText(String),
 }
 
 #[derive(Debug, Clone)]
@@ -1904,14 +1910,26 @@ fn profile_cases() -> Vec<ProfileCase> {
     add("an empty file", String::new(), "ok", &[]);
     add("a byte-order mark", "\u{feff}name = \"orders\"\n".into(), "ok", &[]);
     add("CRLF line endings", format!("name = \"orders\"\r\n{}", CLIENT.replace('\n', "\r\n")), "ok", &[]);
+    // Profiles are read up to 1 MiB (a committed link to /dev/zero must not eat the memory).
     let mut big = String::from("name = \"big\"\n");
-    while big.len() < 5 * 1024 * 1024 {
+    while big.len() < 1000 * 1000 {
         big.push_str("# padding: a profile is small, but nothing breaks when one is not ...........\n");
     }
-    add("a 5 MB file", big.clone(), "ok", &[]);
+    add("a 1 MB file (under the 1 MiB cap)", big.clone(), "ok", &[]);
     let last_line = format!("bad.toml:{}:", big.lines().count() + 1);
+    let mut huge = big.clone();
+    while huge.len() <= 1024 * 1024 {
+        huge.push_str("# padding: a profile is small, but nothing breaks when one is not ...........\n");
+    }
     cases.push(ProfileCase {
-        name: "a 5 MB file broken on its last line",
+        name: "a file over the 1 MiB cap",
+        // Bytes: the cap is the file reader's, `parse_profile` on text in memory has none.
+        file: ProfileFile::Bytes(huge.into_bytes()),
+        kind: "io",
+        needles: strings(&["bad.toml", "cannot read", "larger than 1 MiB"]),
+    });
+    cases.push(ProfileCase {
+        name: "a 1 MB file broken on its last line",
         file: ProfileFile::Text(format!("{big}oops\n")),
         kind: "parse",
         needles: vec![last_line, "expected `=`".to_owned()],
@@ -1929,6 +1947,24 @@ fn profile_cases() -> Vec<ProfileCase> {
         kind: "io",
         needles: strings(&["bad.toml", "cannot read"]),
     });
+    cases.push(ProfileCase {
+        name: "a FIFO named bad.toml",
+        file: ProfileFile::Fifo,
+        kind: "io",
+        needles: strings(&["bad.toml", "cannot read", "not a regular file (a FIFO)"]),
+    });
+    cases.push(ProfileCase {
+        name: "a symlink to /dev/zero",
+        file: ProfileFile::LinkTo("/dev/zero"),
+        kind: "io",
+        needles: strings(&["bad.toml", "not a regular file (a character device)"]),
+    });
+    cases.push(ProfileCase {
+        name: "a symlink to a regular profile file (followed)",
+        file: ProfileFile::LinkToText(format!("name = \"linked\"\n{CLIENT}")),
+        kind: "ok",
+        needles: Vec::new(),
+    });
     cases
 }
 
@@ -1940,6 +1976,12 @@ async fn check_profile(case: ProfileCase) -> Result<(), String> {
         ProfileFile::Text(text) => std::fs::write(&path, text),
         ProfileFile::Bytes(bytes) => std::fs::write(&path, bytes),
         ProfileFile::Directory => std::fs::create_dir(&path),
+        ProfileFile::Fifo => make_fifo(&path),
+        ProfileFile::LinkTo(target) => symlink(Path::new(target), &path),
+        ProfileFile::LinkToText(text) => {
+            let target = dir.path().join("target.txt");
+            std::fs::write(&target, text).and_then(|()| symlink(&target, &path))
+        }
     }
     .map_err(|e| e.to_string())?;
 
@@ -1982,6 +2024,21 @@ async fn check_profile(case: ProfileCase) -> Result<(), String> {
     needles.extend(case.needles.iter().cloned());
     run.exit(2)?.json_error("profile", &needles)?;
     Ok(())
+}
+
+fn make_fifo(path: &Path) -> std::io::Result<()> {
+    let status = std::process::Command::new("mkfifo").arg(path).status()?;
+    if status.success() { Ok(()) } else { Err(std::io::Error::other(format!("mkfifo failed: {status}"))) }
+}
+
+#[cfg(unix)]
+fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, link)
+}
+
+#[cfg(not(unix))]
+fn symlink(_target: &Path, _link: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::other("symlinks and FIFOs are unix cases"))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

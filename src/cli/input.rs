@@ -51,9 +51,14 @@ pub fn token_argument(token: Option<&str>) -> Result<String, CliError> {
     }
 }
 
-/// Reads a secret source, naming the profile field it came from in any error.
+/// Reads a secret source, naming the profile field it came from in any error. Its warnings
+/// (e.g. a `file:` with more than one line) go to stderr, so `--json` stdout stays one document.
 pub fn resolve_secret(source: &SecretSource, field: &str, profile: &str) -> Result<Secret, CliError> {
-    source
-        .resolve(&format!("{field} of profile {profile}"), &TerminalPrompter)
-        .map_err(|e| CliError::profile(format!("profile {profile}: {field}: {e}")))
+    let resolved = source
+        .resolve_noting(&format!("{field} of profile {profile}"), &TerminalPrompter)
+        .map_err(|e| CliError::profile(format!("profile {profile}: {field}: {e}")))?;
+    for warning in &resolved.warnings {
+        super::stdout::errln!("tokdbg: warning: profile {profile}: {field}: {warning}");
+    }
+    Ok(resolved.secret)
 }

@@ -126,7 +126,9 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
             Code::NetworkError,
             format!("the API request failed: {error}"),
             Evidence::new(Some(report.endpoint.url.clone()), None),
-            if error.is_unreachable() {
+            if let Some(fix) = error.local_fix() {
+                fix
+            } else if error.is_unreachable() {
                 "Check that the API is running and reachable at the endpoint's URL (host, port, scheme)."
             } else {
                 "Fix the endpoint's URL or method."

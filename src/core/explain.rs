@@ -27,7 +27,8 @@ pub fn discovery(discovery: Option<&DiscoveryReport>, profile: &Profile) -> Vec<
             Code::NetworkError,
             format!("cannot reach the issuer: {http}"),
             Evidence::new(Some(discovery.url.clone()), Some(error)),
-            "Check the host and port of issuer.url, that the issuer is up, and any proxy or VPN in the way.",
+            http.local_fix()
+                .unwrap_or("Check the host and port of issuer.url, that the issuer is up, and any proxy or VPN in the way."),
         ),
         _ => Finding::new(
             severity,
@@ -136,7 +137,9 @@ fn token_error(error: &TokenError, url: &str, profile: &Profile, client_id: &str
             Code::TokenRequestFailed,
             format!("the token endpoint cannot be reached: {http}"),
             Evidence::new(Some(url.to_owned()), None),
-            "Check issuer.token_endpoint (or the discovery document's), that the issuer is up, and any proxy in the way.",
+            http.local_fix().unwrap_or(
+                "Check issuer.token_endpoint (or the discovery document's), that the issuer is up, and any proxy in the way.",
+            ),
         ),
         TokenError::OAuth { status, error: code, description, raw_body, .. } => {
             let said = description.as_deref().map(|d| format!(": {d}")).unwrap_or_default();

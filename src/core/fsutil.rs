@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
+use super::bounded_read::{MAX_PROFILE_BYTES, read_regular_file};
+
 /// The step of an atomic write that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteStep {
@@ -176,6 +178,7 @@ impl FileStamp {
     }
 
     /// The file's bytes and their stamp, taken together; `None` when the file does not exist.
+    /// Only a regular file (a symlink to one is followed) of at most [`MAX_PROFILE_BYTES`].
     pub fn read(path: &Path) -> io::Result<Option<(Vec<u8>, FileStamp)>> {
         let mut attempts = 0;
         loop {
@@ -184,10 +187,11 @@ impl FileStamp {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
                 Err(e) => return Err(e),
             };
-            let bytes = match fs::read(path) {
-                Ok(bytes) => bytes,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-                Err(e) => return Err(e),
+            // A profile may be a FIFO or a link to /dev/zero planted by someone else: only a
+            // regular file, opened without blocking, and at most the cap.
+            let bytes = match read_regular_file(path, MAX_PROFILE_BYTES)? {
+                Some(bytes) => bytes,
+                None => return Ok(None),
             };
             let after = match fs::metadata(path) {
                 Ok(meta) => meta,

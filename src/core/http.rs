@@ -44,6 +44,9 @@ pub enum HttpError {
     Broken { url: String, detail: String },
     #[error("too many redirects from {url}")]
     TooManyRedirects { url: String },
+    /// The client itself could not be set up (e.g. no CA roots for https): nothing was sent.
+    #[error("cannot build the {kind} client for {url}: {detail}")]
+    ClientSetup { url: String, kind: &'static str, detail: String },
 }
 
 impl HttpError {
@@ -55,13 +58,26 @@ impl HttpError {
             | HttpError::Tls { url, .. }
             | HttpError::Timeout { url, .. }
             | HttpError::Broken { url, .. }
+            | HttpError::ClientSetup { url, .. }
             | HttpError::TooManyRedirects { url } => url,
         }
     }
 
-    /// True when the host could not be reached at all (CLI exit code 3).
+    /// True when the host could not be reached at all (CLI exit code 3). A client that
+    /// cannot be built counts: like a broken network, it is this machine's setup, not the
+    /// server's answer.
     pub fn is_unreachable(&self) -> bool {
         !matches!(self, HttpError::InvalidUrl { .. } | HttpError::TooManyRedirects { .. })
+    }
+
+    /// A fix that beats the caller's generic "check the host" advice, when the cause is local.
+    pub fn local_fix(&self) -> Option<&'static str> {
+        match self {
+            HttpError::ClientSetup { .. } => Some(
+                "Install the system's CA certificates (e.g. the ca-certificates package), or point SSL_CERT_FILE / SSL_CERT_DIR at a readable CA bundle.",
+            ),
+            _ => None,
+        }
     }
 }
 
@@ -124,15 +140,20 @@ pub fn excerpt(text: &str, max: usize) -> String {
 /// Shared client; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Http {
-    /// Serves `http://` URLs. It has no CA roots, so building it costs microseconds.
-    plain: reqwest::Client,
+    /// Serves `http://` URLs. It has no CA roots, so building it costs microseconds and
+    /// works on a machine without any (plain-http calls to the loopback demo must too).
+    plain: Result<reqwest::Client, String>,
     /// Serves `https://` URLs, built on first use: loading the system's CA roots takes
     /// milliseconds (benches/README.md) that runs against plain-http or no server need not pay.
-    tls: Arc<OnceLock<reqwest::Client>>,
+    /// A failure is kept too: the roots will not appear later in the run, and every https
+    /// request then reports the same cause instead of retrying the load.
+    tls: Arc<OnceLock<Result<reqwest::Client, String>>>,
     config: HttpConfig,
 }
 
-fn build_client(config: &HttpConfig, tls: bool) -> reqwest::Client {
+/// Builds a client, or says why not. Never `reqwest::Client::new()`: that panics on
+/// exactly the failures (no CA roots) this reports.
+fn build_client(config: &HttpConfig, tls: bool) -> Result<reqwest::Client, String> {
     let max_redirects = config.max_redirects;
     // Only same-origin redirects are followed: a token request must never carry its
     // secret, and an API call its Authorization header, to another origin. (So an http://
@@ -154,7 +175,18 @@ fn build_client(config: &HttpConfig, tls: bool) -> reqwest::Client {
         .user_agent(concat!("tokdbg/", env!("CARGO_PKG_VERSION")));
     // No roots at all: the plain client fails closed should it ever see https.
     let builder = if tls { builder } else { builder.tls_certs_only(std::iter::empty()) };
-    builder.build().unwrap_or_else(|_| reqwest::Client::new())
+    builder.build().map_err(|e| describe_build_error(&e, tls))
+}
+
+/// Names the cause of a failed client build in words a user can act on.
+fn describe_build_error(error: &reqwest::Error, tls: bool) -> String {
+    let chain = error_chain(error);
+    let lower = chain.to_lowercase();
+    if tls && (lower.contains("ca certificate") || lower.contains("root") || lower.contains("no ca")) {
+        format!("no trusted CA roots could be loaded ({chain})")
+    } else {
+        chain
+    }
 }
 
 impl Http {
@@ -166,14 +198,15 @@ impl Http {
         &self.config
     }
 
-    /// The client for `https://` URLs (built on the first call).
-    pub fn client(&self) -> &reqwest::Client {
-        self.tls.get_or_init(|| build_client(&self.config, true))
-    }
-
-    /// The client that serves `url`: the plain one for `http://`, else the TLS one.
-    pub fn client_for(&self, url: &reqwest::Url) -> &reqwest::Client {
-        if url.scheme() == "http" { &self.plain } else { self.client() }
+    /// The client that serves `url`: the plain one for `http://`, else the TLS one (built on
+    /// the first https request), or why it cannot be built.
+    pub fn client_for(&self, url: &reqwest::Url) -> Result<&reqwest::Client, HttpError> {
+        let (built, kind) = if url.scheme() == "http" {
+            (&self.plain, "HTTP")
+        } else {
+            (self.tls.get_or_init(|| build_client(&self.config, true)), "TLS")
+        };
+        built.as_ref().map_err(|detail| HttpError::ClientSetup { url: url.to_string(), kind, detail: detail.clone() })
     }
 
     /// Sends a request and reads the body up to the cap.
@@ -209,7 +242,7 @@ impl Http {
 
     pub async fn get(&self, url: &str) -> Result<HttpResponse, HttpError> {
         let parsed = parse_url(url)?;
-        let client = self.client_for(&parsed);
+        let client = self.client_for(&parsed)?;
         self.send(client.get(parsed).header("accept", "application/json"), url).await
     }
 }

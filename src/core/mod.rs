@@ -2,6 +2,7 @@
 //!
 //! Nothing in here knows about terminals; the CLI and the TUI both call it.
 
+pub mod bounded_read;
 pub mod call;
 pub mod clock;
 pub mod curl;
@@ -24,6 +25,8 @@ pub mod safe_text;
 pub mod scopes;
 pub mod scrub;
 pub mod secret;
+pub mod secret_cmd;
+pub mod secret_source;
 pub mod server_message;
 pub mod token_cache;
 pub mod token_request;

@@ -138,7 +138,7 @@ impl ProbeRequest {
                 detail: format!("\"{}\" is not an HTTP method", self.method),
             }
         })?;
-        let mut builder = http.client_for(&url).request(method, url);
+        let mut builder = http.client_for(&url)?.request(method, url);
         for (name, value) in self.headers_to_send() {
             builder = builder.header(name, value);
         }

@@ -8,6 +8,8 @@ use std::path::PathBuf;
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::secret::Secret;
+// Resolution lives in `secret_source`; the error is re-exported where it always was.
+pub use super::secret_source::SecretError;
 
 /// One app/client pair, its issuer, what its API expects and the endpoints to call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -259,76 +261,6 @@ impl SecretPrompter for NoPrompt {
     fn prompt(&self, _label: &str) -> Option<Secret> {
         None
     }
-}
-
-#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
-pub enum SecretError {
-    #[error("environment variable {0} is not set (secret source env:{0})")]
-    EnvMissing(String),
-    #[error("cannot read secret file {path}: {reason}")]
-    File { path: String, reason: String },
-    #[error("secret command `{command}` failed: {reason}")]
-    Command { command: String, reason: String },
-    #[error("no secret was entered at the prompt for {0}")]
-    PromptDeclined(String),
-    #[error("the secret from {0} is empty")]
-    Empty(String),
-}
-
-impl SecretSource {
-    /// Reads the secret. Runs a command or reads a file: call it off the UI thread.
-    pub fn resolve(&self, label: &str, prompter: &dyn SecretPrompter) -> Result<Secret, SecretError> {
-        let value = match self {
-            SecretSource::Env(var) => std::env::var(var).map_err(|_| SecretError::EnvMissing(var.clone()))?,
-            SecretSource::File(path) => {
-                let expanded = expand_home(path);
-                std::fs::read_to_string(&expanded)
-                    .map_err(|e| SecretError::File { path: expanded.display().to_string(), reason: e.to_string() })?
-                    .trim_end_matches(['\n', '\r'])
-                    .to_owned()
-            }
-            SecretSource::Command(command) => run_secret_command(command)?,
-            SecretSource::Prompt => {
-                return prompter.prompt(label).ok_or_else(|| SecretError::PromptDeclined(label.to_owned()));
-            }
-            SecretSource::Literal(secret) => return Ok(secret.clone()),
-        };
-        if value.is_empty() {
-            return Err(SecretError::Empty(self.describe()));
-        }
-        Ok(Secret::new(value))
-    }
-}
-
-fn expand_home(path: &std::path::Path) -> PathBuf {
-    if let Ok(rest) = path.strip_prefix("~")
-        && let Some(home) = directories::BaseDirs::new()
-    {
-        return home.home_dir().join(rest);
-    }
-    path.to_path_buf()
-}
-
-fn run_secret_command(command: &str) -> Result<String, SecretError> {
-    let fail = |reason: String| SecretError::Command { command: command.to_owned(), reason };
-    let output = if cfg!(windows) {
-        std::process::Command::new("cmd").args(["/C", command]).output()
-    } else {
-        std::process::Command::new("sh").args(["-c", command]).output()
-    }
-    .map_err(|e| fail(e.to_string()))?;
-    if !output.status.success() {
-        // stderr may be useful, but it is the command's own text: show only its first line.
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let first = stderr.lines().next().unwrap_or("").trim();
-        return Err(fail(format!(
-            "exit status {}{}",
-            output.status,
-            if first.is_empty() { String::new() } else { format!(": {first}") }
-        )));
-    }
-    let stdout = String::from_utf8(output.stdout).map_err(|_| fail("its output is not UTF-8".to_owned()))?;
-    Ok(stdout.trim_end_matches(['\n', '\r']).to_owned())
 }
 
 impl Profile {

@@ -129,7 +129,7 @@ impl TokenRequest {
 
     pub async fn send(&self, http: &Http) -> Result<TokenResponse, TokenError> {
         let url = parse_url(&self.endpoint)?;
-        let mut builder = http.client_for(&url).post(url).header("accept", "application/json").form(&self.form(true));
+        let mut builder = http.client_for(&url)?.post(url).header("accept", "application/json").form(&self.form(true));
         if self.auth_method == AuthMethod::ClientSecretBasic {
             builder = builder.header("authorization", self.basic_credentials());
         }

@@ -114,6 +114,7 @@ pub async fn run(
     }
     let mut terminal = ratatui::try_init()?;
     let _guard = TerminalGuard;
+    let _hook = TaskPanicsStayQuiet::install();
     crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste)?;
     let size = terminal.size()?;
     app.size = (size.width, size.height);
@@ -123,5 +124,39 @@ pub async fn run(
     // SIGTERM/SIGHUP (a closed terminal, `kill`) end the loop like `q`, so the terminal is
     // restored and the caller cleans up.
     let input = futures_util::stream::select(input, termination_signals());
-    event_loop::run(&mut terminal, Box::pin(input), &mut app, &mut runner, rx, clock::now_unix).await
+    let ended = event_loop::run(&mut terminal, Box::pin(input), &mut app, &mut runner, rx, clock::now_unix).await;
+    // Tasks still running are not waited for (the runtime is shut down in the background),
+    // so secret commands they started are killed here rather than left behind.
+    crate::core::secret_cmd::kill_all();
+    ended
+}
+
+/// Whether a TUI is running: its panic hook then keeps quiet about panics off the loop's thread.
+static TUI_RUNNING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// A panic in a task (on a worker thread) is caught and shown as that task's failure; the
+/// hook ratatui installed would restore the terminal under the still-running app and print
+/// over its screen. So while the TUI runs, only a panic on the loop's own thread, the one
+/// that ends the app, reaches that hook (which restores the terminal, then reports).
+struct TaskPanicsStayQuiet;
+
+impl TaskPanicsStayQuiet {
+    fn install() -> Self {
+        let ui_thread = std::thread::current().id();
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let running = TUI_RUNNING.load(std::sync::atomic::Ordering::SeqCst);
+            if !running || std::thread::current().id() == ui_thread {
+                previous(info);
+            }
+        }));
+        TUI_RUNNING.store(true, std::sync::atomic::Ordering::SeqCst);
+        TaskPanicsStayQuiet
+    }
+}
+
+impl Drop for TaskPanicsStayQuiet {
+    fn drop(&mut self) {
+        TUI_RUNNING.store(false, std::sync::atomic::Ordering::SeqCst);
+    }
 }

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use futures_util::FutureExt as _;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
@@ -26,14 +27,15 @@ pub struct Runner {
     clipboard: Box<dyn Clipboard>,
 }
 
-/// Reads a secret off the UI thread (a `cmd:` source may take a while).
+/// Reads a secret without blocking the loop. A `cmd:` source runs as a child process that dies
+/// with this future: cancelling the task kills it.
 async fn resolve(plan: SecretPlan, label: String) -> Result<Secret, String> {
     match plan {
         SecretPlan::Known(secret) => Ok(secret),
-        SecretPlan::Source(source) => tokio::task::spawn_blocking(move || source.resolve(&label, &NoPrompt))
-            .await
-            .map_err(|e| format!("reading the secret failed: {e}"))?
-            .map_err(|e| e.to_string()),
+        // Warnings (a `file:` with extra lines) are shown with the profile, not per task.
+        SecretPlan::Source(source) => {
+            source.resolve_async(&label, &NoPrompt).await.map(|resolved| resolved.secret).map_err(|e| e.to_string())
+        }
     }
 }
 
@@ -149,12 +151,66 @@ impl Runner {
         self.cancels.insert(task, cancel.clone());
         let tx = self.tx.clone();
         tokio::spawn(async move {
+            // A panic in the work is this task's failure, reported like any other, so its
+            // spinner ends; the app goes on (see `panic_hook`: the terminal is left alone).
+            let work = std::panic::AssertUnwindSafe(work).catch_unwind();
             let result = tokio::select! {
                 _ = cancel.cancelled() => TaskResult::Cancelled,
-                outcome = work => outcome.unwrap_or_else(TaskResult::Failed),
+                outcome = work => match outcome {
+                    Ok(outcome) => outcome.unwrap_or_else(TaskResult::Failed),
+                    Err(payload) => TaskResult::Failed(panic_message(payload.as_ref())),
+                },
             };
             // The app may have quit; nobody to tell then.
             let _ = tx.send(Msg::Done(task, result));
         });
+    }
+}
+
+/// What a caught panic says, as a task failure.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("no message");
+    format!("internal error: the task panicked ({text}); please report it")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::core::http::HttpConfig;
+
+    struct NoClipboard;
+
+    impl Clipboard for NoClipboard {
+        fn copy(&mut self, _label: &str, _text: &Secret, _to_file: bool) -> Result<String, String> {
+            Err("no clipboard in this test".to_owned())
+        }
+    }
+
+    fn explode() -> Result<TaskResult, String> {
+        panic!("boom inside a task")
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_task_is_reported_as_its_failure() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut runner = Runner::new(Arc::new(Engine::new(HttpConfig::default())), tx, Box::new(NoClipboard));
+        runner.spawn(7, async { explode() });
+        let msg = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("the task reports back");
+        match msg {
+            Some(Msg::Done(7, TaskResult::Failed(text))) => {
+                assert!(text.contains("panicked") && text.contains("boom inside a task"), "{text}");
+            }
+            other => panic!("expected the task's failure, got {other:?}"),
+        }
+        // The runner goes on: the next task runs and reports as usual.
+        runner.spawn(8, async { Ok(TaskResult::Copied("fine".to_owned())) });
+        let msg = tokio::time::timeout(Duration::from_secs(10), rx.recv()).await.expect("the next task reports");
+        assert!(matches!(msg, Some(Msg::Done(8, TaskResult::Copied(_)))), "{msg:?}");
     }
 }

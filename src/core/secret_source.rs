@@ -1,0 +1,234 @@
+//! Reading a secret from where a profile says it is: `env:`, `file:` (its first line, from a
+//! regular file of bounded size), `cmd:` (bounded in time and output, see `secret_cmd`),
+//! `prompt`, or a literal.
+
+use std::path::{Path, PathBuf};
+
+use super::bounded_read::{MAX_SECRET_FILE_BYTES, human_size, read_regular_file};
+use super::profile::{SecretPrompter, SecretSource};
+use super::secret::Secret;
+use super::secret_cmd::{self, CmdFailure, TIMEOUT_ENV};
+
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum SecretError {
+    #[error("environment variable {0} is not set (secret source env:{0})")]
+    EnvMissing(String),
+    #[error("cannot read secret file {path}: {reason}")]
+    File { path: String, reason: String },
+    /// The command ran and failed; `reason` is its exit status, never its stderr.
+    #[error("secret command `{command}` failed: {reason}")]
+    Command { command: String, reason: String },
+    #[error(
+        "secret command `{command}` did not finish within {} s and was stopped (allow longer with {TIMEOUT_ENV}=SECONDS; a command that asks on the terminal cannot work here)",
+        .timeout.as_secs_f64()
+    )]
+    CommandTimeout { command: String, timeout: std::time::Duration },
+    #[error("secret command `{command}` printed more than {limit} and was stopped: a secret is one line")]
+    CommandOutput { command: String, limit: String },
+    /// A setting that governs secret sources is unusable.
+    #[error("{0}")]
+    Config(String),
+    #[error("no secret was entered at the prompt for {0}")]
+    PromptDeclined(String),
+    #[error("the secret from {0} is empty")]
+    Empty(String),
+}
+
+/// A secret and what is worth telling about how it was read.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub secret: Secret,
+    /// E.g. a `file:` source with more lines than the one used.
+    pub warnings: Vec<String>,
+}
+
+impl SecretSource {
+    /// Reads the secret, blocking (a command may run for seconds): call it off the UI thread.
+    pub fn resolve(&self, label: &str, prompter: &dyn SecretPrompter) -> Result<Secret, SecretError> {
+        self.resolve_noting(label, prompter).map(|resolved| resolved.secret)
+    }
+
+    /// [`SecretSource::resolve`], with its warnings.
+    pub fn resolve_noting(&self, label: &str, prompter: &dyn SecretPrompter) -> Result<Resolved, SecretError> {
+        match self {
+            SecretSource::File(path) => finish(self, read_first_line(path)?),
+            SecretSource::Command(command) => {
+                let timeout = secret_cmd::configured_timeout().map_err(SecretError::Config)?;
+                let output = secret_cmd::run_blocking(command, timeout, secret_cmd::MAX_OUTPUT);
+                finish(self, (command_output(command, output)?, Vec::new()))
+            }
+            _ => self.resolve_at_hand(label, prompter),
+        }
+    }
+
+    /// For async callers (the TUI): a `cmd:` is killed, its whole process group, when the
+    /// returned future is dropped (the task was cancelled).
+    pub async fn resolve_async(&self, label: &str, prompter: &dyn SecretPrompter) -> Result<Resolved, SecretError> {
+        match self {
+            SecretSource::File(path) => {
+                let path = path.clone();
+                let read = tokio::task::spawn_blocking(move || read_first_line(&path))
+                    .await
+                    .map_err(|e| SecretError::File { path: self.describe(), reason: e.to_string() })??;
+                finish(self, read)
+            }
+            SecretSource::Command(command) => {
+                let timeout = secret_cmd::configured_timeout().map_err(SecretError::Config)?;
+                let output = secret_cmd::run(command, timeout, secret_cmd::MAX_OUTPUT).await;
+                finish(self, (command_output(command, output)?, Vec::new()))
+            }
+            _ => self.resolve_at_hand(label, prompter),
+        }
+    }
+
+    /// The sources that need no file or process.
+    fn resolve_at_hand(&self, label: &str, prompter: &dyn SecretPrompter) -> Result<Resolved, SecretError> {
+        let secret = match self {
+            SecretSource::Env(var) => std::env::var(var).map_err(|_| SecretError::EnvMissing(var.clone()))?,
+            SecretSource::Prompt => {
+                let secret = prompter.prompt(label).ok_or_else(|| SecretError::PromptDeclined(label.to_owned()))?;
+                return Ok(Resolved { secret, warnings: Vec::new() });
+            }
+            SecretSource::Literal(secret) => return Ok(Resolved { secret: secret.clone(), warnings: Vec::new() }),
+            SecretSource::File(_) | SecretSource::Command(_) => String::new(),
+        };
+        finish(self, (secret, Vec::new()))
+    }
+}
+
+fn finish(source: &SecretSource, (value, warnings): (String, Vec<String>)) -> Result<Resolved, SecretError> {
+    if value.is_empty() {
+        return Err(SecretError::Empty(source.describe()));
+    }
+    Ok(Resolved { secret: Secret::new(value), warnings })
+}
+
+/// The first line of a secret file (without its `\r\n`), and a warning when more follow.
+fn read_first_line(path: &Path) -> Result<(String, Vec<String>), SecretError> {
+    let expanded = expand_home(path);
+    let fail = |reason: String| SecretError::File { path: expanded.display().to_string(), reason };
+    let bytes = read_regular_file(&expanded, MAX_SECRET_FILE_BYTES)
+        .map_err(|e| fail(e.to_string()))?
+        .ok_or_else(|| fail("no such file".to_owned()))?;
+    let text = String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text".to_owned()))?;
+    let mut lines = text.split('\n');
+    let first = lines.next().unwrap_or_default().trim_end_matches('\r').to_owned();
+    let more = lines.filter(|line| !line.trim().is_empty()).count();
+    let warnings = if more > 0 {
+        vec![format!(
+            "secret file {} has {more} more non-empty line(s) after the first: only the first line is used (max {})",
+            expanded.display(),
+            human_size(MAX_SECRET_FILE_BYTES)
+        )]
+    } else {
+        Vec::new()
+    };
+    Ok((first, warnings))
+}
+
+/// A secret command's stdout without its trailing newline, or why there is none.
+fn command_output(command: &str, output: Result<Vec<u8>, CmdFailure>) -> Result<String, SecretError> {
+    let fail = |reason: String| SecretError::Command { command: command.to_owned(), reason };
+    let stdout = match output {
+        Ok(stdout) => stdout,
+        Err(CmdFailure::Timeout(timeout)) => {
+            return Err(SecretError::CommandTimeout { command: command.to_owned(), timeout });
+        }
+        Err(CmdFailure::TooMuchOutput(cap)) => {
+            return Err(SecretError::CommandOutput { command: command.to_owned(), limit: human_size(cap as u64) });
+        }
+        Err(CmdFailure::Status(status)) => return Err(fail(status)),
+        Err(CmdFailure::Spawn(reason)) => return Err(fail(format!("cannot start it: {reason}"))),
+        Err(CmdFailure::Io(reason)) => return Err(fail(format!("cannot read its output: {reason}"))),
+    };
+    let stdout = String::from_utf8(stdout).map_err(|_| fail("its output is not UTF-8".to_owned()))?;
+    Ok(stdout.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+fn expand_home(path: &Path) -> PathBuf {
+    if let Ok(rest) = path.strip_prefix("~")
+        && let Some(home) = directories::BaseDirs::new()
+    {
+        return home.home_dir().join(rest);
+    }
+    path.to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::profile::NoPrompt;
+
+    fn file_source(text: &[u8]) -> (tempfile::TempDir, SecretSource) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sk");
+        std::fs::write(&path, text).unwrap();
+        (dir, SecretSource::File(path))
+    }
+
+    #[test]
+    fn a_file_gives_its_first_line_and_warns_of_more() {
+        let (_dir, source) = file_source(b"first\r\nsecond\n\n");
+        let resolved = source.resolve_noting("sk", &NoPrompt).unwrap();
+        assert_eq!(resolved.secret.expose(), "first");
+        assert_eq!(resolved.warnings.len(), 1);
+        assert!(resolved.warnings[0].contains("1 more non-empty line"), "{:?}", resolved.warnings);
+        assert!(!resolved.warnings[0].contains("second"), "a warning must not show the file's lines");
+    }
+
+    #[test]
+    fn a_one_line_file_has_no_warning() {
+        let (_dir, source) = file_source(b"only\n\n  \n");
+        let resolved = source.resolve_noting("sk", &NoPrompt).unwrap();
+        assert_eq!(resolved.secret.expose(), "only");
+        assert!(resolved.warnings.is_empty(), "{:?}", resolved.warnings);
+    }
+
+    #[test]
+    fn a_file_over_the_cap_is_refused() {
+        let (_dir, source) = file_source(&vec![b'a'; MAX_SECRET_FILE_BYTES as usize + 1]);
+        let error = source.resolve("sk", &NoPrompt).unwrap_err();
+        assert!(error.to_string().contains("larger than 64 KiB"), "{error}");
+    }
+
+    #[test]
+    fn an_empty_first_line_is_empty() {
+        let (_dir, source) = file_source(b"\nsecret-on-line-two\n");
+        assert!(matches!(source.resolve("sk", &NoPrompt), Err(SecretError::Empty(_))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fifo");
+        let status = std::process::Command::new("mkfifo").arg(&path).status().unwrap();
+        assert!(status.success());
+        let error = SecretSource::File(path).resolve("sk", &NoPrompt).unwrap_err();
+        assert!(error.to_string().contains("a FIFO"), "{error}");
+    }
+
+    #[test]
+    fn a_failing_command_names_its_status_not_its_stderr() {
+        // The secret it prints on stderr is not in the command's own text.
+        let source = SecretSource::Command("printf 'sk-%s\\n' from-stderr >&2; exit 7".to_owned());
+        let error = source.resolve("sk", &NoPrompt).unwrap_err().to_string();
+        assert!(error.contains("exit status 7") && error.contains("exit 7`"), "{error}");
+        assert!(!error.contains("sk-from-stderr"), "{error}");
+    }
+
+    #[test]
+    fn a_command_printing_forever_is_stopped_at_the_cap() {
+        let error = SecretSource::Command("yes".to_owned()).resolve("sk", &NoPrompt).unwrap_err();
+        assert_eq!(error, SecretError::CommandOutput { command: "yes".to_owned(), limit: "64 KiB".to_owned() });
+    }
+
+    #[tokio::test]
+    async fn async_resolution_reads_files_and_commands() {
+        let (_dir, source) = file_source(b"from-file\nmore\n");
+        let resolved = source.resolve_async("sk", &NoPrompt).await.unwrap();
+        assert_eq!((resolved.secret.expose(), resolved.warnings.len()), ("from-file", 1));
+        let resolved = SecretSource::Command("echo from-cmd".to_owned()).resolve_async("sk", &NoPrompt).await.unwrap();
+        assert_eq!(resolved.secret.expose(), "from-cmd");
+    }
+}
