@@ -97,8 +97,7 @@ fn write_atomic_with_hook(
         let reason = pointee.unwrap_or_else(|e| e.to_string());
         return Err(fail(WriteStep::Symlink)(io::Error::new(io::ErrorKind::AlreadyExists, reason)));
     }
-    let target = path;
-    let dir = match target.parent() {
+    let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
         _ => PathBuf::from("."),
     };
@@ -106,13 +105,13 @@ fn write_atomic_with_hook(
         create_private_dir(&dir).map_err(fail(WriteStep::CreateDir))?;
     }
     check_dir_trusted(&dir).map_err(fail(WriteStep::UnsafeDir))?;
-    let file_name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let (temp_path, file) = create_temp(&dir, &file_name, &COUNTER).map_err(fail(WriteStep::CreateTemp))?;
     let result = fill(file, contents)
         .map_err(fail(WriteStep::Write))
         .and_then(|()| before_rename(&temp_path).map_err(fail(WriteStep::Write)))
-        .and_then(|()| fs::rename(&temp_path, &target).map_err(fail(WriteStep::Rename)));
+        .and_then(|()| fs::rename(&temp_path, path).map_err(fail(WriteStep::Rename)));
     if result.is_err() {
         let _ = fs::remove_file(&temp_path);
         return result;
