@@ -1,8 +1,13 @@
-//! End to end: `tokdbg demo` in a real terminal (a detached tmux pane), driven with keys.
-//! Skipped (with a note) when tmux is not installed.
+//! End to end: `tokdbg demo` in a real terminal (a detached tmux pane), driven with keys and
+//! signals. Skipped (with a note) when tmux is not installed.
 
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
+
+/// How long to wait for anything the pane should show: generous, since the machine may be
+/// busy; polling returns as soon as it holds.
+const DEADLINE: Duration = Duration::from_secs(30);
 
 /// A private tmux server (its own socket), killed when the test ends, however it ends.
 struct Tmux {
@@ -12,8 +17,15 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn new() -> Tmux {
-        Tmux { socket: format!("tokdbg-test-{}", std::process::id()), socket_path: None }
+    /// A server for one test: tests run in parallel, so each has its own socket.
+    fn new(test: &str) -> Tmux {
+        Tmux { socket: format!("tokdbg-test-{}-{test}", std::process::id()), socket_path: None }
+    }
+
+    /// Starts the session `tui` (100x30) running `command` with `sh -c`.
+    fn start(&mut self, command: &str) {
+        self.ok(&["-u", "new-session", "-d", "-s", "tui", "-x", "100", "-y", "30", "sh", "-c", command]);
+        self.socket_path = Some(self.format("#{socket_path}"));
     }
 
     fn cmd(&self, args: &[&str]) -> Output {
@@ -44,7 +56,7 @@ impl Tmux {
         self.ok(&["display-message", "-p", "-t", "tui", format]).trim().to_owned()
     }
 
-    /// Polls the pane every 100 ms until `ready` holds (10 s at most); returns the pane.
+    /// Polls the pane every 100 ms until `ready` holds (see [`DEADLINE`]); returns the pane.
     fn wait_for(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
@@ -52,11 +64,26 @@ impl Tmux {
             if ready(&pane) {
                 return pane;
             }
-            if start.elapsed() > Duration::from_secs(10) {
+            if start.elapsed() > DEADLINE {
                 panic!("timed out waiting for {what}; the pane shows:\n{pane}");
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Waits for the demo's profile list with demo-reader selected.
+    fn wait_for_demo(&self) -> String {
+        self.wait_for("the profile list", |p| p.contains("Profiles (16)") && p.contains("Profile · demo-reader"))
+    }
+
+    /// The pid of the pane's one child process (the program the pane's shell runs).
+    fn child_pid(&self) -> u32 {
+        let shell = self.format("#{pane_pid}");
+        let out = Command::new("pgrep").args(["-P", &shell]).output().expect("pgrep runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let pids: Vec<u32> = text.split_whitespace().filter_map(|p| p.parse().ok()).collect();
+        assert_eq!(pids.len(), 1, "one child of the pane's shell {shell}: {text}");
+        pids[0]
     }
 }
 
@@ -73,21 +100,39 @@ fn tmux_available() -> bool {
     Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
 }
 
+/// tmux, and pgrep to find the pid to signal.
+fn tmux_and_pgrep_available() -> bool {
+    tmux_available() && Command::new("pgrep").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_tokdbg")
+}
+
+/// Sends `signal` (a `kill` name: INT, QUIT, TSTP...) to `pid`.
+fn kill(signal: &str, pid: u32) {
+    let status = Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status().expect("kill runs");
+    assert!(status.success(), "kill -{signal} {pid}");
+}
+
+/// The terminal state the TUI must leave behind: normal screen, no mouse reporting, cursor on.
+fn assert_terminal_restored(tmux: &Tmux, context: &str) {
+    assert_eq!(tmux.format("#{alternate_on}"), "0", "{context}: the alternate screen was left");
+    assert_eq!(tmux.format("#{mouse_any_flag}#{mouse_all_flag}"), "00", "{context}: mouse reporting is off");
+    assert_eq!(tmux.format("#{cursor_flag}"), "1", "{context}: the cursor is visible again");
+}
+
 #[test]
 fn demo_in_tmux_reads_is_denied_and_quits_cleanly() {
     if !tmux_available() {
         eprintln!("note: tmux is not on PATH; skipping the tmux end-to-end test");
         return;
     }
-    let bin = env!("CARGO_BIN_EXE_tokdbg");
-    let mut tmux = Tmux::new();
-    let shell = format!("'{bin}' demo; echo \"TOKDBG-EXITED:$?\"; sleep 60");
-    tmux.ok(&["-u", "new-session", "-d", "-s", "tui", "-x", "100", "-y", "30", "sh", "-c", &shell]);
-    tmux.socket_path = Some(tmux.format("#{socket_path}"));
+    let mut tmux = Tmux::new("tour");
+    tmux.start(&format!("'{}' demo; echo \"TOKDBG-EXITED:$?\"; sleep 60", bin()));
 
     // The demo starts with its 16 profiles, demo-reader selected (the list is sorted by file name).
-    let pane =
-        tmux.wait_for("the profile list", |p| p.contains("Profiles (16)") && p.contains("Profile · demo-reader"));
+    let pane = tmux.wait_for_demo();
     assert!(pane.contains("demo issuer http://127.0.0.1:"), "{pane}");
     assert_eq!(tmux.format("#{alternate_on}"), "1", "the TUI runs on the alternate screen");
 
@@ -115,7 +160,193 @@ fn demo_in_tmux_reads_is_denied_and_quits_cleanly() {
     let pane = tmux.wait_for("the program to exit", |p| p.contains("TOKDBG-EXITED"));
     assert!(pane.contains("TOKDBG-EXITED:0"), "tokdbg exited with 0: {pane}");
     assert!(!pane.contains("Profiles ("), "the TUI's screen is gone: {pane}");
-    assert_eq!(tmux.format("#{alternate_on}"), "0", "the alternate screen was left");
-    assert_eq!(tmux.format("#{mouse_any_flag}#{mouse_all_flag}"), "00", "mouse reporting was turned off");
-    assert_eq!(tmux.format("#{cursor_flag}"), "1", "the cursor is visible again");
+    assert_terminal_restored(&tmux, "after q");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signals
+
+/// Polls `path` until it holds text (see [`DEADLINE`]).
+fn wait_for_file(path: &Path) -> String {
+    let start = Instant::now();
+    loop {
+        if let Ok(text) = std::fs::read_to_string(path)
+            && !text.trim().is_empty()
+        {
+            return text;
+        }
+        assert!(start.elapsed() < DEADLINE, "timed out waiting for {}", path.display());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// `stty -a` shows cooked mode: line editing, echo and signal keys are on again.
+fn assert_cooked(stty: &str) {
+    let flags: Vec<&str> = stty.split_whitespace().collect();
+    for flag in ["icanon", "echo", "isig"] {
+        assert!(flags.contains(&flag), "{flag} is on again: {stty}");
+    }
+}
+
+/// Runs the demo, sends it `signal` with `kill`, and checks that it quit with 0 and left the
+/// terminal as it found it (normal screen, mouse off, cursor on, cooked mode).
+fn signal_restores_the_terminal_and_quits(signal: &str) {
+    if !tmux_and_pgrep_available() {
+        eprintln!("note: tmux or pgrep is not on PATH; skipping the tmux signal test");
+        return;
+    }
+    let scratch = tempfile::tempdir().expect("a scratch dir");
+    let stty = scratch.path().join("stty");
+    let mut tmux = Tmux::new(&signal.to_lowercase());
+    tmux.start(&format!("'{}' demo; echo \"TOKDBG-EXITED:$?\"; stty -a > '{}'; sleep 60", bin(), stty.display()));
+    tmux.wait_for_demo();
+    assert_eq!(tmux.format("#{alternate_on}"), "1", "the TUI runs on the alternate screen");
+    kill(signal, tmux.child_pid());
+    let pane = tmux.wait_for("the program to exit", |p| p.contains("TOKDBG-EXITED"));
+    assert!(pane.contains("TOKDBG-EXITED:0"), "SIG{signal} quits like q: {pane}");
+    assert!(!pane.contains("Profiles ("), "the TUI's screen is gone: {pane}");
+    assert_terminal_restored(&tmux, &format!("after SIG{signal}"));
+    assert_cooked(&wait_for_file(&stty));
+}
+
+#[test]
+fn sigint_restores_the_terminal_and_quits() {
+    signal_restores_the_terminal_and_quits("INT");
+}
+
+#[test]
+fn sigquit_restores_the_terminal_and_quits() {
+    signal_restores_the_terminal_and_quits("QUIT");
+}
+
+/// The state letter `ps` shows for `pid` (T: stopped).
+fn process_state(pid: u32) -> String {
+    let out = Command::new("ps").args(["-o", "stat=", "-p", &pid.to_string()]).output().expect("ps runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Runs the demo from an interactive bash (job control on), suspends it with `suspend`, checks
+/// that the shell got the terminal back in a sane state, then `fg` redraws the TUI and q quits.
+fn suspend_and_resume(test: &str, suspend: impl FnOnce(&Tmux, u32)) {
+    if !tmux_and_pgrep_available() {
+        eprintln!("note: tmux or pgrep is not on PATH; skipping the tmux job control test");
+        return;
+    }
+    let mut tmux = Tmux::new(test);
+    tmux.start("PS1='ready$ ' exec bash --norc --noprofile -i");
+    tmux.wait_for("the shell's prompt", |p| p.contains("ready$"));
+    tmux.literal(&format!("'{}' demo", bin()));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for_demo();
+    let pid = tmux.child_pid();
+
+    suspend(&tmux, pid);
+    let pane = tmux.wait_for("the shell to report the job stopped", |p| p.contains("Stopped"));
+    assert!(!pane.contains("Profiles ("), "the shell's screen, not the TUI's: {pane}");
+    assert!(process_state(pid).starts_with('T'), "tokdbg is stopped: {}", process_state(pid));
+    assert_terminal_restored(&tmux, "while suspended");
+
+    tmux.literal("fg");
+    tmux.keys(&["Enter"]);
+    // The whole screen is drawn again: the list, the detail pane and the banner at the bottom.
+    tmux.wait_for("the TUI redrawn", |p| {
+        p.contains("Profiles (16)")
+            && p.contains("Profile · demo-reader")
+            && p.contains("demo issuer http://127.0.0.1:")
+    });
+    assert_eq!(tmux.format("#{alternate_on}"), "1", "back on the alternate screen");
+    assert_eq!(tmux.format("#{mouse_any_flag}"), "1", "mouse reporting is on again");
+
+    // Raw mode is back too: q reaches the TUI as a key at once, and it quits cleanly.
+    tmux.keys(&["q"]);
+    tmux.wait_for("the prompt after the TUI", |p| !p.contains("Profiles (") && p.trim_end().ends_with("ready$"));
+    tmux.literal("echo \"TOKDBG-EXITED:$?\"");
+    tmux.keys(&["Enter"]);
+    // The echoed line, not the command line typed at the prompt.
+    let pane = tmux.wait_for("the exit status", |p| p.lines().any(|l| l.starts_with("TOKDBG-EXITED:")));
+    assert!(pane.lines().any(|l| l == "TOKDBG-EXITED:0"), "tokdbg exited with 0: {pane}");
+    assert_terminal_restored(&tmux, "after q");
+}
+
+#[test]
+fn ctrl_z_suspends_to_the_shell_and_fg_redraws() {
+    suspend_and_resume("ctrl-z", |tmux, _| tmux.keys(&["C-z"]));
+}
+
+#[test]
+fn sigtstp_from_kill_suspends_and_fg_redraws() {
+    suspend_and_resume("tstp", |_, pid| kill("TSTP", pid));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The demo's profile directory
+
+/// A pid that belonged to a process that has exited.
+fn dead_pid() -> u32 {
+    let mut child = Command::new("true").spawn().expect("true runs");
+    let pid = child.id();
+    child.wait().expect("true exits");
+    pid
+}
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("readable")
+        .map(|e| e.expect("an entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn demo_dir_is_fresh_and_private_and_the_sweep_spares_symlinks() {
+    use std::os::unix::fs::{MetadataExt as _, PermissionsExt as _};
+    if !tmux_and_pgrep_available() {
+        eprintln!("note: tmux or pgrep is not on PATH; skipping the tmux demo directory test");
+        return;
+    }
+    // The demo's temp dir is this private one (TMPDIR), so other runs cannot interfere.
+    let tmp = tempfile::tempdir().expect("a private temp dir");
+    let elsewhere = tempfile::tempdir().expect("a dir the symlink points at");
+    std::fs::write(elsewhere.path().join(".bashrc"), "precious").expect("write");
+    let stale: PathBuf = tmp.path().join(format!("tokdbg-demo-{}-Ab12Cd34Ef56", dead_pid()));
+    std::fs::create_dir(&stale).expect("mkdir");
+    std::fs::write(stale.join("demo-reader.toml"), "left by a killed run").expect("write");
+    let link = format!("tokdbg-demo-{}", dead_pid());
+    std::os::unix::fs::symlink(elsewhere.path(), tmp.path().join(&link)).expect("symlink");
+
+    let mut tmux = Tmux::new("demo-dir");
+    tmux.start(&format!("TMPDIR='{}' '{}' demo; echo \"TOKDBG-EXITED:$?\"; sleep 60", tmp.path().display(), bin()));
+    tmux.wait_for_demo();
+    let pid = tmux.child_pid();
+
+    // The killed run's directory is gone; the symlink and what it points at are untouched.
+    assert!(!stale.exists(), "the stale directory was swept");
+    assert!(std::fs::symlink_metadata(tmp.path().join(&link)).expect("the link").file_type().is_symlink());
+    assert_eq!(names(elsewhere.path()), [".bashrc"]);
+    assert_eq!(std::fs::read_to_string(elsewhere.path().join(".bashrc")).expect("read"), "precious");
+
+    // This run's directory: our pid, then 12 random letters and digits; 0700, files 0600.
+    let entries = names(tmp.path());
+    let ours: Vec<&String> = entries.iter().filter(|n| **n != link).collect();
+    assert_eq!(ours.len(), 1, "{entries:?}");
+    let random = ours[0].strip_prefix(&format!("tokdbg-demo-{pid}-")).expect("named after the pid");
+    assert!(random.len() == 12 && random.bytes().all(|b| b.is_ascii_alphanumeric()), "{random}");
+    let dir = tmp.path().join(ours[0]);
+    let meta = std::fs::symlink_metadata(&dir).expect("the demo dir");
+    assert!(meta.is_dir());
+    assert_eq!(meta.permissions().mode() & 0o7777, 0o700);
+    assert_eq!(meta.uid(), std::fs::metadata(tmp.path()).expect("tmp").uid());
+    let files = names(&dir);
+    assert_eq!(files.len(), 16, "{files:?}");
+    for file in &files {
+        let meta = std::fs::symlink_metadata(dir.join(file)).expect("a profile");
+        assert!(meta.is_file(), "{file}");
+        assert_eq!(meta.permissions().mode() & 0o7777, 0o600, "{file}");
+    }
+
+    tmux.keys(&["q"]);
+    tmux.wait_for("the program to exit", |p| p.contains("TOKDBG-EXITED:0"));
+    assert_eq!(names(tmp.path()), [link], "the demo removed its directory on the way out");
 }

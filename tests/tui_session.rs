@@ -402,3 +402,74 @@ fn a_prompt_secret_is_asked_once_and_sent_as_known() {
     assert!(matches!(app.mode, Mode::Normal));
     assert!(app.prompted.is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Job control (the real terminal's side is in tui_e2e_tmux.rs)
+
+/// Records the loop's calls, and scribbles over the screen while "suspended", as the shell would.
+#[derive(Default)]
+struct RecordingJobs {
+    calls: Vec<&'static str>,
+}
+
+impl tokdbg::tui::event_loop::JobControl<ratatui::backend::TestBackend> for RecordingJobs {
+    fn suspend(
+        &mut self,
+        terminal: &mut ratatui::Terminal<ratatui::backend::TestBackend>,
+    ) -> Result<(), std::convert::Infallible> {
+        self.calls.push("suspend");
+        let mut cell = ratatui::buffer::Cell::default();
+        cell.set_symbol("#");
+        let area = terminal.size()?;
+        let cells: Vec<(u16, u16, ratatui::buffer::Cell)> = (0..area.height)
+            .flat_map(|y| (0..area.width).map(move |x| (x, y)))
+            .map(|(x, y)| (x, y, cell.clone()))
+            .collect();
+        ratatui::backend::Backend::draw(terminal.backend_mut(), cells.iter().map(|(x, y, c)| (*x, *y, c)))
+    }
+
+    fn resume(
+        &mut self,
+        _terminal: &mut ratatui::Terminal<ratatui::backend::TestBackend>,
+    ) -> Result<(), std::convert::Infallible> {
+        self.calls.push("resume");
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn ctrl_z_suspends_then_resumes_and_repaints_every_cell() {
+    let (dir, app) = offline_app();
+    let mut h = Harness::over(dir, 120, 40, NOW);
+    h.app = app;
+    h.run(vec![]).await;
+    let before = h.screen();
+    let mut jobs = RecordingJobs::default();
+    h.run_with_jobs(vec![ctrl('z')], &mut jobs).await;
+    assert_eq!(jobs.calls, ["suspend", "resume"]);
+    assert_eq!(h.screen(), before, "every cell the shell wrote over is painted again");
+    assert!(!h.app.quit && matches!(h.app.mode, Mode::Normal), "Ctrl-Z is no key to the views");
+}
+
+#[tokio::test]
+async fn suspend_message_from_sigtstp_does_what_ctrl_z_does() {
+    let (dir, app) = offline_app();
+    let mut h = Harness::over(dir, 120, 40, NOW);
+    h.app = app;
+    h.run(vec![]).await;
+    let before = h.screen();
+    let mut jobs = RecordingJobs::default();
+    h.run_with_jobs(vec![Msg::Suspend], &mut jobs).await;
+    assert_eq!(jobs.calls, ["suspend", "resume"]);
+    assert_eq!(h.screen(), before);
+}
+
+#[tokio::test]
+async fn resume_message_from_sigcont_retakes_the_terminal_without_suspending() {
+    let (dir, app) = offline_app();
+    let mut h = Harness::over(dir, 120, 40, NOW);
+    h.app = app;
+    let mut jobs = RecordingJobs::default();
+    h.run_with_jobs(vec![Msg::Resume], &mut jobs).await;
+    assert_eq!(jobs.calls, ["resume"]);
+}

@@ -9,6 +9,7 @@ use crate::core::profile_store::parse_profile;
 use crate::demo::{self, DemoServer};
 
 use super::args::Global;
+use super::demo_dir::{DemoDir, remove_stale_in};
 use super::input::resolve_secret;
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
@@ -54,13 +55,21 @@ pub fn interactive(global: &Global, runtime: &tokio::runtime::Runtime) -> CmdRes
         let server = DemoServer::start(SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .map_err(|e| CliError::network(format!("cannot start the demo server on 127.0.0.1: {e}")))?;
-        // The demo's profiles live in a private temporary directory for this run, removed on the
-        // way out (the guard covers errors and panics; a later run sweeps up after a killed one).
-        remove_stale_demo_dirs();
-        let dir = DemoDir(std::env::temp_dir().join(format!("{DEMO_DIR_PREFIX}{}", std::process::id())));
-        demo::write_demo_profiles(&dir.0, &server.base_url())
-            .map_err(|e| CliError::profile(format!("cannot write the demo profiles to {}: {e}", dir.0.display())))?;
-        let store = crate::core::profile_store::load_dir(&dir.0, crate::core::profile_store::DirOrigin::Flag)
+        // The demo's profiles live in a fresh private directory for this run (random name, 0700),
+        // removed on the way out (the guard covers errors and panics; a later run sweeps up
+        // after a killed one). The TUI edits them there like any profile directory.
+        let temp = std::env::temp_dir();
+        remove_stale_in(&temp);
+        let dir = DemoDir::create_in(&temp).map_err(|e| {
+            CliError::profile(format!(
+                "cannot create a private directory for the demo profiles in {}: {e}",
+                temp.display()
+            ))
+        })?;
+        demo::write_demo_profiles(dir.path(), &server.base_url()).map_err(|e| {
+            CliError::profile(format!("cannot write the demo profiles to {}: {e}", dir.path().display()))
+        })?;
+        let store = crate::core::profile_store::load_dir(dir.path(), crate::core::profile_store::DirOrigin::Flag)
             .map_err(|e| CliError::profile(e.to_string()))?;
         let banner = format!("demo issuer {} · demo-only credentials · ? for keys", server.issuer());
         let outcome =
@@ -70,32 +79,6 @@ pub fn interactive(global: &Global, runtime: &tokio::runtime::Runtime) -> CmdRes
         outcome.map_err(|e| CliError::usage(format!("the terminal UI failed: {e}")))?;
         Ok(Exit::Ok)
     })
-}
-
-const DEMO_DIR_PREFIX: &str = "tokdbg-demo-";
-
-/// The demo's temporary profile directory, removed when dropped.
-struct DemoDir(std::path::PathBuf);
-
-impl Drop for DemoDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// Removes demo directories left by runs that were killed (their process no longer exists).
-fn remove_stale_demo_dirs() {
-    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(|n| n.strip_prefix(DEMO_DIR_PREFIX)) else { continue };
-        let Ok(pid) = pid.parse::<u32>() else { continue };
-        // Only where /proc tells whether a process lives; elsewhere leave the directory be.
-        let alive = std::path::Path::new("/proc").join(pid.to_string()).exists();
-        if std::path::Path::new("/proc/self").exists() && !alive {
-            let _ = std::fs::remove_dir_all(entry.path());
-        }
-    }
 }
 
 /// `tokdbg demo` without a subcommand, in a non-interactive context: call every demo profile's

@@ -4,6 +4,7 @@ pub mod args;
 mod call;
 mod decode;
 mod demo;
+mod demo_dir;
 mod input;
 pub mod outcome;
 pub mod paint;

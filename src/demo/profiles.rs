@@ -32,26 +32,29 @@ pub fn demo_profiles(base_url: &str) -> Vec<(&'static str, String)> {
 }
 
 /// Writes [`demo_profiles`] into `dir` as `{stem}.toml` (mode 0600 on unix: they hold
-/// literal, if demo-only, secrets).
+/// literal, if demo-only, secrets). Each file is created exclusively: a name that already exists
+/// (a file, or a symlink someone planted) is an error, never overwritten nor followed. A missing
+/// `dir` is created 0700.
 pub fn write_demo_profiles(dir: &Path, base_url: &str) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt as _;
+        builder.mode(0o700);
+    }
+    builder.create(dir)?;
     for (stem, text) in demo_profiles(base_url) {
         let path = dir.join(format!("{stem}.toml"));
         let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
+        options.write(true).create_new(true);
         #[cfg(unix)]
         {
             use std::os::unix::fs::OpenOptionsExt as _;
-            options.mode(0o600);
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
         }
         let mut file = options.open(&path)?;
         std::io::Write::write_all(&mut file, text.as_bytes())?;
-        // `mode` only applies on creation; an older file keeps its bits otherwise.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
-        }
     }
     Ok(())
 }

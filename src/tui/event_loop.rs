@@ -3,9 +3,11 @@
 
 use std::time::Duration;
 
+use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
+use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::msg::Msg;
@@ -18,13 +20,54 @@ use super::view;
 const SPINNER_TICK: Duration = Duration::from_millis(100);
 const CLOCK_TICK: Duration = Duration::from_secs(1);
 
+/// Hands the terminal to the shell and takes it back (Ctrl-Z / SIGTSTP, then `fg` / SIGCONT).
+pub trait JobControl<B: Backend> {
+    /// Restores the terminal for the shell, then stops the process; returns once continued.
+    fn suspend(&mut self, terminal: &mut Terminal<B>) -> Result<(), B::Error>;
+    /// Takes the terminal again (raw mode, alternate screen, mouse, paste); the loop then
+    /// clears and redraws everything, since the shell wrote over the screen meanwhile.
+    fn resume(&mut self, terminal: &mut Terminal<B>) -> Result<(), B::Error>;
+}
+
+/// For a backend that is no real terminal (tests, benches): nothing to hand over.
+pub struct NoJobControl;
+
+impl<B: Backend> JobControl<B> for NoJobControl {
+    fn suspend(&mut self, _terminal: &mut Terminal<B>) -> Result<(), B::Error> {
+        Ok(())
+    }
+
+    fn resume(&mut self, _terminal: &mut Terminal<B>) -> Result<(), B::Error> {
+        Ok(())
+    }
+}
+
+/// [`run_with_job_control`] without job control.
 pub async fn run<B, S>(
+    terminal: &mut Terminal<B>,
+    input: S,
+    app: &mut App,
+    runner: &mut Runner,
+    results: UnboundedReceiver<Msg>,
+    clock: impl Fn() -> i64,
+) -> Result<(), B::Error>
+where
+    B: Backend,
+    S: Stream<Item = Msg> + Unpin,
+{
+    run_with_job_control(terminal, input, app, runner, results, clock, &mut NoJobControl).await
+}
+
+/// The loop; `jobs` suspends and resumes the terminal on Ctrl-Z (in raw mode a key, not a
+/// signal), [`Msg::Suspend`] and [`Msg::Resume`].
+pub async fn run_with_job_control<B, S>(
     terminal: &mut Terminal<B>,
     mut input: S,
     app: &mut App,
     runner: &mut Runner,
     mut results: UnboundedReceiver<Msg>,
     clock: impl Fn() -> i64,
+    jobs: &mut impl JobControl<B>,
 ) -> Result<(), B::Error>
 where
     B: Backend,
@@ -53,6 +96,22 @@ where
             Some(msg) = results.recv() => msg,
             _ = tokio::time::sleep(tick_every), if app.needs_tick() => Msg::Tick(clock()),
         };
+        let suspend = matches!(msg, Msg::Suspend) || is_suspend_key(&msg);
+        if suspend || matches!(msg, Msg::Resume) {
+            if suspend {
+                jobs.suspend(terminal)?;
+            }
+            jobs.resume(terminal)?;
+            // Clear the screen and forget what ratatui believes is on it, so the next draw paints
+            // every cell, at the size the terminal has now. (Not `Terminal::clear`: it asks the
+            // terminal for the cursor position, and the input stream may swallow the answer.)
+            let size = terminal.size()?;
+            terminal.resize(Rect::new(0, 0, size.width, size.height))?;
+            app.size = (size.width, size.height);
+            app.now = clock();
+            dirty = true;
+            continue;
+        }
         if let Msg::Done(task, _) = &msg {
             runner.finished(*task);
         }
@@ -70,4 +129,13 @@ where
         }
         dirty = true;
     }
+}
+
+/// Ctrl-Z, which raw mode delivers as a key instead of raising SIGTSTP; it suspends in any
+/// mode, as Ctrl-C quits in any mode.
+fn is_suspend_key(msg: &Msg) -> bool {
+    matches!(msg, Msg::Key(key)
+        if key.kind != KeyEventKind::Release
+            && key.modifiers.contains(KeyModifiers::CONTROL)
+            && matches!(key.code, KeyCode::Char('z' | 'Z')))
 }

@@ -20,6 +20,7 @@ pub const GLOBAL: &[Binding] = &[
     b("?", "help", "help: all keys of this view", true),
     b("q", "quit", "quit (Esc closes overlays first)", true),
     b("Ctrl-C", "quit", "quit at once", false),
+    b("Ctrl-Z", "suspend", "suspend to the shell (fg comes back)", false),
     b("Tab / Shift-Tab", "focus", "move focus between the profile list and the detail pane", true),
     b("1-6 / [ ]", "tabs", "switch tab: Profile Token Verify Endpoints Diagnosis History", false),
     b("/", "filter", "filter profiles", true),

@@ -2,6 +2,7 @@
 
 pub mod clipboard;
 pub mod event_loop;
+mod job_control;
 pub mod keymap;
 pub mod layout;
 pub mod msg;
@@ -64,9 +65,11 @@ fn to_msg(event: Event) -> Option<Msg> {
     }
 }
 
-/// A stream that yields a quit key when the process is asked to terminate.
+/// The signals the TUI acts on, as messages: SIGTERM, SIGHUP (a closed terminal), SIGINT and
+/// SIGQUIT (sent with `kill`: in raw mode `Ctrl-C` and `Ctrl-\` arrive as keys) quit; SIGTSTP
+/// suspends; SIGCONT resumes.
 #[cfg(unix)]
-fn termination_signals() -> impl futures_util::Stream<Item = Msg> + Unpin {
+fn signals() -> impl futures_util::Stream<Item = Msg> + Unpin {
     use tokio::signal::unix::{SignalKind, signal};
     let quit = || {
         Msg::Key(crossterm::event::KeyEvent::new(
@@ -74,18 +77,27 @@ fn termination_signals() -> impl futures_util::Stream<Item = Msg> + Unpin {
             crossterm::event::KeyModifiers::CONTROL,
         ))
     };
+    let kinds: [(SignalKind, fn() -> Msg); 6] = [
+        (SignalKind::terminate(), quit),
+        (SignalKind::hangup(), quit),
+        (SignalKind::interrupt(), quit),
+        (SignalKind::quit(), quit),
+        (SignalKind::from_raw(libc::SIGTSTP), || Msg::Suspend),
+        (SignalKind::from_raw(libc::SIGCONT), || Msg::Resume),
+    ];
     let mut streams = Vec::new();
-    for kind in [SignalKind::terminate(), SignalKind::hangup()] {
+    for (kind, to_msg) in kinds {
         if let Ok(mut sig) = signal(kind) {
-            streams
-                .push(Box::pin(futures_util::stream::poll_fn(move |cx| sig.poll_recv(cx).map(|o| o.map(|()| quit())))));
+            streams.push(Box::pin(futures_util::stream::poll_fn(move |cx| {
+                sig.poll_recv(cx).map(|o| o.map(|()| to_msg()))
+            })));
         }
     }
     futures_util::stream::select_all(streams)
 }
 
 #[cfg(not(unix))]
-fn termination_signals() -> impl futures_util::Stream<Item = Msg> + Unpin {
+fn signals() -> impl futures_util::Stream<Item = Msg> + Unpin {
     futures_util::stream::pending()
 }
 
@@ -121,10 +133,20 @@ pub async fn run(
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let mut runner = Runner::new(engine, tx, Box::new(TerminalClipboard));
     let input = EventStream::new().filter_map(|event| async move { event.ok().and_then(to_msg) });
-    // SIGTERM/SIGHUP (a closed terminal, `kill`) end the loop like `q`, so the terminal is
-    // restored and the caller cleans up.
-    let input = futures_util::stream::select(input, termination_signals());
-    let ended = event_loop::run(&mut terminal, Box::pin(input), &mut app, &mut runner, rx, clock::now_unix).await;
+    // Quitting signals end the loop like `q`, so the terminal is restored and the caller cleans
+    // up; SIGTSTP and SIGCONT suspend and resume like Ctrl-Z and `fg`.
+    let input = futures_util::stream::select(input, signals());
+    let mut jobs = job_control::TerminalJobControl;
+    let ended = event_loop::run_with_job_control(
+        &mut terminal,
+        Box::pin(input),
+        &mut app,
+        &mut runner,
+        rx,
+        clock::now_unix,
+        &mut jobs,
+    )
+    .await;
     // Tasks still running are not waited for (the runtime is shut down in the background),
     // so secret commands they started are killed here rather than left behind.
     crate::core::secret_cmd::kill_all();

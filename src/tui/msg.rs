@@ -23,6 +23,10 @@ pub enum Msg {
     Done(TaskId, TaskResult),
     /// Test scripts only: hold further input until no task is running.
     WaitIdle,
+    /// Ctrl-Z or SIGTSTP: hand the terminal back to the shell and stop until continued.
+    Suspend,
+    /// SIGCONT: take the terminal again (raw mode, alternate screen) and redraw everything.
+    Resume,
 }
 
 /// What a finished task reports.

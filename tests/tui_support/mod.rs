@@ -16,7 +16,7 @@ use tokdbg::core::http::HttpConfig;
 use tokdbg::core::profile_store::{self, DirOrigin};
 use tokdbg::core::secret::Secret;
 use tokdbg::demo::{self, DemoKey, DemoServer};
-use tokdbg::tui::event_loop;
+use tokdbg::tui::event_loop::{self, JobControl};
 use tokdbg::tui::msg::Msg;
 use tokdbg::tui::state::app::App;
 use tokdbg::tui::state::profiles::ProfileList;
@@ -167,6 +167,26 @@ impl Harness {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let mut runner = Runner::new(self.engine.clone(), tx, Box::new(self.clipboard.clone()));
         let run = event_loop::run(&mut self.terminal, input, &mut self.app, &mut runner, rx, clock::now_unix);
+        match tokio::time::timeout(Duration::from_secs(20), run).await {
+            Ok(result) => result.expect("the loop draws on the test backend"),
+            Err(_) => panic!("the event loop did not finish the script within 20 s"),
+        }
+    }
+
+    /// [`Harness::run`] with `jobs` handling Ctrl-Z, [`Msg::Suspend`] and [`Msg::Resume`].
+    pub async fn run_with_jobs(&mut self, script: Vec<Msg>, jobs: &mut impl JobControl<TestBackend>) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let mut runner = Runner::new(self.engine.clone(), tx, Box::new(self.clipboard.clone()));
+        let input = futures_util::stream::iter(script);
+        let run = event_loop::run_with_job_control(
+            &mut self.terminal,
+            input,
+            &mut self.app,
+            &mut runner,
+            rx,
+            clock::now_unix,
+            jobs,
+        );
         match tokio::time::timeout(Duration::from_secs(20), run).await {
             Ok(result) => result.expect("the loop draws on the test backend"),
             Err(_) => panic!("the event loop did not finish the script within 20 s"),

@@ -54,6 +54,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             Vec::new()
         }
         Msg::Done(task, result) => results::apply(app, task, result),
-        Msg::WaitIdle => Vec::new(),
+        // The event loop acts on these itself (they need the terminal); the state is unchanged.
+        Msg::WaitIdle | Msg::Suspend | Msg::Resume => Vec::new(),
     }
 }
