@@ -4,10 +4,94 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Deserializer, Serialize};
+
 use super::bounded_read::{MAX_SECRET_FILE_BYTES, human_size, read_regular_file};
-use super::profile::{SecretPrompter, SecretSource};
 use super::secret::Secret;
 use super::secret_cmd::{self, CmdFailure, TIMEOUT_ENV};
+
+/// Where a secret comes from: `env:VAR`, `file:PATH`, `cmd:COMMAND`, `prompt`, or a literal.
+#[derive(Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    Env(String),
+    File(PathBuf),
+    Command(String),
+    Prompt,
+    Literal(Secret),
+}
+
+impl std::fmt::Debug for SecretSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl SecretSource {
+    pub fn parse(text: &str) -> SecretSource {
+        if let Some(var) = text.strip_prefix("env:") {
+            SecretSource::Env(var.to_owned())
+        } else if let Some(path) = text.strip_prefix("file:") {
+            SecretSource::File(PathBuf::from(path))
+        } else if let Some(command) = text.strip_prefix("cmd:") {
+            SecretSource::Command(command.to_owned())
+        } else if text == "prompt" {
+            SecretSource::Prompt
+        } else {
+            SecretSource::Literal(Secret::new(text))
+        }
+    }
+
+    /// How the source is written in a profile; a literal's value is never shown.
+    pub fn describe(&self) -> String {
+        match self {
+            SecretSource::Env(var) => format!("env:{var}"),
+            SecretSource::File(path) => format!("file:{}", path.display()),
+            SecretSource::Command(command) => format!("cmd:{command}"),
+            SecretSource::Prompt => "prompt".to_owned(),
+            SecretSource::Literal(_) => "literal [redacted]".to_owned(),
+        }
+    }
+
+    pub fn is_literal(&self) -> bool {
+        matches!(self, SecretSource::Literal(_))
+    }
+
+    /// The text to write back into a profile file (the literal value only for literals).
+    pub fn to_profile_text(&self) -> String {
+        match self {
+            SecretSource::Literal(secret) => secret.expose().to_owned(),
+            other => other.describe(),
+        }
+    }
+}
+
+impl Serialize for SecretSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.describe())
+    }
+}
+
+impl<'de> Deserialize<'de> for SecretSource {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(SecretSource::parse(&text))
+    }
+}
+
+/// Asks a person for a secret; the CLI reads the terminal, the TUI shows a masked field.
+pub trait SecretPrompter: Send + Sync {
+    /// `label` says which secret is wanted; `None` means the person declined.
+    fn prompt(&self, label: &str) -> Option<Secret>;
+}
+
+/// A prompter for contexts with nobody to ask (tests, `--json` in CI).
+pub struct NoPrompt;
+
+impl SecretPrompter for NoPrompt {
+    fn prompt(&self, _label: &str) -> Option<Secret> {
+        None
+    }
+}
 
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 pub enum SecretError {
@@ -156,8 +240,8 @@ fn expand_home(path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
+    use super::NoPrompt;
     use super::*;
-    use crate::core::profile::NoPrompt;
 
     fn file_source(text: &[u8]) -> (tempfile::TempDir, SecretSource) {
         let dir = tempfile::tempdir().unwrap();
