@@ -437,13 +437,19 @@ impl tokdbg::tui::event_loop::JobControl<ratatui::backend::TestBackend> for Reco
     }
 }
 
-#[tokio::test]
-async fn ctrl_z_suspends_then_resumes_and_repaints_every_cell() {
+/// An offline app drawn once; its screen before any suspension.
+async fn drawn_offline() -> (Harness, String) {
     let (dir, app) = offline_app();
     let mut h = Harness::over(dir, 120, 40, NOW);
     h.app = app;
     h.run(vec![]).await;
     let before = h.screen();
+    (h, before)
+}
+
+#[tokio::test]
+async fn ctrl_z_suspends_then_resumes_and_repaints_every_cell() {
+    let (mut h, before) = drawn_offline().await;
     let mut jobs = RecordingJobs::default();
     h.run_with_jobs(vec![ctrl('z')], &mut jobs).await;
     assert_eq!(jobs.calls, ["suspend", "resume"]);
@@ -453,11 +459,7 @@ async fn ctrl_z_suspends_then_resumes_and_repaints_every_cell() {
 
 #[tokio::test]
 async fn suspend_message_from_sigtstp_does_what_ctrl_z_does() {
-    let (dir, app) = offline_app();
-    let mut h = Harness::over(dir, 120, 40, NOW);
-    h.app = app;
-    h.run(vec![]).await;
-    let before = h.screen();
+    let (mut h, before) = drawn_offline().await;
     let mut jobs = RecordingJobs::default();
     h.run_with_jobs(vec![Msg::Suspend], &mut jobs).await;
     assert_eq!(jobs.calls, ["suspend", "resume"]);
