@@ -105,7 +105,7 @@ fn main() {
         let mut engine_new_ms = Vec::new();
         for _ in 0..20 {
             let started = Instant::now();
-            let engine = tokdbg::core::call::Engine::new(tokdbg::core::http::HttpConfig::default());
+            let engine = tokdbg::core::engine::Engine::new(tokdbg::core::net::http::HttpConfig::default());
             engine_new_ms.push(started.elapsed().as_secs_f64() * 1000.0);
             drop(engine);
         }

@@ -1,7 +1,7 @@
 //! Micro benches (criterion): decode, verification per algorithm next to the crypto floor,
 //! scope gap, `WWW-Authenticate` parsing, and the diagnosis of a real call.
 //!
-//! `cargo bench --bench micro`. Verification uses `tokdbg::core::verify::verify` with a
+//! `cargo bench --bench micro`. Verification uses `tokdbg::core::token::verify::verify` with a
 //! `JwksCache` that fetched its set once from a loopback server before timing; the floor is
 //! the same signature check through `jsonwebtoken::crypto::verify` with a prebuilt key.
 
@@ -13,12 +13,12 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use jsonwebtoken::{DecodingKey, Validation};
 use tokdbg::core::clock;
 use tokdbg::core::diagnose::{Facts, diagnose};
-use tokdbg::core::jwks::JwksCache;
-use tokdbg::core::jwt;
-use tokdbg::core::profile::ScopeMatch;
-use tokdbg::core::scopes::{granted_scopes, scope_gap};
-use tokdbg::core::verify::verify;
-use tokdbg::core::www_authenticate;
+use tokdbg::core::model::profile::ScopeMatch;
+use tokdbg::core::net::jwks::JwksCache;
+use tokdbg::core::probe::www_authenticate;
+use tokdbg::core::token::jwt;
+use tokdbg::core::token::scopes::{granted_scopes, scope_gap};
+use tokdbg::core::token::verify::verify;
 use tokdbg::demo::DemoServer;
 
 use common::*;

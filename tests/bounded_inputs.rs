@@ -11,8 +11,8 @@ use std::time::{Duration, Instant};
 
 use futures_util::StreamExt as _;
 use serde_json::Value;
-use tokdbg::core::profile::{NoPrompt, SecretSource};
-use tokdbg::core::secret_cmd;
+use tokdbg::core::model::profile::{NoPrompt, SecretSource};
+use tokdbg::core::model::secret_cmd;
 use tokdbg::demo::{DemoServer, demo_profiles};
 use tokdbg::tui::msg::Msg;
 use tui_support::{Harness, esc, key};

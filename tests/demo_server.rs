@@ -488,7 +488,8 @@ fn demo_profiles_parse_and_point_at_the_server() -> TestResult {
     for (stem, text) in &profiles {
         assert!(stem.starts_with("demo"));
         assert!(!text.contains("127.0.0.1:4455"), "{stem}");
-        let profile: tokdbg::core::profile::Profile = toml::from_str(text).map_err(|e| format!("{stem}: {e}"))?;
+        let profile: tokdbg::core::model::profile::Profile =
+            toml::from_str(text).map_err(|e| format!("{stem}: {e}"))?;
         assert!(profile.endpoints.iter().any(|e| e.name == "read orders"), "{stem}");
         assert!(profile.endpoints.iter().all(|e| e.url.starts_with(base)), "{stem}");
         assert_eq!(profile.expect.audience, [APP_ID], "{stem}");

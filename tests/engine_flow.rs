@@ -11,12 +11,12 @@ use axum::routing::post;
 use common::*;
 use jsonwebtoken::Algorithm;
 use serde_json::json;
-use tokdbg::core::call::{Engine, TokenChoice, TokenSource};
 use tokdbg::core::diagnose::Verdict;
-use tokdbg::core::findings::{Code, Severity};
-use tokdbg::core::profile::{AuthMethod, Endpoint, ScopeMatch, SecretSource};
-use tokdbg::core::secret::Secret;
-use tokdbg::core::token_cache::{CachedToken, TokenCache};
+use tokdbg::core::diagnose::findings::{Code, Severity};
+use tokdbg::core::engine::token_cache::{CachedToken, TokenCache};
+use tokdbg::core::engine::{Engine, TokenChoice, TokenSource};
+use tokdbg::core::model::profile::{AuthMethod, Endpoint, ScopeMatch, SecretSource};
+use tokdbg::core::model::secret::Secret;
 use tokdbg::demo::{DemoKey, sign_token};
 
 // ---------------------------------------------------------------------------------------
@@ -546,7 +546,7 @@ async fn api_on_a_closed_port_is_network_error() -> TestResult {
         headers: Default::default(),
         body: None,
     };
-    let spec = tokdbg::core::call::CallSpec {
+    let spec = tokdbg::core::engine::CallSpec {
         profile_key: "demo-reader".to_owned(),
         profile: profile.clone(),
         endpoint,

@@ -9,15 +9,15 @@ use std::time::Duration;
 use common::*;
 use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{Map, Value, json};
-use tokdbg::core::call::TokenSource;
-use tokdbg::core::findings::Code;
-use tokdbg::core::http::{Http, HttpConfig};
-use tokdbg::core::jwks::JwksCache;
-use tokdbg::core::jwt;
-use tokdbg::core::profile::{Profile, ScopeMatch, SecretSource};
-use tokdbg::core::scopes::{self, ScopeShape};
-use tokdbg::core::secret::Secret;
-use tokdbg::core::verify::{self, CheckName, CheckStatus, Verification, VerifyOptions};
+use tokdbg::core::diagnose::findings::Code;
+use tokdbg::core::engine::TokenSource;
+use tokdbg::core::model::profile::{Profile, ScopeMatch, SecretSource};
+use tokdbg::core::model::secret::Secret;
+use tokdbg::core::net::http::{Http, HttpConfig};
+use tokdbg::core::net::jwks::JwksCache;
+use tokdbg::core::token::jwt;
+use tokdbg::core::token::scopes::{self, ScopeShape};
+use tokdbg::core::token::verify::{self, CheckName, CheckStatus, Verification, VerifyOptions};
 use tokdbg::demo::{APP_ID, DemoKey, DemoServer, sign_hmac_token, sign_token};
 
 fn jwks_cache() -> JwksCache {
@@ -308,7 +308,7 @@ async fn a_rotated_kid_is_found_by_refetching_once_and_a_second_miss_is_rate_lim
 
     server.rotate_keys(false);
     let mut spec = fetch_spec("demo-reader", &profile, "read orders")?;
-    spec.token = tokdbg::core::call::TokenChoice::Fetch { secret: client_secret(&profile)?, force: true };
+    spec.token = tokdbg::core::engine::TokenChoice::Fetch { secret: client_secret(&profile)?, force: true };
     let after = engine.call(spec, None).await;
     assert_eq!(after.token.kid.as_deref(), Some("demo-rsa-2"));
     assert_eq!(after.findings.first().map(|f| f.code), Some(Code::Ok), "{}", summary(&after));
@@ -431,7 +431,7 @@ async fn issuer_and_audience_checks_name_expected_and_actual() -> TestResult {
 }
 
 // ---------------------------------------------------------------------------------------
-// scope claim shapes (tokdbg::core::scopes)
+// scope claim shapes (tokdbg::core::token::scopes)
 
 fn object(value: Value) -> Map<String, Value> {
     match value {

@@ -11,10 +11,10 @@ use axum::Router;
 use axum::http::HeaderMap;
 use axum::routing::get;
 use common::*;
-use tokdbg::core::call::TokenChoice;
 use tokdbg::core::curl::{CurlOptions, probe_as_curl};
+use tokdbg::core::engine::TokenChoice;
+use tokdbg::core::model::secret::Secret;
 use tokdbg::core::probe::ProbeRequest;
-use tokdbg::core::secret::Secret;
 use tokdbg::tui::clipboard::{FALLBACK_MAX_AGE, write_fallback_in};
 
 // ---------------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ async fn call_with_headers(
     url: &str,
     headers: &[(&str, &str)],
     token: TokenChoice,
-) -> Result<tokdbg::core::call::CallReport, BoxError> {
+) -> Result<tokdbg::core::engine::CallReport, BoxError> {
     let server = start_demo().await?;
     let profile = demo_profile(&server, "demo-reader")?;
     let mut spec = spec_with("demo-reader", &profile, "read orders", token)?;

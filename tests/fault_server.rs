@@ -1,7 +1,7 @@
 //! Faults of the network and of servers, injected by `tests/faults/mod.rs` on 127.0.0.1:
 //! refused, reset mid-response, closed without an answer, accept-and-hang, slow drips, bodies
 //! over the 1 MiB cap, content types that lie, gzip bombs, redirects (same origin, another
-//! origin, loops) and 5xx HTML pages. Each is met through `tokdbg::core::http::Http` with a
+//! origin, loops) and 5xx HTML pages. Each is met through `tokdbg::core::net::http::Http` with a
 //! short `HttpConfig`, through `Engine::call` / `Engine::inspect` with the fault server as the
 //! API, token endpoint, JWKS or issuer, and (for the exit codes) through the binary. Each
 //! asserts a specific error naming the URL and what happened, within the configured timeouts
@@ -18,14 +18,14 @@ use std::time::{Duration, Instant};
 
 use jsonwebtoken::Algorithm;
 use serde_json::{Value, json};
-use tokdbg::core::call::{CallReport, CallSpec, Engine, TokenChoice, TokenSource};
 use tokdbg::core::diagnose::Verdict;
-use tokdbg::core::findings::Code;
-use tokdbg::core::http::{Http, HttpConfig, HttpError, HttpResponse};
+use tokdbg::core::diagnose::findings::Code;
+use tokdbg::core::engine::{CallReport, CallSpec, Engine, TokenChoice, TokenSource};
+use tokdbg::core::model::profile::Profile;
+use tokdbg::core::model::secret::Secret;
+use tokdbg::core::net::http::{Http, HttpConfig, HttpError, HttpResponse};
 use tokdbg::core::probe::ProbeRequest;
-use tokdbg::core::profile::Profile;
-use tokdbg::core::profile_store::parse_profile;
-use tokdbg::core::secret::Secret;
+use tokdbg::core::store::profile_store::parse_profile;
 use tokdbg::demo::{DemoKey, sign_token};
 
 use faults::{Fault, FaultServer, Reply, gzip_bomb};
@@ -118,7 +118,7 @@ async fn call_fetching(text: &str) -> (CallReport, Duration) {
 }
 
 #[track_caller]
-fn first(report: &CallReport) -> &tokdbg::core::findings::Finding {
+fn first(report: &CallReport) -> &tokdbg::core::diagnose::findings::Finding {
     report.findings.first().unwrap_or_else(|| panic!("no finding: {}", common::summary(report)))
 }
 

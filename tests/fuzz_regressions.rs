@@ -62,7 +62,7 @@ fn seed_profiles_load() {
     for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
         let path = entry.unwrap_or_else(|e| panic!("{}: {e}", dir.display())).path();
         let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let loaded = tokdbg::core::profile_store::parse_profile(&text, &path.display().to_string());
+        let loaded = tokdbg::core::store::profile_store::parse_profile(&text, &path.display().to_string());
         assert!(loaded.is_ok(), "{}: {loaded:?}", path.display());
     }
 }

@@ -479,11 +479,11 @@ async fn an_api_echo_is_scrubbed_in_the_engine_report() -> TestResult {
     let server = FaultServer::start(Fault::Echo { status: 200, echo: Echo::JsonHeaders }).await?;
     let dir = tempfile::tempdir()?;
     echo_profile(dir.path(), &server.url("/token"), &server.url("/api"), "client_secret_post");
-    let entry = tokdbg::core::profile_store::load_file(&dir.path().join("echo.toml"));
+    let entry = tokdbg::core::store::profile_store::load_file(&dir.path().join("echo.toml"));
     let profile = entry.loaded.map_err(|e| e.to_string())?;
     let token = common::rs256(&json!({ "sub": "x", "exp": common::now() + 600 }));
     let spec =
-        common::spec_with("echo", &profile, "echo", tokdbg::core::call::TokenChoice::Given(token.clone().into()))?;
+        common::spec_with("echo", &profile, "echo", tokdbg::core::engine::TokenChoice::Given(token.clone().into()))?;
     let report = common::engine().call(spec, None).await;
     let response = report.response.as_ref().ok_or("the API answered")?;
     let signature = common::signature_of(&token);

@@ -9,13 +9,13 @@ use std::path::Path;
 use std::process::Stdio;
 
 use base64::Engine as _;
-use tokdbg::core::call::{CallSpec, Engine, TokenChoice, TokenSource};
-use tokdbg::core::http::{HttpConfig, HttpResponse};
-use tokdbg::core::profile::{NoPrompt, SecretSource};
-use tokdbg::core::profile_store::parse_profile;
-use tokdbg::core::secret::Secret;
-use tokdbg::core::token_cache::CachedToken;
-use tokdbg::core::token_request::{TokenRequest, parse_token_response};
+use tokdbg::core::engine::token_cache::CachedToken;
+use tokdbg::core::engine::{CallSpec, Engine, TokenChoice, TokenSource};
+use tokdbg::core::model::profile::{NoPrompt, SecretSource};
+use tokdbg::core::model::secret::Secret;
+use tokdbg::core::net::http::{HttpConfig, HttpResponse};
+use tokdbg::core::oauth::token_request::{TokenRequest, parse_token_response};
+use tokdbg::core::store::profile_store::parse_profile;
 use tokdbg::demo::{self, DemoServer};
 use tokdbg::tui::msg::{Cmd, SecretPlan};
 use tokdbg::tui::state::app::{AfterPrompt, Mode, PromptState};
@@ -191,7 +191,7 @@ async fn debug_and_json_of_secret_holding_types_are_redacted() {
         endpoint: format!("{}/oidc/token", server.base_url()),
         client_id: "demo-reader".into(),
         client_secret: secret.clone(),
-        auth_method: tokdbg::core::profile::AuthMethod::ClientSecretBasic,
+        auth_method: tokdbg::core::model::profile::AuthMethod::ClientSecretBasic,
         scopes: vec![],
         audience: None,
         resource: None,
@@ -222,7 +222,7 @@ async fn debug_and_json_of_secret_holding_types_are_redacted() {
         format!("{:?}", CachedToken { token: Secret::new(real.clone()), fetched_at: 0, expires_at: None }),
         &needles,
     );
-    check("DecodedToken", format!("{:?}", tokdbg::core::jwt::decode(&real).unwrap()), &needles);
+    check("DecodedToken", format!("{:?}", tokdbg::core::token::jwt::decode(&real).unwrap()), &needles);
 
     let engine = Engine::new(HttpConfig::default());
     let demo_reader = parse_profile(
@@ -302,8 +302,11 @@ async fn tui_screens_clipboard_and_history_never_show_a_secret() {
     // A secret typed at a prompt is masked.
     harness.app.profiles.set_filter("");
     harness.app.profiles.refilter();
-    let store = tokdbg::core::profile_store::load_dir(harness.dir.path(), tokdbg::core::profile_store::DirOrigin::Flag)
-        .unwrap();
+    let store = tokdbg::core::store::profile_store::load_dir(
+        harness.dir.path(),
+        tokdbg::core::store::profile_store::DirOrigin::Flag,
+    )
+    .unwrap();
     harness.app.profiles = tokdbg::tui::state::profiles::ProfileList::from_store(&store);
     harness.select("prompted");
     let mut script = vec![key('t')];

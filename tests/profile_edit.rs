@@ -2,11 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use tokdbg::core::fsutil::FileStamp;
-use tokdbg::core::profile::{AuthMethod, Endpoint, Profile, ScopeMatch, SecretSource};
-use tokdbg::core::profile_edit::{EditError, delete_profile, free_stem, render_profile, save_profile};
-use tokdbg::core::profile_store::parse_profile;
-use tokdbg::core::secret::Secret;
+use tokdbg::core::model::profile::{AuthMethod, Endpoint, Profile, ScopeMatch, SecretSource};
+use tokdbg::core::model::secret::Secret;
+use tokdbg::core::store::fsutil::FileStamp;
+use tokdbg::core::store::profile_edit::{EditError, delete_profile, free_stem, render_profile, save_profile};
+use tokdbg::core::store::profile_store::parse_profile;
 
 fn repo_profile(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles").join(name);
@@ -157,7 +157,7 @@ fn emptied_sections_are_removed_and_new_ones_placed_in_order() {
     let mut profile = parse(text);
     profile.issuer.url = None;
     profile.issuer.jwks_uri = None;
-    profile.client = Some(tokdbg::core::profile::ClientConfig {
+    profile.client = Some(tokdbg::core::model::profile::ClientConfig {
         id: "c".into(),
         secret: SecretSource::Prompt,
         auth_method: AuthMethod::ClientSecretBasic,
@@ -199,7 +199,7 @@ fn removing_the_name_keeps_the_file_header() {
 fn new_file_is_a_complete_readable_profile() {
     let mut profile = Profile { name: Some("orders (Authing)".into()), ..Default::default() };
     profile.issuer.url = Some("https://example.authing.cn/oidc".into());
-    profile.client = Some(tokdbg::core::profile::ClientConfig {
+    profile.client = Some(tokdbg::core::model::profile::ClientConfig {
         id: "6050751aed0f29bf7723c7a8".into(),
         secret: SecretSource::Env("ORDERS_SK".into()),
         auth_method: AuthMethod::ClientSecretPost,

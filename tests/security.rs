@@ -12,10 +12,10 @@ use axum::Router;
 use axum::routing::get;
 use jsonwebtoken::Algorithm;
 use serde_json::json;
-use tokdbg::core::call::TokenSource;
-use tokdbg::core::explain;
-use tokdbg::core::findings::{Code, Severity};
-use tokdbg::core::verify::{CheckName, CheckStatus};
+use tokdbg::core::diagnose::explain;
+use tokdbg::core::diagnose::findings::{Code, Severity};
+use tokdbg::core::engine::TokenSource;
+use tokdbg::core::token::verify::{CheckName, CheckStatus};
 use tokdbg::demo::DemoKey;
 
 use common::*;

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use crossterm::event::KeyCode;
 use futures_util::StreamExt;
-use tokdbg::core::call::TokenSource;
 use tokdbg::core::clock;
+use tokdbg::core::engine::TokenSource;
 use tokdbg::tui::layout;
 use tokdbg::tui::msg::{Cmd, Msg, SecretPlan, TaskResult};
 use tokdbg::tui::state::app::{App, Focus, Mode, StatusKind, Tab};

@@ -12,11 +12,11 @@ use axum::routing::get;
 use jsonwebtoken::Algorithm;
 use jsonwebtoken::jwk::JwkSet;
 use serde_json::{Value, json};
-use tokdbg::core::call::{CallReport, CallSpec, Engine, TokenChoice};
-use tokdbg::core::http::HttpConfig;
-use tokdbg::core::profile::{NoPrompt, Profile};
-use tokdbg::core::profile_store::parse_profile;
-use tokdbg::core::verify::VerifyOptions;
+use tokdbg::core::engine::{CallReport, CallSpec, Engine, TokenChoice};
+use tokdbg::core::model::profile::{NoPrompt, Profile};
+use tokdbg::core::net::http::HttpConfig;
+use tokdbg::core::store::profile_store::parse_profile;
+use tokdbg::core::token::verify::VerifyOptions;
 use tokdbg::demo::{DemoKey, DemoServer, demo_profiles, sign_hmac_token, sign_token};
 
 pub const ISSUER: &str = "https://issuer.bench.test/oidc";
@@ -97,7 +97,7 @@ pub fn verify_options(alg: Algorithm, jwks_uri: &str, now: i64) -> VerifyOptions
         audience: vec!["demo-app".to_owned()],
         leeway_secs: 0,
         jwks_uri: Some(jwks_uri.to_owned()),
-        hmac_secret: Some(tokdbg::core::secret::Secret::new(HMAC_SECRET)),
+        hmac_secret: Some(tokdbg::core::model::secret::Secret::new(HMAC_SECRET)),
         now,
     }
 }
@@ -179,8 +179,8 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tokdbg::core::profile_store::{self, DirOrigin};
-use tokdbg::core::secret::Secret;
+use tokdbg::core::model::secret::Secret;
+use tokdbg::core::store::profile_store::{self, DirOrigin};
 use tokdbg::tui::event_loop;
 use tokdbg::tui::msg::Msg;
 use tokdbg::tui::state::app::App;

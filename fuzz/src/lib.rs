@@ -8,10 +8,10 @@
 use std::time::Duration;
 
 use jsonwebtoken::Algorithm;
-use tokdbg::core::http::HttpResponse;
-use tokdbg::core::jwt::{self, MAX_TOKEN_BYTES};
-use tokdbg::core::profile::Profile;
-use tokdbg::core::{jwks, profile_store, server_message, token_request, www_authenticate};
+use tokdbg::core::model::profile::Profile;
+use tokdbg::core::net::http::HttpResponse;
+use tokdbg::core::token::jwt::{self, MAX_TOKEN_BYTES};
+use tokdbg::core::{net::jwks, oauth::token_request, probe::www_authenticate, server_message, store::profile_store};
 
 /// `jwt::decode` on arbitrary text (lossy UTF-8), then every accessor of the result.
 pub fn decode_token(data: &[u8]) {

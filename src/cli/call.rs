@@ -1,10 +1,10 @@
 //! `tokdbg call`: fetch (or take) a token, verify it, call an endpoint, and diagnose the answer.
 
-use crate::core::call::{CallSpec, Engine, TokenChoice};
 use crate::core::diagnose::Verdict;
-use crate::core::http::HttpConfig;
-use crate::core::profile::{Endpoint, Profile};
-use crate::core::secret::Secret;
+use crate::core::engine::{CallSpec, Engine, TokenChoice};
+use crate::core::model::profile::{Endpoint, Profile};
+use crate::core::model::secret::Secret;
+use crate::core::net::http::HttpConfig;
 
 use super::args::{CallArgs, Global};
 use super::input::{find_profile, resolve_secret, token_argument};
@@ -17,7 +17,7 @@ use super::stdout::out;
 pub fn pick_endpoint(profile: &Profile, stem: &str, args: &CallArgs) -> Result<Endpoint, CliError> {
     match &args.endpoint {
         Some(target) if target.starts_with("http://") || target.starts_with("https://") => {
-            crate::core::profile_store::check_http_url(target)
+            crate::core::store::profile_store::check_http_url(target)
                 .map_err(|e| CliError::usage(format!("{target}: {e}")))?;
             Ok(Endpoint {
                 name: target.clone(),

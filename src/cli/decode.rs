@@ -3,8 +3,8 @@
 use serde_json::json;
 
 use crate::core::clock;
-use crate::core::jwt::{self, NumericDate};
-use crate::core::scopes;
+use crate::core::token::jwt::{self, NumericDate};
+use crate::core::token::scopes;
 
 use super::args::Global;
 use super::input::token_argument;

@@ -2,10 +2,10 @@
 
 use std::net::SocketAddr;
 
-use crate::core::call::{CallSpec, Engine, TokenChoice};
 use crate::core::diagnose::Verdict;
-use crate::core::http::HttpConfig;
-use crate::core::profile_store::parse_profile;
+use crate::core::engine::{CallSpec, Engine, TokenChoice};
+use crate::core::net::http::HttpConfig;
+use crate::core::store::profile_store::parse_profile;
 use crate::demo::{self, DemoServer};
 
 use super::args::Global;
@@ -69,8 +69,9 @@ pub fn interactive(global: &Global, runtime: &tokio::runtime::Runtime) -> CmdRes
         demo::write_demo_profiles(dir.path(), &server.base_url()).map_err(|e| {
             CliError::profile(format!("cannot write the demo profiles to {}: {e}", dir.path().display()))
         })?;
-        let store = crate::core::profile_store::load_dir(dir.path(), crate::core::profile_store::DirOrigin::Flag)
-            .map_err(|e| CliError::profile(e.to_string()))?;
+        let store =
+            crate::core::store::profile_store::load_dir(dir.path(), crate::core::store::profile_store::DirOrigin::Flag)
+                .map_err(|e| CliError::profile(e.to_string()))?;
         let banner = format!("demo issuer {} · demo-only credentials · ? for keys", server.issuer());
         let outcome =
             crate::tui::run(&store, Some(banner), Paint::color_for_tui(global.no_color), Some("demo-reader")).await;
@@ -118,9 +119,9 @@ pub fn tour(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime) -
             outln!(
                 "{:<22} {:<26} {status} {verdict} {:<22} {}",
                 report.profile,
-                crate::core::http::excerpt(&report.endpoint.name, 26),
+                crate::core::net::http::excerpt(&report.endpoint.name, 26),
                 primary.map(|f| f.code.as_str()).unwrap_or(""),
-                primary.map(|f| crate::core::http::excerpt(&f.message, 90)).unwrap_or_default()
+                primary.map(|f| crate::core::net::http::excerpt(&f.message, 90)).unwrap_or_default()
             );
         }
         outln!("\nRun `tokdbg demo serve` and `tokdbg --profiles profiles call PROFILE [ENDPOINT]` for the full story of one call.");

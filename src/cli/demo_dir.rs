@@ -20,7 +20,7 @@ impl DemoDir {
     /// name, a symlink included), readable by this user only. Refuses a `base` another user
     /// controls, where the directory could be renamed away and replaced under us.
     pub(crate) fn create_in(base: &Path) -> io::Result<DemoDir> {
-        crate::core::fsutil::check_dir_trusted(base)?;
+        crate::core::store::fsutil::check_dir_trusted(base)?;
         let prefix = format!("{PREFIX}{}-", std::process::id());
         let mut builder = tempfile::Builder::new();
         builder.prefix(&prefix).rand_bytes(RANDOM_CHARS);
@@ -72,7 +72,7 @@ pub(crate) fn remove_stale_in(base: &Path) -> Vec<PathBuf> {
     {
         use std::os::unix::fs::MetadataExt as _;
         let Ok(entries) = std::fs::read_dir(base) else { return removed };
-        let me = crate::core::fsutil::current_uid();
+        let me = crate::core::store::fsutil::current_uid();
         for entry in entries.flatten() {
             let Some(pid) = entry.file_name().to_str().and_then(pid_in_name) else { continue };
             // symlink_metadata: the entry itself, never what a link points at.
@@ -140,7 +140,7 @@ mod tests {
             let random = name.strip_prefix(&format!("{PREFIX}{}-", std::process::id())).unwrap();
             assert_eq!(random.len(), RANDOM_CHARS, "{name}");
             assert_eq!(mode(dir.path()), 0o700);
-            assert_eq!(fs::metadata(dir.path()).unwrap().uid(), crate::core::fsutil::current_uid());
+            assert_eq!(fs::metadata(dir.path()).unwrap().uid(), crate::core::store::fsutil::current_uid());
         }
         let path = first.path().to_path_buf();
         drop(first);
@@ -257,7 +257,7 @@ mod tests {
         let base = tempfile::tempdir().unwrap();
         let dir = base.path().join(format!("{PREFIX}{}", dead_pid()));
         fs::create_dir(&dir).unwrap();
-        if std::os::unix::fs::chown(&dir, Some(crate::core::fsutil::current_uid() + 4242), None).is_err() {
+        if std::os::unix::fs::chown(&dir, Some(crate::core::store::fsutil::current_uid() + 4242), None).is_err() {
             eprintln!("note: not root, cannot give a directory to another user; skipping");
             return;
         }

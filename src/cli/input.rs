@@ -2,9 +2,9 @@
 
 use std::io::Read;
 
-use crate::core::profile::{Profile, SecretSource};
-use crate::core::profile_store::{self, ProfileStore};
-use crate::core::secret::Secret;
+use crate::core::model::profile::{Profile, SecretSource};
+use crate::core::model::secret::Secret;
+use crate::core::store::profile_store::{self, ProfileStore};
 
 use super::args::Global;
 use super::outcome::CliError;

@@ -69,7 +69,7 @@ pub fn main() -> ExitCode {
     // Leave no task (e.g. a hanging request) keeping the process alive.
     runtime.shutdown_background();
     // Nor a secret command (its own process group: nothing else would stop it).
-    crate::core::secret_cmd::kill_all();
+    crate::core::model::secret_cmd::kill_all();
     match result {
         Ok(exit) => exit.into(),
         Err(error) => {

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use crate::core::profile_store::ProfileEntry;
+use crate::core::store::profile_store::ProfileEntry;
 
 use super::args::{Global, ProfilesAction};
 use super::input::{find_profile, load_store};

@@ -2,8 +2,8 @@
 
 use std::io::IsTerminal;
 
-use crate::core::profile::SecretPrompter;
-use crate::core::secret::Secret;
+use crate::core::model::profile::SecretPrompter;
+use crate::core::model::secret::Secret;
 
 /// Reads from the controlling terminal; declines when there is none (scripts, CI).
 pub struct TerminalPrompter;

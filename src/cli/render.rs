@@ -2,12 +2,12 @@
 
 use std::fmt::Write as _;
 
-use crate::core::call::{CallReport, TokenInfo, TokenReport, TokenSource};
 use crate::core::clock;
-use crate::core::findings::{Finding, Severity};
-use crate::core::jwt::{DecodedToken, NumericDate};
-use crate::core::scopes;
-use crate::core::verify::{CheckStatus, Verification};
+use crate::core::diagnose::findings::{Finding, Severity};
+use crate::core::engine::{CallReport, TokenInfo, TokenReport, TokenSource};
+use crate::core::token::jwt::{DecodedToken, NumericDate};
+use crate::core::token::scopes;
+use crate::core::token::verify::{CheckStatus, Verification};
 
 use super::paint::Paint;
 
@@ -63,7 +63,7 @@ pub fn checklist(p: &Paint, verification: &Verification) -> String {
             CheckStatus::Skip => p.dim("–"),
         };
         let _ = write!(out, "  {mark} {:<10} {}", check.name.label(), one(&check.detail));
-        if check.status == CheckStatus::Fail || check.name == crate::core::verify::CheckName::Exp {
+        if check.status == CheckStatus::Fail || check.name == crate::core::token::verify::CheckName::Exp {
             if let Some(expected) = &check.expected {
                 let _ = write!(out, "\n               {} {}", p.dim("expected"), one(expected));
             }
@@ -159,7 +159,7 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
             if let Some(challenge) = response.www_authenticate.first() {
                 let _ = write!(line, "\n{} WWW-Authenticate: {}", label(p, ""), one(challenge));
             }
-            let body = crate::core::http::excerpt(&response.body, 160);
+            let body = crate::core::net::http::excerpt(&response.body, 160);
             if !body.is_empty() {
                 let _ = write!(line, "\n{} {}", label(p, ""), p.dim(&body));
             }
@@ -185,7 +185,7 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
     out
 }
 
-fn auth_method_of(request: &crate::core::call::TokenRequestReport) -> &'static str {
+fn auth_method_of(request: &crate::core::engine::TokenRequestReport) -> &'static str {
     if request.request.headers.iter().any(|(k, _)| k == "Authorization") {
         "client_secret_basic"
     } else {
@@ -264,7 +264,7 @@ pub fn token_report(p: &Paint, report: &TokenReport) -> String {
 }
 
 /// `token`: discovery, the request (secret redacted), the response, the token and its checks.
-pub fn token_fetch(p: &Paint, fetch: &crate::core::call::TokenFetch) -> String {
+pub fn token_fetch(p: &Paint, fetch: &crate::core::engine::TokenFetch) -> String {
     let mut out = String::new();
     if let Some(discovery) = &fetch.discovery {
         let state =

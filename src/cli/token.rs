@@ -1,8 +1,8 @@
 //! `tokdbg token`: fetch a token for a profile and show the request, the answer, the token and
 //! its verification.
 
-use crate::core::call::Engine;
-use crate::core::http::HttpConfig;
+use crate::core::engine::Engine;
+use crate::core::net::http::HttpConfig;
 
 use super::args::Global;
 use super::input::{find_profile, resolve_secret};

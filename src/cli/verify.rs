@@ -1,8 +1,8 @@
 //! `tokdbg verify`: check a token's signature and claims against a profile, an issuer or a JWKS.
 
-use crate::core::call::{Engine, TokenSource};
-use crate::core::http::HttpConfig;
-use crate::core::profile::{IssuerConfig, Profile, SecretSource};
+use crate::core::engine::{Engine, TokenSource};
+use crate::core::model::profile::{IssuerConfig, Profile, SecretSource};
+use crate::core::net::http::HttpConfig;
 
 use super::args::{Global, VerifyArgs};
 use super::input::{find_profile, resolve_secret, token_argument};
@@ -45,7 +45,7 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
     }
     for (field, value) in [("--issuer", &args.issuer), ("--jwks", &args.jwks)] {
         if let Some(url) = value {
-            crate::core::profile_store::check_http_url(url)
+            crate::core::store::profile_store::check_http_url(url)
                 .map_err(|e| CliError::usage(format!("{field} {url}: {e}")))?;
         }
     }

@@ -1,9 +1,9 @@
 //! Requests as `curl` commands to paste into a shell, token and secret redacted unless asked.
 
-use super::probe::ProbeRequest;
-use super::profile::AuthMethod;
-use super::secret::redact_token;
-use super::token_request::TokenRequest;
+use crate::core::model::profile::AuthMethod;
+use crate::core::model::secret::redact_token;
+use crate::core::oauth::token_request::TokenRequest;
+use crate::core::probe::ProbeRequest;
 
 /// What a copied command may show in clear.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -14,7 +14,7 @@ pub struct CurlOptions {
     pub reveal_secret: bool,
 }
 
-pub use super::scrub::{REDACTED, is_credential_header};
+pub use crate::core::net::scrub::{REDACTED, is_credential_header};
 
 /// The environment variable the token command reads the client secret from.
 pub const SECRET_VAR: &str = "CLIENT_SECRET";
@@ -174,7 +174,7 @@ fn quote_word(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::secret::Secret;
+    use crate::core::model::secret::Secret;
 
     const TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
 

@@ -11,7 +11,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::www_authenticate::BearerChallenge;
+use crate::core::probe::www_authenticate::BearerChallenge;
 
 /// How much of a body is scanned as text, and the most that is parsed as JSON.
 /// Error bodies are small; anything bigger is a page or a dump we only skim.
@@ -711,7 +711,7 @@ fn usable_value(v: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::www_authenticate::bearer;
+    use crate::core::probe::www_authenticate::bearer;
 
     fn challenge(header: &str) -> Option<BearerChallenge> {
         bearer(&[header.to_owned()])

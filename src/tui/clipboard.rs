@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime};
 
 use base64::Engine as _;
 
-use crate::core::fsutil::write_private_atomic;
+use crate::core::store::fsutil::write_private_atomic;
 
 /// Terminals commonly refuse OSC 52 sequences much over 100 KB (xterm, tmux and others cap it).
 pub const OSC52_MAX_BYTES: usize = 100_000;

@@ -21,11 +21,11 @@ use crossterm::event::{
 };
 use futures_util::StreamExt;
 
-use crate::core::call::Engine;
 use crate::core::clock;
-use crate::core::http::HttpConfig;
-use crate::core::profile_store::ProfileStore;
-use crate::core::secret::Secret;
+use crate::core::engine::Engine;
+use crate::core::model::secret::Secret;
+use crate::core::net::http::HttpConfig;
+use crate::core::store::profile_store::ProfileStore;
 
 use msg::Msg;
 use state::app::App;
@@ -149,7 +149,7 @@ pub async fn run(
     .await;
     // Tasks still running are not waited for (the runtime is shut down in the background),
     // so secret commands they started are killed here rather than left behind.
-    crate::core::secret_cmd::kill_all();
+    crate::core::model::secret_cmd::kill_all();
     ended
 }
 

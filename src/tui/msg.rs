@@ -3,10 +3,10 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::core::call::{CallReport, TokenFetch, TokenReport};
-use crate::core::fsutil::FileStamp;
-use crate::core::profile::{Endpoint, Profile, SecretSource};
-use crate::core::secret::Secret;
+use crate::core::engine::{CallReport, TokenFetch, TokenReport};
+use crate::core::model::profile::{Endpoint, Profile, SecretSource};
+use crate::core::model::secret::Secret;
+use crate::core::store::fsutil::FileStamp;
 
 pub type TaskId = u64;
 

@@ -7,10 +7,10 @@ use futures_util::FutureExt as _;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
-use crate::core::call::{CallSpec, Engine, TokenChoice, TokenSource};
-use crate::core::profile::NoPrompt;
-use crate::core::profile_edit;
-use crate::core::secret::Secret;
+use crate::core::engine::{CallSpec, Engine, TokenChoice, TokenSource};
+use crate::core::model::profile::NoPrompt;
+use crate::core::model::secret::Secret;
+use crate::core::store::profile_edit;
 
 use super::msg::{Cmd, Msg, SecretPlan, TaskId, TaskResult};
 
@@ -182,7 +182,7 @@ mod tests {
     use std::time::Duration;
 
     use super::*;
-    use crate::core::http::HttpConfig;
+    use crate::core::net::http::HttpConfig;
 
     struct NoClipboard;
 

@@ -14,12 +14,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::jwk::{Jwk, JwkSet};
 use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{Value, json};
-use tokdbg::core::call::{CallReport, CallSpec, Engine, TokenChoice};
-use tokdbg::core::findings::{Code, Finding};
-use tokdbg::core::http::HttpConfig;
-use tokdbg::core::profile::{Endpoint, NoPrompt, Profile};
-use tokdbg::core::profile_store::parse_profile;
-use tokdbg::core::secret::Secret;
+use tokdbg::core::diagnose::findings::{Code, Finding};
+use tokdbg::core::engine::{CallReport, CallSpec, Engine, TokenChoice};
+use tokdbg::core::model::profile::{Endpoint, NoPrompt, Profile};
+use tokdbg::core::model::secret::Secret;
+use tokdbg::core::net::http::HttpConfig;
+use tokdbg::core::store::profile_store::parse_profile;
 use tokdbg::demo::{APP_ID, DemoKey, DemoServer, demo_profiles, sign_token};
 
 pub type BoxError = Box<dyn std::error::Error>;

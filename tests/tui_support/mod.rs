@@ -10,11 +10,11 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tokdbg::core::call::Engine;
 use tokdbg::core::clock;
-use tokdbg::core::http::HttpConfig;
-use tokdbg::core::profile_store::{self, DirOrigin};
-use tokdbg::core::secret::Secret;
+use tokdbg::core::engine::Engine;
+use tokdbg::core::model::secret::Secret;
+use tokdbg::core::net::http::HttpConfig;
+use tokdbg::core::store::profile_store::{self, DirOrigin};
 use tokdbg::demo::{self, DemoKey, DemoServer};
 use tokdbg::tui::event_loop::{self, JobControl};
 use tokdbg::tui::msg::Msg;
@@ -360,7 +360,7 @@ fn settle(text: &str, phrases: &[(String, String)]) -> String {
     text
 }
 
-fn settle_verification(verification: &mut tokdbg::core::verify::Verification, phrases: &[(String, String)]) {
+fn settle_verification(verification: &mut tokdbg::core::token::verify::Verification, phrases: &[(String, String)]) {
     for check in &mut verification.checks {
         check.detail = settle(&check.detail, phrases);
         check.actual = check.actual.as_deref().map(|a| settle(a, phrases));
@@ -387,7 +387,7 @@ pub fn settle_latency(text: &str) -> String {
     out
 }
 
-fn freeze_report(report: &mut tokdbg::core::call::CallReport, now: i64, phrases: &[(String, String)]) {
+fn freeze_report(report: &mut tokdbg::core::engine::CallReport, now: i64, phrases: &[(String, String)]) {
     report.at = now - 30;
     if let Some(request) = report.token_request.as_mut() {
         request.latency_ms = 1.5;

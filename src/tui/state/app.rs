@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::core::call::CallReport;
-use crate::core::secret::Secret;
+use crate::core::engine::CallReport;
+use crate::core::model::secret::Secret;
 
 use super::super::msg::TaskId;
 use super::form::FormState;
@@ -164,7 +164,7 @@ pub struct App {
     pub size: (u16, u16),
     pub quit: bool,
     /// An edited request waiting for a prompted secret.
-    pub pending_request: Option<crate::core::profile::Endpoint>,
+    pub pending_request: Option<crate::core::model::profile::Endpoint>,
 }
 
 impl App {

@@ -11,9 +11,9 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
-use crate::core::fsutil::FileStamp;
-use crate::core::profile::{AuthMethod, ClientConfig, Expectations, IssuerConfig, Profile, ScopeMatch};
-use crate::core::profile_edit::free_stem;
+use crate::core::model::profile::{AuthMethod, ClientConfig, Expectations, IssuerConfig, Profile, ScopeMatch};
+use crate::core::store::fsutil::FileStamp;
+use crate::core::store::profile_edit::free_stem;
 
 use super::form_fields::{
     AUTH_METHODS, FieldId, FieldKind, SCOPE_MATCHES, SecretKind, check_new_stem, cycle, optional, optional_url,
@@ -492,8 +492,8 @@ impl FormState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::profile::SecretSource;
-    use crate::core::profile_store::parse_profile;
+    use crate::core::model::profile::SecretSource;
+    use crate::core::store::profile_store::parse_profile;
     use crate::tui::state::app::{App, Mode};
     use crate::tui::state::profiles::ProfileList;
     use ratatui::Terminal;

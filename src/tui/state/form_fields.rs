@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::core::profile::{AuthMethod, ScopeMatch, SecretSource};
-use crate::core::profile_store::check_http_url;
-use crate::core::secret::Secret;
+use crate::core::model::profile::{AuthMethod, ScopeMatch, SecretSource};
+use crate::core::model::secret::Secret;
+use crate::core::store::profile_store::check_http_url;
 
 /// One line of the form, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -1,7 +1,7 @@
 //! Paste mode: a token typed or pasted, decoded at once, verified on request.
 
-use crate::core::call::TokenReport;
-use crate::core::jwt::{self, DecodeError, DecodedToken};
+use crate::core::engine::TokenReport;
+use crate::core::token::jwt::{self, DecodeError, DecodedToken};
 
 use super::super::msg::TaskId;
 
@@ -27,7 +27,7 @@ pub struct PasteState {
 impl std::fmt::Debug for PasteState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PasteState")
-            .field("token", &crate::core::secret::redact_token(self.token.value()))
+            .field("token", &crate::core::model::secret::redact_token(self.token.value()))
             .field("jwks", &self.jwks.value())
             .field("field", &self.field)
             .field("decoded", &self.decoded)

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use crate::core::fsutil::FileStamp;
-use crate::core::profile::Profile;
-use crate::core::profile_store::ProfileStore;
+use crate::core::model::profile::Profile;
+use crate::core::store::fsutil::FileStamp;
+use crate::core::store::profile_store::ProfileStore;
 
 /// The last outcome of a profile in this run, shown in the list.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,6 @@
 //! The request editor: method, URL, headers, body and required scopes, edited before sending.
 
-use crate::core::profile::Endpoint;
+use crate::core::model::profile::Endpoint;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RequestField {
@@ -107,7 +107,7 @@ impl RequestEditor {
             return Err(format!("\"{method}\" is not an HTTP method"));
         }
         let url = self.url.value().trim().to_owned();
-        crate::core::profile_store::check_http_url(&url).map_err(|e| format!("url: {e}"))?;
+        crate::core::store::profile_store::check_http_url(&url).map_err(|e| format!("url: {e}"))?;
         let mut headers = std::collections::BTreeMap::new();
         for pair in self.headers.value().split(';').map(str::trim).filter(|p| !p.is_empty()) {
             let Some((name, value)) = pair.split_once(':') else {

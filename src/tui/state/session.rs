@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::core::call::{CallReport, TokenFetch};
+use crate::core::engine::{CallReport, TokenFetch};
 
 use super::super::msg::TaskId;
 

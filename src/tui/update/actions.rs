@@ -1,6 +1,6 @@
 //! The actions keys and clicks trigger: fetch, send, cancel, copy — each returns commands.
 
-use crate::core::profile::{Endpoint, Profile, SecretSource};
+use crate::core::model::profile::{Endpoint, Profile, SecretSource};
 
 use super::super::msg::{Cmd, SecretPlan};
 use super::super::state::app::{AfterPrompt, App, Mode, PromptState};

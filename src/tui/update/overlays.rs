@@ -4,9 +4,9 @@ use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
 use crate::core::curl::{self, CurlOptions};
+use crate::core::model::profile::{IssuerConfig, Profile};
+use crate::core::model::secret::Secret;
 use crate::core::probe::ProbeRequest;
-use crate::core::profile::{IssuerConfig, Profile};
-use crate::core::secret::Secret;
 
 use super::super::msg::{Cmd, SecretPlan};
 use super::super::state::app::{AfterPrompt, App, Mode, Tab};
@@ -219,7 +219,7 @@ fn verify_pasted(app: &mut App, state: &mut PasteState) -> Vec<Cmd> {
             }
         }
     } else {
-        if let Err(e) = crate::core::profile_store::check_http_url(&url) {
+        if let Err(e) = crate::core::store::profile_store::check_http_url(&url) {
             app.error(format!("{url}: {e}"));
             return Vec::new();
         }

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use crate::core::call::{CallReport, TokenFetch, TokenSource};
 use crate::core::clock;
 use crate::core::diagnose::Verdict;
+use crate::core::engine::{CallReport, TokenFetch, TokenSource};
 
 use super::super::msg::{Cmd, TaskId, TaskResult};
 use super::super::state::app::{App, Mode};
@@ -32,7 +32,7 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
             }
         }
         TaskResult::Saved { stem, path, stamp } => {
-            let entry = crate::core::profile_store::load_file(&path);
+            let entry = crate::core::store::profile_store::load_file(&path);
             app.profiles.upsert(ProfileItem {
                 stem: stem.clone(),
                 path: path.clone(),

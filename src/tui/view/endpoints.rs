@@ -3,8 +3,8 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::core::profile::Profile;
-use crate::core::scopes;
+use crate::core::model::profile::Profile;
+use crate::core::token::scopes;
 
 use super::super::state::app::App;
 use super::super::state::session::{Pending, Session};
@@ -105,7 +105,11 @@ pub fn lines<'a>(
                 Span::styled(response.status.to_string(), theme.status(response.status).patch(theme.bold())),
                 Span::styled(format!("  {} ms  {}", response.latency_ms, report.verdict.as_str()), theme.dim()),
                 Span::styled(
-                    if report.token.source == crate::core::call::TokenSource::None { "  (no token sent)" } else { "" },
+                    if report.token.source == crate::core::engine::TokenSource::None {
+                        "  (no token sent)"
+                    } else {
+                        ""
+                    },
                     theme.dim(),
                 ),
             ]));

@@ -2,7 +2,7 @@
 
 use ratatui::text::Line;
 
-use crate::core::profile::Profile;
+use crate::core::model::profile::Profile;
 
 use super::super::state::profiles::ProfileItem;
 use super::super::theme::Theme;

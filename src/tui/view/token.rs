@@ -2,9 +2,9 @@
 
 use ratatui::text::{Line, Span};
 
-use crate::core::call::TokenSource;
 use crate::core::clock;
-use crate::core::jwt::NumericDate;
+use crate::core::engine::TokenSource;
+use crate::core::token::jwt::NumericDate;
 
 use super::super::state::app::App;
 use super::super::state::session::{Pending, Session};

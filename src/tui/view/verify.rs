@@ -4,7 +4,7 @@ use ratatui::text::Line;
 
 use ratatui::style::Style;
 
-use crate::core::verify::{CheckName, CheckStatus, Verification};
+use crate::core::token::verify::{CheckName, CheckStatus, Verification};
 
 use super::super::state::session::Session;
 use super::super::theme::Theme;

@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer, Serialize};
 
-use super::bounded_read::{MAX_SECRET_FILE_BYTES, human_size, read_regular_file};
-use super::secret::Secret;
-use super::secret_cmd::{self, CmdFailure, TIMEOUT_ENV};
+use crate::core::model::bounded_read::{MAX_SECRET_FILE_BYTES, human_size, read_regular_file};
+use crate::core::model::secret::Secret;
+use crate::core::model::secret_cmd::{self, CmdFailure, TIMEOUT_ENV};
 
 /// Where a secret comes from: `env:VAR`, `file:PATH`, `cmd:COMMAND`, `prompt`, or a literal.
 #[derive(Clone, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::core::profile::ScopeMatch;
+use crate::core::model::profile::ScopeMatch;
 
 /// The well-known claims providers put scopes in, in the order they are reported.
 /// `realm_access.roles` is Keycloak's nested form.

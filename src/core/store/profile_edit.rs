@@ -9,9 +9,9 @@ use std::path::Path;
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, TableLike, Value};
 
-use super::fsutil::{FileStamp, WriteError, write_private_atomic};
-use super::profile::{ClientConfig, Endpoint, Expectations, IssuerConfig, Profile, SecretSource};
-use super::profile_store::{ProfileError, parse_profile};
+use crate::core::model::profile::{ClientConfig, Endpoint, Expectations, IssuerConfig, Profile, SecretSource};
+use crate::core::store::fsutil::{FileStamp, WriteError, write_private_atomic};
+use crate::core::store::profile_store::{ProfileError, parse_profile};
 
 /// Why a profile could not be rendered, saved or deleted. Never contains a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

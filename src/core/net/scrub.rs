@@ -10,8 +10,8 @@ use std::borrow::Cow;
 
 use base64::Engine as _;
 
-use super::http::HttpResponse;
-use super::secret::Secret;
+use crate::core::model::secret::Secret;
+use crate::core::net::http::HttpResponse;
 
 /// What stands in for a secret found in an answer.
 pub const REDACTED: &str = "[redacted]";

@@ -1,15 +1,15 @@
 //! Findings from what tokdbg saw itself: discovery, the token request, the token's form,
 //! each failed verification check, and the scope gap. Each with a concrete fix.
 
-use super::call::{CallReport, DiscoveryReport, TokenRequestReport, TokenSource};
-use super::clock;
-use super::discovery::DiscoveryError;
-use super::findings::{Code, Evidence, Finding};
-use super::hints;
-use super::jwt::{DecodeError, NumericDate};
-use super::profile::Profile;
-use super::token_request::TokenError;
-use super::verify::{Check, CheckStatus};
+use crate::core::clock;
+use crate::core::diagnose::findings::{Code, Evidence, Finding};
+use crate::core::diagnose::hints;
+use crate::core::engine::{CallReport, DiscoveryReport, TokenRequestReport, TokenSource};
+use crate::core::model::profile::Profile;
+use crate::core::net::discovery::DiscoveryError;
+use crate::core::oauth::token_request::TokenError;
+use crate::core::token::jwt::{DecodeError, NumericDate};
+use crate::core::token::verify::{Check, CheckStatus};
 
 pub fn discovery(discovery: Option<&DiscoveryReport>, profile: &Profile) -> Vec<Finding> {
     let Some(discovery) = discovery else { return Vec::new() };
@@ -19,7 +19,11 @@ pub fn discovery(discovery: Option<&DiscoveryReport>, profile: &Profile) -> Vec<
     let error = discovery.error.clone().unwrap_or_default();
     // With explicit endpoints the call can go on: then it is only a warning.
     let explicit = profile.issuer.token_endpoint.is_some() && profile.issuer.jwks_uri.is_some();
-    let severity = if explicit { super::findings::Severity::Warning } else { super::findings::Severity::Error };
+    let severity = if explicit {
+        crate::core::diagnose::findings::Severity::Warning
+    } else {
+        crate::core::diagnose::findings::Severity::Error
+    };
     let issuer = profile.issuer.url.clone().unwrap_or_default();
     let finding = match &discovery.error_kind {
         Some(DiscoveryError::Http(http)) if http.is_unreachable() => Finding::new(
@@ -63,7 +67,7 @@ fn discovery_document(discovery: &DiscoveryReport, profile: &Profile) -> Vec<Fin
         let problem = match document.get(field) {
             _ if !wanted => continue,
             None | Some(Value::Null) => format!("has no {field}"),
-            Some(Value::String(value)) => match super::profile_store::check_http_url(value) {
+            Some(Value::String(value)) => match crate::core::store::profile_store::check_http_url(value) {
                 Ok(_) => continue,
                 Err(e) => format!("gives {field} \"{value}\", not an absolute http(s) URL: {e}"),
             },
@@ -312,11 +316,11 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
             )
         }
         // The key check fails with this code when the kid's key exists but cannot verify this alg.
-        Code::SignatureInvalid if check.name == super::verify::CheckName::Key => Finding::error(
+        Code::SignatureInvalid if check.name == crate::core::token::verify::CheckName::Key => Finding::error(
             code,
             format!("the JWKS publishes kid {actual}, but with a key that cannot verify this token: {}", check.detail),
             evidence,
-            if check.detail.contains(super::jwks::KEY_REJECTED) {
+            if check.detail.contains(crate::core::net::jwks::KEY_REJECTED) {
                 "The crypto backend (aws-lc) verifies RSA only with 2048- to 8192-bit keys, as most current libraries do: the issuer must sign with a key of at least 2048 bits (rotate the key)."
             } else {
                 "The issuer's key set is inconsistent (wrong key type, curve, use or alg for this kid): check the issuer's signing key configuration, or whether the token's alg header was altered."
@@ -377,7 +381,7 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
             )
         }
         // The signature check fails with this code when the header forbids accepting the token.
-        Code::MalformedToken if check.name == super::verify::CheckName::Signature => Finding::error(
+        Code::MalformedToken if check.name == crate::core::token::verify::CheckName::Signature => Finding::error(
             code,
             format!("the token's header makes it invalid whatever the key: {}", check.detail),
             evidence,
@@ -438,8 +442,8 @@ pub fn scopes(report: &CallReport, profile: &Profile) -> Vec<Finding> {
         )
     };
     let needs = match gap.mode {
-        super::profile::ScopeMatch::All => "all of",
-        super::profile::ScopeMatch::Any => "any of",
+        crate::core::model::profile::ScopeMatch::All => "all of",
+        crate::core::model::profile::ScopeMatch::Any => "any of",
     };
     findings.push(Finding::error(
         Code::ScopeMissing,

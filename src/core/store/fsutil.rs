@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
-use super::bounded_read::{MAX_PROFILE_BYTES, read_regular_file};
+use crate::core::model::bounded_read::{MAX_PROFILE_BYTES, read_regular_file};
 
 /// The step of an atomic write that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

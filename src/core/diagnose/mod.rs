@@ -1,13 +1,16 @@
 //! The verdict and ranked findings of a call: the primary cause first (the one the server's
 //! answer corroborates; else the earliest failure in the chain), then every other problem.
 
+pub mod explain;
+pub mod findings;
+pub mod hints;
+pub mod reconcile;
+
 use serde::Serialize;
 
-use super::call::CallReport;
-use super::explain;
-use super::findings::{Code, Evidence, Finding, Severity};
-use super::profile::Profile;
-use super::reconcile;
+use crate::core::diagnose::findings::{Code, Evidence, Finding, Severity};
+use crate::core::engine::CallReport;
+use crate::core::model::profile::Profile;
 
 /// How a call ended (a JSON contract value).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -98,7 +101,7 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
             .server
             .as_ref()
             .map(|s| s.reason.clone())
-            .unwrap_or(super::server_message::ServerReason::Unrecognized);
+            .unwrap_or(crate::core::server_message::ServerReason::Unrecognized);
         let wanted = reconcile::corroborated_codes(&reason, report.token.alg.as_deref(), response.status);
         let witness =
             wanted.iter().find_map(|code| local.iter().position(|f| f.code == *code && f.severity == Severity::Error));
@@ -154,15 +157,16 @@ fn dedupe(findings: &mut Vec<Finding>) {
 }
 
 /// Findings about a token on its own (the `verify` command): the local chain, no server.
-pub fn token_findings(report: &super::call::TokenReport, profile: &Profile) -> Vec<Finding> {
+pub fn token_findings(report: &crate::core::engine::TokenReport, profile: &Profile) -> Vec<Finding> {
     // Reuse the call explanations through a report that made no request.
-    let endpoint = super::call::EndpointInfo {
+    let endpoint = crate::core::engine::EndpointInfo {
         name: String::new(),
         method: String::new(),
         url: String::new(),
         required_scopes: Vec::new(),
     };
-    let mut as_call = CallReport::new(String::new(), endpoint, report.discovery.clone(), super::clock::now_unix());
+    let mut as_call =
+        CallReport::new(String::new(), endpoint, report.discovery.clone(), crate::core::clock::now_unix());
     as_call.token = report.token.clone();
     as_call.verification = report.verification.clone();
     let mut findings: Vec<Finding> = Vec::new();

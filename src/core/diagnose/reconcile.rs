@@ -2,12 +2,12 @@
 //! server corroborates, or — when the token verifies locally — what the server's
 //! configuration must look like for it to answer as it did.
 
-use super::call::CallReport;
-use super::findings::{Code, Evidence, Finding};
-use super::hints;
-use super::probe::ProbeResponse;
-use super::profile::Profile;
-use super::server_message::ServerReason;
+use crate::core::diagnose::findings::{Code, Evidence, Finding};
+use crate::core::diagnose::hints;
+use crate::core::engine::CallReport;
+use crate::core::model::profile::Profile;
+use crate::core::probe::ProbeResponse;
+use crate::core::server_message::ServerReason;
 
 /// The local finding codes the server's reason confirms, most specific first.
 pub fn corroborated_codes(reason: &ServerReason, token_alg: Option<&str>, status: u16) -> Vec<Code> {

@@ -1,11 +1,13 @@
 //! Sending a test request to a protected endpoint, with or without the token, and reading the answer.
 
+pub mod www_authenticate;
+
 use serde::Serialize;
 
-use super::http::{Http, HttpError, HttpResponse, parse_url};
-use super::scrub::{Scrubber, is_credential_header};
-use super::secret::Secret;
-use super::www_authenticate::{self, BearerChallenge};
+use crate::core::model::secret::Secret;
+use crate::core::net::http::{Http, HttpError, HttpResponse, parse_url};
+use crate::core::net::scrub::{Scrubber, is_credential_header};
+use www_authenticate::BearerChallenge;
 
 /// A request to an API endpoint.
 #[derive(Debug, Clone)]

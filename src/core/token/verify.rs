@@ -5,11 +5,11 @@
 use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::Serialize;
 
-use super::clock;
-use super::findings::Code;
-use super::jwks::{JwksCache, JwksError, alg_name};
-use super::jwt::{DecodedToken, HeaderProblem, NumericDate};
-use super::secret::Secret;
+use crate::core::clock;
+use crate::core::diagnose::findings::Code;
+use crate::core::model::secret::Secret;
+use crate::core::net::jwks::{JwksCache, JwksError, alg_name};
+use crate::core::token::jwt::{DecodedToken, HeaderProblem, NumericDate};
 
 /// What the API's verifier accepts (from a profile's `[expect]` or command-line flags).
 #[derive(Debug, Clone, Default)]
@@ -315,7 +315,8 @@ async fn key_and_signature(
             Check::skip(CheckName::Signature, None, "no key that fits the algorithm"),
         );
     }
-    let keys: Vec<(&DecodingKey, Option<&super::jwks::KeyEntry>)> = fit.iter().map(|(k, e)| (*k, Some(*e))).collect();
+    let keys: Vec<(&DecodingKey, Option<&crate::core::net::jwks::KeyEntry>)> =
+        fit.iter().map(|(k, e)| (*k, Some(*e))).collect();
     // One pass: the first key that verifies gives both the verdict and the key used (an
     // asymmetric check is the whole cost of a verification; doing it twice doubled it).
     let verifying = keys.iter().position(|(key, _)| verifies(token, alg, key));
@@ -349,7 +350,7 @@ fn verifies(token: &DecodedToken, alg: Algorithm, key: &DecodingKey) -> bool {
 fn signature_check(
     token: &DecodedToken,
     alg: Algorithm,
-    keys: &[(&DecodingKey, Option<&super::jwks::KeyEntry>)],
+    keys: &[(&DecodingKey, Option<&crate::core::net::jwks::KeyEntry>)],
 ) -> Check {
     signature_verdict(alg, keys.iter().any(|(key, _)| verifies(token, alg, key)))
 }
@@ -359,7 +360,7 @@ fn header_check(token: &DecodedToken, problem: &HeaderProblem, signature: &Check
     let shown = ["crit", "b64"]
         .iter()
         .filter_map(|name| {
-            token.header.get(*name).map(|v| format!("{name}: {}", super::http::excerpt(&v.to_string(), 60)))
+            token.header.get(*name).map(|v| format!("{name}: {}", crate::core::net::http::excerpt(&v.to_string(), 60)))
         })
         .collect::<Vec<_>>()
         .join(", ");

@@ -8,7 +8,7 @@ use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::http::{Http, HttpError, excerpt};
+use crate::core::net::http::{Http, HttpError, excerpt};
 
 /// A refetch on an unknown `kid` happens at most this often per JWKS URI.
 pub const MISS_REFETCH_INTERVAL: Duration = Duration::from_secs(30);

@@ -1,29 +1,32 @@
 //! The engine: one object holding the HTTP client and caches, and the whole call flow
 //! (discover → fetch token → decode → verify → scope gap → send → diagnose).
 
+pub mod report;
+pub mod token_cache;
+
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
-use super::clock;
-use super::diagnose;
-use super::discovery::{self, Discovery, DiscoveryError};
-use super::findings::Finding;
-use super::http::{Http, HttpConfig};
-use super::jwks::JwksCache;
-use super::jwt::{self, DecodedToken};
-use super::probe::ProbeRequest;
-use super::profile::{Endpoint, Profile};
-use super::scopes;
-use super::scrub::Scrubber;
-use super::secret::Secret;
-use super::server_message;
-use super::token_cache::{CachedToken, TokenCache};
-use super::token_request::{RequestView, TokenError, TokenRequest, TokenResponse};
-use super::verify::{self, Verification, VerifyOptions};
+use crate::core::clock;
+use crate::core::diagnose;
+use crate::core::diagnose::findings::Finding;
+use crate::core::engine::token_cache::{CachedToken, TokenCache};
+use crate::core::model::profile::{Endpoint, Profile};
+use crate::core::model::secret::Secret;
+use crate::core::net::discovery::{self, Discovery, DiscoveryError};
+use crate::core::net::http::{Http, HttpConfig};
+use crate::core::net::jwks::JwksCache;
+use crate::core::net::scrub::Scrubber;
+use crate::core::oauth::token_request::{RequestView, TokenError, TokenRequest, TokenResponse};
+use crate::core::probe::ProbeRequest;
+use crate::core::server_message;
+use crate::core::token::jwt::{self, DecodedToken};
+use crate::core::token::scopes;
+use crate::core::token::verify::{self, Verification, VerifyOptions};
 
-pub use super::report::{
+pub use crate::core::engine::report::{
     CallReport, DiscoveryReport, EndpointInfo, TokenFetch, TokenInfo, TokenReport, TokenRequestReport, TokenSource,
 };
 
@@ -315,15 +318,18 @@ impl Engine {
             None => None,
         };
         let mut findings: Vec<Finding> =
-            super::explain::discovery(resolved.discovery.as_ref(), profile).into_iter().collect();
-        findings.extend(super::explain::token_request(obtained.token_request.as_ref(), profile));
+            crate::core::diagnose::explain::discovery(resolved.discovery.as_ref(), profile).into_iter().collect();
+        findings.extend(crate::core::diagnose::explain::token_request(obtained.token_request.as_ref(), profile));
         if let Some(request) =
-            obtained.token_request.as_ref().filter(|r| super::explain::is_insecure_http(&r.request.url))
+            obtained.token_request.as_ref().filter(|r| crate::core::diagnose::explain::is_insecure_http(&r.request.url))
         {
             findings.push(Finding::warning(
-                super::findings::Code::InsecureTransport,
+                crate::core::diagnose::findings::Code::InsecureTransport,
                 format!("the client secret was sent over plain http to {}", request.request.url),
-                super::findings::Evidence::new(Some("https://".to_owned()), Some(request.request.url.clone())),
+                crate::core::diagnose::findings::Evidence::new(
+                    Some("https://".to_owned()),
+                    Some(request.request.url.clone()),
+                ),
                 "Use the issuer's https URL; treat this secret as exposed and rotate it if the network is not yours.",
             ));
         }

@@ -4,19 +4,19 @@
 
 use serde::Serialize;
 
-use super::clock;
-use super::diagnose::Verdict;
-use super::discovery::DiscoveryError;
-use super::findings::Finding;
-use super::http::HttpError;
-use super::jwt::{self, DecodeError, DecodedToken, NumericDate};
-use super::probe::ProbeResponse;
-use super::profile::Endpoint;
-use super::scopes::{self, GrantedScopes, ScopeGap};
-use super::secret::Secret;
-use super::server_message::ServerVerdict;
-use super::token_request::{RequestView, TokenError};
-use super::verify::Verification;
+use crate::core::clock;
+use crate::core::diagnose::Verdict;
+use crate::core::diagnose::findings::Finding;
+use crate::core::model::profile::Endpoint;
+use crate::core::model::secret::Secret;
+use crate::core::net::discovery::DiscoveryError;
+use crate::core::net::http::HttpError;
+use crate::core::oauth::token_request::{RequestView, TokenError};
+use crate::core::probe::ProbeResponse;
+use crate::core::server_message::ServerVerdict;
+use crate::core::token::jwt::{self, DecodeError, DecodedToken, NumericDate};
+use crate::core::token::scopes::{self, GrantedScopes, ScopeGap};
+use crate::core::token::verify::Verification;
 
 /// Where the token of a call came from (a JSON contract value).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -259,7 +259,7 @@ impl TokenReport {
             .verification
             .as_ref()
             .and_then(|v| v.jwks_error_kind.as_ref())
-            .is_some_and(|e| matches!(e, super::jwks::JwksError::Http(h) if h.is_unreachable()));
+            .is_some_and(|e| matches!(e, crate::core::net::jwks::JwksError::Http(h) if h.is_unreachable()));
         discovery || jwks
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
 // Secret sources and their resolution live in `secret_source`; re-exported where they always were.
-pub use super::secret_source::{NoPrompt, SecretError, SecretPrompter, SecretSource};
+pub use crate::core::model::secret_source::{NoPrompt, SecretError, SecretPrompter, SecretSource};
 
 /// One app/client pair, its issuer, what its API expects and the endpoints to call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

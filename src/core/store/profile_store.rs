@@ -2,8 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::fsutil::FileStamp;
-use super::profile::Profile;
+use crate::core::model::profile::Profile;
+use crate::core::store::fsutil::FileStamp;
 
 /// Where the profile directory came from, for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -246,7 +246,7 @@ impl HeaderProblem {
 
 /// Header text is the token author's: keep what is quoted back short.
 fn short(text: &str) -> String {
-    super::http::excerpt(text, 40)
+    crate::core::net::http::excerpt(text, 40)
 }
 
 fn quoted_list(names: &[String]) -> String {

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::http::{Http, HttpError, excerpt};
+use crate::core::net::http::{Http, HttpError, excerpt};
 
 /// The parts of a discovery document tokdbg uses, plus the whole document.
 #[derive(Debug, Clone, Serialize)]

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::secret::Secret;
+use crate::core::model::secret::Secret;
 
 /// A token and the moment it stops being valid (unix seconds).
 #[derive(Debug, Clone)]

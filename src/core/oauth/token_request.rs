@@ -3,9 +3,9 @@
 use base64::Engine as _;
 use serde::Serialize;
 
-use super::http::{Http, HttpError, HttpResponse, excerpt, parse_url};
-use super::profile::AuthMethod;
-use super::secret::{Secret, redact_token};
+use crate::core::model::profile::AuthMethod;
+use crate::core::model::secret::{Secret, redact_token};
+use crate::core::net::http::{Http, HttpError, HttpResponse, excerpt, parse_url};
 
 /// Everything needed to ask for a token.
 #[derive(Debug, Clone)]
@@ -136,7 +136,7 @@ impl TokenRequest {
         let mut response = http.send(builder, &self.endpoint).await?;
         // An endpoint that echoes the request (in error_description, or an HTML error page)
         // must not hand the secret to the screen: scrub it before the answer is parsed.
-        let mut scrubber = super::scrub::Scrubber::new();
+        let mut scrubber = crate::core::net::scrub::Scrubber::new();
         scrubber.add_client_secret(&self.client_id, &self.client_secret);
         scrubber.scrub_response(&mut response);
         parse_token_response(&response)

@@ -1,0 +1,5 @@
+//! Profile files on disk: loading a directory, editing a file, writing it safely.
+
+pub mod fsutil;
+pub mod profile_edit;
+pub mod profile_store;

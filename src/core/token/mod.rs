@@ -1,0 +1,5 @@
+//! An access token on its own: decoding, verifying, reading its scopes.
+
+pub mod jwt;
+pub mod scopes;
+pub mod verify;
