@@ -19,8 +19,8 @@ use std::time::{Duration, Instant};
 use jsonwebtoken::Algorithm;
 use serde_json::{Value, json};
 use tokdbg::core::diagnose::Verdict;
-use tokdbg::core::diagnose::findings::Code;
 use tokdbg::core::engine::{CallReport, CallSpec, Engine, TokenChoice, TokenSource};
+use tokdbg::core::findings::Code;
 use tokdbg::core::model::profile::Profile;
 use tokdbg::core::model::secret::Secret;
 use tokdbg::core::net::http::{Http, HttpConfig, HttpError, HttpResponse};
@@ -118,7 +118,7 @@ async fn call_fetching(text: &str) -> (CallReport, Duration) {
 }
 
 #[track_caller]
-fn first(report: &CallReport) -> &tokdbg::core::diagnose::findings::Finding {
+fn first(report: &CallReport) -> &tokdbg::core::findings::Finding {
     report.findings.first().unwrap_or_else(|| panic!("no finding: {}", common::summary(report)))
 }
 

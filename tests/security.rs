@@ -13,8 +13,8 @@ use axum::routing::get;
 use jsonwebtoken::Algorithm;
 use serde_json::json;
 use tokdbg::core::diagnose::explain;
-use tokdbg::core::diagnose::findings::{Code, Severity};
 use tokdbg::core::engine::TokenSource;
+use tokdbg::core::findings::{Code, Severity};
 use tokdbg::core::token::verify::{CheckName, CheckStatus};
 use tokdbg::demo::DemoKey;
 

@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 
 use crate::core::clock;
-use crate::core::diagnose::findings::{Finding, Severity};
 use crate::core::engine::{CallReport, TokenInfo, TokenReport, TokenSource};
+use crate::core::findings::{Finding, Severity};
 use crate::core::token::jwt::{DecodedToken, NumericDate};
 use crate::core::token::scopes;
 use crate::core::token::verify::{CheckStatus, Verification};

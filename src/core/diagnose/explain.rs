@@ -2,9 +2,9 @@
 //! each failed verification check, and the scope gap. Each with a concrete fix.
 
 use crate::core::clock;
-use crate::core::diagnose::findings::{Code, Evidence, Finding};
 use crate::core::diagnose::hints;
 use crate::core::engine::{CallReport, DiscoveryReport, TokenRequestReport, TokenSource};
+use crate::core::findings::{Code, Evidence, Finding};
 use crate::core::model::profile::Profile;
 use crate::core::net::discovery::DiscoveryError;
 use crate::core::oauth::token_request::TokenError;
@@ -19,11 +19,8 @@ pub fn discovery(discovery: Option<&DiscoveryReport>, profile: &Profile) -> Vec<
     let error = discovery.error.clone().unwrap_or_default();
     // With explicit endpoints the call can go on: then it is only a warning.
     let explicit = profile.issuer.token_endpoint.is_some() && profile.issuer.jwks_uri.is_some();
-    let severity = if explicit {
-        crate::core::diagnose::findings::Severity::Warning
-    } else {
-        crate::core::diagnose::findings::Severity::Error
-    };
+    let severity =
+        if explicit { crate::core::findings::Severity::Warning } else { crate::core::findings::Severity::Error };
     let issuer = profile.issuer.url.clone().unwrap_or_default();
     let finding = match &discovery.error_kind {
         Some(DiscoveryError::Http(http)) if http.is_unreachable() => Finding::new(

@@ -2,14 +2,13 @@
 //! answer corroborates; else the earliest failure in the chain), then every other problem.
 
 pub mod explain;
-pub mod findings;
 pub mod hints;
 pub mod reconcile;
 
 use serde::Serialize;
 
-use crate::core::diagnose::findings::{Code, Evidence, Finding, Severity};
 use crate::core::engine::CallReport;
+use crate::core::findings::{Code, Evidence, Finding, Severity};
 use crate::core::model::profile::Profile;
 
 /// How a call ended (a JSON contract value).

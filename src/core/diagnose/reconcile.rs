@@ -2,9 +2,9 @@
 //! server corroborates, or — when the token verifies locally — what the server's
 //! configuration must look like for it to answer as it did.
 
-use crate::core::diagnose::findings::{Code, Evidence, Finding};
 use crate::core::diagnose::hints;
 use crate::core::engine::CallReport;
+use crate::core::findings::{Code, Evidence, Finding};
 use crate::core::model::profile::Profile;
 use crate::core::probe::ProbeResponse;
 use crate::core::server_message::ServerReason;

@@ -11,8 +11,8 @@ use serde::Serialize;
 
 use crate::core::clock;
 use crate::core::diagnose;
-use crate::core::diagnose::findings::Finding;
 use crate::core::engine::token_cache::{CachedToken, TokenCache};
+use crate::core::findings::Finding;
 use crate::core::model::profile::{Endpoint, Profile};
 use crate::core::model::secret::Secret;
 use crate::core::net::discovery::{self, Discovery, DiscoveryError};
@@ -324,12 +324,9 @@ impl Engine {
             obtained.token_request.as_ref().filter(|r| crate::core::diagnose::explain::is_insecure_http(&r.request.url))
         {
             findings.push(Finding::warning(
-                crate::core::diagnose::findings::Code::InsecureTransport,
+                crate::core::findings::Code::InsecureTransport,
                 format!("the client secret was sent over plain http to {}", request.request.url),
-                crate::core::diagnose::findings::Evidence::new(
-                    Some("https://".to_owned()),
-                    Some(request.request.url.clone()),
-                ),
+                crate::core::findings::Evidence::new(Some("https://".to_owned()), Some(request.request.url.clone())),
                 "Use the issuer's https URL; treat this secret as exposed and rotate it if the network is not yours.",
             ));
         }

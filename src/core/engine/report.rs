@@ -4,160 +4,23 @@
 
 use serde::Serialize;
 
-use crate::core::clock;
 use crate::core::diagnose::Verdict;
-use crate::core::diagnose::findings::Finding;
-use crate::core::model::profile::Endpoint;
+use crate::core::findings::Finding;
 use crate::core::model::secret::Secret;
 use crate::core::net::discovery::DiscoveryError;
 use crate::core::net::http::HttpError;
-use crate::core::oauth::token_request::{RequestView, TokenError};
+use crate::core::oauth::token_request::TokenError;
 use crate::core::probe::ProbeResponse;
 use crate::core::server_message::ServerVerdict;
-use crate::core::token::jwt::{self, DecodeError, DecodedToken, NumericDate};
-use crate::core::token::scopes::{self, GrantedScopes, ScopeGap};
+use crate::core::token::scopes::ScopeGap;
 use crate::core::token::verify::Verification;
 
-/// Where the token of a call came from (a JSON contract value).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TokenSource {
-    Fetched,
-    Cached,
-    Given,
-    None,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct DiscoveryReport {
-    pub url: String,
-    pub ok: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(skip)]
-    pub error_kind: Option<DiscoveryError>,
-    /// The document as read (for checks of its endpoints and issuer); never serialized.
-    #[serde(skip)]
-    pub document: Option<serde_json::Value>,
-}
-
-/// The token request as sent (secret redacted) and what came back.
-#[derive(Debug, Clone, Serialize)]
-pub struct TokenRequestReport {
-    pub request: RequestView,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub response: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub oauth_error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rejected_scope: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub notes: Vec<String>,
-    pub latency_ms: f64,
-    #[serde(skip)]
-    pub error_kind: Option<TokenError>,
-}
-
-/// What is known about the token used (never its signature).
-#[derive(Debug, Clone, Serialize)]
-pub struct TokenInfo {
-    pub source: TokenSource,
-    pub alg: Option<String>,
-    pub kid: Option<String>,
-    pub typ: Option<String>,
-    /// Scopes read from the claim the API reads (`expect.scope_claim`).
-    pub scopes: Option<Vec<String>>,
-    pub expires_at: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
-    pub size: Option<usize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub header: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub claims: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Why the token could not be decoded, if it could not.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub decode_error: Option<String>,
-    #[serde(skip)]
-    pub decode_error_kind: Option<DecodeError>,
-    #[serde(skip)]
-    pub decoded: Option<DecodedToken>,
-    /// Where scopes sit in this token, whichever claim.
-    pub scope_claims: Vec<GrantedScopes>,
-}
-
-impl TokenInfo {
-    pub fn none() -> Self {
-        TokenInfo {
-            source: TokenSource::None,
-            alg: None,
-            kid: None,
-            typ: None,
-            scopes: None,
-            expires_at: None,
-            expires: None,
-            size: None,
-            header: None,
-            claims: None,
-            decode_error: None,
-            decode_error_kind: None,
-            decoded: None,
-            scope_claims: Vec::new(),
-        }
-    }
-
-    pub fn describe(source: TokenSource, token: &str, scope_claim: &str, now: i64) -> Self {
-        let mut info = TokenInfo { source, ..TokenInfo::none() };
-        match jwt::decode(token) {
-            Ok(decoded) => {
-                info.alg = decoded.alg.clone();
-                info.kid = decoded.kid.clone();
-                info.typ = decoded.typ.clone();
-                info.size = Some(decoded.size);
-                info.scopes = scopes::granted_scopes(&decoded.claims, scope_claim).map(|g| g.scopes);
-                info.scope_claims = scopes::scope_claims_present(&decoded.claims);
-                if let NumericDate::Valid(exp) = decoded.numeric_date("exp") {
-                    info.expires_at = Some(exp);
-                    info.expires = Some(clock::expiry_phrase(exp, now));
-                }
-                info.header = Some(decoded.header.clone());
-                info.claims = Some(decoded.claims.clone());
-                info.decoded = Some(decoded);
-            }
-            Err(error) => {
-                info.size = Some(jwt::clean_pasted(token).len());
-                info.decode_error = Some(error.to_string());
-                info.decode_error_kind = Some(error);
-            }
-        }
-        info
-    }
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct EndpointInfo {
-    pub name: String,
-    pub method: String,
-    pub url: String,
-    pub required_scopes: Vec<String>,
-}
-
-impl From<&Endpoint> for EndpointInfo {
-    fn from(e: &Endpoint) -> Self {
-        EndpointInfo {
-            name: e.name.clone(),
-            method: e.method.clone(),
-            url: e.url.clone(),
-            required_scopes: e.required_scopes.clone(),
-        }
-    }
-}
+// Each stage's own report lives with its stage (diagnosis reads them without the engine);
+// re-exported here, where the whole report is assembled.
+pub use crate::core::net::discovery::DiscoveryReport;
+pub use crate::core::oauth::token_request::TokenRequestReport;
+pub use crate::core::probe::EndpointInfo;
+pub use crate::core::token::info::{TokenInfo, TokenSource};
 
 /// Everything one call found out, and the diagnosis. Serialized as `call --json`.
 #[derive(Debug, Clone, Serialize)]

@@ -63,3 +63,19 @@ pub async fn fetch(http: &Http, issuer: &str) -> Result<Discovery, DiscoveryErro
         document,
     })
 }
+
+/// What discovery found for a call (a stage report; `document` is kept for checks, never shown).
+#[derive(Debug, Clone, Serialize)]
+pub struct DiscoveryReport {
+    pub url: String,
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip)]
+    pub error_kind: Option<DiscoveryError>,
+    /// The document as read (for checks of its endpoints and issuer); never serialized.
+    #[serde(skip)]
+    pub document: Option<serde_json::Value>,
+}

@@ -297,6 +297,27 @@ pub fn strip_html(text: &str) -> String {
     out
 }
 
+/// The token request as sent (secret redacted) and what came back.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenRequestReport {
+    pub request: RequestView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth_error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected_scope: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    pub latency_ms: f64,
+    #[serde(skip)]
+    pub error_kind: Option<TokenError>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

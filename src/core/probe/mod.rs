@@ -166,3 +166,23 @@ impl ProbeRequest {
         Ok(ProbeResponse::from_http(&response))
     }
 }
+
+/// The endpoint a call went to, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct EndpointInfo {
+    pub name: String,
+    pub method: String,
+    pub url: String,
+    pub required_scopes: Vec<String>,
+}
+
+impl From<&crate::core::model::profile::Endpoint> for EndpointInfo {
+    fn from(e: &crate::core::model::profile::Endpoint) -> Self {
+        EndpointInfo {
+            name: e.name.clone(),
+            method: e.method.clone(),
+            url: e.url.clone(),
+            required_scopes: e.required_scopes.clone(),
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! An access token on its own: decoding, verifying, reading its scopes.
 
+pub mod info;
 pub mod jwt;
 pub mod scopes;
 pub mod verify;

@@ -6,7 +6,7 @@ use jsonwebtoken::{Algorithm, DecodingKey};
 use serde::Serialize;
 
 use crate::core::clock;
-use crate::core::diagnose::findings::Code;
+use crate::core::findings::Code;
 use crate::core::model::secret::Secret;
 use crate::core::net::jwks::{JwksCache, JwksError, alg_name};
 use crate::core::token::jwt::{DecodedToken, HeaderProblem, NumericDate};

@@ -4,7 +4,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 use crate::core::diagnose::Verdict;
-use crate::core::diagnose::findings::Severity;
+use crate::core::findings::Severity;
 
 use super::super::state::session::Session;
 use super::super::theme::Theme;

@@ -64,7 +64,7 @@ pub fn render(frame: &mut Frame, state: &PasteState, app: &App, theme: &Theme) {
             {
                 lines.extend(checklist(verification, body.width as usize, theme));
                 for finding in &report.findings {
-                    if finding.severity == crate::core::diagnose::findings::Severity::Error {
+                    if finding.severity == crate::core::findings::Severity::Error {
                         lines.push(Line::from(vec![
                             Span::styled(format!("fix [{}] ", finding.code), theme.bold()),
                             Span::raw(finding.fix.clone()),
