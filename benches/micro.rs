@@ -12,7 +12,7 @@ use std::hint::black_box;
 use criterion::{Criterion, criterion_group, criterion_main};
 use jsonwebtoken::{DecodingKey, Validation};
 use tokdbg::core::clock;
-use tokdbg::core::diagnose::{Facts, diagnose};
+use tokdbg::core::diagnose::diagnose;
 use tokdbg::core::model::profile::ScopeMatch;
 use tokdbg::core::net::jwks::JwksCache;
 use tokdbg::core::probe::www_authenticate;
@@ -125,7 +125,7 @@ fn diagnosis(c: &mut Criterion) {
     });
     assert_eq!(report.response.as_ref().map(|r| r.status), Some(403), "write orders is a 403 for demo-reader");
     c.bench_function("diagnose/403 scope_missing call (demo-reader, write orders)", |b| {
-        b.iter(|| diagnose(black_box(&Facts { report: &report, profile: &profile, baseline: false })))
+        b.iter(|| diagnose(black_box(&report.facts(&profile, false))))
     });
 }
 

@@ -83,7 +83,9 @@ async fn plain_http_to_another_machine_is_flagged_loopback_is_not() -> TestResul
     let server = start_demo().await?;
     let report = call_demo(&engine(), &server, "demo-reader", "read orders").await?;
     // On loopback (the demo): nothing to flag.
-    assert!(explain::transport(&report).is_empty(), "{:?}", explain::transport(&report));
+    let profile = demo_profile(&server, "demo-reader")?;
+    let here = explain::transport(&report.facts(&profile, false));
+    assert!(here.is_empty(), "{here:?}");
     assert!(!report.findings.iter().any(|f| f.code == Code::InsecureTransport));
 
     // The same exchange, had it gone to another machine over http (no traffic is sent here).
@@ -92,7 +94,7 @@ async fn plain_http_to_another_machine_is_flagged_loopback_is_not() -> TestResul
     if let Some(request) = elsewhere.token_request.as_mut() {
         request.request.url = "http://issuer.example.com/oidc/token".to_owned();
     }
-    let warnings = explain::transport(&elsewhere);
+    let warnings = explain::transport(&elsewhere.facts(&profile, false));
     assert_eq!(warnings.len(), 2, "{warnings:?}");
     assert!(warnings.iter().all(|f| f.code == Code::InsecureTransport && f.severity == Severity::Warning));
     assert!(warnings[0].message.contains("client secret"), "{}", warnings[0].message);

@@ -2,12 +2,15 @@
 //! each failed verification check, and the scope gap. Each with a concrete fix.
 
 use crate::core::clock;
+use crate::core::diagnose::facts::Facts;
 use crate::core::diagnose::hints;
-use crate::core::engine::{CallReport, DiscoveryReport, TokenRequestReport, TokenSource};
 use crate::core::findings::{Code, Evidence, Finding};
 use crate::core::model::profile::Profile;
 use crate::core::net::discovery::DiscoveryError;
+use crate::core::net::discovery::DiscoveryReport;
 use crate::core::oauth::token_request::TokenError;
+use crate::core::oauth::token_request::TokenRequestReport;
+use crate::core::token::info::TokenSource;
 use crate::core::token::jwt::{DecodeError, NumericDate};
 use crate::core::token::verify::{Check, CheckStatus};
 
@@ -220,8 +223,8 @@ fn token_error(error: &TokenError, url: &str, profile: &Profile, client_id: &str
     }
 }
 
-pub fn token_form(report: &CallReport) -> Option<Finding> {
-    let error = report.token.decode_error_kind.as_ref()?;
+pub fn token_form(facts: &Facts<'_>) -> Option<Finding> {
+    let error = facts.token().decode_error_kind.as_ref()?;
     let (message, fix) = match error {
         DecodeError::SegmentCount(1) => (
             "an opaque (reference) token: it cannot be decoded or verified locally".to_owned(),
@@ -236,30 +239,31 @@ pub fn token_form(report: &CallReport) -> Option<Finding> {
     Some(Finding::error(
         Code::MalformedToken,
         message,
-        Evidence::new(Some("a JWS compact token".to_owned()), report.token.size.map(|s| format!("{s} bytes"))),
+        Evidence::new(Some("a JWS compact token".to_owned()), facts.token().size.map(|s| format!("{s} bytes"))),
         fix,
     ))
 }
 
 /// One finding per failed check, in the order of the checklist.
-pub fn checks(report: &CallReport, profile: &Profile) -> Vec<Finding> {
-    let Some(verification) = &report.verification else { return Vec::new() };
+pub fn checks(facts: &Facts<'_>) -> Vec<Finding> {
+    let Some(verification) = facts.verification else { return Vec::new() };
     let mut findings: Vec<Finding> = Vec::new();
     for check in verification.checks.iter().filter(|c| c.status == CheckStatus::Fail) {
         let Some(code) = check.code else { continue };
         if findings.iter().any(|f| f.code == code) {
             continue;
         }
-        findings.push(check_finding(check, code, report, profile));
+        findings.push(check_finding(check, code, facts));
     }
     findings
 }
 
-fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profile) -> Finding {
+fn check_finding(check: &Check, code: Code, facts: &Facts<'_>) -> Finding {
+    let profile = facts.profile;
     let evidence = Evidence::new(check.expected.clone(), check.actual.clone());
     let actual = check.actual.clone().unwrap_or_default();
     let expected = check.expected.clone().unwrap_or_default();
-    let decoded = report.token.decoded.as_ref();
+    let decoded = facts.token().decoded.as_ref();
     match code {
         Code::AlgNone => Finding::error(
             code,
@@ -288,7 +292,7 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
                 code,
                 format!(
                     "no key with kid {kid} in the JWKS{}",
-                    if report.verification.as_ref().is_some_and(|v| v.jwks_refetched) {
+                    if facts.verification.is_some_and(|v| v.jwks_refetched) {
                         " (fetched again to be sure)"
                     } else {
                         ""
@@ -299,11 +303,8 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
             )
         }
         Code::JwksUnreachable => {
-            let uri = report
-                .verification
-                .as_ref()
-                .and_then(|v| v.key.as_ref().map(|k| k.source.clone()))
-                .unwrap_or(expected.clone());
+            let uri =
+                facts.verification.and_then(|v| v.key.as_ref().map(|k| k.source.clone())).unwrap_or(expected.clone());
             let hint = hints::jwks_uri_hint(&uri, profile.issuer.url.as_deref().or(profile.expect.issuer.as_deref()));
             Finding::error(
                 code,
@@ -331,13 +332,13 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
         ),
         Code::Expired => {
             let mut fix = "Fetch a new token (tokdbg re-fetches cached ones before they expire).".to_owned();
-            if let (Some(decoded), TokenSource::Fetched) = (decoded, report.token.source)
+            if let (Some(decoded), TokenSource::Fetched) = (decoded, facts.token().source)
                 && let NumericDate::Valid(iat) = decoded.numeric_date("iat")
-                && report.at.saturating_sub(iat) > 120
+                && facts.at.saturating_sub(iat) > 120
             {
                 fix = format!(
                     "The token was issued {} before it arrived: the issuer's clock is behind by about that much. Fix the issuer's clock (NTP); raising expect.leeway_secs only hides it.",
-                    clock::humanize_duration(report.at.abs_diff(iat))
+                    clock::humanize_duration(facts.at.abs_diff(iat))
                 );
             }
             Finding::error(code, format!("the token {}", check.detail), evidence, fix)
@@ -399,12 +400,13 @@ fn check_finding(check: &Check, code: Code, report: &CallReport, profile: &Profi
 }
 
 /// Missing scopes, and scopes sitting where the API does not read them.
-pub fn scopes(report: &CallReport, profile: &Profile) -> Vec<Finding> {
-    let Some(gap) = report.scope_gap.as_ref().filter(|g| !g.satisfied) else { return Vec::new() };
+pub fn scopes(facts: &Facts<'_>) -> Vec<Finding> {
+    let profile = facts.profile;
+    let Some(gap) = facts.scope_gap.filter(|g| !g.satisfied) else { return Vec::new() };
     let mut findings = Vec::new();
     let claim = &profile.expect.scope_claim;
-    let elsewhere = report
-        .token
+    let elsewhere = facts
+        .token()
         .scope_claims
         .iter()
         .find(|g| g.claim != *claim && gap.missing.iter().any(|m| g.scopes.contains(m)));
@@ -444,7 +446,7 @@ pub fn scopes(report: &CallReport, profile: &Profile) -> Vec<Finding> {
     };
     findings.push(Finding::error(
         Code::ScopeMissing,
-        format!("the token lacks {} for \"{}\"", gap.missing.join(" "), report.endpoint.name),
+        format!("the token lacks {} for \"{}\"", gap.missing.join(" "), facts.endpoint_name()),
         Evidence::new(
             Some(format!("{needs} {}", gap.required.join(" "))),
             Some(if gap.granted.is_empty() { "(no scopes)".to_owned() } else { gap.granted.join(" ") }),
@@ -471,9 +473,9 @@ pub fn is_insecure_http(url: &str) -> bool {
 }
 
 /// Warnings for a client secret or a token sent over plain http to another machine.
-pub fn transport(report: &CallReport) -> Vec<Finding> {
+pub fn transport(facts: &Facts<'_>) -> Vec<Finding> {
     let mut findings = Vec::new();
-    if let Some(request) = &report.token_request
+    if let Some(request) = facts.token_request
         && is_insecure_http(&request.request.url)
     {
         findings.push(Finding::warning(
@@ -483,11 +485,11 @@ pub fn transport(report: &CallReport) -> Vec<Finding> {
             "Use the issuer's https URL; treat this secret as exposed and rotate it if the network is not yours.",
         ));
     }
-    if report.token.source != TokenSource::None && report.response.is_some() && is_insecure_http(&report.endpoint.url) {
+    if facts.token().source != TokenSource::None && facts.response.is_some() && is_insecure_http(facts.endpoint_url()) {
         findings.push(Finding::warning(
             Code::InsecureTransport,
-            format!("the bearer token was sent over plain http to {}", report.endpoint.url),
-            Evidence::new(Some("https://".to_owned()), Some(report.endpoint.url.clone())),
+            format!("the bearer token was sent over plain http to {}", facts.endpoint_url()),
+            Evidence::new(Some("https://".to_owned()), Some(facts.endpoint_url().to_owned())),
             "Call the API over https: anyone on the path can replay a bearer token until it expires.",
         ));
     }

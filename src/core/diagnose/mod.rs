@@ -2,14 +2,14 @@
 //! answer corroborates; else the earliest failure in the chain), then every other problem.
 
 pub mod explain;
+pub mod facts;
 pub mod hints;
 pub mod reconcile;
 
 use serde::Serialize;
 
-use crate::core::engine::CallReport;
 use crate::core::findings::{Code, Evidence, Finding, Severity};
-use crate::core::model::profile::Profile;
+pub use facts::Facts;
 
 /// How a call ended (a JSON contract value).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -31,13 +31,6 @@ impl Verdict {
             Verdict::Error => "error",
         }
     }
-}
-
-pub struct Facts<'a> {
-    pub report: &'a CallReport,
-    pub profile: &'a Profile,
-    /// The request went out without a token on purpose.
-    pub baseline: bool,
 }
 
 pub struct Diagnosis {
@@ -66,19 +59,24 @@ pub fn chain_rank(code: Code) -> u8 {
     }
 }
 
-pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
-    let Facts { report, profile, baseline } = *facts;
+/// Every local finding the facts support, errors before warnings, each in chain order (a
+/// stable sort keeps the checklist order inside one rank).
+fn local_findings(facts: &Facts<'_>) -> Vec<Finding> {
     let mut local: Vec<Finding> = Vec::new();
-    local.extend(explain::discovery(report.discovery.as_ref(), profile));
-    local.extend(explain::token_request(report.token_request.as_ref(), profile));
-    local.extend(explain::token_form(report));
-    local.extend(explain::checks(report, profile));
-    local.extend(explain::scopes(report, profile));
-    local.extend(explain::transport(report));
-    // Errors before warnings, each in chain order; a stable sort keeps the checklist order inside one rank.
+    local.extend(explain::discovery(facts.discovery, facts.profile));
+    local.extend(explain::token_request(facts.token_request, facts.profile));
+    local.extend(explain::token_form(facts));
+    local.extend(explain::checks(facts));
+    local.extend(explain::scopes(facts));
+    local.extend(explain::transport(facts));
     local.sort_by_key(|f| (f.severity, chain_rank(f.code)));
+    local
+}
 
-    if let Some(response) = &report.response {
+/// The verdict and ranked findings of a call (whatever stages it reached).
+pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
+    let mut local = local_findings(facts);
+    if let Some(response) = facts.response {
         if response.is_success() {
             let mut findings = vec![Finding::info(
                 Code::Ok,
@@ -96,19 +94,16 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
             }));
             return Diagnosis { verdict: Verdict::Allowed, findings };
         }
-        let reason = report
-            .server
-            .as_ref()
-            .map(|s| s.reason.clone())
-            .unwrap_or(crate::core::server_message::ServerReason::Unrecognized);
-        let wanted = reconcile::corroborated_codes(&reason, report.token.alg.as_deref(), response.status);
+        let reason =
+            facts.server.map(|s| s.reason.clone()).unwrap_or(crate::core::server_message::ServerReason::Unrecognized);
+        let wanted = reconcile::corroborated_codes(&reason, facts.token().alg.as_deref(), response.status);
         let witness =
             wanted.iter().find_map(|code| local.iter().position(|f| f.code == *code && f.severity == Severity::Error));
         let mut findings = Vec::new();
         match witness {
             Some(index) => {
                 let mut primary = local.remove(index);
-                if let Some(message) = report.server.as_ref().and_then(|s| s.message.clone()) {
+                if let Some(message) = facts.server.and_then(|s| s.message.clone()) {
                     primary.message =
                         format!("{} — the API agrees: \"{message}\" (HTTP {})", primary.message, response.status);
                 } else {
@@ -116,18 +111,18 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
                 }
                 findings.push(primary);
             }
-            None => findings.push(reconcile::server_side(report, profile, response, baseline)),
+            None => findings.push(reconcile::server_side(facts, response)),
         }
         findings.extend(local);
         dedupe(&mut findings);
         return Diagnosis { verdict: Verdict::Denied, findings };
     }
 
-    if let Some(error) = &report.request_error_kind {
+    if let Some(error) = facts.request_error {
         local.push(Finding::error(
             Code::NetworkError,
             format!("the API request failed: {error}"),
-            Evidence::new(Some(report.endpoint.url.clone()), None),
+            Evidence::new(Some(facts.endpoint_url().to_owned()), None),
             if let Some(fix) = error.local_fix() {
                 fix
             } else if error.is_unreachable() {
@@ -155,25 +150,15 @@ fn dedupe(findings: &mut Vec<Finding>) {
     findings.retain(|f| seen.insert((f.code, f.message.clone())));
 }
 
-/// Findings about a token on its own (the `verify` command): the local chain, no server.
-pub fn token_findings(report: &crate::core::engine::TokenReport, profile: &Profile) -> Vec<Finding> {
-    // Reuse the call explanations through a report that made no request.
-    let endpoint = crate::core::engine::EndpointInfo {
-        name: String::new(),
-        method: String::new(),
-        url: String::new(),
-        required_scopes: Vec::new(),
-    };
-    let mut as_call =
-        CallReport::new(String::new(), endpoint, report.discovery.clone(), crate::core::clock::now_unix());
-    as_call.token = report.token.clone();
-    as_call.verification = report.verification.clone();
+/// Findings about a token on its own (the `verify` command): discovery, its form and its
+/// checks; no server. "Verifies" only when every check ran and passed.
+pub fn token_findings(facts: &Facts<'_>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = Vec::new();
-    findings.extend(explain::discovery(as_call.discovery.as_ref(), profile));
-    findings.extend(explain::token_form(&as_call));
-    findings.extend(explain::checks(&as_call, profile));
+    findings.extend(explain::discovery(facts.discovery, facts.profile));
+    findings.extend(explain::token_form(facts));
+    findings.extend(explain::checks(facts));
     findings.sort_by_key(|f| (f.severity, chain_rank(f.code)));
-    if findings.is_empty() && report.valid {
+    if findings.is_empty() && facts.verification.is_some_and(|v| v.valid) {
         findings.push(Finding::info(
             Code::Ok,
             "the token verifies: signature, algorithm, times, issuer and audience",
@@ -181,5 +166,14 @@ pub fn token_findings(report: &crate::core::engine::TokenReport, profile: &Profi
             "Nothing to fix.",
         ));
     }
+    findings
+}
+
+/// Findings about fetching a token (the `token` command): discovery, the token request, and
+/// the transport it went over.
+pub fn token_fetch_findings(facts: &Facts<'_>) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = explain::discovery(facts.discovery, facts.profile);
+    findings.extend(explain::token_request(facts.token_request, facts.profile));
+    findings.extend(explain::transport(facts));
     findings
 }

@@ -2,10 +2,9 @@
 //! server corroborates, or — when the token verifies locally — what the server's
 //! configuration must look like for it to answer as it did.
 
+use crate::core::diagnose::facts::Facts;
 use crate::core::diagnose::hints;
-use crate::core::engine::CallReport;
 use crate::core::findings::{Code, Evidence, Finding};
-use crate::core::model::profile::Profile;
 use crate::core::probe::ProbeResponse;
 use crate::core::server_message::ServerReason;
 
@@ -57,11 +56,12 @@ fn chain_codes() -> Vec<Code> {
 }
 
 /// The finding for an answer no local finding explains: the server's config differs.
-pub fn server_side(report: &CallReport, profile: &Profile, response: &ProbeResponse, baseline: bool) -> Finding {
-    let server = report.server.as_ref();
+pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
+    let (profile, baseline) = (facts.profile, facts.baseline);
+    let server = facts.server;
     let said = server.and_then(|s| s.message.clone()).unwrap_or_else(|| format!("HTTP {}", response.status));
     let reason = server.map(|s| s.reason.clone()).unwrap_or(ServerReason::Unrecognized);
-    let decoded = report.token.decoded.as_ref();
+    let decoded = facts.token().decoded.as_ref();
     let status = response.status;
     let server_evidence = |expected: Option<String>, actual: Option<String>| Evidence::new(expected, actual);
 
@@ -69,7 +69,7 @@ pub fn server_side(report: &CallReport, profile: &Profile, response: &ProbeRespo
         return Finding::error(
             Code::ServerRejected,
             format!("the API redirects to another origin ({location}); not followed, so the token is not sent there"),
-            Evidence::new(Some(report.endpoint.url.clone()), Some(location.clone())),
+            Evidence::new(Some(facts.endpoint_url().to_owned()), Some(location.clone())),
             "Call the final URL directly (fix the endpoint's url).",
         );
     }
@@ -120,9 +120,9 @@ pub fn server_side(report: &CallReport, profile: &Profile, response: &ProbeRespo
             )
         }
         ServerReason::InsufficientScope { scopes } => {
-            let granted = report.scope_gap.as_ref().map(|g| g.granted.join(" ")).unwrap_or_default();
+            let granted = facts.scope_gap.map(|g| g.granted.join(" ")).unwrap_or_default();
             let server_wants: Vec<&String> =
-                scopes.iter().filter(|s| !report.scope_gap.as_ref().is_some_and(|g| g.granted.contains(s))).collect();
+                scopes.iter().filter(|s| !facts.scope_gap.is_some_and(|g| g.granted.contains(s))).collect();
             if !server_wants.is_empty() {
                 let wanted = server_wants.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" ");
                 return Finding::error(
@@ -137,7 +137,7 @@ pub fn server_side(report: &CallReport, profile: &Profile, response: &ProbeRespo
             Finding::error(
                 Code::ServerRejected,
                 format!("the token has the required scopes ({granted}), yet the API answers {status} {said}"),
-                server_evidence(Some(report.endpoint.required_scopes.join(" ")), Some(granted)),
+                server_evidence(facts.endpoint.map(|e| e.required_scopes.join(" ")), Some(granted)),
                 "The API's scope check reads another place: check its claim key (express-jwt-authz customScopeKey), where it looks for the decoded token (express-jwt 7+ sets req.auth, older express-jwt-authz reads req.user: pass customUserKey: 'auth'), and any-of vs all-of (checkAllScopes).",
             )
         }
@@ -145,7 +145,7 @@ pub fn server_side(report: &CallReport, profile: &Profile, response: &ProbeRespo
             Code::ServerRejected,
             format!(
                 "the API says the token expired, but here it is still valid ({})",
-                report.token.expires.clone().unwrap_or_default()
+                facts.token().expires.clone().unwrap_or_default()
             ),
             server_evidence(None, Some(said)),
             "The API's clock is ahead of the issuer's, or it allows no leeway: sync clocks (NTP) on the API host.",
@@ -160,7 +160,7 @@ pub fn server_side(report: &CallReport, profile: &Profile, response: &ProbeRespo
             Code::ServerRejected,
             format!(
                 "the API found no key for kid {}, which the issuer's JWKS has",
-                report.token.kid.as_deref().unwrap_or("(none)")
+                facts.token().kid.as_deref().unwrap_or("(none)")
             ),
             server_evidence(None, Some(said)),
             "The API's jwksUri points elsewhere (another tenant, or a path without /oidc), or it cannot fetch it: check the API's jwksUri.",
@@ -169,7 +169,7 @@ pub fn server_side(report: &CallReport, profile: &Profile, response: &ProbeRespo
             Code::ServerRejected,
             format!(
                 "the API rejects the algorithm {}, which the profile's expect.algorithms accepts",
-                report.token.alg.as_deref().unwrap_or("?")
+                facts.token().alg.as_deref().unwrap_or("?")
             ),
             server_evidence(Some(profile.expect.algorithms.join(" ")), Some(said)),
             "Make expect.algorithms mirror the API's algorithms setting, and have the issuer sign with one it accepts.",

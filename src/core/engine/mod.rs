@@ -10,9 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::Serialize;
 
 use crate::core::clock;
-use crate::core::diagnose;
+use crate::core::diagnose::{self, Facts};
 use crate::core::engine::token_cache::{CachedToken, TokenCache};
-use crate::core::findings::Finding;
 use crate::core::model::profile::{Endpoint, Profile};
 use crate::core::model::secret::Secret;
 use crate::core::net::discovery::{self, Discovery, DiscoveryError};
@@ -317,19 +316,14 @@ impl Engine {
             }
             None => None,
         };
-        let mut findings: Vec<Finding> =
-            crate::core::diagnose::explain::discovery(resolved.discovery.as_ref(), profile).into_iter().collect();
-        findings.extend(crate::core::diagnose::explain::token_request(obtained.token_request.as_ref(), profile));
-        if let Some(request) =
-            obtained.token_request.as_ref().filter(|r| crate::core::diagnose::explain::is_insecure_http(&r.request.url))
-        {
-            findings.push(Finding::warning(
-                crate::core::findings::Code::InsecureTransport,
-                format!("the client secret was sent over plain http to {}", request.request.url),
-                crate::core::findings::Evidence::new(Some("https://".to_owned()), Some(request.request.url.clone())),
-                "Use the issuer's https URL; treat this secret as exposed and rotate it if the network is not yours.",
-            ));
-        }
+        let facts = Facts {
+            discovery: resolved.discovery.as_ref(),
+            token_request: obtained.token_request.as_ref(),
+            token: Some(&obtained.token),
+            verification: verification.as_ref(),
+            ..Facts::new(profile, now)
+        };
+        let findings = diagnose::token_fetch_findings(&facts);
         TokenFetch {
             profile: profile_key.to_owned(),
             discovery: resolved.discovery,
@@ -415,7 +409,7 @@ impl Engine {
             }
         }
 
-        let diagnosis = diagnose::diagnose(&diagnose::Facts { report: &report, profile: &profile, baseline });
+        let diagnosis = diagnose::diagnose(&report.facts(&profile, baseline));
         report.verdict = diagnosis.verdict;
         report.findings = diagnosis.findings;
         report
@@ -452,7 +446,12 @@ impl Engine {
             verification,
             findings: Vec::new(),
         };
-        report.findings = diagnose::token_findings(&report, profile);
+        report.findings = diagnose::token_findings(&Facts {
+            discovery: report.discovery.as_ref(),
+            token: Some(&report.token),
+            verification: report.verification.as_ref(),
+            ..Facts::new(profile, now)
+        });
         report
     }
 }

@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use crate::core::diagnose::Verdict;
+use crate::core::diagnose::{Facts, Verdict};
 use crate::core::findings::Finding;
+use crate::core::model::profile::Profile;
 use crate::core::model::secret::Secret;
 use crate::core::net::discovery::DiscoveryError;
 use crate::core::net::http::HttpError;
@@ -71,6 +72,23 @@ impl CallReport {
             notes: Vec::new(),
             at,
             access_token: None,
+        }
+    }
+
+    /// The facts this report holds, for diagnosis (`baseline`: sent without a token on purpose).
+    pub fn facts<'a>(&'a self, profile: &'a Profile, baseline: bool) -> Facts<'a> {
+        Facts {
+            baseline,
+            endpoint: Some(&self.endpoint),
+            discovery: self.discovery.as_ref(),
+            token_request: self.token_request.as_ref(),
+            token: Some(&self.token),
+            verification: self.verification.as_ref(),
+            scope_gap: self.scope_gap.as_ref(),
+            response: self.response.as_ref(),
+            request_error: self.request_error_kind.as_ref(),
+            server: self.server.as_ref(),
+            ..Facts::new(profile, self.at)
         }
     }
 
