@@ -43,9 +43,9 @@ pub fn token_line(p: &Paint, token: &TokenInfo) -> String {
     if let Some(kid) = &token.kid {
         parts.push(format!("kid {}", one(kid)));
     }
-    if let (Some(exp), Some(phrase)) = (token.expires_at, &token.expires) {
-        let text = format!("{phrase} ({})", clock::format_utc(exp));
-        parts.push(if exp <= clock::now_unix() { p.red(&text) } else { text });
+    if let Some(expiry) = token.expires {
+        let text = format!("{expiry} ({})", clock::format_utc(expiry.exp));
+        parts.push(if expiry.exp <= expiry.at { p.red(&text) } else { text });
     }
     match &token.scopes {
         Some(scopes) if !scopes.is_empty() => parts.push(format!("scopes {}", one(&scopes.join(" ")))),

@@ -1,7 +1,7 @@
 //! Human-readable times: absolute UTC stamps and "in 42 min" / "3 h ago" phrases.
 //!
-//! Everything except [`now_unix`] is pure and takes `now` explicitly, so callers
-//! (and tests) decide what "now" is.
+//! Everything except [`now_unix`] and [`SystemClock`] is pure and takes `now` explicitly, so
+//! callers (and tests, through a [`FixedClock`]) decide what "now" is.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -14,6 +14,47 @@ const HOUR: u64 = 60 * MINUTE;
 const DAY: u64 = 24 * HOUR;
 /// A mean Gregorian year (365.2425 days), so multi-year spans don't drift by leap days.
 const YEAR: u64 = 31_556_952;
+
+/// Where "now" comes from: the system's clock, or a fixed one in tests. The engine takes one
+/// (`Engine::with_clock`) and stamps every stage's report with it.
+pub trait Clock: Send + Sync {
+    /// Whole seconds since the Unix epoch.
+    fn now(&self) -> i64;
+}
+
+/// The system's clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> i64 {
+        now_unix()
+    }
+}
+
+/// A clock that says what it is told: fixed until set or advanced.
+#[derive(Debug, Default)]
+pub struct FixedClock(std::sync::atomic::AtomicI64);
+
+impl FixedClock {
+    pub fn at(now: i64) -> Self {
+        FixedClock(std::sync::atomic::AtomicI64::new(now))
+    }
+
+    pub fn set(&self, now: i64) {
+        self.0.store(now, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn advance(&self, secs: i64) {
+        self.0.fetch_add(secs, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Clock for FixedClock {
+    fn now(&self) -> i64 {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
 
 /// The current time in whole seconds since the Unix epoch.
 pub fn now_unix() -> i64 {

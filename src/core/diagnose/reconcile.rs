@@ -145,7 +145,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
             Code::ServerRejected,
             format!(
                 "the API says the token expired, but here it is still valid ({})",
-                facts.token().expires.clone().unwrap_or_default()
+                facts.token().expires.map(|e| e.to_string()).unwrap_or_default()
             ),
             server_evidence(None, Some(said)),
             "The API's clock is ahead of the issuer's, or it allows no leeway: sync clocks (NTP) on the API host.",

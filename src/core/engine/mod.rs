@@ -5,11 +5,12 @@ pub mod report;
 pub mod token_cache;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::Serialize;
 
-use crate::core::clock;
+use crate::core::clock::{Clock, SystemClock};
 use crate::core::diagnose::{self, Facts};
 use crate::core::engine::token_cache::{CachedToken, TokenCache};
 use crate::core::model::profile::{Endpoint, Profile};
@@ -72,10 +73,17 @@ pub struct Engine {
     tokens: TokenCache,
     discoveries: tokio::sync::Mutex<HashMap<String, Discovery>>,
     token_fetches: AtomicU64,
+    clock: Arc<dyn Clock>,
 }
 
 impl Engine {
+    /// An engine on the system's clock.
     pub fn new(config: HttpConfig) -> Self {
+        Self::with_clock(config, Arc::new(SystemClock))
+    }
+
+    /// An engine whose "now" comes from `clock` (tests pin it).
+    pub fn with_clock(config: HttpConfig, clock: Arc<dyn Clock>) -> Self {
         let http = Http::new(config);
         Engine {
             jwks: JwksCache::new(http.clone()),
@@ -83,7 +91,13 @@ impl Engine {
             tokens: TokenCache::default(),
             discoveries: tokio::sync::Mutex::new(HashMap::new()),
             token_fetches: AtomicU64::new(0),
+            clock,
         }
+    }
+
+    /// Now, by the engine's clock.
+    pub fn now(&self) -> i64 {
+        self.clock.now()
     }
 
     pub fn http(&self) -> &Http {
@@ -168,7 +182,7 @@ impl Engine {
 
     /// A fresh cached token for the profile, if there is one (no network).
     pub fn cached_token(&self, profile_key: &str, profile: &Profile) -> Option<CachedToken> {
-        self.tokens.get(&Self::token_cache_key(profile_key, profile), clock::now_unix())
+        self.tokens.get(&Self::token_cache_key(profile_key, profile), self.now())
     }
 
     /// Sends the client_credentials request for a profile (no cache involved).
@@ -244,7 +258,12 @@ impl Engine {
     }
 
     /// The options to verify a token the way the profile's API does.
-    pub fn verify_options(profile: &Profile, jwks_uri: Option<String>, hmac_secret: Option<Secret>) -> VerifyOptions {
+    pub fn verify_options(
+        profile: &Profile,
+        jwks_uri: Option<String>,
+        hmac_secret: Option<Secret>,
+        now: i64,
+    ) -> VerifyOptions {
         VerifyOptions {
             algorithms: profile.expect.algorithms.clone(),
             issuer: profile.expect.issuer.clone(),
@@ -252,7 +271,7 @@ impl Engine {
             leeway_secs: profile.expect.leeway_secs,
             jwks_uri,
             hmac_secret,
-            now: clock::now_unix(),
+            now,
         }
     }
 
@@ -306,14 +325,14 @@ impl Engine {
         force: bool,
         hmac_secret: Option<Secret>,
     ) -> TokenFetch {
-        let now = clock::now_unix();
+        let now = self.now();
         let resolved = self.resolve(profile).await;
         let obtained =
             self.obtain_token(profile_key, profile, resolved.token_endpoint.as_deref(), secret, force, now).await;
         let verification = match &obtained.token.decoded {
-            Some(decoded) => {
-                Some(self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret)).await)
-            }
+            Some(decoded) => Some(
+                self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now)).await,
+            ),
             None => None,
         };
         let facts = Facts {
@@ -341,7 +360,7 @@ impl Engine {
     pub async fn call(&self, spec: CallSpec, hmac_secret: Option<Secret>) -> CallReport {
         let CallSpec { profile_key, profile, endpoint, token: choice } = spec;
         let baseline = matches!(choice, TokenChoice::None);
-        let now = clock::now_unix();
+        let now = self.now();
         let resolved = self.resolve(&profile).await;
         let mut report =
             CallReport::new(profile_key.clone(), EndpointInfo::from(&endpoint), resolved.discovery.clone(), now);
@@ -373,7 +392,7 @@ impl Engine {
         };
 
         if let Some(decoded) = &report.token.decoded {
-            let options = Self::verify_options(&profile, resolved.jwks_uri.clone(), hmac_secret);
+            let options = Self::verify_options(&profile, resolved.jwks_uri.clone(), hmac_secret, now);
             report.verification = Some(self.verify(decoded, &options).await);
             let granted = scopes::granted_scopes(&decoded.claims, &scope_claim).map(|g| g.scopes).unwrap_or_default();
             report.scope_gap = Some(scopes::scope_gap(&endpoint.required_scopes, &granted, profile.expect.scope_match));
@@ -425,7 +444,7 @@ impl Engine {
         source: TokenSource,
         hmac_secret: Option<Secret>,
     ) -> TokenReport {
-        let now = clock::now_unix();
+        let now = self.now();
         let info = TokenInfo::describe(source, token, &profile.expect.scope_claim, now);
         let resolved = if info.decoded.is_some() && profile.issuer.jwks_uri.is_none() && profile.issuer.url.is_some() {
             self.resolve(profile).await
@@ -433,9 +452,9 @@ impl Engine {
             Resolved { token_endpoint: None, jwks_uri: profile.issuer.jwks_uri.clone(), discovery: None }
         };
         let verification = match &info.decoded {
-            Some(decoded) => {
-                Some(self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret)).await)
-            }
+            Some(decoded) => Some(
+                self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now)).await,
+            ),
             None => None,
         };
         let mut report = TokenReport {

@@ -27,8 +27,9 @@ pub struct TokenInfo {
     /// Scopes read from the claim the API reads (`expect.scope_claim`).
     pub scopes: Option<Vec<String>>,
     pub expires_at: Option<i64>,
+    /// "expires in 42 min", said as of when the token was described; data holds the instants.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub expires: Option<String>,
+    pub expires: Option<ExpiryPhrase>,
     pub size: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<serde_json::Map<String, serde_json::Value>>,
@@ -77,7 +78,7 @@ impl TokenInfo {
                 info.scope_claims = scopes::scope_claims_present(&decoded.claims);
                 if let NumericDate::Valid(exp) = decoded.numeric_date("exp") {
                     info.expires_at = Some(exp);
-                    info.expires = Some(clock::expiry_phrase(exp, now));
+                    info.expires = Some(ExpiryPhrase { exp, at: now });
                 }
                 info.header = Some(decoded.header.clone());
                 info.claims = Some(decoded.claims.clone());
@@ -90,5 +91,25 @@ impl TokenInfo {
             }
         }
         info
+    }
+}
+
+/// An expiry and the instant it is told from; shown (and serialized) as "expires in 42 min" /
+/// "expired 3 h ago".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExpiryPhrase {
+    pub exp: i64,
+    pub at: i64,
+}
+
+impl std::fmt::Display for ExpiryPhrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&clock::expiry_phrase(self.exp, self.at))
+    }
+}
+
+impl Serialize for ExpiryPhrase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
     }
 }
