@@ -1,5 +1,24 @@
-//! The engine: one object holding the HTTP client and caches, and the whole call flow
-//! (discover → fetch token → decode → verify → scope gap → send → diagnose).
+//! The engine: one object holding the HTTP clients, the caches and the clock, and the
+//! pipeline of a call. Every stage writes its own report; no stage fails the call: an error
+//! is that stage's report, and diagnosis reads whatever stages ran.
+//!
+//! ```text
+//!  Profile + Endpoint + TokenChoice                       (clock: every stage is stamped `at`)
+//!        │
+//!  resolve ──► DiscoveryReport          discovery doc (cached per issuer) → token endpoint, JWKS URI
+//!        │        └─ error: discovery_failed / network_error; explicit endpoints carry on
+//!  obtain  ──► TokenRequestReport       cache (fresh?) → client_credentials request → token response
+//!        │        └─ OAuth error / not OAuth / unreachable: no token, the call stops before `probe`
+//!  decode  ──► TokenInfo                header, claims, expiry (instants), scopes; opaque/JWE noted
+//!  verify  ──► Verification             alg, key (JWKS cache, kid refetch), signature, exp, nbf, iss, aud, typ
+//!  scopes  ──► ScopeGap                 required vs granted, all-of / any-of
+//!  probe   ──► ProbeResponse            the request (scrubbed answer) — or an HttpError
+//!        │        └─ ServerVerdict      server_message reads the answer: which failure, in whose words
+//!        ▼
+//!  Facts { each stage optional } ──► diagnose ──► Verdict + ranked Findings
+//!        ▼
+//!  CallReport (JSON of `call`), TokenFetch (`token`), TokenReport (`verify`)
+//! ```
 
 pub mod report;
 pub mod token_cache;
