@@ -1,3 +1,5 @@
-//! OAuth 2.0 client side: the token request built as a value, its answer parsed.
+//! OAuth 2.0 client side: the token request built as a value, the client's authentication
+//! applied to it, the answer parsed.
 
+pub mod client_auth;
 pub mod token_request;

@@ -1,11 +1,11 @@
 //! The client_credentials grant: build the request, send it, read the answer or the OAuth error.
 
-use base64::Engine as _;
 use serde::Serialize;
 
 use crate::core::model::profile::AuthMethod;
 use crate::core::model::secret::{Secret, redact_token};
 use crate::core::net::http::{Http, HttpError, HttpResponse, excerpt, parse_url};
+use crate::core::oauth::client_auth::ClientAuth;
 
 /// Everything needed to ask for a token.
 #[derive(Debug, Clone)]
@@ -85,13 +85,10 @@ impl TokenError {
 }
 
 impl TokenRequest {
-    fn form(&self, reveal_secret: bool) -> Vec<(String, String)> {
+    /// The request as a value: method, URL, headers and form, the client's credentials applied
+    /// by its [`ClientAuth`]; with `reveal_secret` false it is safe to show and log.
+    pub fn build(&self, reveal_secret: bool) -> RequestView {
         let mut form = vec![("grant_type".to_owned(), "client_credentials".to_owned())];
-        if self.auth_method == AuthMethod::ClientSecretPost {
-            form.push(("client_id".to_owned(), self.client_id.clone()));
-            let secret = if reveal_secret { self.client_secret.expose().to_owned() } else { "[redacted]".to_owned() };
-            form.push(("client_secret".to_owned(), secret));
-        }
         if !self.scopes.is_empty() {
             form.push(("scope".to_owned(), self.scopes.join(" ")));
         }
@@ -102,49 +99,43 @@ impl TokenRequest {
             form.push(("resource".to_owned(), resource.clone()));
         }
         form.extend(self.extra.iter().cloned());
-        form
+        let headers = vec![
+            ("Content-Type".to_owned(), "application/x-www-form-urlencoded".to_owned()),
+            ("Accept".to_owned(), "application/json".to_owned()),
+        ];
+        let mut request = RequestView { method: "POST".to_owned(), url: self.endpoint.clone(), headers, form };
+        self.client_auth().apply(&mut request, reveal_secret);
+        request
     }
 
-    /// RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64'd.
-    fn basic_credentials(&self) -> String {
-        let encode = |s: &str| form_urlencoded_component(s);
-        let joined = format!("{}:{}", encode(&self.client_id), encode(self.client_secret.expose()));
-        format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(joined))
+    /// How this request authenticates the client.
+    pub fn client_auth(&self) -> ClientAuth {
+        ClientAuth::new(self.auth_method, &self.client_id, self.client_secret.clone())
     }
 
     /// What will be sent, secret redacted.
     pub fn view(&self) -> RequestView {
-        let mut headers = vec![
-            ("Content-Type".to_owned(), "application/x-www-form-urlencoded".to_owned()),
-            ("Accept".to_owned(), "application/json".to_owned()),
-        ];
-        if self.auth_method == AuthMethod::ClientSecretBasic {
-            headers.push((
-                "Authorization".to_owned(),
-                format!("Basic [redacted: base64 of urlencoded \"{}:<secret>\"]", self.client_id),
-            ));
-        }
-        RequestView { method: "POST".to_owned(), url: self.endpoint.clone(), headers, form: self.form(false) }
+        self.build(false)
     }
 
+    /// Sends the request (the only I/O here) and reads the answer, scrubbed of the secret.
     pub async fn send(&self, http: &Http) -> Result<TokenResponse, TokenError> {
-        let url = parse_url(&self.endpoint)?;
-        let mut builder = http.client_for(&url)?.post(url).header("accept", "application/json").form(&self.form(true));
-        if self.auth_method == AuthMethod::ClientSecretBasic {
-            builder = builder.header("authorization", self.basic_credentials());
+        let wire = self.build(true);
+        let url = parse_url(&wire.url)?;
+        let mut builder = http.client_for(&url)?.post(url).form(&wire.form);
+        for (name, value) in wire.headers.iter().filter(|(name, _)| !name.eq_ignore_ascii_case("content-type")) {
+            builder = builder.header(name.as_str(), value.as_str());
         }
         let mut response = http.send(builder, &self.endpoint).await?;
         // An endpoint that echoes the request (in error_description, or an HTML error page)
         // must not hand the secret to the screen: scrub it before the answer is parsed.
         let mut scrubber = crate::core::net::scrub::Scrubber::new();
-        scrubber.add_client_secret(&self.client_id, &self.client_secret);
+        if let Some(secret) = self.client_auth().secret() {
+            scrubber.add_client_secret(&self.client_id, secret);
+        }
         scrubber.scrub_response(&mut response);
         parse_token_response(&response)
     }
-}
-
-fn form_urlencoded_component(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// Reads a token endpoint's answer: a token, an OAuth error, or something else explained.
@@ -346,7 +337,9 @@ mod tests {
             resource: None,
             extra: vec![],
         };
-        let header = request.basic_credentials();
+        let sent = request.build(true);
+        let header = sent.headers.iter().find(|(k, _)| k == "Authorization").map(|(_, v)| v.clone()).unwrap();
+        use base64::Engine as _;
         let decoded = base64::engine::general_purpose::STANDARD.decode(header.trim_start_matches("Basic ")).unwrap();
         assert_eq!(String::from_utf8(decoded).unwrap(), "a+b:p%3Ass%26%25");
         let view = format!("{:?}", request.view());

@@ -1,0 +1,115 @@
+//! Client authentication at the token endpoint (RFC 6749 §2.3): one enum, applied to the
+//! token request *value* — never to a live HTTP request — so what is sent and what is shown
+//! (secret redacted) come from the same code.
+
+use base64::Engine as _;
+
+use crate::core::model::profile::AuthMethod;
+use crate::core::model::secret::Secret;
+use crate::core::oauth::token_request::RequestView;
+
+/// How this client proves who it is, with what it needs to.
+#[derive(Debug, Clone)]
+pub enum ClientAuth {
+    /// `Authorization: Basic base64(urlencode(id):urlencode(secret))`.
+    SecretBasic { client_id: String, secret: Secret },
+    /// `client_id` and `client_secret` in the form body.
+    SecretPost { client_id: String, secret: Secret },
+}
+
+impl ClientAuth {
+    /// The authentication a profile's `auth_method` asks for.
+    pub fn new(method: AuthMethod, client_id: &str, secret: Secret) -> Self {
+        let client_id = client_id.to_owned();
+        match method {
+            AuthMethod::ClientSecretBasic => ClientAuth::SecretBasic { client_id, secret },
+            AuthMethod::ClientSecretPost => ClientAuth::SecretPost { client_id, secret },
+        }
+    }
+
+    pub fn method(&self) -> AuthMethod {
+        match self {
+            ClientAuth::SecretBasic { .. } => AuthMethod::ClientSecretBasic,
+            ClientAuth::SecretPost { .. } => AuthMethod::ClientSecretPost,
+        }
+    }
+
+    pub fn client_id(&self) -> &str {
+        match self {
+            ClientAuth::SecretBasic { client_id, .. } | ClientAuth::SecretPost { client_id, .. } => client_id,
+        }
+    }
+
+    /// The client secret, where the method has one (to scrub from answers).
+    pub fn secret(&self) -> Option<&Secret> {
+        match self {
+            ClientAuth::SecretBasic { secret, .. } | ClientAuth::SecretPost { secret, .. } => Some(secret),
+        }
+    }
+
+    /// Adds the credentials to `request`: as sent (`reveal`), or with the secret redacted.
+    pub fn apply(&self, request: &mut RequestView, reveal: bool) {
+        match self {
+            ClientAuth::SecretBasic { client_id, secret } => {
+                let value = if reveal {
+                    basic_credentials(client_id, secret)
+                } else {
+                    format!("Basic [redacted: base64 of urlencoded \"{client_id}:<secret>\"]")
+                };
+                request.headers.push(("Authorization".to_owned(), value));
+            }
+            ClientAuth::SecretPost { client_id, secret } => {
+                // After grant_type, where servers and people expect them.
+                let at = 1.min(request.form.len());
+                let shown = if reveal { secret.expose().to_owned() } else { "[redacted]".to_owned() };
+                request.form.insert(at, ("client_secret".to_owned(), shown));
+                request.form.insert(at, ("client_id".to_owned(), client_id.clone()));
+            }
+        }
+    }
+}
+
+/// RFC 6749 §2.3.1: id and secret are form-urlencoded before they are joined and base64'd.
+fn basic_credentials(client_id: &str, secret: &Secret) -> String {
+    let encode = |s: &str| -> String { url::form_urlencoded::byte_serialize(s.as_bytes()).collect() };
+    let joined = format!("{}:{}", encode(client_id), encode(secret.expose()));
+    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(joined))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blank() -> RequestView {
+        RequestView {
+            method: "POST".into(),
+            url: "https://issuer/token".into(),
+            headers: vec![],
+            form: vec![("grant_type".into(), "client_credentials".into()), ("scope".into(), "a".into())],
+        }
+    }
+
+    #[test]
+    fn basic_urlencodes_before_base64_and_redacts_when_shown() {
+        let auth = ClientAuth::new(AuthMethod::ClientSecretBasic, "my app", Secret::new("s&cret"));
+        let mut sent = blank();
+        auth.apply(&mut sent, true);
+        let expected = base64::engine::general_purpose::STANDARD.encode("my+app:s%26cret");
+        assert_eq!(sent.headers, vec![("Authorization".to_owned(), format!("Basic {expected}"))]);
+        let mut shown = blank();
+        auth.apply(&mut shown, false);
+        assert!(!format!("{shown:?}").contains(&expected) && !format!("{shown:?}").contains("s&cret"));
+    }
+
+    #[test]
+    fn post_puts_id_and_secret_after_the_grant_type() {
+        let auth = ClientAuth::new(AuthMethod::ClientSecretPost, "app", Secret::new("sk"));
+        let mut sent = blank();
+        auth.apply(&mut sent, true);
+        let names: Vec<&str> = sent.form.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["grant_type", "client_id", "client_secret", "scope"]);
+        let mut shown = blank();
+        auth.apply(&mut shown, false);
+        assert_eq!(shown.form[2].1, "[redacted]");
+    }
+}
