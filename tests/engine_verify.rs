@@ -648,3 +648,23 @@ async fn a_1024_bit_rsa_key_is_reported_as_rejected_not_as_a_bad_signature() -> 
     assert!(!first.fix.contains("another key") && !first.message.contains("altered"), "{:?}", first);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_engine_judges_time_by_its_clock() -> TestResult {
+    use tokdbg::core::clock::FixedClock;
+    use tokdbg::core::engine::Engine;
+    let server = start_demo().await?;
+    let profile = inspect_profile(&server, &["RS256"], demo_jwks(&server))?;
+    let exp = now() + 600;
+    let token = rs256(&claims_with(&server, json!({ "exp": exp })));
+    let clock = std::sync::Arc::new(FixedClock::at(exp - 60));
+    let engine = Engine::with_clock(HttpConfig::default(), clock.clone());
+    let before = engine.inspect(&profile, &token, TokenSource::Given, None).await;
+    assert!(before.valid, "{:?}", before.findings);
+    assert_eq!(before.token.expires.map(|e| e.to_string()).as_deref(), Some("expires in 1 min"));
+    clock.set(exp + 61);
+    let after = engine.inspect(&profile, &token, TokenSource::Given, None).await;
+    assert_eq!(after.findings.first().map(|f| f.code), Some(Code::Expired), "{:?}", after.findings);
+    assert_eq!(after.token.expires.map(|e| e.to_string()).as_deref(), Some("expired 1 min ago"));
+    Ok(())
+}
