@@ -106,6 +106,7 @@ pub enum ServerDialect {
 }
 
 impl ServerDialect {
+    /// The name it is serialised as.
     pub fn as_str(&self) -> &str {
         match self {
             ServerDialect::ExpressJwt => "express_jwt",
