@@ -1,0 +1,225 @@
+//! Every captured server answer under `tests/fixtures/<dialect>/*.http`, read by the interpreter as a named case.
+//!
+//! A fixture is a raw HTTP response (status line, headers, blank line, body)
+//! after a few `# key: value` lines that say what the reading must be:
+//!
+//! * `# kind:` the reason's `kind`, and `# dialect:` the dialect credited
+//!   (`none` when nothing was recognised); both required;
+//! * `# source:`, `# message:`: the verdict's fields of that name;
+//! * any other key (`detail`, `expected`, `scopes`): the reason's field of that
+//!   name (`none` for null; scopes space-separated);
+//! * `# sent-token: no`: the request carried no token (default: it did);
+//! * `# note:`: where the answer comes from; not checked.
+//!
+//! The directory names the stack that sent the answer; the credited dialect may
+//! differ (Spring's bare challenge is RFC 6750's). Run one case with
+//! `cargo test --test server_messages <dialect>_<file stem>`.
+
+use std::path::{Path, PathBuf};
+
+use rstest::rstest;
+use serde_json::Value;
+use tokdbg::core::probe::www_authenticate::bearer;
+use tokdbg::core::server_message::interpret_with;
+
+/// One fixture, split into what it expects and the answer itself.
+struct Fixture {
+    expect: Vec<(String, String)>,
+    sent_token: bool,
+    status: u16,
+    www_authenticate: Vec<String>,
+    body: String,
+}
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+fn parse(text: &str) -> Result<Fixture, String> {
+    let mut expect = Vec::new();
+    let mut sent_token = true;
+    let mut rest = text;
+    while let Some(line) = rest.strip_prefix("# ") {
+        let (line, after) = line.split_once('\n').unwrap_or((line, ""));
+        rest = after;
+        let (key, value) = line.split_once(": ").ok_or_else(|| format!("not `# key: value`: {line:?}"))?;
+        match key {
+            "note" => {}
+            "sent-token" => sent_token = value != "no",
+            _ => expect.push((key.to_owned(), value.trim_end_matches('\r').to_owned())),
+        }
+    }
+    let (head, body) =
+        rest.split_once("\r\n\r\n").or_else(|| rest.split_once("\n\n")).ok_or("no blank line after the headers")?;
+    let mut lines = head.lines().map(|l| l.trim_end_matches('\r'));
+    let status_line = lines.next().ok_or("no status line")?;
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("bad status line {status_line:?}"))?;
+    let www_authenticate = lines
+        .filter_map(|l| l.split_once(':'))
+        .filter(|(name, _)| name.trim().eq_ignore_ascii_case("www-authenticate"))
+        .map(|(_, value)| value.trim().to_owned())
+        .collect();
+    Ok(Fixture { expect, sent_token, status, www_authenticate, body: body.to_owned() })
+}
+
+/// A verdict field as a fixture writes it.
+fn shown(value: &Value) -> String {
+    match value {
+        Value::Null => "none".to_owned(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(shown).collect::<Vec<_>>().join(" "),
+        other => other.to_string(),
+    }
+}
+
+#[rstest]
+#[case::aspnet_audience_is_invalid("aspnet/audience_is_invalid.http")]
+#[case::aspnet_idx10205_issuer("aspnet/idx10205_issuer.http")]
+#[case::aspnet_idx10214_audience("aspnet/idx10214_audience.http")]
+#[case::aspnet_idx10214_audiences_list("aspnet/idx10214_audiences_list.http")]
+#[case::aspnet_idx10214_pii_hidden("aspnet/idx10214_pii_hidden.http")]
+#[case::aspnet_idx10222_not_yet_valid("aspnet/idx10222_not_yet_valid.http")]
+#[case::aspnet_idx10223_expired("aspnet/idx10223_expired.http")]
+#[case::aspnet_idx10501_no_key("aspnet/idx10501_no_key.http")]
+#[case::aspnet_idx10503_signature("aspnet/idx10503_signature.http")]
+#[case::aspnet_idx10511_signature("aspnet/idx10511_signature.http")]
+#[case::aspnet_idx10634_algorithm("aspnet/idx10634_algorithm.http")]
+#[case::aspnet_idx12741_malformed("aspnet/idx12741_malformed.http")]
+#[case::aspnet_idx20803_discovery_500("aspnet/idx20803_discovery_500.http")]
+#[case::aspnet_issuer_is_invalid("aspnet/issuer_is_invalid.http")]
+#[case::aspnet_not_valid_before("aspnet/not_valid_before.http")]
+#[case::aspnet_signature_is_invalid("aspnet/signature_is_invalid.http")]
+#[case::aspnet_signature_key_not_found("aspnet/signature_key_not_found.http")]
+#[case::aspnet_token_expired_at_challenge("aspnet/token_expired_at_challenge.http")]
+#[case::express_jwt_array_body("express_jwt/array_body.http")]
+#[case::express_jwt_audience_invalid_demo("express_jwt/audience_invalid_demo.http")]
+#[case::express_jwt_audience_invalid_one("express_jwt/audience_invalid_one.http")]
+#[case::express_jwt_audience_invalid_two("express_jwt/audience_invalid_two.http")]
+#[case::express_jwt_authz_insufficient_scope("express_jwt/authz_insufficient_scope.http")]
+#[case::express_jwt_authz_scope_read_from_req_user("express_jwt/authz_scope_read_from_req_user.http")]
+#[case::express_jwt_bad_format_code_field("express_jwt/bad_format_code_field.http")]
+#[case::express_jwt_body_beats_bare_challenge("express_jwt/body_beats_bare_challenge.http")]
+#[case::express_jwt_credentials_bad_format("express_jwt/credentials_bad_format.http")]
+#[case::express_jwt_credentials_bad_scheme("express_jwt/credentials_bad_scheme.http")]
+#[case::express_jwt_credentials_required("express_jwt/credentials_required.http")]
+#[case::express_jwt_errors_array("express_jwt/errors_array.http")]
+#[case::express_jwt_expired_default_error_page("express_jwt/expired_default_error_page.http")]
+#[case::express_jwt_expired_inner_expired_at("express_jwt/expired_inner_expired_at.http")]
+#[case::express_jwt_insufficient_scope_json("express_jwt/insufficient_scope_json.http")]
+#[case::express_jwt_invalid_algorithm_for_alg_none("express_jwt/invalid_algorithm_for_alg_none.http")]
+#[case::express_jwt_invalid_signature("express_jwt/invalid_signature.http")]
+#[case::express_jwt_invalid_token_three_garbage_segments("express_jwt/invalid_token_three_garbage_segments.http")]
+#[case::express_jwt_issuer_invalid("express_jwt/issuer_invalid.http")]
+#[case::express_jwt_issuer_invalid_demo("express_jwt/issuer_invalid_demo.http")]
+#[case::express_jwt_issuer_url_holds_audience("express_jwt/issuer_url_holds_audience.http")]
+#[case::express_jwt_json_string_body("express_jwt/json_string_body.http")]
+#[case::express_jwt_jwks_error_401("express_jwt/jwks_error_401.http")]
+#[case::express_jwt_jwks_error_default_500_page("express_jwt/jwks_error_default_500_page.http")]
+#[case::express_jwt_jwks_no_key_matches("express_jwt/jwks_no_key_matches.http")]
+#[case::express_jwt_jwks_rate_limit_500("express_jwt/jwks_rate_limit_500.http")]
+#[case::express_jwt_jwks_signing_key_503("express_jwt/jwks_signing_key_503.http")]
+#[case::express_jwt_jwks_signing_key_not_found("express_jwt/jwks_signing_key_not_found.http")]
+#[case::express_jwt_jwt_expired("express_jwt/jwt_expired.http")]
+#[case::express_jwt_jwt_malformed("express_jwt/jwt_malformed.http")]
+#[case::express_jwt_jwt_not_active("express_jwt/jwt_not_active.http")]
+#[case::express_jwt_jwt_signature_required("express_jwt/jwt_signature_required.http")]
+#[case::express_jwt_no_token_text("express_jwt/no_token_text.http")]
+#[case::express_jwt_secret_or_public_key_for_hs256("express_jwt/secret_or_public_key_for_hs256.http")]
+#[case::express_jwt_secret_or_public_key_text("express_jwt/secret_or_public_key_text.http")]
+#[case::express_jwt_unauthorized_error_serialized("express_jwt/unauthorized_error_serialized.http")]
+#[case::generic_graph_expired_or_not_yet_valid("generic/graph_expired_or_not_yet_valid.http")]
+#[case::generic_html_500_title("generic/html_500_title.http")]
+#[case::generic_html_entity_in_phrase("generic/html_entity_in_phrase.http")]
+#[case::generic_html_h1_before_paragraph("generic/html_h1_before_paragraph.http")]
+#[case::generic_invalid_token_text("generic/invalid_token_text.http")]
+#[case::generic_jwt_expired_in_a_500("generic/jwt_expired_in_a_500.http")]
+#[case::generic_kid_not_found_in_jwks("generic/kid_not_found_in_jwks.http")]
+#[case::generic_missing_authorization_header("generic/missing_authorization_header.http")]
+#[case::generic_oauth_style_not_active("generic/oauth_style_not_active.http")]
+#[case::generic_plain_text_first_line("generic/plain_text_first_line.http")]
+#[case::generic_revoked_by_admin("generic/revoked_by_admin.http")]
+#[case::generic_unable_to_fetch_jwks_500("generic/unable_to_fetch_jwks_500.http")]
+#[case::generic_unrecognized_json("generic/unrecognized_json.http")]
+#[case::go_bearer_format("go/bearer_format.http")]
+#[case::go_invalid_audience("go/invalid_audience.http")]
+#[case::go_invalid_issuer("go/invalid_issuer.http")]
+#[case::go_invalid_number_of_segments("go/invalid_number_of_segments.http")]
+#[case::go_keyfunc_error("go/keyfunc_error.http")]
+#[case::go_no_token_present("go/no_token_present.http")]
+#[case::go_not_valid_yet("go/not_valid_yet.http")]
+#[case::go_signature_verification_error("go/signature_verification_error.http")]
+#[case::go_signing_method_hs256("go/signing_method_hs256.http")]
+#[case::go_signing_method_rs256("go/signing_method_rs256.http")]
+#[case::go_token_expired("go/token_expired.http")]
+#[case::go_token_malformed("go/token_malformed.http")]
+#[case::rfc6750_bare_challenge_realm_no_token("rfc6750/bare_challenge_realm_no_token.http")]
+#[case::rfc6750_bare_challenge_with_token("rfc6750/bare_challenge_with_token.http")]
+#[case::rfc6750_example_access_token_expired("rfc6750/example_access_token_expired.http")]
+#[case::rfc6750_insufficient_scope_code_unhelpful_body("rfc6750/insufficient_scope_code_unhelpful_body.http")]
+#[case::rfc6750_invalid_token_bare("rfc6750/invalid_token_bare.http")]
+#[case::rfc6750_invalid_token_unusual_description("rfc6750/invalid_token_unusual_description.http")]
+#[case::spring_another_algorithm_expected("spring/another_algorithm_expected.http")]
+#[case::spring_aud_claim_not_equal("spring/aud_claim_not_equal.http")]
+#[case::spring_aud_claim_not_valid("spring/aud_claim_not_valid.http")]
+#[case::spring_base64url_parts("spring/base64url_parts.http")]
+#[case::spring_basic_header_is_no_token("spring/basic_header_is_no_token.http")]
+#[case::spring_bearer_token_malformed("spring/bearer_token_malformed.http")]
+#[case::spring_expired_at_challenge_outranks_body("spring/expired_at_challenge_outranks_body.http")]
+#[case::spring_full_authentication_required("spring/full_authentication_required.http")]
+#[case::spring_insufficient_scope("spring/insufficient_scope.http")]
+#[case::spring_invalid_header_json("spring/invalid_header_json.http")]
+#[case::spring_invalid_jwt_serialization("spring/invalid_jwt_serialization.http")]
+#[case::spring_invalid_signature("spring/invalid_signature.http")]
+#[case::spring_iss_claim("spring/iss_claim.http")]
+#[case::spring_jwt_expired_at("spring/jwt_expired_at.http")]
+#[case::spring_jwt_used_before("spring/jwt_used_before.http")]
+#[case::spring_malformed_payload("spring/malformed_payload.http")]
+#[case::spring_malformed_token("spring/malformed_token.http")]
+#[case::spring_no_token_bare_challenge("spring/no_token_bare_challenge.http")]
+#[case::spring_problem_detail_expired("spring/problem_detail_expired.http")]
+#[case::spring_rfc_insufficient_scope_description("spring/rfc_insufficient_scope_description.http")]
+#[case::spring_unsupported_algorithm_none("spring/unsupported_algorithm_none.http")]
+fn reads_the_captured_answer(#[case] path: &str) {
+    let text = std::fs::read_to_string(fixtures_dir().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let fixture = parse(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    for required in ["kind", "dialect"] {
+        assert!(fixture.expect.iter().any(|(k, _)| k == required), "{path}: no `# {required}:` line");
+    }
+    let challenge = bearer(&fixture.www_authenticate);
+    let verdict = interpret_with(fixture.status, challenge.as_ref(), &fixture.body, fixture.sent_token);
+    let json = serde_json::to_value(&verdict).unwrap_or_default();
+    for (key, want) in &fixture.expect {
+        let got = match key.as_str() {
+            "kind" => &json["reason"]["kind"],
+            "dialect" | "source" | "message" => &json[key.as_str()],
+            field => &json["reason"][field],
+        };
+        assert_eq!(shown(got), *want, "{path}: {key} (verdict: {json})");
+    }
+}
+
+/// A fixture nobody listed above would never run: every file must be a case.
+#[test]
+fn every_fixture_file_is_a_case() {
+    let listed = include_str!("server_messages.rs");
+    let mut files = 0;
+    for dir in std::fs::read_dir(fixtures_dir()).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(dir.path()).into_iter().flatten().flatten() {
+            let name = file.file_name().to_string_lossy().into_owned();
+            if !name.ends_with(".http") {
+                continue;
+            }
+            files += 1;
+            let dialect = dir.file_name().to_string_lossy().into_owned();
+            let path = format!("{dialect}/{name}");
+            let stem = name.trim_end_matches(".http");
+            let case = format!("#[case::{dialect}_{stem}(\"{path}\")]");
+            assert!(listed.contains(&case), "add {case} to tests/server_messages.rs");
+        }
+    }
+    assert!(files > 0, "no fixtures found under {}", fixtures_dir().display());
+}
