@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
@@ -15,6 +15,7 @@ use crate::core::fsutil::FileStamp;
 use crate::core::profile::{AuthMethod, ClientConfig, Expectations, IssuerConfig, Profile, ScopeMatch};
 use crate::core::profile_edit::free_stem;
 
+use super::super::keymap::{self, Action};
 use super::form_fields::{
     AUTH_METHODS, FieldId, FieldKind, SCOPE_MATCHES, SecretKind, check_new_stem, cycle, optional, optional_url,
     parse_algorithms, parse_leeway, secret_source, split_list,
@@ -248,22 +249,21 @@ impl FormState {
 
     // ---- keys ----
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    /// A key, as the keymap reads it in forms (`action`); unbound keys type into a text field.
+    pub fn handle(&mut self, action: Option<Action>, key: KeyEvent) -> FormOutcome {
         let kind = self.focus.kind();
-        match key.code {
-            KeyCode::Esc => return FormOutcome::Cancel,
-            KeyCode::Char('s') if ctrl => return self.save(),
-            KeyCode::Char('r') if ctrl => self.revealed = !self.revealed,
-            KeyCode::BackTab | KeyCode::Up => self.move_focus(-1),
-            KeyCode::Tab if key.modifiers.contains(KeyModifiers::SHIFT) => self.move_focus(-1),
-            KeyCode::Tab | KeyCode::Down => self.move_focus(1),
-            KeyCode::Enter if self.focus == FieldId::Save => return self.save(),
-            KeyCode::Enter => self.move_focus(1),
-            KeyCode::Left | KeyCode::Right if kind == FieldKind::Choice => {
-                self.change_choice(if key.code == KeyCode::Left { -1 } else { 1 })
-            }
-            _ if kind == FieldKind::Text => {
+        match action {
+            Some(Action::Cancel) => return FormOutcome::Cancel,
+            Some(Action::Save) => return self.save(),
+            Some(Action::Reveal) => self.revealed = !self.revealed,
+            Some(Action::PrevField) => self.move_focus(-1),
+            Some(Action::NextField) => self.move_focus(1),
+            Some(Action::Submit) if self.focus == FieldId::Save => return self.save(),
+            Some(Action::Submit) => self.move_focus(1),
+            Some(Action::ChoicePrev) if kind == FieldKind::Choice => self.change_choice(-1),
+            Some(Action::ChoiceNext) if kind == FieldKind::Choice => self.change_choice(1),
+            // Left and Right move the cursor of a text field.
+            Some(Action::ChoicePrev | Action::ChoiceNext) | None if kind == FieldKind::Text => {
                 let id = self.focus;
                 if let Some(field) = self.text_mut(id)
                     && field.input.handle_event(&Event::Key(key)).is_some_and(|changed| changed.value)
@@ -274,6 +274,12 @@ impl FormState {
             _ => {}
         }
         FormOutcome::Continue
+    }
+
+    /// [`FormState::handle`] with the form's bindings from the keymap.
+    pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
+        let action = keymap::first_action(&[keymap::FORM], &key);
+        self.handle(action, key)
     }
 
     /// Inserts pasted text at the cursor of the focused text field (its first line only).
@@ -496,6 +502,7 @@ mod tests {
     use crate::core::profile_store::parse_profile;
     use crate::tui::state::app::{App, Mode};
     use crate::tui::state::profiles::ProfileList;
+    use crossterm::event::{KeyCode, KeyModifiers};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
