@@ -25,6 +25,7 @@ pub mod safe_text;
 pub mod scopes;
 pub mod scrub;
 pub mod secret;
+pub mod secret_choice;
 pub mod secret_cmd;
 pub mod secret_source;
 pub mod server_message;

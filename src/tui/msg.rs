@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::core::call::{CallReport, TokenFetch, TokenReport};
 use crate::core::fsutil::FileStamp;
-use crate::core::profile::{Endpoint, Profile, SecretSource};
+use crate::core::profile::{Endpoint, Profile};
 use crate::core::secret::Secret;
 
 pub type TaskId = u64;
@@ -42,40 +42,30 @@ pub enum TaskResult {
     Failed(String),
 }
 
-/// How the secret for a token request is found.
-#[derive(Debug, Clone)]
-pub enum SecretPlan {
-    /// Read from env/file/cmd in the task (off the UI thread).
-    Source(SecretSource),
-    /// Already known (typed at a prompt, once per run).
-    Known(Secret),
-}
-
 /// What the app asks the outside world to do; run by the task runner.
 #[derive(Debug)]
 pub enum Cmd {
+    /// Fetch a new token (the user asked: the cache is skipped). Which secrets to read is
+    /// decided in the task by `secret_choice`, as for the CLI.
     FetchToken {
         task: TaskId,
         stem: String,
         profile: Box<Profile>,
-        secret: SecretPlan,
-        hmac: Option<SecretPlan>,
-        force: bool,
+        /// The client secret typed at the prompt, for a `prompt` source.
+        prompted: Option<Secret>,
     },
     Call {
         task: TaskId,
         stem: String,
         profile: Box<Profile>,
         endpoint: Endpoint,
-        secret: Option<SecretPlan>,
-        hmac: Option<SecretPlan>,
+        prompted: Option<Secret>,
         with_token: bool,
     },
     Verify {
         task: TaskId,
         profile: Box<Profile>,
         token: Secret,
-        hmac: Option<SecretPlan>,
     },
     Save {
         task: TaskId,

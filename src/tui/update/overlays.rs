@@ -9,7 +9,7 @@ use crate::core::profile::{IssuerConfig, Profile};
 use crate::core::secret::Secret;
 
 use super::super::keymap::Action;
-use super::super::msg::{Cmd, SecretPlan};
+use super::super::msg::Cmd;
 use super::super::state::app::{AfterPrompt, App, Mode, Tab};
 use super::super::state::form::{FormOutcome, FormState};
 use super::super::state::paste::{PasteField, PasteState};
@@ -248,8 +248,7 @@ fn verify_pasted(app: &mut App, state: &mut PasteState) -> Vec<Cmd> {
     }
     let task = app.new_task("verifying the pasted token", None);
     state.pending = Some(task);
-    let hmac = profile.expect.hmac_secret.clone().map(SecretPlan::Source);
-    vec![Cmd::Verify { task, profile: Box::new(profile), token: Secret::new(state.token.value()), hmac }]
+    vec![Cmd::Verify { task, profile: Box::new(profile), token: Secret::new(state.token.value()) }]
 }
 
 fn copy_key(app: &mut App, action: Option<Action>) -> Vec<Cmd> {
