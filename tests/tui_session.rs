@@ -114,6 +114,26 @@ async fn a_call_with_a_fresh_cached_token_reads_no_client_secret() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d_duplicates_and_the_save_reads_the_file_back_but_ctrl_d_does_nothing() {
+    let mut h = Harness::demo(120, 40).await;
+    h.run(vec![ctrl('d'), ctrl('n'), ctrl('x')]).await;
+    assert!(matches!(h.app.mode, Mode::Normal), "Ctrl+letter is not the letter: {:?}", h.app.mode);
+    h.run(vec![key('d')]).await;
+    assert!(matches!(h.app.mode, Mode::Form(_)), "{:?}", h.app.mode);
+    h.run(vec![ctrl('s'), Msg::WaitIdle]).await;
+    assert!(matches!(h.app.mode, Mode::Normal), "saved: {:?} {:?}", h.app.mode, h.app.status);
+    assert_eq!(h.app.selected_stem().as_deref(), Some("demo-reader-2"));
+    let item = h.app.profiles.selected().unwrap();
+    assert!(item.loaded.is_ok() && item.stamp.is_some(), "{item:?}");
+    assert!(h.dir.path().join("demo-reader-2.toml").is_file());
+    // The next duplicate knows that name is taken without looking at the disk.
+    h.select("demo-reader");
+    h.run(vec![key('d')]).await;
+    let Mode::Form(form) = &h.app.mode else { panic!("{:?}", h.app.mode) };
+    assert_eq!(form.text(tokdbg::tui::state::form_fields::FieldId::Stem).unwrap().value(), "demo-reader-3");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn b_sends_a_baseline_without_a_token() {
     let mut h = Harness::demo(120, 40).await;
     h.run(vec![enter(), key('b'), Msg::WaitIdle]).await;

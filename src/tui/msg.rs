@@ -35,8 +35,16 @@ pub enum TaskResult {
     Token(Box<TokenFetch>),
     Call(Arc<CallReport>),
     Verify(Box<TokenReport>),
-    Saved { stem: String, path: PathBuf, stamp: FileStamp },
-    Deleted { stem: String },
+    /// The file was written, then read back as the list will show it.
+    Saved {
+        stem: String,
+        path: PathBuf,
+        loaded: Box<Result<Profile, String>>,
+        stamp: Option<FileStamp>,
+    },
+    Deleted {
+        stem: String,
+    },
     Copied(String),
     Cancelled,
     Failed(String),

@@ -9,9 +9,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::core::call::{CallSpec, Engine, TokenChoice, TokenSource};
 use crate::core::profile::{Profile, SecretPrompter, SecretSource};
-use crate::core::profile_edit;
 use crate::core::secret::Secret;
 use crate::core::secret_choice::{self, SecretsNeeded, TokenWanted};
+use crate::core::{profile_edit, profile_store};
 
 use super::msg::{Cmd, Msg, TaskId, TaskResult};
 
@@ -130,13 +130,20 @@ impl Runner {
             Cmd::Save { task, stem, path, profile, stamp } => {
                 self.spawn(task, async move {
                     let target = path.clone();
+                    // Read back what was written, so the list shows the file as it now is.
                     let saved = tokio::task::spawn_blocking(move || {
                         profile_edit::save_profile(&target, &profile, stamp.as_ref())
+                            .map(|stamp| (stamp, profile_store::load_file(&target)))
                     })
                     .await
                     .map_err(|e| format!("saving failed: {e}"))?;
                     match saved {
-                        Ok(stamp) => Ok(TaskResult::Saved { stem, path, stamp }),
+                        Ok((stamp, entry)) => Ok(TaskResult::Saved {
+                            stem,
+                            path,
+                            loaded: Box::new(entry.loaded.map_err(|e| e.to_string())),
+                            stamp: entry.stamp.or(Some(stamp)),
+                        }),
                         Err(error) => Err(error.to_string()),
                     }
                 });

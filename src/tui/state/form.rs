@@ -3,7 +3,7 @@
 //! Values the form does not show (endpoints, `client.extra`, `expect.hmac_secret`) come from the
 //! base profile untouched, and so does every field whose text was left as it was.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -13,7 +13,7 @@ use tui_input::{Input, InputRequest};
 
 use crate::core::fsutil::FileStamp;
 use crate::core::profile::{AuthMethod, ClientConfig, Expectations, IssuerConfig, Profile, ScopeMatch};
-use crate::core::profile_edit::free_stem;
+use crate::core::profile_edit::free_stem_among;
 
 use super::super::keymap::{self, Action};
 use super::form_fields::{
@@ -69,8 +69,11 @@ pub struct FormState {
     pub stamp: Option<FileStamp>,
     /// The profile the form started from (default for a new one).
     pub base: Profile,
-    /// The profile directory: new file names are checked against it.
+    /// The profile directory, where a new file goes.
     dir: PathBuf,
+    /// Stems of the files in `dir` as the app last listed them: new file names are checked
+    /// against these, never against the disk (the save refuses a file that appeared since).
+    taken: BTreeSet<String>,
     /// The stem of the file edited or duplicated.
     source_stem: Option<String>,
     /// The file name was typed: it no longer follows the name.
@@ -90,9 +93,9 @@ pub struct FormState {
 }
 
 impl FormState {
-    pub fn new_profile(dir: &Path) -> Self {
-        let stem = free_stem(dir, "profile");
-        FormState::from_base(Profile::default(), dir, None, None, None, stem)
+    pub fn new_profile(dir: &Path, taken: BTreeSet<String>) -> Self {
+        let stem = free_stem_among("profile", |s| taken.contains(s));
+        FormState::from_base(Profile::default(), dir, taken, None, None, None, stem)
     }
 
     pub fn edit(item: &ProfileItem) -> Self {
@@ -101,6 +104,7 @@ impl FormState {
         let mut form = FormState::from_base(
             base,
             &dir,
+            BTreeSet::new(),
             Some(item.path.clone()),
             item.stamp.clone(),
             Some(&item.stem),
@@ -110,15 +114,16 @@ impl FormState {
         form
     }
 
-    pub fn duplicate(item: &ProfileItem, dir: &Path) -> Self {
+    pub fn duplicate(item: &ProfileItem, dir: &Path, taken: BTreeSet<String>) -> Self {
         let base = item.loaded.clone().unwrap_or_default();
-        let stem = free_stem(dir, &item.stem);
-        FormState::from_base(base, dir, None, None, Some(&item.stem), stem)
+        let stem = free_stem_among(&item.stem, |s| taken.contains(s));
+        FormState::from_base(base, dir, taken, None, None, Some(&item.stem), stem)
     }
 
     fn from_base(
         base: Profile,
         dir: &Path,
+        taken: BTreeSet<String>,
         path: Option<PathBuf>,
         stamp: Option<FileStamp>,
         source_stem: Option<&str>,
@@ -152,6 +157,7 @@ impl FormState {
             path,
             stamp,
             dir: dir.to_path_buf(),
+            taken,
             source_stem: source_stem.map(str::to_owned),
             stem_touched: false,
             texts,
@@ -324,7 +330,7 @@ impl FormState {
             FieldId::Name if self.path.is_none() && !self.stem_touched => {
                 let name = self.texts.get(&FieldId::Name).map(|t| t.value().trim().to_owned()).unwrap_or_default();
                 let wanted = if name.is_empty() { self.source_stem.as_deref().unwrap_or("profile") } else { &name };
-                let stem = free_stem(&self.dir, wanted);
+                let stem = free_stem_among(wanted, |s| self.taken.contains(s));
                 if let Some(field) = self.texts.get_mut(&FieldId::Stem) {
                     field.input = Input::new(stem);
                 }
@@ -391,7 +397,7 @@ impl FormState {
         let base = &self.base;
         let stem = match (&self.path, &self.source_stem) {
             (Some(_), Some(stem)) => Some(stem.clone()),
-            _ => self.field(errs, FieldId::Stem, None, |t| check_new_stem(&self.dir, t)),
+            _ => self.field(errs, FieldId::Stem, None, |t| check_new_stem(&self.dir, &self.taken, t)),
         };
         let name = self.field(errs, FieldId::Name, Some(&base.name), |t| Ok(optional(t)));
         let url = self.field(errs, FieldId::IssuerUrl, Some(&base.issuer.url), optional_url);
@@ -572,11 +578,15 @@ mod tests {
         text
     }
 
+    fn stems(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|name| (*name).to_owned()).collect()
+    }
+
     #[test]
     fn new_profile_from_keys() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("orders.toml"), "").unwrap();
-        let mut form = FormState::new_profile(dir.path());
+        // The form knows taken names from the listed profiles: it never looks at the disk.
+        let mut form = FormState::new_profile(dir.path(), stems(&["orders"]));
         assert_eq!(form.focus(), FieldId::Stem);
         // The file name follows the name until typed.
         set(&mut form, FieldId::Name, "Orders");
@@ -621,7 +631,7 @@ mod tests {
         };
         assert_eq!(profile, expected);
         // Ctrl-S saves from anywhere; an untouched new form has no client.
-        let mut empty = FormState::new_profile(dir.path());
+        let mut empty = FormState::new_profile(dir.path(), stems(&["orders"]));
         let FormOutcome::Save { profile, .. } = ctrl(&mut empty, 's') else { panic!("not saved") };
         assert_eq!(profile, Profile::default());
         assert!(matches!(press(&mut empty, KeyCode::Esc), FormOutcome::Cancel));
@@ -630,7 +640,7 @@ mod tests {
     #[test]
     fn errors_block_saving_and_focus_the_first_bad_field() {
         let dir = tempfile::tempdir().unwrap();
-        let mut form = FormState::new_profile(dir.path());
+        let mut form = FormState::new_profile(dir.path(), stems(&["taken"]));
         set(&mut form, FieldId::JwksUri, "ftp://keys");
         set(&mut form, FieldId::SecretValue, "SK");
         set(&mut form, FieldId::Algorithms, "RS256 HS257");
@@ -655,7 +665,6 @@ mod tests {
         set(&mut form, FieldId::Algorithms, "RS256");
         assert!(matches!(ctrl(&mut form, 's'), FormOutcome::Save { .. }));
         // A taken or malformed file name.
-        std::fs::write(dir.path().join("taken.toml"), "").unwrap();
         set(&mut form, FieldId::Stem, "taken");
         assert!(matches!(ctrl(&mut form, 's'), FormOutcome::Continue));
         assert_eq!(form.focus(), FieldId::Stem);
@@ -681,7 +690,7 @@ mod tests {
         assert_eq!(form.path.as_deref(), Some(item.path.as_path()));
         // A duplicate is a new file with the same content.
         let dir = tempfile::tempdir().unwrap();
-        let mut copy = FormState::duplicate(&item, dir.path());
+        let mut copy = FormState::duplicate(&item, dir.path(), BTreeSet::new());
         assert_eq!(copy.text(FieldId::Stem).unwrap().value(), "demo-reader");
         let FormOutcome::Save { stem, profile } = ctrl(&mut copy, 's') else { panic!("not saved") };
         assert_eq!((stem.as_str(), profile), ("demo-reader", base));
@@ -744,7 +753,7 @@ mod tests {
     #[test]
     fn fits_80x24_and_scrolls_to_the_focus() {
         let dir = tempfile::tempdir().unwrap();
-        let mut form = FormState::new_profile(dir.path());
+        let mut form = FormState::new_profile(dir.path(), BTreeSet::new());
         let top = screen(&form);
         assert!(top.contains("New profile → profile.toml"), "{top}");
         assert!(top.contains("file name"), "{top}");

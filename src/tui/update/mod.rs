@@ -1,4 +1,12 @@
-//! `update`: applies one message to the state and returns the commands to run. No I/O here.
+//! `update`: applies one message to the state and returns the commands to run.
+//!
+//! It is pure: no file, network, clock or terminal access. Keys arrive as [`Action`]s from the
+//! keymap's one table. Whatever needs the outside world is a [`Cmd`] the runner (`tasks.rs`)
+//! executes off the loop, reporting back as `Msg::Done`: reading secrets (which ones is
+//! `core::secret_choice`'s decision, made in the task where the token cache is known), saving
+//! and reading back a profile file (`Cmd::Save` returns the file as reloaded), deleting one.
+//! The form checks new file names against the listed profiles, not the disk; the save refuses
+//! a file that appeared since. The clock comes in as `Msg::Tick` and the loop's `app.now`.
 
 mod actions;
 mod mouse;

@@ -24,8 +24,9 @@ pub enum FormKind {
 
 pub fn open_form(app: &mut App, kind: FormKind) -> Vec<Cmd> {
     let dir = app.profiles.dir.clone();
+    let taken = app.profiles.items.iter().map(|item| item.stem.clone()).collect();
     let form = match kind {
-        FormKind::New => FormState::new_profile(&dir),
+        FormKind::New => FormState::new_profile(&dir, taken),
         FormKind::Edit | FormKind::Duplicate => {
             let Some(item) = app.profiles.selected() else {
                 app.warn("no profile selected");
@@ -38,7 +39,7 @@ pub fn open_form(app: &mut App, kind: FormKind) -> Vec<Cmd> {
             }
             match kind {
                 FormKind::Edit => FormState::edit(item),
-                _ => FormState::duplicate(item, &dir),
+                _ => FormState::duplicate(item, &dir, taken),
             }
         }
     };
