@@ -15,7 +15,7 @@ use crate::core::fsutil::FileStamp;
 use crate::core::profile::{AuthMethod, ClientConfig, Expectations, IssuerConfig, Profile, ScopeMatch};
 use crate::core::profile_edit::free_stem_among;
 
-use super::super::keymap::{self, Action};
+use super::super::keymap::Action;
 use super::form_fields::{
     AUTH_METHODS, FieldId, FieldKind, SCOPE_MATCHES, SecretKind, check_new_stem, cycle, optional, optional_url,
     parse_algorithms, parse_leeway, secret_source, split_list,
@@ -282,12 +282,6 @@ impl FormState {
         FormOutcome::Continue
     }
 
-    /// [`FormState::handle`] with the form's bindings from the keymap.
-    pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
-        let action = keymap::first_action(&[keymap::FORM], &key);
-        self.handle(action, key)
-    }
-
     /// Inserts pasted text at the cursor of the focused text field (its first line only).
     pub fn handle_paste(&mut self, text: &str) {
         let id = self.focus;
@@ -506,6 +500,7 @@ mod tests {
     use super::*;
     use crate::core::profile::SecretSource;
     use crate::core::profile_store::parse_profile;
+    use crate::tui::keymap;
     use crate::tui::state::app::{App, Mode};
     use crate::tui::state::profiles::ProfileList;
     use crossterm::event::{KeyCode, KeyModifiers};
@@ -517,11 +512,11 @@ mod tests {
     }
 
     fn press(form: &mut FormState, code: KeyCode) -> FormOutcome {
-        form.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+        handle_key(form, KeyEvent::new(code, KeyModifiers::NONE))
     }
 
     fn ctrl(form: &mut FormState, c: char) -> FormOutcome {
-        form.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+        handle_key(form, KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
     }
 
     fn typ(form: &mut FormState, text: &str) {
@@ -542,7 +537,7 @@ mod tests {
     }
 
     fn clear(form: &mut FormState) {
-        form.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        handle_key(form, KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     }
 
     fn set(form: &mut FormState, id: FieldId, text: &str) {
@@ -576,6 +571,11 @@ mod tests {
             text.push('\n');
         }
         text
+    }
+
+    /// A key as the app delivers it: through the form's bindings in the keymap.
+    fn handle_key(form: &mut FormState, key: KeyEvent) -> FormOutcome {
+        form.handle(keymap::first_action(&[keymap::FORM], &key), key)
     }
 
     fn stems(names: &[&str]) -> BTreeSet<String> {
@@ -718,7 +718,7 @@ mod tests {
         press(&mut form, KeyCode::Left);
         press(&mut form, KeyCode::Left);
         assert_eq!(form.secret_kind(), SecretKind::File);
-        form.handle_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+        handle_key(&mut form, KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
         form.handle_paste("~/.secrets/sk\nsecond line");
         let FormOutcome::Save { profile, .. } = ctrl(&mut form, 's') else { panic!("not saved") };
         assert_eq!(secret_of(&profile), Some(&SecretSource::File("~/.secrets/sk".into())));
