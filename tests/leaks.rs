@@ -17,7 +17,7 @@ use tokdbg::core::net::http::{HttpConfig, HttpResponse};
 use tokdbg::core::oauth::token_request::{TokenRequest, parse_token_response};
 use tokdbg::core::store::profile_store::parse_profile;
 use tokdbg::demo::{self, DemoServer};
-use tokdbg::tui::msg::{Cmd, SecretPlan};
+use tokdbg::tui::msg::Cmd;
 use tokdbg::tui::state::app::{AfterPrompt, Mode, PromptState};
 use tokdbg::tui::state::paste::PasteState;
 
@@ -257,9 +257,7 @@ async fn debug_and_json_of_secret_holding_types_are_redacted() {
         task: 1,
         stem: "x".into(),
         profile: Box::new(profile.clone()),
-        secret: SecretPlan::Known(secret.clone()),
-        hmac: Some(SecretPlan::Known(Secret::new(CANARY_HMAC))),
-        force: true,
+        prompted: Some(secret.clone()),
     };
     check("Cmd", format!("{cmd:?}"), &needles);
     let prompt = PromptState {

@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use tokdbg::core::clock;
 use tokdbg::core::engine::TokenSource;
 use tokdbg::tui::layout;
-use tokdbg::tui::msg::{Cmd, Msg, SecretPlan, TaskResult};
+use tokdbg::tui::msg::{Cmd, Msg, TaskResult};
 use tokdbg::tui::state::app::{App, Focus, Mode, StatusKind, Tab};
 use tokdbg::tui::update::update;
 use tui_support::*;
@@ -92,6 +92,45 @@ async fn t_fetches_a_token_and_shows_it_with_the_secret_redacted() {
     assert!(screen.contains("client_secret=[redacted]"), "{screen}");
     assert!(!screen.contains("demo-reader-secret"), "the secret never reaches the screen: {screen}");
     assert!(h.app.status.as_ref().is_some_and(|s| s.text.starts_with("token fetched")), "{:?}", h.app.status);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_call_with_a_fresh_cached_token_reads_no_client_secret() {
+    let mut h = Harness::demo(120, 40).await;
+    h.run(vec![key('t'), Msg::WaitIdle]).await;
+    // The secret can no longer be read: a call that tried would fail before sending anything.
+    let unreadable = tokdbg::core::model::profile::SecretSource::Env("TOKDBG_TEST_NEVER_SET_SECRET".into());
+    let index = h.app.profiles.selected_index().unwrap();
+    h.app.profiles.items[index].loaded.as_mut().unwrap().client.as_mut().unwrap().secret = unreadable;
+    h.run(vec![key('s'), Msg::WaitIdle]).await;
+    let call = h.app.selected_session().and_then(|s| s.call.clone()).expect("the call ran");
+    assert_eq!(call.token.source, TokenSource::Cached);
+    assert!(call.token_request.is_none(), "no token request: {:?}", call.token_request);
+    assert_eq!(last_status(&h.app), Some(200));
+    // Asking for a token again does read it, and says why it cannot.
+    h.run(vec![key('t'), Msg::WaitIdle]).await;
+    let status = h.app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(status.contains("TOKDBG_TEST_NEVER_SET_SECRET"), "{status}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d_duplicates_and_the_save_reads_the_file_back_but_ctrl_d_does_nothing() {
+    let mut h = Harness::demo(120, 40).await;
+    h.run(vec![ctrl('d'), ctrl('n'), ctrl('x')]).await;
+    assert!(matches!(h.app.mode, Mode::Normal), "Ctrl+letter is not the letter: {:?}", h.app.mode);
+    h.run(vec![key('d')]).await;
+    assert!(matches!(h.app.mode, Mode::Form(_)), "{:?}", h.app.mode);
+    h.run(vec![ctrl('s'), Msg::WaitIdle]).await;
+    assert!(matches!(h.app.mode, Mode::Normal), "saved: {:?} {:?}", h.app.mode, h.app.status);
+    assert_eq!(h.app.selected_stem().as_deref(), Some("demo-reader-2"));
+    let item = h.app.profiles.selected().unwrap();
+    assert!(item.loaded.is_ok() && item.stamp.is_some(), "{item:?}");
+    assert!(h.dir.path().join("demo-reader-2.toml").is_file());
+    // The next duplicate knows that name is taken without looking at the disk.
+    h.select("demo-reader");
+    h.run(vec![key('d')]).await;
+    let Mode::Form(form) = &h.app.mode else { panic!("{:?}", h.app.mode) };
+    assert_eq!(form.text(tokdbg::tui::state::form_fields::FieldId::Stem).unwrap().value(), "demo-reader-3");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -324,9 +363,7 @@ fn esc_cancels_the_pending_task_and_its_late_result_is_dropped() {
     let (_dir, mut app) = offline_app();
     let cmds = update(&mut app, key('t'));
     let task = match cmds.as_slice() {
-        [Cmd::FetchToken { task, stem, force: true, secret: SecretPlan::Source(_), .. }] if stem == "demo-reader" => {
-            *task
-        }
+        [Cmd::FetchToken { task, stem, prompted: None, .. }] if stem == "demo-reader" => *task,
         other => panic!("expected one FetchToken, got {other:?}"),
     };
     assert!(app.running.contains_key(&task));
@@ -377,7 +414,7 @@ fn a_prompt_secret_is_asked_once_and_sent_as_known() {
     apply(&mut app, typed("hunter2"));
     let cmds = update(&mut app, enter());
     match cmds.as_slice() {
-        [Cmd::Call { stem, secret: Some(SecretPlan::Known(secret)), with_token: true, endpoint, .. }] => {
+        [Cmd::Call { stem, prompted: Some(secret), with_token: true, endpoint, .. }] => {
             assert_eq!(stem, "prompted");
             assert_eq!(secret.expose(), "hunter2");
             assert_eq!(endpoint.name, "read orders");
@@ -389,10 +426,7 @@ fn a_prompt_secret_is_asked_once_and_sent_as_known() {
 
     // Asked once per run: the next fetch uses it without a prompt.
     let cmds = update(&mut app, key('t'));
-    assert!(
-        matches!(cmds.as_slice(), [Cmd::Cancel(_), Cmd::FetchToken { secret: SecretPlan::Known(_), .. }]),
-        "{cmds:?}"
-    );
+    assert!(matches!(cmds.as_slice(), [Cmd::Cancel(_), Cmd::FetchToken { prompted: Some(_), .. }]), "{cmds:?}");
 
     // Esc at a prompt cancels without sending.
     let (_dir, mut app) = offline_app();

@@ -1,13 +1,14 @@
 //! `tokdbg call`: fetch (or take) a token, verify it, call an endpoint, and diagnose the answer.
 
 use crate::core::diagnose::Verdict;
-use crate::core::engine::{CallSpec, Engine, TokenChoice};
+use crate::core::engine::{CallSpec, Engine};
 use crate::core::model::profile::{Endpoint, Profile};
 use crate::core::model::secret::Secret;
 use crate::core::net::http::HttpConfig;
+use crate::core::secret_choice::{self, TokenWanted};
 
 use super::args::{CallArgs, Global};
-use super::input::{find_profile, resolve_secret, token_argument};
+use super::input::{find_profile, read_needed, token_argument};
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
 use super::render;
@@ -54,22 +55,18 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
     let (stem, profile) = find_profile(global, &args.profile)?;
     let endpoint = pick_endpoint(&profile, &stem, args)?;
     let engine = Engine::new(HttpConfig::default());
-    let token = if args.no_token {
-        TokenChoice::None
+    let wanted = if args.no_token {
+        TokenWanted::None
     } else if let Some(token) = &args.token {
-        TokenChoice::Given(Secret::new(token_argument(Some(token))?.trim()))
+        TokenWanted::Given(Secret::new(token_argument(Some(token))?.trim()))
     } else {
-        let Some(client) = &profile.client else {
-            return Err(CliError::profile(format!(
-                "profile {stem} has no [client] section: pass --token or --no-token"
-            )));
-        };
-        TokenChoice::Fetch { secret: resolve_secret(&client.secret, "client.secret", &stem)?, force: false }
+        TokenWanted::Fetch { force: false }
     };
-    let hmac_secret = match &profile.expect.hmac_secret {
-        Some(source) => Some(resolve_secret(source, "expect.hmac_secret", &stem)?),
-        None => None,
-    };
+    let cached = engine.cached_token(&stem, &profile).map(|cached| cached.token);
+    let needs = secret_choice::secrets_needed(&profile, wanted, cached).map_err(|_| {
+        CliError::profile(format!("profile {stem} has no [client] section: pass --token or --no-token"))
+    })?;
+    let (token, hmac_secret) = runtime.block_on(read_needed(needs, &stem))?;
     let spec = CallSpec { profile_key: stem, profile, endpoint, token };
     let report = runtime.block_on(engine.call(spec, hmac_secret));
     if global.json {

@@ -3,14 +3,15 @@
 use std::net::SocketAddr;
 
 use crate::core::diagnose::Verdict;
-use crate::core::engine::{CallSpec, Engine, TokenChoice};
+use crate::core::engine::{CallSpec, Engine};
 use crate::core::net::http::HttpConfig;
+use crate::core::secret_choice::{self, TokenWanted};
 use crate::core::store::profile_store::parse_profile;
 use crate::demo::{self, DemoServer};
 
 use super::args::Global;
 use super::demo_dir::{DemoDir, remove_stale_in};
-use super::input::resolve_secret;
+use super::input::read_needed;
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
 use super::stdout::outln;
@@ -94,12 +95,13 @@ pub fn tour(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime) -
         for (stem, text) in demo::demo_profiles(&server.base_url()) {
             let profile = parse_profile(&text, stem).map_err(|e| CliError::profile(e.to_string()))?;
             for endpoint in profile.endpoints.iter().take(if stem == "demo-reader" { usize::MAX } else { 1 }) {
-                let token = match &profile.client {
-                    Some(client) => TokenChoice::Fetch { secret: resolve_secret(&client.secret, "client.secret", stem)?, force: false },
-                    None => TokenChoice::None,
-                };
+                let wanted = if profile.client.is_some() { TokenWanted::Fetch { force: false } } else { TokenWanted::None };
+                let cached = engine.cached_token(stem, &profile).map(|cached| cached.token);
+                let needs = secret_choice::secrets_needed(&profile, wanted, cached)
+                    .map_err(|e| CliError::profile(format!("{stem}: {e}")))?;
+                let (token, hmac) = read_needed(needs, stem).await?;
                 let spec = CallSpec { profile_key: stem.to_owned(), profile: profile.clone(), endpoint: endpoint.clone(), token };
-                reports.push(engine.call(spec, None).await);
+                reports.push(engine.call(spec, hmac).await);
             }
         }
         server.shutdown().await;

@@ -2,8 +2,10 @@
 
 use std::io::Read;
 
+use crate::core::engine::TokenChoice;
 use crate::core::model::profile::{Profile, SecretSource};
 use crate::core::model::secret::Secret;
+use crate::core::secret_choice::SecretsNeeded;
 use crate::core::store::profile_store::{self, ProfileStore};
 
 use super::args::Global;
@@ -61,4 +63,16 @@ pub fn resolve_secret(source: &SecretSource, field: &str, profile: &str) -> Resu
         super::stdout::errln!("tokdbg: warning: profile {profile}: {field}: {warning}");
     }
     Ok(resolved.secret)
+}
+
+/// Reads what `secret_choice` decided a call needs, client secret first: the engine's token
+/// choice and the HMAC secret.
+pub async fn read_needed(needs: SecretsNeeded, stem: &str) -> Result<(TokenChoice, Option<Secret>), CliError> {
+    let read = |source: SecretSource| std::future::ready(resolve_secret(&source, "client.secret", stem));
+    let choice = needs.token.into_choice(read).await?;
+    let hmac = match &needs.hmac_secret {
+        Some(source) => Some(resolve_secret(source, "expect.hmac_secret", stem)?),
+        None => None,
+    };
+    Ok((choice, hmac))
 }

@@ -1,11 +1,12 @@
 //! `tokdbg token`: fetch a token for a profile and show the request, the answer, the token and
 //! its verification.
 
-use crate::core::engine::Engine;
+use crate::core::engine::{Engine, TokenChoice};
 use crate::core::net::http::HttpConfig;
+use crate::core::secret_choice::{self, TokenWanted};
 
 use super::args::Global;
-use super::input::{find_profile, resolve_secret};
+use super::input::{find_profile, read_needed};
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
 use super::render;
@@ -13,18 +14,16 @@ use super::stdout::{out, outln};
 
 pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, name: &str, reveal: bool) -> CmdResult {
     let (stem, profile) = find_profile(global, name)?;
-    let Some(client) = &profile.client else {
-        return Err(CliError::profile(format!(
-            "profile {stem} has no [client] section: nothing to fetch a token with"
-        )));
-    };
-    let secret = resolve_secret(&client.secret, "client.secret", &stem)?;
-    let hmac_secret = match &profile.expect.hmac_secret {
-        Some(source) => Some(resolve_secret(source, "expect.hmac_secret", &stem)?),
-        None => None,
-    };
     let engine = Engine::new(HttpConfig::default());
-    let fetch = runtime.block_on(engine.fetch_token(&stem, &profile, secret, true, hmac_secret));
+    // A new token every time: showing the token request is the point of this command.
+    let needs = secret_choice::secrets_needed(&profile, TokenWanted::Fetch { force: true }, None).map_err(|_| {
+        CliError::profile(format!("profile {stem} has no [client] section: nothing to fetch a token with"))
+    })?;
+    let (choice, hmac_secret) = runtime.block_on(read_needed(needs, &stem))?;
+    let TokenChoice::Fetch { secret, force } = choice else {
+        return Err(CliError::profile(format!("profile {stem}: a forced fetch always requests a token")));
+    };
+    let fetch = runtime.block_on(engine.fetch_token(&stem, &profile, secret, force, hmac_secret));
 
     if global.json {
         let mut value = serde_json::to_value(&fetch).unwrap_or_default();

@@ -15,6 +15,7 @@ pub mod net;
 pub mod oauth;
 pub mod probe;
 pub mod safe_text;
+pub mod secret_choice;
 pub mod server_message;
 pub mod store;
 pub mod token;

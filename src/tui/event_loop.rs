@@ -3,13 +3,14 @@
 
 use std::time::Duration;
 
-use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyEventKind;
 use futures_util::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use super::keymap;
 use super::msg::Msg;
 use super::state::app::App;
 use super::tasks::Runner;
@@ -136,6 +137,5 @@ where
 fn is_suspend_key(msg: &Msg) -> bool {
     matches!(msg, Msg::Key(key)
         if key.kind != KeyEventKind::Release
-            && key.modifiers.contains(KeyModifiers::CONTROL)
-            && matches!(key.code, KeyCode::Char('z' | 'Z')))
+            && keymap::first_action(&[keymap::ANYWHERE], key) == Some(keymap::Action::Suspend))
 }

@@ -1,107 +1,358 @@
-//! Every key binding, per context: the one table the help overlay and the hint line read.
+//! Every key binding, per context: keys become [`Action`]s here and nowhere else, and the help
+//! overlay and the hint line render from the same rows, so what is shown is what keys do.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::state::app::{Focus, Mode, Tab};
 
+/// Everything a key can ask for. `update` matches these, never key codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    // Anywhere.
+    Quit,
+    Suspend,
+    // Browsing.
+    Help,
+    FocusNext,
+    SelectTab(usize),
+    NextTab,
+    PrevTab,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    OpenEndpoints,
+    Reopen,
+    Filter,
+    Paste,
+    FetchToken,
+    Send,
+    SendWithoutToken,
+    EditRequest,
+    AdHoc,
+    NewProfile,
+    EditProfile,
+    DuplicateProfile,
+    DeleteProfile,
+    CopyMenu,
+    /// Esc: cancel what runs, close what is open, clear what was typed.
+    Cancel,
+    // Overlays and input modes.
+    /// Enter: keep, verify, send, use, or (in a form) next field / save on Save.
+    Submit,
+    NextField,
+    PrevField,
+    /// Paste mode: between the token and the URL field.
+    SwitchField,
+    ClearField,
+    ChoicePrev,
+    ChoiceNext,
+    Reveal,
+    Save,
+    ToggleToken,
+    Confirm,
+    CopyToken,
+    CopyCurl,
+    CopyCurlWithToken,
+    CopyClaims,
+    /// One claim's value, counted from 0.
+    CopyClaim(usize),
+    CopyCurlToFile,
+}
+
+/// A key and whether Ctrl is held: Ctrl-D is not `d`. Shift is in the character itself (`C`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn k(code: KeyCode) -> Key {
+    Key { code, ctrl: false }
+}
+
+const fn ch(c: char) -> Key {
+    k(KeyCode::Char(c))
+}
+
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), ctrl: true }
+}
+
+impl Key {
+    /// The key as the help writes it, e.g. `Ctrl-R`, `Shift-Tab`, `↑`, `q`.
+    pub fn label(self) -> String {
+        let name = match self.code {
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::BackTab => "Shift-Tab".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Delete => "Del".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl { format!("Ctrl-{}", name.to_uppercase()) } else { name }
+    }
+
+    /// Whether a key event from the terminal is this key. Alt makes any key unbound; Shift only
+    /// counts on Tab, since terminals send Shift-Tab either as BackTab or as Tab with Shift.
+    fn matches(self, event: &KeyEvent) -> bool {
+        let mods = event.modifiers;
+        if mods.contains(KeyModifiers::ALT) || mods.contains(KeyModifiers::CONTROL) != self.ctrl {
+            return false;
+        }
+        let code = match event.code {
+            KeyCode::Tab if mods.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            // Some terminals report Ctrl-Z as Ctrl-Shift-z or Ctrl-Z.
+            KeyCode::Char(c) if self.ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            code => code,
+        };
+        code == self.code
+    }
+}
+
+/// One line of help: the keys as written, a short hint, the full text, and what they do.
 #[derive(Debug, Clone, Copy)]
-pub struct Binding {
+pub struct Row {
     pub keys: &'static str,
     /// One or two words for the hint line.
     pub short: &'static str,
-    pub action: &'static str,
+    pub help: &'static str,
     /// Shown in the bottom hint line (the rest only in `?`).
     pub hint: bool,
+    /// Empty for rows that only explain (typing, the mouse).
+    pub bindings: &'static [(Key, Action)],
 }
 
-const fn b(keys: &'static str, short: &'static str, action: &'static str, hint: bool) -> Binding {
-    Binding { keys, short, action, hint }
+const fn row(
+    keys: &'static str,
+    short: &'static str,
+    help: &'static str,
+    hint: bool,
+    bindings: &'static [(Key, Action)],
+) -> Row {
+    Row { keys, short, help, hint, bindings }
 }
 
-pub const GLOBAL: &[Binding] = &[
-    b("?", "help", "help: all keys of this view", true),
-    b("q", "quit", "quit (Esc closes overlays first)", true),
-    b("Ctrl-C", "quit", "quit at once", false),
-    b("Ctrl-Z", "suspend", "suspend to the shell (fg comes back)", false),
-    b("Tab / Shift-Tab", "focus", "move focus between the profile list and the detail pane", true),
-    b("1-6 / [ ]", "tabs", "switch tab: Profile Token Verify Endpoints Diagnosis History", false),
-    b("/", "filter", "filter profiles", true),
-    b("p", "paste", "paste mode: decode and verify any token", true),
-    b("t", "token", "fetch a token (again)", true),
-    b("s", "send", "send the selected endpoint", true),
-    b("b", "send w/o token", "send the selected endpoint without a token (401 baseline)", false),
-    b("r", "edit request", "edit the request (method, URL, headers, body) before sending", false),
-    b("a", "ad-hoc URL", "send an ad-hoc request to any URL with the profile's token", false),
-    b("n / e / d / x", "profiles", "new / edit / duplicate / delete profile", false),
-    b("y", "copy", "copy: token, claims, curl", false),
-    b("Esc", "cancel", "cancel the running request; close overlays; clear the filter", false),
-    b("mouse", "", "click selects and focuses; wheel scrolls", false),
+use Action as A;
+use KeyCode as K;
+
+const QUIT_NOW: Row = row("Ctrl-C", "quit", "quit at once", false, &[(ctrl('c'), A::Quit)]);
+const SUSPEND: Row =
+    row("Ctrl-Z", "suspend", "suspend to the shell (fg comes back)", false, &[(ctrl('z'), A::Suspend)]);
+
+/// Keys that act in every mode, text fields included.
+pub const ANYWHERE: &[Row] = &[QUIT_NOW, SUSPEND];
+
+pub const GLOBAL: &[Row] = &[
+    row("?", "help", "help: all keys of this view", true, &[(ch('?'), A::Help)]),
+    row("q", "quit", "quit (Esc closes overlays first)", true, &[(ch('q'), A::Quit)]),
+    QUIT_NOW,
+    SUSPEND,
+    row(
+        "Tab / Shift-Tab",
+        "focus",
+        "move focus between the profile list and the detail pane",
+        true,
+        &[(k(K::Tab), A::FocusNext), (k(K::BackTab), A::FocusNext)],
+    ),
+    row(
+        "1-6 / [ ]",
+        "tabs",
+        "switch tab: Profile Token Verify Endpoints Diagnosis History",
+        false,
+        &[
+            (ch('1'), A::SelectTab(0)),
+            (ch('2'), A::SelectTab(1)),
+            (ch('3'), A::SelectTab(2)),
+            (ch('4'), A::SelectTab(3)),
+            (ch('5'), A::SelectTab(4)),
+            (ch('6'), A::SelectTab(5)),
+            (ch(']'), A::NextTab),
+            (ch('['), A::PrevTab),
+        ],
+    ),
+    row("/", "filter", "filter profiles", true, &[(ch('/'), A::Filter)]),
+    row("p", "paste", "paste mode: decode and verify any token", true, &[(ch('p'), A::Paste)]),
+    row("t", "token", "fetch a token (again)", true, &[(ch('t'), A::FetchToken)]),
+    row("s", "send", "send the selected endpoint", true, &[(ch('s'), A::Send)]),
+    row(
+        "b",
+        "send w/o token",
+        "send the selected endpoint without a token (401 baseline)",
+        false,
+        &[(ch('b'), A::SendWithoutToken)],
+    ),
+    row(
+        "r",
+        "edit request",
+        "edit the request (method, URL, headers, body) before sending",
+        false,
+        &[(ch('r'), A::EditRequest)],
+    ),
+    row("a", "ad-hoc URL", "send an ad-hoc request to any URL with the profile's token", false, &[(ch('a'), A::AdHoc)]),
+    row(
+        "n / e / d / x",
+        "profiles",
+        "new / edit / duplicate / delete profile",
+        false,
+        &[
+            (ch('n'), A::NewProfile),
+            (ch('e'), A::EditProfile),
+            (ch('d'), A::DuplicateProfile),
+            (ch('x'), A::DeleteProfile),
+        ],
+    ),
+    row("Del", "delete", "delete profile (as x)", false, &[(k(K::Delete), A::DeleteProfile)]),
+    row("y", "copy", "copy: token, claims, curl", false, &[(ch('y'), A::CopyMenu)]),
+    row(
+        "Esc",
+        "cancel",
+        "cancel the running request; close overlays; clear the filter",
+        false,
+        &[(k(K::Esc), A::Cancel)],
+    ),
+    row("mouse", "", "click selects and focuses; wheel scrolls", false, &[]),
 ];
 
-pub const LIST: &[Binding] = &[
-    b("↑↓ / j k", "select", "select profile", true),
-    b("Enter", "endpoints", "open the profile's endpoints", true),
-    b("Home / End", "first/last", "first / last profile", false),
+const UP_DOWN: &[(Key, Action)] = &[(k(K::Up), A::Up), (ch('k'), A::Up), (k(K::Down), A::Down), (ch('j'), A::Down)];
+const PAGES: &[(Key, Action)] = &[(k(K::PageUp), A::PageUp), (k(K::PageDown), A::PageDown)];
+
+pub const LIST: &[Row] = &[
+    row("↑↓ / j k", "select", "select profile", true, UP_DOWN),
+    row("Enter", "endpoints", "open the profile's endpoints", true, &[(k(K::Enter), A::OpenEndpoints)]),
+    row("Home / End", "first/last", "first / last profile", false, &[(k(K::Home), A::First), (k(K::End), A::Last)]),
+    row("PgUp / PgDn", "page", "ten profiles up / down", false, PAGES),
 ];
 
-pub const DETAIL: &[Binding] = &[
-    b("← → / h l", "tab", "previous / next tab", true),
-    b("↑↓ / j k", "scroll", "scroll (Endpoints, History: select)", true),
-    b("PgUp / PgDn", "page", "scroll a page", false),
+pub const DETAIL: &[Row] = &[
+    row(
+        "← → / h l",
+        "tab",
+        "previous / next tab",
+        true,
+        &[(k(K::Left), A::PrevTab), (ch('h'), A::PrevTab), (k(K::Right), A::NextTab), (ch('l'), A::NextTab)],
+    ),
+    row("↑↓ / j k", "scroll", "scroll (Endpoints, History: select)", true, UP_DOWN),
+    row("PgUp / PgDn", "page", "scroll a page", false, PAGES),
 ];
 
-pub const ENDPOINTS: &[Binding] = &[
-    b("Enter / s", "send", "send with the current token (fetching one if needed)", true),
-    b("b", "no token", "send without a token", true),
+pub const ENDPOINTS: &[Row] = &[
+    row(
+        "Enter / s",
+        "send",
+        "send with the current token (fetching one if needed)",
+        true,
+        &[(k(K::Enter), A::Send), (ch('s'), A::Send)],
+    ),
+    row("b", "no token", "send without a token", true, &[(ch('b'), A::SendWithoutToken)]),
 ];
 
-pub const HISTORY: &[Binding] = &[b("Enter", "reopen", "reopen this call in Diagnosis", true)];
+pub const HISTORY: &[Row] =
+    &[row("Enter", "reopen", "reopen this call in Diagnosis", true, &[(k(K::Enter), A::Reopen)])];
 
-pub const FILTER: &[Binding] = &[
-    b("type", "filter", "filter by name, file, issuer host or client id", true),
-    b("Enter", "keep", "keep the filter", true),
-    b("Esc", "clear", "clear the filter", true),
+/// While `?` is open: the title line says these; any other key closes it.
+pub const HELP: &[Row] = &[
+    row("↑↓ / j k", "scroll", "scroll the help", false, UP_DOWN),
+    row("PgUp / PgDn", "page", "scroll the help a page", false, PAGES),
 ];
 
-pub const PASTE: &[Binding] = &[
-    b("paste / type", "token", "the token (a Bearer prefix and quotes are dropped)", true),
-    b("Tab", "field", "switch between token and JWKS/issuer URL", true),
-    b("Enter", "verify", "verify against the URL, else the selected profile", true),
-    b("Ctrl-U", "clear", "clear the field", false),
-    b("↑↓", "scroll", "scroll the decoded token", false),
-    b("Esc", "close", "close paste mode", true),
+pub const FILTER: &[Row] = &[
+    row("type", "filter", "filter by name, file, issuer host or client id", true, &[]),
+    row("Enter", "keep", "keep the filter", true, &[(k(K::Enter), A::Submit)]),
+    row("Esc", "clear", "clear the filter", true, &[(k(K::Esc), A::Cancel)]),
+    row("↑↓", "select", "select among the matching profiles", false, &[(k(K::Up), A::Up), (k(K::Down), A::Down)]),
 ];
 
-pub const FORM: &[Binding] = &[
-    b("Tab / ↓ / Shift-Tab / ↑", "next field", "next / previous field", true),
-    b("← →", "move/choose", "move in the field; on choice fields: change the choice", false),
-    b("Ctrl-R", "reveal", "show or hide the secret", false),
-    b("Ctrl-S / Enter on Save", "save", "validate and save (0600, atomically)", true),
-    b("Esc", "cancel", "cancel", true),
+pub const PASTE: &[Row] = &[
+    row("paste / type", "token", "the token (a Bearer prefix and quotes are dropped)", true, &[]),
+    row("Tab", "field", "switch between token and JWKS/issuer URL", true, &[(k(K::Tab), A::SwitchField)]),
+    row("Shift-Tab", "field", "switch the field (as Tab)", false, &[(k(K::BackTab), A::SwitchField)]),
+    row("Enter", "verify", "verify against the URL, else the selected profile", true, &[(k(K::Enter), A::Submit)]),
+    row("Ctrl-U", "clear", "clear the field", false, &[(ctrl('u'), A::ClearField)]),
+    row("↑↓", "scroll", "scroll the decoded token", false, &[(k(K::Up), A::Up), (k(K::Down), A::Down)]),
+    row("Esc", "close", "close paste mode", true, &[(k(K::Esc), A::Cancel)]),
 ];
 
-pub const REQUEST: &[Binding] = &[
-    b("Tab / ↓ / Shift-Tab / ↑", "field", "next / previous field", true),
-    b("Enter", "send", "send the request", true),
-    b("Ctrl-T", "token on/off", "send with or without the profile's token", true),
-    b("Esc", "cancel", "close without sending", true),
+const NEXT_PREV_FIELD: &[(Key, Action)] =
+    &[(k(K::Tab), A::NextField), (k(K::Down), A::NextField), (k(K::BackTab), A::PrevField), (k(K::Up), A::PrevField)];
+
+pub const FORM: &[Row] = &[
+    row("Tab / ↓ / Shift-Tab / ↑", "next field", "next / previous field", true, NEXT_PREV_FIELD),
+    row(
+        "← →",
+        "move/choose",
+        "move in the field; on choice fields: change the choice",
+        false,
+        &[(k(K::Left), A::ChoicePrev), (k(K::Right), A::ChoiceNext)],
+    ),
+    row("Ctrl-R", "reveal", "show or hide the secret", false, &[(ctrl('r'), A::Reveal)]),
+    row(
+        "Ctrl-S / Enter on Save",
+        "save",
+        "validate and save (0600, atomically); Enter on another field goes to the next",
+        true,
+        &[(ctrl('s'), A::Save), (k(K::Enter), A::Submit)],
+    ),
+    row("Esc", "cancel", "cancel", true, &[(k(K::Esc), A::Cancel)]),
 ];
 
-pub const CONFIRM: &[Binding] = &[b("y", "delete", "delete the file", true), b("n / Esc", "keep", "keep it", true)];
-
-pub const PROMPT: &[Binding] =
-    &[b("Enter", "use", "use this secret (kept in memory for this run)", true), b("Esc", "cancel", "cancel", true)];
-
-pub const COPY: &[Binding] = &[
-    b("t", "token", "the access token (it is a credential)", true),
-    b("c", "curl", "the request as curl, token redacted", true),
-    b("C", "curl+token", "the request as curl with the token", true),
-    b("j", "claims", "the claims as JSON", true),
-    b("1-9", "one claim", "one claim's value (listed below)", false),
-    b("f", "file", "write the curl command (redacted) to a file", true),
-    b("Esc", "close", "close", true),
+pub const REQUEST: &[Row] = &[
+    row("Tab / ↓ / Shift-Tab / ↑", "field", "next / previous field", true, NEXT_PREV_FIELD),
+    row("Enter", "send", "send the request", true, &[(k(K::Enter), A::Submit)]),
+    row("Ctrl-T", "token on/off", "send with or without the profile's token", true, &[(ctrl('t'), A::ToggleToken)]),
+    row("Esc", "cancel", "close without sending", true, &[(k(K::Esc), A::Cancel)]),
 ];
 
-/// The bindings that apply in the current state, most specific first.
-pub fn current(mode: &Mode, focus: Focus, tab: Tab) -> Vec<&'static [Binding]> {
+pub const CONFIRM: &[Row] = &[
+    row("y", "delete", "delete the file", true, &[(ch('y'), A::Confirm)]),
+    row("n / Esc", "keep", "keep it (so does any other key)", true, &[(ch('n'), A::Cancel), (k(K::Esc), A::Cancel)]),
+    row("Y", "delete", "delete the file (as y)", false, &[(ch('Y'), A::Confirm)]),
+];
+
+pub const PROMPT: &[Row] = &[
+    row("Enter", "use", "use this secret (kept in memory for this run)", true, &[(k(K::Enter), A::Submit)]),
+    row("Esc", "cancel", "cancel", true, &[(k(K::Esc), A::Cancel)]),
+];
+
+pub const COPY: &[Row] = &[
+    row("t", "token", "the access token (it is a credential)", true, &[(ch('t'), A::CopyToken)]),
+    row("c", "curl", "the request as curl, token redacted", true, &[(ch('c'), A::CopyCurl)]),
+    row("C", "curl+token", "the request as curl with the token", true, &[(ch('C'), A::CopyCurlWithToken)]),
+    row("j", "claims", "the claims as JSON", true, &[(ch('j'), A::CopyClaims)]),
+    row(
+        "1-9",
+        "one claim",
+        "one claim's value (listed below)",
+        false,
+        &[
+            (ch('1'), A::CopyClaim(0)),
+            (ch('2'), A::CopyClaim(1)),
+            (ch('3'), A::CopyClaim(2)),
+            (ch('4'), A::CopyClaim(3)),
+            (ch('5'), A::CopyClaim(4)),
+            (ch('6'), A::CopyClaim(5)),
+            (ch('7'), A::CopyClaim(6)),
+            (ch('8'), A::CopyClaim(7)),
+            (ch('9'), A::CopyClaim(8)),
+        ],
+    ),
+    row("f", "file", "write the curl command (redacted) to a file", true, &[(ch('f'), A::CopyCurlToFile)]),
+    row("Esc", "close", "close", true, &[(k(K::Esc), A::Cancel)]),
+];
+
+/// The rows shown for the current state (help overlay, hint line), most specific first.
+pub fn current(mode: &Mode, focus: Focus, tab: Tab) -> Vec<&'static [Row]> {
     match mode {
         Mode::Filter => vec![FILTER],
         Mode::Paste(_) => vec![PASTE],
@@ -110,22 +361,195 @@ pub fn current(mode: &Mode, focus: Focus, tab: Tab) -> Vec<&'static [Binding]> {
         Mode::Prompt(_) => vec![PROMPT],
         Mode::CopyMenu => vec![COPY],
         Mode::Request(_) => vec![REQUEST],
-        Mode::Help | Mode::Normal => {
-            let mut sets: Vec<&'static [Binding]> = Vec::new();
-            match (focus, tab) {
-                (Focus::Profiles, _) => sets.push(LIST),
-                (Focus::Detail, Tab::Endpoints) => {
-                    sets.push(ENDPOINTS);
-                    sets.push(DETAIL);
+        // Help describes the browsing keys under it (its own keys are in its title).
+        Mode::Help | Mode::Normal => browsing(focus, tab),
+    }
+}
+
+/// The browsing rows at a focus and tab: pane-specific first, then the global keys.
+pub fn browsing(focus: Focus, tab: Tab) -> Vec<&'static [Row]> {
+    match (focus, tab) {
+        (Focus::Profiles, _) => vec![LIST, GLOBAL],
+        (Focus::Detail, Tab::Endpoints) => vec![ENDPOINTS, DETAIL, GLOBAL],
+        (Focus::Detail, Tab::History) => vec![HISTORY, DETAIL, GLOBAL],
+        (Focus::Detail, _) => vec![DETAIL, GLOBAL],
+    }
+}
+
+/// The rows whose keys act in the current state, in the order they are tried.
+pub fn active(mode: &Mode, focus: Focus, tab: Tab) -> Vec<&'static [Row]> {
+    let mut sets = vec![ANYWHERE];
+    match mode {
+        Mode::Help => sets.push(HELP),
+        other => sets.extend(current(other, focus, tab)),
+    }
+    sets
+}
+
+/// What a key does in the current state; `None` for an unbound key (text modes then type it).
+pub fn action_for(mode: &Mode, focus: Focus, tab: Tab, key: &KeyEvent) -> Option<Action> {
+    first_action(&active(mode, focus, tab), key)
+}
+
+/// The first binding of `sets` that `key` matches.
+pub fn first_action(sets: &[&'static [Row]], key: &KeyEvent) -> Option<Action> {
+    sets.iter()
+        .flat_map(|rows| rows.iter())
+        .flat_map(|row| row.bindings.iter())
+        .find(|(bound, _)| bound.matches(key))
+        .map(|(_, action)| *action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row set with the state it applies in.
+    const ALL: &[(&str, &[Row])] = &[
+        ("anywhere", ANYWHERE),
+        ("global", GLOBAL),
+        ("list", LIST),
+        ("detail", DETAIL),
+        ("endpoints", ENDPOINTS),
+        ("history", HISTORY),
+        ("help", HELP),
+        ("filter", FILTER),
+        ("paste", PASTE),
+        ("form", FORM),
+        ("request", REQUEST),
+        ("confirm", CONFIRM),
+        ("prompt", PROMPT),
+        ("copy", COPY),
+    ];
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    /// `1-6` in the keys column covers 1 to 6.
+    fn in_range(keys: &str, label: &str) -> bool {
+        let Some(c) = label.chars().next().filter(|_| label.chars().count() == 1) else { return false };
+        keys.split(|c: char| c.is_whitespace() || c == '/').any(|part| {
+            let ends: Vec<char> = part.chars().collect();
+            ends.len() == 3 && ends[1] == '-' && (ends[0]..=ends[2]).contains(&c)
+        })
+    }
+
+    #[test]
+    fn every_binding_is_documented_in_its_own_row() {
+        for (context, rows) in ALL {
+            for row in *rows {
+                assert!(!row.help.is_empty() && !row.keys.is_empty(), "{context}: a row without help text");
+                for (key, action) in row.bindings {
+                    let label = key.label();
+                    assert!(
+                        row.keys.contains(&label) || in_range(row.keys, &label),
+                        "{context}: {label} ({action:?}) is bound in the row \"{}\" that does not name it",
+                        row.keys
+                    );
                 }
-                (Focus::Detail, Tab::History) => {
-                    sets.push(HISTORY);
-                    sets.push(DETAIL);
-                }
-                (Focus::Detail, _) => sets.push(DETAIL),
             }
-            sets.push(GLOBAL);
-            sets
         }
+    }
+
+    #[test]
+    fn every_reachable_action_is_shown_where_it_acts() {
+        // In browsing mode the help overlay shows `current`; anything `active` reaches must be
+        // there too (Help mode's own keys are in its title line instead).
+        for focus in [Focus::Profiles, Focus::Detail] {
+            for tab in Tab::ALL {
+                let shown = current(&Mode::Normal, focus, tab);
+                for rows in active(&Mode::Normal, focus, tab) {
+                    for row in rows {
+                        for (key, action) in row.bindings {
+                            let documented = shown
+                                .iter()
+                                .flat_map(|rows| rows.iter())
+                                .any(|r| r.bindings.iter().any(|(k, a)| k == key && a == action) && !r.help.is_empty());
+                            assert!(documented, "{focus:?}/{tab:?}: {} ({action:?}) is not in the help", key.label());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn within_a_state_one_key_means_one_thing() {
+        for focus in [Focus::Profiles, Focus::Detail] {
+            for tab in Tab::ALL {
+                let sets = active(&Mode::Normal, focus, tab);
+                let bindings: Vec<&(Key, Action)> =
+                    sets.iter().flat_map(|rows| rows.iter()).flat_map(|row| row.bindings.iter()).collect();
+                for (i, (key, action)) in bindings.iter().enumerate() {
+                    for (other_key, other_action) in &bindings[i + 1..] {
+                        // A later row may repeat a key only to do the same (s in Endpoints and globally).
+                        if key == other_key && action != other_action {
+                            let first = first_action(&sets, &press(key.code, KeyModifiers::NONE));
+                            assert_eq!(first, Some(*action), "{focus:?}/{tab:?}: {} is shadowed", key.label());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ctrl_with_a_letter_is_not_the_letter() {
+        for (context, rows) in ALL {
+            let sets = [*rows];
+            for row in *rows {
+                for (key, action) in row.bindings {
+                    let KeyCode::Char(c) = key.code else { continue };
+                    if key.ctrl {
+                        continue;
+                    }
+                    let with_ctrl = first_action(&sets, &press(KeyCode::Char(c), KeyModifiers::CONTROL));
+                    assert_ne!(with_ctrl, Some(*action), "{context}: Ctrl-{c} acts as {c}");
+                    let with_alt = first_action(&sets, &press(KeyCode::Char(c), KeyModifiers::ALT));
+                    assert_eq!(with_alt, None, "{context}: Alt-{c} is bound");
+                }
+            }
+        }
+        let normal = |key| action_for(&Mode::Normal, Focus::Profiles, Tab::Profile, &key);
+        assert_eq!(normal(press(KeyCode::Char('d'), KeyModifiers::NONE)), Some(Action::DuplicateProfile));
+        assert_eq!(normal(press(KeyCode::Char('d'), KeyModifiers::CONTROL)), None);
+        assert_eq!(normal(press(KeyCode::Char('q'), KeyModifiers::CONTROL)), None);
+    }
+
+    #[test]
+    fn modifiers_pick_the_binding() {
+        let normal = |key| action_for(&Mode::Normal, Focus::Detail, Tab::Token, &key);
+        assert_eq!(normal(press(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        assert_eq!(
+            normal(press(KeyCode::Char('Z'), KeyModifiers::CONTROL | KeyModifiers::SHIFT)),
+            Some(Action::Suspend)
+        );
+        assert_eq!(normal(press(KeyCode::Tab, KeyModifiers::SHIFT)), Some(Action::FocusNext));
+        let filter = |key| action_for(&Mode::Filter, Focus::Profiles, Tab::Profile, &key);
+        // Text modes leave printable keys to their input, and still quit on Ctrl-C.
+        assert_eq!(filter(press(KeyCode::Char('q'), KeyModifiers::NONE)), None);
+        assert_eq!(filter(press(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        let paste = Mode::Paste(Box::default());
+        assert_eq!(
+            action_for(&paste, Focus::Profiles, Tab::Profile, &press(KeyCode::Char('u'), KeyModifiers::CONTROL)),
+            Some(Action::ClearField)
+        );
+        assert_eq!(
+            action_for(&paste, Focus::Profiles, Tab::Profile, &press(KeyCode::Char('u'), KeyModifiers::NONE)),
+            None
+        );
+    }
+
+    #[test]
+    fn pane_keys_come_before_global_ones() {
+        let enter = press(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(action_for(&Mode::Normal, Focus::Profiles, Tab::History, &enter), Some(Action::OpenEndpoints));
+        assert_eq!(action_for(&Mode::Normal, Focus::Detail, Tab::History, &enter), Some(Action::Reopen));
+        assert_eq!(action_for(&Mode::Normal, Focus::Detail, Tab::Endpoints, &enter), Some(Action::Send));
+        assert_eq!(action_for(&Mode::Normal, Focus::Detail, Tab::Token, &enter), None);
+        let h = press(KeyCode::Char('h'), KeyModifiers::NONE);
+        assert_eq!(action_for(&Mode::Normal, Focus::Profiles, Tab::Token, &h), None);
+        assert_eq!(action_for(&Mode::Normal, Focus::Detail, Tab::Token, &h), Some(Action::PrevTab));
     }
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::core::engine::{CallReport, TokenFetch, TokenReport};
-use crate::core::model::profile::{Endpoint, Profile, SecretSource};
+use crate::core::model::profile::{Endpoint, Profile};
 use crate::core::model::secret::Secret;
 use crate::core::store::fsutil::FileStamp;
 
@@ -35,47 +35,45 @@ pub enum TaskResult {
     Token(Box<TokenFetch>),
     Call(Arc<CallReport>),
     Verify(Box<TokenReport>),
-    Saved { stem: String, path: PathBuf, stamp: FileStamp },
-    Deleted { stem: String },
+    /// The file was written, then read back as the list will show it.
+    Saved {
+        stem: String,
+        path: PathBuf,
+        loaded: Box<Result<Profile, String>>,
+        stamp: Option<FileStamp>,
+    },
+    Deleted {
+        stem: String,
+    },
     Copied(String),
     Cancelled,
     Failed(String),
 }
 
-/// How the secret for a token request is found.
-#[derive(Debug, Clone)]
-pub enum SecretPlan {
-    /// Read from env/file/cmd in the task (off the UI thread).
-    Source(SecretSource),
-    /// Already known (typed at a prompt, once per run).
-    Known(Secret),
-}
-
 /// What the app asks the outside world to do; run by the task runner.
 #[derive(Debug)]
 pub enum Cmd {
+    /// Fetch a new token (the user asked: the cache is skipped). Which secrets to read is
+    /// decided in the task by `secret_choice`, as for the CLI.
     FetchToken {
         task: TaskId,
         stem: String,
         profile: Box<Profile>,
-        secret: SecretPlan,
-        hmac: Option<SecretPlan>,
-        force: bool,
+        /// The client secret typed at the prompt, for a `prompt` source.
+        prompted: Option<Secret>,
     },
     Call {
         task: TaskId,
         stem: String,
         profile: Box<Profile>,
         endpoint: Endpoint,
-        secret: Option<SecretPlan>,
-        hmac: Option<SecretPlan>,
+        prompted: Option<Secret>,
         with_token: bool,
     },
     Verify {
         task: TaskId,
         profile: Box<Profile>,
         token: Secret,
-        hmac: Option<SecretPlan>,
     },
     Save {
         task: TaskId,

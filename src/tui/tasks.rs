@@ -8,11 +8,12 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use crate::core::engine::{CallSpec, Engine, TokenChoice, TokenSource};
-use crate::core::model::profile::NoPrompt;
+use crate::core::model::profile::{Profile, SecretPrompter, SecretSource};
 use crate::core::model::secret::Secret;
-use crate::core::store::profile_edit;
+use crate::core::secret_choice::{self, SecretsNeeded, TokenWanted};
+use crate::core::{store::profile_edit, store::profile_store};
 
-use super::msg::{Cmd, Msg, SecretPlan, TaskId, TaskResult};
+use super::msg::{Cmd, Msg, TaskId, TaskResult};
 
 /// Where copied text goes: the terminal's clipboard (OSC 52) in real use, a list in tests.
 pub trait Clipboard: Send {
@@ -27,23 +28,41 @@ pub struct Runner {
     clipboard: Box<dyn Clipboard>,
 }
 
-/// Reads a secret without blocking the loop. A `cmd:` source runs as a child process that dies
-/// with this future: cancelling the task kills it.
-async fn resolve(plan: SecretPlan, label: String) -> Result<Secret, String> {
-    match plan {
-        SecretPlan::Known(secret) => Ok(secret),
-        // Warnings (a `file:` with extra lines) are shown with the profile, not per task.
-        SecretPlan::Source(source) => {
-            source.resolve_async(&label, &NoPrompt).await.map(|resolved| resolved.secret).map_err(|e| e.to_string())
-        }
+/// Answers a `prompt` source with what was typed at the TUI's prompt (nothing typed: declined).
+struct Typed(Option<Secret>);
+
+impl SecretPrompter for Typed {
+    fn prompt(&self, _label: &str) -> Option<Secret> {
+        self.0.clone()
     }
 }
 
-async fn resolve_optional(plan: Option<SecretPlan>, label: &str) -> Result<Option<Secret>, String> {
-    match plan {
-        Some(plan) => resolve(plan, label.to_owned()).await.map(Some),
-        None => Ok(None),
-    }
+/// Reads a secret without blocking the loop. A `cmd:` source runs as a child process that dies
+/// with this future: cancelling the task kills it.
+async fn read(source: SecretSource, label: String, prompted: Option<Secret>) -> Result<Secret, String> {
+    // Warnings (a `file:` with extra lines) are shown with the profile, not per task.
+    source.resolve_async(&label, &Typed(prompted)).await.map(|resolved| resolved.secret).map_err(|e| e.to_string())
+}
+
+/// What `secret_choice` decided, read: the token choice and the HMAC secret.
+async fn read_needed(
+    stem: &str,
+    needs: SecretsNeeded,
+    prompted: Option<Secret>,
+) -> Result<(TokenChoice, Option<Secret>), String> {
+    let label = format!("client.secret of {stem}");
+    let choice = needs.token.into_choice(|source| read(source, label, prompted)).await?;
+    // Only the client secret is ever typed at the prompt.
+    let hmac = match needs.hmac_secret {
+        Some(source) => Some(read(source, format!("expect.hmac_secret of {stem}"), None).await?),
+        None => None,
+    };
+    Ok((choice, hmac))
+}
+
+/// A token the engine has cached for the profile and still deems fresh.
+fn fresh_cached(engine: &Engine, stem: &str, profile: &Profile) -> Option<Secret> {
+    engine.cached_token(stem, profile).map(|cached| cached.token)
 }
 
 impl Runner {
@@ -72,45 +91,37 @@ impl Runner {
                 };
                 let _ = self.tx.send(Msg::Done(task, result));
             }
-            Cmd::FetchToken { task, stem, profile, secret, hmac, force } => {
+            Cmd::FetchToken { task, stem, profile, prompted } => {
                 let engine = self.engine.clone();
                 self.spawn(task, async move {
-                    let cached = !force && engine.cached_token(&stem, &profile).is_some();
-                    // A cached token needs no secret; reading one might run a slow command.
-                    let secret = if cached {
-                        Secret::default()
-                    } else {
-                        resolve(secret, format!("client.secret of {stem}")).await?
+                    let wanted = TokenWanted::Fetch { force: true };
+                    let needs = secret_choice::secrets_needed(&profile, wanted, fresh_cached(&engine, &stem, &profile))
+                        .map_err(|e| format!("{stem}: {e}"))?;
+                    let (choice, hmac) = read_needed(&stem, needs, prompted).await?;
+                    let TokenChoice::Fetch { secret, force } = choice else {
+                        return Err(format!("{stem}: a forced fetch always requests a token"));
                     };
-                    let hmac = resolve_optional(hmac, &format!("expect.hmac_secret of {stem}")).await?;
                     Ok(TaskResult::Token(Box::new(engine.fetch_token(&stem, &profile, secret, force, hmac).await)))
                 });
             }
-            Cmd::Call { task, stem, profile, endpoint, secret, hmac, with_token } => {
+            Cmd::Call { task, stem, profile, endpoint, prompted, with_token } => {
                 let engine = self.engine.clone();
                 self.spawn(task, async move {
-                    let token = if !with_token {
-                        TokenChoice::None
-                    } else if engine.cached_token(&stem, &profile).is_some() {
-                        TokenChoice::Fetch { secret: Secret::default(), force: false }
-                    } else {
-                        match secret {
-                            Some(plan) => TokenChoice::Fetch {
-                                secret: resolve(plan, format!("client.secret of {stem}")).await?,
-                                force: false,
-                            },
-                            None => TokenChoice::None,
-                        }
-                    };
-                    let hmac = resolve_optional(hmac, &format!("expect.hmac_secret of {stem}")).await?;
+                    let wanted = if with_token { TokenWanted::Fetch { force: false } } else { TokenWanted::None };
+                    let needs = secret_choice::secrets_needed(&profile, wanted, fresh_cached(&engine, &stem, &profile))
+                        .map_err(|e| format!("{stem}: {e}"))?;
+                    let (token, hmac) = read_needed(&stem, needs, prompted).await?;
                     let spec = CallSpec { profile_key: stem, profile: *profile, endpoint, token };
                     Ok(TaskResult::Call(Arc::new(engine.call(spec, hmac).await)))
                 });
             }
-            Cmd::Verify { task, profile, token, hmac } => {
+            Cmd::Verify { task, profile, token } => {
                 let engine = self.engine.clone();
                 self.spawn(task, async move {
-                    let hmac = resolve_optional(hmac, "expect.hmac_secret").await?;
+                    let hmac = match profile.expect.hmac_secret.clone() {
+                        Some(source) => Some(read(source, "expect.hmac_secret".to_owned(), None).await?),
+                        None => None,
+                    };
                     Ok(TaskResult::Verify(Box::new(
                         engine.inspect(&profile, token.expose(), TokenSource::Given, hmac).await,
                     )))
@@ -119,13 +130,20 @@ impl Runner {
             Cmd::Save { task, stem, path, profile, stamp } => {
                 self.spawn(task, async move {
                     let target = path.clone();
+                    // Read back what was written, so the list shows the file as it now is.
                     let saved = tokio::task::spawn_blocking(move || {
                         profile_edit::save_profile(&target, &profile, stamp.as_ref())
+                            .map(|stamp| (stamp, profile_store::load_file(&target)))
                     })
                     .await
                     .map_err(|e| format!("saving failed: {e}"))?;
                     match saved {
-                        Ok(stamp) => Ok(TaskResult::Saved { stem, path, stamp }),
+                        Ok((stamp, entry)) => Ok(TaskResult::Saved {
+                            stem,
+                            path,
+                            loaded: Box::new(entry.loaded.map_err(|e| e.to_string())),
+                            stamp: entry.stamp.or(Some(stamp)),
+                        }),
                         Err(error) => Err(error.to_string()),
                     }
                 });

@@ -56,6 +56,9 @@ pub enum TokenChoice {
     Fetch { secret: Secret, force: bool },
     /// Use this token as is.
     Given(Secret),
+    /// A fresh token the caller took from this engine's cache (`Engine::cached_token`): used
+    /// as is and reported as cached; no client secret was read for it.
+    Cached(Secret),
     /// Send the request without a token (the 401 baseline).
     None,
 }
@@ -399,6 +402,10 @@ impl Engine {
             TokenChoice::Given(token) => {
                 report.token = TokenInfo::describe(TokenSource::Given, token.expose(), &scope_claim, now);
                 Some(Secret::new(jwt::clean_pasted(token.expose())))
+            }
+            TokenChoice::Cached(token) => {
+                report.token = TokenInfo::describe(TokenSource::Cached, token.expose(), &scope_claim, now);
+                Some(token)
             }
             TokenChoice::Fetch { secret, force } => {
                 let obtained = self

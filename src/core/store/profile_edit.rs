@@ -91,8 +91,13 @@ pub fn delete_profile(path: &Path, loaded_stamp: Option<&FileStamp>) -> Result<(
 /// A file stem that is safe and free in `dir`: lowercase `[a-z0-9-_]` derived from a display
 /// name, with `-2`, `-3`, ... added if `STEM.toml` is taken.
 pub fn free_stem(dir: &Path, wanted: &str) -> String {
+    free_stem_among(wanted, |stem| std::fs::symlink_metadata(dir.join(format!("{stem}.toml"))).is_ok())
+}
+
+/// [`free_stem`] against stems known to be taken, without looking at the disk (the TUI's
+/// `update` is pure; the save refuses a file that appeared meanwhile).
+pub fn free_stem_among(wanted: &str, taken: impl Fn(&str) -> bool) -> String {
     let base = slug(wanted);
-    let taken = |stem: &str| std::fs::symlink_metadata(dir.join(format!("{stem}.toml"))).is_ok();
     if !taken(&base) {
         return base;
     }

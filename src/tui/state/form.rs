@@ -3,18 +3,19 @@
 //! Values the form does not show (endpoints, `client.extra`, `expect.hmac_secret`) come from the
 //! base profile untouched, and so does every field whose text was left as it was.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{Event, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::{Input, InputRequest};
 
 use crate::core::model::profile::{AuthMethod, ClientConfig, Expectations, IssuerConfig, Profile, ScopeMatch};
 use crate::core::store::fsutil::FileStamp;
-use crate::core::store::profile_edit::free_stem;
+use crate::core::store::profile_edit::free_stem_among;
 
+use super::super::keymap::Action;
 use super::form_fields::{
     AUTH_METHODS, FieldId, FieldKind, SCOPE_MATCHES, SecretKind, check_new_stem, cycle, optional, optional_url,
     parse_algorithms, parse_leeway, secret_source, split_list,
@@ -68,8 +69,11 @@ pub struct FormState {
     pub stamp: Option<FileStamp>,
     /// The profile the form started from (default for a new one).
     pub base: Profile,
-    /// The profile directory: new file names are checked against it.
+    /// The profile directory, where a new file goes.
     dir: PathBuf,
+    /// Stems of the files in `dir` as the app last listed them: new file names are checked
+    /// against these, never against the disk (the save refuses a file that appeared since).
+    taken: BTreeSet<String>,
     /// The stem of the file edited or duplicated.
     source_stem: Option<String>,
     /// The file name was typed: it no longer follows the name.
@@ -89,9 +93,9 @@ pub struct FormState {
 }
 
 impl FormState {
-    pub fn new_profile(dir: &Path) -> Self {
-        let stem = free_stem(dir, "profile");
-        FormState::from_base(Profile::default(), dir, None, None, None, stem)
+    pub fn new_profile(dir: &Path, taken: BTreeSet<String>) -> Self {
+        let stem = free_stem_among("profile", |s| taken.contains(s));
+        FormState::from_base(Profile::default(), dir, taken, None, None, None, stem)
     }
 
     pub fn edit(item: &ProfileItem) -> Self {
@@ -100,6 +104,7 @@ impl FormState {
         let mut form = FormState::from_base(
             base,
             &dir,
+            BTreeSet::new(),
             Some(item.path.clone()),
             item.stamp.clone(),
             Some(&item.stem),
@@ -109,15 +114,16 @@ impl FormState {
         form
     }
 
-    pub fn duplicate(item: &ProfileItem, dir: &Path) -> Self {
+    pub fn duplicate(item: &ProfileItem, dir: &Path, taken: BTreeSet<String>) -> Self {
         let base = item.loaded.clone().unwrap_or_default();
-        let stem = free_stem(dir, &item.stem);
-        FormState::from_base(base, dir, None, None, Some(&item.stem), stem)
+        let stem = free_stem_among(&item.stem, |s| taken.contains(s));
+        FormState::from_base(base, dir, taken, None, None, Some(&item.stem), stem)
     }
 
     fn from_base(
         base: Profile,
         dir: &Path,
+        taken: BTreeSet<String>,
         path: Option<PathBuf>,
         stamp: Option<FileStamp>,
         source_stem: Option<&str>,
@@ -151,6 +157,7 @@ impl FormState {
             path,
             stamp,
             dir: dir.to_path_buf(),
+            taken,
             source_stem: source_stem.map(str::to_owned),
             stem_touched: false,
             texts,
@@ -248,22 +255,21 @@ impl FormState {
 
     // ---- keys ----
 
-    pub fn handle_key(&mut self, key: KeyEvent) -> FormOutcome {
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    /// A key, as the keymap reads it in forms (`action`); unbound keys type into a text field.
+    pub fn handle(&mut self, action: Option<Action>, key: KeyEvent) -> FormOutcome {
         let kind = self.focus.kind();
-        match key.code {
-            KeyCode::Esc => return FormOutcome::Cancel,
-            KeyCode::Char('s') if ctrl => return self.save(),
-            KeyCode::Char('r') if ctrl => self.revealed = !self.revealed,
-            KeyCode::BackTab | KeyCode::Up => self.move_focus(-1),
-            KeyCode::Tab if key.modifiers.contains(KeyModifiers::SHIFT) => self.move_focus(-1),
-            KeyCode::Tab | KeyCode::Down => self.move_focus(1),
-            KeyCode::Enter if self.focus == FieldId::Save => return self.save(),
-            KeyCode::Enter => self.move_focus(1),
-            KeyCode::Left | KeyCode::Right if kind == FieldKind::Choice => {
-                self.change_choice(if key.code == KeyCode::Left { -1 } else { 1 })
-            }
-            _ if kind == FieldKind::Text => {
+        match action {
+            Some(Action::Cancel) => return FormOutcome::Cancel,
+            Some(Action::Save) => return self.save(),
+            Some(Action::Reveal) => self.revealed = !self.revealed,
+            Some(Action::PrevField) => self.move_focus(-1),
+            Some(Action::NextField) => self.move_focus(1),
+            Some(Action::Submit) if self.focus == FieldId::Save => return self.save(),
+            Some(Action::Submit) => self.move_focus(1),
+            Some(Action::ChoicePrev) if kind == FieldKind::Choice => self.change_choice(-1),
+            Some(Action::ChoiceNext) if kind == FieldKind::Choice => self.change_choice(1),
+            // Left and Right move the cursor of a text field.
+            Some(Action::ChoicePrev | Action::ChoiceNext) | None if kind == FieldKind::Text => {
                 let id = self.focus;
                 if let Some(field) = self.text_mut(id)
                     && field.input.handle_event(&Event::Key(key)).is_some_and(|changed| changed.value)
@@ -318,7 +324,7 @@ impl FormState {
             FieldId::Name if self.path.is_none() && !self.stem_touched => {
                 let name = self.texts.get(&FieldId::Name).map(|t| t.value().trim().to_owned()).unwrap_or_default();
                 let wanted = if name.is_empty() { self.source_stem.as_deref().unwrap_or("profile") } else { &name };
-                let stem = free_stem(&self.dir, wanted);
+                let stem = free_stem_among(wanted, |s| self.taken.contains(s));
                 if let Some(field) = self.texts.get_mut(&FieldId::Stem) {
                     field.input = Input::new(stem);
                 }
@@ -385,7 +391,7 @@ impl FormState {
         let base = &self.base;
         let stem = match (&self.path, &self.source_stem) {
             (Some(_), Some(stem)) => Some(stem.clone()),
-            _ => self.field(errs, FieldId::Stem, None, |t| check_new_stem(&self.dir, t)),
+            _ => self.field(errs, FieldId::Stem, None, |t| check_new_stem(&self.dir, &self.taken, t)),
         };
         let name = self.field(errs, FieldId::Name, Some(&base.name), |t| Ok(optional(t)));
         let url = self.field(errs, FieldId::IssuerUrl, Some(&base.issuer.url), optional_url);
@@ -494,8 +500,10 @@ mod tests {
     use super::*;
     use crate::core::model::profile::SecretSource;
     use crate::core::store::profile_store::parse_profile;
+    use crate::tui::keymap;
     use crate::tui::state::app::{App, Mode};
     use crate::tui::state::profiles::ProfileList;
+    use crossterm::event::{KeyCode, KeyModifiers};
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
 
@@ -504,11 +512,11 @@ mod tests {
     }
 
     fn press(form: &mut FormState, code: KeyCode) -> FormOutcome {
-        form.handle_key(KeyEvent::new(code, KeyModifiers::NONE))
+        handle_key(form, KeyEvent::new(code, KeyModifiers::NONE))
     }
 
     fn ctrl(form: &mut FormState, c: char) -> FormOutcome {
-        form.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+        handle_key(form, KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
     }
 
     fn typ(form: &mut FormState, text: &str) {
@@ -529,7 +537,7 @@ mod tests {
     }
 
     fn clear(form: &mut FormState) {
-        form.handle_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+        handle_key(form, KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
     }
 
     fn set(form: &mut FormState, id: FieldId, text: &str) {
@@ -565,11 +573,20 @@ mod tests {
         text
     }
 
+    /// A key as the app delivers it: through the form's bindings in the keymap.
+    fn handle_key(form: &mut FormState, key: KeyEvent) -> FormOutcome {
+        form.handle(keymap::first_action(&[keymap::FORM], &key), key)
+    }
+
+    fn stems(names: &[&str]) -> BTreeSet<String> {
+        names.iter().map(|name| (*name).to_owned()).collect()
+    }
+
     #[test]
     fn new_profile_from_keys() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("orders.toml"), "").unwrap();
-        let mut form = FormState::new_profile(dir.path());
+        // The form knows taken names from the listed profiles: it never looks at the disk.
+        let mut form = FormState::new_profile(dir.path(), stems(&["orders"]));
         assert_eq!(form.focus(), FieldId::Stem);
         // The file name follows the name until typed.
         set(&mut form, FieldId::Name, "Orders");
@@ -614,7 +631,7 @@ mod tests {
         };
         assert_eq!(profile, expected);
         // Ctrl-S saves from anywhere; an untouched new form has no client.
-        let mut empty = FormState::new_profile(dir.path());
+        let mut empty = FormState::new_profile(dir.path(), stems(&["orders"]));
         let FormOutcome::Save { profile, .. } = ctrl(&mut empty, 's') else { panic!("not saved") };
         assert_eq!(profile, Profile::default());
         assert!(matches!(press(&mut empty, KeyCode::Esc), FormOutcome::Cancel));
@@ -623,7 +640,7 @@ mod tests {
     #[test]
     fn errors_block_saving_and_focus_the_first_bad_field() {
         let dir = tempfile::tempdir().unwrap();
-        let mut form = FormState::new_profile(dir.path());
+        let mut form = FormState::new_profile(dir.path(), stems(&["taken"]));
         set(&mut form, FieldId::JwksUri, "ftp://keys");
         set(&mut form, FieldId::SecretValue, "SK");
         set(&mut form, FieldId::Algorithms, "RS256 HS257");
@@ -648,7 +665,6 @@ mod tests {
         set(&mut form, FieldId::Algorithms, "RS256");
         assert!(matches!(ctrl(&mut form, 's'), FormOutcome::Save { .. }));
         // A taken or malformed file name.
-        std::fs::write(dir.path().join("taken.toml"), "").unwrap();
         set(&mut form, FieldId::Stem, "taken");
         assert!(matches!(ctrl(&mut form, 's'), FormOutcome::Continue));
         assert_eq!(form.focus(), FieldId::Stem);
@@ -674,7 +690,7 @@ mod tests {
         assert_eq!(form.path.as_deref(), Some(item.path.as_path()));
         // A duplicate is a new file with the same content.
         let dir = tempfile::tempdir().unwrap();
-        let mut copy = FormState::duplicate(&item, dir.path());
+        let mut copy = FormState::duplicate(&item, dir.path(), BTreeSet::new());
         assert_eq!(copy.text(FieldId::Stem).unwrap().value(), "demo-reader");
         let FormOutcome::Save { stem, profile } = ctrl(&mut copy, 's') else { panic!("not saved") };
         assert_eq!((stem.as_str(), profile), ("demo-reader", base));
@@ -702,7 +718,7 @@ mod tests {
         press(&mut form, KeyCode::Left);
         press(&mut form, KeyCode::Left);
         assert_eq!(form.secret_kind(), SecretKind::File);
-        form.handle_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+        handle_key(&mut form, KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
         form.handle_paste("~/.secrets/sk\nsecond line");
         let FormOutcome::Save { profile, .. } = ctrl(&mut form, 's') else { panic!("not saved") };
         assert_eq!(secret_of(&profile), Some(&SecretSource::File("~/.secrets/sk".into())));
@@ -737,7 +753,7 @@ mod tests {
     #[test]
     fn fits_80x24_and_scrolls_to_the_focus() {
         let dir = tempfile::tempdir().unwrap();
-        let mut form = FormState::new_profile(dir.path());
+        let mut form = FormState::new_profile(dir.path(), BTreeSet::new());
         let top = screen(&form);
         assert!(top.contains("New profile → profile.toml"), "{top}");
         assert!(top.contains("file name"), "{top}");

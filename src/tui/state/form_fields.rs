@@ -1,5 +1,6 @@
 //! The profile form's fields and the checks that turn their text into profile values.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::core::model::profile::{AuthMethod, ScopeMatch, SecretSource};
@@ -222,8 +223,8 @@ pub fn optional_url(text: &str) -> Result<Option<String>, String> {
     }
 }
 
-/// A file stem for a new profile: `[a-z0-9-_]`, and no `STEM.toml` in `dir` yet.
-pub fn check_new_stem(dir: &Path, stem: &str) -> Result<String, String> {
+/// A file stem for a new profile: `[a-z0-9-_]`, and not one of the `taken` stems of `dir`.
+pub fn check_new_stem(dir: &Path, taken: &BTreeSet<String>, stem: &str) -> Result<String, String> {
     let stem = stem.trim();
     if stem.is_empty() {
         return Err("required: the profile's file name, without .toml".to_owned());
@@ -232,8 +233,8 @@ pub fn check_new_stem(dir: &Path, stem: &str) -> Result<String, String> {
     {
         return Err(format!("\"{bad}\" is not allowed: use a-z, 0-9, - and _ only"));
     }
-    let path: PathBuf = dir.join(format!("{stem}.toml"));
-    if std::fs::symlink_metadata(&path).is_ok() {
+    if taken.contains(stem) {
+        let path: PathBuf = dir.join(format!("{stem}.toml"));
         return Err(format!("{} exists already: choose another name", path.display()));
     }
     Ok(stem.to_owned())
@@ -318,10 +319,10 @@ mod tests {
     #[test]
     fn stems_and_secrets() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("taken.toml"), "").unwrap();
-        assert!(check_new_stem(dir.path(), "taken").unwrap_err().contains("exists"));
-        assert!(check_new_stem(dir.path(), "Bad Name").is_err());
-        assert_eq!(check_new_stem(dir.path(), "ok-1_x").unwrap(), "ok-1_x");
+        let taken = BTreeSet::from(["taken".to_owned()]);
+        assert!(check_new_stem(dir.path(), &taken, "taken").unwrap_err().contains("exists"));
+        assert!(check_new_stem(dir.path(), &taken, "Bad Name").is_err());
+        assert_eq!(check_new_stem(dir.path(), &taken, "ok-1_x").unwrap(), "ok-1_x");
         assert_eq!(secret_source(SecretKind::Env, " SK "), Ok(SecretSource::Env("SK".into())));
         assert!(secret_source(SecretKind::Literal, "env:X").is_err());
         assert!(secret_source(SecretKind::Cmd, "").is_err());

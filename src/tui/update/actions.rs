@@ -1,8 +1,10 @@
 //! The actions keys and clicks trigger: fetch, send, cancel, copy — each returns commands.
 
 use crate::core::model::profile::{Endpoint, Profile, SecretSource};
+use crate::core::model::secret::Secret;
+use crate::core::secret_choice::{self, TokenWanted};
 
-use super::super::msg::{Cmd, SecretPlan};
+use super::super::msg::Cmd;
 use super::super::state::app::{AfterPrompt, App, Mode, PromptState};
 use super::super::state::session::Pending;
 
@@ -22,30 +24,34 @@ fn selected_profile(app: &mut App) -> Option<(String, Profile)> {
     }
 }
 
-/// How the client secret will be found, or `None` after opening the prompt for it.
-fn secret_plan(app: &mut App, stem: &str, profile: &Profile, then: AfterPrompt) -> Option<Option<SecretPlan>> {
-    let Some(client) = &profile.client else {
+/// The secret typed at the prompt when the call will read the client secret from a `prompt`
+/// source: `Some(None)` when nothing needs typing, `None` after opening the prompt for it.
+/// What a call reads is `secret_choice`'s decision; the task makes it again knowing the cache.
+fn prompted_secret(
+    app: &mut App,
+    stem: &str,
+    profile: &Profile,
+    wanted: TokenWanted,
+    then: AfterPrompt,
+) -> Option<Option<Secret>> {
+    // No fresh cached token is assumed here: the cache lives in the engine, and a cached token
+    // of a `prompt` profile means its secret was typed in this run already.
+    // Without a client the task reports why (callers warn before getting here).
+    let Ok(needs) = secret_choice::secrets_needed(profile, wanted, None) else { return Some(None) };
+    if !matches!(needs.token.client_secret(), Some(SecretSource::Prompt)) {
         return Some(None);
-    };
-    match &client.secret {
-        SecretSource::Prompt => match app.prompted.get(stem) {
-            Some(secret) => Some(Some(SecretPlan::Known(secret.clone()))),
-            None => {
-                app.mode = Mode::Prompt(Box::new(PromptState {
-                    stem: stem.to_owned(),
-                    label: format!("client secret (SK) of {} for {stem}", client.id),
-                    input: tui_input::Input::default(),
-                    then,
-                }));
-                None
-            }
-        },
-        other => Some(Some(SecretPlan::Source(other.clone()))),
     }
-}
-
-fn hmac_plan(profile: &Profile) -> Option<SecretPlan> {
-    profile.expect.hmac_secret.clone().map(SecretPlan::Source)
+    if let Some(secret) = app.prompted.get(stem) {
+        return Some(Some(secret.clone()));
+    }
+    let client_id = profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or("?");
+    app.mode = Mode::Prompt(Box::new(PromptState {
+        stem: stem.to_owned(),
+        label: format!("client secret (SK) of {client_id} for {stem}"),
+        input: tui_input::Input::default(),
+        then,
+    }));
+    None
 }
 
 /// Fetches a token for the selected profile (always a new one: the user asked).
@@ -55,12 +61,14 @@ pub fn fetch_token(app: &mut App) -> Vec<Cmd> {
         app.warn(format!("{stem} has no [client] section: nothing to fetch a token with (paste one with p)"));
         return Vec::new();
     }
-    let Some(Some(secret)) = secret_plan(app, &stem, &profile, AfterPrompt::FetchToken) else { return Vec::new() };
+    let wanted = TokenWanted::Fetch { force: true };
+    let Some(prompted) = prompted_secret(app, &stem, &profile, wanted, AfterPrompt::FetchToken) else {
+        return Vec::new();
+    };
     let mut cmds = cancel_pending(app, &stem);
     let task = app.new_task(format!("fetching a token for {stem}"), Some(&stem));
     app.session_mut(&stem).pending = Some(Pending::Token(task));
-    let hmac = hmac_plan(&profile);
-    cmds.push(Cmd::FetchToken { task, stem, profile: Box::new(profile), secret, hmac, force: true });
+    cmds.push(Cmd::FetchToken { task, stem, profile: Box::new(profile), prompted });
     cmds
 }
 
@@ -81,13 +89,13 @@ pub fn send_endpoint(app: &mut App, edited: Option<Endpoint>, with_token: bool) 
         return Vec::new();
     };
     let then = if edited.is_some() { AfterPrompt::SendEdited } else { AfterPrompt::Send { with_token } };
-    let secret = if with_token {
+    let prompted = if with_token {
         if profile.client.is_none() {
             app.warn(format!("{stem} has no [client] section: send without a token with b"));
             return Vec::new();
         }
-        match secret_plan(app, &stem, &profile, then) {
-            Some(plan) => plan,
+        match prompted_secret(app, &stem, &profile, TokenWanted::Fetch { force: false }, then) {
+            Some(prompted) => prompted,
             None => {
                 app.pending_request = edited;
                 return Vec::new();
@@ -100,8 +108,7 @@ pub fn send_endpoint(app: &mut App, edited: Option<Endpoint>, with_token: bool) 
     let how = if with_token { "" } else { " without a token" };
     let task = app.new_task(format!("{} {}{how}", endpoint.method, endpoint.url), Some(&stem));
     app.session_mut(&stem).pending = Some(Pending::Call(task));
-    let hmac = hmac_plan(&profile);
-    cmds.push(Cmd::Call { task, stem, profile: Box::new(profile), endpoint, secret, hmac, with_token });
+    cmds.push(Cmd::Call { task, stem, profile: Box::new(profile), endpoint, prompted, with_token });
     cmds
 }
 

@@ -1,4 +1,12 @@
-//! `update`: applies one message to the state and returns the commands to run. No I/O here.
+//! `update`: applies one message to the state and returns the commands to run.
+//!
+//! It is pure: no file, network, clock or terminal access. Keys arrive as [`Action`]s from the
+//! keymap's one table. Whatever needs the outside world is a [`Cmd`] the runner (`tasks.rs`)
+//! executes off the loop, reporting back as `Msg::Done`: reading secrets (which ones is
+//! `core::secret_choice`'s decision, made in the task where the token cache is known), saving
+//! and reading back a profile file (`Cmd::Save` returns the file as reloaded), deleting one.
+//! The form checks new file names against the listed profiles, not the disk; the save refuses
+//! a file that appeared since. The clock comes in as `Msg::Tick` and the loop's `app.now`.
 
 mod actions;
 mod mouse;
@@ -6,8 +14,9 @@ mod normal;
 mod overlays;
 mod results;
 
-use crossterm::event::{KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyEventKind;
 
+use super::keymap::{self, Action};
 use super::msg::{Cmd, Msg};
 use super::state::app::{App, Mode};
 
@@ -19,19 +28,25 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
             if key.kind == KeyEventKind::Release {
                 return Vec::new();
             }
-            if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-                app.quit = true;
-                return vec![Cmd::Quit];
+            let action = keymap::action_for(&app.mode, app.focus, app.tab, &key);
+            match action {
+                Some(Action::Quit) => {
+                    app.quit = true;
+                    return vec![Cmd::Quit];
+                }
+                // The event loop suspends (it needs the terminal); the state is unchanged.
+                Some(Action::Suspend) => return Vec::new(),
+                _ => {}
             }
             match &app.mode {
-                Mode::Normal => normal::key(app, key),
+                Mode::Normal => action.map(|action| normal::act(app, action)).unwrap_or_default(),
                 Mode::Help => {
                     // Arrows scroll a long help; any other key closes it (q and Esc do nothing else).
-                    match key.code {
-                        KeyCode::Up | KeyCode::Char('k') => app.scroll.help = app.scroll.help.saturating_sub(1),
-                        KeyCode::Down | KeyCode::Char('j') => app.scroll.help = app.scroll.help.saturating_add(1),
-                        KeyCode::PageUp => app.scroll.help = app.scroll.help.saturating_sub(10),
-                        KeyCode::PageDown => app.scroll.help = app.scroll.help.saturating_add(10),
+                    match action {
+                        Some(Action::Up) => app.scroll.help = app.scroll.help.saturating_sub(1),
+                        Some(Action::Down) => app.scroll.help = app.scroll.help.saturating_add(1),
+                        Some(Action::PageUp) => app.scroll.help = app.scroll.help.saturating_sub(10),
+                        Some(Action::PageDown) => app.scroll.help = app.scroll.help.saturating_add(10),
                         _ => {
                             app.mode = Mode::Normal;
                             app.scroll.help = 0;
@@ -39,7 +54,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
                     }
                     Vec::new()
                 }
-                _ => overlays::key(app, key),
+                _ => overlays::key(app, action, key),
             }
         }
         Msg::Mouse(event) => mouse::handle(app, event),

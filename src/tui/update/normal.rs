@@ -1,20 +1,19 @@
-//! Keys while browsing (no overlay open).
+//! Actions while browsing (no overlay open); the keys behind them are in `keymap`.
 
-use crossterm::event::{KeyCode, KeyEvent};
-
+use super::super::keymap::Action;
 use super::super::msg::Cmd;
 use super::super::state::app::{App, Focus, Mode, Tab};
 use super::super::state::request::RequestEditor;
 use super::actions;
 use super::overlays;
 
-pub fn key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
-    match key.code {
-        KeyCode::Char('q') => {
+pub fn act(app: &mut App, action: Action) -> Vec<Cmd> {
+    match action {
+        Action::Quit => {
             app.quit = true;
             return vec![Cmd::Quit];
         }
-        KeyCode::Esc => {
+        Action::Cancel => {
             let cmds = actions::cancel_selected(app);
             if cmds.is_empty() && !app.profiles.filter.is_empty() {
                 app.profiles.set_filter("");
@@ -23,56 +22,61 @@ pub fn key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             }
             return cmds;
         }
-        KeyCode::Char('?') => app.mode = Mode::Help,
-        KeyCode::Tab | KeyCode::BackTab => {
+        Action::Help => app.mode = Mode::Help,
+        Action::FocusNext => {
             app.focus = match app.focus {
                 Focus::Profiles => Focus::Detail,
                 Focus::Detail => Focus::Profiles,
             }
         }
-        KeyCode::Char('/') => {
+        Action::Filter => {
             app.focus = Focus::Profiles;
             app.mode = Mode::Filter;
         }
-        KeyCode::Char('p') => app.mode = Mode::Paste(Box::default()),
-        KeyCode::Char('t') => {
+        Action::Paste => app.mode = Mode::Paste(Box::default()),
+        Action::FetchToken => {
             app.tab = Tab::Token;
             return actions::fetch_token(app);
         }
-        KeyCode::Char('s') => return send_from(app, true),
-        KeyCode::Char('b') => return send_from(app, false),
-        KeyCode::Char('y') => {
+        Action::Send => return send_from(app, true),
+        Action::SendWithoutToken => return send_from(app, false),
+        Action::CopyMenu => {
             if app.selected_session().is_some_and(|s| s.token.is_some() || s.call.is_some()) {
                 app.mode = Mode::CopyMenu;
             } else {
                 app.warn("nothing to copy yet: fetch a token (t) or send a request (s)");
             }
         }
-        KeyCode::Char('r') => open_editor(app, false),
-        KeyCode::Char('a') => open_editor(app, true),
-        KeyCode::Char('n') => return overlays::open_form(app, overlays::FormKind::New),
-        KeyCode::Char('e') => return overlays::open_form(app, overlays::FormKind::Edit),
-        KeyCode::Char('d') => return overlays::open_form(app, overlays::FormKind::Duplicate),
-        KeyCode::Char('x') | KeyCode::Delete => {
+        Action::EditRequest => open_editor(app, false),
+        Action::AdHoc => open_editor(app, true),
+        Action::NewProfile => return overlays::open_form(app, overlays::FormKind::New),
+        Action::EditProfile => return overlays::open_form(app, overlays::FormKind::Edit),
+        Action::DuplicateProfile => return overlays::open_form(app, overlays::FormKind::Duplicate),
+        Action::DeleteProfile => {
             if let Some(stem) = app.selected_stem() {
                 app.mode = Mode::ConfirmDelete(stem);
             }
         }
-        KeyCode::Char(c @ '1'..='6') => {
-            app.tab = Tab::ALL[(c as usize) - ('1' as usize)];
-            app.scroll.detail = 0;
+        Action::SelectTab(index) => {
+            if let Some(tab) = Tab::ALL.get(index) {
+                app.tab = *tab;
+                app.scroll.detail = 0;
+            }
         }
-        KeyCode::Char(']') => switch_tab(app, 1),
-        KeyCode::Char('[') => switch_tab(app, -1),
-        KeyCode::Left | KeyCode::Char('h') if app.focus == Focus::Detail => switch_tab(app, -1),
-        KeyCode::Right | KeyCode::Char('l') if app.focus == Focus::Detail => switch_tab(app, 1),
-        KeyCode::Up | KeyCode::Char('k') => move_by(app, -1),
-        KeyCode::Down | KeyCode::Char('j') => move_by(app, 1),
-        KeyCode::PageUp => move_by(app, -10),
-        KeyCode::PageDown => move_by(app, 10),
-        KeyCode::Home if app.focus == Focus::Profiles => app.profiles.cursor = 0,
-        KeyCode::End if app.focus == Focus::Profiles => app.profiles.move_by(isize::MAX / 2),
-        KeyCode::Enter => return enter(app),
+        Action::NextTab => switch_tab(app, 1),
+        Action::PrevTab => switch_tab(app, -1),
+        Action::Up => move_by(app, -1),
+        Action::Down => move_by(app, 1),
+        Action::PageUp => move_by(app, -10),
+        Action::PageDown => move_by(app, 10),
+        Action::First => app.profiles.cursor = 0,
+        Action::Last => app.profiles.move_by(isize::MAX / 2),
+        Action::OpenEndpoints => {
+            app.focus = Focus::Detail;
+            app.tab = Tab::Endpoints;
+        }
+        Action::Reopen => reopen_history(app),
+        // The keys of overlays and input modes are not bound while browsing.
         _ => {}
     }
     Vec::new()
@@ -138,22 +142,6 @@ fn move_by(app: &mut App, delta: isize) {
             }
             _ => app.scroll.detail = (app.scroll.detail as isize + delta).clamp(0, u16::MAX as isize) as u16,
         },
-    }
-}
-
-fn enter(app: &mut App) -> Vec<Cmd> {
-    match (app.focus, app.tab) {
-        (Focus::Profiles, _) => {
-            app.focus = Focus::Detail;
-            app.tab = Tab::Endpoints;
-            Vec::new()
-        }
-        (Focus::Detail, Tab::Endpoints) => actions::send(app, true),
-        (Focus::Detail, Tab::History) => {
-            reopen_history(app);
-            Vec::new()
-        }
-        _ => Vec::new(),
     }
 }
 

@@ -8,7 +8,8 @@ use crate::core::model::profile::{IssuerConfig, Profile};
 use crate::core::model::secret::Secret;
 use crate::core::probe::ProbeRequest;
 
-use super::super::msg::{Cmd, SecretPlan};
+use super::super::keymap::Action;
+use super::super::msg::Cmd;
 use super::super::state::app::{AfterPrompt, App, Mode, Tab};
 use super::super::state::form::{FormOutcome, FormState};
 use super::super::state::paste::{PasteField, PasteState};
@@ -23,8 +24,9 @@ pub enum FormKind {
 
 pub fn open_form(app: &mut App, kind: FormKind) -> Vec<Cmd> {
     let dir = app.profiles.dir.clone();
+    let taken = app.profiles.items.iter().map(|item| item.stem.clone()).collect();
     let form = match kind {
-        FormKind::New => FormState::new_profile(&dir),
+        FormKind::New => FormState::new_profile(&dir, taken),
         FormKind::Edit | FormKind::Duplicate => {
             let Some(item) = app.profiles.selected() else {
                 app.warn("no profile selected");
@@ -37,7 +39,7 @@ pub fn open_form(app: &mut App, kind: FormKind) -> Vec<Cmd> {
             }
             match kind {
                 FormKind::Edit => FormState::edit(item),
-                _ => FormState::duplicate(item, &dir),
+                _ => FormState::duplicate(item, &dir, taken),
             }
         }
     };
@@ -45,12 +47,13 @@ pub fn open_form(app: &mut App, kind: FormKind) -> Vec<Cmd> {
     Vec::new()
 }
 
-pub fn key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+/// `action` is what the key is bound to in the open mode; an unbound key is typed into its input.
+pub fn key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
     let mode = std::mem::replace(&mut app.mode, Mode::Normal);
     match mode {
-        Mode::Filter => filter_key(app, key),
-        Mode::Paste(state) => paste_key(app, *state, key),
-        Mode::Form(mut form) => match form.handle_key(key) {
+        Mode::Filter => filter_key(app, action, key),
+        Mode::Paste(state) => paste_key(app, *state, action, key),
+        Mode::Form(mut form) => match form.handle(action, key) {
             FormOutcome::Continue => {
                 app.mode = Mode::Form(form);
                 Vec::new()
@@ -66,7 +69,7 @@ pub fn key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             }
         },
         Mode::ConfirmDelete(stem) => {
-            if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y')) {
+            if action == Some(Action::Confirm) {
                 let Some(item) = app.profiles.items.iter().find(|i| i.stem == stem) else { return Vec::new() };
                 let (path, stamp) = (item.path.clone(), item.stamp.clone());
                 let task = app.new_task(format!("deleting {}", path.display()), Some(&stem));
@@ -75,12 +78,12 @@ pub fn key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
             app.info("kept");
             Vec::new()
         }
-        Mode::Prompt(mut prompt) => match key.code {
-            KeyCode::Esc => {
+        Mode::Prompt(mut prompt) => match action {
+            Some(Action::Cancel) => {
                 app.info("cancelled: no secret entered");
                 Vec::new()
             }
-            KeyCode::Enter => {
+            Some(Action::Submit) => {
                 let value = prompt.input.value().to_owned();
                 if value.is_empty() {
                     app.mode = Mode::Prompt(prompt);
@@ -102,8 +105,8 @@ pub fn key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
                 Vec::new()
             }
         },
-        Mode::CopyMenu => copy_key(app, key),
-        Mode::Request(editor) => request_key(app, *editor, key),
+        Mode::CopyMenu => copy_key(app, action),
+        Mode::Request(editor) => request_key(app, *editor, action, key),
         other => {
             app.mode = other;
             Vec::new()
@@ -111,14 +114,13 @@ pub fn key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
     }
 }
 
-fn request_key(app: &mut App, mut editor: RequestEditor, key: KeyEvent) -> Vec<Cmd> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc => return Vec::new(),
-        KeyCode::Tab | KeyCode::Down => editor.shift(1),
-        KeyCode::BackTab | KeyCode::Up => editor.shift(-1),
-        KeyCode::Char('t') if ctrl => editor.with_token = !editor.with_token,
-        KeyCode::Enter => match editor.to_endpoint() {
+fn request_key(app: &mut App, mut editor: RequestEditor, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+    match action {
+        Some(Action::Cancel) => return Vec::new(),
+        Some(Action::NextField) => editor.shift(1),
+        Some(Action::PrevField) => editor.shift(-1),
+        Some(Action::ToggleToken) => editor.with_token = !editor.with_token,
+        Some(Action::Submit) => match editor.to_endpoint() {
             Ok(endpoint) => {
                 app.tab = Tab::Endpoints;
                 return actions::send_endpoint(app, Some(endpoint), editor.with_token);
@@ -135,21 +137,22 @@ fn request_key(app: &mut App, mut editor: RequestEditor, key: KeyEvent) -> Vec<C
     Vec::new()
 }
 
-fn filter_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
-    match key.code {
-        KeyCode::Esc => app.profiles.set_filter(""),
-        KeyCode::Enter => {}
-        KeyCode::Up | KeyCode::Down => {
-            app.profiles.move_by(if key.code == KeyCode::Up { -1 } else { 1 });
+fn filter_key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+    match (action, key.code) {
+        (Some(Action::Cancel), _) => app.profiles.set_filter(""),
+        (Some(Action::Submit), _) => {}
+        (Some(Action::Up | Action::Down), _) => {
+            app.profiles.move_by(if action == Some(Action::Up) { -1 } else { 1 });
             app.mode = Mode::Filter;
         }
-        KeyCode::Backspace => {
+        (Some(_), _) => app.mode = Mode::Filter,
+        (None, KeyCode::Backspace) => {
             let mut filter = app.profiles.filter.clone();
             filter.pop();
             app.profiles.set_filter(&filter);
             app.mode = Mode::Filter;
         }
-        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+        (None, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
             let filter = format!("{}{c}", app.profiles.filter);
             app.profiles.set_filter(&filter);
             app.mode = Mode::Filter;
@@ -159,11 +162,10 @@ fn filter_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
     Vec::new()
 }
 
-fn paste_key(app: &mut App, mut state: PasteState, key: KeyEvent) -> Vec<Cmd> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+fn paste_key(app: &mut App, mut state: PasteState, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
     let mut cmds = Vec::new();
-    match key.code {
-        KeyCode::Esc => {
+    match action {
+        Some(Action::Cancel) => {
             if let Some(task) = state.pending.take() {
                 app.running.remove(&task);
                 cmds.push(Cmd::Cancel(task));
@@ -172,23 +174,24 @@ fn paste_key(app: &mut App, mut state: PasteState, key: KeyEvent) -> Vec<Cmd> {
             }
             return cmds;
         }
-        KeyCode::Tab | KeyCode::BackTab => {
+        Some(Action::SwitchField) => {
             state.field = match state.field {
                 PasteField::Token => PasteField::Jwks,
                 PasteField::Jwks => PasteField::Token,
             }
         }
-        KeyCode::Up => state.scroll = state.scroll.saturating_sub(1),
-        KeyCode::Down => state.scroll = state.scroll.saturating_add(1),
-        KeyCode::Char('u') if ctrl => match state.field {
+        Some(Action::Up) => state.scroll = state.scroll.saturating_sub(1),
+        Some(Action::Down) => state.scroll = state.scroll.saturating_add(1),
+        Some(Action::ClearField) => match state.field {
             PasteField::Token => {
                 state.token = tui_input::Input::default();
                 state.token_changed();
             }
             PasteField::Jwks => state.jwks = tui_input::Input::default(),
         },
-        KeyCode::Enter => cmds.extend(verify_pasted(app, &mut state)),
-        _ => match state.field {
+        Some(Action::Submit) => cmds.extend(verify_pasted(app, &mut state)),
+        Some(_) => {}
+        None => match state.field {
             PasteField::Token => {
                 if state.token.handle_event(&Event::Key(key)).is_some_and(|r| r.value) {
                     state.token_changed();
@@ -246,11 +249,10 @@ fn verify_pasted(app: &mut App, state: &mut PasteState) -> Vec<Cmd> {
     }
     let task = app.new_task("verifying the pasted token", None);
     state.pending = Some(task);
-    let hmac = profile.expect.hmac_secret.clone().map(SecretPlan::Source);
-    vec![Cmd::Verify { task, profile: Box::new(profile), token: Secret::new(state.token.value()), hmac }]
+    vec![Cmd::Verify { task, profile: Box::new(profile), token: Secret::new(state.token.value()) }]
 }
 
-fn copy_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
+fn copy_key(app: &mut App, action: Option<Action>) -> Vec<Cmd> {
     let Some(stem) = app.selected_stem() else { return Vec::new() };
     let session = app.session(&stem).cloned().unwrap_or_default();
     let token = session.token.as_ref().and_then(|t| t.access_token.clone());
@@ -263,23 +265,22 @@ fn copy_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
         body: e.body,
         token: token.clone(),
     });
-    let (label, text, to_file) = match key.code {
-        KeyCode::Char('t') => match &token {
+    let (label, text, to_file) = match action {
+        Some(Action::CopyToken) => match &token {
             Some(token) => ("the access token".to_owned(), token.clone(), false),
             None => return nothing(app, "no token yet: fetch one with t"),
         },
-        KeyCode::Char(c @ ('c' | 'C' | 'f')) => match &probe {
+        Some(copy @ (Action::CopyCurl | Action::CopyCurlWithToken | Action::CopyCurlToFile)) => match &probe {
             Some(probe) => {
-                let reveal = c == 'C';
+                let reveal = copy == Action::CopyCurlWithToken;
                 let text = curl::probe_as_curl(probe, CurlOptions { reveal_token: reveal, reveal_secret: false });
                 let label = if reveal { "curl (with the token)" } else { "curl (token redacted)" };
-                (label.to_owned(), Secret::new(text), c == 'f')
+                (label.to_owned(), Secret::new(text), copy == Action::CopyCurlToFile)
             }
             None => return nothing(app, "the profile has no endpoint to export"),
         },
-        KeyCode::Char(c @ '1'..='9') => {
+        Some(Action::CopyClaim(index)) => {
             let claims = session.token.as_ref().and_then(|t| t.token.claims.clone()).unwrap_or_default();
-            let index = c as usize - '1' as usize;
             match claims.iter().nth(index) {
                 // A string claim is copied bare (no JSON quotes); anything else as JSON.
                 Some((name, value)) => {
@@ -289,7 +290,7 @@ fn copy_key(app: &mut App, key: KeyEvent) -> Vec<Cmd> {
                 None => return nothing(app, "no such claim"),
             }
         }
-        KeyCode::Char('j') => match session.token.as_ref().and_then(|t| t.token.claims.clone()) {
+        Some(Action::CopyClaims) => match session.token.as_ref().and_then(|t| t.token.claims.clone()) {
             Some(claims) => {
                 ("the claims".to_owned(), Secret::new(serde_json::to_string_pretty(&claims).unwrap_or_default()), false)
             }

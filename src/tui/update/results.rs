@@ -31,13 +31,12 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
                 app.info(text);
             }
         }
-        TaskResult::Saved { stem, path, stamp } => {
-            let entry = crate::core::store::profile_store::load_file(&path);
+        TaskResult::Saved { stem, path, loaded, stamp } => {
             app.profiles.upsert(ProfileItem {
                 stem: stem.clone(),
                 path: path.clone(),
-                loaded: entry.loaded.map_err(|e| e.to_string()),
-                stamp: entry.stamp.or(Some(stamp)),
+                loaded: *loaded,
+                stamp,
                 last: None,
             });
             app.profiles.select_stem(&stem);

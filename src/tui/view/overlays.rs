@@ -5,18 +5,18 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::super::keymap::{self, Binding};
+use super::super::keymap::{self, Row};
 use super::super::layout::centered;
 use super::super::state::app::{App, Mode, PromptState};
 use super::super::theme::Theme;
 use super::widgets;
 
-fn binding_lines<'a>(bindings: &[Binding], width: usize, theme: &Theme) -> Vec<Line<'a>> {
+fn binding_lines<'a>(bindings: &[Row], width: usize, theme: &Theme) -> Vec<Line<'a>> {
     let keys_width = bindings.iter().map(|b| b.keys.chars().count()).max().unwrap_or(0).min(22) + 2;
     bindings
         .iter()
         .flat_map(|b| {
-            widgets::labelled_wrapped(&format!("{:<keys_width$}", b.keys), b.action, width, theme.key(), Style::new())
+            widgets::labelled_wrapped(&format!("{:<keys_width$}", b.keys), b.help, width, theme.key(), Style::new())
         })
         .collect()
 }

@@ -1,0 +1,151 @@
+//! Which secrets a call must read before it runs: the one decision the CLI and the TUI share.
+
+use crate::core::engine::TokenChoice;
+use crate::core::model::profile::Profile;
+use crate::core::model::secret::Secret;
+use crate::core::model::secret_source::SecretSource;
+
+/// How the caller wants the call authenticated.
+#[derive(Debug, Clone)]
+pub enum TokenWanted {
+    /// No token: the 401 baseline.
+    None,
+    /// The caller's own token, used as is.
+    Given(Secret),
+    /// A token for the profile's client: a fresh cached one unless `force`, else a new one.
+    Fetch { force: bool },
+}
+
+/// How the token will be had, and whether that takes the client secret.
+#[derive(Debug, Clone)]
+pub enum TokenPlan {
+    None,
+    Given(Secret),
+    /// A fresh token from the engine's cache: no client secret is read (a `cmd:` source may be
+    /// slow, or ask a hardware key).
+    Cached(Secret),
+    /// A token request: `client_secret` must be read first.
+    Request {
+        client_secret: SecretSource,
+        force: bool,
+    },
+}
+
+/// Every secret a call needs, and where each comes from.
+#[derive(Debug, Clone)]
+pub struct SecretsNeeded {
+    pub token: TokenPlan,
+    /// Verifies HS* tokens the way the API does; read whenever the profile names one, as a
+    /// missing one is a mistake in the profile worth reporting even for a baseline call.
+    pub hmac_secret: Option<SecretSource>,
+}
+
+/// A token was wanted from a profile that has no client to request one with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the profile has no [client] section")]
+pub struct NoClient;
+
+/// Decides which secrets a call needs. `cached` is the engine's fresh token for the profile, if
+/// any (`Engine::cached_token`); it spares reading the client secret unless `force`.
+pub fn secrets_needed(
+    profile: &Profile,
+    wanted: TokenWanted,
+    cached: Option<Secret>,
+) -> Result<SecretsNeeded, NoClient> {
+    let token = match wanted {
+        TokenWanted::None => TokenPlan::None,
+        TokenWanted::Given(token) => TokenPlan::Given(token),
+        TokenWanted::Fetch { force } => {
+            let client = profile.client.as_ref().ok_or(NoClient)?;
+            match cached {
+                Some(token) if !force => TokenPlan::Cached(token),
+                _ => TokenPlan::Request { client_secret: client.secret.clone(), force },
+            }
+        }
+    };
+    Ok(SecretsNeeded { token, hmac_secret: profile.expect.hmac_secret.clone() })
+}
+
+impl TokenPlan {
+    /// The client secret to read first, if a token request will be made.
+    pub fn client_secret(&self) -> Option<&SecretSource> {
+        match self {
+            TokenPlan::Request { client_secret, .. } => Some(client_secret),
+            _ => None,
+        }
+    }
+
+    /// The engine's token choice; `read` reads the client secret, and runs only for a request.
+    pub async fn into_choice<E, F>(self, read: impl FnOnce(SecretSource) -> F) -> Result<TokenChoice, E>
+    where
+        F: std::future::Future<Output = Result<Secret, E>>,
+    {
+        Ok(match self {
+            TokenPlan::None => TokenChoice::None,
+            TokenPlan::Given(token) => TokenChoice::Given(token),
+            TokenPlan::Cached(token) => TokenChoice::Cached(token),
+            TokenPlan::Request { client_secret, force } => {
+                TokenChoice::Fetch { secret: read(client_secret).await?, force }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(client: bool, hmac: bool) -> Profile {
+        let mut profile = Profile::default();
+        if client {
+            let text = "[issuer]\nurl = \"https://issuer.example\"\n[client]\nid = \"app\"\nsecret = \"env:SK\"\n";
+            profile.client = crate::core::store::profile_store::parse_profile(text, "t.toml").unwrap().client;
+        }
+        if hmac {
+            profile.expect.hmac_secret = Some(SecretSource::Env("HMAC".into()));
+        }
+        profile
+    }
+
+    fn cached() -> Option<Secret> {
+        Some(Secret::new("cached.token.value"))
+    }
+
+    #[test]
+    fn a_fresh_cached_token_needs_no_client_secret_unless_forced() {
+        let needs = secrets_needed(&profile(true, false), TokenWanted::Fetch { force: false }, cached()).unwrap();
+        assert!(matches!(needs.token, TokenPlan::Cached(_)));
+        assert!(needs.token.client_secret().is_none());
+        let needs = secrets_needed(&profile(true, false), TokenWanted::Fetch { force: true }, cached()).unwrap();
+        assert!(
+            matches!(&needs.token, TokenPlan::Request { force: true, client_secret: SecretSource::Env(v) } if v == "SK")
+        );
+        let needs = secrets_needed(&profile(true, false), TokenWanted::Fetch { force: false }, None).unwrap();
+        assert_eq!(needs.token.client_secret(), Some(&SecretSource::Env("SK".into())));
+    }
+
+    #[test]
+    fn no_token_or_a_given_one_needs_no_client_secret_but_the_hmac_secret_still() {
+        for wanted in [TokenWanted::None, TokenWanted::Given(Secret::new("t"))] {
+            let needs = secrets_needed(&profile(true, true), wanted, None).unwrap();
+            assert!(needs.token.client_secret().is_none());
+            assert_eq!(needs.hmac_secret, Some(SecretSource::Env("HMAC".into())));
+        }
+        // A baseline works without a client; fetching does not.
+        assert!(secrets_needed(&profile(false, false), TokenWanted::None, None).is_ok());
+        assert_eq!(
+            secrets_needed(&profile(false, false), TokenWanted::Fetch { force: false }, None).err(),
+            Some(NoClient)
+        );
+    }
+
+    #[tokio::test]
+    async fn the_plan_reads_the_client_secret_only_for_a_request() {
+        let read = |_: SecretSource| async { Err::<Secret, &str>("must not be read") };
+        let choice = TokenPlan::Cached(Secret::new("c")).into_choice(read).await.unwrap();
+        assert!(matches!(choice, TokenChoice::Cached(t) if t.expose() == "c"));
+        let plan = TokenPlan::Request { client_secret: SecretSource::Prompt, force: false };
+        let choice = plan.into_choice(|_| async { Ok::<_, &str>(Secret::new("sk")) }).await.unwrap();
+        assert!(matches!(choice, TokenChoice::Fetch { secret, force: false } if secret.expose() == "sk"));
+    }
+}
