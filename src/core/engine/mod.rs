@@ -20,6 +20,7 @@
 //!  CallReport (JSON of `call`), TokenFetch (`token`), TokenReport (`verify`)
 //! ```
 
+pub mod inspect;
 pub mod report;
 pub mod token_cache;
 
@@ -457,46 +458,6 @@ impl Engine {
         let diagnosis = diagnose::diagnose(&report.facts(&profile, baseline));
         report.verdict = diagnosis.verdict;
         report.findings = diagnosis.findings;
-        report
-    }
-}
-
-impl Engine {
-    /// Decodes and verifies a token the way `profile`'s API would.
-    pub async fn inspect(
-        &self,
-        profile: &Profile,
-        token: &str,
-        source: TokenSource,
-        hmac_secret: Option<Secret>,
-    ) -> TokenReport {
-        let now = self.now();
-        let info = TokenInfo::describe(source, token, &profile.expect.scope_claim, now);
-        let resolved = if info.decoded.is_some() && profile.issuer.jwks_uri.is_none() && profile.issuer.url.is_some() {
-            self.resolve(profile).await
-        } else {
-            Resolved { token_endpoint: None, jwks_uri: profile.issuer.jwks_uri.clone(), discovery: None }
-        };
-        let verification = match &info.decoded {
-            Some(decoded) => Some(
-                self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now)).await,
-            ),
-            None => None,
-        };
-        let mut report = TokenReport {
-            valid: verification.as_ref().is_some_and(|v| v.valid),
-            token: info,
-            discovery: resolved.discovery,
-            jwks_uri: resolved.jwks_uri,
-            verification,
-            findings: Vec::new(),
-        };
-        report.findings = diagnose::token_findings(&Facts {
-            discovery: report.discovery.as_ref(),
-            token: Some(&report.token),
-            verification: report.verification.as_ref(),
-            ..Facts::new(profile, now)
-        });
         report
     }
 }
