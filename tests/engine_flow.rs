@@ -845,3 +845,52 @@ async fn reports_of_given_tokens_never_show_their_signature() -> TestResult {
     assert!(!serde_json::to_string(&inspected)?.contains(&signature), "TokenReport JSON shows the signature");
     Ok(())
 }
+
+/// The fix names the setting of the stack whose words the API answered in, and no other's.
+#[test]
+fn an_issuer_fix_names_the_setting_of_the_stack_that_answered() {
+    use tokdbg::core::diagnose::{Facts, diagnose};
+    use tokdbg::core::probe::ProbeResponse;
+    use tokdbg::core::probe::www_authenticate::bearer;
+    use tokdbg::core::server_message::interpret;
+    let profile = tokdbg::core::model::profile::Profile::default();
+    let cases = [
+        (None, "jwt issuer invalid. expected: https://a/oidc", "express-jwt `issuer`"),
+        (
+            Some(
+                "Bearer error=\"invalid_token\", error_description=\"An error occurred while attempting to decode the Jwt: The iss claim is not valid\"",
+            ),
+            "",
+            "issuer-uri",
+        ),
+        (
+            None,
+            "IDX10205: Issuer validation failed. Issuer: 'x'. Did not match: validationParameters.ValidIssuer: 'https://a/oidc' or validationParameters.ValidIssuers: 'null'.",
+            "ValidIssuer",
+        ),
+        (None, "token has invalid claims: token has invalid issuer", "the API's issuer setting"),
+    ];
+    for (challenge, body, setting) in cases {
+        let challenges: Vec<String> = challenge.map(str::to_owned).into_iter().collect();
+        let server = interpret(401, bearer(&challenges).as_ref(), body);
+        let response = ProbeResponse {
+            status: 401,
+            latency_ms: 1.0,
+            headers: vec![],
+            body: body.to_owned(),
+            body_json: None,
+            truncated: false,
+            content_type: "text/plain".to_owned(),
+            www_authenticate: challenges.clone(),
+            bearer: bearer(&challenges),
+            final_url: "http://127.0.0.1/api".to_owned(),
+            unfollowed_redirect: None,
+        };
+        let facts = Facts { response: Some(&response), server: Some(&server), ..Facts::new(&profile, now()) };
+        let fix = diagnose(&facts).findings.first().map(|f| f.fix.clone()).unwrap_or_default();
+        assert!(fix.contains(setting), "{:?}: {fix}", server.dialect);
+        for other in ["express-jwt", "issuer-uri", "ValidIssuer"].iter().filter(|o| !setting.contains(**o)) {
+            assert!(!fix.contains(other), "{setting} case names {other}: {fix}");
+        }
+    }
+}

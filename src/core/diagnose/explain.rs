@@ -4,6 +4,7 @@
 use crate::core::clock;
 use crate::core::diagnose::facts::Facts;
 use crate::core::diagnose::hints;
+use crate::core::diagnose::wording::{self, ApiStack, IssuerVendor};
 use crate::core::findings::{Code, Evidence, Finding};
 use crate::core::model::profile::Profile;
 use crate::core::net::discovery::DiscoveryError;
@@ -122,7 +123,10 @@ pub fn token_request(request: Option<&TokenRequestReport>, profile: &Profile) ->
             Code::InvalidScope,
             format!("the issuer left out scope(s) it will not grant this client: {rejected}"),
             Evidence::new(client.map(|c| c.scopes.join(" ")), Some(format!("rejected_scope = \"{rejected}\""))),
-            format!("Grant {rejected} to client {client_id} at the issuer (Authing: authorize the resource's actions to the programmatic access account), or stop requesting it."),
+            format!(
+                "Grant {rejected} to client {client_id} at the issuer{}, or stop requesting it.",
+                wording::where_scopes_are_granted(IssuerVendor::of(profile))
+            ),
         ));
     }
     findings
@@ -169,7 +173,10 @@ fn token_error(error: &TokenError, url: &str, profile: &Profile, client_id: &str
                     Code::UnauthorizedClient,
                     format!("this client may not use the client_credentials grant (unauthorized_client){said}"),
                     evidence,
-                    "Enable the client_credentials grant for the app (Authing: app → Protocol/Authorization configuration → grant types → tick client_credentials, save).",
+                    format!(
+                        "Enable the client_credentials grant for the app{}.",
+                        wording::where_the_grant_is_enabled(IssuerVendor::of(profile))
+                    ),
                 ),
                 "invalid_scope" => {
                     let requested = profile.client.as_ref().map(|c| c.scopes.join(" ")).unwrap_or_default();
@@ -177,7 +184,10 @@ fn token_error(error: &TokenError, url: &str, profile: &Profile, client_id: &str
                         Code::InvalidScope,
                         format!("a requested scope is not granted to this client (invalid_scope){said}"),
                         Evidence::new(Some(format!("scopes granted to {client_id}")), Some(format!("requested: {requested}"))),
-                        "Grant the scope to this client at the issuer (Authing: authorize the resource's action to the programmatic access account), or remove it from client.scopes.",
+                        format!(
+                            "Grant the scope to this client at the issuer{}, or remove it from client.scopes.",
+                            wording::where_scopes_are_granted(IssuerVendor::of(profile))
+                        ),
                     )
                 }
                 "invalid_target" => {
@@ -273,7 +283,10 @@ fn check_finding(check: &Check, code: Code, facts: &Facts<'_>) -> Finding {
         ),
         Code::AlgNotAllowed => {
             let fix = if actual.starts_with("HS") {
-                "The app signs with a shared secret (HS256 is Authing's default). Set the signing algorithm to RS256 in the app's advanced settings and fetch a new token. If the API really verifies HS256, add it to expect.algorithms and give expect.hmac_secret.".to_owned()
+                format!(
+                    "{} If the API really verifies HS256, add it to expect.algorithms and give expect.hmac_secret.",
+                    wording::switch_to_rs256(IssuerVendor::of(profile))
+                )
             } else {
                 format!(
                     "Make the issuer sign with one of {expected}, or add {actual} to expect.algorithms if the API accepts it."
@@ -420,8 +433,11 @@ pub fn scopes(facts: &Facts<'_>) -> Vec<Finding> {
             ),
             Evidence::new(Some(format!("{claim}: {}", gap.required.join(" "))), Some(format!("{}: {}", other.claim, other.scopes.join(" ")))),
             format!(
-                "Make the API read \"{}\" (express-jwt-authz: customScopeKey: '{}'), or have the issuer put the scopes in \"{claim}\". If the API already reads \"{}\", set expect.scope_claim = \"{}\".",
-                other.claim, other.claim, other.claim, other.claim
+                "Make the API read \"{}\" ({}), or have the issuer put the scopes in \"{claim}\". If the API already reads \"{}\", set expect.scope_claim = \"{}\".",
+                other.claim,
+                wording::scope_claim_setting(ApiStack::of(facts), &other.claim),
+                other.claim,
+                other.claim
             ),
         ));
     }
@@ -435,9 +451,10 @@ pub fn scopes(facts: &Facts<'_>) -> Vec<Finding> {
         )
     } else {
         format!(
-            "Grant {} to client {} at the issuer (Authing: authorize the resource's action to the programmatic access account), then fetch a new token.",
+            "Grant {} to client {} at the issuer{}, then fetch a new token.",
             gap.missing.join(" "),
-            profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or("this client")
+            profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or("this client"),
+            wording::where_scopes_are_granted(IssuerVendor::of(profile))
         )
     };
     let needs = match gap.mode {

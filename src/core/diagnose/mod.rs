@@ -5,6 +5,7 @@ pub mod explain;
 pub mod facts;
 pub mod hints;
 pub mod reconcile;
+pub mod wording;
 
 use serde::Serialize;
 

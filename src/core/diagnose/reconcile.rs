@@ -4,6 +4,7 @@
 
 use crate::core::diagnose::facts::Facts;
 use crate::core::diagnose::hints;
+use crate::core::diagnose::wording::{self, ApiStack};
 use crate::core::findings::{Code, Evidence, Finding};
 use crate::core::probe::ProbeResponse;
 use crate::core::server_message::ServerReason;
@@ -102,7 +103,10 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
                     hint.map(|h| format!(": {h}")).unwrap_or_default()
                 ),
                 server_evidence(expected.clone(), Some(auds.join(", "))),
-                "Align the API's audience setting with the token's aud (express-jwt `audience`), or have the issuer mint the audience the API expects; then set expect.audience to the same value.",
+                format!(
+                    "Align {} with the token's aud, or have the issuer mint the audience the API expects; then set expect.audience to the same value.",
+                    wording::audience_setting(ApiStack::of(facts))
+                ),
             )
         }
         ServerReason::IssuerInvalid { expected } => {
@@ -116,7 +120,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
                     hint.map(|h| format!(": {h}")).unwrap_or_default()
                 ),
                 server_evidence(expected.clone(), Some(iss.clone())),
-                format!("Set the API's issuer (express-jwt `issuer`) to exactly \"{iss}\"."),
+                format!("Set {} to exactly \"{iss}\".", wording::issuer_setting(ApiStack::of(facts))),
             )
         }
         ServerReason::InsufficientScope { scopes } => {
@@ -138,7 +142,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
                 Code::ServerRejected,
                 format!("the token has the required scopes ({granted}), yet the API answers {status} {said}"),
                 server_evidence(facts.endpoint.map(|e| e.required_scopes.join(" ")), Some(granted)),
-                "The API's scope check reads another place: check its claim key (express-jwt-authz customScopeKey), where it looks for the decoded token (express-jwt 7+ sets req.auth, older express-jwt-authz reads req.user: pass customUserKey: 'auth'), and any-of vs all-of (checkAllScopes).",
+                wording::scope_check_setting(ApiStack::of(facts)),
             )
         }
         ServerReason::Expired { .. } => Finding::error(
@@ -178,7 +182,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
             Code::ServerError,
             format!("the API cannot get its signing keys: {}", detail.unwrap_or(said.clone())),
             server_evidence(None, Some(format!("HTTP {status}"))),
-            "Check the API's jwksUri (reachable from the API host, with /oidc where the issuer has it) and its JWKS rate limit (jwks-rsa jwksRequestsPerMinute).",
+            wording::jwks_setting(ApiStack::of(facts)),
         ),
         _ if status >= 500 => Finding::error(
             Code::ServerError,
