@@ -239,7 +239,8 @@ async fn esc_cancels_a_request_that_never_answers_and_keys_still_work() {
         futures_util::stream::iter(before).chain(in_flight).chain(futures_util::stream::iter(vec![esc(), key('2')]));
     h.run_stream(Box::pin(script)).await;
     let elapsed = reached.lock().unwrap().expect("the request was in flight").elapsed();
-    assert!(elapsed < Duration::from_secs(2), "Esc and the next key were handled at once, not after {elapsed:?}");
+    // The request's own timeout is 15 s: well under it means Esc did not wait for the request.
+    assert!(elapsed < Duration::from_secs(8), "Esc and the next key were handled at once, not after {elapsed:?}");
 
     assert!(h.app.running.is_empty(), "{:?}", h.app.running);
     assert!(h.app.selected_session().is_some_and(|s| s.pending.is_none() && s.call.is_none()));
