@@ -19,8 +19,8 @@ mod verify;
 
 use std::process::ExitCode;
 
+use clap::CommandFactory;
 use clap::error::ErrorKind;
-use clap::{CommandFactory, Parser};
 
 #[cfg(feature = "demo")]
 use args::DemoAction;
@@ -31,7 +31,7 @@ use stdout::outln;
 
 /// Runs tokdbg with the process's arguments.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_args() {
         Ok(cli) => cli,
         Err(error) => return parse_error(&error),
     };
@@ -86,6 +86,20 @@ pub fn main() -> ExitCode {
             error.exit.into()
         }
     }
+}
+
+/// `Cli::try_parse`, minus freeing clap's command tree: every subcommand with its arguments and
+/// help, built once to parse one command line. Freeing it took 7 % of a whole `tokdbg decode`
+/// (52 k of 781 k instructions, benches/README.md "Start-up"); the process ends soon and its
+/// memory goes back with it.
+fn parse_args() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let mut command = Cli::command();
+    let parsed = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches).map_err(|error| error.format(&mut command)));
+    std::mem::forget(command);
+    parsed
 }
 
 /// Runs a command that awaits (HTTP, the demo server, the TUI) on a multi-threaded runtime.
