@@ -4,7 +4,7 @@
 #   QUICK=1 bash benches/run.sh    # a fast smoke run (fewer samples; figures are rough)
 #   STEPS="whole rss tmux" BIN=/path/to/other/tokdbg bash benches/run.sh   # some steps, another binary
 # Steps: criterion (micro, scale, render), crypto (the two jsonwebtoken backends), inprocess
-# (call, tui), whole (hyperfine), rss, tmux.
+# (call, tui), whole (hyperfine), startup (tokdbg decode vs jwt decode, interleaved), rss, tmux.
 # Results go to target/bench-results/ (one log per step, summary.txt collects the headlines).
 # hyperfine, jwt-cli, GNU time and tmux are installed if missing and possible; a step whose
 # tool is unavailable prints a note and is skipped, the rest still runs.
@@ -18,10 +18,10 @@ SUMMARY=$OUT/summary.txt
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
   CRITERION=(--warm-up-time 1 --measurement-time 2)
-  RUNS=30 ROUNDS=8 TMUX_SAMPLES=5 RSS_RUNS=5 IDLE_SECS=5
+  RUNS=30 ROUNDS=8 TMUX_SAMPLES=5 RSS_RUNS=5 IDLE_SECS=5 STARTUP_ROUNDS=30
 else
   CRITERION=(--warm-up-time 3 --measurement-time 5)
-  RUNS=300 ROUNDS=40 TMUX_SAMPLES=20 RSS_RUNS=20 IDLE_SECS=10
+  RUNS=300 ROUNDS=40 TMUX_SAMPLES=20 RSS_RUNS=20 IDLE_SECS=10 STARTUP_ROUNDS=200
 fi
 BIN=${BIN:-$ROOT/target/release/tokdbg}
 
@@ -68,8 +68,14 @@ have hyperfine && say "hyperfine  $(hyperfine --version)"
 # Build
 
 say "== build"
-cargo build --release --locked >"$OUT/build.log" 2>&1 || { note "cargo build --release failed: see $OUT/build.log"; exit 1; }
-cargo bench --no-run --locked >>"$OUT/build.log" 2>&1 || { note "cargo bench --no-run failed: see $OUT/build.log"; exit 1; }
+# Only what the chosen steps run: BIN= names a binary built elsewhere, and the whole-process
+# steps need no bench build.
+if [ "$BIN" = "$ROOT/target/release/tokdbg" ]; then
+  cargo build --release --locked >"$OUT/build.log" 2>&1 || { note "cargo build --release failed: see $OUT/build.log"; exit 1; }
+fi
+if step criterion || step inprocess; then
+  cargo bench --no-run --locked >>"$OUT/build.log" 2>&1 || { note "cargo bench --no-run failed: see $OUT/build.log"; exit 1; }
+fi
 say "binary     $BIN ($(du -h "$BIN" | cut -f1))"
 
 # ---------------------------------------------------------------------------------------
@@ -192,6 +198,11 @@ if step whole && have hyperfine; then
     say "-- a full call, whole process: tokdbg call vs the same 4 steps with curl (4 processes):"
     hyper call "$BIN --profiles $OUT/profiles call demo-reader 'read orders'" "bash $ROOT/benches/curl_call.sh $BASE"
   fi
+fi
+
+if step startup && have python3 && [ $JWT_OK = 1 ]; then
+  say "== start-up, interleaved (benches/interleaved.py: $STARTUP_ROUNDS rounds, each command once a round in random order)"
+  python3 "$ROOT/benches/interleaved.py" "$STARTUP_ROUNDS" "jwt decode $TOKEN" "$BIN decode $TOKEN" "$BIN --help" | tee -a "$SUMMARY"
 fi
 
 if step rss && [ -x /usr/bin/time ]; then

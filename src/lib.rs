@@ -2,5 +2,7 @@
 
 pub mod cli;
 pub mod core;
+#[cfg(feature = "demo")]
 pub mod demo;
+#[cfg(feature = "tui")]
 pub mod tui;

@@ -4,6 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// Where `tokdbg demo serve` listens by default. The same as `crate::demo::DEFAULT_ADDR` (a test
+/// checks it), written out here so that the command line, and its help, stay the same in a build
+/// without the demo.
+const DEMO_ADDR: &str = "127.0.0.1:4455";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "tokdbg",
@@ -134,7 +139,15 @@ pub enum ProfilesAction {
 pub enum DemoAction {
     /// Serve the demo issuer and API until Ctrl-C
     Serve {
-        #[arg(long, default_value = crate::demo::DEFAULT_ADDR)]
+        #[arg(long, default_value = DEMO_ADDR)]
         addr: std::net::SocketAddr,
     },
+}
+
+#[cfg(all(test, feature = "demo"))]
+mod tests {
+    #[test]
+    fn demo_serve_defaults_to_the_address_the_demo_profiles_use() {
+        assert_eq!(super::DEMO_ADDR, crate::demo::DEFAULT_ADDR);
+    }
 }

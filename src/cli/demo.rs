@@ -10,6 +10,7 @@ use crate::core::store::profile_store::parse_profile;
 use crate::demo::{self, DemoServer};
 
 use super::args::Global;
+#[cfg(feature = "tui")]
 use super::demo_dir::{DemoDir, remove_stale_in};
 use super::input::read_needed;
 use super::outcome::{CliError, CmdResult, Exit};
@@ -51,6 +52,7 @@ pub fn serve(paint: &Paint, runtime: &tokio::runtime::Runtime, addr: SocketAddr)
 }
 
 /// `tokdbg demo` in a terminal: the demo server in-process on a free port, the TUI over its profiles.
+#[cfg(feature = "tui")]
 pub fn interactive(global: &Global, runtime: &tokio::runtime::Runtime) -> CmdResult {
     runtime.block_on(async {
         let server = DemoServer::start(SocketAddr::from(([127, 0, 0, 1], 0)))

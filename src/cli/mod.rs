@@ -3,7 +3,9 @@
 pub mod args;
 mod call;
 mod decode;
+#[cfg(feature = "demo")]
 mod demo;
+#[cfg(all(feature = "demo", feature = "tui"))]
 mod demo_dir;
 mod input;
 pub mod outcome;
@@ -17,58 +19,65 @@ mod verify;
 
 use std::process::ExitCode;
 
+use clap::CommandFactory;
 use clap::error::ErrorKind;
-use clap::{CommandFactory, Parser};
 
-use args::{Cli, Command, DemoAction};
+#[cfg(feature = "demo")]
+use args::DemoAction;
+use args::{Cli, Command};
 use outcome::{CliError, Exit};
 use paint::Paint;
 use stdout::outln;
 
 /// Runs tokdbg with the process's arguments.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse_args() {
         Ok(cli) => cli,
         Err(error) => return parse_error(&error),
     };
     let paint = Paint::detect(cli.global.no_color);
-    // decode, profiles and completions never await: a multi-threaded runtime (a thread per
-    // core) would cost them more than their own work (benches/README.md, whole process).
-    let built = match &cli.command {
-        Some(Command::Decode { .. } | Command::Profiles { .. } | Command::Completions { .. }) => {
-            tokio::runtime::Builder::new_current_thread().build()
-        }
-        _ => tokio::runtime::Builder::new_multi_thread().enable_all().build(),
-    };
-    let runtime = match built {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            stdout::write_err(&format!("tokdbg: cannot start the async runtime: {e}\n"));
-            return Exit::Usage.into();
-        }
-    };
     let global = &cli.global;
     let result = match &cli.command {
+        // decode, profiles and completions never await: they run without an async runtime, whose
+        // start-up would cost them more than their own work (benches/README.md, whole process).
         Some(Command::Decode { token }) => decode::run(global, &paint, token.as_deref()),
-        Some(Command::Verify(args)) => verify::run(global, &paint, &runtime, args),
-        Some(Command::Token { profile, reveal }) => token::run(global, &paint, &runtime, profile, *reveal),
-        Some(Command::Call(args)) => call::run(global, &paint, &runtime, args),
         Some(Command::Profiles { action }) => profiles::run(global, &paint, action.as_ref()),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(*shell, &mut Cli::command(), "tokdbg", &mut std::io::stdout());
             Ok(Exit::Ok)
         }
-        Some(Command::Demo { action: Some(DemoAction::Serve { addr }) }) => demo::serve(&paint, &runtime, *addr),
-        Some(Command::Demo { action: None }) if interactive(global) => demo::interactive(global, &runtime),
-        Some(Command::Demo { action: None }) => demo::tour(global, &paint, &runtime),
-        None if interactive(global) => tui_over_user_profiles(global, &runtime),
+        Some(Command::Verify(args)) => on_runtime(|runtime| verify::run(global, &paint, runtime, args)),
+        Some(Command::Token { profile, reveal }) => {
+            on_runtime(|runtime| token::run(global, &paint, runtime, profile, *reveal))
+        }
+        Some(Command::Call(args)) => on_runtime(|runtime| call::run(global, &paint, runtime, args)),
+        #[cfg(feature = "demo")]
+        Some(Command::Demo { action: Some(DemoAction::Serve { addr }) }) => {
+            on_runtime(|runtime| demo::serve(&paint, runtime, *addr))
+        }
+        #[cfg(all(feature = "demo", feature = "tui"))]
+        Some(Command::Demo { action: None }) if interactive(global) => {
+            on_runtime(|runtime| demo::interactive(global, runtime))
+        }
+        #[cfg(all(feature = "demo", not(feature = "tui")))]
+        Some(Command::Demo { action: None }) if interactive(global) => {
+            Err(no_tui("`tokdbg demo serve` runs the demo issuer and API, `tokdbg demo | cat` calls each demo profile"))
+        }
+        #[cfg(feature = "demo")]
+        Some(Command::Demo { action: None }) => on_runtime(|runtime| demo::tour(global, &paint, runtime)),
+        #[cfg(not(feature = "demo"))]
+        Some(Command::Demo { .. }) => {
+            Err(CliError::usage("this build of tokdbg has no demo (built without the `demo` feature)"))
+        }
+        #[cfg(feature = "tui")]
+        None if interactive(global) => on_runtime(|runtime| tui_over_user_profiles(global, runtime)),
+        #[cfg(not(feature = "tui"))]
+        None if interactive(global) => Err(no_tui("use a command (tokdbg --help), e.g. tokdbg profiles list")),
         None => Err(CliError::usage(
             "the interactive view needs a terminal: use a command (tokdbg --help), e.g. tokdbg profiles list",
         )),
     };
-    // Leave no task (e.g. a hanging request) keeping the process alive.
-    runtime.shutdown_background();
-    // Nor a secret command (its own process group: nothing else would stop it).
+    // Leave no secret command running (its own process group: nothing else would stop it).
     crate::core::model::secret_cmd::kill_all();
     match result {
         Ok(exit) => exit.into(),
@@ -79,14 +88,45 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Prints clap's message (help, version, or a usage error); with `--json` a usage error is
-/// also printed as `{"error": {...}}` on stdout, like every other error.
+/// `Cli::try_parse`, minus freeing clap's command tree: every subcommand with its arguments and
+/// help, built once to parse one command line. Freeing it took 7 % of a whole `tokdbg decode`
+/// (52 k of 781 k instructions, benches/README.md "Start-up"); the process ends soon and its
+/// memory goes back with it.
+fn parse_args() -> Result<Cli, clap::Error> {
+    use clap::FromArgMatches;
+    let mut command = Cli::command();
+    let parsed = command
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|mut matches| Cli::from_arg_matches_mut(&mut matches).map_err(|error| error.format(&mut command)));
+    std::mem::forget(command);
+    parsed
+}
+
+/// Runs a command that awaits (HTTP, the demo server, the TUI) on a multi-threaded runtime.
+fn on_runtime(run: impl FnOnce(&tokio::runtime::Runtime) -> outcome::CmdResult) -> outcome::CmdResult {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::usage(format!("cannot start the async runtime: {e}")))?;
+    let result = run(&runtime);
+    // Leave no task (e.g. a hanging request) keeping the process alive.
+    runtime.shutdown_background();
+    result
+}
+
+/// What a terminal gets from a build without the interactive view, with what to use instead.
+#[cfg(not(feature = "tui"))]
+fn no_tui(instead: &str) -> CliError {
+    CliError::usage(format!("this build of tokdbg has no TUI (built without the `tui` feature): {instead}"))
+}
+
 /// The TUI needs a terminal on both ends; scripts and pipes get the CLI.
 fn interactive(global: &args::Global) -> bool {
     use std::io::IsTerminal;
     !global.json && std::io::stdout().is_terminal() && std::io::stdin().is_terminal()
 }
 
+#[cfg(feature = "tui")]
 fn tui_over_user_profiles(global: &args::Global, runtime: &tokio::runtime::Runtime) -> outcome::CmdResult {
     let store = input::load_store(global)?;
     let banner = format!("profiles from {} ({})", store.dir.display(), store.origin.describe());
@@ -96,6 +136,8 @@ fn tui_over_user_profiles(global: &args::Global, runtime: &tokio::runtime::Runti
     Ok(Exit::Ok)
 }
 
+/// Prints clap's message (help, version, or a usage error); with `--json` a usage error is
+/// also printed as `{"error": {...}}` on stdout, like every other error.
 fn parse_error(error: &clap::Error) -> ExitCode {
     let is_error = !matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
     if is_error {
