@@ -648,3 +648,15 @@ async fn an_api_echoing_a_profiles_credential_header_leaks_no_value() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_token_endpoint_echoing_the_secret_in_dotnet_or_go_escapes_leaks_no_secret() {
+    for echo in [Echo::DotNetJson, Echo::GoHtml] {
+        for args in
+            [&["token", "echo"][..], &["--json", "token", "echo"], &["call", "echo"], &["--json", "call", "echo"]]
+        {
+            let (run, _server) = echo_run(echo, 401, "client_secret_post", args).await;
+            assert_no_canary(&format!("{echo:?} {args:?}"), &run.all());
+        }
+    }
+}

@@ -59,6 +59,12 @@ pub enum Echo {
     HtmlPage,
     /// `{"received": {"headers": {...}, "body": "..."}}` plus `X-Echo-Authorization`.
     JsonHeaders,
+    /// The form's values decoded, in an OAuth error written as .NET's System.Text.Json does
+    /// (`+` as `\u002B`, `&` as `\u0026`, `/` as is).
+    DotNetJson,
+    /// The form's values decoded, in an HTML page written as Go's html/template does (`+` as
+    /// `&#43;`, `&` as `&amp;`).
+    GoHtml,
 }
 
 /// An HTTP answer: status, headers, body. `Content-Length` and `Connection: close` are added.
@@ -391,7 +397,33 @@ impl BitWriter {
 fn echo_reply(status: u16, echo: Echo, request: &Recorded) -> Reply {
     let body = String::from_utf8_lossy(&request.body).into_owned();
     let authorization = request.header("authorization").unwrap_or("").to_owned();
+    let decoded: String =
+        url::form_urlencoded::parse(&request.body).map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(" ");
     match echo {
+        Echo::DotNetJson => {
+            let escaped: String = decoded
+                .chars()
+                .map(|c| match c {
+                    '+' | '&' | '<' | '>' | '\'' | '"' => format!("\\u{:04X}", c as u32),
+                    other => other.to_string(),
+                })
+                .collect();
+            let body = format!("{{\"error\":\"invalid_client\",\"error_description\":\"bad request: {escaped}\"}}");
+            Reply::json(status, body)
+        }
+        Echo::GoHtml => {
+            let escaped: String = decoded
+                .chars()
+                .map(|c| match c {
+                    '+' => "&#43;".to_owned(),
+                    '&' => "&amp;".to_owned(),
+                    '<' => "&lt;".to_owned(),
+                    '>' => "&gt;".to_owned(),
+                    other => other.to_string(),
+                })
+                .collect();
+            Reply::html(status, format!("<html><body><h1>Bad request</h1><pre>{escaped}</pre></body></html>"))
+        }
         Echo::OAuthErrorDescription => {
             let description = format!("bad request: {body}; {authorization}");
             Reply::json(

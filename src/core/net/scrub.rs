@@ -33,6 +33,11 @@ pub fn is_credential_header(name: &str) -> bool {
 /// about the secret and wreck the evidence.
 const MIN_NEEDLE: usize = 4;
 
+/// `text` with the characters `which` picks written by `escape`.
+fn escape_each(text: &str, which: impl Fn(char) -> bool, escape: impl Fn(char) -> String) -> String {
+    text.chars().map(|c| if which(c) { escape(c) } else { c.to_string() }).collect()
+}
+
 /// The byte strings to remove from an answer: each secret in every encoding it was sent in.
 #[derive(Clone, Default)]
 pub struct Scrubber {
@@ -59,6 +64,25 @@ impl Scrubber {
             percent_encoding::utf8_percent_encode(raw, percent_encoding::NON_ALPHANUMERIC).to_string(),
             serde_json::to_string(raw).map(|quoted| quoted[1..quoted.len() - 1].to_owned()).unwrap_or_default(),
             html_escaped(raw),
+            // Go's html/template and encoding/json, .NET's System.Text.Json: the characters they
+            // escape, as they escape them (text decoded later is scrubbed again, see scrub_json).
+            escape_each(raw, |c| matches!(c, '&' | '\'' | '<' | '>' | '"' | '+'), |c| format!("&#{};", c as u32)),
+            escape_each(
+                raw,
+                |c| matches!(c, '&' | '\'' | '<' | '>' | '"' | '+'),
+                |c| match c {
+                    '&' => "&amp;".to_owned(),
+                    '<' => "&lt;".to_owned(),
+                    '>' => "&gt;".to_owned(),
+                    other => format!("&#{};", other as u32),
+                },
+            ),
+            escape_each(raw, |c| matches!(c, '&' | '<' | '>'), |c| format!("\\u{:04x}", c as u32)),
+            escape_each(
+                raw,
+                |c| !c.is_ascii_alphanumeric() && !matches!(c, '-' | '_' | '.' | '/' | ' ' | '~'),
+                |c| format!("\\u{:04X}", c as u32),
+            ),
             // JSON as PHP and others write it, with "/" escaped.
             serde_json::to_string(raw)
                 .map(|quoted| quoted[1..quoted.len() - 1].replace('/', "\\/"))
@@ -157,6 +181,35 @@ impl Scrubber {
         }
     }
 
+    /// Scrubs every key and string of a parsed JSON value in place: JSON escapes (`\u002B`)
+    /// are decoded by then, whatever subset of characters the server's encoder escaped.
+    pub fn scrub_json(&self, value: &mut serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::String(text) => {
+                if let Cow::Owned(scrubbed) = self.scrub_str(text) {
+                    *text = scrubbed;
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| self.scrub_json(item)),
+            Value::Object(map) => {
+                let entries = std::mem::take(map);
+                for (key, mut item) in entries {
+                    self.scrub_json(&mut item);
+                    map.insert(self.scrub_str(&key).into_owned(), item);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Scrubs a string in place (for text decoded after the answer was scrubbed).
+    pub fn scrub_in_place(&self, text: &mut String) {
+        if let Cow::Owned(scrubbed) = self.scrub_str(text) {
+            *text = scrubbed;
+        }
+    }
+
     /// Scrubs an answer in place: body, header values and the final URL.
     pub fn scrub_response(&self, response: &mut HttpResponse) {
         if self.is_empty() {
@@ -243,6 +296,26 @@ mod tests {
         let out = s.scrub_bytes(b"echo: abcdefg", true).unwrap();
         assert_eq!(out, b"echo: [redacted]");
         assert!(s.scrub_bytes(b"echo: abcdefg", false).is_none());
+    }
+
+    #[test]
+    fn escapes_of_dotnet_go_and_html_templates_are_scrubbed_too() {
+        let mut s = Scrubber::new();
+        s.add_secret(&Secret::new("ab+cd/e&f"));
+        assert_eq!(scrub(&s, r#"{"d":"ab\u002Bcd/e\u0026f"}"#), r#"{"d":"[redacted]"}"#);
+        assert_eq!(scrub(&s, r#"{"d":"ab+cd/e\u0026f"}"#), r#"{"d":"[redacted]"}"#);
+        assert_eq!(scrub(&s, "<p>ab&#43;cd/e&#38;f</p>"), "<p>[redacted]</p>");
+        assert_eq!(scrub(&s, "<p>ab&#43;cd/e&amp;f</p>"), "<p>[redacted]</p>");
+    }
+
+    #[test]
+    fn decoded_json_is_scrubbed_in_keys_and_values() {
+        let mut s = Scrubber::new();
+        s.add_secret(&Secret::new("ab+cd/ef"));
+        let mut value: serde_json::Value =
+            serde_json::from_str(r#"{"a":["x ab\u002bcd/ef y"],"ab+cd/ef":1,"n":{"m":"ab+cd\/ef"}}"#).unwrap();
+        s.scrub_json(&mut value);
+        assert_eq!(value, serde_json::json!({"a":["x [redacted] y"],"[redacted]":1,"n":{"m":"[redacted]"}}));
     }
 
     #[test]

@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::core::model::profile::AuthMethod;
 use crate::core::model::secret::{Secret, redact_token};
 use crate::core::net::http::{Http, HttpError, HttpResponse, excerpt, parse_url};
+use crate::core::net::scrub::Scrubber;
 use crate::core::oauth::client_auth::ClientAuth;
 
 /// Everything needed to ask for a token.
@@ -129,12 +130,49 @@ impl TokenRequest {
         let mut response = http.send(builder, &self.endpoint).await?;
         // An endpoint that echoes the request (in error_description, or an HTML error page)
         // must not hand the secret to the screen: scrub it before the answer is parsed.
-        let mut scrubber = crate::core::net::scrub::Scrubber::new();
+        let mut scrubber = Scrubber::new();
         if let Some(secret) = self.client_auth().secret() {
             scrubber.add_client_secret(&self.client_id, secret);
         }
         scrubber.scrub_response(&mut response);
-        parse_token_response(&response)
+        let mut result = parse_token_response(&response);
+        scrub_decoded(&mut result, scrubber);
+        result
+    }
+}
+
+/// Scrubs what parsing decoded (JSON escapes, HTML entities) of the secrets again, and a
+/// token's answer of the token itself wherever else it stands (only its own field shows it,
+/// with the signature redacted).
+fn scrub_decoded(result: &mut Result<TokenResponse, TokenError>, mut scrubber: Scrubber) {
+    match result {
+        Ok(token) => {
+            scrubber.add_token(&token.access_token);
+            scrubber.scrub_json(&mut token.raw);
+            token.notes.iter_mut().for_each(|note| scrubber.scrub_in_place(note));
+        }
+        Err(TokenError::OAuth { error, description, uri, raw_body, .. }) => {
+            scrubber.scrub_in_place(error);
+            if let Some(text) = description.as_mut() {
+                scrubber.scrub_in_place(text);
+            }
+            if let Some(text) = uri.as_mut() {
+                scrubber.scrub_in_place(text);
+            }
+            match serde_json::from_str::<serde_json::Value>(raw_body) {
+                Ok(mut json) => {
+                    scrubber.scrub_json(&mut json);
+                    *raw_body = json.to_string();
+                }
+                Err(_) => scrubber.scrub_in_place(raw_body),
+            }
+        }
+        Err(TokenError::NotOAuth { what, body, .. }) => {
+            scrubber.scrub_in_place(what);
+            scrubber.scrub_in_place(body);
+        }
+        Err(TokenError::Redirected { location, .. }) => scrubber.scrub_in_place(location),
+        Err(TokenError::Http(_)) => {}
     }
 }
 

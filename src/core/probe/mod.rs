@@ -163,7 +163,16 @@ impl ProbeRequest {
             scrubber.add_header_value(value);
         }
         scrubber.scrub_response(&mut response);
-        Ok(ProbeResponse::from_http(&response))
+        let mut answer = ProbeResponse::from_http(&response);
+        // Parsing decoded JSON escapes: scrub the decoded value too, and show the body from it.
+        scrubber.scrub_in_place(&mut answer.body);
+        if let Some(json) = answer.body_json.as_mut() {
+            scrubber.scrub_json(json);
+            if json.is_object() || json.is_array() {
+                answer.body = serde_json::to_string_pretty(json).unwrap_or_default();
+            }
+        }
+        Ok(answer)
     }
 }
 
