@@ -70,8 +70,16 @@ fn list(global: &Global, paint: &Paint) -> CmdResult {
 }
 
 fn show(global: &Global, name: &str) -> CmdResult {
-    let (stem, profile) = find_profile(global, name)?;
+    let (stem, mut profile) = find_profile(global, name)?;
     // Serializing a profile writes secret sources by description: a literal shows as [redacted].
+    // Credential headers of endpoints are shown as curl exports show them: redacted.
+    for endpoint in &mut profile.endpoints {
+        for (header, value) in endpoint.headers.iter_mut() {
+            if crate::core::net::scrub::is_credential_header(header) {
+                *value = crate::core::net::scrub::REDACTED.to_owned();
+            }
+        }
+    }
     if global.json {
         let value = json!({ "stem": stem, "profile": profile, "warnings": profile.warnings() });
         super::stdout::json(&value);

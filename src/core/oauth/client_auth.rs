@@ -6,7 +6,7 @@ use base64::Engine as _;
 
 use crate::core::model::profile::AuthMethod;
 use crate::core::model::secret::Secret;
-use crate::core::oauth::token_request::RequestView;
+use crate::core::oauth::request::RequestView;
 
 /// How this client proves who it is, with what it needs to.
 #[derive(Debug, Clone)]

@@ -2,4 +2,5 @@
 //! applied to it, the answer parsed.
 
 pub mod client_auth;
+pub mod request;
 pub mod token_request;

@@ -7,6 +7,7 @@ use crate::core::model::secret::{Secret, redact_token};
 use crate::core::net::http::{Http, HttpError, HttpResponse, excerpt, parse_url};
 use crate::core::net::scrub::Scrubber;
 use crate::core::oauth::client_auth::ClientAuth;
+pub use crate::core::oauth::request::RequestView;
 
 /// Everything needed to ask for a token.
 #[derive(Debug, Clone)]
@@ -19,15 +20,6 @@ pub struct TokenRequest {
     pub audience: Option<String>,
     pub resource: Option<String>,
     pub extra: Vec<(String, String)>,
-}
-
-/// The request as it goes on the wire, with the secret redacted: safe to show and log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RequestView {
-    pub method: String,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub form: Vec<(String, String)>,
 }
 
 /// A successful token response.

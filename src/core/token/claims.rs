@@ -3,8 +3,8 @@
 
 use crate::core::clock;
 use crate::core::findings::Code;
+use crate::core::token::check::{Check, CheckName, VerifyOptions};
 use crate::core::token::jwt::{DecodedToken, NumericDate};
-use crate::core::token::verify::{Check, CheckName, VerifyOptions};
 
 pub(super) fn exp_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
     let leeway = i64::try_from(options.leeway_secs).unwrap_or(i64::MAX);

@@ -1,5 +1,6 @@
 //! An access token on its own: decoding, verifying, reading its scopes.
 
+pub mod check;
 pub mod claims;
 pub mod info;
 pub mod jwt;
