@@ -141,14 +141,15 @@ fn tui_over_user_profiles(global: &args::Global, runtime: &tokio::runtime::Runti
 fn parse_error(error: &clap::Error) -> ExitCode {
     let is_error = !matches!(error.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion);
     if is_error {
-        // A usage error quotes the arguments, which may be a pasted token: shown, never obeyed.
-        stdout::write_err(&error.render().to_string());
+        // A usage error quotes the arguments, which may be a pasted token: shown, never obeyed,
+        // and without its signature.
+        stdout::write_err(&without_signatures(&error.render().to_string()));
     } else {
         let _ = error.print();
     }
     let json = std::env::args_os().skip(1).take_while(|a| a != "--").any(|a| a == "--json");
     if is_error && json {
-        let rendered = error.render().to_string();
+        let rendered = without_signatures(&error.render().to_string());
         // The first paragraph: "unexpected argument ...", or "required arguments ...: <TOKEN>".
         let first: Vec<&str> = rendered.lines().map(str::trim).take_while(|l| !l.is_empty()).collect();
         let message = first.join(" ").trim_start_matches("error: ").to_owned();
@@ -158,4 +159,46 @@ fn parse_error(error: &clap::Error) -> ExitCode {
         outln!("{}", crate::core::safe_text::json(&value, false));
     }
     if is_error { Exit::Usage.into() } else { Exit::Ok.into() }
+}
+
+/// `text` with every word that looks like a JWS (three dot-separated base64url parts) shown
+/// without its signature, as tokens are everywhere else.
+fn without_signatures(text: &str) -> String {
+    let is_b64url =
+        |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let parts: Vec<&str> = word.split('.').collect();
+        if parts.len() == 3 && parts.iter().all(|p| is_b64url(p)) && parts[2].len() >= 8 {
+            out.push_str(&crate::core::model::secret::redact_token(word));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_signatures;
+
+    #[test]
+    fn a_token_quoted_by_a_usage_error_loses_its_signature() {
+        let text = "error: unexpected argument 'eyJhbGciOi.eyJzdWIiOi.c2lnbmF0dXJlLXBhcnQ' found; see 'tokdbg --help'.";
+        let shown = without_signatures(text);
+        assert!(!shown.contains("c2lnbmF0dXJlLXBhcnQ"), "{shown}");
+        assert!(shown.contains("eyJhbGciOi.eyJzdWIiOi.[signature redacted]"), "{shown}");
+        assert_eq!(without_signatures("see 'tokdbg --help' or v1.2.3"), "see 'tokdbg --help' or v1.2.3");
+    }
 }
