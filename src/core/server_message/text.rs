@@ -5,7 +5,6 @@
 
 use serde_json::Value;
 
-use super::values;
 use crate::core::probe::www_authenticate::BearerChallenge;
 
 /// How much of a body is scanned as text, and the most that is parsed as JSON.
@@ -79,7 +78,7 @@ pub(super) fn collect(challenge: Option<&BearerChallenge>, body: &str) -> Found 
                             texts.extend(Text::new(source, s, *is_code));
                         }
                     }
-                    expired_at = values::expired_at_field(&value);
+                    expired_at = expired_at_field(&value);
                 }
                 Value::String(s) => texts.extend(first_line(s).and_then(|l| Text::new("body", l, false))),
                 _ => {}
@@ -278,4 +277,16 @@ fn clip(s: &str, max: usize) -> &str {
         end -= 1;
     }
     &s[..end]
+}
+
+/// Values pulled out of a message (an expected audience, an expiry stamp) are cut to this.
+pub(super) const MAX_VALUE_CHARS: usize = 200;
+
+/// jsonwebtoken's `TokenExpiredError.expiredAt`, as express-jwt serialises it
+/// (top level, or under `inner`).
+fn expired_at_field(value: &Value) -> Option<String> {
+    ["expiredAt", "inner.expiredAt"]
+        .iter()
+        .find_map(|p| json_path(value, p).and_then(Value::as_str))
+        .map(|s| clip_chars(s.trim(), MAX_VALUE_CHARS))
 }

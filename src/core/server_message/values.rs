@@ -1,25 +1,11 @@
 //! The values a message states beside its cause: the expected audience or issuer, when the token expired.
 
-use serde_json::Value;
-
-use super::text::{Text, clip_chars, json_path};
-
-/// Values pulled out of a message (an expected audience, an expiry stamp).
-const MAX_VALUE_CHARS: usize = 200;
+use super::text::{MAX_VALUE_CHARS, Text, clip_chars};
 
 /// ASP.NET's `validationParameters.ValidAudience: 'y'` markers (the plural list
 /// when the single one is 'null'), lower-cased.
 pub(super) const ASPNET_AUDIENCE_MARKERS: &[&str] = &["validaudience: '", "validaudiences: '"];
 pub(super) const ASPNET_ISSUER_MARKERS: &[&str] = &["validissuer: '", "validissuers: '"];
-
-/// jsonwebtoken's `TokenExpiredError.expiredAt`, as express-jwt serialises it
-/// (top level, or under `inner`).
-pub(super) fn expired_at_field(value: &Value) -> Option<String> {
-    ["expiredAt", "inner.expiredAt"]
-        .iter()
-        .find_map(|p| json_path(value, p).and_then(Value::as_str))
-        .map(|s| clip_chars(s.trim(), MAX_VALUE_CHARS))
-}
 
 /// The expected audience/issuer a message states: ASP.NET's
 /// `validationParameters.ValidAudience: 'y'` (the plural list when the single one
