@@ -206,6 +206,16 @@ required_scopes = ["order:read", "y{evil}"]
     dir
 }
 
+/// Runs tokdbg with `--profiles` over [`hostile_profiles`] against a fresh [`hostile_server`].
+async fn over_hostile_profiles(args: &[&str]) -> Run {
+    let server = hostile_server().await;
+    let dir = hostile_profiles(&server);
+    let dir_text = dir_arg(dir.path());
+    let mut full = vec!["--profiles", dir_text.as_str()];
+    full.extend_from_slice(args);
+    tokdbg(&full).await
+}
+
 fn dir_arg(dir: &Path) -> String {
     dir.display().to_string()
 }
@@ -262,9 +272,7 @@ async fn verify_json_against_a_hostile_jwks_is_inert() {
 
 #[tokio::test]
 async fn call_shows_a_hostile_api_answer_inert_and_unforged() {
-    let server = hostile_server().await;
-    let dir = hostile_profiles(&server);
-    let run = tokdbg(&["--profiles", &dir_arg(dir.path()), "call", "hostile", "--token", &hostile_token()]).await;
+    let run = over_hostile_profiles(&["call", "hostile", "--token", &hostile_token()]).await;
     run.inert("call");
     assert_eq!(run.code, 1, "{}", run.all());
     assert_no_forged_lines("call", &run.text(), "DENIED");
@@ -272,19 +280,14 @@ async fn call_shows_a_hostile_api_answer_inert_and_unforged() {
 
 #[tokio::test]
 async fn call_json_of_a_hostile_api_answer_is_inert() {
-    let server = hostile_server().await;
-    let dir = hostile_profiles(&server);
-    let run =
-        tokdbg(&["--profiles", &dir_arg(dir.path()), "--json", "call", "hostile", "--token", &hostile_token()]).await;
+    let run = over_hostile_profiles(&["--json", "call", "hostile", "--token", &hostile_token()]).await;
     run.inert("call --json");
     assert_eq!(run.json()["response"]["status"], json!(403));
 }
 
 #[tokio::test]
 async fn call_with_a_hostile_token_endpoint_error_is_inert() {
-    let server = hostile_server().await;
-    let dir = hostile_profiles(&server);
-    let run = tokdbg(&["--profiles", &dir_arg(dir.path()), "call", "hostile"]).await;
+    let run = over_hostile_profiles(&["call", "hostile"]).await;
     run.inert("call (token error)");
     assert_no_forged_lines("call (token error)", &run.text(), "ERROR");
 }
@@ -294,18 +297,14 @@ async fn call_with_a_hostile_token_endpoint_error_is_inert() {
 
 #[tokio::test]
 async fn token_shows_a_hostile_oauth_error_inert() {
-    let server = hostile_server().await;
-    let dir = hostile_profiles(&server);
-    let run = tokdbg(&["--profiles", &dir_arg(dir.path()), "token", "hostile"]).await;
+    let run = over_hostile_profiles(&["token", "hostile"]).await;
     run.inert("token");
     assert_eq!(run.code, 1, "{}", run.all());
 }
 
 #[tokio::test]
 async fn token_json_of_a_hostile_oauth_error_is_inert() {
-    let server = hostile_server().await;
-    let dir = hostile_profiles(&server);
-    let run = tokdbg(&["--profiles", &dir_arg(dir.path()), "--json", "token", "hostile"]).await;
+    let run = over_hostile_profiles(&["--json", "token", "hostile"]).await;
     run.inert("token --json");
     let _ = run.json();
 }
@@ -315,18 +314,14 @@ async fn token_json_of_a_hostile_oauth_error_is_inert() {
 
 #[tokio::test]
 async fn profiles_list_shows_hostile_names_and_broken_files_inert() {
-    let server = hostile_server().await;
-    let dir = hostile_profiles(&server);
-    let run = tokdbg(&["--profiles", &dir_arg(dir.path()), "profiles", "list"]).await;
+    let run = over_hostile_profiles(&["profiles", "list"]).await;
     run.inert("profiles list");
     assert_eq!(run.text().lines().count(), 2, "one line per profile, whatever the names hold: {}", run.text());
 }
 
 #[tokio::test]
 async fn profiles_list_json_is_inert() {
-    let server = hostile_server().await;
-    let dir = hostile_profiles(&server);
-    let run = tokdbg(&["--profiles", &dir_arg(dir.path()), "--json", "profiles", "list"]).await;
+    let run = over_hostile_profiles(&["--json", "profiles", "list"]).await;
     run.inert("profiles list --json");
     let _ = run.json();
 }
