@@ -96,7 +96,7 @@ async fn demo_list_and_overlays() {
     snap("filter_mode", &app);
 
     let mut app = base.clone();
-    apply(&mut app, [key('x')]);
+    apply(&mut app, [key('d')]);
     assert!(matches!(app.mode, Mode::ConfirmDelete(_)));
     snap("delete_confirmation", &app);
 

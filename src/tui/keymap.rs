@@ -202,18 +202,18 @@ pub const GLOBAL: &[Row] = &[
     ),
     row("a", "ad-hoc URL", "send an ad-hoc request to any URL with the profile's token", false, &[(ch('a'), A::AdHoc)]),
     row(
-        "n / e / d / x",
+        "n / e / c / d",
         "profiles",
-        "new / edit / duplicate / delete profile",
+        "new / edit / clone (duplicate) / delete profile (asks first)",
         false,
         &[
             (ch('n'), A::NewProfile),
             (ch('e'), A::EditProfile),
-            (ch('d'), A::DuplicateProfile),
-            (ch('x'), A::DeleteProfile),
+            (ch('c'), A::DuplicateProfile),
+            (ch('d'), A::DeleteProfile),
         ],
     ),
-    row("Del", "delete", "delete profile (as x)", false, &[(k(K::Delete), A::DeleteProfile)]),
+    row("Del", "delete", "delete profile (as d)", false, &[(k(K::Delete), A::DeleteProfile)]),
     row("y", "copy", "copy: token, claims, curl", false, &[(ch('y'), A::CopyMenu)]),
     row(
         "Esc",
@@ -244,7 +244,8 @@ pub const DETAIL: &[Row] = &[
         &[(k(K::Left), A::PrevTab), (ch('h'), A::PrevTab), (k(K::Right), A::NextTab), (ch('l'), A::NextTab)],
     ),
     row("↑↓ / j k", "scroll", "scroll (Endpoints, History: select)", true, UP_DOWN),
-    row("PgUp / PgDn", "page", "scroll a page", false, PAGES),
+    row("PgUp / PgDn", "page", "scroll a page (History: ten calls)", false, PAGES),
+    row("Home / End", "top/end", "scroll to the top / the end", false, &[(k(K::Home), A::First), (k(K::End), A::Last)]),
 ];
 
 pub const ENDPOINTS: &[Row] = &[
@@ -512,7 +513,8 @@ mod tests {
             }
         }
         let normal = |key| action_for(&Mode::Normal, Focus::Profiles, Tab::Profile, &key);
-        assert_eq!(normal(press(KeyCode::Char('d'), KeyModifiers::NONE)), Some(Action::DuplicateProfile));
+        assert_eq!(normal(press(KeyCode::Char('d'), KeyModifiers::NONE)), Some(Action::DeleteProfile));
+        assert_eq!(normal(press(KeyCode::Char('c'), KeyModifiers::NONE)), Some(Action::DuplicateProfile));
         assert_eq!(normal(press(KeyCode::Char('d'), KeyModifiers::CONTROL)), None);
         assert_eq!(normal(press(KeyCode::Char('q'), KeyModifiers::CONTROL)), None);
     }

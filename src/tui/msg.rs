@@ -46,8 +46,25 @@ pub enum TaskResult {
         stem: String,
     },
     Copied(String),
+    /// The client secret's `env:` variable is unset: the app asks for it and resumes `retry`.
+    SecretMissing {
+        stem: String,
+        error: String,
+        retry: Retry,
+    },
     Cancelled,
     Failed(String),
+}
+
+/// What to do again once a missing secret has been typed.
+#[derive(Debug, Clone)]
+pub enum Retry {
+    FetchToken,
+    Send {
+        with_token: bool,
+    },
+    /// An edited request, sent as edited.
+    SendEdited(Endpoint),
 }
 
 /// What the app asks the outside world to do; run by the task runner.
@@ -69,6 +86,8 @@ pub enum Cmd {
         endpoint: Endpoint,
         prompted: Option<Secret>,
         with_token: bool,
+        /// The endpoint was edited (`r`, `a`): a retry sends it as edited.
+        edited: bool,
     },
     Verify {
         task: TaskId,

@@ -10,10 +10,11 @@ use tokio_util::sync::CancellationToken;
 use crate::core::engine::{CallSpec, Engine, TokenChoice, TokenSource};
 use crate::core::model::profile::{Profile, SecretPrompter, SecretSource};
 use crate::core::model::secret::Secret;
+use crate::core::model::secret_source::SecretError;
 use crate::core::secret_choice::{self, SecretsNeeded, TokenWanted};
 use crate::core::{store::profile_edit, store::profile_store};
 
-use super::msg::{Cmd, Msg, TaskId, TaskResult};
+use super::msg::{Cmd, Msg, Retry, TaskId, TaskResult};
 
 /// Where copied text goes: the terminal's clipboard (OSC 52) in real use, a list in tests.
 pub trait Clipboard: Send {
@@ -37,11 +38,39 @@ impl SecretPrompter for Typed {
     }
 }
 
+/// Why a secret could not be read: an unset `env:` variable can be typed instead.
+enum ReadError {
+    EnvMissing(String),
+    Other(String),
+}
+
+impl From<String> for ReadError {
+    fn from(text: String) -> Self {
+        ReadError::Other(text)
+    }
+}
+
 /// Reads a secret without blocking the loop. A `cmd:` source runs as a child process that dies
-/// with this future: cancelling the task kills it.
-async fn read(source: SecretSource, label: String, prompted: Option<Secret>) -> Result<Secret, String> {
+/// with this future: cancelling the task kills it. A secret typed at the TUI's prompt answers a
+/// `prompt` source, and an `env:` source whose variable is unset.
+async fn read(source: SecretSource, label: String, prompted: Option<Secret>) -> Result<Secret, ReadError> {
     // Warnings (a `file:` with extra lines) are shown with the profile, not per task.
-    source.resolve_async(&label, &Typed(prompted)).await.map(|resolved| resolved.secret).map_err(|e| e.to_string())
+    match source.resolve_async(&label, &Typed(prompted.clone())).await {
+        Ok(resolved) => Ok(resolved.secret),
+        Err(SecretError::EnvMissing(var)) => match prompted {
+            Some(typed) => Ok(typed),
+            None => Err(ReadError::EnvMissing(SecretError::EnvMissing(var).to_string())),
+        },
+        Err(error) => Err(ReadError::Other(error.to_string())),
+    }
+}
+
+/// The task's outcome when a secret could not be read.
+fn unread(stem: &str, error: ReadError, retry: Retry) -> Result<TaskResult, String> {
+    match error {
+        ReadError::EnvMissing(error) => Ok(TaskResult::SecretMissing { stem: stem.to_owned(), error, retry }),
+        ReadError::Other(error) => Err(error),
+    }
 }
 
 /// What `secret_choice` decided, read: the token choice and the HMAC secret.
@@ -49,12 +78,16 @@ async fn read_needed(
     stem: &str,
     needs: SecretsNeeded,
     prompted: Option<Secret>,
-) -> Result<(TokenChoice, Option<Secret>), String> {
+) -> Result<(TokenChoice, Option<Secret>), ReadError> {
     let label = format!("client.secret of {stem}");
     let choice = needs.token.into_choice(|source| read(source, label, prompted)).await?;
     // Only the client secret is ever typed at the prompt.
     let hmac = match needs.hmac_secret {
-        Some(source) => Some(read(source, format!("expect.hmac_secret of {stem}"), None).await?),
+        Some(source) => {
+            Some(read(source, format!("expect.hmac_secret of {stem}"), None).await.map_err(|e| match e {
+                ReadError::EnvMissing(text) | ReadError::Other(text) => ReadError::Other(text),
+            })?)
+        }
         None => None,
     };
     Ok((choice, hmac))
@@ -97,20 +130,29 @@ impl Runner {
                     let wanted = TokenWanted::Fetch { force: true };
                     let needs = secret_choice::secrets_needed(&profile, wanted, fresh_cached(&engine, &stem, &profile))
                         .map_err(|e| format!("{stem}: {e}"))?;
-                    let (choice, hmac) = read_needed(&stem, needs, prompted).await?;
+                    let (choice, hmac) = match read_needed(&stem, needs, prompted).await {
+                        Ok(read) => read,
+                        Err(error) => return unread(&stem, error, Retry::FetchToken),
+                    };
                     let TokenChoice::Fetch { secret, force } = choice else {
                         return Err(format!("{stem}: a forced fetch always requests a token"));
                     };
                     Ok(TaskResult::Token(Box::new(engine.fetch_token(&stem, &profile, secret, force, hmac).await)))
                 });
             }
-            Cmd::Call { task, stem, profile, endpoint, prompted, with_token } => {
+            Cmd::Call { task, stem, profile, endpoint, prompted, with_token, edited } => {
                 let engine = self.engine.clone();
                 self.spawn(task, async move {
                     let wanted = if with_token { TokenWanted::Fetch { force: false } } else { TokenWanted::None };
                     let needs = secret_choice::secrets_needed(&profile, wanted, fresh_cached(&engine, &stem, &profile))
                         .map_err(|e| format!("{stem}: {e}"))?;
-                    let (token, hmac) = read_needed(&stem, needs, prompted).await?;
+                    let (token, hmac) = match read_needed(&stem, needs, prompted).await {
+                        Ok(read) => read,
+                        Err(error) => {
+                            let retry = if edited { Retry::SendEdited(endpoint) } else { Retry::Send { with_token } };
+                            return unread(&stem, error, retry);
+                        }
+                    };
                     let spec = CallSpec { profile_key: stem, profile: *profile, endpoint, token };
                     Ok(TaskResult::Call(Arc::new(engine.call(spec, hmac).await)))
                 });
@@ -119,7 +161,11 @@ impl Runner {
                 let engine = self.engine.clone();
                 self.spawn(task, async move {
                     let hmac = match profile.expect.hmac_secret.clone() {
-                        Some(source) => Some(read(source, "expect.hmac_secret".to_owned(), None).await?),
+                        Some(source) => {
+                            Some(read(source, "expect.hmac_secret".to_owned(), None).await.map_err(|e| match e {
+                                ReadError::EnvMissing(text) | ReadError::Other(text) => text,
+                            })?)
+                        }
                         None => None,
                     };
                     Ok(TaskResult::Verify(Box::new(

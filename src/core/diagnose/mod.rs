@@ -138,7 +138,7 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
             Code::TokenRequestFailed,
             "no token could be obtained and no request was sent".to_owned(),
             Evidence::none(),
-            "Give the profile an issuer.url or issuer.token_endpoint, or pass --token.",
+            "Give the profile an issuer.url or issuer.token_endpoint, or use a token you already have.",
         ));
     }
     local.sort_by_key(|f| (f.severity, chain_rank(f.code)));

@@ -80,7 +80,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
             Code::TokenMissing,
             format!("no token was sent, and the API answers {status}: the endpoint is protected (the baseline)"),
             server_evidence(Some("Authorization: Bearer <token>".to_owned()), Some(said)),
-            "Send the request with a token (drop --no-token).",
+            "Send the request with a token.",
         ),
         ServerReason::TokenMissing => Finding::error(
             Code::ServerRejected,

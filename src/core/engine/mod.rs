@@ -318,7 +318,10 @@ impl Engine {
         if let Some(cached) = cached {
             return Obtained {
                 token_request: None,
-                token: TokenInfo::describe(TokenSource::Cached, cached.token.expose(), scope_claim, now),
+                token: TokenInfo {
+                    obtained_at: Some(cached.fetched_at),
+                    ..TokenInfo::describe(TokenSource::Cached, cached.token.expose(), scope_claim, now)
+                },
                 access_token: Some(cached.token),
             };
         }
@@ -329,7 +332,10 @@ impl Engine {
         let (request_report, response) = self.request_token(profile, endpoint_url, secret).await;
         let mut token = TokenInfo::none();
         let access_token = response.map(|response| {
-            token = TokenInfo::describe(TokenSource::Fetched, response.access_token.expose(), scope_claim, now);
+            token = TokenInfo {
+                obtained_at: Some(now),
+                ..TokenInfo::describe(TokenSource::Fetched, response.access_token.expose(), scope_claim, now)
+            };
             let expires_at = token
                 .expires_at
                 .or_else(|| response.expires_in.and_then(|s| i64::try_from(s).ok()).map(|s| now.saturating_add(s)));

@@ -44,6 +44,10 @@ pub struct TokenInfo {
     pub decoded: Option<DecodedToken>,
     /// Where scopes sit in this token, whichever claim.
     pub scope_claims: Vec<GrantedScopes>,
+    /// When this run obtained the token (fetched, or first fetched for a cached one): views say
+    /// "fetched 3 min ago" from it.
+    #[serde(skip)]
+    pub obtained_at: Option<i64>,
 }
 
 impl TokenInfo {
@@ -63,6 +67,7 @@ impl TokenInfo {
             decode_error_kind: None,
             decoded: None,
             scope_claims: Vec::new(),
+            obtained_at: None,
         }
     }
 

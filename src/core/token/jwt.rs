@@ -131,11 +131,28 @@ fn decode_part(segment: &str, part: &'static str) -> Result<Map<String, Value>, 
     // Some issuers pad; base64url in JWS has no padding, so accept both.
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(segment.trim_end_matches('='))
-        .map_err(|e| DecodeError::Base64 { part, detail: e.to_string() })?;
+        .map_err(|e| DecodeError::Base64 { part, detail: base64_problem(segment, &e) })?;
     let value: Value = serde_json::from_slice(&bytes).map_err(|e| DecodeError::Json { part, detail: e.to_string() })?;
     match value {
         Value::Object(map) => Ok(map),
         _ => Err(DecodeError::NotObject { part }),
+    }
+}
+
+/// The base64 crate's error in words a person can act on ("Invalid last symbol 116, offset 2"
+/// says neither which character nor that the segment is cut short).
+fn base64_problem(segment: &str, error: &base64::DecodeError) -> String {
+    let char_at = |offset: usize| segment.get(offset..).and_then(|s| s.chars().next());
+    match error {
+        base64::DecodeError::InvalidByte(offset, _) => match char_at(*offset) {
+            Some(c) => format!("{:?} at position {} is not a base64url character", c, offset + 1),
+            None => format!("a character at position {} is not base64url", offset + 1),
+        },
+        base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol(..) => format!(
+            "its {} characters do not make whole bytes: the segment looks cut short or has extra characters at its end",
+            segment.chars().count()
+        ),
+        base64::DecodeError::InvalidPadding => "misplaced '=' padding".to_owned(),
     }
 }
 

@@ -173,7 +173,7 @@ async fn key_and_signature(
 
     let Some(uri) = &options.jwks_uri else {
         return (
-            Check::skip(CheckName::Key, token.kid.clone(), "no JWKS URI (issuer.url, issuer.jwks_uri or --jwks)"),
+            Check::skip(CheckName::Key, token.kid.clone(), "no JWKS URI (issuer.url or issuer.jwks_uri)"),
             Check::skip(CheckName::Signature, None, "no key to check the signature with"),
         );
     };

@@ -115,7 +115,9 @@ impl FormState {
     }
 
     pub fn duplicate(item: &ProfileItem, dir: &Path, taken: BTreeSet<String>) -> Self {
-        let base = item.loaded.clone().unwrap_or_default();
+        let mut base = item.loaded.clone().unwrap_or_default();
+        // Two rows with the same name could not be told apart in the list.
+        base.name = Some(format!("{} (copy)", item.name()));
         let stem = free_stem_among(&item.stem, |s| taken.contains(s));
         FormState::from_base(base, dir, taken, None, None, Some(&item.stem), stem)
     }
@@ -678,7 +680,6 @@ mod tests {
         let item = demo_item();
         let base = item.loaded.clone().unwrap();
         let mut form = FormState::edit(&item);
-        println!("{:?}", form.text(FieldId::Name));
         assert!(!form.fields().contains(&FieldId::Stem));
         assert_eq!(form.focus(), FieldId::Name);
         assert!(form.header().contains("demo-reader.toml"));
@@ -688,12 +689,13 @@ mod tests {
         assert_eq!(stem, "demo-reader");
         assert_eq!(profile, base);
         assert_eq!(form.path.as_deref(), Some(item.path.as_path()));
-        // A duplicate is a new file with the same content.
+        // A duplicate is a new file with the same content under a name that tells it apart.
         let dir = tempfile::tempdir().unwrap();
         let mut copy = FormState::duplicate(&item, dir.path(), BTreeSet::new());
         assert_eq!(copy.text(FieldId::Stem).unwrap().value(), "demo-reader");
         let FormOutcome::Save { stem, profile } = ctrl(&mut copy, 's') else { panic!("not saved") };
-        assert_eq!((stem.as_str(), profile), ("demo-reader", base));
+        let renamed = Profile { name: Some(format!("{} (copy)", item.name())), ..base };
+        assert_eq!((stem.as_str(), profile), ("demo-reader", renamed));
         assert!(copy.path.is_none());
     }
 
@@ -701,7 +703,6 @@ mod tests {
     fn secret_kind_cycles_and_keeps_each_value() {
         let item = demo_item();
         let mut form = FormState::edit(&item);
-        println!("{:?}", form.text(FieldId::Name));
         goto(&mut form, FieldId::SecretKind);
         assert_eq!(form.secret_kind(), SecretKind::Literal);
         press(&mut form, KeyCode::Right);
@@ -736,7 +737,6 @@ mod tests {
     fn literal_is_masked_until_revealed() {
         let item = demo_item();
         let mut form = FormState::edit(&item);
-        println!("{:?}", form.text(FieldId::Name));
         goto(&mut form, FieldId::SecretValue);
         let shown = screen(&form);
         assert!(!shown.contains("demo-reader-secret"), "{shown}");

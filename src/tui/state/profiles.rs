@@ -139,15 +139,17 @@ impl ProfileList {
             }
             None => {
                 self.items.push(item);
-                self.items.sort_by(|a, b| a.stem.cmp(&b.stem));
             }
         }
+        self.items.sort_by(|a, b| a.stem.cmp(&b.stem));
         self.refilter();
     }
 
+    /// Removes a profile; the selection stays where it was (the next row moves up into it).
     pub fn remove(&mut self, stem: &str) {
+        let cursor = self.cursor;
         self.items.retain(|i| i.stem != stem);
-        self.refilter();
-        self.cursor = self.cursor.min(self.visible.len().saturating_sub(1));
+        self.visible = (0..self.items.len()).filter(|&i| self.items[i].matches(&self.filter)).collect();
+        self.cursor = cursor.min(self.visible.len().saturating_sub(1));
     }
 }

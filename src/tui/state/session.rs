@@ -20,6 +20,9 @@ pub struct Session {
     /// The endpoint selected in the Endpoints tab.
     pub endpoint: usize,
     pub pending: Option<Pending>,
+    /// Why the last token fetch or call of this profile could not run (a secret that could not
+    /// be read, a task that failed), shown on its tabs until the next one succeeds.
+    pub failure: Option<String>,
 }
 
 impl Session {

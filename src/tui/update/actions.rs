@@ -38,8 +38,12 @@ fn prompted_secret(
     // of a `prompt` profile means its secret was typed in this run already.
     // Without a client the task reports why (callers warn before getting here).
     let Ok(needs) = secret_choice::secrets_needed(profile, wanted, None) else { return Some(None) };
-    if !matches!(needs.token.client_secret(), Some(SecretSource::Prompt)) {
-        return Some(None);
+    // A secret typed for this profile also stands in for an unset `env:` variable (the task
+    // reads the variable first; see `TaskResult::SecretMissing`).
+    match needs.token.client_secret() {
+        Some(SecretSource::Env(_)) => return Some(app.prompted.get(stem).cloned()),
+        Some(SecretSource::Prompt) => {}
+        _ => return Some(None),
     }
     if let Some(secret) = app.prompted.get(stem) {
         return Some(Some(secret.clone()));
@@ -66,6 +70,8 @@ pub fn fetch_token(app: &mut App) -> Vec<Cmd> {
         return Vec::new();
     };
     let mut cmds = cancel_pending(app, &stem);
+    // The previous answer must not read as this request's while it runs.
+    app.status = None;
     let task = app.new_task(format!("fetching a token for {stem}"), Some(&stem));
     app.session_mut(&stem).pending = Some(Pending::Token(task));
     cmds.push(Cmd::FetchToken { task, stem, profile: Box::new(profile), prompted });
@@ -105,10 +111,12 @@ pub fn send_endpoint(app: &mut App, edited: Option<Endpoint>, with_token: bool) 
         None
     };
     let mut cmds = cancel_pending(app, &stem);
+    app.status = None;
     let how = if with_token { "" } else { " without a token" };
     let task = app.new_task(format!("{} {}{how}", endpoint.method, endpoint.url), Some(&stem));
     app.session_mut(&stem).pending = Some(Pending::Call(task));
-    cmds.push(Cmd::Call { task, stem, profile: Box::new(profile), endpoint, prompted, with_token });
+    let edited = edited.is_some();
+    cmds.push(Cmd::Call { task, stem, profile: Box::new(profile), endpoint, prompted, with_token, edited });
     cmds
 }
 

@@ -44,8 +44,9 @@ pub fn handle(app: &mut App, event: MouseEvent) -> Vec<Cmd> {
             let delta: isize = if event.kind == MouseEventKind::ScrollUp { -1 } else { 1 };
             if areas.list.contains(at) {
                 app.profiles.move_by(delta);
+                app.scroll.detail = 0;
             } else if areas.detail.contains(at) {
-                app.scroll.detail = (app.scroll.detail as isize + delta * 3).clamp(0, u16::MAX as isize) as u16;
+                super::normal::scroll_detail(app, delta * 3);
             }
         }
         _ => {}

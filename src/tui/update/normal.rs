@@ -4,6 +4,7 @@ use super::super::keymap::Action;
 use super::super::msg::Cmd;
 use super::super::state::app::{App, Focus, Mode, Tab};
 use super::super::state::request::RequestEditor;
+use super::super::view;
 use super::actions;
 use super::overlays;
 
@@ -67,10 +68,20 @@ pub fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         Action::PrevTab => switch_tab(app, -1),
         Action::Up => move_by(app, -1),
         Action::Down => move_by(app, 1),
-        Action::PageUp => move_by(app, -10),
-        Action::PageDown => move_by(app, 10),
-        Action::First => app.profiles.cursor = 0,
-        Action::Last => app.profiles.move_by(isize::MAX / 2),
+        Action::PageUp => page(app, -1),
+        Action::PageDown => page(app, 1),
+        Action::First if app.focus == Focus::Detail && app.tab != Tab::History => app.scroll.detail = 0,
+        Action::Last if app.focus == Focus::Detail && app.tab != Tab::History => {
+            app.scroll.detail = view::detail::scroll_extent(app).0
+        }
+        Action::First => {
+            app.profiles.move_by(isize::MIN / 2);
+            app.scroll.detail = 0;
+        }
+        Action::Last => {
+            app.profiles.move_by(isize::MAX / 2);
+            app.scroll.detail = 0;
+        }
         Action::OpenEndpoints => {
             app.focus = Focus::Detail;
             app.tab = Tab::Endpoints;
@@ -140,9 +151,27 @@ fn move_by(app: &mut App, delta: isize) {
                     app.scroll.history = (app.scroll.history as isize + delta).clamp(0, count as isize - 1) as usize;
                 }
             }
-            _ => app.scroll.detail = (app.scroll.detail as isize + delta).clamp(0, u16::MAX as isize) as u16,
+            _ => scroll_detail(app, delta),
         },
     }
+}
+
+/// PgUp / PgDn: a page of the detail pane (all but one line, so the reader keeps context);
+/// in the list and History, ten rows.
+fn page(app: &mut App, direction: isize) {
+    if app.focus == Focus::Detail && app.tab != Tab::History {
+        let height = view::detail::scroll_extent(app).1.max(2) as isize;
+        scroll_detail(app, direction * (height - 1));
+    } else {
+        move_by(app, direction * 10);
+    }
+}
+
+/// Scrolls the detail pane, never past its last line.
+pub fn scroll_detail(app: &mut App, delta: isize) {
+    let max = view::detail::scroll_extent(app).0 as isize;
+    let current = (app.scroll.detail as isize).min(max);
+    app.scroll.detail = (current + delta).clamp(0, max) as u16;
 }
 
 /// Shows a past call again: selects its profile and endpoint and opens its diagnosis.

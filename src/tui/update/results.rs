@@ -6,8 +6,8 @@ use crate::core::clock;
 use crate::core::diagnose::Verdict;
 use crate::core::engine::{CallReport, TokenFetch, TokenSource};
 
-use super::super::msg::{Cmd, TaskId, TaskResult};
-use super::super::state::app::{App, Mode};
+use super::super::msg::{Cmd, Retry, TaskId, TaskResult};
+use super::super::state::app::{AfterPrompt, App, Mode, PromptState};
 use super::super::state::profiles::{LastOutcome, ProfileItem};
 use super::super::state::session::Pending;
 
@@ -53,12 +53,14 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
             app.info(format!("deleted {stem}"));
         }
         TaskResult::Copied(what) => app.info(what),
+        TaskResult::SecretMissing { stem, error, retry } => secret_missing(app, task, stem, error, retry),
         TaskResult::Cancelled => app.info(format!("cancelled: {}", running.label)),
         TaskResult::Failed(error) => {
             if let Some(stem) = &running.stem {
                 let session = app.session_mut(stem);
                 if matches!(session.pending, Some(Pending::Token(t) | Pending::Call(t)) if t == task) {
                     session.pending = None;
+                    session.failure = Some(error.clone());
                 }
             }
             if let Mode::Paste(state) = &mut app.mode
@@ -72,6 +74,32 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
     Vec::new()
 }
 
+/// The client secret's variable is unset: say so on the profile's tabs and ask for the secret,
+/// then do what was asked again with it.
+fn secret_missing(app: &mut App, task: TaskId, stem: String, error: String, retry: Retry) {
+    let session = app.session_mut(&stem);
+    if !matches!(session.pending, Some(Pending::Token(t) | Pending::Call(t)) if t == task) {
+        return;
+    }
+    session.pending = None;
+    session.failure = Some(error.clone());
+    let then = match retry {
+        Retry::FetchToken => AfterPrompt::FetchToken,
+        Retry::Send { with_token } => AfterPrompt::Send { with_token },
+        Retry::SendEdited(endpoint) => {
+            app.pending_request = Some(endpoint);
+            AfterPrompt::SendEdited
+        }
+    };
+    app.warn(error.clone());
+    app.mode = Mode::Prompt(Box::new(PromptState {
+        stem: stem.clone(),
+        label: format!("{error}. Type the client secret (SK) for {stem}; it is kept in memory for this run only"),
+        input: tui_input::Input::default(),
+        then,
+    }));
+}
+
 fn token_fetched(app: &mut App, task: TaskId, stem: Option<String>, fetch: Box<TokenFetch>) {
     let Some(stem) = stem else { return };
     let session = app.session_mut(&stem);
@@ -79,6 +107,7 @@ fn token_fetched(app: &mut App, task: TaskId, stem: Option<String>, fetch: Box<T
         return;
     }
     session.pending = None;
+    session.failure = None;
     let message = match (&fetch.access_token, fetch.findings.first()) {
         (Some(_), _) => {
             let valid = fetch.verification.as_ref().is_some_and(|v| v.valid);
@@ -121,8 +150,9 @@ fn call_done(app: &mut App, task: TaskId, report: Arc<CallReport>) {
         return;
     }
     session.pending = None;
-    // A call that fetched or used a token refreshes the Token and Verify tabs too.
-    if report.token.source != TokenSource::None {
+    session.failure = None;
+    // A call that fetched or used a token, or tried to, refreshes the Token and Verify tabs.
+    if report.token.source != TokenSource::None || report.token_request.is_some() {
         let access_token = session.token.as_ref().and_then(|t| t.access_token.clone());
         session.token = Some(Box::new(TokenFetch {
             profile: stem.clone(),
@@ -132,7 +162,8 @@ fn call_done(app: &mut App, task: TaskId, report: Arc<CallReport>) {
             token_request: report.token_request.clone(),
             token: report.token.clone(),
             verification: report.verification.clone(),
-            findings: Vec::new(),
+            // Without a token, the call's findings say why none came.
+            findings: if report.access_token.is_none() { report.findings.clone() } else { Vec::new() },
             access_token: report.access_token.clone().or(access_token),
         }));
     }

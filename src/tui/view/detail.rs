@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use super::super::state::app::{App, Focus, Tab};
 use super::super::theme::Theme;
@@ -26,49 +26,79 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         Some(item) if app.tab != Tab::History => format!("{} · {}", app.tab.title(), item.stem),
         _ => app.tab.title().to_owned(),
     };
-    let block = widgets::pane(&title, focused, theme);
+    let mut block = widgets::pane(&title, focused, theme);
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     if app.tab == Tab::History {
+        frame.render_widget(block, area);
         history::render(frame, inner, app, theme);
         return;
     }
+    let lines = content(app, inner.width as usize, theme);
+    let (offset, below) = window(lines.len(), inner.height as usize, app.scroll.detail);
+    // Where more lies above or below, the bottom border says so and how to get there.
+    let more = match (offset > 0, below > 0) {
+        (false, false) => None,
+        (true, false) => Some(" ↑ top: Home ".to_owned()),
+        (_, true) => Some(format!(" ↓ {below} more: PgDn ")),
+    };
+    if let Some(more) = more {
+        block = block.title_bottom(Line::styled(more, theme.key()).right_aligned());
+    }
+    frame.render_widget(block, area);
+    frame.render_widget(Paragraph::new(lines).scroll((offset as u16, 0)), inner);
+}
+
+/// The first line shown and how many lines stay hidden below, for `total` lines in `height`
+/// rows scrolled by `wanted`: never past the end, so a long scroll cannot show a blank pane.
+pub fn window(total: usize, height: usize, wanted: u16) -> (usize, usize) {
+    let last_start = total.saturating_sub(height);
+    let offset = (wanted as usize).min(last_start);
+    (offset, total.saturating_sub(offset + height))
+}
+
+/// The detail pane's lines for the selected profile and tab, wrapped to `width`.
+pub fn content(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
     let Some(item) = app.profiles.selected() else {
         let text = if app.profiles.items.is_empty() {
             "Create a profile with n, or paste a token with p."
         } else {
             "Select a profile."
         };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), inner);
-        return;
+        return vec![Line::styled(text, theme.dim())];
     };
-    let profile = match &item.loaded {
-        Ok(profile) => profile,
-        Err(error) => {
-            let lines = vec![
-                Line::styled("This profile file does not load:", theme.bad()),
-                Line::raw(""),
-                Line::raw(error.clone()),
-                Line::raw(""),
-                Line::styled(
-                    format!("Fix {} in an editor; the other profiles still work.", item.path.display()),
-                    theme.dim(),
-                ),
-            ];
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-            return;
+    let lines = match &item.loaded {
+        Ok(profile) => {
+            let session = app.session(&item.stem);
+            match app.tab {
+                Tab::Profile => profile::lines(item, profile, theme),
+                Tab::Token => token::lines(session, app, theme),
+                Tab::Verify => verify::lines(session, app.now, width, theme),
+                Tab::Endpoints => endpoints::lines(profile, session, app, width, theme),
+                Tab::Diagnosis => diagnosis::lines(session, width, theme),
+                Tab::History => Vec::new(),
+            }
         }
+        Err(error) => vec![
+            Line::styled("This profile file does not load:", theme.bad()),
+            Line::raw(""),
+            Line::raw(error.clone()),
+            Line::raw(""),
+            Line::styled(
+                format!("Fix {} in an editor; the other profiles still work.", item.path.display()),
+                theme.dim(),
+            ),
+        ],
     };
-    let session = app.session(&item.stem);
-    let lines = match app.tab {
-        Tab::Profile => profile::lines(item, profile, theme),
-        Tab::Token => token::lines(session, app, theme),
-        Tab::Verify => verify::lines(session, inner.width as usize, theme),
-        Tab::Endpoints => endpoints::lines(profile, session, app, inner.width as usize, theme),
-        Tab::Diagnosis => diagnosis::lines(session, inner.width as usize, theme),
-        Tab::History => Vec::new(),
-    };
-    let width = inner.width as usize;
-    let lines: Vec<Line> = lines.into_iter().flat_map(|line| widgets::wrap_line(line, width)).collect();
-    frame.render_widget(Paragraph::new(lines).scroll((app.scroll.detail, 0)), inner);
+    lines.into_iter().flat_map(|line| widgets::wrap_line(line, width)).collect()
+}
+
+/// How far the detail pane can scroll at the app's terminal size, and its height: `update`
+/// clamps with this, so the state never holds an offset past the end.
+pub fn scroll_extent(app: &App) -> (u16, u16) {
+    let areas = super::super::layout::areas(Rect::new(0, 0, app.size.0, app.size.1));
+    let inner = ratatui::widgets::Block::bordered().inner(areas.detail);
+    let theme = Theme::new(false);
+    let total = content(app, inner.width as usize, &theme).len();
+    let max = total.saturating_sub(inner.height as usize);
+    (u16::try_from(max).unwrap_or(u16::MAX), inner.height)
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use crate::core::model::profile::Profile;
 use crate::core::token::scopes;
 
-use super::super::state::app::App;
+use super::super::state::app::{App, Tab};
 use super::super::state::session::{Pending, Session};
 use super::super::theme::Theme;
 use super::widgets::{heading, spinner, truncate};
@@ -30,9 +30,23 @@ pub fn lines<'a>(
     width: usize,
     theme: &Theme,
 ) -> Vec<Line<'a>> {
+    let mut lines = endpoint_rows(profile, session, width, theme);
+    lines.push(Line::raw(""));
+    lines.extend(last_request(session, app, theme));
+    lines
+}
+
+/// One row per endpoint with its method, path and scope marks; or how to add one.
+fn endpoint_rows<'a>(profile: &Profile, session: Option<&Session>, width: usize, theme: &Theme) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     if profile.endpoints.is_empty() {
-        lines.push(Line::styled("No endpoints in this profile: add [[endpoints]] (e edits the profile).", theme.dim()));
+        lines.push(Line::styled("No endpoints in this profile.", theme.dim()));
+        lines.push(Line::from(vec![
+            Span::styled("e", theme.key()),
+            Span::raw(" adds endpoints in the form, "),
+            Span::styled("a", theme.key()),
+            Span::raw(" sends a request to any URL."),
+        ]));
         return lines;
     }
     let selected = session.map(|s| s.endpoint).unwrap_or(0);
@@ -75,10 +89,19 @@ pub fn lines<'a>(
     if let Some(origin) = &origin {
         lines.push(Line::styled(format!("  (paths on {origin})"), theme.dim()));
     }
-    lines.push(Line::raw(""));
+    lines
+}
+
+/// The request in flight, or the answer to the last one (an endpoint's or an ad-hoc URL's).
+fn last_request<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
     if let Some(Session { pending: Some(Pending::Call(_)), .. }) = session {
         lines.push(Line::styled(format!("{} sending… (Esc cancels)", spinner(app.spinner)), theme.warn()));
         return lines;
+    }
+    if let Some(failure) = session.and_then(|s| s.failure.as_ref()) {
+        lines.push(Line::styled(format!("✗ the last attempt failed: {failure}"), theme.bad()));
+        lines.push(Line::raw(""));
     }
     let Some(report) = session.and_then(|s| s.call.as_ref()) else {
         lines.push(Line::from(vec![
@@ -93,11 +116,15 @@ pub fn lines<'a>(
         ]));
         return lines;
     };
-    lines.push(Line::from(vec![
+    let mut request = vec![
         Span::styled("Last request ", theme.bold()),
-        Span::raw(format!("{} {} ", report.endpoint.method, report.endpoint.url)),
-        Span::styled(format!("({})", report.endpoint.name), theme.dim()),
-    ]));
+        Span::raw(format!("{} {}", report.endpoint.method, report.endpoint.url)),
+    ];
+    // An ad-hoc request's name is its URL: saying it twice helps nobody.
+    if report.endpoint.name != report.endpoint.url && !report.endpoint.name.is_empty() {
+        request.push(Span::styled(format!(" ({})", report.endpoint.name), theme.dim()));
+    }
+    lines.push(Line::from(request));
     match (&report.response, &report.request_error) {
         (Some(response), _) => {
             lines.push(Line::from(vec![
@@ -117,7 +144,13 @@ pub fn lines<'a>(
                 let style =
                     if report.verdict == crate::core::diagnose::Verdict::Allowed { theme.ok() } else { theme.bad() };
                 lines.push(Line::styled(format!("[{}] {}", first.code, first.message), style));
-                lines.push(Line::styled("  (4 Diagnosis has the evidence and the fix)", theme.dim()));
+                let diagnosis = Tab::Diagnosis.index() + 1;
+                let pointer = if report.verdict == crate::core::diagnose::Verdict::Allowed {
+                    format!("  ({diagnosis} Diagnosis: what was checked)")
+                } else {
+                    format!("  ({diagnosis} Diagnosis: the evidence and the fix)")
+                };
+                lines.push(Line::styled(pointer, theme.dim()));
             }
             if let Some(challenge) = &response.bearer {
                 lines.push(Line::raw(""));

@@ -1,6 +1,6 @@
 //! Views: pure functions from `App` to a frame. Nothing here changes state.
 
-mod detail;
+pub mod detail;
 mod diagnosis;
 mod endpoints;
 mod form;

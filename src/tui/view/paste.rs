@@ -62,7 +62,8 @@ pub fn render(frame: &mut Frame, state: &PasteState, app: &App, theme: &Theme) {
             if let Some(report) = &state.report
                 && let Some(verification) = &report.verification
             {
-                lines.extend(checklist(verification, body.width as usize, theme));
+                let expiry = report.token.expires_at.map(|exp| (exp, app.now));
+                lines.extend(checklist(verification, expiry, body.width as usize, theme));
                 for finding in &report.findings {
                     if finding.severity == crate::core::findings::Severity::Error {
                         lines.push(Line::from(vec![

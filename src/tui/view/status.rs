@@ -17,7 +17,7 @@ pub fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
         if app.running.len() > 1 {
             spans.push(Span::styled(format!("(+{}) ", app.running.len() - 1), theme.dim()));
         }
-        spans.push(Span::styled("· ", theme.dim()));
+        spans.push(Span::styled(if app.status.is_some() { "· " } else { "(Esc cancels)" }, theme.dim()));
     }
     match &app.status {
         Some(status) => {

@@ -16,6 +16,10 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
     if let Some(Session { pending: Some(Pending::Token(_)), .. }) = session {
         lines.push(Line::styled(format!("{} fetching a token… (Esc cancels)", spinner(app.spinner)), theme.warn()));
         lines.push(Line::raw(""));
+    } else if let Some(failure) = session.and_then(|s| s.failure.as_ref()) {
+        lines.push(Line::styled(format!("✗ the last attempt failed: {failure}"), theme.bad()));
+        lines.push(Line::from(vec![Span::styled("t", theme.key()), Span::raw(" tries again.")]));
+        lines.push(Line::raw(""));
     }
     let Some(fetch) = session.and_then(|s| s.token.as_ref()) else {
         if lines.is_empty() {
@@ -39,11 +43,12 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
         };
         lines.push(field_styled("expiry", text, theme.expiry(left).patch(theme.bold()), theme));
     }
+    let when = token.obtained_at.map(|at| format!(" {}", clock::relative(at, app.now))).unwrap_or_default();
     let source = match token.source {
-        TokenSource::Fetched => "fetched now",
-        TokenSource::Cached => "from this run's cache",
-        TokenSource::Given => "given",
-        TokenSource::None => "none",
+        TokenSource::Fetched => format!("fetched{when}"),
+        TokenSource::Cached => format!("from this run's cache (fetched{when})"),
+        TokenSource::Given => "given".to_owned(),
+        TokenSource::None => "none".to_owned(),
     };
     lines.push(field("source", source, theme));
     if let Some(error) = &token.decode_error {

@@ -4,16 +4,31 @@ use ratatui::text::Line;
 
 use ratatui::style::Style;
 
+use crate::core::clock;
 use crate::core::token::verify::{CheckName, CheckStatus, Verification};
 
 use super::super::state::session::Session;
 use super::super::theme::Theme;
 use super::widgets::{field, labelled_wrapped};
 
-pub fn checklist<'a>(verification: &Verification, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+/// The checks of `verification`; `expiry` = (the token's exp, now) lets the exp line speak of
+/// now rather than of when the token was verified.
+pub fn checklist<'a>(
+    verification: &Verification,
+    expiry: Option<(i64, i64)>,
+    width: usize,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
-    let verdict = if verification.valid {
-        Line::styled("✓ the token verifies as the API's [expect] says", theme.ok().patch(theme.bold()))
+    let skipped: Vec<&str> =
+        verification.checks.iter().filter(|c| c.status == CheckStatus::Skip).map(|c| c.name.label()).collect();
+    let verdict = if verification.valid && skipped.is_empty() {
+        Line::styled("✓ the token passes every check", theme.ok().patch(theme.bold()))
+    } else if verification.valid {
+        Line::styled(
+            format!("✓ the token passes the checks that ran (not checked: {})", skipped.join(", ")),
+            theme.ok().patch(theme.bold()),
+        )
     } else {
         Line::styled("✗ the token does not verify", theme.bad().patch(theme.bold()))
     };
@@ -34,9 +49,16 @@ pub fn checklist<'a>(verification: &Verification, width: usize, theme: &Theme) -
         };
         // Passing checks carry their value inline; failures (and exp) get expected beside actual.
         let detailed = check.status == CheckStatus::Fail || check.name == CheckName::Exp;
-        let inline = match (&check.actual, detailed) {
-            (Some(actual), false) => format!("{} · {actual}", check.detail),
+        let detail = match (check.name, check.status, expiry) {
+            (CheckName::Exp, CheckStatus::Pass, Some((exp, now))) if exp <= now => {
+                format!("{} (valid when verified)", clock::expiry_phrase(exp, now))
+            }
+            (CheckName::Exp, CheckStatus::Pass, Some((exp, now))) => clock::expiry_phrase(exp, now),
             _ => check.detail.clone(),
+        };
+        let inline = match (&check.actual, detailed) {
+            (Some(actual), false) => format!("{detail} · {actual}"),
+            _ => detail,
         };
         let head = format!("{mark} {:<10}", check.name.label());
         lines.extend(labelled_wrapped(&head, &inline, width, style.patch(theme.bold()), style));
@@ -57,9 +79,13 @@ pub fn checklist<'a>(verification: &Verification, width: usize, theme: &Theme) -
     lines
 }
 
-pub fn lines<'a>(session: Option<&Session>, width: usize, theme: &Theme) -> Vec<Line<'a>> {
-    match session.and_then(|s| s.token.as_ref()).and_then(|t| t.verification.as_ref()) {
-        Some(verification) => checklist(verification, width, theme),
+pub fn lines<'a>(session: Option<&Session>, now: i64, width: usize, theme: &Theme) -> Vec<Line<'a>> {
+    let fetch = session.and_then(|s| s.token.as_ref());
+    match fetch.and_then(|t| t.verification.as_ref()) {
+        Some(verification) => {
+            let expiry = fetch.and_then(|t| t.token.expires_at).map(|exp| (exp, now));
+            checklist(verification, expiry, width, theme)
+        }
         None => vec![Line::styled(
             "Nothing verified yet: fetch a token (t), send a request (s), or paste one (p).",
             theme.dim(),
