@@ -350,3 +350,33 @@ fn demo_dir_is_fresh_and_private_and_the_sweep_spares_symlinks() {
     tmux.wait_for("the program to exit", |p| p.contains("TOKDBG-EXITED:0"));
     assert_eq!(names(tmp.path()), [link], "the demo removed its directory on the way out");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Copying inside tmux
+
+/// `y c` copies the request as curl: inside tmux it lands in tmux's paste buffer whatever the
+/// server's clipboard options (OSC 52 passthrough is off by default since tmux 3.3).
+#[test]
+fn copy_inside_tmux_reaches_the_paste_buffer() {
+    if !tmux_available() {
+        eprintln!("note: tmux is not on PATH; skipping the tmux end-to-end test");
+        return;
+    }
+    let mut tmux = Tmux::new("copy");
+    tmux.start(&format!("'{}' demo; echo \"TOKDBG-EXITED:$?\"; sleep 60", bin()));
+    tmux.wait_for_demo();
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the endpoints", |p| p.contains("Endpoints · demo-reader"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("HTTP 200", |p| p.contains("HTTP 200"));
+    tmux.keys(&["y"]);
+    tmux.wait_for("the copy menu", |p| p.contains("curl"));
+    tmux.keys(&["c"]);
+    tmux.wait_for("the copy to be confirmed", |p| p.contains("paste buffer"));
+    let buffer = tmux.ok(&["show-buffer"]);
+    assert!(buffer.contains("\ncurl -sS -X GET 'http://127.0.0.1:"), "{buffer}");
+    assert!(buffer.contains("/api/protected'"), "the endpoint's URL: {buffer}");
+    assert!(buffer.contains(".[signature redacted]'"), "the redacted curl carries no signature: {buffer}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("the program to exit", |p| p.contains("TOKDBG-EXITED:0"));
+}

@@ -17,13 +17,56 @@ pub fn in_tmux() -> bool {
 
 /// The OSC 52 sequence that asks the terminal to set the clipboard: `ESC ] 52 ; c ; base64 BEL`.
 ///
-/// Inside tmux it is wrapped in the passthrough `ESC P tmux; ... ESC \` with every ESC doubled
-/// (tmux forwards it only with `set -g allow-passthrough on`, or `set-clipboard on` for the
-/// unwrapped form).
+/// Inside tmux it is sent twice: plain, which tmux takes into its buffer (and on to the outer
+/// terminal) with `set-clipboard on`, and wrapped in the passthrough `ESC P tmux; ... ESC \`
+/// with every ESC doubled, which reaches the outer terminal with `allow-passthrough on`. tmux
+/// 3.3+ drops the wrapped form by default, so it is never the only one.
 pub fn osc52_sequence(text: &str, in_tmux: bool) -> String {
     let payload = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let sequence = format!("\x1b]52;c;{payload}\x07");
-    if in_tmux { format!("\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b")) } else { sequence }
+    if in_tmux {
+        format!("{sequence}\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
+    } else {
+        sequence
+    }
+}
+
+/// How long `tmux load-buffer` may take before it is given up on (the loop waits for it).
+const TMUX_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Puts `text` into tmux's paste buffer with `tmux load-buffer -w -` (`-w` also sets the outer
+/// terminal's clipboard where tmux may, 3.2+), whatever tmux's clipboard options; falls back to
+/// plain `load-buffer` for an older tmux. The text goes through stdin, never the command line.
+pub fn tmux_load_buffer(text: &str) -> Result<(), String> {
+    let attempt = |args: &[&str]| -> Result<(), String> {
+        use std::io::Write as _;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new("tmux")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("cannot run tmux: {e}"))?;
+        if let Some(mut stdin) = child.stdin.take() {
+            stdin.write_all(text.as_bytes()).map_err(|e| format!("cannot write to tmux: {e}"))?;
+        }
+        let started = std::time::Instant::now();
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) if status.success() => return Ok(()),
+                Ok(Some(status)) => return Err(format!("tmux load-buffer failed ({status})")),
+                Ok(None) if started.elapsed() > TMUX_TIMEOUT => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err("tmux did not answer".to_owned());
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+                Err(error) => return Err(format!("tmux: {error}")),
+            }
+        }
+    };
+    attempt(&["load-buffer", "-w", "-"]).or_else(|_| attempt(&["load-buffer", "-"]))
 }
 
 /// Whether `text` is small enough to send through OSC 52 (see [`OSC52_MAX_BYTES`]).
@@ -146,8 +189,11 @@ mod tests {
     }
 
     #[test]
-    fn osc52_in_tmux_is_wrapped_with_escs_doubled() {
-        let wrapped = osc52_sequence("hello", true);
+    fn osc52_in_tmux_is_sent_plain_and_wrapped_with_escs_doubled() {
+        let both = osc52_sequence("hello", true);
+        let plain = "\x1b]52;c;aGVsbG8=\x07";
+        // Plain first: tmux 3.3+ drops the passthrough unless allow-passthrough is on.
+        let wrapped = both.strip_prefix(plain).unwrap();
         assert_eq!(wrapped, "\x1bPtmux;\x1b\x1b]52;c;aGVsbG8=\x07\x1b\\");
         // Only the passthrough's own ESCs are single: the opening one and the closing `ESC \`.
         let inner = wrapped.strip_prefix("\x1bPtmux;").and_then(|s| s.strip_suffix("\x1b\\")).unwrap();
