@@ -24,11 +24,7 @@ pub fn in_tmux() -> bool {
 pub fn osc52_sequence(text: &str, in_tmux: bool) -> String {
     let payload = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let sequence = format!("\x1b]52;c;{payload}\x07");
-    if in_tmux {
-        format!("{sequence}\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b"))
-    } else {
-        sequence
-    }
+    if in_tmux { format!("{sequence}\x1bPtmux;{}\x1b\\", sequence.replace('\x1b', "\x1b\x1b")) } else { sequence }
 }
 
 /// How long `tmux load-buffer` may take before it is given up on (the loop waits for it).

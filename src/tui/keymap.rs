@@ -52,6 +52,7 @@ pub enum Action {
     Reveal,
     Save,
     ToggleToken,
+    ResetRequest,
     Confirm,
     CopyToken,
     CopyCurl,
@@ -312,6 +313,13 @@ pub const REQUEST: &[Row] = &[
     row("Tab / ↓ / Shift-Tab / ↑", "field", "next / previous field", true, NEXT_PREV_FIELD),
     row("Enter", "send", "send the request", true, &[(k(K::Enter), A::Submit)]),
     row("Ctrl-T", "token on/off", "send with or without the profile's token", true, &[(ctrl('t'), A::ToggleToken)]),
+    row(
+        "Ctrl-R",
+        "reset",
+        "start again from the endpoint as the profile has it (edits are kept otherwise)",
+        false,
+        &[(ctrl('r'), A::ResetRequest)],
+    ),
     row("Esc", "cancel", "close without sending", true, &[(k(K::Esc), A::Cancel)]),
 ];
 

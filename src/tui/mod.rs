@@ -45,7 +45,9 @@ impl Clipboard for TerminalClipboard {
         let in_tmux = clipboard::in_tmux();
         // Inside tmux its own buffer is the dependable target: OSC 52 depends on its options.
         if in_tmux && clipboard::tmux_load_buffer(text.expose()).is_ok() {
-            return Ok(format!("copied {label} to tmux's paste buffer (prefix ] pastes) and, through tmux, the clipboard"));
+            return Ok(format!(
+                "copied {label} to tmux's paste buffer (prefix ] pastes) and, through tmux, the clipboard"
+            ));
         }
         let sequence = clipboard::osc52_sequence(text.expose(), in_tmux);
         let mut stdout = std::io::stdout();

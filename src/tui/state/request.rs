@@ -30,6 +30,8 @@ impl RequestField {
 pub struct RequestEditor {
     /// The endpoint this started from (`None` for an ad-hoc URL).
     pub origin: Option<String>,
+    /// That endpoint's index in the profile, so reopening finds these edits again.
+    pub from_index: Option<usize>,
     pub method: tui_input::Input,
     pub url: tui_input::Input,
     /// `Name: value` pairs separated by `;`.
@@ -44,10 +46,11 @@ pub struct RequestEditor {
 }
 
 impl RequestEditor {
-    pub fn from_endpoint(endpoint: &Endpoint) -> Self {
+    pub fn from_endpoint(endpoint: &Endpoint, index: usize) -> Self {
         let headers: Vec<String> = endpoint.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect();
         RequestEditor {
             origin: Some(endpoint.name.clone()),
+            from_index: Some(index),
             method: endpoint.method.clone().into(),
             url: endpoint.url.clone().into(),
             headers: headers.join("; ").into(),
@@ -63,6 +66,7 @@ impl RequestEditor {
     pub fn ad_hoc(base: Option<&str>) -> Self {
         RequestEditor {
             origin: None,
+            from_index: None,
             method: "GET".into(),
             url: base.unwrap_or("https://").into(),
             headers: tui_input::Input::default(),
@@ -124,7 +128,7 @@ impl RequestEditor {
         }
         let body = Some(self.body.value().to_owned()).filter(|b| !b.trim().is_empty());
         let name = match &self.origin {
-            Some(origin) => format!("{origin} (edited)"),
+            Some(origin) => format!("{origin}, edited"),
             None => format!("{method} {url}"),
         };
         Ok(Endpoint {

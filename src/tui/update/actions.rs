@@ -6,7 +6,7 @@ use crate::core::secret_choice::{self, TokenWanted};
 
 use super::super::msg::Cmd;
 use super::super::state::app::{AfterPrompt, App, Mode, PromptState};
-use super::super::state::session::Pending;
+use super::super::state::session::{Pending, SentRequest};
 
 /// The selected profile, if it loaded; otherwise a status message and `None`.
 fn selected_profile(app: &mut App) -> Option<(String, Profile)> {
@@ -112,6 +112,8 @@ pub fn send_endpoint(app: &mut App, edited: Option<Endpoint>, with_token: bool) 
     };
     let mut cmds = cancel_pending(app, &stem);
     app.status = None;
+    let unedited_index = edited.is_none().then_some(index);
+    app.session_mut(&stem).sent = Some(SentRequest { endpoint: endpoint.clone(), with_token, unedited_index });
     let how = if with_token { "" } else { " without a token" };
     let task = app.new_task(format!("{} {}{how}", endpoint.method, endpoint.url), Some(&stem));
     app.session_mut(&stem).pending = Some(Pending::Call(task));

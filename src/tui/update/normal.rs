@@ -101,8 +101,15 @@ fn open_editor(app: &mut App, ad_hoc: bool) {
     };
     let index = app.session(&item.stem).map(|s| s.endpoint).unwrap_or(0);
     let endpoint = item.loaded.as_ref().ok().and_then(|p| p.endpoints.get(index).cloned());
+    // The edits last made to this request (or the last ad-hoc URL) come back.
+    let wanted = if ad_hoc || endpoint.is_none() { None } else { Some(index) };
+    if let Some((_, draft)) = app.session(&item.stem).and_then(|s| s.draft.as_ref()).filter(|(from, _)| *from == wanted)
+    {
+        app.mode = Mode::Request(draft.clone());
+        return;
+    }
     let editor = match (ad_hoc, endpoint) {
-        (false, Some(endpoint)) => RequestEditor::from_endpoint(&endpoint),
+        (false, Some(endpoint)) => RequestEditor::from_endpoint(&endpoint, index),
         (_, endpoint) => {
             // Start from the API's origin: usually only the path differs.
             let base = endpoint

@@ -115,11 +115,31 @@ pub fn key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
 }
 
 fn request_key(app: &mut App, mut editor: RequestEditor, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+    // Whatever happens, the fields are kept: `r` or `a` reopens them as left.
+    if matches!(action, Some(Action::Cancel | Action::Submit))
+        && let Some(stem) = app.selected_stem()
+    {
+        let mut kept = editor.clone();
+        kept.error = None;
+        let index = editor.from_index;
+        app.session_mut(&stem).draft = Some((index, Box::new(kept)));
+    }
     match action {
         Some(Action::Cancel) => return Vec::new(),
         Some(Action::NextField) => editor.shift(1),
         Some(Action::PrevField) => editor.shift(-1),
         Some(Action::ToggleToken) => editor.with_token = !editor.with_token,
+        Some(Action::ResetRequest) => {
+            let profile = app.profiles.selected().and_then(|p| p.loaded.as_ref().ok());
+            let original = editor.from_index.and_then(|i| profile.and_then(|p| p.endpoints.get(i)).map(|e| (i, e)));
+            editor = match original {
+                Some((index, endpoint)) => RequestEditor::from_endpoint(endpoint, index),
+                None => RequestEditor::ad_hoc(None),
+            };
+            if let Some(stem) = app.selected_stem() {
+                app.session_mut(&stem).draft = None;
+            }
+        }
         Some(Action::Submit) => match editor.to_endpoint() {
             Ok(endpoint) => {
                 app.tab = Tab::Endpoints;
@@ -257,13 +277,21 @@ fn copy_key(app: &mut App, action: Option<Action>) -> Vec<Cmd> {
     let session = app.session(&stem).cloned().unwrap_or_default();
     let token = session.token.as_ref().and_then(|t| t.access_token.clone());
     let profile = app.profiles.selected().and_then(|p| p.loaded.as_ref().ok()).cloned();
-    let endpoint = profile.as_ref().and_then(|p| p.endpoints.get(session.endpoint).or(p.endpoints.first()).cloned());
+    let selected = profile.as_ref().and_then(|p| p.endpoints.get(session.endpoint).or(p.endpoints.first()).cloned());
+    // The request as last sent (edited, ad hoc, or without a token), unless it was another
+    // endpoint of the profile than the one selected now.
+    let (endpoint, with_token) = match &session.sent {
+        Some(sent) if sent.unedited_index.is_none_or(|i| i == session.endpoint) || selected.is_none() => {
+            (Some(sent.endpoint.clone()), sent.with_token)
+        }
+        _ => (selected, true),
+    };
     let probe = endpoint.map(|e| ProbeRequest {
         method: e.method,
         url: e.url,
         headers: e.headers.into_iter().collect(),
         body: e.body,
-        token: token.clone(),
+        token: if with_token { token.clone() } else { None },
     });
     let (label, text, to_file) = match action {
         Some(Action::CopyToken) => match &token {

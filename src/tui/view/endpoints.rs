@@ -121,7 +121,8 @@ fn last_request<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<
         Span::raw(format!("{} {}", report.endpoint.method, report.endpoint.url)),
     ];
     // An ad-hoc request's name is its URL: saying it twice helps nobody.
-    if report.endpoint.name != report.endpoint.url && !report.endpoint.name.is_empty() {
+    let ad_hoc_name = format!("{} {}", report.endpoint.method, report.endpoint.url);
+    if ![report.endpoint.url.as_str(), ad_hoc_name.as_str(), ""].contains(&report.endpoint.name.as_str()) {
         request.push(Span::styled(format!(" ({})", report.endpoint.name), theme.dim()));
     }
     lines.push(Line::from(request));
