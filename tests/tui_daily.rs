@@ -234,3 +234,28 @@ fn paste_mode_explains_a_broken_base64_segment() {
     assert!(!text.contains("Invalid last symbol"), "{text}");
     assert!(text.contains("cut short"), "{text}");
 }
+
+/// Defect 18: at 200 columns the list shows whole names; a long filter keeps its count in the
+/// title; a URL wraps after a `/`, never inside a word.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn layout_fits_names_filters_and_urls() {
+    let mut h = Harness::demo(200, 60).await;
+    h.run(vec![Msg::Resize(200, 60)]).await;
+    let screen = h.screen();
+    assert!(screen.contains("unknown audience requested (invalid_target)"), "{screen}");
+    assert!(!screen.contains("(invalid_targ…"), "{screen}");
+
+    let mut h = Harness::demo(80, 24).await;
+    let mut script = vec![key('/')];
+    script.extend(typed("misconfigured-nothing-matches-this"));
+    h.run(script).await;
+    let first_line = h.screen().lines().next().unwrap_or_default().to_owned();
+    assert!(first_line.contains("(0/16)"), "the count survives a long filter: {first_line}");
+    assert!(first_line.contains("…"), "{first_line}");
+
+    let mut h = Harness::demo(80, 24).await;
+    h.run(vec![enter(), enter(), Msg::WaitIdle]).await;
+    let screen = h.screen();
+    assert!(!screen.contains("/api/protecte\n") && !screen.contains("protecte │"), "{screen}");
+    assert!(screen.contains("protected"), "{screen}");
+}

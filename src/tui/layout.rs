@@ -2,6 +2,8 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 
+use super::state::app::App;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Areas {
     pub list: Rect,
@@ -11,14 +13,35 @@ pub struct Areas {
     pub hints: Rect,
 }
 
-pub fn areas(screen: Rect) -> Areas {
+pub fn areas(screen: Rect, app: &App) -> Areas {
     let [body, status, hints] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)]).areas(screen);
-    // The list gets about a third, within bounds that keep names and statuses readable.
-    let list_width = (body.width / 3).clamp(22.min(body.width), 38);
+    // The list gets about a third, within bounds that keep names and statuses readable; on a
+    // wide terminal (160 columns and more) it grows, up to two fifths, until its names fit.
+    let base = (body.width / 3).clamp(22.min(body.width), 38);
+    let cap = if body.width >= 160 { body.width * 2 / 5 } else { base };
+    let list_width = list_width_wanted(app).clamp(base, cap.max(base));
     let [list, right] = Layout::horizontal([Constraint::Length(list_width), Constraint::Min(10)]).areas(body);
     let [tabs, detail] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(right);
     Areas { list, tabs, detail, status, hints }
+}
+
+/// The width the profile list needs to show every name, badge and client @ host uncut.
+fn list_width_wanted(app: &App) -> u16 {
+    let widest = app
+        .profiles
+        .visible
+        .iter()
+        .filter_map(|&i| app.profiles.items.get(i))
+        .map(|item| {
+            let first = item.name().chars().count() + 2 + 4;
+            let second = item.client_id().chars().count() + 3 + item.issuer_host().chars().count() + 2;
+            first.max(second)
+        })
+        .max()
+        .unwrap_or(0);
+    // Two columns of border.
+    u16::try_from(widest + 2).unwrap_or(u16::MAX)
 }
 
 /// The tab titles as drawn: full names when they fit, short ones on narrow terminals.

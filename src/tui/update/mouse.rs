@@ -12,7 +12,7 @@ pub fn handle(app: &mut App, event: MouseEvent) -> Vec<Cmd> {
     if !matches!(app.mode, Mode::Normal) {
         return Vec::new();
     }
-    let areas = layout::areas(Rect::new(0, 0, app.size.0, app.size.1));
+    let areas = layout::areas(Rect::new(0, 0, app.size.0, app.size.1), app);
     let at = Position::new(event.column, event.row);
     match event.kind {
         MouseEventKind::Down(MouseButton::Left) => {

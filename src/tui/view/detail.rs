@@ -95,7 +95,7 @@ pub fn content(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
 /// How far the detail pane can scroll at the app's terminal size, and its height: `update`
 /// clamps with this, so the state never holds an offset past the end.
 pub fn scroll_extent(app: &App) -> (u16, u16) {
-    let areas = super::super::layout::areas(Rect::new(0, 0, app.size.0, app.size.1));
+    let areas = super::super::layout::areas(Rect::new(0, 0, app.size.0, app.size.1), app);
     let inner = ratatui::widgets::Block::bordered().inner(areas.detail);
     let theme = Theme::new(false);
     let total = content(app, inner.width as usize, &theme).len();

@@ -25,7 +25,7 @@ use super::theme::Theme;
 
 pub fn render(frame: &mut Frame, app: &App) {
     let theme = Theme::new(app.color);
-    let areas = layout::areas(frame.area());
+    let areas = layout::areas(frame.area(), app);
     profiles::render(frame, areas.list, app, &theme);
     detail::render_tabs(frame, areas.tabs, app, &theme);
     detail::render(frame, areas.detail, app, &theme);

@@ -1,12 +1,12 @@
 //! The Profile tab: issuer, client, auth method, scopes, expectations and endpoints.
 
-use ratatui::text::Line;
+use ratatui::text::{Line, Span};
 
 use crate::core::model::profile::Profile;
 
 use super::super::state::profiles::ProfileItem;
 use super::super::theme::Theme;
-use super::widgets::{field, field_styled, heading};
+use super::widgets::{field, field_styled, heading, truncate};
 
 fn or_dash(value: Option<&str>) -> String {
     value.filter(|v| !v.is_empty()).unwrap_or("-").to_owned()
@@ -72,13 +72,18 @@ pub fn lines<'a>(item: &ProfileItem, profile: &Profile, theme: &Theme) -> Vec<Li
     ]);
     lines.push(Line::raw(""));
     lines.push(heading(&format!("Endpoints ({})", profile.endpoints.len()), theme));
+    // The name is the row's label, so a long URL wraps under the URL, not at the left edge.
+    let name_width = profile.endpoints.iter().map(|e| e.name.chars().count()).max().unwrap_or(0).min(20);
     for endpoint in &profile.endpoints {
         let scopes = if endpoint.required_scopes.is_empty() {
             String::new()
         } else {
             format!("  needs {}", endpoint.required_scopes.join(" "))
         };
-        lines.push(Line::raw(format!("  {} {} {}{scopes}", endpoint.name, endpoint.method, endpoint.url)));
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<name_width$} ", truncate(&endpoint.name, name_width)), theme.bold()),
+            Span::raw(format!("{:<6} {}{scopes}", endpoint.method, endpoint.url)),
+        ]));
     }
     for warning in profile.warnings() {
         lines.push(Line::styled(format!("warning: {warning}"), theme.warn()));

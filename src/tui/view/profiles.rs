@@ -11,16 +11,33 @@ use super::super::state::app::{App, Focus, Mode};
 use super::super::theme::Theme;
 use super::widgets::{self, truncate};
 
+/// The list's title: the count, the filter as typed (its end, when long) and the matches, in
+/// `room` columns.
+fn title(app: &App, room: usize) -> String {
+    let list = &app.profiles;
+    let typing = matches!(app.mode, Mode::Filter);
+    if list.filter.is_empty() && !typing {
+        return format!("Profiles ({})", list.items.len());
+    }
+    let count = format!(" ({}/{})", list.visible.len(), list.items.len());
+    let cursor = if typing { "▏" } else { "" };
+    let fixed = "Profiles /".chars().count() + cursor.chars().count() + count.chars().count();
+    let filter: Vec<char> = list.filter.chars().collect();
+    let shown: String = if fixed + filter.len() <= room {
+        list.filter.clone()
+    } else {
+        let keep = room.saturating_sub(fixed + 1);
+        format!("…{}", filter[filter.len().saturating_sub(keep)..].iter().collect::<String>())
+    };
+    format!("Profiles /{shown}{cursor}{count}")
+}
+
 /// Each profile takes two lines.
 pub const ROWS_PER_ITEM: usize = 2;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let list = &app.profiles;
-    let title = match (&app.mode, list.filter.is_empty()) {
-        (Mode::Filter, _) => format!("Profiles /{}▏", list.filter),
-        (_, false) => format!("Profiles /{} ({}/{})", list.filter, list.visible.len(), list.items.len()),
-        (_, true) => format!("Profiles ({})", list.items.len()),
-    };
+    let title = title(app, area.width.saturating_sub(4) as usize);
     let block = widgets::pane(&title, app.focus == Focus::Profiles, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);

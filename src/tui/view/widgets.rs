@@ -115,10 +115,12 @@ pub fn wrap_line(line: Line<'static>, width: usize) -> Vec<Line<'static>> {
         let room = width.saturating_sub(indent).max(1);
         let mut end = (start + room).min(cells.len());
         if end < cells.len() {
-            // Break after the last space in range, unless that leaves the row nearly empty.
-            if let Some(space) = cells[start..end].iter().rposition(|(c, _)| *c == ' ')
-                && space > room / 3
-            {
+            // Break after the last space in range, unless that leaves the row nearly empty; a
+            // URL or path without spaces breaks after a `/`, `?`, `&` or `,` rather than mid-word.
+            let at = |pred: fn(char) -> bool| {
+                cells[start..end].iter().rposition(|(c, _)| pred(*c)).filter(|&i| i > room / 3)
+            };
+            if let Some(space) = at(|c| c == ' ').or_else(|| at(|c| matches!(c, '/' | '?' | '&' | ','))) {
                 end = start + space + 1;
             }
         }
