@@ -10,12 +10,9 @@
 //!
 //! `cargo test --test bad_input -- --nocapture` prints the number of cases per category.
 
-mod common;
-mod faults;
-
+use crate::support;
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -34,9 +31,9 @@ use tokdbg::core::oauth::token_request::{self, TokenError};
 use tokdbg::core::store::profile_store::{self, ProfileError};
 use tokdbg::core::token::jwt::{self, DecodeError};
 use tokdbg::demo::{DemoKey, DemoServer};
-use tokio::io::AsyncWriteExt as _;
 
-use faults::{Fault, FaultServer, Reply};
+use crate::support::faults::{Fault, FaultServer, Reply};
+use crate::support::{Invocation, Run};
 
 /// `verify` without a profile or `--alg`: every asymmetric algorithm (as the CLI does).
 const ASYMMETRIC: [&str; 9] = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"];
@@ -48,44 +45,29 @@ const PARALLEL: usize = 4;
 // ---------------------------------------------------------------------------------------------
 // Shared plumbing: running the binary, collecting failures, checking messages.
 
-/// What one run of the binary left behind.
-#[derive(Debug)]
-struct Run {
-    args: Vec<String>,
-    code: i32,
-    stdout: String,
-    stderr: String,
+/// The case checks on a run: each says what differs instead of panicking, so a case's
+/// failure message names the case.
+trait Checks {
+    fn exit(&self, expected: i32) -> Result<&Self, String>;
+    /// `{"error": {kind, message, exit_code}}`: the kind, and the message holding every needle.
+    fn error_kind(&self, kind: &str, needles: &[String]) -> Result<(), String>;
+    /// The first finding's code is `code` (and, with needles, its message holds them).
+    fn first_finding(&self, code: &str, needles: &[String]) -> Result<Value, String>;
 }
 
-impl Run {
-    fn json(&self) -> Result<Value, String> {
-        serde_json::from_str(&self.stdout).map_err(|e| format!("{}: stdout is not JSON ({e})", self.describe()))
-    }
-
-    fn describe(&self) -> String {
-        let args: Vec<String> =
-            self.args.iter().map(|a| if a.len() > 120 { format!("{}…", &a[..120]) } else { a.clone() }).collect();
-        format!(
-            "tokdbg {args:?} → exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code,
-            excerpt(&self.stdout, 3000),
-            excerpt(&self.stderr, 2000)
-        )
-    }
-
+impl Checks for Run {
     fn exit(&self, expected: i32) -> Result<&Self, String> {
         if self.code != expected {
             return Err(format!("exit {} instead of {expected}: {}", self.code, self.describe()));
         }
-        if self.code == 101 || self.stderr.contains("panicked") {
+        if self.panicked() {
             return Err(format!("the binary panicked: {}", self.describe()));
         }
         Ok(self)
     }
 
-    /// `{"error": {kind, message, exit_code}}`: the kind, and the message holding every needle.
-    fn json_error(&self, kind: &str, needles: &[String]) -> Result<(), String> {
-        let value = self.json()?;
+    fn error_kind(&self, kind: &str, needles: &[String]) -> Result<(), String> {
+        let value = self.try_json()?;
         let error = &value["error"];
         if error["kind"] != kind {
             return Err(format!("error kind {} instead of {kind}: {}", error["kind"], self.describe()));
@@ -100,9 +82,8 @@ impl Run {
         has_all(error["message"].as_str().unwrap_or_default(), needles).map_err(|e| format!("{e}\n{}", self.describe()))
     }
 
-    /// The first finding's code is `code` (and, with needles, its message holds them).
     fn first_finding(&self, code: &str, needles: &[String]) -> Result<Value, String> {
-        let value = self.json()?;
+        let value = self.try_json()?;
         let first = value["findings"].get(0).cloned().unwrap_or(Value::Null);
         if first["code"] != code {
             return Err(format!("first finding {} instead of {code}: {}", first["code"], self.describe()));
@@ -118,36 +99,15 @@ impl Run {
     }
 }
 
-fn excerpt(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        format!("{}…", text.chars().take(max).collect::<String>())
-    }
-}
-
-/// Runs the binary with `NO_COLOR=1`, no proxy and no profile directory from the environment.
+/// Runs the binary (see `support::tokdbg_command`); a spawn failure or a hang is a run with
+/// exit code -1 saying so, which fails the case's exit check.
 async fn tokdbg(args: Vec<String>, stdin: Option<Vec<u8>>) -> Run {
-    let mut command = common::tokdbg_command();
-    command.args(&args).stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
-    let mut child = match command.spawn() {
-        Ok(child) => child,
-        Err(e) => return Run { args, code: -1, stdout: String::new(), stderr: format!("cannot spawn tokdbg: {e}") },
+    let invocation = Invocation::new(&args);
+    let invocation = match stdin {
+        Some(bytes) => invocation.stdin(bytes),
+        None => invocation,
     };
-    if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        let _ = pipe.write_all(&bytes).await;
-        drop(pipe);
-    }
-    match tokio::time::timeout(Duration::from_secs(60), child.wait_with_output()).await {
-        Ok(Ok(output)) => Run {
-            args,
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        },
-        Ok(Err(e)) => Run { args, code: -1, stdout: String::new(), stderr: format!("tokdbg failed: {e}") },
-        Err(_) => Run { args, code: -1, stdout: String::new(), stderr: "tokdbg ran for more than 60 s".to_owned() },
-    }
+    invocation.try_run().await.unwrap_or_else(|e| Run { args, code: -1, stderr: e, ..Run::default() })
 }
 
 fn args(list: &[&str]) -> Vec<String> {
@@ -227,7 +187,7 @@ fn seg(value: &Value) -> String {
 }
 
 fn now() -> i64 {
-    common::now()
+    support::now()
 }
 
 /// A profile directory holding `{stem}.toml` with `text` (`{origin}` and `{jwks}` filled in).
@@ -246,7 +206,7 @@ async fn start(fault: Fault) -> Result<FaultServer, String> {
 }
 
 async fn demo() -> DemoServer {
-    common::start_demo().await.expect("the demo server starts on 127.0.0.1:0")
+    support::start_demo().await.expect("the demo server starts on 127.0.0.1:0")
 }
 
 fn demo_jwks(server: &DemoServer) -> String {
@@ -333,7 +293,7 @@ fn without(mut value: Value, key: &str) -> Value {
 
 /// Signed with demo-rsa-1 (RS256) whatever the header says.
 fn signed(header: &Value, claims: &Value) -> String {
-    common::sign_with_header(header, claims, &DemoKey::Rsa1.encoding_key(), Algorithm::RS256)
+    support::sign_with_header(header, claims, &DemoKey::Rsa1.encoding_key(), Algorithm::RS256)
 }
 
 /// Signed over exactly these two segments (e.g. padded ones).
@@ -349,7 +309,7 @@ fn token_cases() -> Vec<TokenCase> {
     let good = signed(&token_header(), &token_claims());
     let h = seg(&token_header());
     let p = seg(&token_claims());
-    let sig = common::signature_of(&good);
+    let sig = support::signature_of(&good);
     let claims = token_claims;
     let header = token_header;
     let mut cases = Vec::new();
@@ -621,17 +581,17 @@ async fn check_token(case: TokenCase, jwks_uri: String) -> Result<(), String> {
     let run = tokdbg(vec!["--json".into(), "decode".into(), token_arg.clone()], stdin.clone()).await;
     if matches!(case.input, TokenInput::Bytes(_)) {
         // stdin that is not UTF-8 is refused before decoding: a usage error naming stdin.
-        run.exit(2)?.json_error("usage", &strings(&["stdin", "UTF-8"]))?;
+        run.exit(2)?.error_kind("usage", &strings(&["stdin", "UTF-8"]))?;
         return Ok(());
     }
     match case.expect {
         TokenExpect::Undecodable(_) => {
             let mut needles = vec!["cannot decode the token".to_owned()];
             needles.extend(case.needles.iter().cloned());
-            run.exit(1)?.json_error("malformed_token", &needles)?;
+            run.exit(1)?.error_kind("malformed_token", &needles)?;
         }
         _ => {
-            let value = run.exit(0)?.json()?;
+            let value = run.exit(0)?.try_json()?;
             if !value["header"].is_object() || value["signature_checked"] != false {
                 return Err(format!("decode --json lacks the header: {}", run.describe()));
             }
@@ -644,7 +604,7 @@ async fn check_token(case: TokenCase, jwks_uri: String) -> Result<(), String> {
     let run = tokdbg(verify, stdin).await;
     match case.expect {
         TokenExpect::Valid => {
-            let value = run.exit(0)?.json()?;
+            let value = run.exit(0)?.try_json()?;
             if value["valid"] != true {
                 return Err(format!("verify --json: not valid: {}", run.describe()));
             }
@@ -1113,7 +1073,7 @@ async fn check_jwks(case: JwksCase, token: String) -> Result<(), String> {
     let run = tokdbg(args(&["--json", "verify", &token, "--jwks", &url]), None).await;
     match case.cli {
         (0, _) => {
-            let value = run.exit(0)?.json()?;
+            let value = run.exit(0)?.try_json()?;
             if value["valid"] != true {
                 return Err(format!("not valid: {}", run.describe()));
             }
@@ -1672,7 +1632,7 @@ async fn check_token_response(case: TokenResponseCase, jwks_uri: String) -> Resu
             has_all(error, &case.needles).map_err(|e| format!("token_request.error: {e}\n{}", run.describe()))?;
         }
         None => {
-            let value = run.exit(case.exit)?.json()?;
+            let value = run.exit(case.exit)?.try_json()?;
             let notes: Vec<String> = value["token_request"]["notes"]
                 .as_array()
                 .into_iter()
@@ -1689,7 +1649,7 @@ async fn check_token_response(case: TokenResponseCase, jwks_uri: String) -> Resu
             run.exit(1)?.first_finding(code.as_str(), &[])?;
         }
         None => {
-            let value = run.exit(0)?.json()?;
+            let value = run.exit(0)?.try_json()?;
             if value["response"]["status"] != 200 || value["verdict"] != "allowed" {
                 return Err(format!("call: the API was not called with the token: {}", run.describe()));
             }
@@ -2006,7 +1966,7 @@ async fn check_profile(case: ProfileCase) -> Result<(), String> {
     // The binary: `profiles check` reports it; `call` refuses it as a profile error.
     let dir_text = dir_arg(dir.path());
     let run = tokdbg(args(&["--profiles", &dir_text, "profiles", "check", "--json"]), None).await;
-    let value = run.exit(if case.kind == "ok" { 0 } else { 2 })?.json()?;
+    let value = run.exit(if case.kind == "ok" { 0 } else { 2 })?.try_json()?;
     let entry = &value["profiles"][0];
     if case.kind == "ok" {
         if entry["ok"] != true {
@@ -2022,7 +1982,7 @@ async fn check_profile(case: ProfileCase) -> Result<(), String> {
     let run = tokdbg(args(&["--profiles", &dir_text, "call", "bad", "--json"]), None).await;
     let mut needles = vec!["broken".to_owned()];
     needles.extend(case.needles.iter().cloned());
-    run.exit(2)?.json_error("profile", &needles)?;
+    run.exit(2)?.error_kind("profile", &needles)?;
     Ok(())
 }
 

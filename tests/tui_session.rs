@@ -2,11 +2,10 @@
 //! resize messages, against the embedded demo server; plus unit tests of `update` (state and the
 //! commands it returns).
 
-mod tui_support;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::support::tui::*;
 use crossterm::event::KeyCode;
 use futures_util::StreamExt;
 use tokdbg::core::clock;
@@ -15,7 +14,6 @@ use tokdbg::tui::layout;
 use tokdbg::tui::msg::{Cmd, Msg, TaskResult};
 use tokdbg::tui::state::app::{App, Focus, Mode, StatusKind, Tab};
 use tokdbg::tui::update::update;
-use tui_support::*;
 
 fn first_code(app: &App) -> String {
     app.selected_session()

@@ -6,12 +6,10 @@
 //! dates and "now" pinned relative to the token's `iat`), and filters hide ports, absolute times,
 //! epoch numbers and the temporary directory.
 
-mod tui_support;
-
+use crate::support::tui::*;
 use ratatui::style::{Color, Modifier};
 use tokdbg::tui::msg::Msg;
 use tokdbg::tui::state::app::{App, Mode};
-use tui_support::*;
 
 fn settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
