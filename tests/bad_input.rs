@@ -5,22 +5,20 @@
 //! `discovery::fetch`, `token_request::parse_token_response` + `Engine::call`, `parse_profile` /
 //! `load_file`) and through the `tokdbg` binary as a process (`--json`, `NO_COLOR=1`), and
 //! asserts: no panic, the expected kind, a message that names what is wrong and where, and
-//! the exit code. Documents are served by the fault server (`tests/faults/mod.rs`) on
+//! the exit code. Documents are served by the fault server (`tests/support/faults.rs`) on
 //! 127.0.0.1; nothing leaves loopback.
 //!
-//! `cargo test --test bad_input -- --nocapture` prints the number of cases per category.
+//! Each table case is a named case (`cargo test --test main bad_input::tokens::` runs one
+//! table, `bad_input::tokens::case_01_empty` one case); `every_table_case_is_a_named_case`
+//! keeps the tables and the case lists in step, and `corpus_size -- --nocapture` prints the
+//! number of cases per category.
 
-mod common;
-mod faults;
-
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::Stdio;
 use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use futures_util::StreamExt as _;
 use jsonwebtoken::Algorithm;
 use serde_json::{Value, json};
 use tokdbg::core::engine::{CallSpec, Engine, TokenChoice, TokenSource};
@@ -34,58 +32,42 @@ use tokdbg::core::oauth::token_request::{self, TokenError};
 use tokdbg::core::store::profile_store::{self, ProfileError};
 use tokdbg::core::token::jwt::{self, DecodeError};
 use tokdbg::demo::{DemoKey, DemoServer};
-use tokio::io::AsyncWriteExt as _;
 
-use faults::{Fault, FaultServer, Reply};
+use crate::support::faults::{Fault, FaultServer, Reply};
+use crate::support::{self, Invocation, Run};
+use rstest::rstest;
 
 /// `verify` without a profile or `--alg`: every asymmetric algorithm (as the CLI does).
 const ASYMMETRIC: [&str; 9] = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "EdDSA"];
 /// The audience the `aud` cases expect (`--aud demo-app`).
 const AUD: &str = "demo-app";
-/// How many cases run at once (each spawns the binary one to three times).
-const PARALLEL: usize = 4;
 
 // ---------------------------------------------------------------------------------------------
 // Shared plumbing: running the binary, collecting failures, checking messages.
 
-/// What one run of the binary left behind.
-#[derive(Debug)]
-struct Run {
-    args: Vec<String>,
-    code: i32,
-    stdout: String,
-    stderr: String,
+/// The case checks on a run: each says what differs instead of panicking, so a case's
+/// failure message names the case.
+trait Checks {
+    fn exit(&self, expected: i32) -> Result<&Self, String>;
+    /// `{"error": {kind, message, exit_code}}`: the kind, and the message holding every needle.
+    fn error_kind(&self, kind: &str, needles: &[String]) -> Result<(), String>;
+    /// The first finding's code is `code` (and, with needles, its message holds them).
+    fn first_finding(&self, code: &str, needles: &[String]) -> Result<Value, String>;
 }
 
-impl Run {
-    fn json(&self) -> Result<Value, String> {
-        serde_json::from_str(&self.stdout).map_err(|e| format!("{}: stdout is not JSON ({e})", self.describe()))
-    }
-
-    fn describe(&self) -> String {
-        let args: Vec<String> =
-            self.args.iter().map(|a| if a.len() > 120 { format!("{}…", &a[..120]) } else { a.clone() }).collect();
-        format!(
-            "tokdbg {args:?} → exit {}\n--- stdout\n{}\n--- stderr\n{}",
-            self.code,
-            excerpt(&self.stdout, 3000),
-            excerpt(&self.stderr, 2000)
-        )
-    }
-
+impl Checks for Run {
     fn exit(&self, expected: i32) -> Result<&Self, String> {
         if self.code != expected {
             return Err(format!("exit {} instead of {expected}: {}", self.code, self.describe()));
         }
-        if self.code == 101 || self.stderr.contains("panicked") {
+        if self.panicked() {
             return Err(format!("the binary panicked: {}", self.describe()));
         }
         Ok(self)
     }
 
-    /// `{"error": {kind, message, exit_code}}`: the kind, and the message holding every needle.
-    fn json_error(&self, kind: &str, needles: &[String]) -> Result<(), String> {
-        let value = self.json()?;
+    fn error_kind(&self, kind: &str, needles: &[String]) -> Result<(), String> {
+        let value = self.try_json()?;
         let error = &value["error"];
         if error["kind"] != kind {
             return Err(format!("error kind {} instead of {kind}: {}", error["kind"], self.describe()));
@@ -100,9 +82,8 @@ impl Run {
         has_all(error["message"].as_str().unwrap_or_default(), needles).map_err(|e| format!("{e}\n{}", self.describe()))
     }
 
-    /// The first finding's code is `code` (and, with needles, its message holds them).
     fn first_finding(&self, code: &str, needles: &[String]) -> Result<Value, String> {
-        let value = self.json()?;
+        let value = self.try_json()?;
         let first = value["findings"].get(0).cloned().unwrap_or(Value::Null);
         if first["code"] != code {
             return Err(format!("first finding {} instead of {code}: {}", first["code"], self.describe()));
@@ -118,36 +99,15 @@ impl Run {
     }
 }
 
-fn excerpt(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_owned()
-    } else {
-        format!("{}…", text.chars().take(max).collect::<String>())
-    }
-}
-
-/// Runs the binary with `NO_COLOR=1`, no proxy and no profile directory from the environment.
+/// Runs the binary (see `support::tokdbg_command`); a spawn failure or a hang is a run with
+/// exit code -1 saying so, which fails the case's exit check.
 async fn tokdbg(args: Vec<String>, stdin: Option<Vec<u8>>) -> Run {
-    let mut command = common::tokdbg_command();
-    command.args(&args).stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
-    let mut child = match command.spawn() {
-        Ok(child) => child,
-        Err(e) => return Run { args, code: -1, stdout: String::new(), stderr: format!("cannot spawn tokdbg: {e}") },
+    let invocation = Invocation::new(&args);
+    let invocation = match stdin {
+        Some(bytes) => invocation.stdin(bytes),
+        None => invocation,
     };
-    if let (Some(bytes), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        let _ = pipe.write_all(&bytes).await;
-        drop(pipe);
-    }
-    match tokio::time::timeout(Duration::from_secs(60), child.wait_with_output()).await {
-        Ok(Ok(output)) => Run {
-            args,
-            code: output.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        },
-        Ok(Err(e)) => Run { args, code: -1, stdout: String::new(), stderr: format!("tokdbg failed: {e}") },
-        Err(_) => Run { args, code: -1, stdout: String::new(), stderr: "tokdbg ran for more than 60 s".to_owned() },
-    }
+    invocation.try_run().await.unwrap_or_else(|e| Run { args, code: -1, stderr: e, ..Run::default() })
 }
 
 fn args(list: &[&str]) -> Vec<String> {
@@ -184,30 +144,17 @@ async fn no_panic_async<T: Send + 'static>(
     tokio::spawn(f).await.map_err(|e| format!("{case}: the core panicked: {e}"))
 }
 
-/// Runs every case (at most [`PARALLEL`] at once) and fails with the list of failures.
-async fn run_all<C, F, Fut>(category: &str, cases: Vec<C>, name: impl Fn(&C) -> String, check: F)
+/// Runs the table case called `name` (each table case is one named `rstest` case, so one can
+/// be run alone: `cargo test --test main bad_input::tokens::case_01_empty`).
+async fn run_case<C, F, Fut>(cases: Vec<C>, name: &str, name_of: impl Fn(&C) -> &'static str, check: F)
 where
-    F: Fn(C) -> Fut,
+    F: FnOnce(C) -> Fut,
     Fut: std::future::Future<Output = Result<(), String>>,
 {
-    let total = cases.len();
-    let results: Vec<(String, Result<(), String>)> = futures_util::stream::iter(cases.into_iter().map(|case| {
-        let label = name(&case);
-        let future = check(case);
-        async move { (label, future.await) }
-    }))
-    .buffer_unordered(PARALLEL)
-    .collect()
-    .await;
-    let failures: Vec<String> =
-        results.into_iter().filter_map(|(label, r)| r.err().map(|e| format!("[{label}] {e}"))).collect();
-    println!("bad_input: {category}: {} of {total} cases passed", total - failures.len());
-    assert!(
-        failures.is_empty(),
-        "{} of {total} {category} case(s) failed:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    let case = cases.into_iter().find(|c| name_of(c) == name).unwrap_or_else(|| panic!("no table case {name:?}"));
+    if let Err(failure) = check(case).await {
+        panic!("[{name}] {failure}");
+    }
 }
 
 fn http() -> Http {
@@ -227,7 +174,7 @@ fn seg(value: &Value) -> String {
 }
 
 fn now() -> i64 {
-    common::now()
+    support::now()
 }
 
 /// A profile directory holding `{stem}.toml` with `text` (`{origin}` and `{jwks}` filled in).
@@ -246,7 +193,7 @@ async fn start(fault: Fault) -> Result<FaultServer, String> {
 }
 
 async fn demo() -> DemoServer {
-    common::start_demo().await.expect("the demo server starts on 127.0.0.1:0")
+    support::start_demo().await.expect("the demo server starts on 127.0.0.1:0")
 }
 
 fn demo_jwks(server: &DemoServer) -> String {
@@ -333,7 +280,7 @@ fn without(mut value: Value, key: &str) -> Value {
 
 /// Signed with demo-rsa-1 (RS256) whatever the header says.
 fn signed(header: &Value, claims: &Value) -> String {
-    common::sign_with_header(header, claims, &DemoKey::Rsa1.encoding_key(), Algorithm::RS256)
+    support::sign_with_header(header, claims, &DemoKey::Rsa1.encoding_key(), Algorithm::RS256)
 }
 
 /// Signed over exactly these two segments (e.g. padded ones).
@@ -349,7 +296,7 @@ fn token_cases() -> Vec<TokenCase> {
     let good = signed(&token_header(), &token_claims());
     let h = seg(&token_header());
     let p = seg(&token_claims());
-    let sig = common::signature_of(&good);
+    let sig = support::signature_of(&good);
     let claims = token_claims;
     let header = token_header;
     let mut cases = Vec::new();
@@ -621,17 +568,17 @@ async fn check_token(case: TokenCase, jwks_uri: String) -> Result<(), String> {
     let run = tokdbg(vec!["--json".into(), "decode".into(), token_arg.clone()], stdin.clone()).await;
     if matches!(case.input, TokenInput::Bytes(_)) {
         // stdin that is not UTF-8 is refused before decoding: a usage error naming stdin.
-        run.exit(2)?.json_error("usage", &strings(&["stdin", "UTF-8"]))?;
+        run.exit(2)?.error_kind("usage", &strings(&["stdin", "UTF-8"]))?;
         return Ok(());
     }
     match case.expect {
         TokenExpect::Undecodable(_) => {
             let mut needles = vec!["cannot decode the token".to_owned()];
             needles.extend(case.needles.iter().cloned());
-            run.exit(1)?.json_error("malformed_token", &needles)?;
+            run.exit(1)?.error_kind("malformed_token", &needles)?;
         }
         _ => {
-            let value = run.exit(0)?.json()?;
+            let value = run.exit(0)?.try_json()?;
             if !value["header"].is_object() || value["signature_checked"] != false {
                 return Err(format!("decode --json lacks the header: {}", run.describe()));
             }
@@ -644,7 +591,7 @@ async fn check_token(case: TokenCase, jwks_uri: String) -> Result<(), String> {
     let run = tokdbg(verify, stdin).await;
     match case.expect {
         TokenExpect::Valid => {
-            let value = run.exit(0)?.json()?;
+            let value = run.exit(0)?.try_json()?;
             if value["valid"] != true {
                 return Err(format!("verify --json: not valid: {}", run.describe()));
             }
@@ -674,11 +621,81 @@ fn expect_first(first: Option<&Finding>, code: Code, needles: &[String]) -> Resu
     has_all(&text, needles)
 }
 
+#[rstest]
+#[case::empty("empty")]
+#[case::only_whitespace("only whitespace")]
+#[case::one_segment_opaque("one segment (opaque)")]
+#[case::two_segments("two segments")]
+#[case::four_segments("four segments")]
+#[case::five_segments_jwe("five segments (JWE)")]
+#[case::six_segments("six segments")]
+#[case::only_dots("only dots")]
+#[case::header_of_impossible_length("header of impossible length")]
+#[case::padding_inside_the_header("padding inside the header")]
+#[case::payload_of_impossible_length("payload of impossible length")]
+#[case::header_is_base64_of_text("header is base64 of text")]
+#[case::payload_is_base64_of_html("payload is base64 of HTML")]
+#[case::empty_header_segment("empty header segment")]
+#[case::empty_payload_segment("empty payload segment")]
+#[case::header_is_an_array("header is an array")]
+#[case::payload_is_a_string("payload is a string")]
+#[case::payload_is_null("payload is null")]
+#[case::payload_is_a_number("payload is a number")]
+#[case::payload_nests_arrays_10k_deep("payload nests arrays 10k deep")]
+#[case::header_nests_objects_10k_deep("header nests objects 10k deep")]
+#[case::payload_holds_invalid_utf_8("payload holds invalid UTF-8")]
+#[case::payload_holds_a_raw_control_character("payload holds a raw control character")]
+#[case::header_over_the_size_cap("header over the size cap")]
+#[case::header_just_under_the_size_cap("header just under the size cap")]
+#[case::a_space_inside("a space inside")]
+#[case::a_line_break_inside_wrapped_paste("a line break inside (wrapped paste)")]
+#[case::a_non_ascii_letter("a non-ASCII letter")]
+#[case::a_basic_credential_pasted("a Basic credential pasted")]
+#[case::alg_none_without_signature("alg none without signature")]
+#[case::alg_none_with_a_signature("alg none with a signature")]
+#[case::alg_none_in_capitals("alg NONE in capitals")]
+#[case::alg_unknown("alg unknown")]
+#[case::alg_in_lower_case("alg in lower case")]
+#[case::alg_missing("alg missing")]
+#[case::alg_null("alg null")]
+#[case::alg_a_number("alg a number")]
+#[case::alg_an_object("alg an object")]
+#[case::alg_hs256_at_an_asymmetric_api("alg HS256 at an asymmetric API")]
+#[case::kid_a_number("kid a number")]
+#[case::kid_an_object("kid an object")]
+#[case::kid_an_empty_string("kid an empty string")]
+#[case::kid_null_every_key_is_tried("kid null (every key is tried)")]
+#[case::exp_a_string("exp a string")]
+#[case::nbf_a_string("nbf a string")]
+#[case::exp_a_boolean("exp a boolean")]
+#[case::exp_with_a_fraction("exp with a fraction")]
+#[case::exp_1e300("exp 1e300")]
+#[case::exp_u64_max("exp u64::MAX")]
+#[case::exp_i64_max("exp i64::MAX")]
+#[case::exp_1("exp -1")]
+#[case::exp_i64_min("exp i64::MIN")]
+#[case::nbf_i64_max("nbf i64::MAX")]
+#[case::signature_altered("signature altered")]
+#[case::signature_of_impossible_length("signature of impossible length")]
+#[case::bearer_prefix("Bearer prefix")]
+#[case::bearer_prefix_in_lower_case("bearer prefix in lower case")]
+#[case::authorization_bearer_prefix("Authorization: Bearer prefix")]
+#[case::newlines_and_spaces_around("newlines and spaces around")]
+#[case::double_quotes_around("double quotes around")]
+#[case::single_quotes_around("single quotes around")]
+#[case::bearer_and_quotes("Bearer and quotes")]
+#[case::padded_segments("padded segments")]
+#[case::aud_a_number("aud a number")]
+#[case::aud_an_array_of_numbers("aud an array of numbers")]
+#[case::aud_null("aud null")]
+#[case::aud_an_object("aud an object")]
+#[case::aud_an_array_holding_the_audience("aud an array holding the audience")]
+#[case::raw_invalid_utf_8_pasted("raw invalid UTF-8 pasted")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tokens() {
+async fn tokens(#[case] name: &str) {
     let server = demo().await;
     let jwks_uri = demo_jwks(&server);
-    run_all("tokens", token_cases(), |c| c.name.to_owned(), |case| check_token(case, jwks_uri.clone())).await;
+    run_case(token_cases(), name, |c| c.name, |case| check_token(case, jwks_uri)).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1113,7 +1130,7 @@ async fn check_jwks(case: JwksCase, token: String) -> Result<(), String> {
     let run = tokdbg(args(&["--json", "verify", &token, "--jwks", &url]), None).await;
     match case.cli {
         (0, _) => {
-            let value = run.exit(0)?.json()?;
+            let value = run.exit(0)?.try_json()?;
             if value["valid"] != true {
                 return Err(format!("not valid: {}", run.describe()));
             }
@@ -1132,10 +1149,48 @@ async fn check_jwks(case: JwksCase, token: String) -> Result<(), String> {
     Ok(())
 }
 
+#[rstest]
+#[case::not_json("not JSON")]
+#[case::an_empty_body("an empty body")]
+#[case::an_html_page("an HTML page")]
+#[case::html_labelled_application_json("HTML labelled application/json")]
+#[case::n200_with("200 with {}")]
+#[case::keys_is_an_object("keys is an object")]
+#[case::keys_is_a_string("keys is a string")]
+#[case::keys_is_null("keys is null")]
+#[case::a_json_array("a JSON array")]
+#[case::a_single_jwk_not_a_set("a single JWK, not a set")]
+#[case::nested_10k_deep("nested 10k deep")]
+#[case::an_empty_key_set("an empty key set")]
+#[case::rsa_without_n("RSA without n")]
+#[case::rsa_without_e("RSA without e")]
+#[case::rsa_with_a_short_n("RSA with a short n")]
+#[case::rsa_with_garbage_n("RSA with garbage n")]
+#[case::rsa_with_n_a_number("RSA with n a number")]
+#[case::rsa_with_garbage_e("RSA with garbage e")]
+#[case::ec_without_crv("EC without crv")]
+#[case::ec_on_p_521("EC on P-521")]
+#[case::ec_with_a_short_x("EC with a short x")]
+#[case::ec_without_y("EC without y")]
+#[case::ec_with_garbage_y("EC with garbage y")]
+#[case::okp_on_x25519("OKP on X25519")]
+#[case::okp_with_a_short_x("OKP with a short x")]
+#[case::unknown_kty("unknown kty")]
+#[case::kty_missing("kty missing")]
+#[case::a_key_that_is_a_string("a key that is a string")]
+#[case::use_enc("use: enc")]
+#[case::published_for_rs512("published for RS512")]
+#[case::an_ec_key_under_the_rsa_kid("an EC key under the RSA kid")]
+#[case::an_oct_key_under_the_rsa_kid("an oct key under the RSA kid")]
+#[case::kid_a_number("kid a number")]
+#[case::duplicate_kids_enc_key_first("duplicate kids, enc key first")]
+#[case::duplicate_kids_identical_keys("duplicate kids, identical keys")]
+#[case::duplicate_kids_a_stranger_s_key_first("duplicate kids, a stranger's key first")]
+#[case::json_labelled_text_html("JSON labelled text/html")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn jwk_sets() {
+async fn jwk_sets(#[case] name: &str) {
     let token = signed(&token_header(), &token_claims());
-    run_all("jwks", jwks_cases(), |c| c.name.to_owned(), |case| check_jwks(case, token.clone())).await;
+    run_case(jwks_cases(), name, |c| c.name, |case| check_jwks(case, token)).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1422,12 +1477,26 @@ async fn check_discovery(case: DiscoveryCase, jwks_uri: String) -> Result<(), St
     Ok(())
 }
 
+#[rstest]
+#[case::missing_jwks_uri("missing jwks_uri")]
+#[case::jwks_uri_a_number("jwks_uri a number")]
+#[case::relative_jwks_uri("relative jwks_uri")]
+#[case::missing_token_endpoint("missing token_endpoint")]
+#[case::relative_token_endpoint("relative token_endpoint")]
+#[case::another_issuer("another issuer")]
+#[case::issuer_with_a_trailing_slash("issuer with a trailing slash")]
+#[case::not_json("not JSON")]
+#[case::an_html_page("an HTML page")]
+#[case::an_empty_body("an empty body")]
+#[case::a_json_array("a JSON array")]
+#[case::n404_html("404 HTML")]
+#[case::n500_html("500 HTML")]
+#[case::nested_10k_deep("nested 10k deep")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn discovery_documents() {
+async fn discovery_documents(#[case] name: &str) {
     let server = demo().await;
     let jwks_uri = demo_jwks(&server);
-    run_all("discovery", discovery_cases(), |c| c.name.to_owned(), |case| check_discovery(case, jwks_uri.clone()))
-        .await;
+    run_case(discovery_cases(), name, |c| c.name, |case| check_discovery(case, jwks_uri)).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1672,7 +1741,7 @@ async fn check_token_response(case: TokenResponseCase, jwks_uri: String) -> Resu
             has_all(error, &case.needles).map_err(|e| format!("token_request.error: {e}\n{}", run.describe()))?;
         }
         None => {
-            let value = run.exit(case.exit)?.json()?;
+            let value = run.exit(case.exit)?.try_json()?;
             let notes: Vec<String> = value["token_request"]["notes"]
                 .as_array()
                 .into_iter()
@@ -1689,7 +1758,7 @@ async fn check_token_response(case: TokenResponseCase, jwks_uri: String) -> Resu
             run.exit(1)?.first_finding(code.as_str(), &[])?;
         }
         None => {
-            let value = run.exit(0)?.json()?;
+            let value = run.exit(0)?.try_json()?;
             if value["response"]["status"] != 200 || value["verdict"] != "allowed" {
                 return Err(format!("call: the API was not called with the token: {}", run.describe()));
             }
@@ -1698,17 +1767,36 @@ async fn check_token_response(case: TokenResponseCase, jwks_uri: String) -> Resu
     Ok(())
 }
 
+#[rstest]
+#[case::n200_with_an_html_login_page("200 with an HTML login page")]
+#[case::n200_with_an_empty_body("200 with an empty body")]
+#[case::expires_in_as_a_string("expires_in as a string")]
+#[case::expires_in_as_a_word("expires_in as a word")]
+#[case::expires_in_negative("expires_in negative")]
+#[case::expires_in_1e30("expires_in 1e30")]
+#[case::expires_in_i64_max("expires_in i64::MAX")]
+#[case::expires_in_u64_max("expires_in u64::MAX")]
+#[case::expires_in_an_object("expires_in an object")]
+#[case::token_type_mac("token_type mac")]
+#[case::json_labelled_text_html("JSON labelled text/html")]
+#[case::missing_access_token("missing access_token")]
+#[case::access_token_a_number("access_token a number")]
+#[case::access_token_an_empty_string("access_token an empty string")]
+#[case::access_token_null("access_token null")]
+#[case::n200_with_an_oauth_error("200 with an OAuth error")]
+#[case::n400_with_plain_text("400 with plain text")]
+#[case::n400_with_error_a_number("400 with error a number")]
+#[case::n500_html("500 HTML")]
+#[case::n200_with_a_json_array("200 with a JSON array")]
+#[case::n200_with_null("200 with null")]
+#[case::nested_10k_deep("nested 10k deep")]
+#[case::n302_to_another_origin("302 to another origin")]
+#[case::a_token_with_exp_and_iat_i64_min("a token with exp and iat i64::MIN")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn token_responses() {
+async fn token_responses(#[case] name: &str) {
     let server = demo().await;
     let jwks_uri = demo_jwks(&server);
-    run_all(
-        "token responses",
-        token_response_cases(),
-        |c| c.name.to_owned(),
-        |case| check_token_response(case, jwks_uri.clone()),
-    )
-    .await;
+    run_case(token_response_cases(), name, |c| c.name, |case| check_token_response(case, jwks_uri)).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2006,7 +2094,7 @@ async fn check_profile(case: ProfileCase) -> Result<(), String> {
     // The binary: `profiles check` reports it; `call` refuses it as a profile error.
     let dir_text = dir_arg(dir.path());
     let run = tokdbg(args(&["--profiles", &dir_text, "profiles", "check", "--json"]), None).await;
-    let value = run.exit(if case.kind == "ok" { 0 } else { 2 })?.json()?;
+    let value = run.exit(if case.kind == "ok" { 0 } else { 2 })?.try_json()?;
     let entry = &value["profiles"][0];
     if case.kind == "ok" {
         if entry["ok"] != true {
@@ -2022,7 +2110,7 @@ async fn check_profile(case: ProfileCase) -> Result<(), String> {
     let run = tokdbg(args(&["--profiles", &dir_text, "call", "bad", "--json"]), None).await;
     let mut needles = vec!["broken".to_owned()];
     needles.extend(case.needles.iter().cloned());
-    run.exit(2)?.json_error("profile", &needles)?;
+    run.exit(2)?.error_kind("profile", &needles)?;
     Ok(())
 }
 
@@ -2041,9 +2129,60 @@ fn symlink(_target: &Path, _link: &Path) -> std::io::Result<()> {
     Err(std::io::Error::other("symlinks and FIFOs are unix cases"))
 }
 
+#[rstest]
+#[case::unclosed_string("unclosed string")]
+#[case::key_without("key without =")]
+#[case::unclosed_table_header("unclosed table header")]
+#[case::duplicate_key("duplicate key")]
+#[case::duplicate_table("duplicate table")]
+#[case::a_nul_byte_in_a_string("a NUL byte in a string")]
+#[case::an_array_never_closed("an array never closed")]
+#[case::nested_arrays_10k_deep("nested arrays 10k deep")]
+#[case::nested_inline_tables_10k_deep("nested inline tables 10k deep")]
+#[case::issuer_url_a_number("issuer.url a number")]
+#[case::client_scopes_a_string("client.scopes a string")]
+#[case::leeway_secs_negative("leeway_secs negative")]
+#[case::leeway_secs_a_string("leeway_secs a string")]
+#[case::client_secret_a_number("client.secret a number")]
+#[case::expect_audience_a_number("expect.audience a number")]
+#[case::endpoints_as_a_table("endpoints as a table")]
+#[case::auth_method_unknown("auth_method unknown")]
+#[case::scope_match_unknown("scope_match unknown")]
+#[case::unknown_top_level_key("unknown top-level key")]
+#[case::unknown_section("unknown section")]
+#[case::unknown_key_in_expect("unknown key in [expect]")]
+#[case::unknown_key_in_client("unknown key in [client]")]
+#[case::unknown_key_in_endpoints("unknown key in [[endpoints]]")]
+#[case::client_id_missing("client.id missing")]
+#[case::client_secret_missing("client.secret missing")]
+#[case::endpoint_url_missing("endpoint url missing")]
+#[case::client_id_empty("client.id empty")]
+#[case::issuer_url_not_a_url("issuer.url not a URL")]
+#[case::issuer_url_ftp("issuer.url ftp")]
+#[case::jwks_uri_without_a_host("jwks_uri without a host")]
+#[case::token_endpoint_relative("token_endpoint relative")]
+#[case::endpoint_url_relative("endpoint url relative")]
+#[case::method_with_a_space("method with a space")]
+#[case::method_empty("method empty")]
+#[case::duplicate_endpoint_names("duplicate endpoint names")]
+#[case::empty_endpoint_name("empty endpoint name")]
+#[case::algorithms_empty("algorithms empty")]
+#[case::algorithm_unknown("algorithm unknown")]
+#[case::scope_claim_empty("scope_claim empty")]
+#[case::an_empty_file("an empty file")]
+#[case::a_byte_order_mark("a byte-order mark")]
+#[case::crlf_line_endings("CRLF line endings")]
+#[case::a_1_mb_file_under_the_1_mib_cap("a 1 MB file (under the 1 MiB cap)")]
+#[case::a_file_over_the_1_mib_cap("a file over the 1 MiB cap")]
+#[case::a_1_mb_file_broken_on_its_last_line("a 1 MB file broken on its last line")]
+#[case::invalid_utf_8("invalid UTF-8")]
+#[case::a_directory_named_bad_toml("a directory named bad.toml")]
+#[case::a_fifo_named_bad_toml("a FIFO named bad.toml")]
+#[case::a_symlink_to_dev_zero("a symlink to /dev/zero")]
+#[case::a_symlink_to_a_regular_profile_file_followed("a symlink to a regular profile file (followed)")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn profiles() {
-    run_all("profiles", profile_cases(), |c| c.name.to_owned(), check_profile).await;
+async fn profiles(#[case] name: &str) {
+    run_case(profile_cases(), name, |c| c.name, check_profile).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -2069,4 +2208,37 @@ fn corpus_size() {
     println!("bad_input corpus: {:<16} {total:>3} cases", "total");
     assert!(total >= 80, "the corpus shrank to {total} cases");
     assert!(counts.values().all(|&n| n >= 10), "a category has fewer than 10 cases: {counts:?}");
+}
+
+/// Every case of every table is listed as a named case of its test, and no named case is
+/// missing from its table: the lists above are the tables' names, in the tables' order.
+#[test]
+fn every_table_case_is_a_named_case() {
+    let source = include_str!("bad_input.rs");
+    let tables: [(&str, Vec<&str>); 5] = [
+        ("tokens", token_cases().iter().map(|c| c.name).collect()),
+        ("jwk_sets", jwks_cases().iter().map(|c| c.name).collect()),
+        ("discovery_documents", discovery_cases().iter().map(|c| c.name).collect()),
+        ("token_responses", token_response_cases().iter().map(|c| c.name).collect()),
+        ("profiles", profile_cases().iter().map(|c| c.name).collect()),
+    ];
+    for (test, table) in tables {
+        let listed = named_cases(source, test);
+        assert_eq!(listed, table, "{test}: the #[case::…] list differs from the table");
+        assert_eq!(table.iter().collect::<BTreeSet<_>>().len(), table.len(), "{test}: a name repeats");
+    }
+}
+
+/// The names in the `#[case::ident("name")]` lines right above `async fn {test}(`.
+fn named_cases<'a>(source: &'a str, test: &str) -> Vec<&'a str> {
+    let end = source.find(&format!("\nasync fn {test}(")).unwrap_or_else(|| panic!("no test {test}"));
+    let mut names: Vec<&str> = source[..end]
+        .lines()
+        .rev()
+        .take_while(|line| line.starts_with("#["))
+        .filter_map(|line| line.strip_prefix("#[case::"))
+        .filter_map(|line| line.split_once("(\"").and_then(|(_, rest)| rest.strip_suffix("\")]")))
+        .collect();
+    names.reverse();
+    names
 }

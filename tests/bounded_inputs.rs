@@ -3,64 +3,22 @@
 //! `/dev/zero` profiles, `file:` secrets with more than one line, `cmd:` secrets that hang,
 //! print forever or fail, and the processes they leave (none). Everything on 127.0.0.1.
 
-mod common;
-mod tui_support;
-
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use crate::support::tui::{Harness, esc, key};
+use crate::support::{self, GUARD, Invocation, Run};
 use futures_util::StreamExt as _;
 use serde_json::Value;
 use tokdbg::core::model::profile::{NoPrompt, SecretSource};
 use tokdbg::core::model::secret_cmd;
 use tokdbg::demo::{DemoServer, demo_profiles};
 use tokdbg::tui::msg::Msg;
-use tui_support::{Harness, esc, key};
 
-/// A run that takes longer than this is a hang (a regression), not a slow machine.
-const GUARD: Duration = Duration::from_secs(60);
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-    took: Duration,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.describe()))
-    }
-
-    fn describe(&self) -> String {
-        format!("exit {} after {:?}\n--- stdout\n{}\n--- stderr\n{}", self.code, self.took, self.stdout, self.stderr)
-    }
-
-    fn no_panic(&self) {
-        assert!(self.code != 101 && !self.stderr.contains("panicked"), "tokdbg panicked: {}", self.describe());
-    }
-}
-
-/// Runs the binary (isolated environment, see `common::tokdbg_command`) with extra variables,
+/// Runs the binary (isolated environment, see `support::tokdbg_command`) with extra variables,
 /// killed after [`GUARD`].
 async fn tokdbg(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut command = common::tokdbg_command();
-    command.args(args).stdin(std::process::Stdio::null());
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let started = Instant::now();
-    let child = command.spawn().expect("tokdbg starts");
-    let output = tokio::time::timeout(GUARD, child.wait_with_output())
-        .await
-        .unwrap_or_else(|_| panic!("tokdbg {args:?} ran for more than {GUARD:?}: a hang"))
-        .expect("tokdbg's output");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        took: started.elapsed(),
-    }
+    env.iter().fold(Invocation::new(args), |run, (name, value)| run.env(name, value)).run().await
 }
 
 /// The demo-reader profile pointed at `server`, with `client.secret` replaced by `secret`.
@@ -150,7 +108,7 @@ const NO_CA: [(&str, &str); 2] = [("SSL_CERT_FILE", "/nonexistent"), ("SSL_CERT_
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_ca_roots_for_an_https_issuer_is_a_network_error_naming_the_cause() {
-    let port = common::closed_port().expect("a free port");
+    let port = support::closed_port().expect("a free port");
     let profile =
         format!("[issuer]\nurl = \"https://127.0.0.1:{port}/oidc\"\n[client]\nid = \"svc\"\nsecret = \"sk\"\n");
     let dir = profile_dir_with(&profile);
@@ -167,7 +125,7 @@ async fn no_ca_roots_for_an_https_issuer_is_a_network_error_naming_the_cause() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_ca_roots_leaves_plain_http_to_the_loopback_demo_working() {
-    let server = common::start_demo().await.expect("the demo starts");
+    let server = support::start_demo().await.expect("the demo starts");
     let dir = profile_dir_with(&reader_with_secret(&server, "demo-reader-secret"));
     let run = tokdbg(&["--profiles", &arg(dir.path()), "call", "p", "read orders", "--json"], &NO_CA).await;
     run.no_panic();
@@ -177,8 +135,8 @@ async fn no_ca_roots_leaves_plain_http_to_the_loopback_demo_working() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_ca_roots_for_an_https_api_fails_that_request_only() {
-    let server = common::start_demo().await.expect("the demo starts");
-    let port = common::closed_port().expect("a free port");
+    let server = support::start_demo().await.expect("the demo starts");
+    let port = support::closed_port().expect("a free port");
     let dir = profile_dir_with(&reader_with_secret(&server, "demo-reader-secret"));
     let url = format!("https://127.0.0.1:{port}/api");
     let run = tokdbg(&["--profiles", &arg(dir.path()), "call", "p", &url, "--json"], &NO_CA).await;
@@ -227,7 +185,7 @@ async fn a_fifo_and_a_dev_zero_link_are_one_error_each_and_the_others_load() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_two_line_secret_file_sends_the_first_line_and_warns() {
-    let server = common::start_demo().await.expect("the demo starts");
+    let server = support::start_demo().await.expect("the demo starts");
     let files = tempfile::tempdir().expect("a temp dir");
     let secret_file = files.path().join("sk");
     // The whole file would be refused by the issuer (invalid_client): a token proves only
@@ -247,7 +205,7 @@ async fn a_two_line_secret_file_sends_the_first_line_and_warns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hanging_secret_command_times_out_and_leaves_no_process() {
-    let server = common::start_demo().await.expect("the demo starts");
+    let server = support::start_demo().await.expect("the demo starts");
     let files = tempfile::tempdir().expect("a temp dir");
     let pid_file = files.path().join("pids");
     let dir = profile_dir_with(&reader_with_secret(&server, &format!("cmd:{}", recording_sleeper(&pid_file))));
@@ -265,7 +223,7 @@ async fn a_hanging_secret_command_times_out_and_leaves_no_process() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_secret_command_printing_forever_is_stopped_at_the_cap() {
-    let server = common::start_demo().await.expect("the demo starts");
+    let server = support::start_demo().await.expect("the demo starts");
     let dir = profile_dir_with(&reader_with_secret(&server, "cmd:yes"));
     let run = tokdbg(&["--profiles", &arg(dir.path()), "token", "p", "--json"], &[]).await;
     run.no_panic();
@@ -276,7 +234,7 @@ async fn a_secret_command_printing_forever_is_stopped_at_the_cap() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_secret_command_names_its_status_and_hides_its_stderr() {
-    let server = common::start_demo().await.expect("the demo starts");
+    let server = support::start_demo().await.expect("the demo starts");
     let dir = profile_dir_with(&reader_with_secret(&server, "cmd:printf 'sk-%s' from-stderr >&2; exit 4"));
     for json in [true, false] {
         let mut args = vec!["--profiles".to_owned(), arg(dir.path()), "token".to_owned(), "p".to_owned()];
@@ -295,7 +253,7 @@ async fn a_failing_secret_command_names_its_status_and_hides_its_stderr() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unusable_timeout_setting_is_an_error_naming_it() {
-    let server = common::start_demo().await.expect("the demo starts");
+    let server = support::start_demo().await.expect("the demo starts");
     let dir = profile_dir_with(&reader_with_secret(&server, "cmd:echo demo-reader-secret"));
     for value in ["0", "ten", "3601"] {
         let run = tokdbg(&["--profiles", &arg(dir.path()), "token", "p"], &[(secret_cmd::TIMEOUT_ENV, value)]).await;
@@ -308,11 +266,11 @@ async fn an_unusable_timeout_setting_is_an_error_naming_it() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_while_a_secret_command_runs_kills_it_too() {
-    let server = common::start_demo().await.expect("the demo starts");
+    let server = support::start_demo().await.expect("the demo starts");
     let files = tempfile::tempdir().expect("a temp dir");
     let pid_file = files.path().join("pids");
     let dir = profile_dir_with(&reader_with_secret(&server, &format!("cmd:{}", recording_sleeper(&pid_file))));
-    let mut command = common::tokdbg_command();
+    let mut command = support::tokdbg_command();
     command.args(["--profiles", &arg(dir.path()), "token", "p"]).stdin(std::process::Stdio::null());
     let mut child = command.spawn().expect("tokdbg starts");
     let pids = wait_for_pids(&pid_file, 2).await;

@@ -2,11 +2,10 @@
 //! secret or token signature ever reaches stdout/stderr. Each test runs its own embedded demo
 //! server on 127.0.0.1:0 and writes the demo profiles for that port into a temporary directory.
 
-mod common;
-
+use crate::support::{Invocation, Run};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -14,66 +13,9 @@ use jsonwebtoken::Algorithm;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tokdbg::demo::{APP_ID, DemoKey, DemoServer, demo_profiles, sign_token, write_demo_profiles};
-use tokio::io::AsyncWriteExt as _;
 
 /// The example token of the Authing quick start (see /work/shared/seed-summary.md).
 const SEED_TOKEN: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6IlRmTE90M0xibjhfYThwUk11ZXNzYW1xai1vM0RCQ3MxLW93SExRLVZNcVEifQ.eyJqdGkiOiJTUWxFSGRzTk54MDc4TThwT1R6djMiLCJpYXQiOjE2MTk1MzA4MzQsImV4cCI6MTYxOTUzNDQzNCwic2NvcGUiOiJvcGVuaWQiLCJpc3MiOiJodHRwczovL29pZGMxLmF1dGhpbmcuY24vb2lkYyIsImF1ZCI6IjYwNTA3NTFhZWQwZjI5YmY3NzIzYzdhOCIsImF6cCI6IjVmMTdhNTI5ZjY0ZmIwMDliNzk0YTJmZiJ9.QsthJdDM5TNtfQOAzy6EwuedK9r03SzkgE2GQkQCLv8SZJhg-tOIKzHqjDDUmRTkJPLl3HHQTUAzfS3UUYwOiah3smiYF7ynx6jukaoGyHTIgXXwavUVmD5j-mnD3kZrLAo-dh5BLBQfLiiE_WlOkQvnKC160K9ETuwQlhx1TGJts0-sMsjsiRx28EJvdrdWw8CVHGiQVzvCE6kHkYmkO6VTkgEnHNqpRpdB0IysIeKUOWezgGZE-Dmtyam6c8nXW_lr798B194zVyjSOuwGt1tqEfRpBDYiD_ER29aWjH2UbI0pjko_15Ldqno9RgehTJXv5suQ6zdfrER-6b5Bmg";
-
-/// What one run of the binary left behind.
-#[derive(Debug)]
-struct Run {
-    args: Vec<String>,
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
-            panic!("{:?}: stdout is not JSON ({e}):\n{}\n--- stderr\n{}", self.args, self.stdout, self.stderr)
-        })
-    }
-
-    #[track_caller]
-    fn code(&self, expected: i32) -> &Self {
-        assert_eq!(
-            self.code, expected,
-            "{:?}: exit code\n--- stdout\n{}\n--- stderr\n{}",
-            self.args, self.stdout, self.stderr
-        );
-        self
-    }
-
-    #[track_caller]
-    fn stdout_has(&self, needle: &str) -> &Self {
-        assert!(
-            self.stdout.contains(needle),
-            "{:?}: stdout lacks {needle:?}:\n{}\n--- stderr\n{}",
-            self.args,
-            self.stdout,
-            self.stderr
-        );
-        self
-    }
-
-    #[track_caller]
-    fn stderr_has(&self, needle: &str) -> &Self {
-        assert!(self.stderr.contains(needle), "{:?}: stderr lacks {needle:?}:\n{}", self.args, self.stderr);
-        self
-    }
-
-    /// `{"error": {kind, message, exit_code}}` on stdout, matching the exit code.
-    #[track_caller]
-    fn json_error(&self, kind: &str) -> Value {
-        let value = self.json();
-        let error = &value["error"];
-        assert_eq!(error["kind"], kind, "{:?}: {value}", self.args);
-        assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{:?}: {value}", self.args);
-        assert_eq!(error["exit_code"], self.code, "{:?}: {value}", self.args);
-        error.clone()
-    }
-}
 
 /// Every secret the demo profiles hold (client secrets and HMAC secrets).
 fn demo_secrets() -> Vec<String> {
@@ -128,29 +70,16 @@ fn assert_no_leak(run: &Run, signature_allowed: bool) {
 
 /// Runs the binary; `dir` goes first as `--profiles DIR` when given.
 async fn run_raw(dir: Option<&Path>, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut command = common::tokdbg_command();
     let mut all_args = Vec::new();
     if let Some(dir) = dir {
         all_args.push("--profiles".to_owned());
         all_args.push(dir.display().to_string());
     }
     all_args.extend(args.iter().map(|a| (*a).to_owned()));
-    command.args(&all_args).stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
-    let mut child = command.spawn().expect("spawn tokdbg");
-    if let Some(text) = stdin {
-        let mut pipe = child.stdin.take().expect("stdin pipe");
-        pipe.write_all(text.as_bytes()).await.expect("write stdin");
-        drop(pipe);
-    }
-    let output = tokio::time::timeout(Duration::from_secs(30), child.wait_with_output())
-        .await
-        .unwrap_or_else(|_| panic!("{all_args:?} took more than 30 s"))
-        .expect("tokdbg output");
-    Run {
-        args: all_args,
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    let invocation = Invocation::new(&all_args);
+    match stdin {
+        Some(text) => invocation.stdin(text).run().await,
+        None => invocation.run().await,
     }
 }
 
@@ -898,7 +827,7 @@ fn the_leak_checks_themselves_work() {
     let redacted = format!("{}.[signature redacted]", &SEED_TOKEN[..SEED_TOKEN.rfind('.').unwrap_or(0)]);
     assert!(signatures_in(&redacted).is_empty());
     assert!(signatures_in("http://127.0.0.1:4455/oidc kid demo-rsa-1").is_empty());
-    let leaky = |stdout: &str| Run { args: vec![], code: 0, stdout: stdout.to_owned(), stderr: String::new() };
+    let leaky = |stdout: &str| Run { stdout: stdout.to_owned(), ..Run::default() };
     for text in ["client_secret=demo-reader-secret", SEED_TOKEN, "Basic ZGVtby1iYXNpYzpkZW1vLWJhc2ljLXNlY3JldA=="] {
         let run = leaky(text);
         assert!(std::panic::catch_unwind(|| assert_no_leak(&run, false)).is_err(), "{text}");

@@ -3,12 +3,10 @@
 //! arise on loopback, each client auth method, scope claim shapes, the token cache and
 //! redaction of the report.
 
-mod common;
-
+use crate::support::*;
 use axum::Router;
 use axum::http::header;
 use axum::routing::post;
-use common::*;
 use jsonwebtoken::Algorithm;
 use serde_json::json;
 use tokdbg::core::diagnose::Verdict;

@@ -2,11 +2,9 @@
 //! (the demo's, or a tiny one serving fixture keys per algorithm), the HMAC and `none`
 //! rules, kid rotation and the refetch rate limit, leeway, and scope claim shapes.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use crate::support::*;
 use jsonwebtoken::{Algorithm, EncodingKey};
 use serde_json::{Map, Value, json};
 use tokdbg::core::engine::TokenSource;

@@ -2,15 +2,13 @@
 //! profile's own `Authorization` header and the bearer token never both go out (checked on a
 //! loopback server that records what it receives), and stale clipboard fallback files go away.
 
-mod common;
-
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use crate::support::*;
 use axum::Router;
 use axum::http::HeaderMap;
 use axum::routing::get;
-use common::*;
 use tokdbg::core::curl::{CurlOptions, probe_as_curl};
 use tokdbg::core::engine::TokenChoice;
 use tokdbg::core::model::secret::Secret;

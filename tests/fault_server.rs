@@ -1,4 +1,4 @@
-//! Faults of the network and of servers, injected by `tests/faults/mod.rs` on 127.0.0.1:
+//! Faults of the network and of servers, injected by `tests/support/faults.rs` on 127.0.0.1:
 //! refused, reset mid-response, closed without an answer, accept-and-hang, slow drips, bodies
 //! over the 1 MiB cap, content types that lie, gzip bombs, redirects (same origin, another
 //! origin, loops) and 5xx HTML pages. Each is met through `tokdbg::core::net::http::Http` with a
@@ -7,17 +7,13 @@
 //! asserts a specific error naming the URL and what happened, within the configured timeouts
 //! (an upper bound with slack, not a benchmark), and the finding, verdict or exit code.
 //!
-//! `cargo test --test fault_server -- --nocapture` prints one line per fault survived.
-
-mod common;
-mod faults;
+//! `cargo test --test main fault_server:: -- --nocapture` prints one line per fault survived.
 
 use std::path::Path;
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use jsonwebtoken::Algorithm;
-use serde_json::{Value, json};
+use serde_json::json;
 use tokdbg::core::diagnose::Verdict;
 use tokdbg::core::engine::{CallReport, CallSpec, Engine, TokenChoice, TokenSource};
 use tokdbg::core::findings::Code;
@@ -28,7 +24,8 @@ use tokdbg::core::probe::ProbeRequest;
 use tokdbg::core::store::profile_store::parse_profile;
 use tokdbg::demo::{DemoKey, sign_token};
 
-use faults::{Fault, FaultServer, Reply, gzip_bomb};
+use crate::support::faults::{Fault, FaultServer, Reply, gzip_bomb};
+use crate::support::{self, Invocation, Run};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -69,7 +66,7 @@ async fn get(url: &str) -> (Result<HttpResponse, HttpError>, Duration) {
 
 /// A token the API will be sent (no JWKS in these profiles, so it is not verified).
 fn token() -> String {
-    let now = common::now();
+    let now = support::now();
     let claims =
         json!({ "iss": "https://issuer.example/oidc", "sub": "svc", "aud": "api", "iat": now, "exp": now + 600 });
     sign_token(&claims, Algorithm::RS256, DemoKey::Rsa1, Some(DemoKey::Rsa1.kid()))
@@ -119,7 +116,7 @@ async fn call_fetching(text: &str) -> (CallReport, Duration) {
 
 #[track_caller]
 fn first(report: &CallReport) -> &tokdbg::core::findings::Finding {
-    report.findings.first().unwrap_or_else(|| panic!("no finding: {}", common::summary(report)))
+    report.findings.first().unwrap_or_else(|| panic!("no finding: {}", support::summary(report)))
 }
 
 #[track_caller]
@@ -207,16 +204,16 @@ async fn engine_names_the_hop_that_failed() {
         });
 
     // The token endpoint is refused: no token, no API request, exit code 3.
-    assert_eq!(token_report.verdict, Verdict::Error, "{}", common::summary(&token_report));
-    assert_eq!(first(&token_report).code, Code::TokenRequestFailed, "{}", common::summary(&token_report));
+    assert_eq!(token_report.verdict, Verdict::Error, "{}", support::summary(&token_report));
+    assert_eq!(first(&token_report).code, Code::TokenRequestFailed, "{}", support::summary(&token_report));
     assert_contains(&first(&token_report).message, &["token endpoint", &refused.url("/token"), "refused"]);
     assert!(token_report.response.is_none() && token_report.network_unreachable());
     within(token_time, CONNECT + SLACK, "a refused token endpoint");
     survived("token endpoint refused (Engine::call)", Code::TokenRequestFailed, token_time);
 
     // The API hangs: the request times out, the verdict is error, the URL is named.
-    assert_eq!(api_report.verdict, Verdict::Error, "{}", common::summary(&api_report));
-    assert_eq!(first(&api_report).code, Code::NetworkError, "{}", common::summary(&api_report));
+    assert_eq!(api_report.verdict, Verdict::Error, "{}", support::summary(&api_report));
+    assert_eq!(first(&api_report).code, Code::NetworkError, "{}", support::summary(&api_report));
     assert_contains(&first(&api_report).message, &[&hang.url("/api"), "did not answer within 2 s"]);
     assert!(api_report.network_unreachable());
     within(api_time, TOTAL + SLACK, "a hanging API");
@@ -256,7 +253,7 @@ async fn a_body_over_the_cap_is_truncated_and_flagged() {
 
     // As an API answer: allowed, and flagged truncated in the report.
     let (report, elapsed) = call_given(&server.url("/api")).await;
-    assert_eq!(report.verdict, Verdict::Allowed, "{}", common::summary(&report));
+    assert_eq!(report.verdict, Verdict::Allowed, "{}", support::summary(&report));
     let response = report.response.as_ref().expect("the API answered");
     assert!(response.truncated && response.body.len() <= CAP, "{} bytes", response.body.len());
     survived("5 MiB API answer (Engine::call)", "allowed, truncated: true", elapsed);
@@ -273,7 +270,7 @@ async fn a_body_over_the_cap_is_truncated_and_flagged() {
 
 #[tokio::test]
 async fn content_types_that_lie() -> TestResult {
-    let jwks = serde_json::to_string(&common::jwks_json(vec![DemoKey::Rsa1.public_jwk(Algorithm::RS256)]))?;
+    let jwks = serde_json::to_string(&support::jwks_json(vec![DemoKey::Rsa1.public_jwk(Algorithm::RS256)]))?;
     let server = start(Fault::Routes(vec![
         ("/json-as-html".into(), Fault::Respond(Reply::html(200, jwks))),
         ("/html-as-json".into(), Fault::Respond(Reply::json(200, "<!doctype html><html><body>Login</body></html>"))),
@@ -306,8 +303,8 @@ async fn content_types_that_lie() -> TestResult {
     // A token response and an API answer in JSON labelled text/html: both read as JSON.
     let (report, elapsed) =
         call_fetching(&token_profile(&server.url("/token"), "client_secret_post", &server.url(""))).await;
-    assert_eq!(report.token.source, TokenSource::Fetched, "{}", common::summary(&report));
-    assert_eq!(report.verdict, Verdict::Allowed, "{}", common::summary(&report));
+    assert_eq!(report.token.source, TokenSource::Fetched, "{}", support::summary(&report));
+    assert_eq!(report.verdict, Verdict::Allowed, "{}", support::summary(&report));
     let response = report.response.as_ref().expect("the API answered");
     assert_eq!(response.body_json, Some(json!({"orders": []})));
     survived("token and API JSON served as text/html", "allowed", elapsed);
@@ -401,7 +398,7 @@ async fn a_redirect_to_another_origin_is_not_followed_and_credentials_stay_home(
     let response = report.response.as_ref().expect("the 302 is the answer");
     assert_eq!(response.status, 302);
     assert_eq!(response.unfollowed_redirect.as_deref(), Some(steal.as_str()));
-    assert_eq!(report.verdict, Verdict::Denied, "{}", common::summary(&report));
+    assert_eq!(report.verdict, Verdict::Denied, "{}", support::summary(&report));
     survived("cross-origin redirect from the API", "302 shown, not followed", elapsed);
 
     // Same origin first, then away: followed once, stopped at the origin's edge.
@@ -413,15 +410,15 @@ async fn a_redirect_to_another_origin_is_not_followed_and_credentials_stay_home(
 
     // localhost is another origin than 127.0.0.1, even on the same port.
     let (report, elapsed) = call_given(&server.url("/alias")).await;
-    assert_eq!(report.response.as_ref().map(|r| r.status), Some(302), "{}", common::summary(&report));
+    assert_eq!(report.response.as_ref().map(|r| r.status), Some(302), "{}", support::summary(&report));
     survived("redirect to localhost on the same port", "not followed", elapsed);
 
     // The token endpoint redirects away: neither the Basic header nor the posted secret leave.
     for method in ["client_secret_basic", "client_secret_post"] {
         let (report, elapsed) = call_fetching(&token_profile(&server.url("/token"), method, &server.url(""))).await;
-        assert_eq!(report.verdict, Verdict::Error, "{}", common::summary(&report));
+        assert_eq!(report.verdict, Verdict::Error, "{}", support::summary(&report));
         let finding = first(&report);
-        assert_eq!(finding.code, Code::TokenRequestFailed, "{}", common::summary(&report));
+        assert_eq!(finding.code, Code::TokenRequestFailed, "{}", support::summary(&report));
         assert_contains(&finding.message, &[&other.url("/token"), "not followed"]);
         survived(&format!("cross-origin redirect of the token endpoint ({method})"), "not followed", elapsed);
     }
@@ -454,7 +451,7 @@ async fn a_redirect_loop_is_a_clear_error() {
     survived("redirect loop", format!("{error} after {hops} requests"), elapsed);
 
     let (report, _) = call_given(&server.url("/api")).await;
-    assert_eq!(report.verdict, Verdict::Error, "{}", common::summary(&report));
+    assert_eq!(report.verdict, Verdict::Error, "{}", support::summary(&report));
     assert_eq!(first(&report).code, Code::NetworkError);
     assert_contains(&first(&report).message, &["too many redirects"]);
     assert!(!report.network_unreachable());
@@ -469,13 +466,13 @@ async fn server_errors_in_html_are_explained() {
     ]))
     .await;
     let (report, elapsed) = call_given(&server.url("/api")).await;
-    assert_eq!(report.verdict, Verdict::Denied, "{}", common::summary(&report));
-    assert_eq!(first(&report).code, Code::ServerError, "{}", common::summary(&report));
+    assert_eq!(report.verdict, Verdict::Denied, "{}", support::summary(&report));
+    assert_eq!(first(&report).code, Code::ServerError, "{}", support::summary(&report));
     survived("API 503 with an HTML page", Code::ServerError, elapsed);
 
     let (report, elapsed) =
         call_fetching(&token_profile(&server.url("/token"), "client_secret_post", &server.url(""))).await;
-    assert_eq!(report.verdict, Verdict::Error, "{}", common::summary(&report));
+    assert_eq!(report.verdict, Verdict::Error, "{}", support::summary(&report));
     assert_eq!(first(&report).code, Code::TokenRequestFailed);
     assert_contains(&first(&report).message, &["HTTP 500", "HTML"]);
     assert!(!report.network_unreachable());
@@ -485,40 +482,17 @@ async fn server_errors_in_html_are_explained() {
 // ---------------------------------------------------------------------------------------------
 // The binary's exit codes (3 when a host cannot be reached; default timeouts: 5 s / 15 s).
 
-struct Run {
-    code: i32,
-    json: Value,
-    text: String,
-    elapsed: Duration,
-}
-
+/// `tokdbg [--profiles DIR] --json ARGS...`, with a JSON report on stdout.
 async fn tokdbg(args: Vec<String>, dir: Option<&Path>) -> Run {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokdbg"));
+    let mut all = Vec::new();
     if let Some(dir) = dir {
-        command.arg("--profiles").arg(dir);
+        all.extend(["--profiles".to_owned(), dir.display().to_string()]);
     }
-    command
-        .arg("--json")
-        .args(&args)
-        .env("NO_COLOR", "1")
-        .env_remove("TOKDBG_PROFILES")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
-        command.env_remove(proxy);
-    }
-    let started = Instant::now();
-    let output = tokio::time::timeout(Duration::from_secs(40), command.output())
-        .await
-        .unwrap_or_else(|_| panic!("tokdbg {args:?} ran for 40 s"))
-        .expect("tokdbg runs");
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let text =
-        format!("tokdbg {args:?}\n--- stdout\n{stdout}\n--- stderr\n{}", String::from_utf8_lossy(&output.stderr));
-    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {text}"));
-    Run { code: output.status.code().unwrap_or(-1), json, text, elapsed: started.elapsed() }
+    all.push("--json".to_owned());
+    all.extend(args);
+    let run = Invocation::new(&all).run().await;
+    run.json();
+    run
 }
 
 fn write_profile(text: &str) -> tempfile::TempDir {
@@ -570,17 +544,17 @@ async fn cli_exit_codes() {
         tokdbg(owned(&["verify", &token, "--jwks", &jwks]), None),
     );
     let expect = |run: &Run, code: i32, verdict: Option<&str>, finding: &str, needles: &[&str], fault: &str| {
-        assert_eq!(run.code, code, "{fault}: {}", run.text);
+        assert_eq!(run.code, code, "{fault}: {}", run.describe());
         if let Some(verdict) = verdict {
-            assert_eq!(run.json["verdict"], verdict, "{fault}: {}", run.text);
+            assert_eq!(run.json()["verdict"], verdict, "{fault}: {}", run.describe());
         }
-        let first = &run.json["findings"][0];
-        assert_eq!(first["code"], finding, "{fault}: {}", run.text);
+        let first = &run.json()["findings"][0];
+        assert_eq!(first["code"], finding, "{fault}: {}", run.describe());
         let message = format!("{} {}", first["message"], first["evidence"]);
         for needle in needles {
             assert!(message.contains(needle), "{fault}: {needle:?} not in {message}");
         }
-        survived(&format!("CLI: {fault}"), format!("exit {code}, {finding}"), run.elapsed);
+        survived(&format!("CLI: {fault}"), format!("exit {code}, {finding}"), run.took);
     };
     expect(&a, 3, Some("error"), "network_error", &[&refused.url("/api"), "refused"], "call, API refused");
     expect(&b, 3, Some("error"), "network_error", &[&reset.url("/api"), "broke"], "call, API reset");
@@ -592,12 +566,12 @@ async fn cli_exit_codes() {
         &[&hang.url("/api"), "did not answer within 15 s"],
         "call, API hangs",
     );
-    assert!(c.elapsed <= Duration::from_secs(15) + SLACK + SLACK, "the hang took {:?}", c.elapsed);
+    assert!(c.took <= Duration::from_secs(15) + SLACK + SLACK, "the hang took {:?}", c.took);
     expect(&d, 1, Some("denied"), "server_error", &[], "call, API 503 HTML");
     expect(&e, 1, Some("error"), "network_error", &["too many redirects"], "call, redirect loop");
-    assert_eq!(f.code, 0, "{}", f.text);
-    assert_eq!(f.json["response"]["truncated"], true, "{}", f.text);
-    survived("CLI: call, API answers 5 MiB", "exit 0, truncated: true", f.elapsed);
+    assert_eq!(f.code, 0, "{}", f.describe());
+    assert_eq!(f.json()["response"]["truncated"], true, "{}", f.describe());
+    survived("CLI: call, API answers 5 MiB", "exit 0, truncated: true", f.took);
     expect(&g, 3, None, "token_request_failed", &[&refused.url("/token"), "refused"], "token, token endpoint refused");
     expect(
         &h,

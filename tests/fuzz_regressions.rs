@@ -9,62 +9,56 @@
 #[path = "../fuzz/src/lib.rs"]
 mod fuzz_checks;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Runs `check` on every file of fuzz/seeds/<target>; returns how many there were.
-fn replay_seeds(target: &str, check: fn(&[u8])) -> usize {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds").join(target);
-    let mut count = 0;
-    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.unwrap_or_else(|e| panic!("{}: {e}", dir.display())).path();
-        let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        check(&data);
-        count += 1;
-    }
-    count
+use rstest::rstest;
+
+// Each committed seed is a named case (`fuzz_regressions::seeds_jwks::seed_1_…`), so one can be
+// run alone; the list is the directory's files when the test binary was built.
+
+/// Runs `check` on one seed file.
+fn replay(seed: &Path, check: fn(&[u8])) {
+    let data = std::fs::read(seed).unwrap_or_else(|e| panic!("{}: {e}", seed.display()));
+    check(&data);
 }
 
-#[test]
-fn seeds_decode_token() {
-    assert!(replay_seeds("decode_token", fuzz_checks::decode_token) > 0);
+#[rstest]
+fn seeds_decode_token(#[files("fuzz/seeds/decode_token/*")] seed: PathBuf) {
+    replay(&seed, fuzz_checks::decode_token);
 }
 
-#[test]
-fn seeds_www_authenticate() {
-    assert!(replay_seeds("www_authenticate", fuzz_checks::www_authenticate) > 0);
+#[rstest]
+fn seeds_www_authenticate(#[files("fuzz/seeds/www_authenticate/*")] seed: PathBuf) {
+    replay(&seed, fuzz_checks::www_authenticate);
 }
 
-#[test]
-fn seeds_jwks() {
-    assert!(replay_seeds("jwks", fuzz_checks::jwks) > 0);
+#[rstest]
+fn seeds_jwks(#[files("fuzz/seeds/jwks/*")] seed: PathBuf) {
+    replay(&seed, fuzz_checks::jwks);
 }
 
-#[test]
-fn seeds_token_response() {
-    assert!(replay_seeds("token_response", fuzz_checks::token_response) > 0);
+#[rstest]
+fn seeds_token_response(#[files("fuzz/seeds/token_response/*")] seed: PathBuf) {
+    replay(&seed, fuzz_checks::token_response);
 }
 
-#[test]
-fn seeds_profile() {
-    assert!(replay_seeds("profile", fuzz_checks::profile) > 0);
+#[rstest]
+fn seeds_profile(#[files("fuzz/seeds/profile/*")] seed: PathBuf) {
+    replay(&seed, fuzz_checks::profile);
 }
 
-#[test]
-fn seeds_server_message() {
-    assert!(replay_seeds("server_message", fuzz_checks::server_message) > 0);
+#[rstest]
+fn seeds_server_message(#[files("fuzz/seeds/server_message/*")] seed: PathBuf) {
+    replay(&seed, fuzz_checks::server_message);
 }
 
-#[test]
-fn seed_profiles_load() {
-    // The profile seeds are real profiles: they must load, so the fuzzer starts from
-    // the success path (and its serialize/read-back checks) rather than only errors.
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/profile");
-    for entry in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.unwrap_or_else(|e| panic!("{}: {e}", dir.display())).path();
-        let text = std::fs::read_to_string(&path).unwrap_or_default();
-        let loaded = tokdbg::core::store::profile_store::parse_profile(&text, &path.display().to_string());
-        assert!(loaded.is_ok(), "{}: {loaded:?}", path.display());
-    }
+/// The profile seeds are real profiles: they must load, so the fuzzer starts from the success
+/// path (and its serialize/read-back checks) rather than only errors.
+#[rstest]
+fn seed_profiles_load(#[files("fuzz/seeds/profile/*")] seed: PathBuf) {
+    let text = std::fs::read_to_string(&seed).unwrap_or_default();
+    let loaded = tokdbg::core::store::profile_store::parse_profile(&text, &seed.display().to_string());
+    assert!(loaded.is_ok(), "{}: {loaded:?}", seed.display());
 }
 
 /// Nesting far deeper than a 4 KiB fuzz input can hold, in every format a target parses.

@@ -3,18 +3,14 @@
 //! it and through the TUI's screens, asserted on the raw bytes written; and secrets a server
 //! echoes back, asserted absent. Everything talks to loopback only.
 
-mod common;
-mod faults;
-mod tui_support;
-
 use std::path::Path;
 
 use base64::Engine as _;
 use serde_json::{Value, json};
 use tokdbg::demo::{DemoKey, sign_token};
 
-use common::{TestResult, tokdbg_command};
-use faults::{Echo, Fault, FaultServer, Reply};
+use crate::support::faults::{Echo, Fault, FaultServer, Reply};
+use crate::support::{self, Run, TestResult, tokdbg_command};
 
 // ---------------------------------------------------------------------------------------------
 // Vectors and the check
@@ -70,34 +66,29 @@ fn assert_no_forged_lines(what: &str, stdout: &str, own_verdict: &str) {
     assert!(!stdout.lines().any(|l| l.starts_with("response   200")), "{what}: a forged response line");
 }
 
-struct Run {
-    code: i32,
-    stdout: Vec<u8>,
-    stderr: Vec<u8>,
+/// Checks on a run's raw bytes: what a terminal would be handed.
+trait Inert {
+    /// stdout then stderr, as text.
+    fn all(&self) -> String;
+    /// Both streams inert, and no exit by panic.
+    fn inert(&self, what: &str) -> &Self;
 }
 
-impl Run {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.stdout).into_owned()
-    }
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.stdout).unwrap_or_else(|e| panic!("JSON on stdout ({e}): {}", self.text()))
-    }
+impl Inert for Run {
     fn all(&self) -> String {
-        format!("{}{}", self.text(), String::from_utf8_lossy(&self.stderr))
+        format!("{}{}", self.stdout, self.stderr)
     }
-    /// Both streams inert, and no exit by panic.
+
     fn inert(&self, what: &str) -> &Self {
         assert_ne!(self.code, 101, "{what} panicked: {}", self.all());
-        assert_inert(&format!("{what} (stdout)"), &self.stdout);
-        assert_inert(&format!("{what} (stderr)"), &self.stderr);
+        assert_inert(&format!("{what} (stdout)"), &self.raw_stdout);
+        assert_inert(&format!("{what} (stderr)"), &self.raw_stderr);
         self
     }
 }
 
 async fn tokdbg(args: &[&str]) -> Run {
-    let output = tokdbg_command().args(args).output().await.expect("tokdbg runs");
-    Run { code: output.status.code().unwrap_or(-1), stdout: output.stdout, stderr: output.stderr }
+    support::tokdbg(args).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -110,8 +101,8 @@ fn hostile_claims() -> Value {
         "aud": format!("api{evil}"),
         "sub": evil,
         "scope": format!("order:read {evil}"),
-        "exp": common::now() + 3600,
-        "iat": common::now(),
+        "exp": support::now() + 3600,
+        "iat": support::now(),
     })
 }
 
@@ -228,7 +219,7 @@ async fn decode_shows_hostile_claims_inert() {
     let run = tokdbg(&["decode", &hostile_token()]).await;
     run.inert("decode");
     assert_eq!(run.code, 0, "{}", run.all());
-    assert!(run.text().contains("\\u001b]52;c;"), "the OSC 52 is shown visibly: {}", run.text());
+    assert!(run.stdout.contains("\\u001b]52;c;"), "the OSC 52 is shown visibly: {}", run.stdout);
 }
 
 #[tokio::test]
@@ -237,7 +228,7 @@ async fn decode_json_escapes_and_keeps_every_value() {
     run.inert("decode --json");
     let value = run.json();
     assert_eq!(value["claims"]["sub"], Value::String(all_vectors()), "values survive the escaping");
-    assert!(run.text().contains("\\u202e") && run.text().contains("\\u009b") && run.text().contains("\\u007f"));
+    assert!(run.stdout.contains("\\u202e") && run.stdout.contains("\\u009b") && run.stdout.contains("\\u007f"));
 }
 
 #[tokio::test]
@@ -256,7 +247,7 @@ async fn verify_against_a_hostile_jwks_is_inert() {
     let run = tokdbg(&["verify", &hostile_token(), "--jwks", &server.url("/jwks")]).await;
     run.inert("verify");
     assert_eq!(run.code, 1, "{}", run.all());
-    assert_no_forged_lines("verify", &run.text(), "INVALID");
+    assert_no_forged_lines("verify", &run.stdout, "INVALID");
 }
 
 #[tokio::test]
@@ -275,7 +266,7 @@ async fn call_shows_a_hostile_api_answer_inert_and_unforged() {
     let run = over_hostile_profiles(&["call", "hostile", "--token", &hostile_token()]).await;
     run.inert("call");
     assert_eq!(run.code, 1, "{}", run.all());
-    assert_no_forged_lines("call", &run.text(), "DENIED");
+    assert_no_forged_lines("call", &run.stdout, "DENIED");
 }
 
 #[tokio::test]
@@ -289,7 +280,7 @@ async fn call_json_of_a_hostile_api_answer_is_inert() {
 async fn call_with_a_hostile_token_endpoint_error_is_inert() {
     let run = over_hostile_profiles(&["call", "hostile"]).await;
     run.inert("call (token error)");
-    assert_no_forged_lines("call (token error)", &run.text(), "ERROR");
+    assert_no_forged_lines("call (token error)", &run.stdout, "ERROR");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -316,7 +307,7 @@ async fn token_json_of_a_hostile_oauth_error_is_inert() {
 async fn profiles_list_shows_hostile_names_and_broken_files_inert() {
     let run = over_hostile_profiles(&["profiles", "list"]).await;
     run.inert("profiles list");
-    assert_eq!(run.text().lines().count(), 2, "one line per profile, whatever the names hold: {}", run.text());
+    assert_eq!(run.stdout.lines().count(), 2, "one line per profile, whatever the names hold: {}", run.stdout);
 }
 
 #[tokio::test]
@@ -460,8 +451,8 @@ async fn token_endpoint_echoing_basic_credentials_in_an_html_500_leaks_no_secret
 
 #[tokio::test]
 async fn an_api_echoing_the_bearer_token_leaks_no_signature() {
-    let token = common::rs256(&json!({ "sub": "x", "exp": common::now() + 600 }));
-    let signature = common::signature_of(&token);
+    let token = support::rs256(&json!({ "sub": "x", "exp": support::now() + 600 }));
+    let signature = support::signature_of(&token);
     for args in [&["call", "echo", "--token", &token][..], &["--json", "call", "echo", "--token", &token]] {
         let (run, server) = echo_run(Echo::JsonHeaders, 401, "client_secret_post", args).await;
         assert!(server.authorizations().iter().any(|a| a.contains(&signature)), "the token was sent");
@@ -476,12 +467,12 @@ async fn an_api_echo_is_scrubbed_in_the_engine_report() -> TestResult {
     echo_profile(dir.path(), &server.url("/token"), &server.url("/api"), "client_secret_post");
     let entry = tokdbg::core::store::profile_store::load_file(&dir.path().join("echo.toml"));
     let profile = entry.loaded.map_err(|e| e.to_string())?;
-    let token = common::rs256(&json!({ "sub": "x", "exp": common::now() + 600 }));
+    let token = support::rs256(&json!({ "sub": "x", "exp": support::now() + 600 }));
     let spec =
-        common::spec_with("echo", &profile, "echo", tokdbg::core::engine::TokenChoice::Given(token.clone().into()))?;
-    let report = common::engine().call(spec, None).await;
+        support::spec_with("echo", &profile, "echo", tokdbg::core::engine::TokenChoice::Given(token.clone().into()))?;
+    let report = support::engine().call(spec, None).await;
     let response = report.response.as_ref().ok_or("the API answered")?;
-    let signature = common::signature_of(&token);
+    let signature = support::signature_of(&token);
     let everywhere = serde_json::to_string(&report)? + &format!("{response:?}");
     assert!(!everywhere.contains(&signature), "{everywhere}");
     assert_eq!(
@@ -555,10 +546,10 @@ async fn tui_screens_of_a_hostile_call_are_inert() {
     let text = std::fs::read_to_string(hostile_profiles(&server).path().join("hostile.toml")).expect("profile");
     std::fs::write(dir.path().join("hostile.toml"), text).expect("write");
     std::fs::write(dir.path().join("broken.toml"), format!("name = {}\n", all_vectors())).expect("write broken");
-    let mut h = tui_support::Harness::over(dir, 120, 40, common::now());
+    let mut h = support::tui::Harness::over(dir, 120, 40, support::now());
     h.select("hostile");
-    h.run(vec![tui_support::key('s'), tokdbg::tui::msg::Msg::WaitIdle]).await;
-    assert_eq!(tui_support::last_status(&h.app), Some(403), "the hostile API answered");
+    h.run(vec![support::tui::key('s'), tokdbg::tui::msg::Msg::WaitIdle]).await;
+    assert_eq!(support::tui::last_status(&h.app), Some(403), "the hostile API answered");
     for tab in Tab::ALL {
         h.app.tab = tab;
         assert_terminal_bytes_inert(&format!("tab {tab:?}"), &terminal_bytes(&h.app, 120, 40));
@@ -575,7 +566,7 @@ async fn tui_screens_history_and_exports_of_an_echoing_api_hold_no_secret() {
     use tokdbg::tui::state::app::Tab;
     let echo = FaultServer::start(Fault::Echo { status: 401, echo: Echo::JsonHeaders }).await.expect("echo server");
     let api = echo.url("/api");
-    let mut h = tui_support::Harness::demo_with(120, 40, |dir, base| {
+    let mut h = support::tui::Harness::demo_with(120, 40, |dir, base| {
         let text = format!(
             r#"[issuer]
 url = "{base}/oidc"
@@ -592,12 +583,12 @@ url = "{api}"
     })
     .await;
     h.select("echo");
-    h.run(vec![tui_support::key('s'), tokdbg::tui::msg::Msg::WaitIdle]).await;
+    h.run(vec![support::tui::key('s'), tokdbg::tui::msg::Msg::WaitIdle]).await;
     let sent = echo.authorizations();
     let signature =
-        sent.first().map(|a| common::signature_of(a.trim_start_matches("Bearer "))).expect("a token was sent");
+        sent.first().map(|a| support::signature_of(a.trim_start_matches("Bearer "))).expect("a token was sent");
     assert!(signature.len() > 20, "{sent:?}");
-    assert_eq!(tui_support::last_status(&h.app), Some(401));
+    assert_eq!(support::tui::last_status(&h.app), Some(401));
     let mut seen = String::new();
     for tab in Tab::ALL {
         h.app.tab = tab;
@@ -608,7 +599,7 @@ url = "{api}"
         seen.push_str(&serde_json::to_string(report.as_ref()).expect("report serializes"));
     }
     // The copy menu's redacted curl export of the call.
-    h.run(vec![tui_support::key('y'), tui_support::key('c')]).await;
+    h.run(vec![support::tui::key('y'), support::tui::key('c')]).await;
     seen.push_str(&format!("{:?}", h.clipboard.copies()));
     assert!(seen.contains("[redacted]"), "the echo is shown, redacted");
     assert!(!seen.contains(&signature), "a screen, the history or an export shows the token's signature");

@@ -2,9 +2,7 @@
 //! screens and clipboard exports, and the `Debug`/JSON output of every type that holds a
 //! secret are searched for recognisable client secrets, HMAC secrets and token signatures.
 
-mod common;
-mod tui_support;
-
+use crate::support;
 use std::path::Path;
 use std::process::Stdio;
 
@@ -21,7 +19,7 @@ use tokdbg::tui::msg::Cmd;
 use tokdbg::tui::state::app::{AfterPrompt, Mode, PromptState};
 use tokdbg::tui::state::paste::PasteState;
 
-use tui_support::{Harness, enter, esc, key, typed};
+use crate::support::tui::{Harness, enter, esc, key, typed};
 
 /// A client secret nobody would print by accident, given through several sources.
 const CANARY_SK: &str = "SK-CANARY-5f0c1e9ab27d";
@@ -98,7 +96,7 @@ required_scopes = ["order:read"]
 }
 
 async fn tokdbg(dir: &Path, args: &[&str]) -> String {
-    let output = common::tokdbg_command()
+    let output = support::tokdbg_command()
         .arg("--profiles")
         .arg(dir)
         .args(args)
@@ -276,7 +274,7 @@ async fn debug_and_json_of_secret_holding_types_are_redacted() {
 async fn tui_screens_clipboard_and_history_never_show_a_secret() {
     let mut harness = Harness::demo_with(120, 40, write_canary_profiles).await;
     let mut needles = Needles::new(harness.server.as_ref().unwrap());
-    tui_support::write_prompt_profile(harness.dir.path(), &harness.base_url());
+    support::tui::write_prompt_profile(harness.dir.path(), &harness.base_url());
     let mut screens = Vec::new();
 
     // Fetch, send, every tab, the copy menu's redacted curl; then the canary profiles.

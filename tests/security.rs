@@ -3,8 +3,6 @@
 //! http to another machine are flagged. (alg none, RSA-key-as-HMAC-secret confusion, the
 //! allow-list and JWK `alg` pinning are covered in tests/engine_verify.rs.)
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -18,7 +16,7 @@ use tokdbg::core::findings::{Code, Severity};
 use tokdbg::core::token::verify::{CheckName, CheckStatus};
 use tokdbg::demo::DemoKey;
 
-use common::*;
+use crate::support::*;
 
 /// A server that only counts how often anyone asks it for keys.
 async fn counting_key_server() -> Result<(String, Arc<AtomicUsize>), BoxError> {

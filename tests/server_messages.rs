@@ -13,7 +13,7 @@
 //!
 //! The directory names the stack that sent the answer; the credited dialect may
 //! differ (Spring's bare challenge is RFC 6750's). Run one case with
-//! `cargo test --test server_messages <dialect>_<file stem>`.
+//! `cargo test --test main server_messages::<dialect>_<file stem>`.
 
 use std::path::{Path, PathBuf};
 

@@ -1,12 +1,10 @@
 //! The TUI as a daily tool (issue 10): one scripted case per defect a new user's trial found,
 //! each failing before its fix.
 
-mod tui_support;
-
+use crate::support::tui::*;
 use crossterm::event::KeyCode;
 use tokdbg::tui::msg::Msg;
 use tokdbg::tui::state::app::{Focus, Mode, Tab};
-use tui_support::*;
 
 fn env_profile(dir: &std::path::Path, base_url: &str, var: &str) {
     let text = format!(

@@ -1,17 +1,18 @@
 //! Snapshots of the TUI's screens at 80x24 and 120x40, built by driving the real loop against
 //! the embedded demo (or by `update` alone where no server is needed).
 //!
-//! Screens without network data use a fixed clock (`NOW`) and crafted tokens. Screens with data
-//! from the demo server (whose tokens carry real times) are frozen first (`freeze`: latencies,
-//! dates and "now" pinned relative to the token's `iat`), and filters hide ports, absolute times,
-//! epoch numbers and the temporary directory.
+//! The demo server, the engine and the app share one fixed clock (`NOW`; every latency 1.5 ms),
+//! so the calls happen at `NOW` and a screen is taken as it reads a moment later
+//! (`Harness::app_after`); filters hide ports and the temporary directory.
 
-mod tui_support;
-
+use crate::support::tui::*;
 use ratatui::style::{Color, Modifier};
 use tokdbg::tui::msg::Msg;
 use tokdbg::tui::state::app::{App, Mode};
-use tui_support::*;
+
+/// How long after the calls the result screens are read: the demo's 1 h tokens then "expire in
+/// 49 min" and were issued "10 min ago".
+const LATER: i64 = 630;
 
 fn settings() -> insta::Settings {
     let mut settings = insta::Settings::clone_current();
@@ -79,8 +80,7 @@ async fn empty_profile_directory() {
 /// Screens over the demo profiles that need no request: the list, overlays, modes.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_list_and_overlays() {
-    let mut harness = Harness::demo(120, 40).await;
-    harness.app.now = NOW;
+    let harness = Harness::demo(120, 40).await;
     let base = harness.app.clone();
     snap("demo_profile_tab", &base);
 
@@ -121,7 +121,6 @@ async fn broken_profile_and_secret_prompt() {
         write_prompt_profile(dir, base_url);
     })
     .await;
-    harness.app.now = NOW;
     harness.select("demo-broken");
     assert!(harness.app.profiles.selected().unwrap().loaded.is_err());
     snap("broken_profile", &harness.app);
@@ -135,14 +134,15 @@ async fn broken_profile_and_secret_prompt() {
 
 /// Screens with results from the demo server: Token, copy menu, Endpoints 200/403, NO_COLOR,
 /// Verify, Diagnosis, History, an error in the status line, paste mode with a verification.
+/// Every call happens at `NOW`; the screens read 10 min 30 s later (`LATER`), the History tab
+/// 30 s later.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn demo_results() {
     let mut harness = Harness::demo(120, 40).await;
 
     // t: a token for demo-reader.
     harness.run(vec![key('t'), Msg::WaitIdle]).await;
-    let mut app = harness.app.clone();
-    freeze(&mut app);
+    let mut app = harness.app_after(LATER);
     assert!(app.selected_session().and_then(|s| s.token.as_ref()).is_some_and(|t| t.access_token.is_some()));
     snap("token_tab", &app);
 
@@ -153,15 +153,13 @@ async fn demo_results() {
 
     // Enter, Enter: read orders, 200.
     harness.run(vec![enter(), enter(), Msg::WaitIdle]).await;
-    let mut app = harness.app.clone();
-    freeze(&mut app);
+    let app = harness.app_after(LATER);
     assert_eq!(last_status(&app), Some(200));
     snap("endpoints_200", &app);
 
     // j, Enter: write orders, 403 with order:write missing.
     harness.run(vec![key('j'), enter(), Msg::WaitIdle]).await;
-    let mut app = harness.app.clone();
-    freeze(&mut app);
+    let mut app = harness.app_after(LATER);
     assert_eq!(last_status(&app), Some(403));
     snap("endpoints_403", &app);
     assert!(colored_cells(render(&app, 120, 40).backend().buffer()) > 0, "the colour theme uses colour");
@@ -179,8 +177,7 @@ async fn demo_results() {
     // demo-hs256: an HS256 token at an RS256 API — 401, and a failing alg check.
     harness.select("demo-hs256");
     harness.run(vec![key('s'), Msg::WaitIdle]).await;
-    let mut app = harness.app.clone();
-    freeze(&mut app);
+    let mut app = harness.app_after(LATER);
     apply(&mut app, [key('5')]);
     snap("diagnosis_401", &app);
     apply(&mut app, [key('3')]);
@@ -189,8 +186,7 @@ async fn demo_results() {
     // demo-noscope: 403; then the History tab with the calls so far.
     harness.select("demo-noscope");
     harness.run(vec![key('s'), Msg::WaitIdle]).await;
-    let mut app = harness.app.clone();
-    freeze(&mut app);
+    let mut app = harness.app_after(30);
     apply(&mut app, [tab(), key('6')]);
     assert_eq!(app.history.len(), 4);
     snap("history", &app);
@@ -198,19 +194,15 @@ async fn demo_results() {
     // demo-wrong-secret: the token request fails; the error is in the status line.
     harness.select("demo-wrong-secret");
     harness.run(vec![key('t'), Msg::WaitIdle]).await;
-    let mut app = harness.app.clone();
-    freeze(&mut app);
+    let app = harness.app_after(LATER);
     assert_eq!(app.status.as_ref().map(|s| s.kind), Some(tokdbg::tui::state::app::StatusKind::Error));
     snap("status_error", &app);
 
-    // Paste mode: a crafted token verified against demo-reader (times relative to the real clock).
+    // Paste mode: a crafted token issued at NOW, verified against demo-reader at NOW.
     harness.select("demo-reader");
-    let now = tokdbg::core::clock::now_unix();
-    let token = rs256_token(&demo_claims(&format!("{}/oidc", harness.base_url()), "demo-reader", "order:read", now));
+    let token = rs256_token(&demo_claims(&format!("{}/oidc", harness.base_url()), "demo-reader", "order:read", NOW));
     harness.run(vec![key('p'), Msg::Paste(token), enter(), Msg::WaitIdle]).await;
-    let mut app = harness.app.clone();
-    freeze(&mut app);
-    app.now = now;
+    let mut app = harness.app_after(0);
     if let Mode::Paste(paste) = &mut app.mode {
         // The signature (the tail the input shows) differs every run: show a stand-in of its length.
         let value = paste.token.value().to_owned();

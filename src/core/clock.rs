@@ -1,9 +1,11 @@
 //! Human-readable times: absolute UTC stamps and "in 42 min" / "3 h ago" phrases.
 //!
 //! Everything except [`now_unix`] and [`SystemClock`] is pure and takes `now` explicitly, so
-//! callers (and tests, through a [`FixedClock`]) decide what "now" is.
+//! callers (and tests, through a [`FixedClock`]) decide what "now" is, and how long a measured
+//! request took.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -16,10 +18,17 @@ const DAY: u64 = 24 * HOUR;
 const YEAR: u64 = 31_556_952;
 
 /// Where "now" comes from: the system's clock, or a fixed one in tests. The engine takes one
-/// (`Engine::with_clock`) and stamps every stage's report with it.
+/// (`Engine::with_clock`) and stamps every stage's report with it; the demo server issues and
+/// checks tokens by one (`DemoServer::start_with_clock`).
 pub trait Clock: Send + Sync {
     /// Whole seconds since the Unix epoch.
     fn now(&self) -> i64;
+
+    /// How long it has been since `started`: a request's latency. The real span by default; a
+    /// fixed clock reports a fixed one, so a report's latencies read the same on every run.
+    fn elapsed(&self, started: Instant) -> Duration {
+        started.elapsed()
+    }
 }
 
 /// The system's clock.
@@ -32,27 +41,50 @@ impl Clock for SystemClock {
     }
 }
 
-/// A clock that says what it is told: fixed until set or advanced.
-#[derive(Debug, Default)]
-pub struct FixedClock(std::sync::atomic::AtomicI64);
+/// A clock that says what it is told: fixed until set or advanced, and every measured span
+/// [`FixedClock::LATENCY`] (unless changed with [`FixedClock::set_elapsed`]).
+#[derive(Debug)]
+pub struct FixedClock {
+    now: AtomicI64,
+    elapsed_micros: AtomicU64,
+}
+
+impl Default for FixedClock {
+    fn default() -> Self {
+        FixedClock::at(0)
+    }
+}
 
 impl FixedClock {
+    /// What a fixed clock says every measured request took: 1.5 ms.
+    pub const LATENCY: Duration = Duration::from_micros(Self::LATENCY_MICROS);
+    const LATENCY_MICROS: u64 = 1500;
+
     pub fn at(now: i64) -> Self {
-        FixedClock(std::sync::atomic::AtomicI64::new(now))
+        FixedClock { now: AtomicI64::new(now), elapsed_micros: AtomicU64::new(Self::LATENCY_MICROS) }
     }
 
     pub fn set(&self, now: i64) {
-        self.0.store(now, std::sync::atomic::Ordering::SeqCst);
+        self.now.store(now, Ordering::SeqCst);
     }
 
     pub fn advance(&self, secs: i64) {
-        self.0.fetch_add(secs, std::sync::atomic::Ordering::SeqCst);
+        self.now.fetch_add(secs, Ordering::SeqCst);
+    }
+
+    /// From now on every measured span is `span` (whole microseconds).
+    pub fn set_elapsed(&self, span: Duration) {
+        self.elapsed_micros.store(u64::try_from(span.as_micros()).unwrap_or(u64::MAX), Ordering::SeqCst);
     }
 }
 
 impl Clock for FixedClock {
     fn now(&self) -> i64 {
-        self.0.load(std::sync::atomic::Ordering::SeqCst)
+        self.now.load(Ordering::SeqCst)
+    }
+
+    fn elapsed(&self, _started: Instant) -> Duration {
+        Duration::from_micros(self.elapsed_micros.load(Ordering::SeqCst))
     }
 }
 
@@ -141,6 +173,17 @@ mod tests {
     const NOW: i64 = 1_795_392_000;
     /// The seed token's exp.
     const SEED_EXP: i64 = 1_619_534_434;
+
+    #[test]
+    fn a_fixed_clock_is_fixed_in_time_and_in_measured_spans() {
+        let clock = FixedClock::at(NOW);
+        let started = Instant::now();
+        assert_eq!(clock.now(), NOW);
+        assert_eq!(clock.elapsed(started), FixedClock::LATENCY);
+        clock.advance(30);
+        clock.set_elapsed(Duration::from_millis(7));
+        assert_eq!((clock.now(), clock.elapsed(started)), (NOW + 30, Duration::from_millis(7)));
+    }
 
     #[test]
     fn now_check() {

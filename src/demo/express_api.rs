@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::APP_ID;
 use super::node_jwt::{self, KeySource, Rejection, VerifyOptions};
-use super::state::{DemoState, Kind, now_secs};
+use super::state::{DemoState, Kind};
 
 /// How one route's middleware is (mis)configured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,7 +128,7 @@ fn check_jwt(state: &DemoState, headers: &HeaderMap, setup: Setup) -> Result<Val
         Setup::JwksWithoutOidc => KeySource::Unreachable("Not Found"),
         _ => KeySource::Jwks(&jwks),
     };
-    match node_jwt::verify(&token, &options, keys, now_secs()) {
+    match node_jwt::verify(&token, &options, keys, state.now()) {
         Ok(payload) => Ok(payload),
         Err(Rejection::InvalidToken(message)) => Err(Denial::Unauthorized { code: "invalid_token", message }),
         Err(Rejection::KeyProvider(message)) => Err(Denial::Unhandled { stack: format!("JwksError: {message}") }),

@@ -17,8 +17,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
-use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::body::HttpBody;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -27,7 +29,8 @@ pub use keys::{DemoKey, sign_hmac_token, sign_token};
 pub use profiles::{demo_profiles, write_demo_profiles};
 pub use state::DemoCounters;
 
-use state::DemoState;
+use crate::core::clock::{Clock, SystemClock};
+use state::{DemoState, http_date};
 
 /// Where `tokdbg demo serve` listens by default, and what the demo profiles point at.
 pub const DEFAULT_ADDR: &str = "127.0.0.1:4455";
@@ -44,11 +47,17 @@ pub struct DemoServer {
 }
 
 impl DemoServer {
-    /// Binds `addr` (use `127.0.0.1:0` in tests) and serves on a tokio task.
+    /// Binds `addr` (use `127.0.0.1:0` in tests) and serves on a tokio task, on the system's clock.
     pub async fn start(addr: SocketAddr) -> std::io::Result<DemoServer> {
+        DemoServer::start_with_clock(addr, Arc::new(SystemClock)).await
+    }
+
+    /// [`DemoServer::start`] on `clock`: tokens are issued (`iat`, `exp`) and checked by it, and
+    /// every answer's `Date` header reads it (tests pin it with a `FixedClock`).
+    pub async fn start_with_clock(addr: SocketAddr, clock: Arc<dyn Clock>) -> std::io::Result<DemoServer> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(DemoState::new(format!("http://{addr}")));
+        let state = Arc::new(DemoState::new(format!("http://{addr}"), clock));
         let app = router(Arc::clone(&state));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
@@ -117,5 +126,24 @@ fn router(state: Arc<DemoState>) -> Router {
         .fallback(|| async {
             (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not Found").into_response()
         })
+        .layer(axum::middleware::map_response_with_state(Arc::clone(&state), date_by_clock))
         .with_state(state)
+}
+
+/// The `Date` header from the demo's clock (hyper writes the system's only when none is set).
+/// Hyper would write `content-length` and then `date` after the handler's headers; a known
+/// length is written here first, so the headers keep that order.
+async fn date_by_clock(State(state): State<Arc<DemoState>>, mut response: Response) -> Response {
+    let Some(date) = http_date(state.now()).and_then(|d| HeaderValue::from_str(&d).ok()) else {
+        return response;
+    };
+    let length = HttpBody::size_hint(response.body()).exact();
+    let headers = response.headers_mut();
+    if let Some(length) = length
+        && !headers.contains_key(header::CONTENT_LENGTH)
+    {
+        headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    }
+    headers.insert(header::DATE, date);
+    response
 }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value, json};
 
 use super::APP_ID;
 use super::jose::{is_signing_key, java_instant, lenient_b64, signature_ok};
-use super::state::{DemoState, Kind, now_secs};
+use super::state::{DemoState, Kind};
 
 const ERROR_URI: &str = "https://tools.ietf.org/html/rfc6750#section-3.1";
 const DECODE_PREFIX: &str = "An error occurred while attempting to decode the Jwt: ";
@@ -34,7 +34,7 @@ async fn protected(State(state): State<Arc<DemoState>>, headers: HeaderMap) -> R
         Err(description) => return invalid_token(description),
     };
     let settings = Settings { issuer: &state.issuer, audience: APP_ID, algorithms: &["RS256", "ES256"] };
-    let claims = match decode(&token, &settings, &state.jwks(), now_secs()) {
+    let claims = match decode(&token, &settings, &state.jwks(), state.now()) {
         Ok(claims) => claims,
         Err(description) => return invalid_token(&description),
     };

@@ -1,9 +1,14 @@
 //! The demo server's shared state: its URLs, key-rotation switch, counters and clock.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use jsonwebtoken::jwk::JwkSet;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::core::clock::Clock;
 
 use super::keys::published_jwks;
 
@@ -39,17 +44,33 @@ pub(crate) struct DemoState {
     rotation: AtomicU8,
     counters: [AtomicU64; 4],
     jti_sequence: AtomicU64,
+    clock: DemoClock,
+}
+
+/// The clock tokens are issued and checked by, and the `Date` header read from.
+struct DemoClock(Arc<dyn Clock>);
+
+impl std::fmt::Debug for DemoClock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DemoClock(now = {})", self.0.now())
+    }
 }
 
 impl DemoState {
-    pub(crate) fn new(base_url: String) -> DemoState {
+    pub(crate) fn new(base_url: String, clock: Arc<dyn Clock>) -> DemoState {
         DemoState {
+            clock: DemoClock(clock),
             issuer: format!("{base_url}/oidc"),
             base_url,
             rotation: AtomicU8::new(0),
             counters: Default::default(),
             jti_sequence: AtomicU64::new(0),
         }
+    }
+
+    /// Seconds since the Unix epoch, by the server's clock.
+    pub(crate) fn now(&self) -> i64 {
+        self.clock.0.now()
     }
 
     pub(crate) fn count(&self, kind: Kind) {
@@ -90,10 +111,21 @@ impl DemoState {
     }
 }
 
-/// Seconds since the Unix epoch (0 if the clock is before 1970).
-pub(crate) fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or_default()
+/// An HTTP date (RFC 9110 §5.6.7, `Fri, 15 Jan 2027 08:00:00 GMT`), or `None` for an instant
+/// the format cannot hold.
+pub(crate) fn http_date(ts: i64) -> Option<String> {
+    let format =
+        format_description!("[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT");
+    OffsetDateTime::from_unix_timestamp(ts).ok().and_then(|at| at.format(format).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::http_date;
+
+    #[test]
+    fn http_dates_read_as_servers_write_them() {
+        assert_eq!(http_date(1_800_000_000).as_deref(), Some("Fri, 15 Jan 2027 08:00:00 GMT"));
+        assert_eq!(http_date(i64::MAX), None);
+    }
 }

@@ -14,7 +14,7 @@ use super::APP_ID;
 use super::client_auth::{self, AuthError, Method};
 use super::clients::{self, AuthMethods, Client, ScopeClaim, ScopePolicy, Signing};
 use super::keys::{sign_hmac_token, sign_token};
-use super::state::{DemoState, Kind, now_secs};
+use super::state::{DemoState, Kind};
 
 /// The audiences (and RFC 8707 resources) this issuer knows.
 pub(crate) const KNOWN_AUDIENCES: &[&str] = &[APP_ID, "https://api.demo.local/orders"];
@@ -208,7 +208,7 @@ fn grant_scopes(client: &Client, requested: Option<&String>) -> Result<(Vec<&'st
 /// Builds and signs the access token.
 fn mint(state: &DemoState, client: &Client, audience: &str, scopes: &[&str]) -> String {
     // A skewed issuer stamps times from its own (late) clock.
-    let iat = now_secs() - client.clock_behind_secs;
+    let iat = state.now() - client.clock_behind_secs;
     let mut claims = Map::new();
     claims.insert("iss".into(), json!(state.issuer));
     claims.insert("sub".into(), json!(client.id));

@@ -247,7 +247,7 @@ impl Engine {
         self.token_fetches.fetch_add(1, Ordering::Relaxed);
         let started = std::time::Instant::now();
         let outcome = request.send(&self.http).await;
-        let latency_ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+        let latency_ms = milliseconds(self.clock.elapsed(started));
         let mut report = TokenRequestReport {
             request: request.view(),
             status: None,
@@ -442,8 +442,12 @@ impl Engine {
                 token,
             };
             report.notes = request.header_notes();
+            let started = std::time::Instant::now();
             match request.send_scrubbing(&self.http, &known).await {
-                Ok(response) => {
+                Ok(mut response) => {
+                    // The latency by the engine's clock (a fixed one in tests), as the token
+                    // request's is: the exchange and the reading of the capped body.
+                    response.latency_ms = milliseconds(self.clock.elapsed(started));
                     report.server = (!response.is_success()).then(|| {
                         server_message::interpret_with(
                             response.status,
@@ -466,4 +470,9 @@ impl Engine {
         report.findings = diagnosis.findings;
         report
     }
+}
+
+/// A span in milliseconds with one decimal, as reports show latencies.
+fn milliseconds(span: std::time::Duration) -> f64 {
+    (span.as_secs_f64() * 10_000.0).round() / 10.0
 }

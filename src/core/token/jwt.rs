@@ -149,7 +149,7 @@ fn base64_problem(segment: &str, error: &base64::DecodeError) -> String {
             None => format!("a character at position {} is not base64url", offset + 1),
         },
         base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol(..) => format!(
-            "its {} characters do not make whole bytes: the segment looks cut short or has extra characters at its end",
+            "its length ({} characters) is not whole base64url bytes: the segment looks cut short or has extra characters at its end",
             segment.chars().count()
         ),
         base64::DecodeError::InvalidPadding => "misplaced '=' padding".to_owned(),

@@ -1,26 +1,19 @@
-//! Shared helpers of the engine integration tests: the embedded demo on 127.0.0.1:0,
-//! its profiles parsed as users' files are, call specs, crafted tokens, and tiny
-//! loopback servers for answers the demo does not give. Nothing leaves loopback.
+//! The embedded demo on 127.0.0.1:0 for engine tests: starting it, its profiles parsed as
+//! users' files are, call specs, report summaries, and tiny loopback servers for answers the
+//! demo does not give. Nothing leaves loopback.
 
-// Each test binary uses its own subset of these helpers.
-#![allow(dead_code)]
-
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use axum::Router;
 use axum::routing::get;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::jwk::{Jwk, JwkSet};
-use jsonwebtoken::{Algorithm, EncodingKey};
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokdbg::core::engine::{CallReport, CallSpec, Engine, TokenChoice};
 use tokdbg::core::findings::{Code, Finding};
 use tokdbg::core::model::profile::{Endpoint, NoPrompt, Profile};
 use tokdbg::core::model::secret::Secret;
 use tokdbg::core::net::http::HttpConfig;
 use tokdbg::core::store::profile_store::parse_profile;
-use tokdbg::demo::{APP_ID, DemoKey, DemoServer, demo_profiles, sign_token};
+use tokdbg::demo::{DemoServer, demo_profiles};
 
 pub type BoxError = Box<dyn std::error::Error>;
 pub type TestResult = Result<(), BoxError>;
@@ -94,10 +87,6 @@ pub fn primary(report: &CallReport) -> &Finding {
     report.findings.first().expect("a call report always has a primary finding")
 }
 
-pub fn codes(report: &CallReport) -> Vec<Code> {
-    report.findings.iter().map(|f| f.code).collect()
-}
-
 pub fn finding(report: &CallReport, code: Code) -> Option<&Finding> {
     report.findings.iter().find(|f| f.code == code)
 }
@@ -112,66 +101,6 @@ pub fn summary(report: &CallReport) -> String {
         ));
     }
     text
-}
-
-pub fn now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
-}
-
-/// Claims the demo API accepts on `/api/protected`: its issuer, the app id, `order:read`.
-pub fn good_claims(server: &DemoServer) -> Value {
-    let now = now();
-    json!({
-        "iss": server.issuer(),
-        "sub": "demo-reader",
-        "aud": APP_ID,
-        "azp": "demo-reader",
-        "client_id": "demo-reader",
-        "scope": "order:read",
-        "iat": now,
-        "exp": now + 600,
-    })
-}
-
-/// `good_claims` with some members replaced (or removed, for `null`).
-pub fn claims_with(server: &DemoServer, changes: Value) -> Value {
-    let mut claims = good_claims(server);
-    if let (Some(target), Some(changes)) = (claims.as_object_mut(), changes.as_object()) {
-        for (key, value) in changes {
-            if value.is_null() {
-                target.remove(key);
-            } else {
-                target.insert(key.clone(), value.clone());
-            }
-        }
-    }
-    claims
-}
-
-/// An RS256 token signed by the issuer's current key demo-rsa-1.
-pub fn rs256(claims: &Value) -> String {
-    sign_token(claims, Algorithm::RS256, DemoKey::Rsa1, Some(DemoKey::Rsa1.kid()))
-}
-
-fn b64_json(value: &Value) -> String {
-    URL_SAFE_NO_PAD.encode(value.to_string())
-}
-
-/// A JWS with exactly this header, signed with `key` under `alg`.
-pub fn sign_with_header(header: &Value, claims: &Value, key: &EncodingKey, alg: Algorithm) -> String {
-    let message = format!("{}.{}", b64_json(header), b64_json(claims));
-    let signature = jsonwebtoken::crypto::sign(message.as_bytes(), key, alg).expect("signing a test token");
-    format!("{message}.{signature}")
-}
-
-/// An unsigned token: `{"alg":"none"}`, the claims, and an empty signature.
-pub fn unsigned(claims: &Value) -> String {
-    format!("{}.{}.", b64_json(&json!({ "alg": "none", "typ": "JWT" })), b64_json(claims))
-}
-
-/// The signature segment of a compact JWS.
-pub fn signature_of(token: &str) -> String {
-    token.rsplit('.').next().unwrap_or_default().to_owned()
 }
 
 /// A loopback port nothing listens on (bound, then released).
@@ -203,27 +132,4 @@ pub async fn serve_json(documents: Vec<(String, Value)>) -> Result<String, BoxEr
         );
     }
     serve(router).await
-}
-
-/// A JWK set holding these keys, as JSON.
-pub fn jwks_json(keys: Vec<Jwk>) -> Value {
-    serde_json::to_value(JwkSet { keys }).unwrap_or(Value::Null)
-}
-
-/// The tokdbg binary as a child process, isolated from the caller's environment: no colour,
-/// no profile directory, backtrace or proxy settings inherited; stdout and stderr piped,
-/// killed if the test drops it.
-pub fn tokdbg_command() -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokdbg"));
-    command
-        .env("NO_COLOR", "1")
-        .env_remove("TOKDBG_PROFILES")
-        .env_remove("RUST_BACKTRACE")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .kill_on_drop(true);
-    for proxy in ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"] {
-        command.env_remove(proxy);
-    }
-    command
 }

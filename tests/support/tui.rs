@@ -1,7 +1,7 @@
-//! Shared helpers for the TUI tests: a demo-backed harness that drives the real event loop on a
-//! `TestBackend`, key/mouse message builders, a recording clipboard, crafted tokens, and the
-//! normalisation that makes screens with real-time data reproducible.
-#![allow(dead_code)]
+//! The TUI tests' harness: the real event loop on a `TestBackend` over the demo, the engine and
+//! the app all on one `FixedClock` (so times, countdowns and latencies read the same on every
+//! run), key/mouse message builders, a recording clipboard, crafted tokens, and the insta
+//! filters for what still varies (ports, the temporary directory's name).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -10,7 +10,7 @@ use std::time::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use tokdbg::core::clock;
+use tokdbg::core::clock::{Clock, FixedClock};
 use tokdbg::core::engine::Engine;
 use tokdbg::core::model::secret::Secret;
 use tokdbg::core::net::http::HttpConfig;
@@ -101,6 +101,9 @@ impl Clipboard for RecordingClipboard {
 
 /// The app over a profile directory, with its engine, clipboard and a `TestBackend` terminal.
 pub struct Harness {
+    /// What "now" is for the demo server, the engine and the event loop, and what every
+    /// measured latency is ([`FixedClock::LATENCY`], 1.5 ms).
+    pub clock: Arc<FixedClock>,
     pub server: Option<DemoServer>,
     pub dir: tempfile::TempDir,
     pub app: App,
@@ -111,34 +114,42 @@ pub struct Harness {
 
 impl Harness {
     /// The demo server on a free port, its profiles in a temporary directory, demo-reader
-    /// selected (as `tokdbg demo` does), the real clock.
+    /// selected (as `tokdbg demo` does), everything on a fixed clock at [`NOW`].
     pub async fn demo(width: u16, height: u16) -> Harness {
         Harness::demo_with(width, height, |_, _| {}).await
     }
 
     /// Like [`Harness::demo`], with extra files written into the profile directory first.
     pub async fn demo_with(width: u16, height: u16, extra: impl FnOnce(&Path, &str)) -> Harness {
-        let server = DemoServer::start("127.0.0.1:0".parse().unwrap()).await.expect("demo server starts");
+        let clock = Arc::new(FixedClock::at(NOW));
+        let server = DemoServer::start_with_clock("127.0.0.1:0".parse().unwrap(), clock.clone())
+            .await
+            .expect("demo server starts");
         let dir = profile_dir();
         demo::write_demo_profiles(dir.path(), &server.base_url()).unwrap();
         extra(dir.path(), &server.base_url());
-        let mut harness = Harness::over(dir, width, height, clock::now_unix());
+        let mut harness = Harness::on_clock(dir, width, height, clock);
         harness.app.banner = Some(format!("demo issuer {} · demo-only credentials · ? for keys", server.issuer()));
         harness.app.profiles.select_stem("demo-reader");
         harness.server = Some(server);
         harness
     }
 
-    /// An app over `dir` (no server).
+    /// An app over `dir` (no server), on a fixed clock at `now`.
     pub fn over(dir: tempfile::TempDir, width: u16, height: u16, now: i64) -> Harness {
+        Harness::on_clock(dir, width, height, Arc::new(FixedClock::at(now)))
+    }
+
+    fn on_clock(dir: tempfile::TempDir, width: u16, height: u16, clock: Arc<FixedClock>) -> Harness {
         let store = profile_store::load_dir(dir.path(), DirOrigin::Flag).expect("profile dir loads");
-        let mut app = App::new(ProfileList::from_store(&store), now, true);
+        let mut app = App::new(ProfileList::from_store(&store), clock.now(), true);
         app.size = (width, height);
         Harness {
+            engine: Arc::new(Engine::with_clock(HttpConfig::default(), clock.clone())),
+            clock,
             server: None,
             dir,
             app,
-            engine: Arc::new(Engine::new(HttpConfig::default())),
             clipboard: RecordingClipboard::default(),
             terminal: Terminal::new(TestBackend::new(width, height)).unwrap(),
         }
@@ -154,7 +165,7 @@ impl Harness {
     }
 
     /// Runs the real event loop over `script` until the script ends (scripts that need
-    /// results end with `Msg::WaitIdle`), with the real clock; fails after 20 s.
+    /// results end with `Msg::WaitIdle`), on the harness' clock; fails after 20 s.
     pub async fn run(&mut self, script: Vec<Msg>) {
         self.run_stream(futures_util::stream::iter(script)).await;
     }
@@ -166,7 +177,8 @@ impl Harness {
     {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let mut runner = Runner::new(self.engine.clone(), tx, Box::new(self.clipboard.clone()));
-        let run = event_loop::run(&mut self.terminal, input, &mut self.app, &mut runner, rx, clock::now_unix);
+        let clock = self.clock.clone();
+        let run = event_loop::run(&mut self.terminal, input, &mut self.app, &mut runner, rx, move || clock.now());
         match tokio::time::timeout(Duration::from_secs(20), run).await {
             Ok(result) => result.expect("the loop draws on the test backend"),
             Err(_) => panic!("the event loop did not finish the script within 20 s"),
@@ -178,19 +190,28 @@ impl Harness {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let mut runner = Runner::new(self.engine.clone(), tx, Box::new(self.clipboard.clone()));
         let input = futures_util::stream::iter(script);
+        let clock = self.clock.clone();
         let run = event_loop::run_with_job_control(
             &mut self.terminal,
             input,
             &mut self.app,
             &mut runner,
             rx,
-            clock::now_unix,
+            move || clock.now(),
             jobs,
         );
         match tokio::time::timeout(Duration::from_secs(20), run).await {
             Ok(result) => result.expect("the loop draws on the test backend"),
             Err(_) => panic!("the event loop did not finish the script within 20 s"),
         }
+    }
+
+    /// A copy of the app as it reads `secs` after the harness' clock (views compute "in 42 min"
+    /// and "30 s ago" from `app.now`), for snapshots of a moment after the calls.
+    pub fn app_after(&self, secs: i64) -> App {
+        let mut app = self.app.clone();
+        app.now = self.clock.now() + secs;
+        app
     }
 
     /// The terminal's text, one line per row, trailing blanks trimmed.
@@ -279,138 +300,9 @@ pub fn demo_claims(issuer: &str, client: &str, scope: &str, now: i64) -> serde_j
     })
 }
 
-// ---------------------------------------------------------------------------------------------
-// Normalisation of real-time data
-
-/// Makes a state reached with the real demo server reproducible: latencies become 1.5 ms, the
-/// Date header a fixed date, call times 30 s before `now`, and "now" is pinned relative to the
-/// selected token's `iat` (`iat + 630`), so countdowns read the same on every run. Phrases the
-/// engine computed a second or two after issuance are rewritten as if computed at issuance.
-pub fn freeze(app: &mut App) {
-    let now = app
-        .selected_session()
-        .and_then(|s| s.token.as_ref())
-        .and_then(|t| t.token.claims.as_ref())
-        .and_then(|c| c.get("iat"))
-        .and_then(serde_json::Value::as_i64)
-        .map(|iat| iat + 630)
-        .unwrap_or(app.now);
-    app.now = now;
-    app.spinner = 0;
-    let mut phrases: Vec<(String, String)> = Vec::new();
-    for session in app.sessions.values_mut() {
-        if let Some(fetch) = session.token.as_mut() {
-            phrases.extend(settle_phrases(fetch.token.claims.as_ref()));
-            if let Some(request) = fetch.token_request.as_mut() {
-                request.latency_ms = 1.5;
-            }
-            if let Some(verification) = fetch.verification.as_mut() {
-                settle_verification(verification, &phrases);
-            }
-        }
-        if let Some(report) = session.call.as_mut() {
-            phrases.extend(settle_phrases(report.token.claims.as_ref()));
-            freeze_report(Arc::make_mut(report), now, &phrases);
-        }
-    }
-    for report in app.history.iter_mut() {
-        phrases.extend(settle_phrases(report.token.claims.as_ref()));
-        freeze_report(Arc::make_mut(report), now, &phrases);
-    }
-    if let tokdbg::tui::state::app::Mode::Paste(paste) = &mut app.mode
-        && let Some(report) = paste.report.as_mut()
-        && let Some(verification) = report.verification.as_mut()
-    {
-        let phrases = settle_phrases(report.token.claims.as_ref());
-        settle_verification(verification, &phrases);
-    }
-    if let Some(status) = app.status.as_mut() {
-        status.text = settle_latency(&settle(&status.text, &phrases));
-    }
-}
-
-/// (as computed 1–3 s late, as computed on time) for the token's exp, nbf and iat.
-fn settle_phrases(claims: Option<&serde_json::Map<String, serde_json::Value>>) -> Vec<(String, String)> {
-    let Some(claims) = claims else { return Vec::new() };
-    let Some(iat) = claims.get("iat").and_then(serde_json::Value::as_i64) else { return Vec::new() };
-    let mut pairs = Vec::new();
-    for late in 1..=3 {
-        if let Some(exp) = claims.get("exp").and_then(serde_json::Value::as_i64) {
-            pairs.push((clock::expiry_phrase(exp, iat + late), clock::expiry_phrase(exp, iat)));
-        }
-        for name in ["nbf", "iat"] {
-            if let Some(ts) = claims.get(name).and_then(serde_json::Value::as_i64) {
-                pairs.push((
-                    format!("({})", clock::relative(ts, iat + late)),
-                    format!("({})", clock::relative(ts, iat)),
-                ));
-            }
-        }
-    }
-    pairs
-}
-
-fn settle(text: &str, phrases: &[(String, String)]) -> String {
-    let mut text = text.to_owned();
-    for (late, on_time) in phrases {
-        if late != on_time && text.contains(late.as_str()) {
-            text = text.replace(late.as_str(), on_time);
-        }
-    }
-    text
-}
-
-fn settle_verification(verification: &mut tokdbg::core::token::verify::Verification, phrases: &[(String, String)]) {
-    for check in &mut verification.checks {
-        check.detail = settle(&check.detail, phrases);
-        check.actual = check.actual.as_deref().map(|a| settle(a, phrases));
-        check.expected = check.expected.as_deref().map(|e| settle(e, phrases));
-    }
-}
-
-/// Every "<number> ms" becomes "1.5 ms".
-pub fn settle_latency(text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(at) = rest.find(" ms") {
-        let before = &rest[..at];
-        let start = before.rfind(|c: char| !(c.is_ascii_digit() || c == '.')).map(|i| i + 1).unwrap_or(0);
-        if start < at && before[start..].chars().next().is_some_and(|c| c.is_ascii_digit()) {
-            out.push_str(&before[..start]);
-            out.push_str("1.5 ms");
-        } else {
-            out.push_str(&rest[..at + 3]);
-        }
-        rest = &rest[at + 3..];
-    }
-    out.push_str(rest);
-    out
-}
-
-fn freeze_report(report: &mut tokdbg::core::engine::CallReport, now: i64, phrases: &[(String, String)]) {
-    report.at = now - 30;
-    if let Some(request) = report.token_request.as_mut() {
-        request.latency_ms = 1.5;
-    }
-    if let Some(response) = report.response.as_mut() {
-        response.latency_ms = 1.5;
-        for (name, value) in response.headers.iter_mut() {
-            if name.eq_ignore_ascii_case("date") {
-                *value = "Fri, 15 Jan 2027 08:00:00 GMT".to_owned();
-            }
-        }
-    }
-    if let Some(verification) = report.verification.as_mut() {
-        settle_verification(verification, phrases);
-    }
-    for finding in &mut report.findings {
-        finding.message = settle_latency(&settle(&finding.message, phrases));
-        finding.evidence.actual = finding.evidence.actual.as_deref().map(|a| settle_latency(&settle(a, phrases)));
-    }
-}
-
-/// Insta filters that hide what still varies between runs: ports, absolute times, epoch numbers
-/// in claims, the demo's jti, latencies, the temporary directory's random part. Replacements keep
+/// Insta filters that hide what still varies between runs — ports, the demo's jti (time-based),
+/// the temporary directory's random part — and, kept so the snapshots read as they always
+/// have, absolute times, epoch numbers in claims and latencies (fixed by the clock now). Replacements keep
 /// the width of what they replace, so borders stay aligned in the snapshots; a value cut short
 /// by a pane edge or an overlay is replaced character for character too.
 pub fn filters() -> Vec<(String, String)> {

@@ -1,0 +1,24 @@
+//! The integration test binary: one module per area (`cargo test --test main cli::` runs one
+//! area, `cargo test --test main cli::NAME` one test), all sharing `support`. One binary links
+//! tokdbg once and runs every area on one test harness.
+
+mod support;
+
+mod bad_input;
+mod bounded_inputs;
+mod cli;
+mod demo_server;
+mod engine_flow;
+mod engine_verify;
+mod exports;
+mod fault_server;
+mod fuzz_regressions;
+mod hostile_text;
+mod leaks;
+mod profile_edit;
+mod security;
+mod server_messages;
+mod tui_daily;
+mod tui_e2e_tmux;
+mod tui_session;
+mod tui_snapshots;

@@ -1,0 +1,13 @@
+//! What the integration tests share: the binary as a process (`process`), the embedded demo
+//! and engine helpers (`demo`), crafted tokens and claims (`fixtures`), the fault-injecting
+//! server (`faults`) and the TUI harness (`tui`). Everything talks to 127.0.0.1 only.
+
+pub mod demo;
+pub mod faults;
+pub mod fixtures;
+pub mod process;
+pub mod tui;
+
+pub use demo::*;
+pub use fixtures::*;
+pub use process::*;
