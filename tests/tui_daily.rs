@@ -230,7 +230,7 @@ fn paste_mode_explains_a_broken_base64_segment() {
     apply(&mut app, [Msg::Paste("eyJhbGciOiJIUzI1NiJ9.eyt.c2ln".into())]);
     let text = buffer_text(render(&app, 120, 40).backend().buffer());
     assert!(!text.contains("Invalid last symbol"), "{text}");
-    assert!(text.contains("cut short"), "{text}");
+    assert!(text.contains("is not whole base64url bytes"), "{text}");
 }
 
 /// Defect 18: at 200 columns the list shows whole names; a long filter keeps its count in the
@@ -256,4 +256,27 @@ async fn layout_fits_names_filters_and_urls() {
     let screen = h.screen();
     assert!(!screen.contains("/api/protecte\n") && !screen.contains("protecte │"), "{screen}");
     assert!(screen.contains("protected"), "{screen}");
+}
+
+/// Defect 1 (cont.): an edit made on disk is picked up with `R`, keeping the selection; a
+/// reload that finds nothing new says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_reloads_an_edited_file_and_keeps_the_selection() {
+    let mut h = Harness::demo(120, 40).await;
+    h.run(vec![key('R'), Msg::WaitIdle]).await;
+    assert!(h.app.status.as_ref().is_some_and(|s| s.text.ends_with("no change")), "{:?}", h.app.status);
+    let path = h.dir.path().join("demo-reader.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replace("name = \"reader (200 / 403 / misconfigured APIs)\"", "name = \"reader, renamed\""),
+    )
+    .unwrap();
+    std::fs::write(h.dir.path().join("zz-new.toml"), "name = \"brand new\"\n").unwrap();
+    h.run(vec![key('R'), Msg::WaitIdle]).await;
+    assert_eq!(h.app.selected_stem().as_deref(), Some("demo-reader"));
+    assert_eq!(h.app.profiles.selected().unwrap().name(), "reader, renamed");
+    let status = h.app.status.as_ref().map(|s| s.text.clone()).unwrap_or_default();
+    assert!(status.contains("new zz-new") && status.contains("changed demo-reader"), "{status}");
+    assert!(h.screen().contains("reader, renamed"), "{}", h.screen());
 }

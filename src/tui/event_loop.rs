@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use super::keymap;
-use super::msg::Msg;
+use super::msg::{Cmd, Msg};
 use super::state::app::App;
 use super::tasks::Runner;
 use super::update::update;
@@ -28,6 +28,11 @@ pub trait JobControl<B: Backend> {
     /// Takes the terminal again (raw mode, alternate screen, mouse, paste); the loop then
     /// clears and redraws everything, since the shell wrote over the screen meanwhile.
     fn resume(&mut self, terminal: &mut Terminal<B>) -> Result<(), B::Error>;
+    /// Runs the user's editor on `path` with the terminal handed over, and takes it back;
+    /// `Err` inside says why the editor did not run or failed.
+    fn edit(&mut self, _terminal: &mut Terminal<B>, path: &std::path::Path) -> Result<Result<(), String>, B::Error> {
+        Ok(super::editor::run_editor(path, false))
+    }
 }
 
 /// For a backend that is no real terminal (tests, benches): nothing to hand over.
@@ -121,6 +126,19 @@ where
         app.now = clock();
         let commands = update(app, msg);
         for command in commands {
+            if let Cmd::Edit { path } = command {
+                let edited = jobs.edit(terminal, &path)?;
+                // The editor drew over the screen: paint every cell again.
+                let size = terminal.size()?;
+                terminal.resize(Rect::new(0, 0, size.width, size.height))?;
+                app.size = (size.width, size.height);
+                if let Err(error) = edited {
+                    app.error(error);
+                }
+                let reload = super::update::reload(app);
+                runner.run(reload);
+                continue;
+            }
             if runner.run(command) {
                 app.quit = true;
             }

@@ -10,8 +10,40 @@ use ratatui::backend::CrosstermBackend;
 
 use super::event_loop::JobControl;
 
-/// Suspends and resumes the TUI on the process's terminal.
-pub struct TerminalJobControl;
+/// Suspends and resumes the TUI on the process's terminal, and lends it to the editor.
+pub struct TerminalJobControl {
+    pub input: TerminalInput,
+}
+
+/// The terminal's events, let go of while another program (the editor) owns the terminal:
+/// crossterm's reader thread would otherwise take that program's keystrokes. Released, the
+/// stream is dropped (stopping its thread) and made anew on the next poll.
+#[derive(Clone, Default)]
+pub struct TerminalInput(std::sync::Arc<std::sync::Mutex<Option<crossterm::event::EventStream>>>);
+
+impl TerminalInput {
+    fn release(&self) {
+        if let Ok(mut stream) = self.0.lock() {
+            stream.take();
+        }
+    }
+}
+
+impl futures_util::Stream for TerminalInput {
+    type Item = io::Result<crossterm::event::Event>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use futures_util::StreamExt as _;
+        match self.0.lock() {
+            Ok(mut stream) => stream.get_or_insert_with(crossterm::event::EventStream::new).poll_next_unpin(cx),
+            // A panic while holding the lock is a bug elsewhere; end the input (the app quits).
+            Err(_) => std::task::Poll::Ready(None),
+        }
+    }
+}
 
 impl JobControl<CrosstermBackend<Stdout>> for TerminalJobControl {
     fn suspend(&mut self, terminal: &mut Terminal<CrosstermBackend<Stdout>>) -> io::Result<()> {
@@ -26,6 +58,18 @@ impl JobControl<CrosstermBackend<Stdout>> for TerminalJobControl {
         // Also after a stop we did not see coming (SIGSTOP): the shell may have put the
         // terminal back into cooked mode meanwhile. Entering twice is harmless.
         if cfg!(unix) { enter() } else { Ok(()) }
+    }
+
+    fn edit(
+        &mut self,
+        terminal: &mut Terminal<CrosstermBackend<Stdout>>,
+        path: &std::path::Path,
+    ) -> io::Result<Result<(), String>> {
+        leave(terminal)?;
+        self.input.release();
+        let edited = super::editor::run_editor(path, true);
+        enter()?;
+        Ok(edited)
     }
 }
 

@@ -36,6 +36,10 @@ pub enum Action {
     EditProfile,
     DuplicateProfile,
     DeleteProfile,
+    /// Opens the selected profile's file in `$VISUAL` / `$EDITOR`; the list reloads after.
+    OpenInEditor,
+    /// Reads the profile directory again.
+    Reload,
     CopyMenu,
     /// Esc: cancel what runs, close what is open, clear what was typed.
     Cancel,
@@ -215,6 +219,20 @@ pub const GLOBAL: &[Row] = &[
         ],
     ),
     row("Del", "delete", "delete profile (as d)", false, &[(k(K::Delete), A::DeleteProfile)]),
+    row(
+        "o",
+        "open in $EDITOR",
+        "open the profile's file in $VISUAL or $EDITOR (vi if unset); the list reloads after",
+        false,
+        &[(ch('o'), A::OpenInEditor)],
+    ),
+    row(
+        "R",
+        "reload",
+        "read the profile files again (edits made on disk are also picked up within 2 s)",
+        false,
+        &[(ch('R'), A::Reload)],
+    ),
     row("y", "copy", "copy: token, claims, curl", false, &[(ch('y'), A::CopyMenu)]),
     row(
         "Esc",

@@ -1,6 +1,7 @@
 //! The interactive TUI (`tokdbg`, `tokdbg demo`): a message loop over the core engine.
 
 pub mod clipboard;
+mod editor;
 pub mod event_loop;
 mod job_control;
 pub mod keymap;
@@ -16,8 +17,7 @@ use std::io::Write;
 use std::sync::Arc;
 
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, EventStream,
-    KeyEventKind,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event, KeyEventKind,
 };
 use futures_util::StreamExt;
 
@@ -139,11 +139,14 @@ pub async fn run(
     app.size = (size.width, size.height);
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
     let mut runner = Runner::new(engine, tx, Box::new(TerminalClipboard));
-    let input = EventStream::new().filter_map(|event| async move { event.ok().and_then(to_msg) });
+    let terminal_input = job_control::TerminalInput::default();
+    let input = terminal_input.clone().filter_map(|event| async move { event.ok().and_then(to_msg) });
     // Quitting signals end the loop like `q`, so the terminal is restored and the caller cleans
     // up; SIGTSTP and SIGCONT suspend and resume like Ctrl-Z and `fg`.
     let input = futures_util::stream::select(input, signals());
-    let mut jobs = job_control::TerminalJobControl;
+    let mut jobs = job_control::TerminalJobControl { input: terminal_input };
+    // Edits made to the profile files outside the TUI show up within a couple of seconds.
+    let watcher = tasks::watch_profiles(store.dir.clone(), runner.sender());
     let ended = event_loop::run_with_job_control(
         &mut terminal,
         Box::pin(input),
@@ -157,6 +160,7 @@ pub async fn run(
     // Tasks still running are not waited for (the runtime is shut down in the background),
     // so secret commands they started are killed here rather than left behind.
     crate::core::model::secret_cmd::kill_all();
+    watcher.abort();
     ended
 }
 

@@ -7,6 +7,7 @@ use crate::core::engine::{CallReport, TokenFetch, TokenReport};
 use crate::core::model::profile::{Endpoint, Profile};
 use crate::core::model::secret::Secret;
 use crate::core::store::fsutil::FileStamp;
+use crate::core::store::profile_store::ProfileStore;
 
 pub type TaskId = u64;
 
@@ -27,6 +28,14 @@ pub enum Msg {
     Suspend,
     /// SIGCONT: take the terminal again (raw mode, alternate screen) and redraw everything.
     Resume,
+    /// The profile directory as read now (after `R`, after the editor, or because a file
+    /// changed on disk).
+    Reloaded {
+        /// The directory as read, or why it could not be.
+        store: Result<Box<ProfileStore>, String>,
+        /// The user asked (`R`, the editor): say so even when nothing changed.
+        asked: bool,
+    },
 }
 
 /// What a finished task reports.
@@ -46,6 +55,8 @@ pub enum TaskResult {
         stem: String,
     },
     Copied(String),
+    /// The profile directory as read again after `R` or the editor.
+    Reloaded(Box<ProfileStore>),
     /// The client secret's `env:` variable is unset: the app asks for it and resumes `retry`.
     SecretMissing {
         stem: String,
@@ -115,5 +126,15 @@ pub enum Cmd {
         to_file: bool,
     },
     Cancel(TaskId),
+    /// Read the profile directory again (answered with `Msg::Reloaded`).
+    Reload {
+        task: TaskId,
+        dir: PathBuf,
+    },
+    /// Hand the terminal to the user's editor on `path`, then reload. The event loop runs it
+    /// (it needs the terminal).
+    Edit {
+        path: PathBuf,
+    },
     Quit,
 }

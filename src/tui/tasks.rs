@@ -1,6 +1,7 @@
 //! Runs commands on tokio tasks, each with a cancel token, and reports back as messages.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use futures_util::FutureExt as _;
@@ -12,6 +13,7 @@ use crate::core::model::profile::{Profile, SecretPrompter, SecretSource};
 use crate::core::model::secret::Secret;
 use crate::core::model::secret_source::SecretError;
 use crate::core::secret_choice::{self, SecretsNeeded, TokenWanted};
+use crate::core::store::profile_store::{DirOrigin, ProfileStore};
 use crate::core::{store::profile_edit, store::profile_store};
 
 use super::msg::{Cmd, Msg, Retry, TaskId, TaskResult};
@@ -93,6 +95,55 @@ async fn read_needed(
     Ok((choice, hmac))
 }
 
+/// The profile directory as `Msg::Reloaded` carries it.
+fn read_dir(dir: &Path) -> Result<Box<ProfileStore>, String> {
+    profile_store::load_dir(dir, DirOrigin::Flag)
+        .map(Box::new)
+        .map_err(|error| format!("cannot read the profiles again from {}: {error}", dir.display()))
+}
+
+/// How often the profile directory is looked at for edits made outside the TUI.
+pub const WATCH_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// The `*.toml` files of a directory by name, with size and modification time: cheap to take
+/// every [`WATCH_EVERY`], and different whenever an editor saves, adds or removes a profile.
+fn dir_fingerprint(dir: &Path) -> Vec<(std::ffi::OsString, u64, Option<std::time::SystemTime>)> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.path().extension().is_some_and(|e| e == "toml"))
+        .map(|entry| {
+            let meta = entry.metadata().ok();
+            (entry.file_name(), meta.as_ref().map_or(0, |m| m.len()), meta.and_then(|m| m.modified().ok()))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Watches `dir` for as long as the returned task runs (abort it to stop): when its profile
+/// files change, the directory is read again and sent as `Msg::Reloaded`.
+pub fn watch_profiles(dir: PathBuf, tx: UnboundedSender<Msg>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let look = |dir: PathBuf| async move { tokio::task::spawn_blocking(move || dir_fingerprint(&dir)).await.ok() };
+        let mut last = look(dir.clone()).await;
+        loop {
+            tokio::time::sleep(WATCH_EVERY).await;
+            let now = look(dir.clone()).await;
+            if now.is_some() && now != last {
+                last = now;
+                let read = dir.clone();
+                let store = tokio::task::spawn_blocking(move || read_dir(&read)).await;
+                let Ok(store) = store else { continue };
+                if tx.send(Msg::Reloaded { store, asked: false }).is_err() {
+                    return;
+                }
+            }
+        }
+    })
+}
+
 /// A token the engine has cached for the profile and still deems fresh.
 fn fresh_cached(engine: &Engine, stem: &str, profile: &Profile) -> Option<Secret> {
     engine.cached_token(stem, profile).map(|cached| cached.token)
@@ -101,6 +152,11 @@ fn fresh_cached(engine: &Engine, stem: &str, profile: &Profile) -> Option<Secret
 impl Runner {
     pub fn new(engine: Arc<Engine>, tx: UnboundedSender<Msg>, clipboard: Box<dyn Clipboard>) -> Self {
         Runner { engine, tx, cancels: HashMap::new(), clipboard }
+    }
+
+    /// Where results go, for tasks started outside a command (the profile watcher).
+    pub fn sender(&self) -> UnboundedSender<Msg> {
+        self.tx.clone()
     }
 
     /// The task reported back: its cancel token is no longer needed.
@@ -112,6 +168,14 @@ impl Runner {
     pub fn run(&mut self, cmd: Cmd) -> bool {
         match cmd {
             Cmd::Quit => return true,
+            // The event loop runs the editor itself; it never reaches the runner.
+            Cmd::Edit { .. } => {}
+            Cmd::Reload { task, dir } => self.spawn(task, async move {
+                let store = tokio::task::spawn_blocking(move || read_dir(&dir))
+                    .await
+                    .map_err(|e| format!("reading the profiles failed: {e}"))??;
+                Ok(TaskResult::Reloaded(store))
+            }),
             Cmd::Cancel(task) => {
                 if let Some(token) = self.cancels.remove(&task) {
                     token.cancel();

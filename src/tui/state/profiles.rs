@@ -52,6 +52,30 @@ impl ProfileItem {
     }
 }
 
+/// What a reload found, by file stem.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reload {
+    pub added: Vec<String>,
+    pub changed: Vec<String>,
+    pub removed: Vec<String>,
+}
+
+impl Reload {
+    pub fn is_empty(&self) -> bool {
+        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
+    }
+
+    /// "changed demo-reader; new orders" for the status line.
+    pub fn summary(&self) -> String {
+        [("new", &self.added), ("changed", &self.changed), ("removed", &self.removed)]
+            .iter()
+            .filter(|(_, stems)| !stems.is_empty())
+            .map(|(what, stems)| format!("{what} {}", stems.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ProfileList {
     pub items: Vec<ProfileItem>,
@@ -143,6 +167,45 @@ impl ProfileList {
         }
         self.items.sort_by(|a, b| a.stem.cmp(&b.stem));
         self.refilter();
+    }
+
+    /// Takes the directory as read again: the selection, the filter and each profile's last
+    /// outcome stay; returns what changed.
+    pub fn reload(&mut self, store: &ProfileStore) -> Reload {
+        let selected = self.selected().map(|i| i.stem.clone());
+        let fresh = ProfileList::from_store(store);
+        let mut reload = Reload::default();
+        for item in &fresh.items {
+            match self.items.iter().find(|old| old.stem == item.stem) {
+                None => reload.added.push(item.stem.clone()),
+                Some(old) if old.stamp != item.stamp || old.loaded.is_err() != item.loaded.is_err() => {
+                    reload.changed.push(item.stem.clone())
+                }
+                Some(_) => {}
+            }
+        }
+        reload.removed = self
+            .items
+            .iter()
+            .filter(|old| !fresh.items.iter().any(|i| i.stem == old.stem))
+            .map(|i| i.stem.clone())
+            .collect();
+        let cursor = self.cursor;
+        let items = fresh
+            .items
+            .into_iter()
+            .map(|mut item| {
+                item.last = self.items.iter().find(|old| old.stem == item.stem).and_then(|old| old.last.clone());
+                item
+            })
+            .collect();
+        self.items = items;
+        self.dir_exists = fresh.dir_exists;
+        self.visible = (0..self.items.len()).filter(|&i| self.items[i].matches(&self.filter)).collect();
+        self.cursor = selected
+            .and_then(|stem| self.visible.iter().position(|&i| self.items[i].stem == stem))
+            .unwrap_or_else(|| cursor.min(self.visible.len().saturating_sub(1)));
+        reload
     }
 
     /// Removes a profile; the selection stays where it was (the next row moves up into it).

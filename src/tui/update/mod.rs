@@ -21,6 +21,7 @@ use super::msg::{Cmd, Msg};
 use super::state::app::{App, Mode};
 
 pub use actions::{fetch_token, send};
+pub use normal::reload;
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
     match msg {
@@ -71,5 +72,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Cmd> {
         Msg::Done(task, result) => results::apply(app, task, result),
         // The event loop acts on these itself (they need the terminal); the state is unchanged.
         Msg::WaitIdle | Msg::Suspend | Msg::Resume => Vec::new(),
+        Msg::Reloaded { store: Ok(store), asked } => {
+            results::reloaded(app, &store, asked);
+            Vec::new()
+        }
+        Msg::Reloaded { store: Err(error), .. } => {
+            app.error(error);
+            Vec::new()
+        }
     }
 }

@@ -53,6 +53,11 @@ pub fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         Action::NewProfile => return overlays::open_form(app, overlays::FormKind::New),
         Action::EditProfile => return overlays::open_form(app, overlays::FormKind::Edit),
         Action::DuplicateProfile => return overlays::open_form(app, overlays::FormKind::Duplicate),
+        Action::Reload => return vec![reload(app)],
+        Action::OpenInEditor => match app.profiles.selected() {
+            Some(item) => return vec![Cmd::Edit { path: item.path.clone() }],
+            None => app.warn("no profile selected: n creates one"),
+        },
         Action::DeleteProfile => {
             if let Some(stem) = app.selected_stem() {
                 app.mode = Mode::ConfirmDelete(stem);
@@ -91,6 +96,12 @@ pub fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         _ => {}
     }
     Vec::new()
+}
+
+/// Reads the profile directory again, as a task (so a script can wait for it).
+pub fn reload(app: &mut App) -> Cmd {
+    let task = app.new_task("reading the profiles again", None);
+    Cmd::Reload { task, dir: app.profiles.dir.clone() }
 }
 
 /// `r` edits the selected endpoint's request before sending; `a` starts from a blank URL.

@@ -53,6 +53,7 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
             app.info(format!("deleted {stem}"));
         }
         TaskResult::Copied(what) => app.info(what),
+        TaskResult::Reloaded(store) => reloaded(app, &store, true),
         TaskResult::SecretMissing { stem, error, retry } => secret_missing(app, task, stem, error, retry),
         TaskResult::Cancelled => app.info(format!("cancelled: {}", running.label)),
         TaskResult::Failed(error) => {
@@ -72,6 +73,27 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
         }
     }
     Vec::new()
+}
+
+/// The profile directory as read again: changed and removed profiles lose what this run knew
+/// of them (their token was for the old settings); an open form on a changed file is warned.
+pub fn reloaded(app: &mut App, store: &crate::core::store::profile_store::ProfileStore, asked: bool) {
+    let reload = app.profiles.reload(store);
+    for stem in reload.changed.iter().chain(&reload.removed) {
+        app.sessions.remove(stem);
+    }
+    if let Mode::Form(form) = &app.mode
+        && let Some(path) = &form.path
+        && app.profiles.items.iter().any(|i| &i.path == path && reload.changed.contains(&i.stem))
+    {
+        app.warn("this file changed on disk while the form is open: saving will be refused (Esc, then e again)");
+        return;
+    }
+    match (reload.is_empty(), asked) {
+        (true, true) => app.info(format!("profiles reloaded from {}: no change", app.profiles.dir.display())),
+        (true, false) => {}
+        (false, _) => app.info(format!("profiles reloaded: {}", reload.summary())),
+    }
 }
 
 /// The client secret's variable is unset: say so on the profile's tabs and ask for the secret,
