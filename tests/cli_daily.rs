@@ -322,7 +322,9 @@ async fn timeout_bounds_every_request_and_is_validated() {
     let started = Instant::now();
     let run_ = run(&["verify", token, "--jwks", &jwks, "--timeout", "1", "--json"]).await;
     assert!(started.elapsed() < Duration::from_secs(8), "took {:?}", started.elapsed());
+    // The JWKS request gave up after the second asked for, and the finding says so.
     assert_ne!(run_.code, 0, "{run_:?}");
+    assert!(run_.stdout.contains("did not answer within 1 s"), "{}", run_.stdout);
     run(&["--timeout", "0", "decode", token]).await.code(2);
     run(&["--timeout", "601", "decode", token]).await.code(2);
 }
@@ -394,4 +396,45 @@ async fn a_trailing_slash_issuer_is_an_issuer_mismatch() {
     let codes = run_.finding_codes();
     assert!(codes.contains(&"issuer_mismatch".to_owned()), "{codes:?}");
     assert!(!codes.contains(&"discovery_failed".to_owned()), "{codes:?}\n{}", run_.stdout);
+}
+
+// --- 24: decode waiting on a terminal --------------------------------------------------------------
+
+#[tokio::test]
+async fn decode_on_a_terminal_says_what_it_waits_for() {
+    use tokio::io::AsyncReadExt as _;
+    // util-linux `script` gives the binary a terminal on stdin; without it there is nothing to test.
+    if std::process::Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` (util-linux) to provide a terminal");
+        return;
+    }
+    let command_line = format!("{} decode", env!("CARGO_BIN_EXE_tokdbg"));
+    let mut child = tokio::process::Command::new("script")
+        .args(["-qefc", &command_line, "/dev/null"])
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("script runs");
+    let mut stdout = child.stdout.take().expect("stdout");
+    let mut seen = Vec::new();
+    let found = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut buffer = [0u8; 512];
+        while let Ok(n) = stdout.read(&mut buffer).await {
+            if n == 0 {
+                break;
+            }
+            seen.extend_from_slice(&buffer[..n]);
+            if String::from_utf8_lossy(&seen).contains("press Ctrl-D") {
+                return true;
+            }
+        }
+        false
+    })
+    .await
+    .unwrap_or(false);
+    let _ = child.kill().await;
+    assert!(found, "no hint on the terminal: {:?}", String::from_utf8_lossy(&seen));
 }

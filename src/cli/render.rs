@@ -334,7 +334,8 @@ pub fn token_fetch(p: &Paint, fetch: &crate::core::engine::TokenFetch) -> String
     // The verdict of the token as the API would see it: VALID, INVALID, or NO TOKEN.
     let verdict = match (&fetch.access_token, &fetch.verification) {
         (Some(_), Some(verification)) if verification.valid => p.green("VALID"),
-        (Some(_), _) => p.red("INVALID"),
+        (Some(_), Some(_)) => p.red("INVALID"),
+        (Some(_), None) => p.yellow("NOT VERIFIED (not a JWT: an opaque token needs introspection)"),
         (None, _) => p.red("NO TOKEN"),
     };
     let _ = writeln!(out, "\n{verdict}");

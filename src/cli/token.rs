@@ -39,9 +39,11 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, na
     };
     let mut fetch = within_deadline(global, runtime, engine.fetch_token(&stem, &profile, secret, force, hmac_secret))?;
     add_verification_findings(&mut fetch, &profile);
-    let verifies = fetch.verification.as_ref().is_some_and(|v| v.valid);
+    // An opaque token has no verification (it needs introspection): only a JWT that was
+    // checked and failed makes the command fail.
+    let verifies = fetch.verification.as_ref().map(|v| v.valid);
     let exit = match (&fetch.access_token, fetch.network_unreachable()) {
-        (Some(_), _) if verifies => Exit::Ok,
+        (Some(_), _) if verifies != Some(false) => Exit::Ok,
         (Some(_), _) => Exit::Denied,
         (None, true) => Exit::Network,
         (None, false) => Exit::Denied,
@@ -52,7 +54,12 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, na
     }
     if global.json {
         let mut value = serde_json::to_value(&fetch).unwrap_or_default();
-        value["valid"] = serde_json::Value::Bool(fetch.access_token.is_some() && verifies);
+        // true / false for a JWT that verifies or not, null when there is nothing to verify.
+        value["valid"] = match (&fetch.access_token, verifies) {
+            (Some(_), Some(valid)) => serde_json::Value::Bool(valid),
+            (Some(_), None) => serde_json::Value::Null,
+            (None, _) => serde_json::Value::Bool(false),
+        };
         if shown == Shown::Revealed
             && let Some(token) = &fetch.access_token
         {
