@@ -101,10 +101,11 @@ impl Demo {
         format!("{}/.well-known/jwks.json", self.server.issuer())
     }
 
-    /// A fresh token of `profile`, raw.
+    /// A fresh token of `profile` (through `--reveal --json`, older than `--raw`, so that a
+    /// test fails for its own defect only).
     async fn token(&self, profile: &str) -> String {
-        let run = self.run(&["token", profile, "--raw"]).await;
-        run.stdout.trim().to_owned()
+        let run = self.run(&["token", profile, "--reveal", "--json"]).await;
+        run.json()["access_token"].as_str().unwrap_or_else(|| panic!("no access_token: {}", run.stdout)).to_owned()
     }
 }
 
