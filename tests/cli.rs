@@ -289,7 +289,9 @@ async fn call_every_demo_profile_exit_code_json_and_human() {
             "denied" => "DENIED",
             _ => "ERROR",
         };
-        human.stdout_has(case.profile).stdout_has(verdict_word).stdout_has(&format!("[{}]", case.primary));
+        // An all-clear shows its tag alone ("ok allowed: …", not "ok [ok] allowed").
+        let primary = if case.primary == "ok" { "\n  ok ".to_owned() } else { format!("[{}]", case.primary) };
+        human.stdout_has(case.profile).stdout_has(verdict_word).stdout_has(&primary);
     }
     // Spot checks on individual profiles.
     let reader = run_raw(Some(&demo.dir()), &["call", "demo-reader", "--json"], None).await.json();

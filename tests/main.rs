@@ -7,6 +7,7 @@ mod support;
 mod bad_input;
 mod bounded_inputs;
 mod cli;
+mod cli_daily;
 mod demo_server;
 mod engine_flow;
 mod engine_verify;

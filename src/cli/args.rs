@@ -26,17 +26,60 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The heading global flags are listed under in every command's help, apart from its own.
+const GLOBAL_HEADING: &str = "Global options";
+
+/// `--timeout` without the flag: what one HTTP request may take, as before the flag existed.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 15;
+/// The longest `--timeout` accepted: longer waits are hangs, not slow issuers.
+pub const MAX_TIMEOUT_SECS: u64 = 600;
+
 #[derive(Debug, Args, Clone)]
 pub struct Global {
     /// Profile directory (default: $TOKDBG_PROFILES, else the user config dir)
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", help_heading = GLOBAL_HEADING)]
     pub profiles: Option<PathBuf>,
     /// Machine-readable JSON on stdout
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL_HEADING)]
     pub json: bool,
     /// No colours (also when NO_COLOR is set or stdout is not a terminal)
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = GLOBAL_HEADING)]
     pub no_color: bool,
+    /// Seconds each HTTP request may take (1-600, default 15); the whole command gets three times that
+    #[arg(
+        long,
+        global = true,
+        value_name = "SECS",
+        env = "TOKDBG_TIMEOUT",
+        value_parser = clap::value_parser!(u64).range(1..=MAX_TIMEOUT_SECS),
+        help_heading = GLOBAL_HEADING
+    )]
+    pub timeout: Option<u64>,
+}
+
+impl Global {
+    /// What one HTTP request may take.
+    pub fn request_timeout(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(self.timeout.unwrap_or(DEFAULT_TIMEOUT_SECS))
+    }
+
+    /// What a whole command (discovery, token, JWKS and API requests in a row) may take: the
+    /// steps run one after another, so a few request timeouts, never unbounded.
+    pub fn command_deadline(&self) -> std::time::Duration {
+        self.request_timeout() * 3
+    }
+
+    /// The HTTP settings of every network command: `--timeout` for each request, and a
+    /// connect timeout no longer than it.
+    pub fn http_config(&self) -> crate::core::net::http::HttpConfig {
+        let defaults = crate::core::net::http::HttpConfig::default();
+        let timeout = self.request_timeout();
+        crate::core::net::http::HttpConfig {
+            connect_timeout: defaults.connect_timeout.min(timeout),
+            timeout,
+            ..defaults
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -52,9 +95,12 @@ pub enum Command {
     Token {
         /// Profile name (file stem or `name`)
         profile: String,
-        /// Print the raw access token (it is a credential: handle with care)
-        #[arg(long)]
+        /// Also print the raw access token, first (it is a credential: handle with care)
+        #[arg(long, conflicts_with = "raw")]
         reveal: bool,
+        /// Print only the access token and a newline, for scripts (a credential: do not log it)
+        #[arg(long)]
+        raw: bool,
     },
     /// Fetch a token, verify it, call an endpoint and diagnose the answer
     Call(CallArgs),
@@ -63,7 +109,7 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<ProfilesAction>,
     },
-    /// Print shell completions
+    /// Print shell completions (bash, zsh and fish also complete profile names)
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
@@ -120,27 +166,42 @@ pub struct CallArgs {
     /// Scope the ad-hoc URL requires (repeat; only with a URL endpoint)
     #[arg(long = "require", value_name = "SCOPE")]
     pub require: Vec<String>,
-    /// HTTP method for an ad-hoc URL
-    #[arg(long, value_name = "METHOD", default_value = "GET")]
-    pub method: String,
+    /// HTTP method: for an ad-hoc URL (default GET), or instead of a named endpoint's own
+    #[arg(long, value_name = "METHOD")]
+    pub method: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum ProfilesAction {
     /// One line per profile (the default)
-    List,
+    List {
+        /// Only the profile names (file stems), one per line: what shell completion reads
+        #[arg(long)]
+        names: bool,
+    },
     /// A profile's settings (secrets are never printed)
-    Show { profile: String },
-    /// Validate every profile (or one): exit 2 if any is broken
-    Check { profile: Option<String> },
+    Show {
+        /// Profile name (file stem or `name`)
+        profile: String,
+    },
+    /// Validate every profile (or one): exit 2 if any is broken or the directory is missing
+    Check {
+        /// Profile name (file stem or `name`); default: every profile
+        profile: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum DemoAction {
     /// Serve the demo issuer and API until Ctrl-C
     Serve {
-        #[arg(long, default_value = DEMO_ADDR)]
+        /// Address to listen on (the demo profiles of the repository point at the default)
+        #[arg(long, default_value = DEMO_ADDR, value_name = "HOST:PORT")]
         addr: std::net::SocketAddr,
+        /// Write the demo profiles, pointed at this server, into DIR first (files 0600; an
+        /// existing file is never overwritten)
+        #[arg(long, value_name = "DIR")]
+        write_profiles: Option<PathBuf>,
     },
 }
 

@@ -1,10 +1,10 @@
 //! `tokdbg demo`: the embedded issuer and API, served alone or toured call by call.
 
 use std::net::SocketAddr;
+use std::path::Path;
 
 use crate::core::diagnose::Verdict;
 use crate::core::engine::{CallSpec, Engine};
-use crate::core::net::http::HttpConfig;
 use crate::core::secret_choice::{self, TokenWanted};
 use crate::core::store::profile_store::parse_profile;
 use crate::demo::{self, DemoServer};
@@ -17,8 +17,15 @@ use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
 use super::stdout::outln;
 
-/// `tokdbg demo serve`: run until Ctrl-C.
-pub fn serve(paint: &Paint, runtime: &tokio::runtime::Runtime, addr: SocketAddr) -> CmdResult {
+/// `tokdbg demo serve`: run until Ctrl-C; with `--write-profiles DIR`, the demo profiles
+/// pointed at this server are written there first, so they work without the repository.
+pub fn serve(
+    global: &Global,
+    paint: &Paint,
+    runtime: &tokio::runtime::Runtime,
+    addr: SocketAddr,
+    write_profiles: Option<&Path>,
+) -> CmdResult {
     runtime.block_on(async {
         let server = DemoServer::start(addr).await.map_err(|e| {
             let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
@@ -28,27 +35,67 @@ pub fn serve(paint: &Paint, runtime: &tokio::runtime::Runtime, addr: SocketAddr)
             };
             CliError::network(format!("cannot listen on {addr}: {e}{hint}"))
         })?;
-        outln!("{} demo issuer  {}", paint.green("●"), server.issuer());
-        outln!("  discovery    {}/.well-known/openid-configuration", server.issuer());
-        outln!(
-            "  protected    {}/api/protected (order:read), POST {}/api/orders (order:write)",
-            server.base_url(),
-            server.base_url()
-        );
-        if addr.to_string() == demo::DEFAULT_ADDR {
-            outln!("  profiles     profiles/demo-*.toml point here: try  tokdbg --profiles profiles call demo-reader");
-        } else {
-            outln!(
-                "  profiles     profiles/demo-*.toml point at {}: pass --addr {} to match them",
-                demo::DEFAULT_ADDR,
-                demo::DEFAULT_ADDR
-            );
+        if let Some(dir) = write_profiles
+            && let Err(error) = write_profiles_into(dir, &server.base_url())
+        {
+            server.shutdown().await;
+            return Err(error);
         }
-        outln!("  (demo-only credentials and keys; Ctrl-C stops)");
+        let base = server.base_url();
+        let matches_repository = server.base_url().ends_with(&format!("//{}", demo::DEFAULT_ADDR));
+        let profiles_hint = match write_profiles {
+            Some(dir) => format!("tokdbg --profiles {} call demo-reader", dir.display()),
+            None if matches_repository => "tokdbg --profiles profiles call demo-reader   (in a tokdbg checkout), or restart with --write-profiles DIR".to_owned(),
+            None => format!(
+                "restart with --write-profiles DIR to get demo profiles pointed here (the repository's profiles/demo-*.toml point at {})",
+                demo::DEFAULT_ADDR
+            ),
+        };
+        if global.json {
+            let value = serde_json::json!({
+                "issuer": server.issuer(),
+                "base_url": base,
+                "discovery": format!("{}/.well-known/openid-configuration", server.issuer()),
+                "protected": format!("{base}/api/protected"),
+                "orders": format!("{base}/api/orders"),
+                "profiles_dir": write_profiles,
+                "pid": std::process::id(),
+            });
+            super::stdout::json(&value);
+        } else {
+            outln!("{} demo issuer  {}", paint.green("●"), server.issuer());
+            outln!("  discovery    {}/.well-known/openid-configuration", server.issuer());
+            outln!("  protected    {base}/api/protected (order:read), POST {base}/api/orders (order:write)");
+            if let Some(dir) = write_profiles {
+                outln!("  profiles     written to {} (files 0600)", dir.display());
+            }
+            outln!("  try          {profiles_hint}");
+            outln!("  (demo-only credentials and keys; pid {}; Ctrl-C stops)", std::process::id());
+        }
         let _ = tokio::signal::ctrl_c().await;
         server.shutdown().await;
         Ok(Exit::Ok)
     })
+}
+
+/// Writes every demo profile into `dir` (created 0700 if missing, files 0600), refusing before
+/// writing anything when one of them exists already: a user's file is never overwritten.
+fn write_profiles_into(dir: &Path, base_url: &str) -> Result<(), CliError> {
+    let existing: Vec<String> = demo::demo_profiles(base_url)
+        .iter()
+        .map(|(stem, _)| dir.join(format!("{stem}.toml")))
+        .filter(|path| std::fs::symlink_metadata(path).is_ok())
+        .map(|path| path.display().to_string())
+        .collect();
+    if !existing.is_empty() {
+        return Err(CliError::usage(format!(
+            "--write-profiles {}: would overwrite {} (remove them, or pick an empty directory)",
+            dir.display(),
+            existing.join(", ")
+        )));
+    }
+    demo::write_demo_profiles(dir, base_url)
+        .map_err(|e| CliError::profile(format!("cannot write the demo profiles to {}: {e}", dir.display())))
 }
 
 /// `tokdbg demo` in a terminal: the demo server in-process on a free port, the TUI over its profiles.
@@ -92,7 +139,8 @@ pub fn tour(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime) -
         let server = DemoServer::start(SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .map_err(|e| CliError::network(format!("cannot start the demo server on 127.0.0.1: {e}")))?;
-        let engine = Engine::new(HttpConfig::default());
+        let engine = Engine::new(global.http_config());
+        let issuer = server.issuer();
         let mut reports = Vec::new();
         for (stem, text) in demo::demo_profiles(&server.base_url()) {
             let profile = parse_profile(&text, stem).map_err(|e| CliError::profile(e.to_string()))?;
@@ -108,7 +156,8 @@ pub fn tour(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime) -
         }
         server.shutdown().await;
         if global.json {
-            super::stdout::json(&reports);
+            // One object, as every command's --json: the calls under `calls`.
+            super::stdout::json(&serde_json::json!({ "issuer": issuer, "calls": reports }));
             return Ok(Exit::Ok);
         }
         outln!("{}", paint.bold("tokdbg demo — every demo profile against the embedded issuer and API"));
@@ -128,7 +177,7 @@ pub fn tour(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime) -
                 primary.map(|f| crate::core::net::http::excerpt(&f.message, 90)).unwrap_or_default()
             );
         }
-        outln!("\nRun `tokdbg demo serve` and `tokdbg --profiles profiles call PROFILE [ENDPOINT]` for the full story of one call.");
+        outln!("\nRun `tokdbg demo serve --write-profiles DIR` and `tokdbg --profiles DIR call PROFILE [ENDPOINT]` for the full story of one call.");
         Ok(Exit::Ok)
     })
 }

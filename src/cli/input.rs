@@ -31,7 +31,14 @@ pub fn find_profile(global: &Global, name: &str) -> Result<(String, Profile), Cl
             store.origin.describe()
         )));
     }
-    let (entry, profile) = store.find(name).map_err(|e| CliError::profile(e.to_string()))?;
+    let (entry, profile) = store.find(name).map_err(|e| {
+        let known = store.entries.iter().map(|e| e.stem.as_str());
+        let hint = match e {
+            profile_store::LookupError::NotFound { .. } => super::suggest::did_you_mean(name, known),
+            _ => String::new(),
+        };
+        CliError::profile(format!("{e}{hint}"))
+    })?;
     Ok((entry.stem.clone(), profile.clone()))
 }
 
@@ -40,6 +47,12 @@ pub fn token_argument(token: Option<&str>) -> Result<String, CliError> {
     match token {
         Some(text) if text != "-" => Ok(text.to_owned()),
         _ => {
+            // A terminal on stdin means nobody piped anything: say what the wait is for.
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                super::stdout::errln!(
+                    "tokdbg: reading the token from the terminal: paste it and press Ctrl-D, or pass it as an argument"
+                );
+            }
             let mut buffer = String::new();
             std::io::stdin()
                 .take(MAX_STDIN)
@@ -75,4 +88,22 @@ pub async fn read_needed(needs: SecretsNeeded, stem: &str) -> Result<(TokenChoic
         None => None,
     };
     Ok((choice, hmac))
+}
+
+/// Runs a command's network work on `runtime`, given up after the command's deadline
+/// (`--timeout` × 3): each request has its own timeout, this bounds them all together.
+pub fn within_deadline<F: std::future::Future>(
+    global: &Global,
+    runtime: &tokio::runtime::Runtime,
+    work: F,
+) -> Result<F::Output, CliError> {
+    let deadline = global.command_deadline();
+    // The timer is made inside the runtime: tokio's clock exists only there.
+    runtime.block_on(async { tokio::time::timeout(deadline, work).await }).map_err(|_| {
+        CliError::network(format!(
+            "gave up after {} s (the command's deadline: three times --timeout {} s)",
+            deadline.as_secs(),
+            global.request_timeout().as_secs()
+        ))
+    })
 }

@@ -2,6 +2,8 @@
 
 pub mod args;
 mod call;
+mod columns;
+mod completions;
 mod decode;
 #[cfg(feature = "demo")]
 mod demo;
@@ -14,12 +16,13 @@ mod profiles;
 mod prompt;
 pub mod render;
 mod stdout;
+mod suggest;
 mod token;
 mod verify;
 
 use std::process::ExitCode;
 
-use clap::CommandFactory;
+use clap::CommandFactory as _;
 use clap::error::ErrorKind;
 
 #[cfg(feature = "demo")]
@@ -42,18 +45,22 @@ pub fn main() -> ExitCode {
         // start-up would cost them more than their own work (benches/README.md, whole process).
         Some(Command::Decode { token }) => decode::run(global, &paint, token.as_deref()),
         Some(Command::Profiles { action }) => profiles::run(global, &paint, action.as_ref()),
-        Some(Command::Completions { shell }) => {
-            clap_complete::generate(*shell, &mut Cli::command(), "tokdbg", &mut std::io::stdout());
-            Ok(Exit::Ok)
-        }
+        Some(Command::Completions { shell }) => completions::run(*shell),
         Some(Command::Verify(args)) => on_runtime(|runtime| verify::run(global, &paint, runtime, args)),
-        Some(Command::Token { profile, reveal }) => {
-            on_runtime(|runtime| token::run(global, &paint, runtime, profile, *reveal))
+        Some(Command::Token { profile, reveal, raw }) => {
+            let shown = if *raw {
+                token::Shown::Raw
+            } else if *reveal {
+                token::Shown::Revealed
+            } else {
+                token::Shown::Redacted
+            };
+            on_runtime(|runtime| token::run(global, &paint, runtime, profile, shown))
         }
         Some(Command::Call(args)) => on_runtime(|runtime| call::run(global, &paint, runtime, args)),
         #[cfg(feature = "demo")]
-        Some(Command::Demo { action: Some(DemoAction::Serve { addr }) }) => {
-            on_runtime(|runtime| demo::serve(&paint, runtime, *addr))
+        Some(Command::Demo { action: Some(DemoAction::Serve { addr, write_profiles }) }) => {
+            on_runtime(|runtime| demo::serve(global, &paint, runtime, *addr, write_profiles.as_deref()))
         }
         #[cfg(all(feature = "demo", feature = "tui"))]
         Some(Command::Demo { action: None }) if interactive(global) => {

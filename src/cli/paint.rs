@@ -43,8 +43,8 @@ impl Paint {
         Paint { color: false }
     }
 
-    /// `text` between marks for SGR `on` and `off` (39 ends a
-    /// foreground colour, 22 ends bold and dim), or `text` alone without colour.
+    /// `text` between marks for SGR `on` and `off` (39 ends a foreground colour, 22 ends
+    /// bold), or `text` alone without colour. There is no dim: the README promises no grey.
     fn styled(&self, on: &str, off: &str, text: &str) -> String {
         if self.color {
             let key = KEY.as_str();
@@ -68,10 +68,6 @@ impl Paint {
 
     pub fn magenta(&self, text: &str) -> String {
         self.styled("35", "39", text)
-    }
-
-    pub fn dim(&self, text: &str) -> String {
-        self.styled("2", "22", text)
     }
 
     pub fn bold(&self, text: &str) -> String {
@@ -146,7 +142,7 @@ mod tests {
     #[test]
     fn hostile_text_inside_a_colour_stays_visible() {
         let p = Paint { color: true };
-        let shown = terminal_safe(&p.dim("a\u{1b}[2Kb\u{202e}c"));
-        assert_eq!(shown, "\u{1b}[2ma\\u{1b}[2Kb\\u{202e}c\u{1b}[22m");
+        let shown = terminal_safe(&p.bold("a\u{1b}[2Kb\u{202e}c"));
+        assert_eq!(shown, "\u{1b}[1ma\\u{1b}[2Kb\\u{202e}c\u{1b}[22m");
     }
 }

@@ -5,6 +5,7 @@ use serde_json::json;
 use crate::core::store::profile_store::ProfileEntry;
 
 use super::args::{Global, ProfilesAction};
+use super::columns;
 use super::input::{find_profile, load_store};
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
@@ -33,14 +34,28 @@ fn entry_json(entry: &ProfileEntry) -> serde_json::Value {
 
 pub fn run(global: &Global, paint: &Paint, action: Option<&ProfilesAction>) -> CmdResult {
     match action {
-        None | Some(ProfilesAction::List) => list(global, paint),
+        None => list(global, paint, false),
+        Some(ProfilesAction::List { names }) => list(global, paint, *names),
         Some(ProfilesAction::Show { profile }) => show(global, profile),
         Some(ProfilesAction::Check { profile }) => check(global, paint, profile.as_deref()),
     }
 }
 
-fn list(global: &Global, paint: &Paint) -> CmdResult {
+/// The widest a `profiles list` column grows before its values are cut with "…".
+const MAX_COLUMN: usize = 40;
+
+fn list(global: &Global, paint: &Paint, names_only: bool) -> CmdResult {
     let store = load_store(global)?;
+    if names_only {
+        // One name per line and nothing else, for shell completion: no header, no error text
+        // for a missing directory (no names), and only names safe to offer as words.
+        for entry in &store.entries {
+            if !entry.stem.chars().any(|c| c.is_whitespace() || crate::core::safe_text::is_unsafe(c)) {
+                outln!("{}", entry.stem);
+            }
+        }
+        return Ok(Exit::Ok);
+    }
     if global.json {
         let entries: Vec<_> = store.entries.iter().map(entry_json).collect();
         super::stdout::json(&json!({ "dir": store.dir, "profiles": entries }));
@@ -54,16 +69,34 @@ fn list(global: &Global, paint: &Paint) -> CmdResult {
         );
         return Ok(Exit::Ok);
     }
-    for entry in &store.entries {
+    let rows: Vec<[String; 4]> = store
+        .entries
+        .iter()
+        .map(|entry| match &entry.loaded {
+            Ok(profile) => [
+                one(&entry.stem).into_owned(),
+                one(entry.display_name()).into_owned(),
+                one(&profile.issuer_host().unwrap_or_else(|| "-".to_owned())).into_owned(),
+                one(profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or("-")).into_owned(),
+            ],
+            Err(_) => [one(&entry.stem).into_owned(), String::new(), String::new(), String::new()],
+        })
+        .collect();
+    let header = ["PROFILE", "NAME", "ISSUER", "CLIENT"];
+    let widths: Vec<usize> = (0..4)
+        .map(|i| rows.iter().map(|r| columns::width(&r[i])).chain([header[i].len()]).max().unwrap_or(0).min(MAX_COLUMN))
+        .collect();
+    let line = |cells: [&str; 4]| {
+        let shown: Vec<String> = (0..3).map(|i| columns::cell(cells[i], widths[i])).collect();
+        format!("{}  {}  {}  {}", shown[0], shown[1], shown[2], columns::fit(cells[3], widths[3])).trim_end().to_owned()
+    };
+    outln!("{}", paint.bold(&line(header)));
+    for (entry, row) in store.entries.iter().zip(&rows) {
         match &entry.loaded {
-            Ok(profile) => outln!(
-                "{:<24} {:<28} {:<22} {}",
-                one(&entry.stem),
-                one(entry.display_name()),
-                one(&profile.issuer_host().unwrap_or_else(|| "-".to_owned())),
-                one(profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or("-"))
-            ),
-            Err(error) => outln!("{:<24} {}", one(&entry.stem), paint.red(&format!("broken: {error}"))),
+            Ok(_) => outln!("{}", line([&row[0], &row[1], &row[2], &row[3]])),
+            Err(error) => {
+                outln!("{}  {}", columns::cell(&row[0], widths[0]), paint.red(&one(&format!("broken: {error}"))))
+            }
         }
     }
     Ok(Exit::Ok)
@@ -96,6 +129,14 @@ fn show(global: &Global, name: &str) -> CmdResult {
 
 fn check(global: &Global, paint: &Paint, only: Option<&str>) -> CmdResult {
     let store = load_store(global)?;
+    // Nothing checked is not "ok": a mistyped --profiles or $TOKDBG_PROFILES must not pass.
+    if !store.exists {
+        return Err(CliError::profile(format!(
+            "no profile directory at {} (from {}): nothing to check",
+            store.dir.display(),
+            store.origin.describe()
+        )));
+    }
     let entries: Vec<&ProfileEntry> = match only {
         Some(name) => {
             let entry = store.entries.iter().find(|e| e.stem == name || e.display_name().eq_ignore_ascii_case(name));

@@ -17,8 +17,27 @@ fn one(text: &str) -> std::borrow::Cow<'_, str> {
     crate::core::safe_text::visible_line(text)
 }
 
+/// A line's label, bold: the README promises colours that avoid grey (dim), which some
+/// themes render unreadable.
 fn label(p: &Paint, name: &str) -> String {
-    p.dim(&format!("{name:<10}"))
+    p.bold(&format!("{name:<10}"))
+}
+
+/// The label of an evidence line (`expected`, `actual`, `fix`), padded so their values align.
+fn evidence_label(name: &str) -> String {
+    format!("{name:<8}")
+}
+
+/// A check's detail with its value: in parentheses, unless the detail already holds the value
+/// (then it would read twice) or has parentheses of its own (then a dash reads better).
+fn detail_with_value(detail: &str, value: &str) -> String {
+    if value.is_empty() || detail.contains(value) {
+        one(detail).into_owned()
+    } else if detail.contains('(') {
+        format!("{} — token: {}", one(detail), one(value))
+    } else {
+        format!("{} ({})", one(detail), one(value))
+    }
 }
 
 pub fn source_name(source: TokenSource) -> &'static str {
@@ -33,7 +52,7 @@ pub fn source_name(source: TokenSource) -> &'static str {
 /// One line about the token: source, alg, kid, expiry, scopes.
 pub fn token_line(p: &Paint, token: &TokenInfo) -> String {
     if token.source == TokenSource::None {
-        return p.dim("none sent");
+        return "none sent".to_owned();
     }
     if let Some(error) = &token.decode_error {
         return format!("{} · {}", source_name(token.source), p.red(&one(error)));
@@ -60,18 +79,19 @@ pub fn checklist(p: &Paint, verification: &Verification) -> String {
         let mark = match check.status {
             CheckStatus::Pass => p.green("✓"),
             CheckStatus::Fail => p.red("✗"),
-            CheckStatus::Skip => p.dim("–"),
+            CheckStatus::Skip => p.yellow("–"),
         };
-        let _ = write!(out, "  {mark} {:<10} {}", check.name.label(), one(&check.detail));
+        let _ = write!(out, "  {mark} {:<10} ", check.name.label());
         if check.status == CheckStatus::Fail || check.name == crate::core::token::verify::CheckName::Exp {
+            out.push_str(&one(&check.detail));
             if let Some(expected) = &check.expected {
-                let _ = write!(out, "\n               {} {}", p.dim("expected"), one(expected));
+                let _ = write!(out, "\n               {} {}", evidence_label("expected"), one(expected));
             }
             if let Some(actual) = &check.actual {
-                let _ = write!(out, "\n               {} {}", p.dim("actual  "), one(actual));
+                let _ = write!(out, "\n               {} {}", evidence_label("actual"), one(actual));
             }
-        } else if let Some(actual) = &check.actual {
-            let _ = write!(out, " {}", p.dim(&format!("({})", one(actual))));
+        } else {
+            out.push_str(&detail_with_value(&check.detail, check.actual.as_deref().unwrap_or_default()));
         }
         out.push('\n');
     }
@@ -86,16 +106,22 @@ pub fn findings(p: &Paint, findings: &[Finding]) -> String {
             Severity::Warning => p.yellow("warning"),
             Severity::Info => p.green("ok"),
         };
+        // "ok [ok]" would say it twice: an all-clear shows its tag alone, any other its code.
+        let code = if finding.code == crate::core::findings::Code::Ok {
+            String::new()
+        } else {
+            format!(" [{}]", finding.code)
+        };
         let primary = if i == 0 && findings.len() > 1 { p.bold(" (primary cause)") } else { String::new() };
-        let _ = writeln!(out, "  {tag} [{}]{primary} {}", finding.code, one(&finding.message));
+        let _ = writeln!(out, "  {tag}{code}{primary} {}", one(&finding.message));
         if let Some(expected) = &finding.evidence.expected {
-            let _ = writeln!(out, "      {} {}", p.dim("expected"), one(expected));
+            let _ = writeln!(out, "      {} {}", evidence_label("expected"), one(expected));
         }
         if let Some(actual) = &finding.evidence.actual {
-            let _ = writeln!(out, "      {} {}", p.dim("actual  "), one(actual));
+            let _ = writeln!(out, "      {} {}", evidence_label("actual"), one(actual));
         }
         if finding.severity != Severity::Info {
-            let _ = writeln!(out, "      {} {}", p.bold("fix"), one(&finding.fix));
+            let _ = writeln!(out, "      {} {}", p.bold(&evidence_label("fix")), one(&finding.fix));
         }
     }
     out
@@ -107,7 +133,7 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
     let needs = if report.endpoint.required_scopes.is_empty() {
         String::new()
     } else {
-        format!("  {} {}", p.dim("needs"), one(&report.endpoint.required_scopes.join(" ")))
+        format!("  needs {}", one(&report.endpoint.required_scopes.join(" ")))
     };
     let _ = writeln!(
         out,
@@ -144,7 +170,7 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
     }
     if let Some(gap) = &report.scope_gap {
         let text = if gap.required.is_empty() {
-            p.dim("no scopes required")
+            "no scopes required".to_owned()
         } else if gap.satisfied {
             p.green(&format!("has {}", one(&gap.required.join(" "))))
         } else {
@@ -161,7 +187,7 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
             }
             let body = crate::core::net::http::excerpt(&response.body, 160);
             if !body.is_empty() {
-                let _ = write!(line, "\n{} {}", label(p, ""), p.dim(&body));
+                let _ = write!(line, "\n{} {}", label(p, ""), body);
             }
             let _ = writeln!(out, "{line}");
         }
@@ -169,7 +195,7 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
             let _ = writeln!(out, "{} {}", label(p, "response"), p.red(&one(error)));
         }
         (None, None) => {
-            let _ = writeln!(out, "{} {}", label(p, "response"), p.dim("not sent"));
+            let _ = writeln!(out, "{} not sent", label(p, "response"));
         }
     }
     for note in &report.notes {
@@ -200,7 +226,7 @@ fn summary_marks(p: &Paint, verification: &Verification) -> String {
         .map(|c| match c.status {
             CheckStatus::Pass => p.green(&format!("✓ {}", c.name.label())),
             CheckStatus::Fail => p.red(&format!("✗ {}", c.name.label())),
-            CheckStatus::Skip => p.dim(&format!("– {}", c.name.label())),
+            CheckStatus::Skip => format!("{} {}", p.yellow("–"), c.name.label()),
         })
         .collect();
     marks.join("  ")
@@ -267,9 +293,13 @@ pub fn token_report(p: &Paint, report: &TokenReport) -> String {
 pub fn token_fetch(p: &Paint, fetch: &crate::core::engine::TokenFetch) -> String {
     let mut out = String::new();
     if let Some(discovery) = &fetch.discovery {
-        let state =
-            if discovery.ok { p.green("ok") } else { p.red(&one(discovery.error.as_deref().unwrap_or("failed"))) };
-        let _ = writeln!(out, "{} {} {state}", label(p, "discovery"), one(&discovery.url));
+        // A failure's message names the URL itself: the URL is not repeated before it.
+        let line = match (&discovery.error, discovery.ok) {
+            (_, true) => format!("{} {}", one(&discovery.url), p.green("ok")),
+            (Some(error), false) if error.contains(&discovery.url) => p.red(&one(error)),
+            (error, false) => format!("{} {}", one(&discovery.url), p.red(&one(error.as_deref().unwrap_or("failed")))),
+        };
+        let _ = writeln!(out, "{} {line}", label(p, "discovery"));
     }
     if let Some(request) = &fetch.token_request {
         let _ = writeln!(out, "{} {} {}", label(p, "request"), request.request.method, one(&request.request.url));
@@ -301,9 +331,14 @@ pub fn token_fetch(p: &Paint, fetch: &crate::core::engine::TokenFetch) -> String
     if let Some(verification) = &fetch.verification {
         out.push_str(&checklist(p, verification));
     }
-    if !fetch.findings.is_empty() {
-        out.push('\n');
-        out.push_str(&findings(p, &fetch.findings));
-    }
+    // The verdict of the token as the API would see it: VALID, INVALID, or NO TOKEN.
+    let verdict = match (&fetch.access_token, &fetch.verification) {
+        (Some(_), Some(verification)) if verification.valid => p.green("VALID"),
+        (Some(_), Some(_)) => p.red("INVALID"),
+        (Some(_), None) => p.yellow("NOT VERIFIED (not a JWT: an opaque token needs introspection)"),
+        (None, _) => p.red("NO TOKEN"),
+    };
+    let _ = writeln!(out, "\n{verdict}");
+    out.push_str(&findings(p, &fetch.findings));
     out
 }

@@ -2,10 +2,9 @@
 
 use crate::core::engine::{Engine, TokenSource};
 use crate::core::model::profile::{IssuerConfig, Profile, SecretSource};
-use crate::core::net::http::HttpConfig;
 
 use super::args::{Global, VerifyArgs};
-use super::input::{find_profile, resolve_secret, token_argument};
+use super::input::{find_profile, resolve_secret, token_argument, within_deadline};
 use super::outcome::{CliError, CmdResult, Exit};
 use super::paint::Paint;
 use super::render;
@@ -56,8 +55,8 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
         None => None,
     };
 
-    let engine = Engine::new(HttpConfig::default());
-    let report = runtime.block_on(engine.inspect(&profile, &token, TokenSource::Given, hmac_secret));
+    let engine = Engine::new(global.http_config());
+    let report = within_deadline(global, runtime, engine.inspect(&profile, &token, TokenSource::Given, hmac_secret))?;
     if global.json {
         let value = serde_json::json!({
             "valid": report.valid,

@@ -93,8 +93,9 @@ fn discovery_document(discovery: &DiscoveryReport, profile: &Profile) -> Vec<Fin
         } else {
             ""
         };
+        // The document was read: what differs is the issuer, and tokens will carry that iss.
         findings.push(Finding::warning(
-            Code::DiscoveryFailed,
+            Code::IssuerMismatch,
             format!("the discovery document at {url} names the issuer \"{said}\", not issuer.url \"{configured}\"{hint}"),
             Evidence::new(Some(configured.clone()), Some(said.clone())),
             format!("Its tokens carry iss \"{said}\": set issuer.url (and expect.issuer) to exactly that, or check that issuer.url points at the right tenant."),
@@ -339,7 +340,8 @@ fn check_finding(check: &Check, code: Code, facts: &Facts<'_>) -> Finding {
         ),
         Code::SignatureInvalid => Finding::error(
             code,
-            format!("the signature does not verify: {}", check.detail),
+            // The check's detail may open with the same words ("does not verify: …").
+            format!("the signature does not verify: {}", check.detail.trim_start_matches("does not verify: ")),
             evidence,
             "The token was signed by another key (another tenant, environment or issuer) or altered: fetch a fresh token from the issuer this profile names.",
         ),

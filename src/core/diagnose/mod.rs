@@ -5,6 +5,7 @@ pub mod explain;
 pub mod facts;
 pub mod hints;
 pub mod reconcile;
+mod token_alone;
 pub mod wording;
 
 use serde::Serialize;
@@ -158,14 +159,12 @@ pub fn token_findings(facts: &Facts<'_>) -> Vec<Finding> {
     findings.extend(explain::discovery(facts.discovery, facts.profile));
     findings.extend(explain::token_form(facts));
     findings.extend(explain::checks(facts));
+    findings.extend(token_alone::unchecked_hmac_signature(facts));
     findings.sort_by_key(|f| (f.severity, chain_rank(f.code)));
-    if findings.is_empty() && facts.verification.is_some_and(|v| v.valid) {
-        findings.push(Finding::info(
-            Code::Ok,
-            "the token verifies: signature, algorithm, times, issuer and audience",
-            Evidence::none(),
-            "Nothing to fix.",
-        ));
+    if findings.is_empty()
+        && let Some(verification) = facts.verification.filter(|v| v.valid)
+    {
+        findings.push(token_alone::verified(verification));
     }
     findings
 }

@@ -213,10 +213,16 @@ fn validate(profile: &Profile) -> Result<(), String> {
 
 /// An absolute http(s) URL, or a message saying what is wrong with it.
 pub fn check_http_url(value: &str) -> Result<url::Url, String> {
-    let parsed = url::Url::parse(value).map_err(|e| format!("not a URL ({e})"))?;
+    // "localhost:4455/x" parses with the scheme "localhost", "127.0.0.1:4455/x" not at all: a
+    // URL typed without its scheme, which is what the hint says.
+    let no_scheme = !value.contains("://");
+    let hint = || {
+        if no_scheme { format!(": add http:// or https:// (did you mean http://{value}?)") } else { String::new() }
+    };
+    let parsed = url::Url::parse(value).map_err(|e| format!("not a URL ({e}){}", hint()))?;
     match parsed.scheme() {
         "http" | "https" => {}
-        other => return Err(format!("scheme \"{other}\" is not http or https")),
+        other => return Err(format!("scheme \"{other}\" is not http or https{}", hint())),
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         return Err("the URL has no host".to_owned());
