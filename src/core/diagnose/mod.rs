@@ -2,10 +2,10 @@
 //! answer corroborates; else the earliest failure in the chain), then every other problem.
 
 pub mod explain;
-pub mod facts;
-pub mod hints;
-pub mod reconcile;
-pub mod wording;
+pub(crate) mod facts;
+pub(crate) mod hints;
+pub(crate) mod reconcile;
+pub(crate) mod wording;
 
 use serde::Serialize;
 

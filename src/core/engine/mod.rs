@@ -20,8 +20,8 @@
 //!  CallReport (JSON of `call`), TokenFetch (`token`), TokenReport (`verify`)
 //! ```
 
-pub mod inspect;
-pub mod report;
+pub(crate) mod inspect;
+pub(crate) mod report;
 pub mod token_cache;
 
 use std::collections::HashMap;

@@ -5,5 +5,5 @@ pub(crate) mod clients;
 pub mod discovery;
 pub mod http;
 pub mod jwks;
-pub mod scrub;
+pub(crate) mod scrub;
 pub mod transport;
