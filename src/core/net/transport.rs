@@ -2,7 +2,7 @@
 //! the value an HTTP client is chosen and cached by.
 //!
 //! Protocol code states its needs as a [`TransportNeeds`] value and does no I/O for it; the
-//! net layer ([`crate::core::net::clients`]) builds and reuses one client per distinct value.
+//! net layer (`net::clients`) builds and reuses one client per distinct value.
 //! Timeouts, the body cap and the redirect rule are not part of the key: they are the engine's
 //! [`HttpConfig`](crate::core::net::http::HttpConfig), the same for every request it sends.
 
