@@ -6,7 +6,7 @@ mod clients;
 mod discovery;
 mod express_api;
 mod jose;
-pub mod keys;
+pub(crate) mod keys;
 mod node_jwt;
 mod profiles;
 mod spring_api;

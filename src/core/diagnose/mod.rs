@@ -2,11 +2,11 @@
 //! answer corroborates; else the earliest failure in the chain), then every other problem.
 
 pub mod explain;
-pub mod facts;
-pub mod hints;
-pub mod reconcile;
+pub(crate) mod facts;
+pub(crate) mod hints;
+pub(crate) mod reconcile;
 mod token_alone;
-pub mod wording;
+pub(crate) mod wording;
 
 use serde::Serialize;
 

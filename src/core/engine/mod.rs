@@ -20,8 +20,8 @@
 //!  CallReport (JSON of `call`), TokenFetch (`token`), TokenReport (`verify`)
 //! ```
 
-pub mod inspect;
-pub mod report;
+pub(crate) mod inspect;
+pub(crate) mod report;
 pub mod token_cache;
 
 use std::collections::HashMap;
@@ -39,6 +39,7 @@ use crate::core::net::discovery::{self, Discovery, DiscoveryError};
 use crate::core::net::http::{Http, HttpConfig};
 use crate::core::net::jwks::JwksCache;
 use crate::core::net::scrub::Scrubber;
+use crate::core::net::transport::TlsNeeds;
 use crate::core::oauth::token_request::{RequestView, TokenError, TokenRequest, TokenResponse};
 use crate::core::probe::ProbeRequest;
 use crate::core::server_message;
@@ -87,6 +88,13 @@ pub struct CallSpec {
     pub profile: Profile,
     pub endpoint: Endpoint,
     pub token: TokenChoice,
+}
+
+/// The connection settings a profile's requests need (trusted CAs, a client certificate).
+/// Profiles cannot name any yet, so this is the default for all; reading them from the
+/// profile here is all a new setting takes: clients are then built and cached per value.
+fn tls_needs(_profile: &Profile) -> TlsNeeds {
+    TlsNeeds::default()
 }
 
 /// The engine both front-ends share: one HTTP client, caches of discovery, JWKS and tokens.
@@ -246,7 +254,7 @@ impl Engine {
         };
         self.token_fetches.fetch_add(1, Ordering::Relaxed);
         let started = std::time::Instant::now();
-        let outcome = request.send(&self.http).await;
+        let outcome = request.send_with(&self.http, &tls_needs(profile)).await;
         let latency_ms = milliseconds(self.clock.elapsed(started));
         let mut report = TokenRequestReport {
             request: request.view(),
@@ -443,7 +451,7 @@ impl Engine {
             };
             report.notes = request.header_notes();
             let started = std::time::Instant::now();
-            match request.send_scrubbing(&self.http, &known).await {
+            match request.send_over(&self.http, &tls_needs(&profile), &known).await {
                 Ok(mut response) => {
                     // The latency by the engine's clock (a fixed one in tests), as the token
                     // request's is: the exchange and the reading of the capped body.

@@ -1,7 +1,7 @@
 //! The data a user writes: profiles, their secrets and where those come from.
 
-pub mod bounded_read;
+pub(crate) mod bounded_read;
 pub mod profile;
 pub mod secret;
 pub mod secret_cmd;
-pub mod secret_source;
+pub(crate) mod secret_source;

@@ -1,9 +1,11 @@
-//! The one HTTP client: timeouts, a body cap, safe redirects, and errors that say what failed.
+//! Sending a request and reading its answer: timeouts, a body cap, safe redirects, and errors
+//! that say what failed. The clients themselves are chosen per request in `clients`.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use reqwest::redirect;
+use crate::core::net::clients::Clients;
+use crate::core::net::transport::{TlsNeeds, TransportNeeds};
 
 /// Limits every request obeys.
 #[derive(Debug, Clone, Copy)]
@@ -46,7 +48,20 @@ pub enum HttpError {
     TooManyRedirects { url: String },
     /// The client itself could not be set up (e.g. no CA roots for https): nothing was sent.
     #[error("cannot build the {kind} client for {url}: {detail}")]
-    ClientSetup { url: String, kind: &'static str, detail: String },
+    ClientSetup { url: String, kind: &'static str, cause: SetupCause, detail: String },
+}
+
+/// What a client that cannot be built blames: it decides the fix offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupCause {
+    /// The system's CA roots could not be loaded.
+    SystemRoots,
+    /// The CA bundle given for the connection is unusable.
+    CaBundle,
+    /// The client certificate or its key is unusable (or they do not match).
+    ClientIdentity,
+    /// Something else in the TLS stack.
+    Other,
 }
 
 impl HttpError {
@@ -73,8 +88,14 @@ impl HttpError {
     /// A fix that beats the caller's generic "check the host" advice, when the cause is local.
     pub fn local_fix(&self) -> Option<&'static str> {
         match self {
-            HttpError::ClientSetup { .. } => Some(
+            HttpError::ClientSetup { cause: SetupCause::SystemRoots | SetupCause::Other, .. } => Some(
                 "Install the system's CA certificates (e.g. the ca-certificates package), or point SSL_CERT_FILE / SSL_CERT_DIR at a readable CA bundle.",
+            ),
+            HttpError::ClientSetup { cause: SetupCause::CaBundle, .. } => Some(
+                "Check the CA bundle given for this connection: it must hold the issuing CA's certificates, in PEM.",
+            ),
+            HttpError::ClientSetup { cause: SetupCause::ClientIdentity, .. } => Some(
+                "Check the client certificate and key: PEM, the key unencrypted (PKCS#8, RSA or EC) and belonging to the certificate.",
             ),
             _ => None,
         }
@@ -137,76 +158,37 @@ pub fn excerpt(text: &str, max: usize) -> String {
     }
 }
 
-/// Shared client; cheap to clone.
+/// The engine's HTTP side: a client per transport need, one set of limits; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Http {
-    /// Serves `http://` URLs. It has no CA roots, so building it costs microseconds and
-    /// works on a machine without any (plain-http calls to the loopback demo must too).
-    plain: Result<reqwest::Client, String>,
-    /// Serves `https://` URLs, built on first use: loading the system's CA roots takes
-    /// milliseconds (benches/README.md) that runs against plain-http or no server need not pay.
-    /// A failure is kept too: the roots will not appear later in the run, and every https
-    /// request then reports the same cause instead of retrying the load.
-    tls: Arc<OnceLock<Result<reqwest::Client, String>>>,
+    clients: Arc<Clients>,
     config: HttpConfig,
-}
-
-/// Builds a client, or says why not. Never `reqwest::Client::new()`: that panics on
-/// exactly the failures (no CA roots) this reports.
-fn build_client(config: &HttpConfig, tls: bool) -> Result<reqwest::Client, String> {
-    let max_redirects = config.max_redirects;
-    // Only same-origin redirects are followed: a token request must never carry its
-    // secret, and an API call its Authorization header, to another origin. (So an http://
-    // request never reaches https://, and the plain client never needs TLS.)
-    let policy = redirect::Policy::custom(move |attempt| {
-        let same_origin = attempt.previous().last().is_some_and(|prev| prev.origin() == attempt.url().origin());
-        if attempt.previous().len() > max_redirects {
-            attempt.error("too many redirects")
-        } else if same_origin {
-            attempt.follow()
-        } else {
-            attempt.stop()
-        }
-    });
-    let builder = reqwest::Client::builder()
-        .connect_timeout(config.connect_timeout)
-        .timeout(config.timeout)
-        .redirect(policy)
-        .user_agent(concat!("tokdbg/", env!("CARGO_PKG_VERSION")));
-    // No roots at all: the plain client fails closed should it ever see https.
-    let builder = if tls { builder } else { builder.tls_certs_only(std::iter::empty()) };
-    builder.build().map_err(|e| describe_build_error(&e, tls))
-}
-
-/// Names the cause of a failed client build in words a user can act on.
-fn describe_build_error(error: &reqwest::Error, tls: bool) -> String {
-    let chain = error_chain(error);
-    let lower = chain.to_lowercase();
-    if tls && (lower.contains("ca certificate") || lower.contains("root") || lower.contains("no ca")) {
-        format!("no trusted CA roots could be loaded ({chain})")
-    } else {
-        chain
-    }
 }
 
 impl Http {
     pub fn new(config: HttpConfig) -> Http {
-        Http { plain: build_client(&config, false), tls: Arc::new(OnceLock::new()), config }
+        Http { clients: Arc::new(Clients::new(config)), config }
     }
 
     pub fn config(&self) -> &HttpConfig {
         &self.config
     }
 
-    /// The client that serves `url`: the plain one for `http://`, else the TLS one (built on
-    /// the first https request), or why it cannot be built.
-    pub fn client_for(&self, url: &reqwest::Url) -> Result<&reqwest::Client, HttpError> {
-        let (built, kind) = if url.scheme() == "http" {
-            (&self.plain, "HTTP")
-        } else {
-            (self.tls.get_or_init(|| build_client(&self.config, true)), "TLS")
-        };
-        built.as_ref().map_err(|detail| HttpError::ClientSetup { url: url.to_string(), kind, detail: detail.clone() })
+    /// The client that serves `url` with the default TLS needs (the system's roots, no
+    /// client certificate), or why it cannot be built.
+    pub fn client_for(&self, url: &reqwest::Url) -> Result<reqwest::Client, HttpError> {
+        self.client(url, &TransportNeeds::for_url(url, &TlsNeeds::default()))
+    }
+
+    /// The client for a request to `url` that needs `needs`: built on first use and reused
+    /// for equal needs, or why it cannot be built.
+    pub fn client(&self, url: &reqwest::Url, needs: &TransportNeeds) -> Result<reqwest::Client, HttpError> {
+        self.clients.get(needs).map_err(|failure| HttpError::ClientSetup {
+            url: url.to_string(),
+            kind: failure.kind,
+            cause: failure.cause,
+            detail: failure.detail,
+        })
     }
 
     /// Sends a request and reads the body up to the cap.
@@ -240,9 +222,15 @@ impl Http {
         Ok(HttpResponse { status, headers, body, truncated, latency: started.elapsed(), final_url })
     }
 
+    /// GETs JSON from `url` over the default TLS needs.
     pub async fn get(&self, url: &str) -> Result<HttpResponse, HttpError> {
+        self.get_with(url, &TlsNeeds::default()).await
+    }
+
+    /// GETs JSON from `url`; if it is https, over a connection with `tls`.
+    pub async fn get_with(&self, url: &str, tls: &TlsNeeds) -> Result<HttpResponse, HttpError> {
         let parsed = parse_url(url)?;
-        let client = self.client_for(&parsed)?;
+        let client = self.client(&parsed, &TransportNeeds::for_url(&parsed, tls))?;
         self.send(client.get(parsed).header("accept", "application/json"), url).await
     }
 }
@@ -289,7 +277,7 @@ fn classify(error: &reqwest::Error, url: &str, config: &HttpConfig) -> HttpError
 }
 
 /// The innermost causes joined, without repeating reqwest's URL prefix.
-fn error_chain(error: &reqwest::Error) -> String {
+pub(crate) fn error_chain(error: &reqwest::Error) -> String {
     let mut parts = Vec::new();
     let mut source: Option<&dyn std::error::Error> = std::error::Error::source(error);
     while let Some(cause) = source {

@@ -1,6 +1,9 @@
-//! The network below the protocol: HTTP clients, discovery, JWK sets, scrubbing answers.
+//! The network below the protocol: HTTP clients chosen by what a request needs, discovery,
+//! JWK sets, scrubbing answers.
 
+pub(crate) mod clients;
 pub mod discovery;
 pub mod http;
 pub mod jwks;
-pub mod scrub;
+pub(crate) mod scrub;
+pub mod transport;

@@ -1,6 +1,6 @@
 //! OAuth 2.0 client side: the token request built as a value, the client's authentication
 //! applied to it, the answer parsed.
 
-pub mod client_auth;
-pub mod request;
+pub(crate) mod client_auth;
+pub(crate) mod request;
 pub mod token_request;

@@ -6,6 +6,7 @@ use crate::core::model::profile::AuthMethod;
 use crate::core::model::secret::{Secret, redact_token};
 use crate::core::net::http::{Http, HttpError, HttpResponse, excerpt, parse_url};
 use crate::core::net::scrub::Scrubber;
+use crate::core::net::transport::{TlsNeeds, TransportNeeds};
 use crate::core::oauth::client_auth::ClientAuth;
 pub use crate::core::oauth::request::RequestView;
 
@@ -111,11 +112,25 @@ impl TokenRequest {
         self.build(false)
     }
 
-    /// Sends the request (the only I/O here) and reads the answer, scrubbed of the secret.
+    /// What this request needs from its connection, given the connection settings `tls` of
+    /// its profile: plain or TLS by the endpoint's scheme. (A client that authenticates with a
+    /// certificate adds its identity here.) A value: the net layer picks the client by it.
+    pub fn transport_needs(&self, url: &reqwest::Url, tls: &TlsNeeds) -> TransportNeeds {
+        TransportNeeds::for_url(url, tls)
+    }
+
+    /// Sends the request over the default TLS settings; see [`TokenRequest::send_with`].
     pub async fn send(&self, http: &Http) -> Result<TokenResponse, TokenError> {
+        self.send_with(http, &TlsNeeds::default()).await
+    }
+
+    /// Sends the request (the only I/O here) over a client fit for `tls`, and reads the
+    /// answer, scrubbed of the secret.
+    pub async fn send_with(&self, http: &Http, tls: &TlsNeeds) -> Result<TokenResponse, TokenError> {
         let wire = self.build(true);
         let url = parse_url(&wire.url)?;
-        let mut builder = http.client_for(&url)?.post(url).form(&wire.form);
+        let needs = self.transport_needs(&url, tls);
+        let mut builder = http.client(&url, &needs)?.post(url).form(&wire.form);
         for (name, value) in wire.headers.iter().filter(|(name, _)| !name.eq_ignore_ascii_case("content-type")) {
             builder = builder.header(name.as_str(), value.as_str());
         }

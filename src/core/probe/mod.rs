@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::core::model::secret::Secret;
 use crate::core::net::http::{Http, HttpError, HttpResponse, parse_url};
 use crate::core::net::scrub::{Scrubber, is_credential_header};
+use crate::core::net::transport::{TlsNeeds, TransportNeeds};
 use www_authenticate::BearerChallenge;
 
 /// A request to an API endpoint.
@@ -127,20 +128,22 @@ impl ProbeRequest {
 
     /// Sends the request; the answer is scrubbed of the token it carried.
     pub async fn send(&self, http: &Http) -> Result<ProbeResponse, HttpError> {
-        self.send_scrubbing(http, &Scrubber::new()).await
+        self.send_over(http, &TlsNeeds::default(), &Scrubber::new()).await
     }
 
-    /// Sends the request; the answer is scrubbed of the token it carried and of `known`
-    /// (the call's other secrets), before anything reads it.
-    pub async fn send_scrubbing(&self, http: &Http, known: &Scrubber) -> Result<ProbeResponse, HttpError> {
+    /// Sends the request over a client fit for `tls` (if the URL is https); the answer is
+    /// scrubbed of the token it carried and of `known` (the call's other secrets), before
+    /// anything reads it.
+    pub async fn send_over(&self, http: &Http, tls: &TlsNeeds, known: &Scrubber) -> Result<ProbeResponse, HttpError> {
         let url = parse_url(&self.url)?;
+        let needs = TransportNeeds::for_url(&url, tls);
         let method = reqwest::Method::from_bytes(self.method.trim().to_ascii_uppercase().as_bytes()).map_err(|_| {
             HttpError::InvalidUrl {
                 url: self.url.clone(),
                 detail: format!("\"{}\" is not an HTTP method", self.method),
             }
         })?;
-        let mut builder = http.client_for(&url)?.request(method, url);
+        let mut builder = http.client(&url, &needs)?.request(method, url);
         for (name, value) in self.headers_to_send() {
             builder = builder.header(name, value);
         }

@@ -3,4 +3,4 @@
 pub mod fsutil;
 pub mod profile_edit;
 pub mod profile_store;
-pub mod toml_doc;
+pub(crate) mod toml_doc;
