@@ -28,6 +28,8 @@ pub enum FieldId {
     Leeway,
     ScopeClaim,
     ScopeMatch,
+    /// The endpoint list (its keys: `keymap::FORM_ENDPOINTS`).
+    Endpoints,
     Save,
 }
 
@@ -38,10 +40,12 @@ pub enum FieldKind {
     /// ← → cycle through fixed values.
     Choice,
     Button,
+    /// A list of its own (the endpoints).
+    Section,
 }
 
 impl FieldId {
-    pub const ALL: [FieldId; 19] = [
+    pub const ALL: [FieldId; 20] = [
         FieldId::Stem,
         FieldId::Name,
         FieldId::IssuerUrl,
@@ -60,6 +64,7 @@ impl FieldId {
         FieldId::Leeway,
         FieldId::ScopeClaim,
         FieldId::ScopeMatch,
+        FieldId::Endpoints,
         FieldId::Save,
     ];
 
@@ -67,6 +72,7 @@ impl FieldId {
         match self {
             FieldId::SecretKind | FieldId::AuthMethod | FieldId::ScopeMatch => FieldKind::Choice,
             FieldId::Save => FieldKind::Button,
+            FieldId::Endpoints => FieldKind::Section,
             _ => FieldKind::Text,
         }
     }
@@ -92,6 +98,7 @@ impl FieldId {
             FieldId::Leeway => "expect.leeway_secs",
             FieldId::ScopeClaim => "expect.scope_claim",
             FieldId::ScopeMatch => "expect.scope_match",
+            FieldId::Endpoints => "endpoints",
             FieldId::Save => "",
         }
     }

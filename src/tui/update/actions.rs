@@ -90,7 +90,7 @@ pub fn send_endpoint(app: &mut App, edited: Option<Endpoint>, with_token: bool) 
     let chosen = edited.clone().or_else(|| profile.endpoints.get(index).or(profile.endpoints.first()).cloned());
     let Some(endpoint) = chosen else {
         app.warn(format!(
-            "{stem} has no endpoints: add [[endpoints]] to the profile (e to edit), or send an ad-hoc URL (a)"
+            "{stem} has no endpoints: add some in the profile form (e), or send an ad-hoc URL (a)"
         ));
         return Vec::new();
     };
