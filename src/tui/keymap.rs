@@ -350,7 +350,13 @@ pub const REQUEST_SAVE_AS: &[Row] = &[
         true,
         &[(k(K::Tab), A::SwitchField), (k(K::BackTab), A::SwitchField)],
     ),
-    row("Enter", "save", "write it into the profile file (refused if the file changed on disk)", true, &[(k(K::Enter), A::Submit)]),
+    row(
+        "Enter",
+        "save",
+        "write it into the profile file (refused if the file changed on disk)",
+        true,
+        &[(k(K::Enter), A::Submit)],
+    ),
     row("Esc", "back", "back to the request", true, &[(k(K::Esc), A::Cancel)]),
 ];
 
@@ -413,7 +419,13 @@ pub const ENDPOINT_EDIT: &[Row] = &[
 /// "Discard changes?" when Esc leaves an edited form.
 pub const DISCARD: &[Row] = &[
     row("y", "discard", "discard the changes", true, &[(ch('y'), A::Confirm)]),
-    row("n / Esc", "keep editing", "back to editing (so does any other key)", true, &[(ch('n'), A::Cancel), (k(K::Esc), A::Cancel)]),
+    row(
+        "n / Esc",
+        "keep editing",
+        "back to editing (so does any other key)",
+        true,
+        &[(ch('n'), A::Cancel), (k(K::Esc), A::Cancel)],
+    ),
 ];
 
 /// The profile form's rows for what it listens to now, most specific first.

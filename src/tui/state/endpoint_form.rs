@@ -122,7 +122,9 @@ impl EndpointEditor {
                 EndpointField::Name => e.name.clone(),
                 EndpointField::Url => e.url.clone(),
                 EndpointField::Scopes => e.required_scopes.join(" "),
-                EndpointField::Headers => e.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; "),
+                EndpointField::Headers => {
+                    e.headers.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join("; ")
+                }
                 EndpointField::Body => e.body.clone().unwrap_or_default(),
                 _ => String::new(),
             }
@@ -387,13 +389,7 @@ impl EndpointList {
     /// A key while the sub-form is open.
     pub fn handle_editor(&mut self, action: Option<Action>, key: KeyEvent) {
         let Some(mut editor) = self.editor.take() else { return };
-        let taken: Vec<String> = self
-            .items
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| Some(*i) != editor.index)
-            .map(|(_, e)| e.name.clone())
-            .collect();
+        let taken = self.other_names(editor.index);
         match editor.handle(action, key, &taken) {
             EditorOutcome::Continue => self.editor = Some(editor),
             EditorOutcome::Close => {}
@@ -415,17 +411,18 @@ impl EndpointList {
 
     /// Pasted text, into the sub-form's focused text field.
     pub fn paste(&mut self, text: &str) {
+        let taken = self.other_names(self.editor.as_ref().and_then(|e| e.index));
         if let Some(editor) = &mut self.editor
             && editor.focus.is_text()
         {
             editor.insert_text(text);
-            let taken: Vec<String> = self.items.iter().map(|e| e.name.clone()).collect();
-            let taken: Vec<String> = match editor.index {
-                Some(i) => taken.into_iter().enumerate().filter(|(j, _)| *j != i).map(|(_, n)| n).collect(),
-                None => taken,
-            };
             editor.revalidate(&taken);
         }
+    }
+
+    /// The names of the endpoints other than the one at `index` (names must differ).
+    fn other_names(&self, index: Option<usize>) -> Vec<String> {
+        self.items.iter().enumerate().filter(|(i, _)| Some(*i) != index).map(|(_, e)| e.name.clone()).collect()
     }
 }
 

@@ -625,7 +625,7 @@ mod tests {
 
     /// A key as the app delivers it: through the form's bindings in the keymap.
     fn handle_key(form: &mut FormState, key: KeyEvent) -> FormOutcome {
-        form.handle(keymap::first_action(&[keymap::FORM], &key), key)
+        form.handle(keymap::first_action(&keymap::form_rows(form.keys()), &key), key)
     }
 
     fn stems(names: &[&str]) -> BTreeSet<String> {
@@ -798,6 +798,70 @@ mod tests {
         assert!(screen(&form).contains("demo-reader-secret"));
         ctrl(&mut form, 'r');
         assert!(!screen(&form).contains("demo-reader-secret"));
+    }
+
+    #[test]
+    fn esc_asks_before_discarding_edits() {
+        let item = demo_item();
+        // Unedited: Esc closes at once.
+        let mut form = FormState::edit(&item);
+        assert!(!form.is_edited());
+        assert!(matches!(press(&mut form, KeyCode::Esc), FormOutcome::Cancel));
+        // Edited: Esc asks; n (or Esc) goes back to editing with the edit kept; y discards.
+        set(&mut form, FieldId::Leeway, "5");
+        assert!(form.is_edited());
+        assert!(matches!(press(&mut form, KeyCode::Esc), FormOutcome::Continue));
+        assert_eq!(form.keys(), FormKeys::Discard);
+        assert!(screen(&form).contains("Discard the changes to this profile?"), "{}", screen(&form));
+        assert!(matches!(press(&mut form, KeyCode::Char('n')), FormOutcome::Continue));
+        assert_eq!(form.text(FieldId::Leeway).unwrap().value(), "5");
+        press(&mut form, KeyCode::Esc);
+        assert!(matches!(press(&mut form, KeyCode::Esc), FormOutcome::Continue), "Esc at the question keeps editing");
+        assert!(!form.confirm_discard);
+        press(&mut form, KeyCode::Esc);
+        assert!(matches!(press(&mut form, KeyCode::Char('y')), FormOutcome::Cancel));
+        // A removed endpoint is an edit too; an untouched duplicate is not.
+        let mut form = FormState::edit(&item);
+        goto(&mut form, FieldId::Endpoints);
+        assert_eq!(form.keys(), FormKeys::Endpoints);
+        press(&mut form, KeyCode::Char('x'));
+        assert!(form.is_edited());
+        let dir = tempfile::tempdir().unwrap();
+        let mut copy = FormState::duplicate(&item, dir.path(), BTreeSet::new());
+        assert!(matches!(press(&mut copy, KeyCode::Esc), FormOutcome::Cancel));
+    }
+
+    #[test]
+    fn endpoints_edited_in_the_form_are_saved_in_its_order() {
+        let item = demo_item();
+        let base = item.loaded.clone().unwrap();
+        let mut form = FormState::edit(&item);
+        goto(&mut form, FieldId::Endpoints);
+        // ↓ selects the second endpoint, Enter edits it: method POST → PUT.
+        press(&mut form, KeyCode::Down);
+        press(&mut form, KeyCode::Enter);
+        assert_eq!(form.keys(), FormKeys::Endpoint);
+        press(&mut form, KeyCode::Tab);
+        press(&mut form, KeyCode::Right);
+        assert!(screen(&form).contains("‹PUT›"), "{}", screen(&form));
+        ctrl(&mut form, 's');
+        assert_eq!(form.keys(), FormKeys::Endpoints);
+        // K moves it to the top; x removes the last one after moving there with ↓.
+        press(&mut form, KeyCode::Char('K'));
+        for _ in 0..7 {
+            press(&mut form, KeyCode::Down);
+        }
+        press(&mut form, KeyCode::Char('x'));
+        let FormOutcome::Save { profile, .. } = ctrl(&mut form, 's') else { panic!("not saved") };
+        let mut expected = base.endpoints.clone();
+        expected[1].method = "PUT".into();
+        expected.swap(0, 1);
+        expected.pop();
+        assert_eq!(profile.endpoints, expected);
+        assert_eq!(Profile { endpoints: base.endpoints.clone(), ..profile }, base);
+        // ↓ past the last endpoint moves on to Save.
+        press(&mut form, KeyCode::Down);
+        assert_eq!(form.focus(), FieldId::Save);
     }
 
     #[test]

@@ -130,7 +130,8 @@ fn request_key(app: &mut App, mut editor: RequestEditor, action: Option<Action>,
     match action {
         // Nothing is lost, so nothing is asked: the fields wait for the next `r` or `a`.
         Some(Action::Cancel) => {
-            let how = if editor.from_index.is_some() { "r reopens them, Ctrl-R there resets" } else { "a reopens them" };
+            let how =
+                if editor.from_index.is_some() { "r reopens them, Ctrl-R there resets" } else { "a reopens them" };
             app.info(format!("request closed; its fields are kept ({how})"));
             return Vec::new();
         }

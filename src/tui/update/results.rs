@@ -35,7 +35,10 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
         TaskResult::Saved { stem, path, loaded, stamp } => {
             let before = app.profiles.by_stem_mut(&stem).and_then(|item| item.loaded.clone().ok());
             let endpoints_only = match (&before, loaded.as_ref()) {
-                (Some(before), Ok(after)) => Profile { endpoints: Vec::new(), ..before.clone() } == Profile { endpoints: Vec::new(), ..after.clone() },
+                (Some(before), Ok(after)) => {
+                    Profile { endpoints: Vec::new(), ..before.clone() }
+                        == Profile { endpoints: Vec::new(), ..after.clone() }
+                }
                 _ => false,
             };
             let count = loaded.as_ref().as_ref().map(|p| p.endpoints.len()).unwrap_or(0);

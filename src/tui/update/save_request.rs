@@ -18,16 +18,13 @@ pub fn open(app: &App, editor: &mut RequestEditor) {
         editor.error = Some(error);
         return;
     }
-    if !app.profiles.selected().is_some_and(|p| p.loaded.is_ok()) {
+    if app.profiles.selected().is_none_or(|p| p.loaded.is_err()) {
         editor.error = Some("select a profile that loads: the endpoint is saved into it".to_owned());
         return;
     }
     editor.error = None;
-    editor.saving = Some(SaveAs {
-        name: editor.suggested_name().into(),
-        replace: editor.from_index.is_some(),
-        error: None,
-    });
+    editor.saving =
+        Some(SaveAs { name: editor.suggested_name().into(), replace: editor.from_index.is_some(), error: None });
 }
 
 /// A key while the name is asked.

@@ -124,17 +124,15 @@ fn field_lines<'a>(editor: &EndpointEditor, room: usize, theme: &Theme) -> (Vec<
                     };
                     let text = if chosen { format!("‹{method}›") } else { format!(" {method} ") };
                     spans.push(Span::styled(text, style));
+                    spans.push(Span::raw(" "));
                 }
                 lines.push(Line::from(spans));
             }
             EndpointField::Body => {
                 let body = body_lines(editor, focused, room, theme);
                 for (i, spans) in body.into_iter().enumerate() {
-                    let mut line = if i == 0 {
-                        vec![marker.clone(), label.clone()]
-                    } else {
-                        vec![Span::raw(indent.clone())]
-                    };
+                    let mut line =
+                        if i == 0 { vec![marker.clone(), label.clone()] } else { vec![Span::raw(indent.clone())] };
                     line.extend(spans);
                     lines.push(Line::from(line));
                 }

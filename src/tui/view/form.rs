@@ -55,11 +55,9 @@ pub fn render(frame: &mut Frame, state: &FormState, theme: &Theme) {
         footer.push(Line::styled(note, theme.dim()));
     }
     footer.push(match state.keys() {
-        FormKeys::Endpoints => endpoint_form::hint_line(
-            &[keymap::FORM_ENDPOINTS],
-            &[("Tab", "field"), ("Ctrl-S", "save"), ("Esc", "cancel")],
-            theme,
-        ),
+        FormKeys::Endpoints => {
+            endpoint_form::hint_line(&[keymap::FORM_ENDPOINTS], &[("Ctrl-S", "save"), ("Esc", "cancel")], theme)
+        }
         _ => keys_line(theme),
     });
     frame.render_widget(Paragraph::new(footer), footer_area);
@@ -114,7 +112,8 @@ fn body_lines<'a>(state: &FormState, room: usize, theme: &Theme) -> (Vec<Line<'a
         let start = lines.len();
         lines.push(field_line(state, id, focused, room, theme));
         if id == FieldId::Endpoints {
-            let (section, selected) = endpoint_form::section_lines(&state.endpoints, focused, room + LABEL_WIDTH, theme);
+            let (section, selected) =
+                endpoint_form::section_lines(&state.endpoints, focused, room + LABEL_WIDTH, theme);
             lines.extend(section);
             if focused {
                 // Keep the selected endpoint in view, the section's label with it when it fits.
