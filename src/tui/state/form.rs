@@ -5,7 +5,6 @@
 //! edited in their own section (`endpoint_form`).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crossterm::event::{Event, KeyEvent};
@@ -19,8 +18,8 @@ use crate::core::store::profile_edit::free_stem_among;
 use super::super::keymap::Action;
 use super::endpoint_form::{EndpointList, FormKeys};
 use super::form_fields::{
-    AUTH_METHODS, FieldId, FieldKind, SCOPE_MATCHES, SecretKind, check_new_stem, cycle, optional, optional_url,
-    parse_algorithms, parse_leeway, secret_source, split_list,
+    AUTH_METHODS, FieldId, FieldKind, SCOPE_MATCHES, SecretKind, TextField, check_new_stem, cycle, optional,
+    optional_url, parse_algorithms, parse_leeway, secret_source, split_list,
 };
 use super::profiles::ProfileItem;
 
@@ -32,36 +31,6 @@ pub enum FormOutcome {
     Continue,
     Cancel,
     Save { stem: String, profile: Profile },
-}
-
-/// A text field and the text it started with (unchanged text keeps the base profile's value).
-#[derive(Clone, Default)]
-pub struct TextField {
-    pub input: Input,
-    initial: String,
-    /// A literal secret: never shown by `Debug`.
-    secret: bool,
-}
-
-impl TextField {
-    fn new(text: impl Into<String>) -> Self {
-        let text = text.into();
-        TextField { input: Input::new(text.clone()), initial: text, secret: false }
-    }
-
-    pub fn value(&self) -> &str {
-        self.input.value()
-    }
-
-    fn changed(&self) -> bool {
-        self.input.value() != self.initial
-    }
-}
-
-impl fmt::Debug for TextField {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.secret { f.write_str("[redacted]") } else { write!(f, "{:?}", self.input.value()) }
-    }
 }
 
 #[derive(Debug, Clone)]

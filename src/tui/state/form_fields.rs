@@ -1,7 +1,11 @@
-//! The profile form's fields and the checks that turn their text into profile values.
+//! The profile form's fields (which, their text, their kind) and the checks that turn their text
+//! into profile values.
 
 use std::collections::BTreeSet;
+use std::fmt;
 use std::path::{Path, PathBuf};
+
+use tui_input::Input;
 
 use crate::core::model::profile::{AuthMethod, ScopeMatch, SecretSource};
 use crate::core::model::secret::Secret;
@@ -119,6 +123,36 @@ impl FieldId {
             FieldId::ScopeClaim => "scope, scp, permissions…",
             _ => "",
         }
+    }
+}
+
+/// A text field and the text it started with (unchanged text keeps the base profile's value).
+#[derive(Clone, Default)]
+pub struct TextField {
+    pub input: Input,
+    initial: String,
+    /// A literal secret: never shown by `Debug`.
+    pub(super) secret: bool,
+}
+
+impl TextField {
+    pub(super) fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        TextField { input: Input::new(text.clone()), initial: text, secret: false }
+    }
+
+    pub fn value(&self) -> &str {
+        self.input.value()
+    }
+
+    pub(super) fn changed(&self) -> bool {
+        self.input.value() != self.initial
+    }
+}
+
+impl fmt::Debug for TextField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.secret { f.write_str("[redacted]") } else { write!(f, "{:?}", self.input.value()) }
     }
 }
 
