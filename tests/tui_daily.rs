@@ -280,3 +280,256 @@ async fn r_reloads_an_edited_file_and_keeps_the_selection() {
     assert!(status.contains("new zz-new") && status.contains("changed demo-reader"), "{status}");
     assert!(h.screen().contains("reader, renamed"), "{}", h.screen());
 }
+
+// ---------------------------------------------------------------------------------------------
+// Endpoints in the profile form, "Discard changes?", and saving a request as an endpoint.
+
+fn tabs(n: usize) -> Vec<Msg> {
+    (0..n).map(|_| tab()).collect()
+}
+
+/// Clears the focused text field and types `text`.
+fn retype(text: &str) -> Vec<Msg> {
+    let mut msgs = vec![ctrl('u')];
+    msgs.extend(typed(text));
+    msgs
+}
+
+/// The keys that add an endpoint in the form's Endpoints section (focus on it): `a`, then the
+/// sub-form's fields in order, then Ctrl-S to keep it.
+fn add_endpoint(name: &str, method_steps: usize, url: &str, scopes: &str, headers: &str, body: &[&str]) -> Vec<Msg> {
+    let mut msgs = vec![key('a')];
+    msgs.extend(typed(name));
+    msgs.push(tab());
+    msgs.extend((0..method_steps).map(|_| press(KeyCode::Right)));
+    msgs.push(tab());
+    msgs.extend(typed(url));
+    msgs.push(tab());
+    msgs.extend(typed(scopes));
+    msgs.push(tab());
+    msgs.extend(typed(headers));
+    msgs.push(tab());
+    for (i, line) in body.iter().enumerate() {
+        if i > 0 {
+            // Enter is a new line in the body; Tab (or Ctrl-S) leaves it.
+            msgs.push(enter());
+        }
+        msgs.extend(typed(line));
+    }
+    msgs.push(ctrl('s'));
+    msgs
+}
+
+/// The `[[endpoints]]` table of `name` in a profile file's text.
+fn endpoint_table<'a>(text: &'a str, name: &str) -> &'a str {
+    text.split("[[endpoints]]")
+        .find(|table| table.contains(&format!("name = \"{name}\"")))
+        .unwrap_or_else(|| panic!("no endpoint {name} in:\n{text}"))
+        .trim_end()
+}
+
+/// Defect 1: a profile made from scratch with `n` gets endpoints in the form; the file holds
+/// them; both are sent (200 and 403).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endpoints_added_in_the_form_are_saved_and_sent() {
+    let mut h = Harness::demo(120, 40).await;
+    let (issuer, base) = (h.issuer(), h.base_url());
+    // Fields of a new profile: file name, name, issuer.url, …; focus starts on the file name.
+    let mut script = vec![key('n'), tab()];
+    script.extend(typed("mine"));
+    script.push(tab());
+    script.extend(typed(&issuer));
+    script.extend(tabs(3));
+    script.extend(typed("demo-reader"));
+    // client.secret: env → file → cmd → prompt → literal.
+    script.push(tab());
+    script.extend((0..4).map(|_| press(KeyCode::Right)));
+    script.push(tab());
+    script.extend(typed("demo-reader-secret"));
+    // client.auth_method: client_secret_post, the default.
+    script.extend(tabs(2));
+    script.extend(typed("order:read"));
+    script.extend(tabs(3));
+    script.extend(typed(&issuer));
+    script.push(tab());
+    script.extend(typed("demo-app"));
+    // expect.algorithms is RS256 already.
+    script.extend(tabs(5));
+    h.run(script).await;
+    let Mode::Form(form) = &h.app.mode else { panic!("{:?}", h.app.mode) };
+    assert_eq!(form.keys(), tokdbg::tui::state::endpoint_form::FormKeys::Endpoints);
+    assert!(h.screen().contains("none yet: a adds one"), "{}", h.screen());
+
+    let mut script = add_endpoint("read orders", 0, &format!("{base}/api/protected"), "order:read", "", &[]);
+    script.extend(add_endpoint(
+        "write orders",
+        1,
+        &format!("{base}/api/orders"),
+        "order:write",
+        "Content-Type: application/json",
+        &["{", "  \"item\": \"tea\"", "}"],
+    ));
+    h.run(script).await;
+    let screen = h.screen();
+    assert!(screen.contains("GET     read orders"), "{screen}");
+    assert!(screen.contains("POST    write orders"), "{screen}");
+    h.run(vec![ctrl('s'), Msg::WaitIdle]).await;
+    assert!(matches!(h.app.mode, Mode::Normal), "{:?} {:?}", h.app.mode, h.app.status);
+
+    let text = std::fs::read_to_string(h.dir.path().join("mine.toml")).unwrap();
+    assert!(endpoint_table(&text, "read orders").contains("required_scopes = [\"order:read\"]"), "{text}");
+    let write = endpoint_table(&text, "write orders");
+    assert!(write.contains("method = \"POST\""), "{text}");
+    assert!(write.contains("headers = { Content-Type = \"application/json\" }"), "{text}");
+    assert!(write.contains("body = \"\"\"\n{\n  \"item\": \"tea\"\n}\"\"\""), "{text}");
+
+    assert_eq!(h.app.selected_stem().as_deref(), Some("mine"));
+    h.run(vec![key('s'), Msg::WaitIdle]).await;
+    assert_eq!(last_status(&h.app), Some(200), "{:?}", h.app.status);
+    h.run(vec![tab(), key('4'), key('j'), key('s'), Msg::WaitIdle]).await;
+    assert_eq!(last_status(&h.app), Some(403), "{:?}", h.app.status);
+}
+
+/// Defect 1: edit an endpoint's method, reorder, remove; the other endpoints' tables stay
+/// byte-identical in the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endpoints_edited_reordered_and_removed_keep_the_rest_of_the_file() {
+    let mut h = Harness::demo(120, 40).await;
+    let path = h.dir.path().join("demo-reader.toml");
+    let before = std::fs::read_to_string(&path).unwrap();
+    // e: the focus starts on the name; the Endpoints section is 17 fields further.
+    let mut script = vec![key('e')];
+    script.extend(tabs(17));
+    // "read orders": method GET → POST.
+    script.extend([enter(), tab(), press(KeyCode::Right), ctrl('s')]);
+    // Move it below "write orders"; remove "public" (the last).
+    script.push(key('J'));
+    script.extend((0..6).map(|_| key('j')));
+    script.push(key('x'));
+    h.run(script).await;
+    assert!(h.screen().contains("removed \"public\": u brings it back"), "{}", h.screen());
+    h.run(vec![ctrl('s'), Msg::WaitIdle]).await;
+    assert!(matches!(h.app.mode, Mode::Normal), "{:?} {:?}", h.app.mode, h.app.status);
+
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(endpoint_table(&after, "read orders").contains("method = \"POST\""), "{after}");
+    assert!(!after.contains("name = \"public\""), "{after}");
+    assert!(after.find("name = \"write orders\"").unwrap() < after.find("name = \"read orders\"").unwrap());
+    let head = |text: &str| text.split("[[endpoints]]").next().unwrap().to_owned();
+    assert_eq!(head(&after), head(&before), "comments and values above the endpoints stay");
+    for name in ["write orders", "misconfigured issuer", "misconfigured audience", "rfc6750 read orders"] {
+        assert_eq!(endpoint_table(&after, name), endpoint_table(&before, name), "{name}");
+    }
+    let endpoints = &h.app.profiles.selected().unwrap().loaded.as_ref().unwrap().endpoints;
+    assert_eq!(endpoints.len(), 7);
+    assert_eq!(endpoints[1].method, "POST");
+}
+
+/// "Discard changes?": Esc on an edited form or endpoint asks (n goes back, y discards);
+/// an unedited form closes at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn esc_on_an_edited_form_asks_before_discarding() {
+    let mut h = Harness::demo(80, 24).await;
+    let path = h.dir.path().join("demo-reader.toml");
+    let before = std::fs::read(&path).unwrap();
+    h.run(vec![key('e'), esc()]).await;
+    assert!(matches!(h.app.mode, Mode::Normal), "an unedited form closes at once");
+
+    let mut script = vec![key('e')];
+    script.extend(typed(" v2"));
+    script.push(esc());
+    h.run(script).await;
+    assert!(h.screen().contains("Discard the changes to this profile?"), "{}", h.screen());
+    assert!(h.screen().contains("y discard"), "{}", h.screen());
+    h.run(vec![key('n')]).await;
+    let Mode::Form(form) = &h.app.mode else { panic!("n goes back to the form: {:?}", h.app.mode) };
+    assert!(form.is_edited());
+
+    // In the endpoint sub-form: Esc asks about the endpoint only.
+    let mut script = tabs(17);
+    script.extend([enter()]);
+    script.extend(typed("!"));
+    script.push(esc());
+    h.run(script).await;
+    assert!(h.screen().contains("Discard the changes to this endpoint?"), "{}", h.screen());
+    h.run(vec![key('y')]).await;
+    let Mode::Form(form) = &h.app.mode else { panic!("{:?}", h.app.mode) };
+    assert!(form.endpoints.editor.is_none());
+    assert_eq!(form.endpoints.items()[0].name, "read orders");
+
+    h.run(vec![esc(), key('y')]).await;
+    assert!(matches!(h.app.mode, Mode::Normal), "{:?}", h.app.mode);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "nothing was written");
+}
+
+/// Save an ad-hoc request as an endpoint; an edited one replaces its endpoint or is added as
+/// new; a file changed on disk is refused and the editor keeps the request.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_is_saved_as_an_endpoint() {
+    let mut h = Harness::demo(120, 40).await;
+    let path = h.dir.path().join("demo-reader.toml");
+    let mut script = vec![key('a')];
+    script.extend(retype(&format!("{}/api/public", h.base_url())));
+    script.push(ctrl('s'));
+    h.run(script).await;
+    let Mode::Request(editor) = &h.app.mode else { panic!("{:?}", h.app.mode) };
+    assert_eq!(editor.saving.as_ref().unwrap().name.value(), "GET /api/public");
+    assert!(h.screen().contains("added as a new endpoint of the profile"), "{}", h.screen());
+    h.run(vec![enter(), Msg::WaitIdle]).await;
+    assert!(matches!(h.app.mode, Mode::Normal), "{:?} {:?}", h.app.mode, h.app.status);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(endpoint_table(&text, "GET /api/public").contains("/api/public\""), "{text}");
+    // The saved endpoint is selected: s sends it.
+    h.run(vec![key('s'), Msg::WaitIdle]).await;
+    assert_eq!(last_status(&h.app), Some(200));
+    assert_eq!(h.app.selected_session().and_then(|s| s.call.as_ref()).unwrap().endpoint.name, "GET /api/public");
+
+    // r on "read orders": the name offered is the endpoint's; as a new one it clashes.
+    h.run(vec![tab(), key('4'), key('g'), press(KeyCode::Home)]).await;
+    h.app.session_mut("demo-reader").endpoint = 0;
+    let mut script = vec![key('r'), tab(), tab()];
+    script.extend(retype("X-Trace: 1"));
+    script.extend([ctrl('s'), tab(), enter()]);
+    h.run(script).await;
+    let Mode::Request(editor) = &h.app.mode else { panic!("{:?}", h.app.mode) };
+    let saving = editor.saving.as_ref().unwrap();
+    assert!(!saving.replace);
+    assert!(saving.error.as_ref().unwrap().contains("another endpoint is named \"read orders\""));
+    // Tab: replace it. But the file changed on disk meanwhile: refused, the editor stays.
+    std::fs::write(&path, std::fs::read_to_string(&path).unwrap() + "\n# edited by hand\n").unwrap();
+    h.run(vec![tab(), enter(), Msg::WaitIdle]).await;
+    assert!(matches!(h.app.mode, Mode::Request(_)), "{:?}", h.app.mode);
+    let status = h.app.status.clone().unwrap();
+    assert!(status.text.contains("changed on disk"), "{status:?}");
+    assert!(!std::fs::read_to_string(&path).unwrap().contains("X-Trace"));
+}
+
+/// The form's Endpoints section and the endpoint sub-form, at 80x24 and 120x40.
+#[test]
+fn form_endpoints_and_sub_form_snapshots() {
+    let dir = profile_dir();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/demo-reader.toml");
+    std::fs::copy(repo, dir.path().join("demo-reader.toml")).unwrap();
+    let mut app = Harness::over(dir, 120, 40, NOW).app;
+    app.profiles.select_stem("demo-reader");
+    apply(&mut app, [key('e')]);
+    apply(&mut app, tabs(17));
+    apply(&mut app, [key('j')]);
+    snap("form_endpoints", &app);
+    // The second endpoint in the sub-form, its method moved to PUT, on the body.
+    apply(&mut app, [enter(), tab(), press(KeyCode::Right)]);
+    apply(&mut app, tabs(4));
+    snap("endpoint_sub_form", &app);
+}
+
+/// Snapshots `app` at 80x24 and 120x40 as `{name}_80x24` and `{name}_120x40`.
+fn snap(name: &str, app: &tokdbg::tui::state::app::App) {
+    let mut settings = insta::Settings::clone_current();
+    for (regex, replacement) in filters() {
+        settings.add_filter(&regex, replacement);
+    }
+    for (width, height) in [(80, 24), (120, 40)] {
+        let text = render(app, width, height).backend().to_string();
+        settings.bind(|| insta::assert_snapshot!(format!("{name}_{width}x{height}"), text));
+    }
+}

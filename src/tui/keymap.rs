@@ -4,6 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::state::app::{Focus, Mode, Tab};
+use super::state::endpoint_form::FormKeys;
 
 /// Everything a key can ask for. `update` matches these, never key codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +66,15 @@ pub enum Action {
     /// One claim's value, counted from 0.
     CopyClaim(usize),
     CopyCurlToFile,
+    // The profile form's Endpoints section.
+    AddEndpoint,
+    EditEndpoint,
+    RemoveEndpoint,
+    UndoRemove,
+    MoveEndpointUp,
+    MoveEndpointDown,
+    /// The request editor: save the request as an endpoint of the profile.
+    SaveAsEndpoint,
 }
 
 /// A key and whether Ctrl is held: Ctrl-D is not `d`. Shift is in the character itself (`C`).
@@ -339,7 +349,112 @@ pub const REQUEST: &[Row] = &[
         &[(ctrl('r'), A::ResetRequest)],
     ),
     row("Esc", "cancel", "close without sending", true, &[(k(K::Esc), A::Cancel)]),
+    row(
+        "Ctrl-S",
+        "save as endpoint",
+        "save this request as an endpoint of the profile (asks for a name)",
+        true,
+        &[(ctrl('s'), A::SaveAsEndpoint)],
+    ),
 ];
+
+/// The request editor's "save as endpoint" name prompt.
+pub const REQUEST_SAVE_AS: &[Row] = &[
+    row("type", "name", "the endpoint's name", true, &[]),
+    row(
+        "Tab / Shift-Tab",
+        "replace/add",
+        "replace the endpoint the request came from, or add a new one",
+        true,
+        &[(k(K::Tab), A::SwitchField), (k(K::BackTab), A::SwitchField)],
+    ),
+    row(
+        "Enter",
+        "save",
+        "write it into the profile file (refused if the file changed on disk)",
+        true,
+        &[(k(K::Enter), A::Submit)],
+    ),
+    row("Esc", "back", "back to the request", true, &[(k(K::Esc), A::Cancel)]),
+];
+
+/// The profile form with the focus on its Endpoints section (before [`FORM`]).
+pub const FORM_ENDPOINTS: &[Row] = &[
+    row("↑↓ / j k", "select", "select an endpoint (past the ends: the next field)", false, UP_DOWN),
+    row("a", "add", "add an endpoint", true, &[(ch('a'), A::AddEndpoint)]),
+    row("Enter", "edit", "edit the selected endpoint", true, &[(k(K::Enter), A::EditEndpoint)]),
+    row(
+        "x / Del",
+        "remove",
+        "remove the selected endpoint (u brings it back; nothing is written before Ctrl-S)",
+        true,
+        &[(ch('x'), A::RemoveEndpoint), (k(K::Delete), A::RemoveEndpoint)],
+    ),
+    row("u", "undo", "bring back the endpoint removed last", false, &[(ch('u'), A::UndoRemove)]),
+    row(
+        "K / J",
+        "move",
+        "move the selected endpoint up / down",
+        true,
+        &[(ch('K'), A::MoveEndpointUp), (ch('J'), A::MoveEndpointDown)],
+    ),
+];
+
+/// The endpoint sub-form of the profile form.
+pub const ENDPOINT_EDIT: &[Row] = &[
+    row(
+        "Tab / Shift-Tab",
+        "field",
+        "next / previous field (Tab is how the body is left)",
+        true,
+        &[(k(K::Tab), A::NextField), (k(K::BackTab), A::PrevField)],
+    ),
+    row("↓ / ↑", "field", "next / previous field", false, &[(k(K::Down), A::NextField), (k(K::Up), A::PrevField)]),
+    row(
+        "← →",
+        "move/choose",
+        "move in the field; on method: choose GET POST PUT PATCH DELETE HEAD OPTIONS",
+        false,
+        &[(k(K::Left), A::ChoicePrev), (k(K::Right), A::ChoiceNext)],
+    ),
+    row(
+        "Enter",
+        "next/newline",
+        "next field; in the body: a new line; on Done: keep the endpoint",
+        true,
+        &[(k(K::Enter), A::Submit)],
+    ),
+    row(
+        "Ctrl-S",
+        "keep",
+        "keep this endpoint and go back to the profile (Ctrl-S there writes the file)",
+        true,
+        &[(ctrl('s'), A::Save)],
+    ),
+    row("Esc", "back", "back to the profile without these changes (asks if edited)", true, &[(k(K::Esc), A::Cancel)]),
+];
+
+/// "Discard changes?" when Esc leaves an edited form.
+pub const DISCARD: &[Row] = &[
+    row("y", "discard", "discard the changes", true, &[(ch('y'), A::Confirm)]),
+    row(
+        "n / Esc",
+        "keep editing",
+        "back to editing (so does any other key)",
+        true,
+        &[(ch('n'), A::Cancel), (k(K::Esc), A::Cancel)],
+    ),
+];
+
+/// The profile form's rows for what it listens to now, most specific first.
+pub fn form_rows(keys: FormKeys) -> Vec<&'static [Row]> {
+    match keys {
+        FormKeys::Fields => vec![FORM],
+        FormKeys::Endpoints => vec![FORM_ENDPOINTS, FORM],
+        FormKeys::Endpoint => vec![ENDPOINT_EDIT],
+        FormKeys::Discard => vec![DISCARD],
+    }
+}
 
 pub const CONFIRM: &[Row] = &[
     row("y", "delete", "delete the file", true, &[(ch('y'), A::Confirm)]),
@@ -383,10 +498,11 @@ pub fn current(mode: &Mode, focus: Focus, tab: Tab) -> Vec<&'static [Row]> {
     match mode {
         Mode::Filter => vec![FILTER],
         Mode::Paste(_) => vec![PASTE],
-        Mode::Form(_) => vec![FORM],
+        Mode::Form(form) => form_rows(form.keys()),
         Mode::ConfirmDelete(_) => vec![CONFIRM],
         Mode::Prompt(_) => vec![PROMPT],
         Mode::CopyMenu => vec![COPY],
+        Mode::Request(editor) if editor.saving.is_some() => vec![REQUEST_SAVE_AS],
         Mode::Request(_) => vec![REQUEST],
         // Help describes the browsing keys under it (its own keys are in its title).
         Mode::Help | Mode::Normal => browsing(focus, tab),
@@ -444,6 +560,10 @@ mod tests {
         ("paste", PASTE),
         ("form", FORM),
         ("request", REQUEST),
+        ("request save as", REQUEST_SAVE_AS),
+        ("form endpoints", FORM_ENDPOINTS),
+        ("endpoint edit", ENDPOINT_EDIT),
+        ("discard", DISCARD),
         ("confirm", CONFIRM),
         ("prompt", PROMPT),
         ("copy", COPY),

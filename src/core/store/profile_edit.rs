@@ -389,3 +389,49 @@ fn differing_fields(want: &Profile, got: &Profile) -> Vec<&'static str> {
     }
     fields
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The table of the endpoint named `name` in `text`, from its `[[endpoints]]` line to the next.
+    fn table_of<'a>(text: &'a str, name: &str) -> &'a str {
+        text.split("[[endpoints]]")
+            .find(|table| table.contains(&format!("name = \"{name}\"")))
+            .unwrap_or_else(|| panic!("no endpoint {name}:\n{text}"))
+    }
+
+    #[test]
+    fn endpoint_edits_leave_the_other_endpoints_byte_identical() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/demo-reader.toml");
+        let text = std::fs::read_to_string(path).unwrap();
+        // A comment inside an endpoint, as people write them.
+        let text = text.replace(
+            "name = \"write orders\"\n",
+            "name = \"write orders\"\n# needs order:write, which demo-reader lacks\n",
+        );
+        let mut profile = parse_profile(&text, "demo-reader.toml").unwrap();
+        let names: Vec<String> = profile.endpoints.iter().map(|e| e.name.clone()).collect();
+        // What the form does: one method changed (with a multi-line body), one moved up, one removed.
+        profile.endpoints[0].method = "POST".into();
+        profile.endpoints[0].body = Some("{\n  \"item\": \"tea\"\n}".into());
+        let moved = profile.endpoints.remove(3);
+        profile.endpoints.insert(1, moved);
+        let removed = profile.endpoints.remove(4);
+
+        let out = render_profile(&text, &profile).unwrap();
+        assert_eq!(parse_profile(&out, "out.toml").unwrap(), profile);
+        let head = |t: &str| t.split("[[endpoints]]").next().unwrap().to_owned();
+        assert_eq!(head(&out), head(&text), "everything above the endpoints stays as it was");
+        for name in names.iter().filter(|n| **n != removed.name && **n != profile.endpoints[0].name) {
+            let (before, after) = (table_of(&text, name), table_of(&out, name));
+            // The last table of a file has no blank line after it.
+            assert_eq!(before.trim_end(), after.trim_end(), "{name} changed:\n{out}");
+        }
+        assert!(!out.contains(&format!("name = \"{}\"", removed.name)), "{out}");
+        assert!(table_of(&out, "read orders").contains("method = \"POST\""), "{out}");
+        let order: Vec<usize> =
+            profile.endpoints.iter().map(|e| out.find(&format!("name = \"{}\"", e.name)).unwrap()).collect();
+        assert!(order.windows(2).all(|w| w[0] < w[1]), "the file has the form's order:\n{out}");
+    }
+}

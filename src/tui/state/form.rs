@@ -1,10 +1,10 @@
 //! The profile form (create, edit, duplicate): fields, validation, and the profile it yields.
 //!
-//! Values the form does not show (endpoints, `client.extra`, `expect.hmac_secret`) come from the
-//! base profile untouched, and so does every field whose text was left as it was.
+//! Values the form does not show (`client.extra`, `expect.hmac_secret`) come from the base
+//! profile untouched, and so does every field whose text was left as it was. The endpoints are
+//! edited in their own section (`endpoint_form`).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crossterm::event::{Event, KeyEvent};
@@ -16,9 +16,10 @@ use crate::core::store::fsutil::FileStamp;
 use crate::core::store::profile_edit::free_stem_among;
 
 use super::super::keymap::Action;
+use super::endpoint_form::{EndpointList, FormKeys};
 use super::form_fields::{
-    AUTH_METHODS, FieldId, FieldKind, SCOPE_MATCHES, SecretKind, check_new_stem, cycle, optional, optional_url,
-    parse_algorithms, parse_leeway, secret_source, split_list,
+    AUTH_METHODS, FieldId, FieldKind, SCOPE_MATCHES, SecretKind, TextField, check_new_stem, cycle, optional,
+    optional_url, parse_algorithms, parse_leeway, secret_source, split_list,
 };
 use super::profiles::ProfileItem;
 
@@ -30,36 +31,6 @@ pub enum FormOutcome {
     Continue,
     Cancel,
     Save { stem: String, profile: Profile },
-}
-
-/// A text field and the text it started with (unchanged text keeps the base profile's value).
-#[derive(Clone, Default)]
-pub struct TextField {
-    pub input: Input,
-    initial: String,
-    /// A literal secret: never shown by `Debug`.
-    secret: bool,
-}
-
-impl TextField {
-    fn new(text: impl Into<String>) -> Self {
-        let text = text.into();
-        TextField { input: Input::new(text.clone()), initial: text, secret: false }
-    }
-
-    pub fn value(&self) -> &str {
-        self.input.value()
-    }
-
-    fn changed(&self) -> bool {
-        self.input.value() != self.initial
-    }
-}
-
-impl fmt::Debug for TextField {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.secret { f.write_str("[redacted]") } else { write!(f, "{:?}", self.input.value()) }
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -90,6 +61,10 @@ pub struct FormState {
     /// A save was tried: errors follow every change from now on.
     tried: bool,
     revealed: bool,
+    /// The endpoints as they will be saved, and the sub-form editing one.
+    pub endpoints: EndpointList,
+    /// Esc on an edited form asks "Discard changes?" first.
+    pub confirm_discard: bool,
 }
 
 impl FormState {
@@ -172,6 +147,8 @@ impl FormState {
             errors: BTreeMap::new(),
             tried: false,
             revealed: false,
+            endpoints: EndpointList::new(base.endpoints.clone()),
+            confirm_discard: false,
             base,
         }
     }
@@ -243,9 +220,6 @@ impl FormState {
     /// What the form keeps from the base profile without showing it.
     pub fn kept_note(&self) -> Option<String> {
         let mut kept = Vec::new();
-        if !self.base.endpoints.is_empty() {
-            kept.push(format!("{} endpoint(s)", self.base.endpoints.len()));
-        }
         if self.base.client.as_ref().is_some_and(|c| !c.extra.is_empty()) {
             kept.push("client.extra".to_owned());
         }
@@ -257,15 +231,54 @@ impl FormState {
 
     // ---- keys ----
 
+    /// Which keys the form listens to now (the keymap's rows for it).
+    pub fn keys(&self) -> FormKeys {
+        let sub_form_asks = self.endpoints.editor.as_ref().is_some_and(|e| e.confirm_discard);
+        if self.confirm_discard || sub_form_asks {
+            FormKeys::Discard
+        } else if self.endpoints.editor.is_some() {
+            FormKeys::Endpoint
+        } else if self.focus == FieldId::Endpoints {
+            FormKeys::Endpoints
+        } else {
+            FormKeys::Fields
+        }
+    }
+
+    /// Whether anything differs from where the form started (Esc then asks before discarding).
+    pub fn is_edited(&self) -> bool {
+        let client = self.base.client.as_ref();
+        self.texts.values().any(TextField::changed)
+            || self.secret_values.iter().any(TextField::changed)
+            || self.secret_kind != self.initial_kind
+            || self.auth_method != client.map(|c| c.auth_method).unwrap_or_default()
+            || self.scope_match != self.base.expect.scope_match
+            || self.endpoints.changed()
+    }
+
     /// A key, as the keymap reads it in forms (`action`); unbound keys type into a text field.
     pub fn handle(&mut self, action: Option<Action>, key: KeyEvent) -> FormOutcome {
+        if self.confirm_discard {
+            // y discards; n, Esc or any other key goes back to editing.
+            self.confirm_discard = false;
+            return if action == Some(Action::Confirm) { FormOutcome::Cancel } else { FormOutcome::Continue };
+        }
+        if self.endpoints.editor.is_some() {
+            self.endpoints.handle_editor(action, key);
+            return FormOutcome::Continue;
+        }
+        if self.focus == FieldId::Endpoints && self.endpoints.handle_list(action) {
+            return FormOutcome::Continue;
+        }
         let kind = self.focus.kind();
         match action {
+            Some(Action::Cancel) if self.is_edited() => self.confirm_discard = true,
             Some(Action::Cancel) => return FormOutcome::Cancel,
             Some(Action::Save) => return self.save(),
             Some(Action::Reveal) => self.revealed = !self.revealed,
-            Some(Action::PrevField) => self.move_focus(-1),
-            Some(Action::NextField) => self.move_focus(1),
+            // Up and Down come here from the endpoint list past its ends.
+            Some(Action::PrevField | Action::Up) => self.move_focus(-1),
+            Some(Action::NextField | Action::Down) => self.move_focus(1),
             Some(Action::Submit) if self.focus == FieldId::Save => return self.save(),
             Some(Action::Submit) => self.move_focus(1),
             Some(Action::ChoicePrev) if kind == FieldKind::Choice => self.change_choice(-1),
@@ -286,6 +299,10 @@ impl FormState {
 
     /// Inserts pasted text at the cursor of the focused text field (its first line only).
     pub fn handle_paste(&mut self, text: &str) {
+        if self.endpoints.editor.is_some() {
+            self.endpoints.paste(text);
+            return;
+        }
         let id = self.focus;
         let line = text.split(['\n', '\r']).next().unwrap_or("");
         let Some(field) = self.text_mut(id) else { return };
@@ -447,7 +464,7 @@ impl FormState {
                         scope_match: self.scope_match,
                         hmac_secret: e.hmac_secret.clone(),
                     },
-                    endpoints: base.endpoints.clone(),
+                    endpoints: self.endpoints.items().to_vec(),
                 };
                 Ok((stem, profile))
             }
@@ -577,7 +594,7 @@ mod tests {
 
     /// A key as the app delivers it: through the form's bindings in the keymap.
     fn handle_key(form: &mut FormState, key: KeyEvent) -> FormOutcome {
-        form.handle(keymap::first_action(&[keymap::FORM], &key), key)
+        form.handle(keymap::first_action(&keymap::form_rows(form.keys()), &key), key)
     }
 
     fn stems(names: &[&str]) -> BTreeSet<String> {
@@ -683,7 +700,9 @@ mod tests {
         assert!(!form.fields().contains(&FieldId::Stem));
         assert_eq!(form.focus(), FieldId::Name);
         assert!(form.header().contains("demo-reader.toml"));
-        assert!(form.kept_note().unwrap().contains("8 endpoint(s)"));
+        // The endpoints are in the form now: the note no longer says they are kept aside.
+        assert!(form.kept_note().is_none_or(|note| !note.contains("endpoint")));
+        assert_eq!(form.endpoints.items().len(), 8);
         goto(&mut form, FieldId::Save);
         let FormOutcome::Save { stem, profile } = press(&mut form, KeyCode::Enter) else { panic!("not saved") };
         assert_eq!(stem, "demo-reader");
@@ -748,6 +767,70 @@ mod tests {
         assert!(screen(&form).contains("demo-reader-secret"));
         ctrl(&mut form, 'r');
         assert!(!screen(&form).contains("demo-reader-secret"));
+    }
+
+    #[test]
+    fn esc_asks_before_discarding_edits() {
+        let item = demo_item();
+        // Unedited: Esc closes at once.
+        let mut form = FormState::edit(&item);
+        assert!(!form.is_edited());
+        assert!(matches!(press(&mut form, KeyCode::Esc), FormOutcome::Cancel));
+        // Edited: Esc asks; n (or Esc) goes back to editing with the edit kept; y discards.
+        set(&mut form, FieldId::Leeway, "5");
+        assert!(form.is_edited());
+        assert!(matches!(press(&mut form, KeyCode::Esc), FormOutcome::Continue));
+        assert_eq!(form.keys(), FormKeys::Discard);
+        assert!(screen(&form).contains("Discard the changes to this profile?"), "{}", screen(&form));
+        assert!(matches!(press(&mut form, KeyCode::Char('n')), FormOutcome::Continue));
+        assert_eq!(form.text(FieldId::Leeway).unwrap().value(), "5");
+        press(&mut form, KeyCode::Esc);
+        assert!(matches!(press(&mut form, KeyCode::Esc), FormOutcome::Continue), "Esc at the question keeps editing");
+        assert!(!form.confirm_discard);
+        press(&mut form, KeyCode::Esc);
+        assert!(matches!(press(&mut form, KeyCode::Char('y')), FormOutcome::Cancel));
+        // A removed endpoint is an edit too; an untouched duplicate is not.
+        let mut form = FormState::edit(&item);
+        goto(&mut form, FieldId::Endpoints);
+        assert_eq!(form.keys(), FormKeys::Endpoints);
+        press(&mut form, KeyCode::Char('x'));
+        assert!(form.is_edited());
+        let dir = tempfile::tempdir().unwrap();
+        let mut copy = FormState::duplicate(&item, dir.path(), BTreeSet::new());
+        assert!(matches!(press(&mut copy, KeyCode::Esc), FormOutcome::Cancel));
+    }
+
+    #[test]
+    fn endpoints_edited_in_the_form_are_saved_in_its_order() {
+        let item = demo_item();
+        let base = item.loaded.clone().unwrap();
+        let mut form = FormState::edit(&item);
+        goto(&mut form, FieldId::Endpoints);
+        // ↓ selects the second endpoint, Enter edits it: method POST → PUT.
+        press(&mut form, KeyCode::Down);
+        press(&mut form, KeyCode::Enter);
+        assert_eq!(form.keys(), FormKeys::Endpoint);
+        press(&mut form, KeyCode::Tab);
+        press(&mut form, KeyCode::Right);
+        assert!(screen(&form).contains("‹PUT›"), "{}", screen(&form));
+        ctrl(&mut form, 's');
+        assert_eq!(form.keys(), FormKeys::Endpoints);
+        // K moves it to the top; x removes the last one after moving there with ↓.
+        press(&mut form, KeyCode::Char('K'));
+        for _ in 0..7 {
+            press(&mut form, KeyCode::Down);
+        }
+        press(&mut form, KeyCode::Char('x'));
+        let FormOutcome::Save { profile, .. } = ctrl(&mut form, 's') else { panic!("not saved") };
+        let mut expected = base.endpoints.clone();
+        expected[1].method = "PUT".into();
+        expected.swap(0, 1);
+        expected.pop();
+        assert_eq!(profile.endpoints, expected);
+        assert_eq!(Profile { endpoints: base.endpoints.clone(), ..profile }, base);
+        // ↓ past the last endpoint moves on to Save.
+        press(&mut form, KeyCode::Down);
+        assert_eq!(form.focus(), FieldId::Save);
     }
 
     #[test]

@@ -1,7 +1,11 @@
-//! The profile form's fields and the checks that turn their text into profile values.
+//! The profile form's fields (which, their text, their kind) and the checks that turn their text
+//! into profile values.
 
 use std::collections::BTreeSet;
+use std::fmt;
 use std::path::{Path, PathBuf};
+
+use tui_input::Input;
 
 use crate::core::model::profile::{AuthMethod, ScopeMatch, SecretSource};
 use crate::core::model::secret::Secret;
@@ -28,6 +32,8 @@ pub enum FieldId {
     Leeway,
     ScopeClaim,
     ScopeMatch,
+    /// The endpoint list (its keys: `keymap::FORM_ENDPOINTS`).
+    Endpoints,
     Save,
 }
 
@@ -38,10 +44,12 @@ pub enum FieldKind {
     /// ← → cycle through fixed values.
     Choice,
     Button,
+    /// A list of its own (the endpoints).
+    Section,
 }
 
 impl FieldId {
-    pub const ALL: [FieldId; 19] = [
+    pub const ALL: [FieldId; 20] = [
         FieldId::Stem,
         FieldId::Name,
         FieldId::IssuerUrl,
@@ -60,6 +68,7 @@ impl FieldId {
         FieldId::Leeway,
         FieldId::ScopeClaim,
         FieldId::ScopeMatch,
+        FieldId::Endpoints,
         FieldId::Save,
     ];
 
@@ -67,6 +76,7 @@ impl FieldId {
         match self {
             FieldId::SecretKind | FieldId::AuthMethod | FieldId::ScopeMatch => FieldKind::Choice,
             FieldId::Save => FieldKind::Button,
+            FieldId::Endpoints => FieldKind::Section,
             _ => FieldKind::Text,
         }
     }
@@ -92,6 +102,7 @@ impl FieldId {
             FieldId::Leeway => "expect.leeway_secs",
             FieldId::ScopeClaim => "expect.scope_claim",
             FieldId::ScopeMatch => "expect.scope_match",
+            FieldId::Endpoints => "endpoints",
             FieldId::Save => "",
         }
     }
@@ -112,6 +123,36 @@ impl FieldId {
             FieldId::ScopeClaim => "scope, scp, permissions…",
             _ => "",
         }
+    }
+}
+
+/// A text field and the text it started with (unchanged text keeps the base profile's value).
+#[derive(Clone, Default)]
+pub struct TextField {
+    pub input: Input,
+    initial: String,
+    /// A literal secret: never shown by `Debug`.
+    pub(super) secret: bool,
+}
+
+impl TextField {
+    pub(super) fn new(text: impl Into<String>) -> Self {
+        let text = text.into();
+        TextField { input: Input::new(text.clone()), initial: text, secret: false }
+    }
+
+    pub fn value(&self) -> &str {
+        self.input.value()
+    }
+
+    pub(super) fn changed(&self) -> bool {
+        self.input.value() != self.initial
+    }
+}
+
+impl fmt::Debug for TextField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.secret { f.write_str("[redacted]") } else { write!(f, "{:?}", self.input.value()) }
     }
 }
 

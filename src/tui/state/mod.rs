@@ -1,6 +1,7 @@
 //! The TUI's state, split by concern; `App` ties the parts together.
 
 pub mod app;
+pub mod endpoint_form;
 pub mod form;
 pub mod form_fields;
 pub mod paste;

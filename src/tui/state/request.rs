@@ -1,5 +1,7 @@
 //! The request editor: method, URL, headers, body and required scopes, edited before sending.
 
+use std::collections::BTreeMap;
+
 use crate::core::model::profile::Endpoint;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,6 +45,8 @@ pub struct RequestEditor {
     pub error: Option<String>,
     /// Send with the profile's token (Ctrl-T toggles).
     pub with_token: bool,
+    /// Ctrl-S: asking for the name to save the request under.
+    pub saving: Option<SaveAs>,
 }
 
 impl RequestEditor {
@@ -59,6 +63,7 @@ impl RequestEditor {
             field: RequestField::Url,
             error: None,
             with_token: true,
+            saving: None,
         }
     }
 
@@ -75,6 +80,7 @@ impl RequestEditor {
             field: RequestField::Url,
             error: None,
             with_token: true,
+            saving: None,
         }
     }
 
@@ -112,20 +118,7 @@ impl RequestEditor {
         }
         let url = self.url.value().trim().to_owned();
         crate::core::store::profile_store::check_http_url(&url).map_err(|e| format!("url: {e}"))?;
-        let mut headers = std::collections::BTreeMap::new();
-        for pair in self.headers.value().split(';').map(str::trim).filter(|p| !p.is_empty()) {
-            let Some((name, value)) = pair.split_once(':') else {
-                return Err(format!("header \"{pair}\" needs the form Name: value"));
-            };
-            let name = name.trim();
-            if name.is_empty() || name.parse::<reqwest::header::HeaderName>().is_err() {
-                return Err(format!("\"{name}\" is not a valid header name"));
-            }
-            if name.eq_ignore_ascii_case("authorization") {
-                return Err("leave Authorization out: tokdbg adds the Bearer token itself (b sends without)".to_owned());
-            }
-            headers.insert(name.to_owned(), value.trim().to_owned());
-        }
+        let headers = parse_headers(self.headers.value())?;
         let body = Some(self.body.value().to_owned()).filter(|b| !b.trim().is_empty());
         let name = match &self.origin {
             Some(origin) => format!("{origin}, edited"),
@@ -140,6 +133,47 @@ impl RequestEditor {
             body,
         })
     }
+
+    /// The name "save as endpoint" offers: the endpoint it came from, else method and path.
+    pub fn suggested_name(&self) -> String {
+        match &self.origin {
+            Some(origin) => origin.clone(),
+            None => {
+                let url = self.url.value().trim();
+                let path = url::Url::parse(url).map(|u| u.path().to_owned()).unwrap_or_else(|_| url.to_owned());
+                format!("{} {path}", self.method.value().trim().to_ascii_uppercase())
+            }
+        }
+    }
+}
+
+/// "Save as endpoint": the name asked for, and whether it replaces the endpoint it came from.
+#[derive(Debug, Clone)]
+pub struct SaveAs {
+    pub name: tui_input::Input,
+    /// Replace the origin endpoint (only offered for an edited endpoint); else add a new one.
+    pub replace: bool,
+    pub error: Option<String>,
+}
+
+/// `Name: value` pairs separated by `;`, as the request editor and the endpoint form take them.
+/// Authorization is refused: tokdbg adds the Bearer token itself.
+pub fn parse_headers(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut headers = BTreeMap::new();
+    for pair in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((name, value)) = pair.split_once(':') else {
+            return Err(format!("header \"{pair}\" needs the form Name: value"));
+        };
+        let name = name.trim();
+        if name.is_empty() || name.parse::<reqwest::header::HeaderName>().is_err() {
+            return Err(format!("\"{name}\" is not a valid header name"));
+        }
+        if name.eq_ignore_ascii_case("authorization") {
+            return Err("leave Authorization out: tokdbg adds the Bearer token itself (b sends without)".to_owned());
+        }
+        headers.insert(name.to_owned(), value.trim().to_owned());
+    }
+    Ok(headers)
 }
 
 #[cfg(test)]

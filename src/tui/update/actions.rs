@@ -89,9 +89,7 @@ pub fn send_endpoint(app: &mut App, edited: Option<Endpoint>, with_token: bool) 
     let index = app.session(&stem).map(|s| s.endpoint).unwrap_or(0);
     let chosen = edited.clone().or_else(|| profile.endpoints.get(index).or(profile.endpoints.first()).cloned());
     let Some(endpoint) = chosen else {
-        app.warn(format!(
-            "{stem} has no endpoints: add [[endpoints]] to the profile (e to edit), or send an ad-hoc URL (a)"
-        ));
+        app.warn(format!("{stem} has no endpoints: add some in the profile form (e), or send an ad-hoc URL (a)"));
         return Vec::new();
     };
     let then = if edited.is_some() { AfterPrompt::SendEdited } else { AfterPrompt::Send { with_token } };

@@ -13,6 +13,7 @@ mod mouse;
 mod normal;
 mod overlays;
 mod results;
+mod save_request;
 
 use crossterm::event::KeyEventKind;
 

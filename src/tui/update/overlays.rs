@@ -14,7 +14,7 @@ use super::super::state::app::{AfterPrompt, App, Mode, Tab};
 use super::super::state::form::{FormOutcome, FormState};
 use super::super::state::paste::{PasteField, PasteState};
 use super::super::state::request::RequestEditor;
-use super::actions;
+use super::{actions, save_request};
 
 pub enum FormKind {
     New,
@@ -115,6 +115,9 @@ pub fn key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
 }
 
 fn request_key(app: &mut App, mut editor: RequestEditor, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
+    if editor.saving.is_some() {
+        return save_request::key(app, editor, action, key);
+    }
     // Whatever happens, the fields are kept: `r` or `a` reopens them as left.
     if matches!(action, Some(Action::Cancel | Action::Submit))
         && let Some(stem) = app.selected_stem()
@@ -125,7 +128,14 @@ fn request_key(app: &mut App, mut editor: RequestEditor, action: Option<Action>,
         app.session_mut(&stem).draft = Some((index, Box::new(kept)));
     }
     match action {
-        Some(Action::Cancel) => return Vec::new(),
+        // Nothing is lost, so nothing is asked: the fields wait for the next `r` or `a`.
+        Some(Action::Cancel) => {
+            let how =
+                if editor.from_index.is_some() { "r reopens them, Ctrl-R there resets" } else { "a reopens them" };
+            app.info(format!("request closed; its fields are kept ({how})"));
+            return Vec::new();
+        }
+        Some(Action::SaveAsEndpoint) => save_request::open(app, &mut editor),
         Some(Action::NextField) => editor.shift(1),
         Some(Action::PrevField) => editor.shift(-1),
         Some(Action::ToggleToken) => editor.with_token = !editor.with_token,

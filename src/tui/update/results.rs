@@ -5,11 +5,12 @@ use std::sync::Arc;
 use crate::core::clock;
 use crate::core::diagnose::Verdict;
 use crate::core::engine::{CallReport, TokenFetch, TokenSource};
+use crate::core::model::profile::Profile;
 
 use super::super::msg::{Cmd, Retry, TaskId, TaskResult};
 use super::super::state::app::{AfterPrompt, App, Mode, PromptState};
 use super::super::state::profiles::{LastOutcome, ProfileItem};
-use super::super::state::session::Pending;
+use super::super::state::session::{Pending, Session};
 
 pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
     // Not running any more means cancelled or superseded: the result is stale.
@@ -32,6 +33,15 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
             }
         }
         TaskResult::Saved { stem, path, loaded, stamp } => {
+            let before = app.profiles.by_stem_mut(&stem).and_then(|item| item.loaded.clone().ok());
+            let endpoints_only = match (&before, loaded.as_ref()) {
+                (Some(before), Ok(after)) => {
+                    Profile { endpoints: Vec::new(), ..before.clone() }
+                        == Profile { endpoints: Vec::new(), ..after.clone() }
+                }
+                _ => false,
+            };
+            let count = loaded.as_ref().as_ref().map(|p| p.endpoints.len()).unwrap_or(0);
             app.profiles.upsert(ProfileItem {
                 stem: stem.clone(),
                 path: path.clone(),
@@ -40,9 +50,13 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
                 last: None,
             });
             app.profiles.select_stem(&stem);
-            // The cached token was for the old settings.
-            app.sessions.remove(&stem);
-            if matches!(app.mode, Mode::Form(_)) {
+            // The cached token was for the old settings, unless only the endpoints changed.
+            let old = app.sessions.remove(&stem);
+            if let Some(old) = old.filter(|_| endpoints_only) {
+                let endpoint = old.endpoint.min(count.saturating_sub(1));
+                app.sessions.insert(stem.clone(), Session { token: old.token, endpoint, ..Session::default() });
+            }
+            if matches!(app.mode, Mode::Form(_) | Mode::Request(_)) {
                 app.mode = Mode::Normal;
             }
             app.info(format!("saved {}", path.display()));

@@ -7,10 +7,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph};
 use tui_input::Input;
 
+use super::super::keymap;
 use super::super::layout::centered;
+use super::super::state::endpoint_form::FormKeys;
 use super::super::state::form::FormState;
 use super::super::state::form_fields::{AUTH_METHODS, FieldId, FieldKind, SCOPE_MATCHES, SecretKind};
 use super::super::theme::Theme;
+use super::endpoint_form;
 use super::widgets;
 
 /// Width of the label column (the longest label is `issuer.token_endpoint`).
@@ -51,12 +54,31 @@ pub fn render(frame: &mut Frame, state: &FormState, theme: &Theme) {
     if let Some(note) = note {
         footer.push(Line::styled(note, theme.dim()));
     }
-    footer.push(keys_line(theme));
+    footer.push(match state.keys() {
+        FormKeys::Endpoints => {
+            endpoint_form::hint_line(&[keymap::FORM_ENDPOINTS], &[("Ctrl-S", "save"), ("Esc", "cancel")], theme)
+        }
+        _ => keys_line(theme),
+    });
     frame.render_widget(Paragraph::new(footer), footer_area);
+
+    if let Some(editor) = &state.endpoints.editor {
+        let title = match editor.index {
+            Some(i) => format!("Endpoint {} of {}", i + 1, state.endpoints.items().len()),
+            None => "New endpoint".to_owned(),
+        };
+        endpoint_form::render_editor(frame, editor, &title, theme);
+        if editor.confirm_discard {
+            endpoint_form::confirm_discard(frame, "this endpoint", theme);
+        }
+    }
+    if state.confirm_discard {
+        endpoint_form::confirm_discard(frame, "this profile", theme);
+    }
 }
 
 /// The first row shown: the focused field (with its error lines) near the middle, when it scrolls.
-fn scroll_offset((start, end): (usize, usize), total: usize, rows: usize) -> usize {
+pub(super) fn scroll_offset((start, end): (usize, usize), total: usize, rows: usize) -> usize {
     if total <= rows || rows == 0 {
         return 0;
     }
@@ -84,11 +106,21 @@ fn body_lines<'a>(state: &FormState, room: usize, theme: &Theme) -> (Vec<Line<'a
     let indent = " ".repeat(MARKER + LABEL_WIDTH);
     for id in state.fields() {
         let focused = state.focus() == id;
-        if id == FieldId::Save {
+        if matches!(id, FieldId::Save | FieldId::Endpoints) {
             lines.push(Line::raw(""));
         }
         let start = lines.len();
         lines.push(field_line(state, id, focused, room, theme));
+        if id == FieldId::Endpoints {
+            let (section, selected) =
+                endpoint_form::section_lines(&state.endpoints, focused, room + LABEL_WIDTH, theme);
+            lines.extend(section);
+            if focused {
+                // Keep the selected endpoint in view, the section's label with it when it fits.
+                focus_rows = (start, start + 1 + selected);
+            }
+            continue;
+        }
         match id {
             FieldId::SecretKind if state.secret_kind() == SecretKind::Prompt => {
                 for part in wrap("asked when a token is fetched; kept in memory, never written", room) {
@@ -139,6 +171,15 @@ fn field_line<'a>(state: &FormState, id: FieldId, focused: bool, room: usize, th
             }
         }
         FieldKind::Button => {}
+        FieldKind::Section => {
+            let count = state.endpoints.items().len();
+            let text = match (count, focused) {
+                (0, _) => String::new(),
+                (_, true) => format!("{count} · Enter edits, a adds, x removes, K/J move"),
+                (_, false) => count.to_string(),
+            };
+            spans.push(Span::styled(text, theme.dim()));
+        }
     }
     Line::from(spans)
 }
@@ -165,7 +206,7 @@ fn choice_spans<'a>(state: &FormState, id: FieldId, focused: bool, theme: &Theme
 }
 
 /// A text value fitted to `room` columns: around the cursor when focused, cut with … otherwise.
-fn text_spans<'a>(
+pub(super) fn text_spans<'a>(
     input: &Input,
     masked: bool,
     focused: bool,
@@ -203,7 +244,7 @@ fn text_spans<'a>(
 }
 
 /// Splits text into lines of at most `width` characters, at spaces where possible.
-fn wrap(text: &str, width: usize) -> Vec<String> {
+pub(super) fn wrap(text: &str, width: usize) -> Vec<String> {
     let width = width.max(8);
     let mut lines = Vec::new();
     let mut line = String::new();

@@ -2,6 +2,7 @@
 
 pub mod detail;
 mod diagnosis;
+mod endpoint_form;
 mod endpoints;
 mod form;
 mod history;

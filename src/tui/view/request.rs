@@ -31,10 +31,35 @@ pub fn render(frame: &mut Frame, editor: &RequestEditor, theme: &Theme) {
         Span::styled("Enter", theme.key()),
         Span::raw(format!(" sends {token}  ")),
         Span::styled("Ctrl-T", theme.key()),
-        Span::raw(" toggles"),
+        Span::raw(" toggles  "),
+        Span::styled("Ctrl-S", theme.key()),
+        Span::raw(" saves as an endpoint"),
     ]));
     if let Some(error) = &editor.error {
         lines.push(Line::styled(error.clone(), theme.bad()));
+    }
+    if let Some(saving) = &editor.saving {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:<14}", "save as"), theme.key()),
+            Span::styled(saving.name.value().to_owned(), theme.bold()),
+            Span::styled("▏", theme.key()),
+        ]));
+        let target = match (&editor.origin, saving.replace) {
+            (Some(origin), true) => format!("replaces the endpoint \"{origin}\" (Tab: add as a new one)"),
+            (Some(_), false) => "added as a new endpoint (Tab: replace the one it came from)".to_owned(),
+            (None, _) => "added as a new endpoint of the profile".to_owned(),
+        };
+        lines.push(Line::styled(format!("{:<14}{target}", ""), theme.dim()));
+        if let Some(error) = &saving.error {
+            lines.push(Line::styled(format!("{:<14}{error}", ""), theme.bad()));
+        }
+        lines.push(Line::from(vec![
+            Span::styled("Enter", theme.key()),
+            Span::raw(" writes it into the profile file  "),
+            Span::styled("Esc", theme.key()),
+            Span::raw(" back to the request"),
+        ]));
     }
     let area = centered(frame.area(), 100, lines.len() as u16 + 2);
     frame.render_widget(Clear, area);
