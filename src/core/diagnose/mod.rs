@@ -6,6 +6,7 @@ pub(crate) mod facts;
 pub(crate) mod hints;
 pub(crate) mod reconcile;
 mod token_alone;
+mod token_endpoint;
 pub(crate) mod wording;
 
 use serde::Serialize;
@@ -66,7 +67,7 @@ pub fn chain_rank(code: Code) -> u8 {
 fn local_findings(facts: &Facts<'_>) -> Vec<Finding> {
     let mut local: Vec<Finding> = Vec::new();
     local.extend(explain::discovery(facts.discovery, facts.profile));
-    local.extend(explain::token_request(facts.token_request, facts.profile));
+    local.extend(token_endpoint::token_request(facts.token_request, facts.profile));
     local.extend(explain::token_form(facts));
     local.extend(explain::checks(facts));
     local.extend(explain::scopes(facts));
@@ -173,7 +174,7 @@ pub fn token_findings(facts: &Facts<'_>) -> Vec<Finding> {
 /// the transport it went over.
 pub fn token_fetch_findings(facts: &Facts<'_>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = explain::discovery(facts.discovery, facts.profile);
-    findings.extend(explain::token_request(facts.token_request, facts.profile));
+    findings.extend(token_endpoint::token_request(facts.token_request, facts.profile));
     findings.extend(explain::transport(facts));
     findings
 }
