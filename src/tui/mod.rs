@@ -5,6 +5,7 @@ mod editor;
 pub mod event_loop;
 mod job_control;
 pub mod keymap;
+pub mod keymap_doc;
 pub mod layout;
 pub mod msg;
 pub mod state;
