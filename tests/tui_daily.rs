@@ -533,3 +533,40 @@ fn snap(name: &str, app: &tokdbg::tui::state::app::App) {
         settings.bind(|| insta::assert_snapshot!(format!("{name}_{width}x{height}"), text));
     }
 }
+
+/// Paste mode takes the API's expected issuer and audience (defect 10: no "[expect]" wording
+/// when there is none), and sends the selected endpoint with the pasted token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paste_mode_takes_issuer_and_audience_and_sends_with_the_pasted_token() {
+    use tokdbg::core::clock::Clock as _;
+    let mut h = Harness::demo(120, 40).await;
+    let token = rs256_token(&demo_claims(&h.issuer(), "demo-reader", "order:read", h.clock.now()));
+    let jwks = format!("{}/oidc/.well-known/jwks.json", h.base_url());
+    // Paste the token, type the JWKS URL, then an audience the token does not carry.
+    let mut script = vec![Msg::Paste(token.clone()), tab()];
+    script.extend(typed(&jwks));
+    script.extend([tab(), tab()]);
+    script.extend(typed("some-other-api"));
+    script.extend([enter(), Msg::WaitIdle]);
+    h.run(script).await;
+    let Mode::Paste(paste) = &h.app.mode else { panic!("{:?}", h.app.mode) };
+    let report = paste.report.as_ref().expect("verified");
+    assert!(!report.valid, "the audience typed is checked");
+    let screen = h.screen();
+    assert!(screen.contains("audience some-other-api"), "{screen}");
+    assert!(!screen.contains("[expect]"), "{screen}");
+    // Without the audience, only what ran is claimed.
+    // (The audience field still has the focus: Ctrl-U clears it.)
+    h.run(vec![ctrl('u'), enter(), Msg::WaitIdle]).await;
+    let screen = h.screen();
+    assert!(screen.contains("✓ the token passes the checks that ran (not checked:"), "{screen}");
+
+    // Ctrl-S sends demo-reader's first endpoint with the pasted token: 200, no token fetched.
+    h.run(vec![ctrl('s'), Msg::WaitIdle]).await;
+    assert!(matches!(h.app.mode, Mode::Normal), "{:?}", h.app.mode);
+    assert_eq!(h.app.tab, Tab::Endpoints);
+    assert_eq!(last_status(&h.app), Some(200));
+    let call = h.app.selected_session().and_then(|s| s.call.clone()).unwrap();
+    assert_eq!(call.token.source, tokdbg::core::engine::TokenSource::Given);
+    assert!(call.token_request.is_none(), "no token was fetched");
+}

@@ -51,6 +51,8 @@ pub enum Action {
     PrevField,
     /// Paste mode: between the token and the URL field.
     SwitchField,
+    /// Paste mode: send the selected endpoint with the pasted token.
+    SendPasted,
     ClearField,
     ChoicePrev,
     ChoiceNext,
@@ -306,9 +308,27 @@ pub const FILTER: &[Row] = &[
 
 pub const PASTE: &[Row] = &[
     row("paste / type", "token", "the token (a Bearer prefix and quotes are dropped)", true, &[]),
-    row("Tab", "field", "switch between token and JWKS/issuer URL", true, &[(k(K::Tab), A::SwitchField)]),
-    row("Shift-Tab", "field", "switch the field (as Tab)", false, &[(k(K::BackTab), A::SwitchField)]),
-    row("Enter", "verify", "verify against the URL, else the selected profile", true, &[(k(K::Enter), A::Submit)]),
+    row(
+        "Tab / Shift-Tab",
+        "field",
+        "next / previous field: token, JWKS or issuer URL, expected issuer, expected audience",
+        true,
+        &[(k(K::Tab), A::NextField), (k(K::BackTab), A::PrevField)],
+    ),
+    row(
+        "Enter",
+        "verify",
+        "verify against the URL, else the selected profile (the issuer and audience typed override its [expect])",
+        true,
+        &[(k(K::Enter), A::Submit)],
+    ),
+    row(
+        "Ctrl-S",
+        "send",
+        "send the selected profile's endpoint with this token (the profile's own token is not fetched)",
+        true,
+        &[(ctrl('s'), A::SendPasted)],
+    ),
     row("Ctrl-U", "clear", "clear the field", false, &[(ctrl('u'), A::ClearField)]),
     row("↑↓", "scroll", "scroll the decoded token", false, &[(k(K::Up), A::Up), (k(K::Down), A::Down)]),
     row("Esc", "close", "close paste mode", true, &[(k(K::Esc), A::Cancel)]),

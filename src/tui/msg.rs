@@ -99,6 +99,8 @@ pub enum Cmd {
         with_token: bool,
         /// The endpoint was edited (`r`, `a`): a retry sends it as edited.
         edited: bool,
+        /// A token the user pasted, sent as is instead of the profile's.
+        given: Option<Secret>,
     },
     Verify {
         task: TaskId,

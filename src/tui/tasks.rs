@@ -204,10 +204,14 @@ impl Runner {
                     Ok(TaskResult::Token(Box::new(engine.fetch_token(&stem, &profile, secret, force, hmac).await)))
                 });
             }
-            Cmd::Call { task, stem, profile, endpoint, prompted, with_token, edited } => {
+            Cmd::Call { task, stem, profile, endpoint, prompted, with_token, edited, given } => {
                 let engine = self.engine.clone();
                 self.spawn(task, async move {
-                    let wanted = if with_token { TokenWanted::Fetch { force: false } } else { TokenWanted::None };
+                    let wanted = match (given, with_token) {
+                        (Some(token), _) => TokenWanted::Given(token),
+                        (None, true) => TokenWanted::Fetch { force: false },
+                        (None, false) => TokenWanted::None,
+                    };
                     let needs = secret_choice::secrets_needed(&profile, wanted, fresh_cached(&engine, &stem, &profile))
                         .map_err(|e| format!("{stem}: {e}"))?;
                     let (token, hmac) = match read_needed(&stem, needs, prompted).await {

@@ -9,6 +9,18 @@ use super::super::msg::TaskId;
 pub enum PasteField {
     Token,
     Jwks,
+    Issuer,
+    Audience,
+}
+
+impl PasteField {
+    pub const ALL: [PasteField; 4] = [PasteField::Token, PasteField::Jwks, PasteField::Issuer, PasteField::Audience];
+
+    /// The next (or previous) field, round the four.
+    pub fn shifted(self, delta: isize) -> PasteField {
+        let index = PasteField::ALL.iter().position(|f| *f == self).unwrap_or(0) as isize;
+        PasteField::ALL[(index + delta).rem_euclid(4) as usize]
+    }
 }
 
 #[derive(Clone)]
@@ -16,6 +28,10 @@ pub struct PasteState {
     pub token: tui_input::Input,
     /// A JWKS URL (or issuer URL) to verify against instead of the selected profile's issuer.
     pub jwks: tui_input::Input,
+    /// The issuer the API expects (empty: the profile's, or the issuer URL typed above).
+    pub issuer: tui_input::Input,
+    /// The audience(s) the API expects, space-separated (empty: the profile's, or unchecked).
+    pub audience: tui_input::Input,
     pub field: PasteField,
     pub decoded: Option<Result<DecodedToken, DecodeError>>,
     pub report: Option<Box<TokenReport>>,
@@ -29,6 +45,8 @@ impl std::fmt::Debug for PasteState {
         f.debug_struct("PasteState")
             .field("token", &crate::core::model::secret::redact_token(self.token.value()))
             .field("jwks", &self.jwks.value())
+            .field("issuer", &self.issuer.value())
+            .field("audience", &self.audience.value())
             .field("field", &self.field)
             .field("decoded", &self.decoded)
             .field("report", &self.report)
@@ -42,6 +60,8 @@ impl Default for PasteState {
         PasteState {
             token: tui_input::Input::default(),
             jwks: tui_input::Input::default(),
+            issuer: tui_input::Input::default(),
+            audience: tui_input::Input::default(),
             field: PasteField::Token,
             decoded: None,
             report: None,
@@ -57,6 +77,16 @@ impl PasteState {
         let text = self.token.value();
         self.decoded = if text.trim().is_empty() { None } else { Some(jwt::decode(text)) };
         self.report = None;
+    }
+
+    /// The input of a field other than the token.
+    pub fn input_mut(&mut self, field: PasteField) -> &mut tui_input::Input {
+        match field {
+            PasteField::Token => &mut self.token,
+            PasteField::Jwks => &mut self.jwks,
+            PasteField::Issuer => &mut self.issuer,
+            PasteField::Audience => &mut self.audience,
+        }
     }
 
     pub fn set_token(&mut self, text: &str) {

@@ -116,7 +116,44 @@ pub fn send_endpoint(app: &mut App, edited: Option<Endpoint>, with_token: bool) 
     let task = app.new_task(format!("{} {}{how}", endpoint.method, endpoint.url), Some(&stem));
     app.session_mut(&stem).pending = Some(Pending::Call(task));
     let edited = edited.is_some();
-    cmds.push(Cmd::Call { task, stem, profile: Box::new(profile), endpoint, prompted, with_token, edited });
+    cmds.push(Cmd::Call {
+        task,
+        stem,
+        profile: Box::new(profile),
+        endpoint,
+        prompted,
+        with_token,
+        edited,
+        given: None,
+    });
+    cmds
+}
+
+/// Sends the selected endpoint with a token the user pasted (`call --token` in the TUI).
+pub fn send_with_given_token(app: &mut App, token: Secret) -> Vec<Cmd> {
+    let Some((stem, profile)) = selected_profile(app) else { return Vec::new() };
+    let index = app.session(&stem).map(|s| s.endpoint).unwrap_or(0);
+    let Some(endpoint) = profile.endpoints.get(index).or(profile.endpoints.first()).cloned() else {
+        app.warn(format!("{stem} has no endpoints: add some in the profile form (e)"));
+        return Vec::new();
+    };
+    app.mode = Mode::Normal;
+    let mut cmds = cancel_pending(app, &stem);
+    app.status = None;
+    let task = app.new_task(format!("{} {} with the pasted token", endpoint.method, endpoint.url), Some(&stem));
+    app.session_mut(&stem).pending = Some(Pending::Call(task));
+    app.session_mut(&stem).sent =
+        Some(SentRequest { endpoint: endpoint.clone(), with_token: true, unedited_index: Some(index) });
+    cmds.push(Cmd::Call {
+        task,
+        stem,
+        profile: Box::new(profile),
+        endpoint,
+        prompted: None,
+        with_token: true,
+        edited: false,
+        given: Some(token),
+    });
     cmds
 }
 

@@ -204,11 +204,18 @@ fn paste_key(app: &mut App, mut state: PasteState, action: Option<Action>, key: 
             }
             return cmds;
         }
-        Some(Action::SwitchField) => {
-            state.field = match state.field {
-                PasteField::Token => PasteField::Jwks,
-                PasteField::Jwks => PasteField::Token,
+        Some(Action::NextField) => state.field = state.field.shifted(1),
+        Some(Action::PrevField) => state.field = state.field.shifted(-1),
+        Some(Action::SendPasted) => {
+            let token = state.token.value().to_owned();
+            if !matches!(state.decoded, Some(Ok(_))) && token.trim().is_empty() {
+                app.warn("paste a token first");
+                app.mode = Mode::Paste(Box::new(state));
+                return cmds;
             }
+            // The answer is read on the Endpoints tab, as any other call's.
+            app.tab = super::super::state::app::Tab::Endpoints;
+            return actions::send_with_given_token(app, crate::core::model::secret::Secret::new(token));
         }
         Some(Action::Up) => state.scroll = state.scroll.saturating_sub(1),
         Some(Action::Down) => state.scroll = state.scroll.saturating_add(1),
@@ -217,7 +224,7 @@ fn paste_key(app: &mut App, mut state: PasteState, action: Option<Action>, key: 
                 state.token = tui_input::Input::default();
                 state.token_changed();
             }
-            PasteField::Jwks => state.jwks = tui_input::Input::default(),
+            other => *state.input_mut(other) = tui_input::Input::default(),
         },
         Some(Action::Submit) => cmds.extend(verify_pasted(app, &mut state)),
         Some(_) => {}
@@ -227,8 +234,8 @@ fn paste_key(app: &mut App, mut state: PasteState, action: Option<Action>, key: 
                     state.token_changed();
                 }
             }
-            PasteField::Jwks => {
-                state.jwks.handle_event(&Event::Key(key));
+            other => {
+                state.input_mut(other).handle_event(&Event::Key(key));
             }
         },
     }
@@ -274,6 +281,16 @@ fn verify_pasted(app: &mut App, state: &mut PasteState) -> Vec<Cmd> {
         }
         profile
     };
+    // What the API expects, as typed, over the profile's (or the URL's) own.
+    let mut profile = profile;
+    let issuer = state.issuer.value().trim();
+    if !issuer.is_empty() {
+        profile.expect.issuer = Some(issuer.to_owned());
+    }
+    let audience: Vec<String> = state.audience.value().split_whitespace().map(str::to_owned).collect();
+    if !audience.is_empty() {
+        profile.expect.audience = audience;
+    }
     if let Some(task) = state.pending.take() {
         app.running.remove(&task);
     }
@@ -350,7 +367,7 @@ pub fn paste(app: &mut App, text: &str) -> Vec<Cmd> {
     match &mut app.mode {
         Mode::Paste(state) => match state.field {
             PasteField::Token => state.set_token(text),
-            PasteField::Jwks => state.jwks = tui_input::Input::new(text.trim().to_owned()),
+            other => *state.input_mut(other) = tui_input::Input::new(text.trim().to_owned()),
         },
         Mode::Form(form) => form.handle_paste(text),
         Mode::Request(editor) => {

@@ -38,13 +38,15 @@ pub fn render(frame: &mut Frame, state: &PasteState, app: &App, theme: &Theme) {
     let block = widgets::pane("Paste a token", true, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [inputs, body] = Layout::vertical([Constraint::Length(3), Constraint::Min(1)]).areas(inner);
+    let [inputs, body] = Layout::vertical([Constraint::Length(5), Constraint::Min(1)]).areas(inner);
     let profile = app.profiles.selected().map(|p| p.stem.clone()).unwrap_or_else(|| "(none)".to_owned());
     let width = inputs.width as usize;
     let input_lines = vec![
-        input_line("token  ", state.token.value(), state.field == PasteField::Token, width, theme),
-        input_line("verify ", state.jwks.value(), state.field == PasteField::Jwks, width, theme),
+        input_line("token    ", state.token.value(), state.field == PasteField::Token, width, theme),
+        input_line("verify   ", state.jwks.value(), state.field == PasteField::Jwks, width, theme),
         Line::styled(format!("  (a JWKS or issuer URL; empty: as profile {profile})"), theme.dim()),
+        input_line("issuer   ", state.issuer.value(), state.field == PasteField::Issuer, width, theme),
+        input_line("audience ", state.audience.value(), state.field == PasteField::Audience, width, theme),
     ];
     frame.render_widget(Paragraph::new(input_lines), inputs);
 
