@@ -570,3 +570,16 @@ async fn paste_mode_takes_issuer_and_audience_and_sends_with_the_pasted_token() 
     assert_eq!(call.token.source, tokdbg::core::engine::TokenSource::Given);
     assert!(call.token_request.is_none(), "no token was fetched");
 }
+
+/// Defect 17: the list shows names, so it is sorted by name; the demo still opens on its
+/// reader profile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_is_sorted_by_the_names_it_shows() {
+    let h = Harness::demo(120, 40).await;
+    let names: Vec<String> =
+        h.app.profiles.visible.iter().map(|&i| h.app.profiles.items[i].name().to_lowercase()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted);
+    assert_eq!(h.app.selected_stem().as_deref(), Some("demo-reader"));
+}

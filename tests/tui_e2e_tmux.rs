@@ -131,7 +131,7 @@ fn demo_in_tmux_reads_is_denied_and_quits_cleanly() {
     let mut tmux = Tmux::new("tour");
     tmux.start(&format!("'{}' demo; echo \"TOKDBG-EXITED:$?\"; sleep 60", bin()));
 
-    // The demo starts with its 16 profiles, demo-reader selected (the list is sorted by file name).
+    // The demo starts with its 16 profiles (sorted by name), demo-reader selected.
     let pane = tmux.wait_for_demo();
     assert!(pane.contains("demo issuer http://127.0.0.1:"), "{pane}");
     assert_eq!(tmux.format("#{alternate_on}"), "1", "the TUI runs on the alternate screen");

@@ -52,6 +52,11 @@ impl ProfileItem {
     }
 }
 
+/// The list shows names, so it is sorted by name (ignoring case), then by file stem.
+fn by_name(a: &ProfileItem, b: &ProfileItem) -> std::cmp::Ordering {
+    a.name().to_lowercase().cmp(&b.name().to_lowercase()).then_with(|| a.stem.cmp(&b.stem))
+}
+
 /// What a reload found, by file stem.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Reload {
@@ -102,8 +107,18 @@ impl ProfileList {
             })
             .collect();
         let mut list = ProfileList { items, dir: store.dir.clone(), dir_exists: store.exists, ..Default::default() };
+        list.items.sort_by(by_name);
         list.refilter();
         list
+    }
+
+    /// Filters again and selects `stem` if it is still visible (indexes change when sorting).
+    fn refilter_keeping(&mut self, stem: Option<&str>) {
+        self.visible = (0..self.items.len()).filter(|&i| self.items[i].matches(&self.filter)).collect();
+        self.cursor = stem
+            .and_then(|stem| self.visible.iter().position(|&i| self.items[i].stem == stem))
+            .unwrap_or(0)
+            .min(self.visible.len().saturating_sub(1));
     }
 
     pub fn refilter(&mut self) {
@@ -165,8 +180,9 @@ impl ProfileList {
                 self.items.push(item);
             }
         }
-        self.items.sort_by(|a, b| a.stem.cmp(&b.stem));
-        self.refilter();
+        let selected = self.selected().map(|i| i.stem.clone());
+        self.items.sort_by(by_name);
+        self.refilter_keeping(selected.as_deref());
     }
 
     /// Takes the directory as read again: the selection, the filter and each profile's last
