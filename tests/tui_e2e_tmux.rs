@@ -380,3 +380,117 @@ fn copy_inside_tmux_reaches_the_paste_buffer() {
     tmux.keys(&["q"]);
     tmux.wait_for("the program to exit", |p| p.contains("TOKDBG-EXITED:0"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// A new user's walkthrough
+
+impl Tmux {
+    /// Starts the session `tui` at `width` x `height` running `command` with `sh -c`.
+    fn start_sized(&mut self, width: u16, height: u16, command: &str) {
+        let (w, h) = (width.to_string(), height.to_string());
+        self.ok(&["-u", "new-session", "-d", "-s", "tui", "-x", &w, "-y", &h, "sh", "-c", command]);
+        self.socket_path = Some(self.format("#{socket_path}"));
+    }
+
+    /// Types `text` then presses `keys`.
+    fn type_then(&self, text: &str, keys: &[&str]) {
+        if !text.is_empty() {
+            self.literal(text);
+        }
+        if !keys.is_empty() {
+            self.keys(keys);
+        }
+    }
+}
+
+/// The demo issuer's URL as the banner shows it.
+fn issuer_of(pane: &str) -> String {
+    let at = pane.find("demo issuer http://").expect("the banner names the demo issuer") + "demo issuer ".len();
+    pane[at..].split_whitespace().next().unwrap_or_default().to_owned()
+}
+
+/// What a new user does on the first day, at one terminal size: a profile made from scratch
+/// in the form for the demo issuer, two endpoints added there, saved, both sent (200, then
+/// 403), the file edited in `$EDITOR` (a script) and the change seen, a curl copied, quit.
+fn walkthrough(width: u16, height: u16) {
+    if !tmux_available() {
+        eprintln!("note: tmux is not on PATH; skipping the tmux end-to-end test");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let editor = dir.path().join("editor.sh");
+    // The "editor" renames the profile, as a user would by hand.
+    std::fs::write(&editor, "#!/bin/sh\nsed -i 's/^name = \"mine\"$/name = \"mine v2\"/' \"$1\"\n").unwrap();
+    std::fs::set_permissions(&editor, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let mut tmux = Tmux::new(&format!("walk{width}"));
+    tmux.start_sized(
+        width,
+        height,
+        &format!("EDITOR='{}' '{}' demo; echo \"TOKDBG-EXITED:$?\"; sleep 60", editor.display(), bin()),
+    );
+    let pane = tmux.wait_for("the demo", |p| p.contains("demo issuer http://"));
+    let issuer = issuer_of(&pane);
+    let base = issuer.trim_end_matches("/oidc").to_owned();
+
+    // n: the form. File name, name, issuer.url; client id; secret kind → literal; the SK.
+    tmux.keys(&["n"]);
+    tmux.wait_for("the form", |p| p.contains("New profile"));
+    tmux.keys(&["Tab"]);
+    tmux.type_then("mine", &["Tab"]);
+    tmux.type_then(&issuer, &["Tab", "Tab", "Tab"]);
+    tmux.type_then("demo-reader", &["Tab", "Right", "Right", "Right", "Right", "Tab"]);
+    tmux.type_then("demo-reader-secret", &["Tab", "Tab"]);
+    tmux.type_then("order:read", &["Tab", "Tab", "Tab"]);
+    tmux.type_then(&issuer, &["Tab"]);
+    tmux.type_then("demo-app", &["Tab", "Tab", "Tab", "Tab", "Tab"]);
+    tmux.wait_for("the endpoints section", |p| p.contains("none yet: a adds one"));
+    // Two endpoints: GET read orders, POST write orders (a JSON body on two lines).
+    tmux.keys(&["a"]);
+    tmux.type_then("read orders", &["Tab", "Tab"]);
+    tmux.type_then(&format!("{base}/api/protected"), &["Tab"]);
+    tmux.type_then("order:read", &["C-s"]);
+    tmux.keys(&["a"]);
+    tmux.type_then("write orders", &["Tab", "Right", "Tab"]);
+    tmux.type_then(&format!("{base}/api/orders"), &["Tab"]);
+    tmux.type_then("order:write", &["Tab"]);
+    tmux.type_then("Content-Type: application/json", &["Tab"]);
+    tmux.type_then("{\"item\":", &["Enter"]);
+    tmux.type_then("\"tea\"}", &["C-s"]);
+    tmux.wait_for("both endpoints in the form", |p| p.contains("read orders") && p.contains("write orders"));
+    tmux.keys(&["C-s"]);
+    tmux.wait_for("the saved profile", |p| p.contains("saved") && p.contains("Profile · mine"));
+
+    // Send both: 200, then 403 with the missing scope named.
+    tmux.keys(&["Enter", "Enter"]);
+    tmux.wait_for("HTTP 200", |p| p.contains("HTTP 200"));
+    tmux.keys(&["j", "Enter"]);
+    let pane = tmux.wait_for("HTTP 403", |p| p.contains("HTTP 403"));
+    assert!(pane.contains("scope_missing"), "{pane}");
+
+    // o: the editor renames the profile; the list shows the new name.
+    tmux.keys(&["Tab", "o"]);
+    tmux.wait_for("the edit to show", |p| p.contains("mine v2"));
+
+    // y c: the curl of the last request lands in tmux's buffer.
+    tmux.keys(&["y"]);
+    tmux.wait_for("the copy menu", |p| p.contains("curl"));
+    tmux.keys(&["c"]);
+    tmux.wait_for("the copy", |p| p.contains("paste buffer"));
+    let buffer = tmux.ok(&["show-buffer"]);
+    assert!(buffer.contains("/api/orders'"), "{buffer}");
+
+    tmux.keys(&["q"]);
+    let pane = tmux.wait_for("the program to exit", |p| p.contains("TOKDBG-EXITED"));
+    assert!(pane.contains("TOKDBG-EXITED:0"), "{pane}");
+    assert_terminal_restored(&tmux, "after the walkthrough");
+}
+
+#[test]
+fn walkthrough_at_80x24() {
+    walkthrough(80, 24);
+}
+
+#[test]
+fn walkthrough_at_160x48() {
+    walkthrough(160, 48);
+}

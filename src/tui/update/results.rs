@@ -89,12 +89,30 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
     Vec::new()
 }
 
-/// The profile directory as read again: changed and removed profiles lose what this run knew
-/// of them (their token was for the old settings); an open form on a changed file is warned.
+/// The profile directory as read again. A removed profile loses what this run knew of it; a
+/// changed one keeps its answers and history, and loses its token only when what the token
+/// depends on (issuer, client, expectations) changed. An open form on a changed file is warned.
 pub fn reloaded(app: &mut App, store: &crate::core::store::profile_store::ProfileStore, asked: bool) {
+    let before: std::collections::HashMap<String, Option<crate::core::model::profile::Profile>> =
+        app.profiles.items.iter().map(|i| (i.stem.clone(), i.loaded.as_ref().ok().cloned())).collect();
     let reload = app.profiles.reload(store);
-    for stem in reload.changed.iter().chain(&reload.removed) {
+    for stem in &reload.removed {
         app.sessions.remove(stem);
+    }
+    for stem in &reload.changed {
+        let old = before.get(stem).cloned().flatten();
+        let new = app.profiles.items.iter().find(|i| &i.stem == stem).and_then(|i| i.loaded.as_ref().ok());
+        let same_token = matches!((&old, new), (Some(old), Some(new))
+            if old.issuer == new.issuer && old.client == new.client && old.expect == new.expect);
+        if let Some(session) = app.sessions.get_mut(stem) {
+            if !same_token {
+                session.token = None;
+                session.failure = None;
+            }
+            // The endpoint list may have shrunk.
+            let count = new.map(|p| p.endpoints.len()).unwrap_or(0);
+            session.endpoint = session.endpoint.min(count.saturating_sub(1));
+        }
     }
     if let Mode::Form(form) = &app.mode
         && let Some(path) = &form.path
