@@ -583,3 +583,27 @@ async fn the_list_is_sorted_by_the_names_it_shows() {
     assert_eq!(names, sorted);
     assert_eq!(h.app.selected_stem().as_deref(), Some("demo-reader"));
 }
+
+/// Defect 19: a save refused because the file changed on disk says so (never "saved"), and
+/// moving to another profile clears the previous one's status line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_save_never_says_saved_and_moving_clears_the_status() {
+    let mut h = Harness::demo(120, 40).await;
+    h.run(vec![key('e')]).await;
+    let path = h.dir.path().join("demo-reader.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n# edited elsewhere\n")).unwrap();
+    let mut script = typed(" 2");
+    script.extend([ctrl('s'), Msg::WaitIdle]);
+    h.run(script).await;
+    let status = h.app.status.clone().expect("a status");
+    assert!(!status.text.contains("saved"), "{status:?}");
+    assert!(status.text.contains("changed on disk"), "{status:?}");
+    assert!(matches!(h.app.mode, Mode::Form(_)), "the form stays open with the edits: {:?}", h.app.mode);
+    // Leave the form (discarding), send, then move: the 200 of demo-reader is not shown for
+    // the next profile.
+    h.run(vec![esc(), key('y'), enter(), enter(), Msg::WaitIdle]).await;
+    assert!(h.app.status.as_ref().is_some_and(|s| s.text.starts_with("200")), "{:?}", h.app.status);
+    h.run(vec![tab(), key('j')]).await;
+    assert!(h.app.status.is_none(), "{:?}", h.app.status);
+}

@@ -226,6 +226,17 @@ impl App {
         self.status = Some(Status { text: text.into(), kind: StatusKind::Error });
     }
 
+    /// Moves the list's selection by `delta`; landing on another profile starts its detail
+    /// pane at the top and clears the status line, which spoke of the profile left.
+    pub fn move_selection(&mut self, delta: isize) {
+        let before = self.selected_stem();
+        self.profiles.move_by(delta);
+        if self.selected_stem() != before {
+            self.scroll.detail = 0;
+            self.status = None;
+        }
+    }
+
     /// Something animates (a spinner) or counts down: the loop must tick.
     pub fn needs_tick(&self) -> bool {
         !self.running.is_empty()

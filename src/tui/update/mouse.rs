@@ -24,8 +24,7 @@ pub fn handle(app: &mut App, event: MouseEvent) -> Vec<Cmd> {
                     let row =
                         (event.row - inner_top) as usize / ROWS_PER_ITEM + list_offset(app.profiles.cursor, capacity);
                     if row < app.profiles.visible.len() {
-                        app.profiles.cursor = row;
-                        app.scroll.detail = 0;
+                        app.move_selection(row as isize - app.profiles.cursor as isize);
                     }
                 }
             } else if areas.tabs.contains(at) {
@@ -43,8 +42,7 @@ pub fn handle(app: &mut App, event: MouseEvent) -> Vec<Cmd> {
         MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
             let delta: isize = if event.kind == MouseEventKind::ScrollUp { -1 } else { 1 };
             if areas.list.contains(at) {
-                app.profiles.move_by(delta);
-                app.scroll.detail = 0;
+                app.move_selection(delta);
             } else if areas.detail.contains(at) {
                 super::normal::scroll_detail(app, delta * 3);
             }

@@ -79,14 +79,8 @@ pub fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         Action::Last if app.focus == Focus::Detail && app.tab != Tab::History => {
             app.scroll.detail = view::detail::scroll_extent(app).0
         }
-        Action::First => {
-            app.profiles.move_by(isize::MIN / 2);
-            app.scroll.detail = 0;
-        }
-        Action::Last => {
-            app.profiles.move_by(isize::MAX / 2);
-            app.scroll.detail = 0;
-        }
+        Action::First => app.move_selection(isize::MIN / 2),
+        Action::Last => app.move_selection(isize::MAX / 2),
         Action::OpenEndpoints => {
             app.focus = Focus::Detail;
             app.tab = Tab::Endpoints;
@@ -144,10 +138,7 @@ fn send_from(app: &mut App, with_token: bool) -> Vec<Cmd> {
 
 fn move_by(app: &mut App, delta: isize) {
     match app.focus {
-        Focus::Profiles => {
-            app.profiles.move_by(delta);
-            app.scroll.detail = 0;
-        }
+        Focus::Profiles => app.move_selection(delta),
         Focus::Detail => match app.tab {
             Tab::Endpoints => {
                 let count = app
