@@ -23,6 +23,7 @@
 pub(crate) mod inspect;
 pub(crate) mod report;
 pub mod token_cache;
+pub mod trace;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,6 +34,7 @@ use serde::Serialize;
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::diagnose::{self, Facts};
 use crate::core::engine::token_cache::{CachedToken, TokenCache};
+use crate::core::engine::trace::{HopKind, TraceBuilder};
 use crate::core::model::profile::{Endpoint, Profile};
 use crate::core::model::secret::Secret;
 use crate::core::net::discovery::{self, Discovery, DiscoveryError};
@@ -50,6 +52,7 @@ use crate::core::token::verify::{self, Verification, VerifyOptions};
 pub use crate::core::engine::report::{
     CallReport, DiscoveryReport, EndpointInfo, TokenFetch, TokenInfo, TokenReport, TokenRequestReport, TokenSource,
 };
+pub use crate::core::engine::trace::Hop;
 
 /// How the caller wants the token obtained.
 #[derive(Debug, Clone)]
@@ -150,16 +153,35 @@ impl Engine {
 
     /// Discovery, cached per issuer for the engine's lifetime.
     pub async fn discover(&self, issuer: &str) -> Result<Discovery, DiscoveryError> {
+        self.discover_traced(issuer, &mut TraceBuilder::default()).await
+    }
+
+    /// Discovery, its request (or the cache hit) added to `trace`.
+    async fn discover_traced(&self, issuer: &str, trace: &mut TraceBuilder) -> Result<Discovery, DiscoveryError> {
+        let url = discovery::discovery_url(issuer);
         if let Some(found) = self.discoveries.lock().await.get(issuer) {
+            trace.cached(HopKind::Discovery, "GET", &url);
             return Ok(found.clone());
         }
-        let found = discovery::fetch(&self.http, issuer).await?;
+        let started = std::time::Instant::now();
+        let outcome = discovery::fetch(&self.http, issuer).await;
+        let latency_ms = milliseconds(self.clock.elapsed(started));
+        let (status, error) = match &outcome {
+            Ok(found) => (Some(found.status), None),
+            Err(error) => trace::discovery_outcome(error),
+        };
+        trace.sent(HopKind::Discovery, "GET", &url, status, error, latency_ms);
+        let found = outcome?;
         self.discoveries.lock().await.insert(issuer.to_owned(), found.clone());
         Ok(found)
     }
 
     /// The token endpoint and JWKS URI: explicit ones win, discovery fills the rest.
     pub async fn resolve(&self, profile: &Profile) -> Resolved {
+        self.resolve_traced(profile, &mut TraceBuilder::default()).await
+    }
+
+    async fn resolve_traced(&self, profile: &Profile, trace: &mut TraceBuilder) -> Resolved {
         let mut resolved = Resolved {
             token_endpoint: profile.issuer.token_endpoint.clone(),
             jwks_uri: profile.issuer.jwks_uri.clone(),
@@ -168,7 +190,7 @@ impl Engine {
         let needs_discovery = resolved.token_endpoint.is_none() || resolved.jwks_uri.is_none();
         if let (true, Some(issuer)) = (needs_discovery, &profile.issuer.url) {
             let url = discovery::discovery_url(issuer);
-            match self.discover(issuer).await {
+            match self.discover_traced(issuer, trace).await {
                 Ok(found) => {
                     resolved.token_endpoint = resolved.token_endpoint.or(found.token_endpoint.clone());
                     resolved.jwks_uri = resolved.jwks_uri.or(found.jwks_uri.clone());
@@ -310,6 +332,20 @@ impl Engine {
         verify::verify(&self.jwks, token, options).await
     }
 
+    /// Verifies, adding the JWKS request (or cache hit) to `trace`. Verifying is otherwise
+    /// local work of microseconds, so its span by the engine's clock is the fetch's latency.
+    async fn verify_traced(
+        &self,
+        token: &DecodedToken,
+        options: &VerifyOptions,
+        trace: &mut TraceBuilder,
+    ) -> Verification {
+        let started = std::time::Instant::now();
+        let verification = self.verify(token, options).await;
+        trace.key_lookup(&verification, options.jwks_uri.as_deref(), milliseconds(self.clock.elapsed(started)));
+        verification
+    }
+
     /// The cached token if fresh (unless `force`), else a new one from `token_endpoint`.
     async fn obtain_token(
         &self,
@@ -319,11 +355,15 @@ impl Engine {
         secret: Secret,
         force: bool,
         now: i64,
+        trace: &mut TraceBuilder,
     ) -> Obtained {
         let scope_claim = &profile.expect.scope_claim;
         let key = Self::token_cache_key(profile_key, profile);
         let cached = if force { None } else { self.tokens.get(&key, now) };
         if let Some(cached) = cached {
+            if let Some(url) = token_endpoint {
+                trace.cached(HopKind::Token, "POST", url);
+            }
             return Obtained {
                 token_request: None,
                 token: TokenInfo {
@@ -338,6 +378,7 @@ impl Engine {
             return Obtained { token_request: None, token: TokenInfo::none(), access_token: None };
         };
         let (request_report, response) = self.request_token(profile, endpoint_url, secret).await;
+        trace.token_request(&request_report);
         let mut token = TokenInfo::none();
         let access_token = response.map(|response| {
             token = TokenInfo {
@@ -363,13 +404,15 @@ impl Engine {
         hmac_secret: Option<Secret>,
     ) -> TokenFetch {
         let now = self.now();
-        let resolved = self.resolve(profile).await;
-        let obtained =
-            self.obtain_token(profile_key, profile, resolved.token_endpoint.as_deref(), secret, force, now).await;
+        let mut trace = TraceBuilder::default();
+        let resolved = self.resolve_traced(profile, &mut trace).await;
+        let endpoint = resolved.token_endpoint.as_deref();
+        let obtained = self.obtain_token(profile_key, profile, endpoint, secret, force, now, &mut trace).await;
         let verification = match &obtained.token.decoded {
-            Some(decoded) => Some(
-                self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now)).await,
-            ),
+            Some(decoded) => {
+                let options = Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now);
+                Some(self.verify_traced(decoded, &options, &mut trace).await)
+            }
             None => None,
         };
         let facts = Facts {
@@ -381,6 +424,7 @@ impl Engine {
         };
         let findings = diagnose::token_fetch_findings(&facts);
         TokenFetch {
+            trace: trace.finish(&findings),
             profile: profile_key.to_owned(),
             discovery: resolved.discovery,
             token_endpoint: resolved.token_endpoint,
@@ -398,7 +442,8 @@ impl Engine {
         let CallSpec { profile_key, profile, endpoint, token: choice } = spec;
         let baseline = matches!(choice, TokenChoice::None);
         let now = self.now();
-        let resolved = self.resolve(&profile).await;
+        let mut trace = TraceBuilder::default();
+        let resolved = self.resolve_traced(&profile, &mut trace).await;
         let mut report =
             CallReport::new(profile_key.clone(), EndpointInfo::from(&endpoint), resolved.discovery.clone(), now);
 
@@ -419,13 +464,16 @@ impl Engine {
                 Some(Secret::new(jwt::clean_pasted(token.expose())))
             }
             TokenChoice::Cached(token) => {
+                if let Some(url) = &resolved.token_endpoint {
+                    trace.cached(HopKind::Token, "POST", url);
+                }
                 report.token = TokenInfo::describe(TokenSource::Cached, token.expose(), &scope_claim, now);
                 Some(token)
             }
             TokenChoice::Fetch { secret, force } => {
-                let obtained = self
-                    .obtain_token(&profile_key, &profile, resolved.token_endpoint.as_deref(), secret, force, now)
-                    .await;
+                let endpoint = resolved.token_endpoint.as_deref();
+                let obtained =
+                    self.obtain_token(&profile_key, &profile, endpoint, secret, force, now, &mut trace).await;
                 report.token_request = obtained.token_request;
                 report.token = obtained.token;
                 obtained.access_token
@@ -434,7 +482,7 @@ impl Engine {
 
         if let Some(decoded) = &report.token.decoded {
             let options = Self::verify_options(&profile, resolved.jwks_uri.clone(), hmac_secret, now);
-            report.verification = Some(self.verify(decoded, &options).await);
+            report.verification = Some(self.verify_traced(decoded, &options, &mut trace).await);
             let granted = scopes::granted_scopes(&decoded.claims, &scope_claim).map(|g| g.scopes).unwrap_or_default();
             report.scope_gap = Some(scopes::scope_gap(&endpoint.required_scopes, &granted, profile.expect.scope_match));
         }
@@ -451,11 +499,18 @@ impl Engine {
             };
             report.notes = request.header_notes();
             let started = std::time::Instant::now();
-            match request.send_over(&self.http, &tls_needs(&profile), &known).await {
+            let outcome = request.send_over(&self.http, &tls_needs(&profile), &known).await;
+            // The latency by the engine's clock (a fixed one in tests), as the token request's
+            // is: the exchange and the reading of the capped body.
+            let latency_ms = milliseconds(self.clock.elapsed(started));
+            let (status, error) = match &outcome {
+                Ok(response) => (Some(response.status), None),
+                Err(error) => (None, Some(trace::http_error_kind(error).to_owned())),
+            };
+            trace.sent(HopKind::Api, &endpoint.method, &endpoint.url, status, error, latency_ms);
+            match outcome {
                 Ok(mut response) => {
-                    // The latency by the engine's clock (a fixed one in tests), as the token
-                    // request's is: the exchange and the reading of the capped body.
-                    response.latency_ms = milliseconds(self.clock.elapsed(started));
+                    response.latency_ms = latency_ms;
                     report.server = (!response.is_success()).then(|| {
                         server_message::interpret_with(
                             response.status,
@@ -476,6 +531,7 @@ impl Engine {
         let diagnosis = diagnose::diagnose(&report.facts(&profile, baseline));
         report.verdict = diagnosis.verdict;
         report.findings = diagnosis.findings;
+        report.trace = trace.finish(&report.findings);
         report
     }
 }
