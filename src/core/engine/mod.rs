@@ -22,6 +22,7 @@
 
 pub(crate) mod inspect;
 pub(crate) mod report;
+mod resolve;
 pub mod token_cache;
 pub mod trace;
 
@@ -37,7 +38,7 @@ use crate::core::engine::token_cache::{CachedToken, TokenCache};
 use crate::core::engine::trace::{HopKind, TraceBuilder};
 use crate::core::model::profile::{Endpoint, Profile};
 use crate::core::model::secret::Secret;
-use crate::core::net::discovery::{self, Discovery, DiscoveryError};
+use crate::core::net::discovery::Discovery;
 use crate::core::net::http::{Http, HttpConfig};
 use crate::core::net::jwks::JwksCache;
 use crate::core::net::scrub::Scrubber;
@@ -149,73 +150,6 @@ impl Engine {
     /// Token requests sent so far (for tests and benchmarks).
     pub fn token_fetch_count(&self) -> u64 {
         self.token_fetches.load(Ordering::Relaxed)
-    }
-
-    /// Discovery, cached per issuer for the engine's lifetime.
-    pub async fn discover(&self, issuer: &str) -> Result<Discovery, DiscoveryError> {
-        self.discover_traced(issuer, &mut TraceBuilder::default()).await
-    }
-
-    /// Discovery, its request (or the cache hit) added to `trace`.
-    async fn discover_traced(&self, issuer: &str, trace: &mut TraceBuilder) -> Result<Discovery, DiscoveryError> {
-        let url = discovery::discovery_url(issuer);
-        if let Some(found) = self.discoveries.lock().await.get(issuer) {
-            trace.cached(HopKind::Discovery, "GET", &url);
-            return Ok(found.clone());
-        }
-        let started = std::time::Instant::now();
-        let outcome = discovery::fetch(&self.http, issuer).await;
-        let latency_ms = milliseconds(self.clock.elapsed(started));
-        let (status, error) = match &outcome {
-            Ok(found) => (Some(found.status), None),
-            Err(error) => trace::discovery_outcome(error),
-        };
-        trace.sent(HopKind::Discovery, "GET", &url, status, error, latency_ms);
-        let found = outcome?;
-        self.discoveries.lock().await.insert(issuer.to_owned(), found.clone());
-        Ok(found)
-    }
-
-    /// The token endpoint and JWKS URI: explicit ones win, discovery fills the rest.
-    pub async fn resolve(&self, profile: &Profile) -> Resolved {
-        self.resolve_traced(profile, &mut TraceBuilder::default()).await
-    }
-
-    async fn resolve_traced(&self, profile: &Profile, trace: &mut TraceBuilder) -> Resolved {
-        let mut resolved = Resolved {
-            token_endpoint: profile.issuer.token_endpoint.clone(),
-            jwks_uri: profile.issuer.jwks_uri.clone(),
-            discovery: None,
-        };
-        let needs_discovery = resolved.token_endpoint.is_none() || resolved.jwks_uri.is_none();
-        if let (true, Some(issuer)) = (needs_discovery, &profile.issuer.url) {
-            let url = discovery::discovery_url(issuer);
-            match self.discover_traced(issuer, trace).await {
-                Ok(found) => {
-                    resolved.token_endpoint = resolved.token_endpoint.or(found.token_endpoint.clone());
-                    resolved.jwks_uri = resolved.jwks_uri.or(found.jwks_uri.clone());
-                    resolved.discovery = Some(DiscoveryReport {
-                        url,
-                        ok: true,
-                        issuer: found.issuer,
-                        error: None,
-                        error_kind: None,
-                        document: Some(found.document),
-                    });
-                }
-                Err(error) => {
-                    resolved.discovery = Some(DiscoveryReport {
-                        url,
-                        ok: false,
-                        issuer: None,
-                        error: Some(error.to_string()),
-                        error_kind: Some(error),
-                        document: None,
-                    });
-                }
-            }
-        }
-        resolved
     }
 
     /// The cache key of a profile's token: the client settings that shape the token.
@@ -355,15 +289,11 @@ impl Engine {
         secret: Secret,
         force: bool,
         now: i64,
-        trace: &mut TraceBuilder,
     ) -> Obtained {
         let scope_claim = &profile.expect.scope_claim;
         let key = Self::token_cache_key(profile_key, profile);
         let cached = if force { None } else { self.tokens.get(&key, now) };
         if let Some(cached) = cached {
-            if let Some(url) = token_endpoint {
-                trace.cached(HopKind::Token, "POST", url);
-            }
             return Obtained {
                 token_request: None,
                 token: TokenInfo {
@@ -378,7 +308,6 @@ impl Engine {
             return Obtained { token_request: None, token: TokenInfo::none(), access_token: None };
         };
         let (request_report, response) = self.request_token(profile, endpoint_url, secret).await;
-        trace.token_request(&request_report);
         let mut token = TokenInfo::none();
         let access_token = response.map(|response| {
             token = TokenInfo {
@@ -407,7 +336,8 @@ impl Engine {
         let mut trace = TraceBuilder::default();
         let resolved = self.resolve_traced(profile, &mut trace).await;
         let endpoint = resolved.token_endpoint.as_deref();
-        let obtained = self.obtain_token(profile_key, profile, endpoint, secret, force, now, &mut trace).await;
+        let obtained = self.obtain_token(profile_key, profile, endpoint, secret, force, now).await;
+        trace_obtained(&mut trace, &obtained, endpoint);
         let verification = match &obtained.token.decoded {
             Some(decoded) => {
                 let options = Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now);
@@ -472,8 +402,8 @@ impl Engine {
             }
             TokenChoice::Fetch { secret, force } => {
                 let endpoint = resolved.token_endpoint.as_deref();
-                let obtained =
-                    self.obtain_token(&profile_key, &profile, endpoint, secret, force, now, &mut trace).await;
+                let obtained = self.obtain_token(&profile_key, &profile, endpoint, secret, force, now).await;
+                trace_obtained(&mut trace, &obtained, endpoint);
                 report.token_request = obtained.token_request;
                 report.token = obtained.token;
                 obtained.access_token
@@ -533,6 +463,15 @@ impl Engine {
         report.findings = diagnosis.findings;
         report.trace = trace.finish(&report.findings);
         report
+    }
+}
+
+/// The token request of `obtained` as a hop: sent, or served from the token cache.
+fn trace_obtained(trace: &mut TraceBuilder, obtained: &Obtained, token_endpoint: Option<&str>) {
+    match (&obtained.token_request, obtained.token.source, token_endpoint) {
+        (Some(request), _, _) => trace.token_request(request),
+        (None, TokenSource::Cached, Some(url)) => trace.cached(HopKind::Token, "POST", url),
+        _ => {}
     }
 }
 
