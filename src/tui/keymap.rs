@@ -182,9 +182,9 @@ pub const GLOBAL: &[Row] = &[
         &[(k(K::Tab), A::FocusNext), (k(K::BackTab), A::FocusNext)],
     ),
     row(
-        "1-6 / [ ]",
+        "1-7 / [ ]",
         "tabs",
-        "switch tab: Profile Token Verify Endpoints Diagnosis History",
+        "switch tab: Profile Token Verify Endpoints Diagnosis History Trace",
         false,
         &[
             (ch('1'), A::SelectTab(0)),
@@ -193,6 +193,7 @@ pub const GLOBAL: &[Row] = &[
             (ch('4'), A::SelectTab(3)),
             (ch('5'), A::SelectTab(4)),
             (ch('6'), A::SelectTab(5)),
+            (ch('7'), A::SelectTab(6)),
             (ch(']'), A::NextTab),
             (ch('['), A::PrevTab),
         ],
@@ -287,6 +288,9 @@ pub const ENDPOINTS: &[Row] = &[
     ),
     row("b", "no token", "send without a token", true, &[(ch('b'), A::SendWithoutToken)]),
 ];
+
+pub const TRACE: &[Row] =
+    &[row("↑↓ / j k", "hop", "select a hop of the call: its request and response show below the hops", true, UP_DOWN)];
 
 pub const HISTORY: &[Row] =
     &[row("Enter", "reopen", "reopen this call in Diagnosis", true, &[(k(K::Enter), A::Reopen)])];
@@ -515,6 +519,7 @@ pub fn browsing(focus: Focus, tab: Tab) -> Vec<&'static [Row]> {
         (Focus::Profiles, _) => vec![LIST, GLOBAL],
         (Focus::Detail, Tab::Endpoints) => vec![ENDPOINTS, DETAIL, GLOBAL],
         (Focus::Detail, Tab::History) => vec![HISTORY, DETAIL, GLOBAL],
+        (Focus::Detail, Tab::Trace) => vec![TRACE, DETAIL, GLOBAL],
         (Focus::Detail, _) => vec![DETAIL, GLOBAL],
     }
 }
@@ -555,6 +560,7 @@ mod tests {
         ("detail", DETAIL),
         ("endpoints", ENDPOINTS),
         ("history", HISTORY),
+        ("trace", TRACE),
         ("help", HELP),
         ("filter", FILTER),
         ("paste", PASTE),
@@ -573,7 +579,7 @@ mod tests {
         KeyEvent::new(code, modifiers)
     }
 
-    /// `1-6` in the keys column covers 1 to 6.
+    /// `1-7` in the keys column covers 1 to 7.
     fn in_range(keys: &str, label: &str) -> bool {
         let Some(c) = label.chars().next().filter(|_| label.chars().count() == 1) else { return false };
         keys.split(|c: char| c.is_whitespace() || c == '/').any(|part| {

@@ -207,6 +207,8 @@ fn call_done(app: &mut App, task: TaskId, report: Arc<CallReport>) {
         }));
     }
     session.call = Some(report.clone());
+    // The Trace tab opens on the hop the call failed at.
+    session.hop = crate::core::engine::trace::failing_hop(&report.trace).unwrap_or(0);
     app.history.push(report.clone());
     let primary = report.findings.first();
     if let Some(item) = app.profiles.by_stem_mut(&stem) {
