@@ -441,3 +441,58 @@ async fn decode_on_a_terminal_says_what_it_waits_for() {
     let _ = child.kill().await;
     assert!(found, "no hint on the terminal: {:?}", String::from_utf8_lossy(&seen));
 }
+
+// --- a picture of the call: call --trace ---------------------------------------------------------
+
+#[tokio::test]
+async fn call_trace_draws_one_line_per_hop_and_marks_the_failing_one() {
+    let demo = Demo::start().await;
+    let allowed = demo.run(&["call", "demo-reader", "read orders", "--trace", "--no-color"]).await;
+    allowed.code(0).stdout_has("\nALLOWED\ntrace\n");
+    let hops: Vec<&str> = allowed.stdout.lines().skip_while(|l| *l != "trace").skip(1).take(4).collect();
+    let words: Vec<Vec<&str>> = hops.iter().map(|l| l.split_whitespace().take(2).collect()).collect();
+    assert_eq!(words, [["discovery", "GET"], ["token", "POST"], ["jwks", "GET"], ["api", "GET"]], "{}", allowed.stdout);
+    assert!(hops[0].contains("/oidc/.well-known/openid-configuration") && hops[0].contains(" 200 "), "{}", hops[0]);
+    assert!(hops.iter().all(|l| l.contains(" ms ") && l.contains('█') && !l.contains('✗')), "{}", allowed.stdout);
+    assert!(!allowed.stdout.contains('\u{1b}'), "--no-color: {}", allowed.stdout);
+
+    let denied = demo.run(&["call", "demo-wrong-secret", "--trace"]).await;
+    denied.code(1);
+    let failing: Vec<&str> = denied.stdout.lines().filter(|l| l.contains('✗')).collect();
+    assert_eq!(failing.len(), 1, "{}", denied.stdout);
+    assert!(
+        failing[0].trim_start().starts_with("✗ token") && failing[0].contains("401 invalid_client"),
+        "{}",
+        failing[0]
+    );
+
+    // Without --trace the output is as before.
+    demo.run(&["call", "demo-reader", "read orders"]).await.code(0).stdout_lacks("\ntrace\n");
+}
+
+#[tokio::test]
+async fn call_json_has_the_trace_and_token_json_too() {
+    let demo = Demo::start().await;
+    let run = demo.run(&["call", "demo-reader", "write orders", "--json"]).await;
+    run.code(1);
+    let value = run.json();
+    let trace = value["trace"].as_array().cloned().unwrap_or_default();
+    let kinds: Vec<&str> = trace.iter().filter_map(|h| h["hop"].as_str()).collect();
+    assert_eq!(kinds, ["discovery", "token", "jwks", "api"], "{value}");
+    let api = &trace[3];
+    assert_eq!(
+        (api["status"].as_u64(), api["failed"].as_bool(), api["cached"].as_bool()),
+        (Some(403), Some(true), Some(false))
+    );
+    for field in ["method", "url", "error", "latency_ms", "offset_ms", "to"] {
+        assert!(api.get(field).is_some(), "no {field} in {api}");
+    }
+    let token = demo.run(&["token", "demo-reader", "--json"]).await;
+    let kinds: Vec<String> = token.json()["trace"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|h| h["hop"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(kinds, ["discovery", "token", "jwks"], "{}", token.stdout);
+}

@@ -10,6 +10,7 @@ mod cli;
 mod cli_daily;
 mod demo_server;
 mod engine_flow;
+mod engine_trace;
 mod engine_verify;
 mod exports;
 mod fault_server;

@@ -607,3 +607,42 @@ async fn a_refused_save_never_says_saved_and_moving_clears_the_status() {
     h.run(vec![tab(), key('j')]).await;
     assert!(h.app.status.is_none(), "{:?}", h.app.status);
 }
+
+/// A picture of the call: tab 7 draws each request of the last call, the failing one marked
+/// and selected first; ↑↓ select a hop and show its request and response.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn trace_tab_draws_the_hops_and_shows_the_selected_one() {
+    let mut h = Harness::demo(120, 40).await;
+    h.select("demo-reader");
+    // Enter opens the endpoints; j, Enter sends "write orders": a 403.
+    h.run(vec![enter(), key('j'), enter(), Msg::WaitIdle, key('7')]).await;
+    assert_eq!(h.app.tab, Tab::Trace);
+    assert_eq!(h.app.focus, Focus::Detail);
+    assert_eq!(last_status(&h.app), Some(403));
+    let session = h.app.selected_session().expect("a session");
+    assert_eq!(session.hop, 3, "the failing hop (the API's 403) is selected first");
+    let app = h.app_after(0);
+    snap("trace_403", &app);
+    let screen = h.screen();
+    for needle in
+        ["caller → issuer", "caller → API", "✗ api", "/api/orders", "403", "1.5 ms", "Hop 4/4", "Response 403"]
+    {
+        assert!(screen.contains(needle), "{needle:?} missing:\n{screen}");
+    }
+
+    // ↑ ↑: the token request, its form with the secret redacted and the token endpoint's answer.
+    h.run(vec![press(KeyCode::Up), press(KeyCode::Up)]).await;
+    assert_eq!(h.app.selected_session().map(|s| s.hop), Some(1));
+    let screen = h.screen();
+    assert!(screen.contains("Hop 2/4 token · caller → issuer"), "{screen}");
+    assert!(screen.contains("grant_type=client_credentials"), "{screen}");
+    assert!(!screen.contains("demo-reader-secret"), "the client secret never shows:\n{screen}");
+    // ↓ past the end stays on the last hop.
+    h.run(vec![press(KeyCode::Down), press(KeyCode::Down), press(KeyCode::Down)]).await;
+    assert_eq!(h.app.selected_session().map(|s| s.hop), Some(3));
+
+    // Sent again: discovery, token and keys come from the caches; only the API request goes out.
+    h.run(vec![key('s'), Msg::WaitIdle, key('7')]).await;
+    let screen = h.screen();
+    assert_eq!(screen.matches("cached").count(), 3, "{screen}");
+}

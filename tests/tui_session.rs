@@ -327,7 +327,7 @@ fn tab_moves_focus_between_list_and_detail() {
 #[test]
 fn number_keys_switch_tabs() {
     let (_dir, mut app) = offline_app();
-    for (c, tab) in ('1'..='6').zip(Tab::ALL) {
+    for (c, tab) in ('1'..='7').zip(Tab::ALL) {
         app.scroll.detail = 5;
         assert!(update(&mut app, key(c)).is_empty());
         assert_eq!(app.tab, tab);
@@ -336,7 +336,7 @@ fn number_keys_switch_tabs() {
     update(&mut app, key(']'));
     assert_eq!(app.tab, Tab::Profile, "] wraps around");
     update(&mut app, key('['));
-    assert_eq!(app.tab, Tab::History);
+    assert_eq!(app.tab, Tab::Trace);
 }
 
 #[test]

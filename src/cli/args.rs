@@ -169,6 +169,10 @@ pub struct CallArgs {
     /// HTTP method: for an ad-hoc URL (default GET), or instead of a named endpoint's own
     #[arg(long, value_name = "METHOD")]
     pub method: Option<String>,
+    /// After the verdict, draw each request of the call (discovery, token, JWKS, API) with
+    /// its status and latency, the failing one marked (--json always has "trace")
+    #[arg(long)]
+    pub trace: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -93,7 +93,7 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
     if global.json {
         super::stdout::json(&report);
     } else {
-        out!("{}", render::call_report(paint, &report));
+        out!("{}", render::call_report(paint, &report, args.trace));
     }
     Ok(match report.verdict {
         Verdict::Allowed => Exit::Ok,

@@ -19,6 +19,7 @@ mod stdout;
 mod suggest;
 mod token;
 mod verify;
+mod waterfall;
 
 use std::process::ExitCode;
 

@@ -127,7 +127,8 @@ pub fn findings(p: &Paint, findings: &[Finding]) -> String {
     out
 }
 
-pub fn call_report(p: &Paint, report: &CallReport) -> String {
+/// `call`'s human output; with `trace`, the waterfall of its requests after the verdict line.
+pub fn call_report(p: &Paint, report: &CallReport, trace: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} {}", label(p, "profile"), one(&report.profile));
     let needs = if report.endpoint.required_scopes.is_empty() {
@@ -207,6 +208,9 @@ pub fn call_report(p: &Paint, report: &CallReport) -> String {
         crate::core::diagnose::Verdict::Error => p.magenta("ERROR"),
     };
     let _ = writeln!(out, "\n{verdict}");
+    if trace {
+        out.push_str(&super::waterfall::render(p, &report.trace));
+    }
     out.push_str(&findings(p, &report.findings));
     out
 }

@@ -1,4 +1,4 @@
-//! The README's key tables, written from the binding table (`keymap`), and the test that keeps
+//! The README's key tables, written from the binding table (`keymap/rows.rs`), and the test that keeps
 //! the README in step with it.
 
 use super::keymap::{self, Row};
@@ -26,7 +26,7 @@ pub const SECTIONS: &[(&str, &[Row])] = &[
 ];
 
 /// Where the generated tables sit in the README.
-pub const START: &str = "<!-- keys: generated from src/tui/keymap.rs; do not edit by hand -->";
+pub const START: &str = "<!-- keys: generated from src/tui/keymap/rows.rs; do not edit by hand -->";
 pub const END: &str = "<!-- keys: end -->";
 
 /// The tables as Markdown: one per section, a row per binding row of the table.
@@ -65,7 +65,7 @@ mod tests {
                 return;
             }
             panic!(
-                "README.md's key tables differ from src/tui/keymap.rs; run\n  TOKDBG_WRITE_README_KEYS=1 cargo test --lib readme_keys\nor paste:\n{wanted}"
+                "README.md's key tables differ from src/tui/keymap/rows.rs; run\n  TOKDBG_WRITE_README_KEYS=1 cargo test --lib readme_keys\nor paste:\n{wanted}"
             );
         }
     }

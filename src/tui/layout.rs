@@ -44,26 +44,34 @@ fn list_width_wanted(app: &App) -> u16 {
     u16::try_from(widest + 2).unwrap_or(u16::MAX)
 }
 
-/// The tab titles as drawn: full names when they fit, short ones on narrow terminals.
-pub fn tab_labels(width: u16) -> Vec<String> {
+/// The tab titles as drawn, and the gap between them: full names when they fit, else short
+/// ones; with a one-column gap when that fits too (the titles' own padding keeps them apart).
+pub fn tab_labels(width: u16) -> (Vec<String>, usize) {
     use super::state::app::Tab;
     let full: Vec<String> = Tab::ALL.iter().enumerate().map(|(i, t)| format!(" {}:{} ", i + 1, t.title())).collect();
-    let needed: usize = full.iter().map(|l| l.chars().count() + 1).sum::<usize>() + 1;
-    if needed <= width as usize {
-        return full;
+    let short: Vec<String> =
+        Tab::ALL.iter().enumerate().map(|(i, t)| format!(" {}:{} ", i + 1, t.short_title())).collect();
+    let needed = |labels: &[String], gap: usize| labels.iter().map(|l| l.chars().count() + gap).sum::<usize>() + 1;
+    for labels in [&full, &short] {
+        for gap in [1, 0] {
+            if needed(labels, gap) <= width as usize {
+                return (labels.clone(), gap);
+            }
+        }
     }
-    Tab::ALL.iter().enumerate().map(|(i, t)| format!(" {}:{} ", i + 1, t.short_title())).collect()
+    (short, 0)
 }
 
 /// The x-ranges of the tab titles in the tab bar, for mouse clicks.
 pub fn tab_spans(tabs: Rect) -> Vec<(u16, u16)> {
     let mut x = tabs.x + 1;
-    tab_labels(tabs.width)
+    let (labels, gap) = tab_labels(tabs.width);
+    labels
         .iter()
         .map(|label| {
             let width = label.chars().count() as u16;
             let span = (x, x + width);
-            x += width + 1;
+            x += width + gap as u16;
             span
         })
         .collect()

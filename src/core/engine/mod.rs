@@ -22,7 +22,9 @@
 
 pub(crate) mod inspect;
 pub(crate) mod report;
+mod resolve;
 pub mod token_cache;
+pub mod trace;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,9 +35,10 @@ use serde::Serialize;
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::diagnose::{self, Facts};
 use crate::core::engine::token_cache::{CachedToken, TokenCache};
+use crate::core::engine::trace::{HopKind, TraceBuilder};
 use crate::core::model::profile::{Endpoint, Profile};
 use crate::core::model::secret::Secret;
-use crate::core::net::discovery::{self, Discovery, DiscoveryError};
+use crate::core::net::discovery::Discovery;
 use crate::core::net::http::{Http, HttpConfig};
 use crate::core::net::jwks::JwksCache;
 use crate::core::net::scrub::Scrubber;
@@ -50,6 +53,7 @@ use crate::core::token::verify::{self, Verification, VerifyOptions};
 pub use crate::core::engine::report::{
     CallReport, DiscoveryReport, EndpointInfo, TokenFetch, TokenInfo, TokenReport, TokenRequestReport, TokenSource,
 };
+pub use crate::core::engine::trace::Hop;
 
 /// How the caller wants the token obtained.
 #[derive(Debug, Clone)]
@@ -146,54 +150,6 @@ impl Engine {
     /// Token requests sent so far (for tests and benchmarks).
     pub fn token_fetch_count(&self) -> u64 {
         self.token_fetches.load(Ordering::Relaxed)
-    }
-
-    /// Discovery, cached per issuer for the engine's lifetime.
-    pub async fn discover(&self, issuer: &str) -> Result<Discovery, DiscoveryError> {
-        if let Some(found) = self.discoveries.lock().await.get(issuer) {
-            return Ok(found.clone());
-        }
-        let found = discovery::fetch(&self.http, issuer).await?;
-        self.discoveries.lock().await.insert(issuer.to_owned(), found.clone());
-        Ok(found)
-    }
-
-    /// The token endpoint and JWKS URI: explicit ones win, discovery fills the rest.
-    pub async fn resolve(&self, profile: &Profile) -> Resolved {
-        let mut resolved = Resolved {
-            token_endpoint: profile.issuer.token_endpoint.clone(),
-            jwks_uri: profile.issuer.jwks_uri.clone(),
-            discovery: None,
-        };
-        let needs_discovery = resolved.token_endpoint.is_none() || resolved.jwks_uri.is_none();
-        if let (true, Some(issuer)) = (needs_discovery, &profile.issuer.url) {
-            let url = discovery::discovery_url(issuer);
-            match self.discover(issuer).await {
-                Ok(found) => {
-                    resolved.token_endpoint = resolved.token_endpoint.or(found.token_endpoint.clone());
-                    resolved.jwks_uri = resolved.jwks_uri.or(found.jwks_uri.clone());
-                    resolved.discovery = Some(DiscoveryReport {
-                        url,
-                        ok: true,
-                        issuer: found.issuer,
-                        error: None,
-                        error_kind: None,
-                        document: Some(found.document),
-                    });
-                }
-                Err(error) => {
-                    resolved.discovery = Some(DiscoveryReport {
-                        url,
-                        ok: false,
-                        issuer: None,
-                        error: Some(error.to_string()),
-                        error_kind: Some(error),
-                        document: None,
-                    });
-                }
-            }
-        }
-        resolved
     }
 
     /// The cache key of a profile's token: the client settings that shape the token.
@@ -310,6 +266,20 @@ impl Engine {
         verify::verify(&self.jwks, token, options).await
     }
 
+    /// Verifies, adding the JWKS request (or cache hit) to `trace`. Verifying is otherwise
+    /// local work of microseconds, so its span by the engine's clock is the fetch's latency.
+    async fn verify_traced(
+        &self,
+        token: &DecodedToken,
+        options: &VerifyOptions,
+        trace: &mut TraceBuilder,
+    ) -> Verification {
+        let started = std::time::Instant::now();
+        let verification = self.verify(token, options).await;
+        trace.key_lookup(&verification, options.jwks_uri.as_deref(), milliseconds(self.clock.elapsed(started)));
+        verification
+    }
+
     /// The cached token if fresh (unless `force`), else a new one from `token_endpoint`.
     async fn obtain_token(
         &self,
@@ -363,13 +333,16 @@ impl Engine {
         hmac_secret: Option<Secret>,
     ) -> TokenFetch {
         let now = self.now();
-        let resolved = self.resolve(profile).await;
-        let obtained =
-            self.obtain_token(profile_key, profile, resolved.token_endpoint.as_deref(), secret, force, now).await;
+        let mut trace = TraceBuilder::default();
+        let resolved = self.resolve_traced(profile, &mut trace).await;
+        let endpoint = resolved.token_endpoint.as_deref();
+        let obtained = self.obtain_token(profile_key, profile, endpoint, secret, force, now).await;
+        trace_obtained(&mut trace, &obtained, endpoint);
         let verification = match &obtained.token.decoded {
-            Some(decoded) => Some(
-                self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now)).await,
-            ),
+            Some(decoded) => {
+                let options = Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now);
+                Some(self.verify_traced(decoded, &options, &mut trace).await)
+            }
             None => None,
         };
         let facts = Facts {
@@ -381,6 +354,7 @@ impl Engine {
         };
         let findings = diagnose::token_fetch_findings(&facts);
         TokenFetch {
+            trace: trace.finish(&findings),
             profile: profile_key.to_owned(),
             discovery: resolved.discovery,
             token_endpoint: resolved.token_endpoint,
@@ -398,7 +372,8 @@ impl Engine {
         let CallSpec { profile_key, profile, endpoint, token: choice } = spec;
         let baseline = matches!(choice, TokenChoice::None);
         let now = self.now();
-        let resolved = self.resolve(&profile).await;
+        let mut trace = TraceBuilder::default();
+        let resolved = self.resolve_traced(&profile, &mut trace).await;
         let mut report =
             CallReport::new(profile_key.clone(), EndpointInfo::from(&endpoint), resolved.discovery.clone(), now);
 
@@ -419,13 +394,16 @@ impl Engine {
                 Some(Secret::new(jwt::clean_pasted(token.expose())))
             }
             TokenChoice::Cached(token) => {
+                if let Some(url) = &resolved.token_endpoint {
+                    trace.cached(HopKind::Token, "POST", url);
+                }
                 report.token = TokenInfo::describe(TokenSource::Cached, token.expose(), &scope_claim, now);
                 Some(token)
             }
             TokenChoice::Fetch { secret, force } => {
-                let obtained = self
-                    .obtain_token(&profile_key, &profile, resolved.token_endpoint.as_deref(), secret, force, now)
-                    .await;
+                let endpoint = resolved.token_endpoint.as_deref();
+                let obtained = self.obtain_token(&profile_key, &profile, endpoint, secret, force, now).await;
+                trace_obtained(&mut trace, &obtained, endpoint);
                 report.token_request = obtained.token_request;
                 report.token = obtained.token;
                 obtained.access_token
@@ -434,7 +412,7 @@ impl Engine {
 
         if let Some(decoded) = &report.token.decoded {
             let options = Self::verify_options(&profile, resolved.jwks_uri.clone(), hmac_secret, now);
-            report.verification = Some(self.verify(decoded, &options).await);
+            report.verification = Some(self.verify_traced(decoded, &options, &mut trace).await);
             let granted = scopes::granted_scopes(&decoded.claims, &scope_claim).map(|g| g.scopes).unwrap_or_default();
             report.scope_gap = Some(scopes::scope_gap(&endpoint.required_scopes, &granted, profile.expect.scope_match));
         }
@@ -451,11 +429,18 @@ impl Engine {
             };
             report.notes = request.header_notes();
             let started = std::time::Instant::now();
-            match request.send_over(&self.http, &tls_needs(&profile), &known).await {
+            let outcome = request.send_over(&self.http, &tls_needs(&profile), &known).await;
+            // The latency by the engine's clock (a fixed one in tests), as the token request's
+            // is: the exchange and the reading of the capped body.
+            let latency_ms = milliseconds(self.clock.elapsed(started));
+            let (status, error) = match &outcome {
+                Ok(response) => (Some(response.status), None),
+                Err(error) => (None, Some(trace::http_error_kind(error).to_owned())),
+            };
+            trace.sent(HopKind::Api, &endpoint.method, &endpoint.url, status, error, latency_ms);
+            match outcome {
                 Ok(mut response) => {
-                    // The latency by the engine's clock (a fixed one in tests), as the token
-                    // request's is: the exchange and the reading of the capped body.
-                    response.latency_ms = milliseconds(self.clock.elapsed(started));
+                    response.latency_ms = latency_ms;
                     report.server = (!response.is_success()).then(|| {
                         server_message::interpret_with(
                             response.status,
@@ -476,7 +461,17 @@ impl Engine {
         let diagnosis = diagnose::diagnose(&report.facts(&profile, baseline));
         report.verdict = diagnosis.verdict;
         report.findings = diagnosis.findings;
+        report.trace = trace.finish(&report.findings);
         report
+    }
+}
+
+/// The token request of `obtained` as a hop: sent, or served from the token cache.
+fn trace_obtained(trace: &mut TraceBuilder, obtained: &Obtained, token_endpoint: Option<&str>) {
+    match (&obtained.token_request, obtained.token.source, token_endpoint) {
+        (Some(request), _, _) => trace.token_request(request),
+        (None, TokenSource::Cached, Some(url)) => trace.cached(HopKind::Token, "POST", url),
+        _ => {}
     }
 }
 

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::core::diagnose::{Facts, Verdict};
+use crate::core::engine::trace::Hop;
 use crate::core::findings::Finding;
 use crate::core::model::profile::Profile;
 use crate::core::model::secret::Secret;
@@ -47,6 +48,8 @@ pub struct CallReport {
     pub notes: Vec<String>,
     /// When the call was made (unix seconds).
     pub at: i64,
+    /// The exchange hop by hop (discovery, token, JWKS, API), the failing hop marked.
+    pub trace: Vec<Hop>,
     /// The token sent, for copying and re-sending; never serialized.
     #[serde(skip)]
     pub access_token: Option<Secret>,
@@ -71,6 +74,7 @@ impl CallReport {
             findings: Vec::new(),
             notes: Vec::new(),
             at,
+            trace: Vec::new(),
             access_token: None,
         }
     }
@@ -111,6 +115,8 @@ pub struct TokenFetch {
     pub verification: Option<Verification>,
     /// Why no token came (discovery and token request findings).
     pub findings: Vec<Finding>,
+    /// The requests made for the token (discovery, token, JWKS), the failing one marked.
+    pub trace: Vec<Hop>,
     /// The token itself, for the next request; never serialized.
     #[serde(skip)]
     pub access_token: Option<Secret>,

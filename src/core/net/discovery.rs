@@ -8,6 +8,8 @@ use crate::core::net::http::{Http, HttpError, excerpt};
 #[derive(Debug, Clone, Serialize)]
 pub struct Discovery {
     pub url: String,
+    /// The status the document came with (a 2xx), for the call's trace.
+    pub status: u16,
     pub issuer: Option<String>,
     pub token_endpoint: Option<String>,
     pub jwks_uri: Option<String>,
@@ -59,6 +61,7 @@ pub async fn fetch(http: &Http, issuer: &str) -> Result<Discovery, DiscoveryErro
         issuer: field("issuer"),
         token_endpoint: field("token_endpoint"),
         jwks_uri: field("jwks_uri"),
+        status: response.status,
         url,
         document,
     })

@@ -263,6 +263,8 @@ pub struct KeyLookup {
     pub refetched: bool,
     /// The set came over the network in this lookup (not from the cache).
     pub fetched: bool,
+    /// The status of that fetch (a 2xx), for the call's trace; `None` when served from the cache.
+    pub status: Option<u16>,
 }
 
 /// JWK sets by URI, shared by every verification of a run.
@@ -287,7 +289,8 @@ impl JwksCache {
         self.fetches.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    async fn fetch(&self, uri: &str) -> Result<KeySet, JwksError> {
+    /// The key set at `uri` and the (2xx) status it came with.
+    async fn fetch(&self, uri: &str) -> Result<(KeySet, u16), JwksError> {
         self.fetches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let response = self.http.get(uri).await?;
         if !response.is_success() {
@@ -297,7 +300,7 @@ impl JwksCache {
                 body: response.body_excerpt(160),
             });
         }
-        parse_key_set(uri, &response.body).map_err(|(kind, detail)| {
+        let set = parse_key_set(uri, &response.body).map_err(|(kind, detail)| {
             if kind == "json" {
                 JwksError::NotJson {
                     url: uri.to_owned(),
@@ -314,16 +317,19 @@ impl JwksCache {
             } else {
                 JwksError::NotAKeySet { url: uri.to_owned(), detail }
             }
-        })
+        })?;
+        Ok((set, response.status))
     }
 
     /// Finds the key for `kid` (or every key when there is none), refetching once on a miss.
     pub async fn lookup(&self, uri: &str, kid: Option<&str>) -> Result<KeyLookup, JwksError> {
         let mut sets = self.sets.lock().await;
         let mut fetched = false;
+        let mut status = None;
         let stale = sets.get(uri).is_none_or(|c| c.fetched_at.elapsed() > CACHE_TTL);
         if stale {
-            let set = self.fetch(uri).await?;
+            let (set, answered) = self.fetch(uri).await?;
+            status = Some(answered);
             sets.insert(
                 uri.to_owned(),
                 CachedSet { set: Arc::new(set), fetched_at: Instant::now(), last_miss_refetch: None },
@@ -347,14 +353,15 @@ impl JwksCache {
         let may_refetch = cached.last_miss_refetch.is_none_or(|t| t.elapsed() >= self.miss_interval);
         if candidates.is_empty() && kid.is_some() && !fetched && may_refetch {
             cached.last_miss_refetch = Some(Instant::now());
-            let set = self.fetch(uri).await?;
+            let (set, answered) = self.fetch(uri).await?;
+            status = Some(answered);
             cached.set = Arc::new(set);
             cached.fetched_at = Instant::now();
             candidates = find(&cached.set);
             refetched = true;
             fetched = true;
         }
-        Ok(KeyLookup { set: cached.set.clone(), candidates, refetched, fetched })
+        Ok(KeyLookup { set: cached.set.clone(), candidates, refetched, fetched, status })
     }
 
     /// Forgets every cached set (the TUI's "refresh keys").

@@ -33,6 +33,23 @@ pub struct Verification {
     /// The kids the JWKS published (shown when a kid is missing).
     pub available_kids: Vec<String>,
     pub jwks_refetched: bool,
+    /// How the key lookup reached the JWKS, for the call's trace (not part of the JSON).
+    #[serde(skip)]
+    pub jwks_access: JwksAccess,
+}
+
+/// Whether verifying went to the JWKS, and how that went: the engine draws it as a hop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum JwksAccess {
+    /// No key set was consulted (no JWKS URI, an HMAC secret, no usable algorithm).
+    #[default]
+    NotUsed,
+    /// The cached key set served the lookup: no request.
+    Cached,
+    /// The key set was fetched, and answered this (2xx) status.
+    Fetched(u16),
+    /// The fetch failed: `jwks_error_kind` says how.
+    Failed,
 }
 
 impl Verification {
@@ -63,6 +80,7 @@ pub async fn verify(jwks: &JwksCache, token: &DecodedToken, options: &VerifyOpti
         jwks_error_kind: None,
         available_kids: Vec::new(),
         jwks_refetched: false,
+        jwks_access: JwksAccess::NotUsed,
     };
 
     let allow_list = options.algorithms.iter().filter(|a| !a.eq_ignore_ascii_case("none")).cloned().collect::<Vec<_>>();
@@ -182,6 +200,7 @@ async fn key_and_signature(
         Err(error) => {
             result.jwks_error = Some(error.to_string());
             result.jwks_error_kind = Some(error.clone());
+            result.jwks_access = JwksAccess::Failed;
             return (
                 Check::fail(CheckName::Key, Code::JwksUnreachable, Some(uri.clone()), None, error.to_string()),
                 Check::skip(CheckName::Signature, None, "the key set could not be read"),
@@ -190,6 +209,10 @@ async fn key_and_signature(
     };
     result.available_kids = lookup.set.kids();
     result.jwks_refetched = lookup.refetched;
+    result.jwks_access = match lookup.status {
+        Some(status) => JwksAccess::Fetched(status),
+        None => JwksAccess::Cached,
+    };
     let kid_text = token.kid.clone().unwrap_or_else(|| "(no kid)".to_owned());
     if lookup.candidates.is_empty() {
         let detail = if lookup.refetched {

@@ -27,10 +27,13 @@ pub enum Tab {
     Endpoints,
     Diagnosis,
     History,
+    /// The call's requests hop by hop, one selected with its request and response.
+    Trace,
 }
 
 impl Tab {
-    pub const ALL: [Tab; 6] = [Tab::Profile, Tab::Token, Tab::Verify, Tab::Endpoints, Tab::Diagnosis, Tab::History];
+    pub const ALL: [Tab; 7] =
+        [Tab::Profile, Tab::Token, Tab::Verify, Tab::Endpoints, Tab::Diagnosis, Tab::History, Tab::Trace];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -40,6 +43,7 @@ impl Tab {
             Tab::Endpoints => "Endpoints",
             Tab::Diagnosis => "Diagnosis",
             Tab::History => "History",
+            Tab::Trace => "Trace",
         }
     }
 
@@ -52,6 +56,7 @@ impl Tab {
             Tab::Endpoints => "Endp",
             Tab::Diagnosis => "Diag",
             Tab::History => "Hist",
+            Tab::Trace => "Trc",
         }
     }
 

@@ -22,6 +22,8 @@ pub struct Session {
     pub call: Option<Arc<CallReport>>,
     /// The endpoint selected in the Endpoints tab.
     pub endpoint: usize,
+    /// The hop selected in the Trace tab (of the last call, else the last token fetch).
+    pub hop: usize,
     pub pending: Option<Pending>,
     /// Why the last token fetch or call of this profile could not run (a secret that could not
     /// be read, a task that failed), shown on its tabs until the next one succeeds.

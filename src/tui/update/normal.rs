@@ -154,6 +154,7 @@ fn move_by(app: &mut App, delta: isize) {
                     session.endpoint = (session.endpoint as isize + delta).clamp(0, count as isize - 1) as usize;
                 }
             }
+            Tab::Trace => select_hop(app, delta),
             Tab::History => {
                 let count = app.history.len();
                 if count > 0 {
@@ -162,6 +163,17 @@ fn move_by(app: &mut App, delta: isize) {
             }
             _ => scroll_detail(app, delta),
         },
+    }
+}
+
+/// ↑↓ in the Trace tab: the next or previous hop of the trace shown.
+fn select_hop(app: &mut App, delta: isize) {
+    let Some(stem) = app.selected_stem() else { return };
+    let count = app.session(&stem).map(|s| view::trace::shown(s).len()).unwrap_or(0);
+    if count > 0 {
+        let session = app.session_mut(&stem);
+        session.hop = (session.hop as isize + delta).clamp(0, count as isize - 1) as usize;
+        app.scroll.detail = 0;
     }
 }
 

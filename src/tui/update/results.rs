@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::core::clock;
 use crate::core::diagnose::Verdict;
+use crate::core::engine::trace::HopKind;
 use crate::core::engine::{CallReport, TokenFetch, TokenSource};
 use crate::core::model::profile::Profile;
 
@@ -218,10 +219,14 @@ fn call_done(app: &mut App, task: TaskId, report: Arc<CallReport>) {
             verification: report.verification.clone(),
             // Without a token, the call's findings say why none came.
             findings: if report.access_token.is_none() { report.findings.clone() } else { Vec::new() },
+            // The call's requests for its token: all but the API's.
+            trace: report.trace.iter().filter(|hop| hop.hop != HopKind::Api).cloned().collect(),
             access_token: report.access_token.clone().or(access_token),
         }));
     }
     session.call = Some(report.clone());
+    // The Trace tab opens on the hop the call failed at.
+    session.hop = crate::core::engine::trace::failing_hop(&report.trace).unwrap_or(0);
     app.history.push(report.clone());
     let primary = report.findings.first();
     if let Some(item) = app.profiles.by_stem_mut(&stem) {

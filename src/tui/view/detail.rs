@@ -8,14 +8,15 @@ use ratatui::widgets::Paragraph;
 
 use super::super::state::app::{App, Focus, Tab};
 use super::super::theme::Theme;
-use super::{diagnosis, endpoints, history, profile, token, verify, widgets};
+use super::{diagnosis, endpoints, history, profile, token, trace, verify, widgets};
 
 pub fn render_tabs(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = vec![Span::raw(" ")];
-    for (tab, label) in Tab::ALL.iter().zip(super::super::layout::tab_labels(area.width)) {
+    let (labels, gap) = super::super::layout::tab_labels(area.width);
+    for (tab, label) in Tab::ALL.iter().zip(labels) {
         let style = if *tab == app.tab { theme.selected().patch(theme.bold()) } else { Style::new() };
         spans.push(Span::styled(label, style));
-        spans.push(Span::raw(" "));
+        spans.push(Span::raw(" ".repeat(gap)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -76,6 +77,7 @@ pub fn content(app: &App, width: usize, theme: &Theme) -> Vec<Line<'static>> {
                 Tab::Endpoints => endpoints::lines(profile, session, app, width, theme),
                 Tab::Diagnosis => diagnosis::lines(session, width, theme),
                 Tab::History => Vec::new(),
+                Tab::Trace => trace::lines(session, app, width, theme),
             }
         }
         Err(error) => vec![

@@ -13,6 +13,7 @@ mod profiles;
 mod request;
 mod status;
 mod token;
+pub mod trace;
 mod verify;
 pub mod widgets;
 

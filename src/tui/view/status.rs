@@ -42,7 +42,13 @@ pub fn render_status(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
 pub fn render_hints(frame: &mut Frame, area: Rect, app: &App, theme: &Theme) {
     let mut spans = Vec::new();
     let mut width = 0usize;
+    let mut shown: Vec<&str> = Vec::new();
     for binding in keymap::current(&app.mode, app.focus, app.tab).into_iter().flatten().filter(|b| b.hint) {
+        // A pane's own row for keys (the Trace tab's ↑↓) hides the general one behind it.
+        if shown.contains(&binding.keys) {
+            continue;
+        }
+        shown.push(binding.keys);
         let action = binding.short;
         let piece = binding.keys.len() + action.len() + 3;
         if width + piece > area.width as usize {

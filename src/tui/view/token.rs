@@ -128,7 +128,7 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
 }
 
 /// The response body with long token strings cut to their start (the Claims above show them).
-fn shorten_tokens(body: &serde_json::Value) -> serde_json::Value {
+pub(super) fn shorten_tokens(body: &serde_json::Value) -> serde_json::Value {
     let mut copy = body.clone();
     if let Some(object) = copy.as_object_mut() {
         for key in ["access_token", "id_token"] {
