@@ -38,7 +38,7 @@ pub fn discovery(discovery: Option<&DiscoveryReport>, profile: &Profile) -> Vec<
             Code::DiscoveryFailed,
             format!("no usable discovery document at {}", discovery.url),
             Evidence::new(Some("an OpenID Provider configuration (JSON)".to_owned()), Some(error)),
-            match hints::discovery_hint(&issuer) {
+            match hints::discovery_hint(&issuer, profile.expect.issuer.as_deref(), IssuerVendor::of(profile)) {
                 Some(hint) => format!("{hint}. Set issuer.url to the token's iss, or give issuer.token_endpoint and issuer.jwks_uri."),
                 None => "Set issuer.url to the issuer exactly as in the token's iss, or give issuer.token_endpoint and issuer.jwks_uri explicitly.".to_owned(),
             },

@@ -92,17 +92,32 @@ pub fn jwks_uri_hint(jwks_uri: &str, issuer: Option<&str>) -> Option<String> {
     None
 }
 
-/// A discovery URL that 404s: the usual path mistakes.
-pub fn discovery_hint(issuer: &str) -> Option<String> {
+/// A discovery URL that 404s: the usual path mistakes, in the words of the issuer detected
+/// (a vendor's path is named only for that vendor).
+pub fn discovery_hint(issuer: &str, expected: Option<&str>, vendor: super::wording::IssuerVendor) -> Option<String> {
     let trimmed = issuer.trim_end_matches('/');
+    // The profile's own expected issuer, under this URL, is the best evidence of the path.
+    if let Some(expected) = expected.map(|e| e.trim_end_matches('/'))
+        && expected.len() > trimmed.len()
+        && expected.starts_with(&format!("{trimmed}/"))
+    {
+        return Some(format!("the API expects the issuer {expected}, which lives under this URL"));
+    }
     if trimmed.ends_with("/.well-known/openid-configuration") {
         return Some("issuer.url must be the issuer itself, without /.well-known/openid-configuration".to_owned());
     }
     let host_only = url::Url::parse(trimmed).ok().is_some_and(|u| u.path() == "/" || u.path().is_empty());
     if host_only {
-        return Some(format!(
-            "many issuers live under a path: Authing's is {trimmed}/oidc, Keycloak's {trimmed}/realms/NAME"
-        ));
+        use super::wording::IssuerVendor;
+        return Some(match vendor {
+            IssuerVendor::Authing => format!("Authing's issuer lives under a path: {trimmed}/oidc"),
+            IssuerVendor::Keycloak => format!("Keycloak's issuer is per realm: {trimmed}/realms/NAME"),
+            IssuerVendor::Auth0 => format!("Auth0's issuer ends with a slash: {trimmed}/"),
+            IssuerVendor::Okta => format!("Okta's authorization servers live under a path: {trimmed}/oauth2/default"),
+            _ => format!(
+                "this issuer URL is a bare host, and many issuers live under a path ({trimmed}/SOMETHING): copy the issuer exactly as the token's iss or the issuer's console shows it"
+            ),
+        });
     }
     None
 }
@@ -142,6 +157,11 @@ mod tests {
     fn url_hints() {
         assert!(jwks_uri_hint("https://x.cn/.well-known/jwks.json", Some("https://x.cn/oidc")).is_some());
         assert!(jwks_uri_hint("https://x.cn/oidc/.well-known/jwks.json", Some("https://x.cn/oidc")).is_none());
-        assert!(discovery_hint("https://x.cn").unwrap().contains("/oidc"));
+        use super::super::wording::IssuerVendor;
+        assert!(discovery_hint("https://x.authing.cn", None, IssuerVendor::Authing).unwrap().contains("/oidc"));
+        let expected = discovery_hint("https://x.cn", Some("https://x.cn/auth/v2"), IssuerVendor::Unknown).unwrap();
+        assert!(expected.contains("https://x.cn/auth/v2"), "{expected}");
+        let generic = discovery_hint("https://x.cn", None, IssuerVendor::Unknown).unwrap();
+        assert!(!generic.contains("Authing") && !generic.contains("Keycloak"), "{generic}");
     }
 }

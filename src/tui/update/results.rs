@@ -239,7 +239,13 @@ fn call_done(app: &mut App, task: TaskId, report: Arc<CallReport>) {
     let text = format!(
         "{status}{} — {}",
         report.verdict.as_str(),
-        primary.map(|f| format!("{}: {}", f.code, f.message)).unwrap_or_default()
+        // "ok: allowed: …" would say allowed three times in one line.
+        primary
+            .map(|f| match f.code {
+                crate::core::findings::Code::Ok => f.message.trim_start_matches("allowed: ").to_owned(),
+                _ => format!("{}: {}", f.code, f.message),
+            })
+            .unwrap_or_default()
     );
     match report.verdict {
         Verdict::Allowed => app.info(text),

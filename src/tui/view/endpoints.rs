@@ -144,7 +144,12 @@ fn last_request<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<
             if let Some(first) = report.findings.first() {
                 let style =
                     if report.verdict == crate::core::diagnose::Verdict::Allowed { theme.ok() } else { theme.bad() };
-                lines.push(Line::styled(format!("[{}] {}", first.code, first.message), style));
+                let text = if first.code == crate::core::findings::Code::Ok {
+                    format!("✓ {}", first.message)
+                } else {
+                    format!("[{}] {}", first.code, first.message)
+                };
+                lines.push(Line::styled(text, style));
                 let diagnosis = Tab::Diagnosis.index() + 1;
                 let pointer = if report.verdict == crate::core::diagnose::Verdict::Allowed {
                     format!("  ({diagnosis} Diagnosis: what was checked)")
