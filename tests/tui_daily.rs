@@ -6,28 +6,6 @@ use crossterm::event::KeyCode;
 use tokdbg::tui::msg::Msg;
 use tokdbg::tui::state::app::{Focus, Mode, Tab};
 
-fn env_profile(dir: &std::path::Path, base_url: &str, var: &str) {
-    let text = format!(
-        r#"name = "secret from the environment"
-
-[issuer]
-url = "{base_url}/oidc"
-
-[client]
-id = "demo-reader"
-secret = "env:{var}"
-auth_method = "client_secret_post"
-scopes = ["order:read"]
-
-[expect]
-issuer = "{base_url}/oidc"
-audience = "demo-app"
-algorithms = ["RS256"]
-"#
-    );
-    std::fs::write(dir.join("from-env.toml"), text).unwrap();
-}
-
 /// Defect 2: an ad-hoc request on a profile without endpoints shows its answer on tab 4.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ad_hoc_answer_is_shown_on_a_profile_without_endpoints() {
@@ -166,7 +144,10 @@ async fn a_running_request_hides_the_previous_answer() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unset_env_secret_is_asked_for_and_the_failure_stays_on_the_token_tab() {
     let var = "TOKDBG_TEST_DAILY_NEVER_SET";
-    let mut h = Harness::demo_with(120, 40, |dir, base| env_profile(dir, base, var)).await;
+    let mut h = Harness::demo_with(120, 40, |dir, base| {
+        write_reader_profile(dir, base, "from-env", "secret from the environment", &format!("env:{var}"));
+    })
+    .await;
     h.select("from-env");
     h.run(vec![key('t'), Msg::WaitIdle]).await;
     let Mode::Prompt(prompt) = &h.app.mode else { panic!("a prompt opens: {:?}", h.app.mode) };

@@ -336,15 +336,21 @@ pub fn filters() -> Vec<(String, String)> {
 
 /// A profile file that asks for its secret at a prompt (demo-reader's client otherwise).
 pub fn write_prompt_profile(dir: &Path, base_url: &str) -> PathBuf {
+    write_reader_profile(dir, base_url, "prompted", "asks for its secret", "prompt")
+}
+
+/// `{stem}.toml`: demo-reader's client and one endpoint, with the client secret read from
+/// `secret` (a secret source: `prompt`, `env:VAR`, …).
+pub fn write_reader_profile(dir: &Path, base_url: &str, stem: &str, name: &str, secret: &str) -> PathBuf {
     let text = format!(
-        r#"name = "asks for its secret"
+        r#"name = "{name}"
 
 [issuer]
 url = "{base_url}/oidc"
 
 [client]
 id = "demo-reader"
-secret = "prompt"
+secret = "{secret}"
 auth_method = "client_secret_post"
 scopes = ["order:read"]
 
@@ -360,7 +366,7 @@ url = "{base_url}/api/protected"
 required_scopes = ["order:read"]
 "#
     );
-    let path = dir.join("prompted.toml");
+    let path = dir.join(format!("{stem}.toml"));
     std::fs::write(&path, text).unwrap();
     path
 }

@@ -200,19 +200,24 @@ fn response_line(hop: &Hop, theme: &Theme, lines: &mut Vec<Line<'static>>) {
     lines.push(Line::from(vec![Span::styled("Response ", theme.bold()), status, Span::styled(latency, theme.dim())]));
 }
 
+/// A GET of a JSON document (discovery, JWKS): the request, the answer, why it failed.
+fn json_fetch(hop: &Hop, error: Option<&str>, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+    request_line(hop, theme, lines);
+    lines.push(Line::styled("Accept: application/json", theme.dim()));
+    response_line(hop, theme, lines);
+    if let Some(error) = error {
+        lines.push(Line::styled(error.to_owned(), theme.bad()));
+    }
+}
+
 fn discovery_detail(
     report: Option<&crate::core::engine::DiscoveryReport>,
     hop: &Hop,
     theme: &Theme,
     lines: &mut Vec<Line<'static>>,
 ) {
-    request_line(hop, theme, lines);
-    lines.push(Line::styled("Accept: application/json", theme.dim()));
-    response_line(hop, theme, lines);
+    json_fetch(hop, report.and_then(|r| r.error.as_deref()), theme, lines);
     let Some(report) = report else { return };
-    if let Some(error) = &report.error {
-        lines.push(Line::styled(error.clone(), theme.bad()));
-    }
     if let Some(document) = &report.document {
         lines.extend(json_lines(document, theme));
     }
@@ -253,13 +258,8 @@ fn jwks_detail(
     theme: &Theme,
     lines: &mut Vec<Line<'static>>,
 ) {
-    request_line(hop, theme, lines);
-    lines.push(Line::styled("Accept: application/json", theme.dim()));
-    response_line(hop, theme, lines);
+    json_fetch(hop, verification.and_then(|v| v.jwks_error.as_deref()), theme, lines);
     let Some(verification) = verification else { return };
-    if let Some(error) = &verification.jwks_error {
-        lines.push(Line::styled(error.clone(), theme.bad()));
-    }
     if !verification.available_kids.is_empty() {
         lines.push(field("keys (kid)", verification.available_kids.join(", "), theme));
     }
