@@ -18,6 +18,7 @@
 //!  Facts { each stage optional } ──► diagnose ──► Verdict + ranked Findings
 //!        ▼
 //!  CallReport (JSON of `call`), TokenFetch (`token`), TokenReport (`verify`)
+//!        + trace: one hop per request the stages made (or answered from a cache)
 //! ```
 
 pub(crate) mod inspect;
