@@ -297,7 +297,6 @@ def report(matrix, stacks):
 
     width = max(len(c) for c in CASES) + 2
     print(f"{'case':<{width}}" + "".join(f"{s:<38}" for s in stacks))
-    print(f"{'(expected)':<{width}}" + "".join(f"{'':<38}" for s in stacks))
     mismatches = []
     for case in CASES:
         row = f"{case:<{width}}"
