@@ -230,3 +230,40 @@ fn an_opaque_token_scope_gap_comes_from_the_token_response() {
     let findings = diagnose(&facts).findings;
     assert_eq!(primary(&findings).code, Code::ScopeMissing, "{findings:?}");
 }
+
+#[test]
+fn keycloak_invalid_client_secret_is_invalid_client_not_grant_not_enabled() {
+    use crate::core::oauth::request::RequestView;
+    use crate::core::oauth::token_request::{TokenError, TokenRequestReport};
+    let report = |description: &str| TokenRequestReport {
+        request: RequestView {
+            method: "POST".into(),
+            url: "http://127.0.0.1/token".into(),
+            headers: vec![],
+            form: vec![],
+        },
+        status: Some(401),
+        response: None,
+        error: None,
+        oauth_error: Some("unauthorized_client".into()),
+        rejected_scope: None,
+        notes: vec![],
+        latency_ms: 1.0,
+        error_kind: Some(TokenError::OAuth {
+            status: 401,
+            error: "unauthorized_client".into(),
+            description: Some(description.into()),
+            uri: None,
+            raw_body: String::new(),
+        }),
+    };
+    let profile = Profile::default();
+    let codes_for = |description: &str| {
+        let request = report(description);
+        let facts = Facts { token_request: Some(&request), ..Facts::new(&profile, AT) };
+        codes(&diagnose(&facts).findings)
+    };
+    assert_eq!(codes_for("Invalid client secret")[0], Code::InvalidClient);
+    assert_eq!(codes_for("Invalid client or Invalid client credentials")[0], Code::InvalidClient);
+    assert_eq!(codes_for("Client not enabled to retrieve service account")[0], Code::UnauthorizedClient);
+}
