@@ -12,6 +12,7 @@ mod demo_server;
 mod engine_flow;
 mod engine_trace;
 mod engine_verify;
+mod evidence;
 mod exports;
 mod fault_server;
 mod fuzz_regressions;

@@ -1,6 +1,7 @@
 //! The verdict and ranked findings of a call: the primary cause first (the one the server's
 //! answer corroborates; else the earliest failure in the chain), then every other problem.
 
+pub(crate) mod evidence;
 pub mod explain;
 pub(crate) mod facts;
 pub(crate) mod hints;
@@ -99,22 +100,52 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
         }
         let reason =
             facts.server.map(|s| s.reason.clone()).unwrap_or(crate::core::server_message::ServerReason::Unrecognized);
-        let wanted = reconcile::corroborated_codes(&reason, facts.token().alg.as_deref(), response.status);
-        let witness =
-            wanted.iter().find_map(|code| local.iter().position(|f| f.code == *code && f.severity == Severity::Error));
+        let status = response.status;
+        let names_cause = evidence::names_a_cause(&reason);
+        let wanted = reconcile::corroborated_codes(&reason, facts.token().alg.as_deref(), status);
+        let is_failure = |f: &Finding| f.severity == Severity::Error;
+        let mut witness = if facts.baseline {
+            None
+        } else {
+            wanted.iter().find_map(|code| local.iter().position(|f| f.code == *code && is_failure(f)))
+        };
+        // A refusal that names no cause never outranks a failed local check: the earliest
+        // local failure is the primary finding, the status its corroboration.
+        if witness.is_none() && !names_cause && !facts.baseline && (status == 401 || status == 403) {
+            witness = local.iter().position(is_failure);
+        }
         let mut findings = Vec::new();
         match witness {
             Some(index) => {
                 let mut primary = local.remove(index);
-                if let Some(message) = facts.server.and_then(|s| s.message.clone()) {
-                    primary.message =
-                        format!("{} — the API agrees: \"{message}\" (HTTP {})", primary.message, response.status);
-                } else {
-                    primary.message = format!("{} — the API answered {}", primary.message, response.status);
-                }
+                let message = facts.server.and_then(|s| s.message.clone());
+                primary.message = match message {
+                    Some(message) if names_cause => {
+                        format!("{} — the API agrees: \"{message}\" (HTTP {status})", primary.message)
+                    }
+                    Some(message) => {
+                        format!(
+                            "{} — the API answered {status} without naming the cause: \"{message}\"",
+                            primary.message
+                        )
+                    }
+                    None => format!("{} — the API answered {status}", primary.message),
+                };
                 findings.push(primary);
             }
             None => findings.push(reconcile::server_side(facts, response)),
+        }
+        // A 5xx whose body names a verification failure is that failure, mishandled.
+        if status >= 500
+            && names_cause
+            && !matches!(reason, crate::core::server_message::ServerReason::JwksFailure { .. })
+        {
+            findings.push(Finding::error(
+                Code::ServerError,
+                format!("the API failed with HTTP {status} instead of refusing the token with 401"),
+                Evidence::new(Some("HTTP 401".to_owned()), Some(format!("HTTP {status}"))),
+                "The API's error handling lets a token verification failure through as a server error: map it to 401 (with a WWW-Authenticate challenge).",
+            ));
         }
         findings.extend(local);
         dedupe(&mut findings);
@@ -178,3 +209,6 @@ pub fn token_fetch_findings(facts: &Facts<'_>) -> Vec<Finding> {
     findings.extend(explain::transport(facts));
     findings
 }
+
+#[cfg(test)]
+mod evidence_tests;

@@ -2,6 +2,7 @@
 //! server corroborates, or — when the token verifies locally — what the server's
 //! configuration must look like for it to answer as it did.
 
+use crate::core::diagnose::evidence;
 use crate::core::diagnose::facts::Facts;
 use crate::core::diagnose::hints;
 use crate::core::diagnose::wording::{self, ApiStack};
@@ -27,7 +28,9 @@ pub fn corroborated_codes(reason: &ServerReason, token_alg: Option<&str>, status
         }
         ServerReason::AudienceInvalid { .. } => vec![Code::AudienceMismatch],
         ServerReason::IssuerInvalid { .. } => vec![Code::IssuerMismatch],
-        ServerReason::InsufficientScope { .. } => vec![Code::ScopeClaimMismatch, Code::ScopeMissing],
+        ServerReason::InsufficientScope { .. } | ServerReason::ClaimMissing { .. } => {
+            vec![Code::ScopeClaimMismatch, Code::ScopeMissing]
+        }
         ServerReason::JwksFailure { .. } => vec![],
         ServerReason::InvalidToken { .. } => chain_codes(),
         ServerReason::Unrecognized => match status {
@@ -75,7 +78,18 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
         );
     }
 
+    // The server's named cause, when tokdbg's own check for it could not run: trusted.
+    let unchecked = evidence::unchecked_cause(facts, &reason);
+    let code_or_rejected = unchecked.unwrap_or(Code::ServerRejected);
+
     match reason {
+        // A refusal of a request sent without a token is that, whatever the server's words.
+        _ if baseline && (status == 401 || status == 403) => Finding::error(
+            Code::TokenMissing,
+            format!("no token was sent, and the API answers {status}: the endpoint is protected (the baseline)"),
+            server_evidence(Some("Authorization: Bearer <token>".to_owned()), Some(said)),
+            "Send the request with a token.",
+        ),
         ServerReason::TokenMissing if baseline => Finding::error(
             Code::TokenMissing,
             format!("no token was sent, and the API answers {status}: the endpoint is protected (the baseline)"),
@@ -95,11 +109,16 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
             let hint =
                 hints::audience_near_miss(&expected_list, &auds, profile.client.as_ref().map(|c| c.id.as_str()), azp);
             Finding::error(
-                Code::ServerRejected,
+                code_or_rejected,
                 format!(
-                    "the API expects audience {}, the token's aud is {} (which the profile's expect.audience accepts){}",
+                    "the API expects audience {}, the token's aud is {} ({}){}",
                     expected.as_deref().map(|e| format!("\"{e}\"")).unwrap_or_else(|| "(not said)".to_owned()),
                     quote(&auds),
+                    if unchecked.is_some() {
+                        "the profile's expect.audience did not check it"
+                    } else {
+                        "which the profile's expect.audience accepts"
+                    },
                     hint.map(|h| format!(": {h}")).unwrap_or_default()
                 ),
                 server_evidence(expected.clone(), Some(auds.join(", "))),
@@ -113,7 +132,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
             let iss = decoded.and_then(|d| d.claim_str("iss")).unwrap_or_default().to_owned();
             let hint = expected.as_deref().and_then(|e| hints::issuer_near_miss(e, &iss));
             Finding::error(
-                Code::ServerRejected,
+                code_or_rejected,
                 format!(
                     "the API expects issuer {}, the token's iss is \"{iss}\"{}",
                     expected.as_deref().map(|e| format!("\"{e}\"")).unwrap_or_else(|| "(not said)".to_owned()),
@@ -144,6 +163,16 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
                 server_evidence(facts.endpoint.map(|e| e.required_scopes.join(" ")), Some(granted)),
                 wording::scope_check_setting(ApiStack::of(facts)),
             )
+        }
+        ServerReason::ClaimMissing { claim } => claim_missing(facts, &claim, said),
+        ServerReason::Expired { .. }
+        | ServerReason::NotYetValid
+        | ServerReason::InvalidSignature
+        | ServerReason::NoVerificationKey
+        | ServerReason::InvalidAlgorithm
+            if let Some(code) = unchecked =>
+        {
+            trusted(facts, code, &reason, said)
         }
         ServerReason::Expired { .. } => Finding::error(
             Code::ServerRejected,
@@ -192,7 +221,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
         ),
         _ if status == 401 || status == 403 => Finding::error(
             Code::ServerRejected,
-            format!("the API answered {status} to a token that passes every local check: {said}"),
+            format!("the API answered {status} to {}: {said}", evidence::local_standing(facts)),
             server_evidence(None, Some(said.clone())),
             "The API's verifier is configured differently from this profile's [expect]: compare issuer, audience, algorithms and JWKS, and read the API's logs.",
         ),
@@ -208,6 +237,62 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
             },
         ),
     }
+}
+
+/// The API names a claim it requires and the token lacks: the claim it reads scopes from.
+fn claim_missing(facts: &Facts<'_>, claim: &str, said: String) -> Finding {
+    let profile_claim = &facts.profile.expect.scope_claim;
+    let carried: Vec<String> =
+        facts.token().scope_claims.iter().map(|g| format!("{}: {}", g.claim, g.scopes.join(" "))).collect();
+    let evidence = Evidence::new(Some(format!("a \"{claim}\" claim")), Some(said));
+    if claim != profile_claim {
+        return Finding::error(
+            Code::ScopeClaimMismatch,
+            format!(
+                "the API reads scopes from \"{claim}\", which the token lacks (the profile reads \"{profile_claim}\"; the token carries {})",
+                if carried.is_empty() { "no scope claim".to_owned() } else { carried.join(", ") }
+            ),
+            evidence,
+            format!(
+                "Have the issuer put the scopes in \"{claim}\", or make the API read the claim the token carries; then set expect.scope_claim = \"{claim}\" so tokdbg checks what the API checks."
+            ),
+        );
+    }
+    Finding::error(
+        Code::ScopeMissing,
+        format!("the token has no \"{claim}\" claim, which the API requires"),
+        evidence,
+        "Have the issuer grant this client the scopes the endpoint requires, then fetch a new token.",
+    )
+}
+
+/// A cause the server names and tokdbg could not check itself: the server's word, trusted.
+fn trusted(facts: &Facts<'_>, code: Code, reason: &ServerReason, said: String) -> Finding {
+    let (cause, fix) = match code {
+        Code::Expired => ("the token has expired", "Fetch a new token."),
+        Code::NotYetValid => (
+            "the token is not valid yet",
+            "The issuer's clock is ahead of the API's: sync clocks (NTP), or allow a small leeway in the API.",
+        ),
+        Code::SignatureInvalid => (
+            "the signature is invalid",
+            "The token was signed by another key than the API trusts: fetch a token from the issuer the API trusts.",
+        ),
+        Code::AlgNotAllowed => (
+            "it does not accept the token's algorithm",
+            "Have the issuer sign with an algorithm the API accepts, and make expect.algorithms mirror the API.",
+        ),
+        _ => (
+            "it has no key for the token",
+            "The token comes from another issuer or tenant than the API trusts, or its key was rotated out: compare the token's iss with the API's issuer and JWKS URL.",
+        ),
+    };
+    Finding::error(
+        code,
+        format!("the API says {cause} ({}): {said}", evidence::why_unchecked(facts, reason)),
+        Evidence::new(None, Some(said.clone())),
+        fix,
+    )
 }
 
 fn quote(values: &[String]) -> String {

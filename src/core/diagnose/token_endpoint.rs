@@ -72,6 +72,15 @@ fn token_error(error: &TokenError, url: &str, profile: &Profile, client_id: &str
                     };
                     Finding::error(Code::InvalidClient, format!("the issuer rejected the client credentials (invalid_client){said}"), evidence, fix)
                 }
+                // Keycloak answers a wrong secret with unauthorized_client + "Invalid client
+                // secret" (and an unknown client with "Invalid client or Invalid client
+                // credentials"): the credentials, not the grant.
+                "unauthorized_client" if description.as_deref().is_some_and(names_bad_credentials) => Finding::error(
+                    Code::InvalidClient,
+                    format!("the issuer rejected the client credentials (unauthorized_client){said}"),
+                    evidence,
+                    format!("Check client.id ({client_id}) and the secret behind client.secret: the issuer says they do not match."),
+                ),
                 "unauthorized_client" => Finding::error(
                     Code::UnauthorizedClient,
                     format!("this client may not use the client_credentials grant (unauthorized_client){said}"),
@@ -136,4 +145,11 @@ fn token_error(error: &TokenError, url: &str, profile: &Profile, client_id: &str
             "Set issuer.token_endpoint to the final URL.",
         ),
     }
+}
+
+/// Whether an issuer's description blames the client's credentials (Keycloak's "Invalid
+/// client secret", "Invalid client or Invalid client credentials").
+fn names_bad_credentials(description: &str) -> bool {
+    let d = description.to_lowercase();
+    d.contains("invalid client secret") || d.contains("invalid client credentials")
 }

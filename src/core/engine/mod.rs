@@ -416,6 +416,9 @@ impl Engine {
             report.verification = Some(self.verify_traced(decoded, &options, &mut trace).await);
             let granted = scopes::granted_scopes(&decoded.claims, &scope_claim).map(|g| g.scopes).unwrap_or_default();
             report.scope_gap = Some(scopes::scope_gap(&endpoint.required_scopes, &granted, profile.expect.scope_match));
+        } else if let Some(granted) = report.token_request.as_ref().and_then(granted_by_token_response) {
+            // An opaque token carries no claims: the token response's scope is the evidence.
+            report.scope_gap = Some(scopes::scope_gap(&endpoint.required_scopes, &granted, profile.expect.scope_match));
         }
 
         report.access_token = token.clone();
@@ -479,4 +482,10 @@ fn trace_obtained(trace: &mut TraceBuilder, obtained: &Obtained, token_endpoint:
 /// A span in milliseconds with one decimal, as reports show latencies.
 fn milliseconds(span: std::time::Duration) -> f64 {
     (span.as_secs_f64() * 10_000.0).round() / 10.0
+}
+
+/// The scopes a token response says it granted (RFC 6749 §5.1 `scope`), if it says.
+fn granted_by_token_response(request: &crate::core::oauth::token_request::TokenRequestReport) -> Option<Vec<String>> {
+    let scope = request.response.as_ref()?.get("scope")?.as_str()?;
+    Some(scope.split_whitespace().map(str::to_owned).collect())
 }

@@ -78,6 +78,11 @@ pub enum ServerReason {
     InvalidToken {
         detail: Option<String>,
     },
+    /// A claim the API requires is absent (express-oauth2-jwt-bearer's `Missing 'permissions'
+    /// claim`, the FastAPI samples' `No claim "permissions" found in token`): `claim` as named.
+    ClaimMissing {
+        claim: String,
+    },
     /// The server could not get its keys (JWKS fetch failed or was rate limited).
     JwksFailure {
         detail: Option<String>,
@@ -166,8 +171,19 @@ pub fn interpret_with(
         // worth naming is that it could not get its keys (e.g. jwks-rsa's rate
         // limit). Any other text is shown, not interpreted.
         let outage = texts.iter().find_map(|t| dialects::key_outage(&t.lower).map(|d| (t, d)));
-        return match outage {
-            Some((t, d)) => verdict(ServerReason::JwksFailure { detail: Some(t.line.clone()) }, Some(t), Some(d)),
+        if let Some((t, d)) = outage {
+            return verdict(ServerReason::JwksFailure { detail: Some(t.line.clone()) }, Some(t), Some(d));
+        }
+        // A named stack's own words for a verification failure (get-jwks' JWK_NOT_FOUND behind
+        // @fastify/jwt's 500) are that failure, reported by a server that mishandled it. The
+        // generic dialect's loose words ("expired") are not trusted inside a 5xx page.
+        let named = texts.iter().find_map(|t| {
+            dialects::classify(&t.lower)
+                .filter(|(kind, d)| *kind != Kind::InvalidToken && d.id != ServerDialect::Generic)
+                .map(|(kind, d)| (t, kind, d))
+        });
+        return match named {
+            Some((t, kind, d)) => verdict(build_reason(kind, Some(t), challenge, &found), Some(t), Some(d)),
             None => verdict(ServerReason::Unrecognized, best_message(texts), None),
         };
     }
@@ -194,8 +210,9 @@ pub fn interpret_with(
     // RFC 6750 §3.1: a 401 challenge without an error code means the request
     // had no credentials. We only trust that when we know we sent none. With a
     // token, a silent 401 could be anything (a proxy stripping the header, a
-    // terse server), so it stays unrecognised.
-    if status == 401 && !request_had_token {
+    // terse server), so it stays unrecognised. A 403 to no token is the same
+    // refusal in other stacks' words (FastAPI's HTTPBearer before 0.115).
+    if (status == 401 || status == 403) && !request_had_token {
         return ServerVerdict {
             dialect: Some(ServerDialect::Rfc6750),
             ..verdict(ServerReason::TokenMissing, best_message(texts), None)
@@ -242,6 +259,14 @@ fn build_reason(
         }
         Kind::Jwks => ServerReason::JwksFailure { detail: text.map(|t| t.line.clone()) },
         Kind::InvalidToken => ServerReason::InvalidToken { detail: informative_detail(&found.texts) },
+        Kind::ClaimMissing => match text.and_then(values::named_claim) {
+            // A registered claim's absence is that claim's failure.
+            Some(claim) if claim == "aud" => ServerReason::AudienceInvalid { expected: None },
+            Some(claim) if claim == "iss" => ServerReason::IssuerInvalid { expected: None },
+            Some(claim) if claim == "exp" => ServerReason::Expired { detail: None },
+            Some(claim) => ServerReason::ClaimMissing { claim },
+            None => ServerReason::InvalidToken { detail: text.map(|t| t.line.clone()) },
+        },
     }
 }
 

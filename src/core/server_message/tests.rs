@@ -57,8 +57,14 @@ fn bare_bearer_challenge_is_token_missing_only_without_a_token() {
     assert_eq!(interpret_with(401, realm.as_ref(), "Unauthorized", false).reason, ServerReason::TokenMissing);
     // A 401 with nothing at all.
     assert_eq!(interpret(401, None, ""), verdict(ServerReason::Unrecognized, None, None));
-    // A 403 without a token is not the RFC 6750 baseline.
-    assert_eq!(interpret_with(403, ch.as_ref(), "", false).reason, ServerReason::Unrecognized);
+    // A 403 to a request without a token is the same refusal (FastAPI's HTTPBearer answers 403).
+    assert_eq!(interpret_with(403, ch.as_ref(), "", false).reason, ServerReason::TokenMissing);
+    assert_eq!(
+        interpret_with(403, None, r#"{"detail":"Not authenticated"}"#, false).reason,
+        ServerReason::TokenMissing
+    );
+    // With a token sent, a silent 403 stays unrecognised.
+    assert_eq!(interpret_with(403, ch.as_ref(), "", true).reason, ServerReason::Unrecognized);
 }
 
 #[test]
@@ -323,11 +329,14 @@ fn jwks_failures() {
         ServerReason::JwksFailure { .. }
     ));
     assert!(matches!(reason(401, None, "JwksError: Not Found"), ServerReason::JwksFailure { .. }));
-    // Any other 5xx is shown, not interpreted, even if it mentions a token.
+    // Any other 5xx is shown, not interpreted, unless a named stack's words state a
+    // verification failure (then it is that failure, mishandled: issue 11's rules of evidence).
     let v = with(500, None, "<html><head><title>500 Internal Server Error</title></head></html>");
     assert_eq!(v.reason, ServerReason::Unrecognized);
     assert_eq!(v.message.as_deref(), Some("500 Internal Server Error"));
-    assert_eq!(reason(502, None, "jwt expired"), ServerReason::Unrecognized);
+    assert_eq!(reason(502, None, "jwt expired"), ServerReason::Expired { detail: None });
+    // The generic dialect's loose words are not trusted inside a 5xx.
+    assert_eq!(reason(500, None, "Session expired"), ServerReason::Unrecognized);
 }
 
 #[test]
@@ -476,4 +485,46 @@ fn the_dialect_that_words_the_cause_is_recorded() {
     assert_eq!(dialect(500, None, page).as_deref(), Some("express_jwt"));
     // Nothing recognised: no dialect.
     assert_eq!(said("Go away"), None);
+}
+
+#[test]
+fn a_5xx_naming_a_key_lookup_failure_is_that_failure() {
+    // get-jwks src/get-jwks.js errors.JWK_NOT_FOUND, as @fastify/jwt lets it through.
+    let v = with(500, None, r#"{"code":"JWK_NOT_FOUND","message":"No matching JWK found in the set."}"#);
+    assert_eq!(v.reason, ServerReason::NoVerificationKey);
+    assert_eq!(v.dialect.as_ref().map(|d| d.as_str()), Some("fastify_jwt"));
+    assert_eq!(v.message.as_deref(), Some("No matching JWK found in the set."));
+}
+
+#[test]
+fn rfc6750_catch_all_description_names_no_cause() {
+    // Authlib's ResourceProtector sends RFC 6750's description of invalid_token verbatim.
+    let said = "The access token provided is expired, revoked, malformed, or invalid for other reasons.";
+    let header = format!(r#"Bearer error="invalid_token", error_description="{said}""#);
+    let v = with(401, Some(&header), "");
+    assert_eq!(v.reason, ServerReason::InvalidToken { detail: Some(said.to_owned()) });
+    let json = format!(r#"{{"error":"invalid_token","error_description":"{said}"}}"#);
+    assert!(matches!(reason(401, None, &json), ServerReason::InvalidToken { .. }));
+}
+
+#[test]
+fn messages_naming_a_claim_map_to_it() {
+    // express-oauth2-jwt-bearer: access-token-jwt/src/validate.ts and claim-check.ts.
+    let aud = r#"Bearer realm="api", error="invalid_token", error_description="Unexpected 'aud' value""#;
+    assert_eq!(with(401, Some(aud), "").reason, ServerReason::AudienceInvalid { expected: None });
+    let iss = r#"Bearer error="invalid_token", error_description="Unexpected 'iss' value""#;
+    assert_eq!(with(401, Some(iss), "").reason, ServerReason::IssuerInvalid { expected: None });
+    let v = with(401, Some(r#"Bearer error="invalid_token", error_description="Missing 'permissions' claim""#), "");
+    assert_eq!(v.reason, ServerReason::ClaimMissing { claim: "permissions".to_owned() });
+    assert_eq!(v.dialect.as_ref().map(|d| d.as_str()), Some("express_oauth2_jwt_bearer"));
+    assert_eq!(reason(401, None, "Missing 'aud' claim"), ServerReason::AudienceInvalid { expected: None });
+    // The Auth0 FastAPI samples' VerifyToken._check_claims.
+    let v = with(403, None, r#"{"detail":"No claim \"permissions\" found in token"}"#);
+    assert_eq!(v.reason, ServerReason::ClaimMissing { claim: "permissions".to_owned() });
+    assert_eq!(v.dialect.as_ref().map(|d| d.as_str()), Some("fastapi"));
+    // PyJWT's InvalidAlgorithmError inside FastAPI's detail.
+    assert_eq!(
+        reason(401, None, r#"{"detail":"The specified alg value is not allowed"}"#),
+        ServerReason::InvalidAlgorithm
+    );
 }

@@ -12,6 +12,9 @@
 
 mod aspnet;
 mod express_jwt;
+mod express_oauth2_jwt_bearer;
+mod fastapi;
+mod fastify_jwt;
 mod generic;
 mod go;
 mod rfc6750;
@@ -39,6 +42,8 @@ pub(crate) enum Kind {
     Jwks,
     /// A bad token with no stated cause (RFC 6750's `invalid_token`).
     InvalidToken,
+    /// A claim the API requires is absent; the interpreter reads which one from the text.
+    ClaimMissing,
 }
 
 /// Where a rule stands in the merged order; an earlier tier wins. Every tier
@@ -47,6 +52,10 @@ pub(crate) enum Kind {
 /// comments say which overlap each tier's place exists for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Tier {
+    /// A sentence that lists every cause and so names none (RFC 6750's description of
+    /// `invalid_token`, which Authlib sends verbatim): first, so its words "expired" and
+    /// "malformed" cannot be read as a cause.
+    NoCause,
     /// A leading machine code (ASP.NET's `IDX10214: ...`) is the verdict, even
     /// when the message quotes other codes and exceptions further on.
     LeadingCode,
@@ -138,8 +147,17 @@ pub(crate) struct Dialect {
 /// "invalid signature"), then the RFC 6750 codes, then phrasing many stacks share.
 /// It never changes the cause: the one tier where kinds mix orders its dialects
 /// by number ([`Tier::ClaimStated`]).
-static REGISTRY: &[&Dialect] =
-    &[&aspnet::DIALECT, &spring::DIALECT, &go::DIALECT, &express_jwt::DIALECT, &rfc6750::DIALECT, &generic::DIALECT];
+static REGISTRY: &[&Dialect] = &[
+    &aspnet::DIALECT,
+    &spring::DIALECT,
+    &go::DIALECT,
+    &express_oauth2_jwt_bearer::DIALECT,
+    &fastify_jwt::DIALECT,
+    &fastapi::DIALECT,
+    &express_jwt::DIALECT,
+    &rfc6750::DIALECT,
+    &generic::DIALECT,
+];
 
 /// Every rule of every dialect, in the order they are tried.
 static ORDER: LazyLock<Vec<(&'static Dialect, &'static Rule)>> = LazyLock::new(|| {

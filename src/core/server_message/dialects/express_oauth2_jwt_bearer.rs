@@ -1,0 +1,41 @@
+//! express-oauth2-jwt-bearer (Auth0's Express middleware, `jose` underneath): its claim validators' messages, which name the claim they reject.
+
+use super::{Dialect, Kind, Matcher, Rule, Tier, rule};
+use crate::core::server_message::ServerDialect;
+
+pub(super) static DIALECT: Dialect = Dialect {
+    id: ServerDialect::Other(std::borrow::Cow::Borrowed("express_oauth2_jwt_bearer")),
+    rules: &[
+        // claim-check.ts (`claimIncludes`, used by `requiredScopes`): `Missing '${claim}' claim`.
+        // The reader hands the claim to the interpreter, which names it (or, for a registered
+        // claim such as aud, the claim's own cause).
+        Rule { tier: Tier::Scope, matcher: Matcher::Reader(missing_claim) },
+        // validate.ts: `unexpected '${property}' value` (older releases quote with `"`), and
+        // jose's JWTClaimValidationFailed: `unexpected "aud" claim value`.
+        rule(Tier::Algorithm, "unexpected 'alg' value", Kind::InvalidAlgorithm),
+        rule(Tier::Algorithm, "unexpected \"alg\" value", Kind::InvalidAlgorithm),
+        rule(Tier::Expired, "unexpected 'exp' value", Kind::Expired),
+        rule(Tier::Expired, "unexpected \"exp\" value", Kind::Expired),
+        rule(Tier::Expired, "\"exp\" claim timestamp check failed", Kind::Expired),
+        rule(Tier::NotYetValid, "\"nbf\" claim timestamp check failed", Kind::NotYetValid),
+        rule(Tier::ClaimStated(0), "unexpected 'aud' value", Kind::Audience),
+        rule(Tier::ClaimStated(0), "unexpected \"aud\" value", Kind::Audience),
+        rule(Tier::ClaimStated(0), "unexpected \"aud\" claim value", Kind::Audience),
+        rule(Tier::ClaimStated(0), "unexpected 'iss' value", Kind::Issuer),
+        rule(Tier::ClaimStated(0), "unexpected \"iss\" value", Kind::Issuer),
+        rule(Tier::ClaimStated(0), "unexpected \"iss\" claim value", Kind::Issuer),
+    ],
+    key_outage: &[],
+    generic_invalid: &[],
+    challenge_codes: &[],
+};
+
+/// `missing 'permissions' claim` (either quote): a claim the API requires and the token lacks.
+fn missing_claim(lower: &str) -> Option<Kind> {
+    let start = lower.find("missing ")? + "missing ".len();
+    let rest = lower.get(start..)?;
+    let quote = rest.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+    let inner = rest.get(1..)?;
+    let end = inner.find(quote)?;
+    inner.get(end + 1..)?.trim_start().starts_with("claim").then_some(Kind::ClaimMissing)
+}

@@ -1,0 +1,29 @@
+//! FastAPI (Starlette `{"detail": …}` bodies): its security classes' words, PyJWT's messages as FastAPI apps pass them on, and the claim checks of the common Auth0 FastAPI samples.
+
+use super::{Dialect, Kind, Matcher, Rule, Tier, rule};
+use crate::core::server_message::ServerDialect;
+
+pub(super) static DIALECT: Dialect = Dialect {
+    id: ServerDialect::Other(std::borrow::Cow::Borrowed("fastapi")),
+    rules: &[
+        // fastapi/security/http.py (HTTPBearer) and oauth2.py (OAuth2PasswordBearer): no usable
+        // `Authorization: Bearer` header. HTTPBearer answers it with 403 (401 since 0.115).
+        rule(Tier::NoToken, "not authenticated", Kind::TokenMissing),
+        // The Auth0 FastAPI samples' `_check_claims` (application/utils.py `VerifyToken`):
+        // `No claim "{claim_name}" found in token`.
+        Rule { tier: Tier::Scope, matcher: Matcher::Reader(no_claim_found) },
+        // PyJWT's InvalidAlgorithmError (jwt/api_jws.py), shown as the app's `detail`.
+        rule(Tier::Algorithm, "the specified alg value is not allowed", Kind::InvalidAlgorithm),
+    ],
+    key_outage: &[],
+    generic_invalid: &[],
+    challenge_codes: &[],
+};
+
+/// `no claim "permissions" found in token`.
+fn no_claim_found(lower: &str) -> Option<Kind> {
+    let start = lower.find("no claim \"")? + "no claim \"".len();
+    let rest = lower.get(start..)?;
+    let end = rest.find('"')?;
+    rest.get(end + 1..)?.trim_start().starts_with("found in token").then_some(Kind::ClaimMissing)
+}
