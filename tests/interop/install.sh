@@ -6,12 +6,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-for tool in node npm python3; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "interop: skipped: $tool not found (the interop suite needs node, npm and python3)"
-        exit 0
-    fi
-done
+. "$here/need-tools.sh"
 
 start=$(date +%s)
 cd "$here"

@@ -8,12 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-for tool in node npm python3; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        echo "interop: skipped: $tool not found (the interop suite needs node, npm and python3)"
-        exit 0
-    fi
-done
+. "$here/need-tools.sh"
 
 "$here/install.sh"
 (cd "$root" && cargo build --locked --quiet)
