@@ -20,13 +20,15 @@ use std::path::{Path, PathBuf};
 use rstest::rstest;
 use serde_json::Value;
 use tokdbg::core::probe::www_authenticate::bearer;
-use tokdbg::core::server_message::interpret_with;
+use tokdbg::core::server_message::interpret_answer;
 
 /// One fixture, split into what it expects and the answer itself.
 struct Fixture {
     expect: Vec<(String, String)>,
     sent_token: bool,
     status: u16,
+    /// Every header, names lower-case, values trimmed.
+    headers: Vec<(String, String)>,
     www_authenticate: Vec<String>,
     body: String,
 }
@@ -58,12 +60,13 @@ fn parse(text: &str) -> Result<Fixture, String> {
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| format!("bad status line {status_line:?}"))?;
-    let www_authenticate = lines
+    let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
-        .filter(|(name, _)| name.trim().eq_ignore_ascii_case("www-authenticate"))
-        .map(|(_, value)| value.trim().to_owned())
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_owned()))
         .collect();
-    Ok(Fixture { expect, sent_token, status, www_authenticate, body: body.to_owned() })
+    let www_authenticate =
+        headers.iter().filter(|(name, _)| name == "www-authenticate").map(|(_, value)| value.clone()).collect();
+    Ok(Fixture { expect, sent_token, status, headers, www_authenticate, body: body.to_owned() })
 }
 
 /// A verdict field as a fixture writes it.
@@ -190,7 +193,8 @@ fn reads_the_captured_answer(#[case] path: &str) {
         assert!(fixture.expect.iter().any(|(k, _)| k == required), "{path}: no `# {required}:` line");
     }
     let challenge = bearer(&fixture.www_authenticate);
-    let verdict = interpret_with(fixture.status, challenge.as_ref(), &fixture.body, fixture.sent_token);
+    let verdict =
+        interpret_answer(fixture.status, challenge.as_ref(), &fixture.headers, &fixture.body, fixture.sent_token);
     let json = serde_json::to_value(&verdict).unwrap_or_default();
     for (key, want) in &fixture.expect {
         let got = match key.as_str() {

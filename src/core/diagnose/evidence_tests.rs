@@ -6,7 +6,7 @@ use crate::core::findings::{Code, Finding};
 use crate::core::model::profile::Profile;
 use crate::core::probe::ProbeResponse;
 use crate::core::probe::www_authenticate::bearer;
-use crate::core::server_message::{ServerVerdict, interpret_with};
+use crate::core::server_message::{ServerVerdict, interpret_answer};
 use crate::core::token::info::{TokenInfo, TokenSource};
 use crate::core::token::verify::{Check, CheckName, JwksAccess, Verification};
 
@@ -32,7 +32,7 @@ fn response(status: u16, challenge: Option<&str>, body: &str) -> ProbeResponse {
 }
 
 fn read(response: &ProbeResponse, had_token: bool) -> ServerVerdict {
-    interpret_with(response.status, response.bearer.as_ref(), &response.body, had_token)
+    interpret_answer(response.status, response.bearer.as_ref(), &response.headers, &response.body, had_token)
 }
 
 fn verification(checks: Vec<Check>) -> Verification {

@@ -4,7 +4,7 @@
 use crate::core::clock;
 use crate::core::diagnose::facts::Facts;
 use crate::core::diagnose::hints;
-use crate::core::diagnose::wording::{self, ApiStack, IssuerVendor};
+use crate::core::diagnose::wording::{self, IssuerVendor};
 use crate::core::findings::{Code, Evidence, Finding};
 use crate::core::model::profile::Profile;
 use crate::core::net::discovery::DiscoveryError;
@@ -305,7 +305,7 @@ pub fn scopes(facts: &Facts<'_>) -> Vec<Finding> {
             format!(
                 "Make the API read \"{}\" ({}), or have the issuer put the scopes in \"{claim}\". If the API already reads \"{}\", set expect.scope_claim = \"{}\".",
                 other.claim,
-                wording::scope_claim_setting(ApiStack::of(facts), &other.claim),
+                wording::api_stack(facts).scope_claim_setting(&other.claim),
                 other.claim,
                 other.claim
             ),

@@ -5,7 +5,7 @@
 use crate::core::diagnose::evidence;
 use crate::core::diagnose::facts::Facts;
 use crate::core::diagnose::hints;
-use crate::core::diagnose::wording::{self, ApiStack};
+use crate::core::diagnose::wording;
 use crate::core::findings::{Code, Evidence, Finding};
 use crate::core::probe::ProbeResponse;
 use crate::core::server_message::ServerReason;
@@ -124,7 +124,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
                 server_evidence(expected.clone(), Some(auds.join(", "))),
                 format!(
                     "Align {} with the token's aud, or have the issuer mint the audience the API expects; then set expect.audience to the same value.",
-                    wording::audience_setting(ApiStack::of(facts))
+                    wording::api_stack(facts).audience
                 ),
             )
         }
@@ -139,7 +139,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
                     hint.map(|h| format!(": {h}")).unwrap_or_default()
                 ),
                 server_evidence(expected.clone(), Some(iss.clone())),
-                format!("Set {} to exactly \"{iss}\".", wording::issuer_setting(ApiStack::of(facts))),
+                format!("Set {} to exactly \"{iss}\".", wording::api_stack(facts).issuer),
             )
         }
         ServerReason::InsufficientScope { scopes } => {
@@ -161,7 +161,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
                 Code::ServerRejected,
                 format!("the token has the required scopes ({granted}), yet the API answers {status} {said}"),
                 server_evidence(facts.endpoint.map(|e| e.required_scopes.join(" ")), Some(granted)),
-                wording::scope_check_setting(ApiStack::of(facts)),
+                wording::api_stack(facts).scope_check,
             )
         }
         ServerReason::ClaimMissing { claim } => claim_missing(facts, &claim, said),
@@ -211,7 +211,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
             Code::ServerError,
             format!("the API cannot get its signing keys: {}", detail.unwrap_or(said.clone())),
             server_evidence(None, Some(format!("HTTP {status}"))),
-            wording::jwks_setting(ApiStack::of(facts)),
+            wording::api_stack(facts).jwks,
         ),
         _ if status >= 500 => Finding::error(
             Code::ServerError,

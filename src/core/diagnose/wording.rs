@@ -5,7 +5,7 @@
 
 use crate::core::diagnose::facts::Facts;
 use crate::core::model::profile::Profile;
-use crate::core::server_message::ServerDialect;
+use crate::core::server_message::{ServerDialect, StackWording};
 
 /// The issuer's product, as far as its URL tells.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,27 +48,10 @@ impl IssuerVendor {
     }
 }
 
-/// The API's stack, as far as the dialect of its answer tells.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApiStack {
-    ExpressJwt,
-    Spring,
-    AspNet,
-    Go,
-    /// Unknown, or wording many stacks share.
-    Unknown,
-}
-
-impl ApiStack {
-    pub fn of(facts: &Facts<'_>) -> Self {
-        match facts.server.and_then(|s| s.dialect.as_ref()) {
-            Some(ServerDialect::ExpressJwt) => ApiStack::ExpressJwt,
-            Some(ServerDialect::Spring) => ApiStack::Spring,
-            Some(ServerDialect::AspNet) => ApiStack::AspNet,
-            Some(ServerDialect::Go) => ApiStack::Go,
-            _ => ApiStack::Unknown,
-        }
-    }
+/// The API's stack, as far as its answer tells: its own words for its settings, or plain
+/// words naming no product.
+pub fn api_stack(facts: &Facts<'_>) -> &'static StackWording {
+    ServerDialect::wording(facts.server.and_then(|s| s.dialect.as_ref()))
 }
 
 /// " (Vendor: where scopes are granted)", or nothing.
@@ -121,74 +104,6 @@ pub fn switch_to_rs256(vendor: IssuerVendor) -> &'static str {
     }
 }
 
-/// The API setting that names the claim its scope check reads, for `claim`.
-pub fn scope_claim_setting(stack: ApiStack, claim: &str) -> String {
-    match stack {
-        ApiStack::ExpressJwt => format!("express-jwt-authz: customScopeKey: '{claim}'"),
-        ApiStack::Spring => format!("Spring: JwtGrantedAuthoritiesConverter.setAuthoritiesClaimName(\"{claim}\")"),
-        ApiStack::AspNet => format!("ASP.NET: a policy reading the \"{claim}\" claim"),
-        ApiStack::Go | ApiStack::Unknown => format!("its scope claim setting: \"{claim}\""),
-    }
-}
-
-/// Where the API's scope check looks, when it disagrees with the token's scopes.
-pub fn scope_check_setting(stack: ApiStack) -> &'static str {
-    match stack {
-        ApiStack::ExpressJwt => {
-            "The API's scope check reads another place: check its claim key (express-jwt-authz customScopeKey), where it looks for the decoded token (express-jwt 7+ sets req.auth, older express-jwt-authz reads req.user: pass customUserKey: 'auth'), and any-of vs all-of (checkAllScopes)."
-        }
-        ApiStack::Spring => {
-            "The API's scope check reads another place: check the authorities claim (JwtGrantedAuthoritiesConverter: claim name and the SCOPE_ prefix) and the hasAuthority / hasAnyAuthority rule of the endpoint."
-        }
-        ApiStack::AspNet => {
-            "The API's scope check reads another place: check the authorization policy's claim type (scope, scp or http://schemas.microsoft.com/identity/claims/scope) and whether it needs all or any of the scopes."
-        }
-        ApiStack::Go | ApiStack::Unknown => {
-            "The API's scope check reads another place: check which claim it reads the scopes from, their shape (a space-separated string or an array), and whether it needs all or any of them."
-        }
-    }
-}
-
-/// The API's audience setting.
-pub fn audience_setting(stack: ApiStack) -> &'static str {
-    match stack {
-        ApiStack::ExpressJwt => "express-jwt `audience`",
-        ApiStack::Spring => "spring.security.oauth2.resourceserver.jwt.audiences",
-        ApiStack::AspNet => "TokenValidationParameters.ValidAudience(s)",
-        ApiStack::Go => "the audience the middleware validates (jwt.WithAudience)",
-        ApiStack::Unknown => "the API's audience setting",
-    }
-}
-
-/// The API's issuer setting.
-pub fn issuer_setting(stack: ApiStack) -> &'static str {
-    match stack {
-        ApiStack::ExpressJwt => "express-jwt `issuer`",
-        ApiStack::Spring => "spring.security.oauth2.resourceserver.jwt.issuer-uri",
-        ApiStack::AspNet => "the JwtBearer Authority / ValidIssuer",
-        ApiStack::Go => "the issuer the middleware validates (jwt.WithIssuer)",
-        ApiStack::Unknown => "the API's issuer setting",
-    }
-}
-
-/// The fix when the API cannot fetch its signing keys.
-pub fn jwks_setting(stack: ApiStack) -> &'static str {
-    match stack {
-        ApiStack::ExpressJwt => {
-            "Check the API's jwksUri (reachable from the API host, with the issuer's full path) and its JWKS rate limit (jwks-rsa jwksRequestsPerMinute)."
-        }
-        ApiStack::Spring => {
-            "Check the API's jwk-set-uri / issuer-uri (reachable from the API host, with the issuer's full path)."
-        }
-        ApiStack::AspNet => {
-            "Check the API's Authority / MetadataAddress (reachable from the API host; the metadata's jwks_uri too)."
-        }
-        ApiStack::Go | ApiStack::Unknown => {
-            "Check the JWKS URL the API is configured with (reachable from the API host, with the issuer's full path) and any rate limit on fetching it."
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,11 +130,13 @@ mod tests {
             where_scopes_are_granted(IssuerVendor::Unknown).to_owned(),
             where_the_grant_is_enabled(IssuerVendor::Unknown).to_owned(),
             switch_to_rs256(IssuerVendor::Unknown).to_owned(),
-            scope_claim_setting(ApiStack::Unknown, "scp"),
-            scope_check_setting(ApiStack::Unknown).to_owned(),
-            audience_setting(ApiStack::Unknown).to_owned(),
-            issuer_setting(ApiStack::Unknown).to_owned(),
-            jwks_setting(ApiStack::Unknown).to_owned(),
+            ServerDialect::wording(None).scope_claim_setting("scp"),
+            ServerDialect::wording(None).scope_check.to_owned(),
+            ServerDialect::wording(None).audience.to_owned(),
+            ServerDialect::wording(None).issuer.to_owned(),
+            ServerDialect::wording(None).algorithms.to_owned(),
+            ServerDialect::wording(None).jwks.to_owned(),
+            ServerDialect::wording(Some(&ServerDialect::Generic)).jwks.to_owned(),
         ];
         for text in texts {
             for product in ["Authing", "Auth0", "Keycloak", "Okta", "express", "jwks-rsa", "Spring", "ASP.NET"] {

@@ -446,9 +446,10 @@ impl Engine {
                 Ok(mut response) => {
                     response.latency_ms = latency_ms;
                     report.server = (!response.is_success()).then(|| {
-                        server_message::interpret_with(
+                        server_message::interpret_answer(
                             response.status,
                             response.bearer.as_ref(),
+                            &response.headers,
                             &response.body,
                             !baseline,
                         )

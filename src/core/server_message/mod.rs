@@ -33,6 +33,7 @@
 //! server output: it is clipped before it is parsed, and nothing here can panic.
 
 mod dialects;
+mod stack;
 mod text;
 mod values;
 
@@ -41,7 +42,8 @@ use std::borrow::Cow;
 use serde::{Serialize, Serializer};
 
 use crate::core::probe::www_authenticate::BearerChallenge;
-use dialects::{Dialect, Kind};
+use dialects::{Answer, Dialect, Kind};
+pub use stack::StackWording;
 use text::Text;
 
 /// The cause a server states for denying a call.
@@ -90,20 +92,44 @@ pub enum ServerReason {
     Unrecognized,
 }
 
-/// Whose wording the cause was read in. Serialised as a string: the names
-/// below, or an added dialect's own name.
+/// Whose wording the cause was read in (or whose answer's shape was recognised).
+/// Serialised as a string: the names below, or an added dialect's own name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ServerDialect {
     /// express-jwt, node-jsonwebtoken, jwks-rsa, express-jwt-authz (`express_jwt`).
     ExpressJwt,
-    /// RFC 6750's own error codes (`rfc6750`).
-    Rfc6750,
+    /// express-oauth2-jwt-bearer, Auth0's Express middleware over `jose` (`express_oauth2_jwt_bearer`).
+    ExpressOauth2JwtBearer,
+    /// @fastify/jwt with fast-jwt and get-jwks (`fastify_jwt`).
+    FastifyJwt,
+    /// koa-jwt (`koa_jwt`).
+    KoaJwt,
+    /// hapi-auth-jwt2 with @hapi/boom (`hapi_auth_jwt2`).
+    HapiAuthJwt2,
+    /// passport-jwt (`passport_jwt`).
+    PassportJwt,
+    /// FastAPI's security classes and PyJWT's messages (`fastapi`).
+    FastApi,
+    /// Authlib's resource protector (`authlib`).
+    Authlib,
+    /// Django REST framework with django-oauth-toolkit (`django_oauth_toolkit`).
+    DjangoOauthToolkit,
     /// Spring Security / Nimbus (`spring`).
     Spring,
     /// ASP.NET JwtBearer / Microsoft.IdentityModel (`aspnet`).
     AspNet,
     /// golang-jwt and Go middlewares (`go`).
     Go,
+    /// Envoy's `jwt_authn` filter and its RBAC filter (`envoy`).
+    Envoy,
+    /// Kong's jwt plugin (`kong`).
+    Kong,
+    /// AWS API Gateway's JWT authorizer (`aws_api_gateway`).
+    AwsApiGateway,
+    /// nginx `auth_jwt` (`nginx`).
+    Nginx,
+    /// RFC 6750's own error codes (`rfc6750`).
+    Rfc6750,
     /// Wording many stacks share (`generic`).
     Generic,
     /// A dialect added without a variant of its own.
@@ -115,13 +141,30 @@ impl ServerDialect {
     pub fn as_str(&self) -> &str {
         match self {
             ServerDialect::ExpressJwt => "express_jwt",
-            ServerDialect::Rfc6750 => "rfc6750",
+            ServerDialect::ExpressOauth2JwtBearer => "express_oauth2_jwt_bearer",
+            ServerDialect::FastifyJwt => "fastify_jwt",
+            ServerDialect::KoaJwt => "koa_jwt",
+            ServerDialect::HapiAuthJwt2 => "hapi_auth_jwt2",
+            ServerDialect::PassportJwt => "passport_jwt",
+            ServerDialect::FastApi => "fastapi",
+            ServerDialect::Authlib => "authlib",
+            ServerDialect::DjangoOauthToolkit => "django_oauth_toolkit",
             ServerDialect::Spring => "spring",
             ServerDialect::AspNet => "aspnet",
             ServerDialect::Go => "go",
+            ServerDialect::Envoy => "envoy",
+            ServerDialect::Kong => "kong",
+            ServerDialect::AwsApiGateway => "aws_api_gateway",
+            ServerDialect::Nginx => "nginx",
+            ServerDialect::Rfc6750 => "rfc6750",
             ServerDialect::Generic => "generic",
             ServerDialect::Other(name) => name,
         }
+    }
+
+    /// The stack's own words for its settings (the plain words when it has none).
+    pub fn wording(dialect: Option<&ServerDialect>) -> &'static StackWording {
+        dialect.and_then(dialects::wording_of).unwrap_or(&stack::PLAIN)
     }
 }
 
@@ -149,15 +192,40 @@ pub fn interpret(status: u16, challenge: Option<&BearerChallenge>, body: &str) -
     interpret_with(status, challenge, body, true)
 }
 
-/// Names the cause the server gives for answering `status`. `request_had_token`
-/// says whether we sent a token. A 401 to a request without one is the
-/// token-missing baseline even when the server says nothing.
+/// [`interpret_answer`] without the headers (no stack is told by its answer's shape).
 pub fn interpret_with(
     status: u16,
     challenge: Option<&BearerChallenge>,
     body: &str,
     request_had_token: bool,
 ) -> ServerVerdict {
+    read_words(status, challenge, body, request_had_token)
+}
+
+/// Names the cause the server gives for answering `status`, and whose stack answered.
+/// `request_had_token` says whether we sent a token: a 401 to a request without one is
+/// the token-missing baseline even when the server says nothing. The stack is the one
+/// the answer's shape reveals (headers, body layout), else the one whose words named
+/// the cause.
+pub fn interpret_answer(
+    status: u16,
+    challenge: Option<&BearerChallenge>,
+    headers: &[(String, String)],
+    body: &str,
+    request_had_token: bool,
+) -> ServerVerdict {
+    let mut verdict = read_words(status, challenge, body, request_had_token);
+    if (200..300).contains(&status) {
+        return verdict;
+    }
+    if let Some(stack) = dialects::detect(&Answer::new(status, headers, body)) {
+        verdict.dialect = Some(stack.id.clone());
+    }
+    verdict
+}
+
+/// The cause the answer's words name, and the dialect that words it so.
+fn read_words(status: u16, challenge: Option<&BearerChallenge>, body: &str, request_had_token: bool) -> ServerVerdict {
     let found = text::collect(challenge, body);
     let texts = &found.texts;
 

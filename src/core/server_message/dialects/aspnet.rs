@@ -1,7 +1,7 @@
 //! ASP.NET Core JwtBearer and Microsoft.IdentityModel: `IDXnnnnn` codes, and JwtBearer's own descriptions.
 
-use super::{Dialect, Kind, Matcher, Rule, Tier, rule};
-use crate::core::server_message::ServerDialect;
+use super::{Answer, Dialect, Kind, Matcher, Rule, Tier, rule};
+use crate::core::server_message::{ServerDialect, StackWording};
 
 pub(super) static DIALECT: Dialect = Dialect {
     id: ServerDialect::AspNet,
@@ -23,6 +23,8 @@ pub(super) static DIALECT: Dialect = Dialect {
     key_outage: &["idx20803"],
     generic_invalid: &[],
     challenge_codes: &[],
+    detect: Some(detect),
+    wording: Some(&WORDING),
 };
 
 /// The cause named by the first `idxNNNNN` code in the text, if it is one we know.
@@ -65,3 +67,22 @@ fn idx_kind(code: u32) -> Option<Kind> {
         _ => return None,
     })
 }
+
+/// Kestrel (or IIS) as the server: ASP.NET Core's JwtBearer behind it.
+fn detect(answer: &Answer<'_>) -> bool {
+    answer.header("server").is_some_and(|v| {
+        let v = v.to_ascii_lowercase();
+        v == "kestrel" || v.starts_with("microsoft-iis")
+    })
+}
+
+pub(super) static WORDING: StackWording = StackWording {
+    product: "ASP.NET Core JwtBearer",
+    issuer: "the JwtBearer Authority / TokenValidationParameters.ValidIssuer(s)",
+    audience: "TokenValidationParameters.ValidAudience(s)",
+    algorithms: "TokenValidationParameters.ValidAlgorithms",
+    jwks: "Check the API's JwtBearer Authority / MetadataAddress (reachable from the API host; the metadata's jwks_uri too).",
+    scope_claim: "ASP.NET: a policy reading the \"{claim}\" claim",
+    scope_check: "The API's scope check reads another place: check the authorization policy's claim type (scope, scp or http://schemas.microsoft.com/identity/claims/scope) and whether it needs all or any of the scopes.",
+    hidden_cause: Some("ASP.NET hides token values in its messages ([PII is hidden]): set IdentityModelEventSource.ShowPII = true on a development API to see them."),
+};

@@ -1,7 +1,7 @@
 //! Node: express-jwt's `UnauthorizedError` codes, node-jsonwebtoken's messages, jwks-rsa's errors, express-jwt-authz and express-jwt-permissions.
 
-use super::{Dialect, Kind, Tier, rule};
-use crate::core::server_message::ServerDialect;
+use super::{Answer, Dialect, Kind, Tier, rule};
+use crate::core::server_message::{ServerDialect, StackWording};
 
 pub(super) static DIALECT: Dialect = Dialect {
     id: ServerDialect::ExpressJwt,
@@ -39,4 +39,22 @@ pub(super) static DIALECT: Dialect = Dialect {
     key_outage: &["jwksratelimiterror", "jwkserror", "signing key", "signingkey"],
     generic_invalid: &[],
     challenge_codes: &[],
+    detect: Some(detect),
+    wording: Some(&WORDING),
+};
+
+/// An Express app (its default `X-Powered-By` header): express-jwt is the usual verifier there.
+fn detect(answer: &Answer<'_>) -> bool {
+    answer.header("x-powered-by").is_some_and(|v| v.eq_ignore_ascii_case("express"))
+}
+
+pub(super) static WORDING: StackWording = StackWording {
+    product: "express-jwt",
+    issuer: "express-jwt's `issuer` option",
+    audience: "express-jwt's `audience` option",
+    algorithms: "express-jwt's `algorithms` option",
+    jwks: "Check the API's jwksUri (jwks-rsa's expressJwtSecret: reachable from the API host, with the issuer's full path) and its rate limit (jwksRequestsPerMinute).",
+    scope_claim: "express-jwt-authz: customScopeKey: '{claim}'",
+    scope_check: "The API's scope check reads another place: check its claim key (express-jwt-authz customScopeKey), where it looks for the decoded token (express-jwt 7+ sets req.auth, older express-jwt-authz reads req.user: pass customUserKey: 'auth'), and any-of vs all-of (checkAllScopes).",
+    hidden_cause: None,
 };

@@ -1,10 +1,10 @@
 //! express-oauth2-jwt-bearer (Auth0's Express middleware, `jose` underneath): its claim validators' messages, which name the claim they reject.
 
-use super::{Dialect, Kind, Matcher, Rule, Tier, rule};
-use crate::core::server_message::ServerDialect;
+use super::{Answer, Dialect, Kind, Matcher, Rule, Tier, rule};
+use crate::core::server_message::{ServerDialect, StackWording};
 
 pub(super) static DIALECT: Dialect = Dialect {
-    id: ServerDialect::Other(std::borrow::Cow::Borrowed("express_oauth2_jwt_bearer")),
+    id: ServerDialect::ExpressOauth2JwtBearer,
     rules: &[
         // claim-check.ts (`claimIncludes`, used by `requiredScopes`): `Missing '${claim}' claim`.
         // The reader hands the claim to the interpreter, which names it (or, for a registered
@@ -28,6 +28,8 @@ pub(super) static DIALECT: Dialect = Dialect {
     key_outage: &[],
     generic_invalid: &[],
     challenge_codes: &[],
+    detect: Some(detect),
+    wording: Some(&WORDING),
 };
 
 /// `missing 'permissions' claim` (either quote): a claim the API requires and the token lacks.
@@ -39,3 +41,21 @@ fn missing_claim(lower: &str) -> Option<Kind> {
     let end = inner.find(quote)?;
     inner.get(end + 1..)?.trim_start().starts_with("claim").then_some(Kind::ClaimMissing)
 }
+
+/// Express, with the middleware's own challenge: `Bearer realm="api"` (its default realm),
+/// which it sends on every refusal.
+fn detect(answer: &Answer<'_>) -> bool {
+    answer.header("x-powered-by").is_some_and(|v| v.eq_ignore_ascii_case("express"))
+        && answer.header("www-authenticate").is_some_and(|v| v.to_ascii_lowercase().starts_with("bearer realm=\"api\""))
+}
+
+pub(super) static WORDING: StackWording = StackWording {
+    product: "express-oauth2-jwt-bearer",
+    issuer: "auth()'s `issuerBaseURL` (or `issuer`)",
+    audience: "auth()'s `audience`",
+    algorithms: "auth()'s `tokenSigningAlg` (and `secret` for HS256)",
+    jwks: "Check auth()'s `issuerBaseURL` / `jwksUri` (reachable from the API host, with the issuer's full path: the middleware reads the JWKS at the discovery document's jwks_uri).",
+    scope_claim: "the claim its check names: claimIncludes('{claim}', …) instead of requiredScopes",
+    scope_check: "The API's scope check reads another place: requiredScopes reads the `scope` claim; scopeIncludesAny / claimIncludes read the claim they name. Check which the route uses and whether it needs all or any of the scopes.",
+    hidden_cause: None,
+};

@@ -1,10 +1,10 @@
 //! FastAPI (Starlette `{"detail": …}` bodies): its security classes' words, PyJWT's messages as FastAPI apps pass them on, and the claim checks of the common Auth0 FastAPI samples.
 
-use super::{Dialect, Kind, Matcher, Rule, Tier, rule};
-use crate::core::server_message::ServerDialect;
+use super::{Answer, Dialect, Kind, Matcher, Rule, Tier, rule};
+use crate::core::server_message::{ServerDialect, StackWording};
 
 pub(super) static DIALECT: Dialect = Dialect {
-    id: ServerDialect::Other(std::borrow::Cow::Borrowed("fastapi")),
+    id: ServerDialect::FastApi,
     rules: &[
         // fastapi/security/http.py (HTTPBearer) and oauth2.py (OAuth2PasswordBearer): no usable
         // `Authorization: Bearer` header. HTTPBearer answers it with 403 (401 since 0.115).
@@ -18,6 +18,8 @@ pub(super) static DIALECT: Dialect = Dialect {
     key_outage: &[],
     generic_invalid: &[],
     challenge_codes: &[],
+    detect: Some(detect),
+    wording: Some(&WORDING),
 };
 
 /// `no claim "permissions" found in token`.
@@ -27,3 +29,19 @@ fn no_claim_found(lower: &str) -> Option<Kind> {
     let end = rest.find('"')?;
     rest.get(end + 1..)?.trim_start().starts_with("found in token").then_some(Kind::ClaimMissing)
 }
+
+/// Uvicorn (FastAPI's usual server) answering Starlette's `{"detail": …}`.
+fn detect(answer: &Answer<'_>) -> bool {
+    answer.header("server").is_some_and(|v| v.eq_ignore_ascii_case("uvicorn")) && answer.json_has_keys(&["detail"])
+}
+
+pub(super) static WORDING: StackWording = StackWording {
+    product: "FastAPI with PyJWT",
+    issuer: "the `issuer=` passed to jwt.decode",
+    audience: "the `audience=` passed to jwt.decode",
+    algorithms: "the `algorithms=` passed to jwt.decode",
+    jwks: "Check the URL given to PyJWKClient (reachable from the API host, with the issuer's full path).",
+    scope_claim: "the dependency's scope check: read payload[\"{claim}\"]",
+    scope_check: "The API's scope check reads another place: check the claim the dependency reads from jwt.decode's payload, its shape (a space-separated string or a list), and whether it needs all or any of the scopes.",
+    hidden_cause: None,
+};

@@ -63,4 +63,6 @@ pub(super) static DIALECT: Dialect = Dialect {
     key_outage: &["jwks", "jwk_set", "openid-configuration"],
     generic_invalid: &["invalid token", "token invalid", "token is invalid", "invalid jwt", "invalid access token"],
     challenge_codes: &[],
+    detect: None,
+    wording: None,
 };

@@ -1,7 +1,7 @@
 //! Go: golang-jwt (v4/v5 error texts and its `request` package) and the Echo/Fiber JWT middlewares.
 
 use super::{Dialect, Kind, Tier, rule};
-use crate::core::server_message::ServerDialect;
+use crate::core::server_message::{ServerDialect, StackWording};
 
 pub(super) static DIALECT: Dialect = Dialect {
     id: ServerDialect::Go,
@@ -27,4 +27,17 @@ pub(super) static DIALECT: Dialect = Dialect {
     key_outage: &[],
     generic_invalid: &[],
     challenge_codes: &[],
+    detect: None,
+    wording: Some(&WORDING),
+};
+
+pub(super) static WORDING: StackWording = StackWording {
+    product: "golang-jwt",
+    issuer: "the issuer the middleware validates (jwt.WithIssuer)",
+    audience: "the audience the middleware validates (jwt.WithAudience)",
+    algorithms: "the methods the parser accepts (jwt.WithValidMethods)",
+    jwks: "Check the JWKS URL the API's keyfunc fetches (reachable from the API host, with the issuer's full path) and its refresh settings.",
+    scope_claim: "the claim the middleware reads scopes from: \"{claim}\"",
+    scope_check: "The API's scope check reads another place: check which claim its handler reads the scopes from, their shape (a space-separated string or an array), and whether it needs all or any of them.",
+    hidden_cause: None,
 };

@@ -17,12 +17,14 @@ mod fastapi;
 mod fastify_jwt;
 mod generic;
 mod go;
+mod koa_jwt;
 mod rfc6750;
 mod spring;
 
 use std::sync::LazyLock;
 
 use super::ServerDialect;
+use super::stack::StackWording;
 
 /// The causes a rule can name. The interpreter turns one into a
 /// [`super::ServerReason`], with the values the text states.
@@ -137,6 +139,43 @@ pub(crate) struct Dialect {
     /// Structured challenge `error` codes (as normalised by the challenge
     /// parser) and the cause each names, read when no text names one.
     pub challenge_codes: &'static [(&'static str, Kind)],
+    /// Tells the stack from the shape of its answer (headers, body layout, a fixed
+    /// sentence), also when its words name no cause. `None`: known only by its words.
+    pub detect: Option<fn(&Answer<'_>) -> bool>,
+    /// The stack's own words for its settings, for fixes; `None` for wording many
+    /// stacks share (the plain words are used).
+    pub wording: Option<&'static StackWording>,
+}
+
+/// A denying answer as detection rules see it: status, headers (names lower-case) and body.
+pub(crate) struct Answer<'a> {
+    pub status: u16,
+    pub headers: &'a [(String, String)],
+    pub body: &'a str,
+    /// The body parsed as JSON, when it is.
+    pub json: Option<serde_json::Value>,
+}
+
+impl<'a> Answer<'a> {
+    pub fn new(status: u16, headers: &'a [(String, String)], body: &'a str) -> Self {
+        let json = serde_json::from_str(body).ok();
+        Answer { status, headers, body, json }
+    }
+
+    /// The first value of header `name` (lower-case).
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// Whether the body is a JSON object holding every key of `keys` (and maybe more).
+    pub fn json_has_keys(&self, keys: &[&str]) -> bool {
+        self.json.as_ref().and_then(|j| j.as_object()).is_some_and(|o| keys.iter().all(|k| o.contains_key(*k)))
+    }
+
+    /// The body without surrounding white space.
+    pub fn trimmed_body(&self) -> &'a str {
+        self.body.trim()
+    }
 }
 
 /// The registered dialects. The order is the tie-break inside a tier, so it
@@ -154,6 +193,7 @@ static REGISTRY: &[&Dialect] = &[
     &express_oauth2_jwt_bearer::DIALECT,
     &fastify_jwt::DIALECT,
     &fastapi::DIALECT,
+    &koa_jwt::DIALECT,
     &express_jwt::DIALECT,
     &rfc6750::DIALECT,
     &generic::DIALECT,
@@ -190,6 +230,16 @@ pub(super) fn is_only_generic_invalid(bare: &str) -> bool {
 /// The cause a structured challenge code names, and whose code it is.
 pub(super) fn challenge_code(code: &str) -> Option<(Kind, &'static Dialect)> {
     REGISTRY.iter().find_map(|d| d.challenge_codes.iter().find(|(c, _)| *c == code).map(|(_, kind)| (*kind, *d)))
+}
+
+/// The stack the answer's shape reveals, in registry order.
+pub(super) fn detect(answer: &Answer<'_>) -> Option<&'static Dialect> {
+    REGISTRY.iter().copied().find(|d| d.detect.is_some_and(|detect| detect(answer)))
+}
+
+/// The stack wording of the dialect named `id`, if it has its own.
+pub(super) fn wording_of(id: &ServerDialect) -> Option<&'static StackWording> {
+    REGISTRY.iter().find(|d| d.id == *id).and_then(|d| d.wording)
 }
 
 /// The merged order, for the tests that pin it.

@@ -16,4 +16,6 @@ pub(super) static DIALECT: Dialect = Dialect {
     key_outage: &[],
     generic_invalid: &["invalid_token"],
     challenge_codes: &[("insufficient_scope", Kind::InsufficientScope), ("invalid_token", Kind::InvalidToken)],
+    detect: None,
+    wording: None,
 };

@@ -1,7 +1,7 @@
 //! Spring Security's resource server (Nimbus JOSE + JWT underneath): its descriptions, usually behind "An error occurred while attempting to decode the Jwt: ".
 
-use super::{Dialect, Kind, Tier, rule};
-use crate::core::server_message::ServerDialect;
+use super::{Answer, Dialect, Kind, Tier, rule};
+use crate::core::server_message::{ServerDialect, StackWording};
 
 pub(super) static DIALECT: Dialect = Dialect {
     id: ServerDialect::Spring,
@@ -27,4 +27,24 @@ pub(super) static DIALECT: Dialect = Dialect {
     key_outage: &["jwk set"],
     generic_invalid: &[],
     challenge_codes: &[],
+    detect: Some(detect),
+    wording: Some(&WORDING),
+};
+
+/// Spring Security's challenge points at RFC 6750 with its `error_uri`, and Spring Boot's
+/// error body has `timestamp`, `status`, `error` and `path`.
+fn detect(answer: &Answer<'_>) -> bool {
+    answer.header("www-authenticate").is_some_and(|v| v.contains("error_uri=\"https://tools.ietf.org/html/rfc6750"))
+        || answer.json_has_keys(&["timestamp", "status", "error", "path"])
+}
+
+pub(super) static WORDING: StackWording = StackWording {
+    product: "Spring Security",
+    issuer: "spring.security.oauth2.resourceserver.jwt.issuer-uri",
+    audience: "spring.security.oauth2.resourceserver.jwt.audiences",
+    algorithms: "spring.security.oauth2.resourceserver.jwt.jws-algorithms",
+    jwks: "Check the API's spring.security.oauth2.resourceserver.jwt.jwk-set-uri / issuer-uri (reachable from the API host, with the issuer's full path).",
+    scope_claim: "Spring: JwtGrantedAuthoritiesConverter.setAuthoritiesClaimName(\"{claim}\")",
+    scope_check: "The API's scope check reads another place: check the authorities claim (JwtGrantedAuthoritiesConverter: claim name and the SCOPE_ prefix) and the hasAuthority / hasAnyAuthority rule of the endpoint.",
+    hidden_cause: None,
 };
