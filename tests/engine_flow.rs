@@ -386,7 +386,7 @@ async fn nbf_in_the_future_is_not_yet_valid() -> TestResult {
 }
 
 #[tokio::test]
-async fn profile_leeway_wider_than_the_apis_turns_an_expired_token_into_server_rejected() -> TestResult {
+async fn profile_leeway_wider_than_the_apis_is_expired_by_the_apis_clock() -> TestResult {
     let server = start_demo().await?;
     let mut profile = demo_profile(&server, "demo-reader")?;
     profile.expect.leeway_secs = 60;
@@ -396,8 +396,9 @@ async fn profile_leeway_wider_than_the_apis_turns_an_expired_token_into_server_r
     let s = summary(&report);
     assert!(report.verification.as_ref().is_some_and(|v| v.valid), "locally within leeway: {s}");
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
-    assert_eq!(primary(&report).code, Code::ServerRejected, "{s}");
-    assert!(primary(&report).message.contains("expired"), "{s}");
+    assert_eq!(primary(&report).code, Code::Expired, "the claim the API names: {s}");
+    assert!(primary(&report).message.contains("by this machine's clock it is valid"), "{s}");
+    assert!(primary(&report).fix.contains("clock"), "{s}");
     Ok(())
 }
 
@@ -468,18 +469,19 @@ async fn scopes_in_scp_where_the_api_reads_scope_is_scope_claim_mismatch() -> Te
 }
 
 // ---------------------------------------------------------------------------------------
-// the server's own configuration: server_rejected, server_error
+// the server's own configuration, named by its answer: the claim's code
 
 #[tokio::test]
-async fn api_expecting_a_typo_issuer_is_server_rejected_showing_its_expected_value() -> TestResult {
+async fn api_expecting_a_typo_issuer_is_issuer_mismatch_showing_its_expected_value() -> TestResult {
     let server = start_demo().await?;
     let report = call_demo(&engine(), &server, "demo-reader", "misconfigured issuer").await?;
     let s = summary(&report);
     let typo = format!("{}/odic", server.base_url());
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert!(report.verification.as_ref().is_some_and(|v| v.valid), "{s}");
-    assert_eq!(primary(&report).code, Code::ServerRejected, "{s}");
+    assert_eq!(primary(&report).code, Code::IssuerMismatch, "{s}");
     assert!(primary(&report).message.contains(&typo), "{s}");
+    assert!(primary(&report).message.contains("which the profile's expect.issuer accepts"), "{s}");
     assert_eq!(primary(&report).evidence.expected.as_deref(), Some(typo.as_str()), "{s}");
     assert_eq!(primary(&report).evidence.actual.as_deref(), Some(server.issuer().as_str()), "{s}");
     assert!(primary(&report).message.contains("typo"), "near-miss hint: {s}");
@@ -488,12 +490,12 @@ async fn api_expecting_a_typo_issuer_is_server_rejected_showing_its_expected_val
 }
 
 #[tokio::test]
-async fn api_expecting_the_ak_as_audience_is_server_rejected_with_the_client_id_hint() -> TestResult {
+async fn api_expecting_the_ak_as_audience_is_audience_mismatch_with_the_client_id_hint() -> TestResult {
     let server = start_demo().await?;
     let report = call_demo(&engine(), &server, "demo-reader", "misconfigured audience").await?;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
-    assert_eq!(primary(&report).code, Code::ServerRejected, "{s}");
+    assert_eq!(primary(&report).code, Code::AudienceMismatch, "{s}");
     assert!(primary(&report).message.contains("\"demo-reader\""), "{s}");
     assert_eq!(primary(&report).evidence.expected.as_deref(), Some("demo-reader"), "{s}");
     assert_eq!(primary(&report).evidence.actual.as_deref(), Some("demo-app"), "{s}");
@@ -502,29 +504,30 @@ async fn api_expecting_the_ak_as_audience_is_server_rejected_with_the_client_id_
 }
 
 #[tokio::test]
-async fn api_reading_scopes_from_req_user_is_server_rejected_with_the_custom_user_key_fix() -> TestResult {
+async fn api_reading_scopes_from_req_user_is_scope_claim_mismatch_with_the_custom_user_key_fix() -> TestResult {
     let server = start_demo().await?;
     let report = call_demo(&engine(), &server, "demo-reader", "misconfigured scope check").await?;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(report.response.as_ref().map(|r| r.status), Some(403));
-    assert_eq!(primary(&report).code, Code::ServerRejected, "{s}");
+    assert_eq!(primary(&report).code, Code::ScopeClaimMismatch, "{s}");
     assert!(primary(&report).message.contains("the token has the required scopes (order:read)"), "{s}");
     assert!(primary(&report).fix.contains("customUserKey"), "{s}");
     Ok(())
 }
 
 #[tokio::test]
-async fn api_whose_jwks_fetch_fails_is_server_error() -> TestResult {
+async fn api_whose_jwks_fetch_fails_is_jwks_unreachable_then_server_error() -> TestResult {
     let server = start_demo().await?;
     let report = call_demo(&engine(), &server, "demo-reader", "misconfigured jwks").await?;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(report.response.as_ref().map(|r| r.status), Some(500));
-    assert_eq!(primary(&report).code, Code::ServerError, "{s}");
+    assert_eq!(primary(&report).code, Code::JwksUnreachable, "{s}");
     assert!(primary(&report).message.contains("Not Found"), "{s}");
     assert_eq!(primary(&report).evidence.actual.as_deref(), Some("HTTP 500"), "{s}");
     assert!(primary(&report).fix.contains("jwksUri"), "{s}");
+    assert_eq!(report.findings.get(1).map(|f| f.code), Some(Code::ServerError), "the 5xx, second: {s}");
     Ok(())
 }
 
@@ -673,7 +676,7 @@ async fn custom_scope_claim_in_the_profile_satisfies_the_local_gap_but_not_the_a
     assert_eq!(report.token.scopes.as_deref(), Some(&["order:read".to_owned()][..]));
     // The demo API reads `scope` only: the profile mirrors it imperfectly.
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
-    assert_eq!(primary(&report).code, Code::ServerRejected, "{s}");
+    assert_eq!(primary(&report).code, Code::ScopeClaimMismatch, "{s}");
     assert!(primary(&report).fix.contains("customScopeKey"), "{s}");
     Ok(())
 }
@@ -853,7 +856,7 @@ fn an_issuer_fix_names_the_setting_of_the_stack_that_answered() {
     use tokdbg::core::server_message::interpret;
     let profile = tokdbg::core::model::profile::Profile::default();
     let cases = [
-        (None, "jwt issuer invalid. expected: https://a/oidc", "express-jwt `issuer`"),
+        (None, "jwt issuer invalid. expected: https://a/oidc", "express-jwt's `issuer`"),
         (
             Some(
                 "Bearer error=\"invalid_token\", error_description=\"An error occurred while attempting to decode the Jwt: The iss claim is not valid\"",

@@ -136,15 +136,23 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
             None => findings.push(reconcile::server_side(facts, response)),
         }
         // A 5xx whose body names a verification failure is that failure, mishandled.
-        if status >= 500
-            && names_cause
-            && !matches!(reason, crate::core::server_message::ServerReason::JwksFailure { .. })
-        {
+        if status >= 500 && names_cause {
+            let (message, fix) = match reason {
+                // A key outage is the server's own failure: a 5xx is the right kind of answer.
+                crate::core::server_message::ServerReason::JwksFailure { .. } => (
+                    format!("the API failed with HTTP {status}: it could not get its signing keys"),
+                    "Fix the API's key source; until then every token is refused.",
+                ),
+                _ => (
+                    format!("the API failed with HTTP {status} instead of refusing the token with 401"),
+                    "The API's error handling lets a token verification failure through as a server error: map it to 401 (with a WWW-Authenticate challenge).",
+                ),
+            };
             findings.push(Finding::error(
                 Code::ServerError,
-                format!("the API failed with HTTP {status} instead of refusing the token with 401"),
+                message,
                 Evidence::new(Some("HTTP 401".to_owned()), Some(format!("HTTP {status}"))),
-                "The API's error handling lets a token verification failure through as a server error: map it to 401 (with a WWW-Authenticate challenge).",
+                fix,
             ));
         }
         findings.extend(local);

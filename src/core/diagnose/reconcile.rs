@@ -80,7 +80,6 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
 
     // The server's named cause, when tokdbg's own check for it could not run: trusted.
     let unchecked = evidence::unchecked_cause(facts, &reason);
-    let code_or_rejected = unchecked.unwrap_or(Code::ServerRejected);
 
     match reason {
         // A refusal of a request sent without a token is that, whatever the server's words.
@@ -109,7 +108,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
             let hint =
                 hints::audience_near_miss(&expected_list, &auds, profile.client.as_ref().map(|c| c.id.as_str()), azp);
             Finding::error(
-                code_or_rejected,
+                Code::AudienceMismatch,
                 format!(
                     "the API expects audience {}, the token's aud is {} ({}){}",
                     expected.as_deref().map(|e| format!("\"{e}\"")).unwrap_or_else(|| "(not said)".to_owned()),
@@ -123,7 +122,7 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
                 ),
                 server_evidence(expected.clone(), Some(auds.join(", "))),
                 format!(
-                    "Align {} with the token's aud, or have the issuer mint the audience the API expects; then set expect.audience to the same value.",
+                    "The API's configuration and the profile's [expect] disagree: align {} with the token's aud, or have the issuer mint the audience the API expects; then set expect.audience to the same value.",
                     wording::api_stack(facts).audience
                 ),
             )
@@ -132,14 +131,22 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
             let iss = decoded.and_then(|d| d.claim_str("iss")).unwrap_or_default().to_owned();
             let hint = expected.as_deref().and_then(|e| hints::issuer_near_miss(e, &iss));
             Finding::error(
-                code_or_rejected,
+                Code::IssuerMismatch,
                 format!(
-                    "the API expects issuer {}, the token's iss is \"{iss}\"{}",
+                    "the API expects issuer {}, the token's iss is \"{iss}\" ({}){}",
                     expected.as_deref().map(|e| format!("\"{e}\"")).unwrap_or_else(|| "(not said)".to_owned()),
+                    if unchecked.is_some() {
+                        "the profile's expect.issuer did not check it"
+                    } else {
+                        "which the profile's expect.issuer accepts"
+                    },
                     hint.map(|h| format!(": {h}")).unwrap_or_default()
                 ),
                 server_evidence(expected.clone(), Some(iss.clone())),
-                format!("Set {} to exactly \"{iss}\".", wording::api_stack(facts).issuer),
+                format!(
+                    "The API's configuration and the profile's [expect] disagree: set {} to exactly \"{iss}\" (the issuer's own spelling, trailing slash included).",
+                    wording::api_stack(facts).issuer
+                ),
             )
         }
         ServerReason::InsufficientScope { scopes } => {
@@ -158,8 +165,10 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
                 );
             }
             Finding::error(
-                Code::ServerRejected,
-                format!("the token has the required scopes ({granted}), yet the API answers {status} {said}"),
+                Code::ScopeClaimMismatch,
+                format!(
+                    "the token has the required scopes ({granted}), yet the API says they are insufficient ({status}: {said}): it reads them from elsewhere"
+                ),
                 server_evidence(facts.endpoint.map(|e| e.required_scopes.join(" ")), Some(granted)),
                 wording::api_stack(facts).scope_check,
             )
@@ -175,40 +184,58 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
             trusted(facts, code, &reason, said)
         }
         ServerReason::Expired { .. } => Finding::error(
-            Code::ServerRejected,
+            Code::Expired,
             format!(
-                "the API says the token expired, but here it is still valid ({})",
-                facts.token().expires.map(|e| e.to_string()).unwrap_or_default()
+                "the API says the token expired, but by this machine's clock it is valid until {}",
+                facts.token().expires.map(|e| e.to_string()).unwrap_or_else(|| "(no exp)".to_owned())
             ),
             server_evidence(None, Some(said)),
-            "The API's clock is ahead of the issuer's, or it allows no leeway: sync clocks (NTP) on the API host.",
+            "The API's clock is ahead of the issuer's, or it allows no leeway: sync clocks (NTP) on the API host, or allow a small clock tolerance.",
+        ),
+        ServerReason::NotYetValid => Finding::error(
+            Code::NotYetValid,
+            "the API says the token is not valid yet, but by this machine's clock it is".to_owned(),
+            server_evidence(None, Some(said)),
+            "The API's clock is behind the issuer's: sync clocks (NTP) on the API host, or allow a small clock tolerance.",
         ),
         ServerReason::InvalidSignature => Finding::error(
-            Code::ServerRejected,
-            "the API says the signature is invalid, but it verifies against the profile's JWKS".to_owned(),
+            Code::SignatureInvalid,
+            "the API says the signature is invalid, but it verifies against the issuer's JWKS here: the API checks it with other keys".to_owned(),
             server_evidence(None, Some(said)),
-            "The API verifies against other keys: compare its jwksUri (or public key / secret) with the issuer's JWKS.",
+            format!(
+                "The API verifies with another key or secret than the issuer signs with. {}",
+                wording::api_stack(facts).jwks
+            ),
         ),
         ServerReason::NoVerificationKey => Finding::error(
-            Code::ServerRejected,
+            Code::KidNotFound,
             format!(
-                "the API found no key for kid {}, which the issuer's JWKS has",
+                "the API found no key for kid {}, which the issuer's JWKS has: the API reads another key set",
                 facts.token().kid.as_deref().unwrap_or("(none)")
             ),
-            server_evidence(None, Some(said)),
-            "The API's jwksUri points elsewhere (another tenant, or a path without /oidc), or it cannot fetch it: check the API's jwksUri.",
-        ),
-        ServerReason::InvalidAlgorithm => Finding::error(
-            Code::ServerRejected,
+            server_evidence(facts.token().kid.clone(), Some(said)),
             format!(
-                "the API rejects the algorithm {}, which the profile's expect.algorithms accepts",
-                facts.token().alg.as_deref().unwrap_or("?")
+                "The API's key source points elsewhere (another tenant, a path without the issuer's full path, or a static key), or its cache predates a key rotation. {}",
+                wording::api_stack(facts).jwks
             ),
-            server_evidence(Some(profile.expect.algorithms.join(" ")), Some(said)),
-            "Make expect.algorithms mirror the API's algorithms setting, and have the issuer sign with one it accepts.",
         ),
+        ServerReason::InvalidAlgorithm => {
+            let alg = facts.token().alg.as_deref().unwrap_or("?");
+            Finding::error(
+                Code::AlgNotAllowed,
+                format!(
+                    "the API rejects the algorithm {alg}, which the profile's expect.algorithms ({}) accepts",
+                    profile.expect.algorithms.join(", ")
+                ),
+                server_evidence(Some(profile.expect.algorithms.join(" ")), Some(said)),
+                format!(
+                    "The API's configuration and the profile's [expect] disagree: add {alg} to {} (with a public key or JWKS, not a shared secret, for RS/PS/ES/EdDSA), or have the issuer sign with one the API accepts; then make expect.algorithms mirror the API.",
+                    wording::api_stack(facts).algorithms
+                ),
+            )
+        }
         ServerReason::JwksFailure { detail } => Finding::error(
-            Code::ServerError,
+            Code::JwksUnreachable,
             format!("the API cannot get its signing keys: {}", detail.unwrap_or(said.clone())),
             server_evidence(None, Some(format!("HTTP {status}"))),
             wording::api_stack(facts).jwks,
@@ -223,7 +250,10 @@ pub fn server_side(facts: &Facts<'_>, response: &ProbeResponse) -> Finding {
             Code::ServerRejected,
             format!("the API answered {status} to {}: {said}", evidence::local_standing(facts)),
             server_evidence(None, Some(said.clone())),
-            "The API's verifier is configured differently from this profile's [expect]: compare issuer, audience, algorithms and JWKS, and read the API's logs.",
+            match wording::api_stack(facts).hidden_cause {
+                Some(how) => how.to_owned(),
+                None => "The API's verifier is configured differently from this profile's [expect]: compare issuer, audience, algorithms and JWKS, and read the API's logs.".to_owned(),
+            },
         ),
         _ => Finding::error(
             Code::ServerRejected,

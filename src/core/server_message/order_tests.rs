@@ -205,7 +205,7 @@ fn every_pair_of_phrases_reads_as_before() {
 }
 
 #[test]
-fn outage_and_generic_words_are_the_old_ones_or_longer() {
+fn outage_words_are_the_old_ones_or_longer_and_generic_words_keep_the_old_ones() {
     let outage: Vec<&str> = registry().iter().flat_map(|d| d.key_outage.iter().copied()).collect();
     let generic: Vec<&str> = registry().iter().flat_map(|d| d.generic_invalid.iter().copied()).collect();
     for word in LEGACY_KEY_OUTAGE {
@@ -214,9 +214,9 @@ fn outage_and_generic_words_are_the_old_ones_or_longer() {
     for word in &outage {
         assert!(LEGACY_KEY_OUTAGE.iter().any(|old| word.contains(old)), "{word}");
     }
-    let mut sorted = generic.clone();
-    sorted.sort_unstable();
-    let mut old = LEGACY_GENERIC_INVALID.to_vec();
-    old.sort_unstable();
-    assert_eq!(sorted, old);
+    // Dialects added since may bring their own generic sentences (koa-jwt's "Authentication
+    // Error"); the old ones all stay.
+    for word in LEGACY_GENERIC_INVALID {
+        assert!(generic.contains(word), "{word}");
+    }
 }

@@ -24,6 +24,19 @@ pub(super) static DIALECT: Dialect = Dialect {
         rule(Tier::ClaimStated(0), "unexpected 'iss' value", Kind::Issuer),
         rule(Tier::ClaimStated(0), "unexpected \"iss\" value", Kind::Issuer),
         rule(Tier::ClaimStated(0), "unexpected \"iss\" claim value", Kind::Issuer),
+        // jose's JWKSInvalid / fetch failure (jwks/remote.ts): `Expected 200 OK from the JSON Web
+        // Key Set HTTP response`, when the JWKS URL answers another status.
+        rule(Tier::KeyFetch, "expected 200 ok from the json web key set http response", Kind::Jwks),
+        // jose's key check (lib/check_key_type.ts) when the API holds a secret (HS256 config) and
+        // the token is RS256: `Key for the RS256 algorithm must be one of type KeyObject or
+        // CryptoKey. Received an instance of Uint8Array`.
+        rule(Tier::Algorithm, "algorithm must be one of type", Kind::InvalidAlgorithm),
+        // jose's own claim and key errors, passed through as the description (jose 4/5/6:
+        // lib/jwt_claims_set.ts, jwks/local.ts).
+        rule(Tier::Expired, "'exp' claim timestamp check failed", Kind::Expired),
+        rule(Tier::NotYetValid, "'nbf' claim timestamp check failed", Kind::NotYetValid),
+        rule(Tier::Algorithm, "unsupported 'alg' value for a json web key set", Kind::InvalidAlgorithm),
+        rule(Tier::KeyForKid, "no applicable key found in the json web key set", Kind::NoVerificationKey),
     ],
     key_outage: &[],
     generic_invalid: &[],

@@ -12,6 +12,16 @@ pub(super) static DIALECT: Dialect = Dialect {
         // The Auth0 FastAPI samples' `_check_claims` (application/utils.py `VerifyToken`):
         // `No claim "{claim_name}" found in token`.
         Rule { tier: Tier::Scope, matcher: Matcher::Reader(no_claim_found) },
+        // FastAPI's "OAuth2 scopes" tutorial (docs/en/docs/advanced/security/oauth2-scopes.md):
+        // `HTTPException(401, detail="Not enough permissions", headers={"WWW-Authenticate": …})`.
+        rule(Tier::Scope, "not enough permissions", Kind::InsufficientScope),
+        // PyJWT's PyJWKClientConnectionError (jwt/jwks_client.py): `Fail to fetch data from the url, err: "…"`.
+        rule(Tier::KeyFetch, "fail to fetch data from the url", Kind::Jwks),
+        // PyJWKClient when the set has no key for the kid: `Unable to find a signing key that matches: "…"`
+        // is read by express-jwt's "unable to find a signing key" (the same words).
+        // PyJWT's InvalidAudienceError (jwt/api_jwt.py); its InvalidIssuerError, "Invalid
+        // issuer", is the generic dialect's phrase.
+        rule(Tier::ClaimStated(0), "audience doesn't match", Kind::Audience),
         // PyJWT's InvalidAlgorithmError (jwt/api_jws.py), shown as the app's `detail`.
         rule(Tier::Algorithm, "the specified alg value is not allowed", Kind::InvalidAlgorithm),
     ],

@@ -1,4 +1,4 @@
-//! @fastify/jwt with get-jwks: the key lookup's errors, which reach the client as a 500 unless the app maps them.
+//! @fastify/jwt (fast-jwt underneath) with get-jwks: their messages, and the key lookup's errors, which reach the client as a 500 unless the app maps them.
 
 use super::{Answer, Dialect, Kind, Tier, rule};
 use crate::core::server_message::{ServerDialect, StackWording};
@@ -10,6 +10,23 @@ pub(super) static DIALECT: Dialect = Dialect {
         // and alg. Its body is `{"code":"JWK_NOT_FOUND","message":"No matching JWK found in the set."}`.
         rule(Tier::KeyForKid, "no matching jwk found", Kind::NoVerificationKey),
         rule(Tier::KeyForKid, "jwk_not_found", Kind::NoVerificationKey),
+        // @fastify/jwt 10 index.js `messages` defaults (FST_JWT_* codes).
+        rule(Tier::NoToken, "no authorization was found in request.headers", Kind::TokenMissing),
+        // (Its `Format is Authorization: Bearer [token]` is express-jwt's sentence too: read there.)
+        rule(Tier::Algorithm, "unsigned authorization token", Kind::InvalidAlgorithm),
+        rule(Tier::Expired, "authorization token expired", Kind::Expired),
+        // fast-jwt src/verifier.js, behind "Authorization token is invalid: " (or alone in a
+        // 500 when get-jwks' key callback threw first).
+        rule(Tier::Algorithm, "the token algorithm is invalid", Kind::InvalidAlgorithm),
+        rule(Tier::Algorithm, "the token signature is missing", Kind::InvalidAlgorithm),
+        // The key get-jwks returned does not fit the allowed algorithms (an ES256 token at an
+        // RS256 API): `Invalid public key provided for algorithms RS256.`
+        rule(Tier::Algorithm, "invalid public key provided for algorithms", Kind::InvalidAlgorithm),
+        rule(Tier::KeyVague, "the key option is missing", Kind::NoVerificationKey),
+        rule(Tier::Signature, "the token signature is invalid", Kind::InvalidSignature),
+        // `The token has expired at <ISO date>.` / `The token will be active at <ISO date>.`
+        rule(Tier::Expired, "the token has expired at", Kind::Expired),
+        rule(Tier::NotYetValid, "the token will be active at", Kind::NotYetValid),
     ],
     // get-jwks `errors.NO_JWKS` / `NO_JWKS_URI`: the set itself could not be had.
     key_outage: &["no jwks found in the response", "no valid jwks_uri"],
@@ -19,12 +36,15 @@ pub(super) static DIALECT: Dialect = Dialect {
     wording: Some(&WORDING),
 };
 
-/// Fastify's error body, `{"statusCode", "error", "message"}`, with a @fastify/jwt or
-/// fast-jwt code (`FST_JWT_…`, `FAST_JWT_…`) or get-jwks' `JWK_NOT_FOUND`.
+/// Fastify's error body: `{"statusCode", "error", "message"}` (with a `code` such as
+/// `FST_JWT_…`, `FAST_JWT_…` or get-jwks' `JWK_NOT_FOUND` when a plugin threw). Boom (hapi)
+/// writes the same three keys, but adds `attributes` to a 401 and no `code`.
 fn detect(answer: &Answer<'_>) -> bool {
     let code = answer.json.as_ref().and_then(|j| j.get("code")).and_then(|c| c.as_str()).unwrap_or("");
+    let plugin_code = code.starts_with("FST_") || code.starts_with("FAST_JWT_") || code == "JWK_NOT_FOUND";
     answer.json_has_keys(&["statusCode", "error", "message"])
-        && (code.starts_with("FST_JWT_") || code.starts_with("FAST_JWT_") || code == "JWK_NOT_FOUND")
+        && !answer.json_has_keys(&["attributes"])
+        && (plugin_code || answer.header("x-powered-by").is_none())
 }
 
 pub(super) static WORDING: StackWording = StackWording {
