@@ -36,6 +36,7 @@ STACKS = {
     ),
     "fastify_jwt": ("fastify_jwt", ["node", "apps/fastify_jwt.js"], ["@fastify/jwt", "get-jwks", "fastify"]),
     "koa_jwt": ("koa_jwt", ["node", "apps/koa_jwt.js"], ["koa-jwt", "jwks-rsa", "koa"]),
+    "koa_jwt_debug": ("koa_jwt_debug", ["node", "apps/koa_jwt_debug.js"], ["koa-jwt", "jwks-rsa", "koa"]),
     "fastapi_pyjwt": ("pyjwt", [str(VENV_PYTHON), "apps/fastapi_pyjwt.py"], ["PyJWT", "fastapi"]),
 }
 
@@ -85,6 +86,9 @@ EXPECTED_BY_STACK = {
     ("koa_jwt", "wrong_audience"): ("denied", "server_rejected", 1),
     ("koa_jwt", "api_hs256_only"): ("denied", "server_rejected", 1),
     ("koa_jwt", "wrong_jwks_url"): ("denied", "server_rejected", 1),
+    # With `debug: true` koa-jwt shows jwks-rsa's JwksError, whose message is only the JWKS
+    # response's status text: `401 Not Found` names no key set.
+    ("koa_jwt_debug", "wrong_jwks_url"): ("denied", "server_rejected", 1),
     # jwks-rsa's JwksError is not an UnauthorizedError: Express's final handler answers a bare
     # "Internal Server Error" page (NODE_ENV=production hides the stack).
     ("express_jwt", "wrong_jwks_url"): ("denied", "server_error", 1),

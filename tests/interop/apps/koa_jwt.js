@@ -1,4 +1,5 @@
-// koa + koa-jwt + jwks-rsa with koa-jwt's defaults (debug off: every failure is "Authentication Error").
+// koa + koa-jwt + jwks-rsa with koa-jwt's defaults (debug off: every failure is "Authentication Error"),
+// or, with KOA_JWT_DEBUG=1 (apps/koa_jwt_debug.js), `debug: true`: jsonwebtoken's own messages.
 'use strict';
 const Koa = require('koa');
 const compose = require('koa-compose');
@@ -7,11 +8,12 @@ const jwksRsa = require('jwks-rsa');
 const { settings, routes, announce } = require('./common');
 
 const s = settings();
+const debug = process.env.KOA_JWT_DEBUG === '1';
 const handlers = new Map();
 for (const r of routes(s)) {
   const c = r.config;
   const secret = c.secret ?? jwksRsa.koaJwtSecret({ jwksUri: c.jwksUri, cache: true, rateLimit: false });
-  const guard = koaJwt({ secret, issuer: c.issuer, audience: c.audience, algorithms: c.algorithms });
+  const guard = koaJwt({ secret, issuer: c.issuer, audience: c.audience, algorithms: c.algorithms, debug });
   // koa-jwt checks no scopes; apps add a few lines like these.
   const scopes = async (ctx, next) => {
     const claim = ctx.state.user[r.scopeClaim];
@@ -31,4 +33,4 @@ app.use(async (ctx, next) => {
     await handler(ctx, next);
   }
 });
-const server = app.listen(s.port, '127.0.0.1', () => announce('koa_jwt', server.address().port));
+const server = app.listen(s.port, '127.0.0.1', () => announce(debug ? 'koa_jwt_debug' : 'koa_jwt', server.address().port));
