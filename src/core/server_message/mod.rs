@@ -356,4 +356,6 @@ fn best_message(texts: &[Text]) -> Option<&Text> {
 #[cfg(test)]
 mod order_tests;
 #[cfg(test)]
+mod stack_tests;
+#[cfg(test)]
 mod tests;
