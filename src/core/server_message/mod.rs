@@ -323,7 +323,11 @@ fn build_reason(
             expected: text.and_then(|t| values::expected_value(t, values::ASPNET_ISSUER_MARKERS)),
         },
         Kind::InsufficientScope => {
-            ServerReason::InsufficientScope { scopes: challenge.map(|c| c.scope.clone()).unwrap_or_default() }
+            let from_challenge = challenge.map(|c| c.scope.clone()).unwrap_or_default();
+            // The challenge is the standard place; a body's `required_scopes` list
+            // (django-oauth-toolkit) when the challenge names none.
+            let scopes = if from_challenge.is_empty() { found.required_scopes.clone() } else { from_challenge };
+            ServerReason::InsufficientScope { scopes }
         }
         Kind::Jwks => ServerReason::JwksFailure { detail: text.map(|t| t.line.clone()) },
         Kind::InvalidToken => ServerReason::InvalidToken { detail: informative_detail(&found.texts) },

@@ -46,11 +46,15 @@ pub(super) struct Found {
     pub texts: Vec<Text>,
     /// jsonwebtoken's `TokenExpiredError.expiredAt`, when the body is its JSON.
     pub expired_at: Option<String>,
+    /// The scopes a JSON body says the call needs (django-oauth-toolkit's
+    /// `required_scopes`, sent when `ERROR_RESPONSE_WITH_SCOPES` is on).
+    pub required_scopes: Vec<String>,
 }
 
 pub(super) fn collect(challenge: Option<&BearerChallenge>, body: &str) -> Found {
     let mut texts = Vec::new();
     let mut expired_at = None;
+    let mut required_scopes = Vec::new();
     if let Some(c) = challenge {
         texts.extend(c.error_description.as_deref().and_then(|d| Text::new("www-authenticate", d, false)));
         // The challenge's error comes before the body: the header is the
@@ -79,6 +83,7 @@ pub(super) fn collect(challenge: Option<&BearerChallenge>, body: &str) -> Found 
                         }
                     }
                     expired_at = expired_at_field(&value);
+                    required_scopes = required_scopes_field(&value);
                 }
                 Value::String(s) => texts.extend(first_line(s).and_then(|l| Text::new("body", l, false))),
                 _ => {}
@@ -93,7 +98,7 @@ pub(super) fn collect(challenge: Option<&BearerChallenge>, body: &str) -> Found 
             }
         }
     }
-    Found { texts, expired_at }
+    Found { texts, expired_at, required_scopes }
 }
 
 /// JSON fields read, in rank order: (source, dotted path, is a code).
@@ -109,6 +114,10 @@ const JSON_FIELDS: &[(&str, &str, bool)] = &[
     ("json:inner.message", "inner.message", false),
     ("json:error", "error", false),
     ("json:title", "title", false),
+    // Kong's jwt plugin answers a failed registered-claim check keyed by the claim:
+    // `{"exp":"token expired"}`, `{"nbf":"token not valid yet"}`.
+    ("json:exp", "exp", false),
+    ("json:nbf", "nbf", false),
     ("json:code", "code", true),
     ("json:error.code", "error.code", true),
     ("json:name", "name", true),
@@ -284,6 +293,24 @@ pub(super) const MAX_VALUE_CHARS: usize = 200;
 
 /// jsonwebtoken's `TokenExpiredError.expiredAt`, as express-jwt serialises it
 /// (top level, or under `inner`).
+/// The string items of a top-level `required_scopes` array (a few at most, each clipped).
+fn required_scopes_field(value: &Value) -> Vec<String> {
+    const MAX_SCOPES: usize = 32;
+    value
+        .get("required_scopes")
+        .and_then(Value::as_array)
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(Value::as_str)
+                .take(MAX_SCOPES)
+                .map(|s| clip_chars(s.trim(), MAX_VALUE_CHARS))
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn expired_at_field(value: &Value) -> Option<String> {
     ["expiredAt", "inner.expiredAt"]
         .iter()

@@ -57,9 +57,11 @@ fn usable_value(v: &str) -> Option<String> {
     Some(clip_chars(v, MAX_VALUE_CHARS))
 }
 
-/// The claim a "missing claim" message names: the first quoted word after `missing ` or
-/// `no claim ` (`Missing 'permissions' claim`, `No claim "permissions" found in token`).
+/// The claim a "missing claim" message names: the first quoted word after `missing `,
+/// `no claim ` or `no mandatory ` (`Missing 'permissions' claim`, `No claim "permissions"
+/// found in token`, Kong's `No mandatory 'iss' in claims`).
 pub(super) fn named_claim(text: &Text) -> Option<String> {
-    let start = ["missing ", "no claim "].iter().find_map(|m| text.lower.find(m).map(|at| at + m.len()))?;
+    let start =
+        ["missing ", "no claim ", "no mandatory "].iter().find_map(|m| text.lower.find(m).map(|at| at + m.len()))?;
     value_at(text.original.get(start..)?).filter(|claim| !claim.contains(char::is_whitespace))
 }

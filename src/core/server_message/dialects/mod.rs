@@ -11,6 +11,10 @@
 //! add `mod <name>;` and one line to [`REGISTRY`].
 
 mod aspnet;
+mod authlib;
+mod aws_api_gateway;
+mod django_oauth_toolkit;
+mod envoy;
 mod express_jwt;
 mod express_oauth2_jwt_bearer;
 mod fastapi;
@@ -18,6 +22,8 @@ mod fastify_jwt;
 mod generic;
 mod go;
 mod koa_jwt;
+mod kong;
+mod nginx;
 mod rfc6750;
 mod spring;
 
@@ -181,7 +187,8 @@ impl<'a> Answer<'a> {
 /// The registered dialects. The order is the tie-break inside a tier, so it
 /// decides which dialect is credited when several match one text: stacks whose
 /// messages carry a distinctive prefix come first (ASP.NET, Spring's Nimbus,
-/// golang-jwt), then node's short messages (which those prefixed texts often
+/// golang-jwt, then the gateways' fixed sentences: Envoy, Kong, AWS), then Python's
+/// (Authlib, DRF + django-oauth-toolkit, FastAPI), then node's short messages (which those prefixed texts often
 /// contain: Spring's "Signed JWT rejected: Invalid signature" holds jsonwebtoken's
 /// "invalid signature"), then the RFC 6750 codes, then phrasing many stacks share.
 /// It never changes the cause: the one tier where kinds mix orders its dialects
@@ -190,11 +197,17 @@ static REGISTRY: &[&Dialect] = &[
     &aspnet::DIALECT,
     &spring::DIALECT,
     &go::DIALECT,
+    &envoy::DIALECT,
+    &kong::DIALECT,
+    &aws_api_gateway::DIALECT,
     &express_oauth2_jwt_bearer::DIALECT,
     &fastify_jwt::DIALECT,
+    &authlib::DIALECT,
+    &django_oauth_toolkit::DIALECT,
     &fastapi::DIALECT,
     &koa_jwt::DIALECT,
     &express_jwt::DIALECT,
+    &nginx::DIALECT,
     &rfc6750::DIALECT,
     &generic::DIALECT,
 ];
