@@ -17,7 +17,9 @@ mod fastapi;
 mod fastify_jwt;
 mod generic;
 mod go;
+mod hapi_auth_jwt2;
 mod koa_jwt;
+mod passport_jwt;
 mod rfc6750;
 mod spring;
 
@@ -89,7 +91,7 @@ pub(crate) enum Tier {
     /// A claim named with its failure ("jwt audience invalid", "issuer validation
     /// failed", "invalid audience"). Audience and issuer share the three claim
     /// tiers, so here the number orders the dialects explicitly, lower first:
-    /// jsonwebtoken's phrases (0), ASP.NET's (1), the generic ones (2).
+    /// jsonwebtoken's phrases (0), ASP.NET's and golang-jwt's (1), the generic ones (2).
     ClaimStated(u8),
     /// The claim's short name: "aud claim", "iss claim".
     ClaimNamed,
@@ -183,7 +185,9 @@ impl<'a> Answer<'a> {
 /// messages carry a distinctive prefix come first (ASP.NET, Spring's Nimbus,
 /// golang-jwt), then node's short messages (which those prefixed texts often
 /// contain: Spring's "Signed JWT rejected: Invalid signature" holds jsonwebtoken's
-/// "invalid signature"), then the RFC 6750 codes, then phrasing many stacks share.
+/// "invalid signature"; the stacks that wrap jsonwebtoken come before express-jwt,
+/// which claims its words, so their own sentences and shapes are credited to them),
+/// then the RFC 6750 codes, then phrasing many stacks share.
 /// It never changes the cause: the one tier where kinds mix orders its dialects
 /// by number ([`Tier::ClaimStated`]).
 static REGISTRY: &[&Dialect] = &[
@@ -194,6 +198,8 @@ static REGISTRY: &[&Dialect] = &[
     &fastify_jwt::DIALECT,
     &fastapi::DIALECT,
     &koa_jwt::DIALECT,
+    &hapi_auth_jwt2::DIALECT,
+    &passport_jwt::DIALECT,
     &express_jwt::DIALECT,
     &rfc6750::DIALECT,
     &generic::DIALECT,
