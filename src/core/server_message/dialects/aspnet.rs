@@ -84,5 +84,7 @@ pub(super) static WORDING: StackWording = StackWording {
     jwks: "Check the API's JwtBearer Authority / MetadataAddress (reachable from the API host; the metadata's jwks_uri too).",
     scope_claim: "ASP.NET: a policy reading the \"{claim}\" claim",
     scope_check: "The API's scope check reads another place: check the authorization policy's claim type (scope, scp or http://schemas.microsoft.com/identity/claims/scope) and whether it needs all or any of the scopes.",
-    hidden_cause: Some("ASP.NET hides token values in its messages ([PII is hidden]): set IdentityModelEventSource.ShowPII = true on a development API to see them."),
+    hidden_cause: Some(
+        "ASP.NET hides token values in its messages ([PII is hidden]): set IdentityModelEventSource.ShowPII = true on a development API to see them.",
+    ),
 };
