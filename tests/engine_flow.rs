@@ -869,7 +869,8 @@ fn an_issuer_fix_names_the_setting_of_the_stack_that_answered() {
             "IDX10205: Issuer validation failed. Issuer: 'x'. Did not match: validationParameters.ValidIssuer: 'https://a/oidc' or validationParameters.ValidIssuers: 'null'.",
             "ValidIssuer",
         ),
-        (None, "token has invalid claims: token has invalid issuer", "the API's issuer setting"),
+        // golang-jwt v5's ErrTokenInvalidIssuer: its own option.
+        (None, "token has invalid claims: token has invalid issuer", "jwt.WithIssuer"),
     ];
     for (challenge, body, setting) in cases {
         let challenges: Vec<String> = challenge.map(str::to_owned).into_iter().collect();

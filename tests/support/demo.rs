@@ -103,10 +103,18 @@ pub fn summary(report: &CallReport) -> String {
     text
 }
 
-/// A loopback port nothing listens on (bound, then released).
+/// A loopback port nothing listens on. A released ephemeral port could be handed to another
+/// test's server in the meantime (tests run in parallel), so the port comes from the
+/// privileged range, which binding to port 0 never hands out: the first one that refuses.
 pub fn closed_port() -> Result<u16, BoxError> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
-    Ok(listener.local_addr()?.port())
+    for port in [1, 9, 47, 79, 201] {
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        match std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_secs(1)) {
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => return Ok(port),
+            _ => continue,
+        }
+    }
+    Err("no closed privileged port on 127.0.0.1".into())
 }
 
 /// Serves `router` on a free loopback port until the test's runtime ends; returns its base URL.

@@ -131,23 +131,37 @@ pub struct BearerChallenge {
 
 /// The first Bearer challenge among a response's `WWW-Authenticate` lines, if any.
 pub fn bearer(headers: &[String]) -> Option<BearerChallenge> {
+    headers
+        .iter()
+        .find_map(|line| parse(line).into_iter().find(Challenge::is_bearer).map(|ch| read_as_bearer(&ch, line)))
+}
+
+/// The first challenge of another scheme that carries an `error` param, read as a
+/// Bearer one: some stacks put their verdict in a challenge of their own scheme
+/// (hapi-auth-jwt2's default `Token error="Expired token"`, DPoP's RFC 9449 codes).
+/// For a response without a Bearer challenge.
+pub fn error_challenge(headers: &[String]) -> Option<BearerChallenge> {
     headers.iter().find_map(|line| {
-        let ch = parse(line).into_iter().find(Challenge::is_bearer)?;
-        let param = |name: &str| ch.param(name).map(str::to_owned);
-        let error = param("error");
-        Some(BearerChallenge {
-            realm: param("realm"),
-            scope: ch
-                .param("scope")
-                .map(|s| s.split_ascii_whitespace().map(str::to_owned).collect())
-                .unwrap_or_default(),
-            normalized_error: error.as_deref().and_then(normalize_error),
-            error,
-            error_description: param("error_description"),
-            error_uri: param("error_uri"),
-            raw: line.trim().to_owned(),
-        })
+        parse(line)
+            .into_iter()
+            .find(|ch| !ch.is_bearer() && ch.param("error").is_some())
+            .map(|ch| read_as_bearer(&ch, line))
     })
+}
+
+/// `ch`'s RFC 6750 params; `line` is the header it came from.
+fn read_as_bearer(ch: &Challenge, line: &str) -> BearerChallenge {
+    let param = |name: &str| ch.param(name).map(str::to_owned);
+    let error = param("error");
+    BearerChallenge {
+        realm: param("realm"),
+        scope: ch.param("scope").map(|s| s.split_ascii_whitespace().map(str::to_owned).collect()).unwrap_or_default(),
+        normalized_error: error.as_deref().and_then(normalize_error),
+        error,
+        error_description: param("error_description"),
+        error_uri: param("error_uri"),
+        raw: line.trim().to_owned(),
+    }
 }
 
 /// Maps an `error` value to an RFC 6750 code. Middleware writes the codes loosely
@@ -474,6 +488,20 @@ mod tests {
         assert_eq!(parse(&many_params).first().map(|c| c.params.len()), Some(MAX_PARAMS));
         let many = "Basic, ".repeat(10_000);
         assert_eq!(parse(&many).len(), MAX_CHALLENGES);
+    }
+
+    #[test]
+    fn error_challenge_reads_another_schemes_error_only_without_bearer() {
+        let hapi = vec![r#"Token error="Expired token""#.to_owned()];
+        assert_eq!(bearer(&hapi), None);
+        let read = error_challenge(&hapi).expect("a Token challenge with an error");
+        assert_eq!(read.error.as_deref(), Some("Expired token"));
+        assert_eq!(read.raw, r#"Token error="Expired token""#);
+        // A challenge without an error param (Basic's realm) says nothing.
+        assert_eq!(error_challenge(&[r#"Basic realm="api""#.to_owned()]), None);
+        // hapi's "Invalid token" is RFC 6750's code written loosely.
+        let invalid = error_challenge(&[r#"Token error="Invalid token""#.to_owned()]).unwrap();
+        assert_eq!(invalid.normalized_error.as_deref(), Some("invalid_token"));
     }
 
     #[test]

@@ -214,7 +214,21 @@ pub fn interpret_answer(
     body: &str,
     request_had_token: bool,
 ) -> ServerVerdict {
-    let mut verdict = read_words(status, challenge, body, request_had_token);
+    // Without a Bearer challenge, another scheme's `error` param is the stack's verdict
+    // (hapi-auth-jwt2's `Token error="Invalid token format"`, also when its body has been
+    // replaced by hapi's "Missing authentication").
+    let other_scheme = match challenge {
+        Some(_) => None,
+        None => {
+            let lines: Vec<String> = headers
+                .iter()
+                .filter(|(name, _)| name.eq_ignore_ascii_case("www-authenticate"))
+                .map(|(_, value)| value.clone())
+                .collect();
+            crate::core::probe::www_authenticate::error_challenge(&lines)
+        }
+    };
+    let mut verdict = read_words(status, challenge.or(other_scheme.as_ref()), body, request_had_token);
     if (200..300).contains(&status) {
         return verdict;
     }

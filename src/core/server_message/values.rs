@@ -57,10 +57,23 @@ fn usable_value(v: &str) -> Option<String> {
     Some(clip_chars(v, MAX_VALUE_CHARS))
 }
 
-/// The claim a "missing claim" message names: the first quoted word after `missing `,
-/// `no claim ` or `no mandatory ` (`Missing 'permissions' claim`, `No claim "permissions"
-/// found in token`, Kong's `No mandatory 'iss' in claims`).
+/// The claim a "missing claim" message names: golang-jwt's `exp claim is required`, else
+/// the first quoted word after `missing `, `no claim ` or `no mandatory ` (`Missing
+/// 'permissions' claim`, `No claim "permissions" found in token`, Kong's `No mandatory 'iss'
+/// in claims`).
 pub(super) fn named_claim(text: &Text) -> Option<String> {
+    required_claim(text).or_else(|| quoted_claim(text))
+}
+
+/// golang-jwt v5's `token is missing required claim: exp claim is required`: the word
+/// before ` claim is required`.
+fn required_claim(text: &Text) -> Option<String> {
+    let end = text.lower.find(" claim is required")?;
+    let word = text.original.get(..end)?.rsplit(|c: char| c.is_whitespace() || c == ':').next()?;
+    usable_value(word)
+}
+
+fn quoted_claim(text: &Text) -> Option<String> {
     let start =
         ["missing ", "no claim ", "no mandatory "].iter().find_map(|m| text.lower.find(m).map(|at| at + m.len()))?;
     value_at(text.original.get(start..)?).filter(|claim| !claim.contains(char::is_whitespace))

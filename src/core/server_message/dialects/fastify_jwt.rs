@@ -38,13 +38,15 @@ pub(super) static DIALECT: Dialect = Dialect {
 
 /// Fastify's error body: `{"statusCode", "error", "message"}` (with a `code` such as
 /// `FST_JWT_…`, `FAST_JWT_…` or get-jwks' `JWK_NOT_FOUND` when a plugin threw). Boom (hapi)
-/// writes the same three keys, but adds `attributes` to a 401 and no `code`.
+/// writes the same three keys, but with `attributes` on a 401, hapi's `cache-control:
+/// no-cache` and no `code`; an Express app says so in `x-powered-by`.
 fn detect(answer: &Answer<'_>) -> bool {
     let code = answer.json.as_ref().and_then(|j| j.get("code")).and_then(|c| c.as_str()).unwrap_or("");
     let plugin_code = code.starts_with("FST_") || code.starts_with("FAST_JWT_") || code == "JWK_NOT_FOUND";
-    answer.json_has_keys(&["statusCode", "error", "message"])
-        && !answer.json_has_keys(&["attributes"])
-        && (plugin_code || answer.header("x-powered-by").is_none())
+    let other_framework = answer.json_has_keys(&["attributes"])
+        || answer.header("x-powered-by").is_some()
+        || answer.header("cache-control").is_some_and(|v| v.eq_ignore_ascii_case("no-cache"));
+    answer.json_has_keys(&["statusCode", "error", "message"]) && (plugin_code || !other_framework)
 }
 
 pub(super) static WORDING: StackWording = StackWording {

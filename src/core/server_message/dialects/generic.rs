@@ -16,7 +16,6 @@ pub(super) static DIALECT: Dialect = Dialect {
         rule(Tier::NoToken, "access token is missing", Kind::TokenMissing),
         rule(Tier::NoToken, "missing access token", Kind::TokenMissing),
         rule(Tier::NoToken, "no bearer token", Kind::TokenMissing),
-        rule(Tier::NoToken, "no auth token", Kind::TokenMissing),
         rule(Tier::NoToken, "no token found", Kind::TokenMissing),
         rule(Tier::NoToken, "no token provided", Kind::TokenMissing),
         rule(Tier::NoToken, "token not provided", Kind::TokenMissing),

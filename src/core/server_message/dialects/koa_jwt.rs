@@ -1,4 +1,4 @@
-//! koa-jwt: one sentence for every failure unless the app turns `debug` on, when jsonwebtoken's own messages (read by the express-jwt rules) come through.
+//! koa-jwt: one sentence for every failure unless the app turns `debug` on, when jsonwebtoken's and jwks-rsa's own messages (read by the express-jwt rules) come through.
 
 use super::{Answer, Dialect, Kind, Tier, rule};
 use crate::core::server_message::{ServerDialect, StackWording};
@@ -6,13 +6,20 @@ use crate::core::server_message::{ServerDialect, StackWording};
 pub(super) static DIALECT: Dialect = Dialect {
     id: ServerDialect::KoaJwt,
     rules: &[
-        // lib/index.js: a missing header, with `debug` on.
+        // lib/index.js: `ctx.throw(401, debug ? 'Token not found' : 'Authentication Error')`.
         rule(Tier::NoToken, "token not found", Kind::TokenMissing),
-        // lib/resolvers/auth-header.js, with `debug` on.
+        // lib/resolvers/auth-header.js, `debug` or not: 'Bad Authorization header format.
+        // Format is "Authorization: Bearer <token>"'.
         rule(Tier::HeaderShape, "bad authorization header format", Kind::BadScheme),
+        // jwks-rsa's koaJwtSecret (src/integrations/koa.js) for an alg outside its list (an
+        // HS256 token), shown with `debug` on.
+        rule(Tier::Algorithm, "missing / invalid token algorithm", Kind::InvalidAlgorithm),
+        // lib/index.js with `debug` on: no secret, or the secret function returned none.
+        rule(Tier::KeyVague, "secret not provided", Kind::NoVerificationKey),
     ],
     key_outage: &[],
-    // lib/index.js: `ctx.throw(401, debug ? e.message : 'Authentication Error')`; Koa sends
+    // lib/index.js: `const msg = debug ? e.message : 'Authentication Error'` then
+    // `ctx.throw(401, msg, ...)`, and 'Authentication Error' for a missing token too; Koa sends
     // the message as a text/plain body. It names no cause, so local evidence decides.
     generic_invalid: &["authentication error"],
     challenge_codes: &[],
@@ -37,3 +44,25 @@ pub(super) static WORDING: StackWording = StackWording {
         "koa-jwt answers \"Authentication Error\" to every failure: pass `debug: true` to koa-jwt on a development API to see jsonwebtoken's reason, and compare its issuer, audience, algorithms and key with the profile's [expect].",
     ),
 };
+
+#[cfg(test)]
+mod tests {
+    use crate::core::server_message::{ServerDialect, ServerReason, interpret};
+
+    #[test]
+    fn debug_mode_messages() {
+        let read = |text: &str| {
+            let v = interpret(401, None, text);
+            (v.reason, v.dialect)
+        };
+        let koa = Some(ServerDialect::KoaJwt);
+        assert_eq!(read("Token not found"), (ServerReason::TokenMissing, koa.clone()));
+        // jwks-rsa's koaJwtSecret refusing an HS256 token.
+        assert_eq!(read("Missing / invalid token algorithm"), (ServerReason::InvalidAlgorithm, koa.clone()));
+        assert_eq!(read("Secret not provided"), (ServerReason::NoVerificationKey, koa.clone()));
+        assert_eq!(
+            read(r#"Bad Authorization header format. Format is "Authorization: Bearer <token>""#),
+            (ServerReason::BadScheme, koa)
+        );
+    }
+}

@@ -21,9 +21,11 @@ mod fastapi;
 mod fastify_jwt;
 mod generic;
 mod go;
+mod hapi_auth_jwt2;
 mod koa_jwt;
 mod kong;
 mod nginx;
+mod passport_jwt;
 mod rfc6750;
 mod spring;
 
@@ -95,7 +97,7 @@ pub(crate) enum Tier {
     /// A claim named with its failure ("jwt audience invalid", "issuer validation
     /// failed", "invalid audience"). Audience and issuer share the three claim
     /// tiers, so here the number orders the dialects explicitly, lower first:
-    /// jsonwebtoken's phrases (0), ASP.NET's (1), the generic ones (2).
+    /// jsonwebtoken's phrases (0), ASP.NET's and golang-jwt's (1), the generic ones (2).
     ClaimStated(u8),
     /// The claim's short name: "aud claim", "iss claim".
     ClaimNamed,
@@ -190,7 +192,9 @@ impl<'a> Answer<'a> {
 /// golang-jwt, then the gateways' fixed sentences: Envoy, Kong, AWS), then Python's
 /// (Authlib, DRF + django-oauth-toolkit, FastAPI), then node's short messages (which those prefixed texts often
 /// contain: Spring's "Signed JWT rejected: Invalid signature" holds jsonwebtoken's
-/// "invalid signature"), then the RFC 6750 codes, then phrasing many stacks share.
+/// "invalid signature"; the stacks that wrap jsonwebtoken come before express-jwt,
+/// which claims its words, so their own sentences and shapes are credited to them),
+/// then the RFC 6750 codes, then phrasing many stacks share.
 /// It never changes the cause: the one tier where kinds mix orders its dialects
 /// by number ([`Tier::ClaimStated`]).
 static REGISTRY: &[&Dialect] = &[
@@ -206,6 +210,8 @@ static REGISTRY: &[&Dialect] = &[
     &django_oauth_toolkit::DIALECT,
     &fastapi::DIALECT,
     &koa_jwt::DIALECT,
+    &hapi_auth_jwt2::DIALECT,
+    &passport_jwt::DIALECT,
     &express_jwt::DIALECT,
     &nginx::DIALECT,
     &rfc6750::DIALECT,
