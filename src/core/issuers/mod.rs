@@ -54,6 +54,20 @@ impl IssuerVendor {
         self.dialect().map_or("", |d| d.name)
     }
 
+    /// A stable snake_case id (for fixtures and JSON).
+    pub fn id(self) -> &'static str {
+        match self {
+            IssuerVendor::OidcProvider => "oidc_provider",
+            IssuerVendor::Keycloak => "keycloak",
+            IssuerVendor::Auth0 => "auth0",
+            IssuerVendor::Okta => "okta",
+            IssuerVendor::EntraId => "entra_id",
+            IssuerVendor::Authing => "authing",
+            IssuerVendor::Glewlwyd => "glewlwyd",
+            IssuerVendor::Unknown => "unknown",
+        }
+    }
+
     fn dialect(self) -> Option<&'static IssuerDialect> {
         DIALECTS.into_iter().find(|d| d.vendor == self)
     }
