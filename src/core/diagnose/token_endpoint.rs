@@ -234,3 +234,56 @@ fn refusal(failure: TokenFailure, r: &Refusal<'_>) -> Finding {
     };
     Finding::error(failure.code(), message, evidence, fix)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::oauth::token_request::RequestView;
+
+    fn report(url: &str, error: TokenError) -> TokenRequestReport {
+        TokenRequestReport {
+            request: RequestView { method: "POST".into(), url: url.into(), headers: vec![], form: vec![] },
+            status: error.status(),
+            response: None,
+            error: Some(error.to_string()),
+            oauth_error: error.oauth_error().map(str::to_owned),
+            rejected_scope: None,
+            notes: vec![],
+            latency_ms: 0.0,
+            error_kind: Some(error),
+        }
+    }
+
+    #[test]
+    fn a_discovery_document_tells_a_bare_403_is_glewlwyd_refusing_the_client() {
+        let bare =
+            TokenError::NotOAuth { status: 403, what: String::new(), content_type: String::new(), body: String::new() };
+        let request = report("https://id.example/token", bare);
+        let profile = Profile::default();
+        let plain = token_request(Some(&request), &profile);
+        assert_eq!(plain[0].code, Code::TokenRequestFailed);
+        assert!(!plain[0].fix.contains("Glewlwyd"), "{}", plain[0].fix);
+        let document = serde_json::json!({"check_session_iframe": "https://id.example/check_session_iframe"});
+        let told = token_request_with(Some(&request), &profile, Some(&document));
+        assert_eq!(told[0].code, Code::InvalidClient);
+        assert!(
+            told[0].fix.contains("Glewlwyd") && told[0].fix.contains("Token endpoint auth method"),
+            "{}",
+            told[0].fix
+        );
+    }
+
+    #[test]
+    fn keycloak_invalid_client_secret_is_the_credentials_whatever_the_url() {
+        let error = TokenError::OAuth {
+            status: 401,
+            error: "unauthorized_client".into(),
+            description: Some("Invalid client secret".into()),
+            uri: None,
+            raw_body: r#"{"error":"unauthorized_client","error_description":"Invalid client secret"}"#.into(),
+        };
+        let findings = token_request(Some(&report("http://127.0.0.1:8080/token", error)), &Profile::default());
+        assert_eq!(findings[0].code, Code::InvalidClient);
+        assert!(findings[0].fix.contains("Keycloak: Clients"), "{}", findings[0].fix);
+    }
+}
