@@ -17,6 +17,7 @@ mod exports;
 mod fault_server;
 mod fuzz_regressions;
 mod hostile_text;
+mod issuer_messages;
 mod leaks;
 mod profile_edit;
 mod security;

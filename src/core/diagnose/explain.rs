@@ -154,7 +154,7 @@ fn check_finding(check: &Check, code: Code, facts: &Facts<'_>) -> Finding {
             let fix = if actual.starts_with("HS") {
                 format!(
                     "{} If the API really verifies HS256, add it to expect.algorithms and give expect.hmac_secret.",
-                    wording::switch_to_rs256(IssuerVendor::of(profile))
+                    wording::switch_to_rs256(wording::issuer_of(facts))
                 )
             } else {
                 format!(
@@ -324,7 +324,7 @@ pub fn scopes(facts: &Facts<'_>) -> Vec<Finding> {
             "Grant {} to client {} at the issuer{}, then fetch a new token.",
             gap.missing.join(" "),
             profile.client.as_ref().map(|c| c.id.as_str()).unwrap_or("this client"),
-            wording::where_scopes_are_granted(IssuerVendor::of(profile))
+            wording::where_scopes_are_granted(wording::issuer_of(facts))
         )
     };
     let needs = match gap.mode {

@@ -13,8 +13,9 @@ function settings() {
   return {
     issuer,
     port: Number(port),
-    audience: 'demo-app',
-    jwksUri: `${issuer}/.well-known/jwks.json`,
+    // Another issuer (oidc-provider) names its own audience and JWKS path through these.
+    audience: process.env.INTEROP_AUDIENCE || 'demo-app',
+    jwksUri: process.env.INTEROP_JWKS_URI || `${issuer}/.well-known/jwks.json`,
     // Each misconfigured copy changes exactly one setting, the way a slip in a config file would.
     wrongIssuer: `${origin}/odic`,
     wrongAudience: 'https://api.example.com',

@@ -1,0 +1,73 @@
+// oidc-provider (npm, pinned) as a second real issuer on loopback: client_credentials on, one
+// resource indicator (and a second API's) for which it mints RS256 JWT access tokens, and three clients: one per
+// secret method, and one without the client_credentials grant.
+//   node apps/oidc_provider_issuer.js [PORT]   (0 = any free port)
+'use strict';
+const http = require('node:http');
+const crypto = require('node:crypto');
+
+// The API the tokens are for, and another one (a token for it is the wrong audience at the
+// first); resource indicators must be absolute URIs.
+const RESOURCE = 'https://api.interop.example/';
+const OTHER_RESOURCE = 'https://other-api.interop.example/';
+const SCOPES = ['order:read', 'order:write'];
+
+// Each client's secret is its id + "-secret", as in the demo issuer's profiles.
+const CLIENTS = [
+  { client_id: 'oidcp-basic', token_endpoint_auth_method: 'client_secret_basic', scope: 'order:read order:write' },
+  { client_id: 'oidcp-post', token_endpoint_auth_method: 'client_secret_post', scope: 'order:read' },
+  {
+    client_id: 'oidcp-no-grant',
+    token_endpoint_auth_method: 'client_secret_post',
+    scope: 'order:read',
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    redirect_uris: ['http://127.0.0.1/callback'],
+  },
+].map((c) => ({ grant_types: ['client_credentials'], response_types: [], redirect_uris: [], ...c, client_secret: `${c.client_id}-secret` }));
+
+async function main() {
+  const { default: Provider, errors } = await import('oidc-provider');
+  const port = Number(process.argv[2] ?? '0');
+  // The issuer URL needs the port, so the server listens before the provider exists.
+  const server = http.createServer();
+  await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${server.address().port}`;
+
+  // A fresh signing key each run: tokdbg reads it from the JWKS like any API would.
+  const { privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const signing = { ...privateKey.export({ format: 'jwk' }), kid: 'interop-oidcp-1', alg: 'RS256', use: 'sig' };
+
+  const provider = new Provider(issuer, {
+    clients: CLIENTS,
+    jwks: { keys: [signing] },
+    scopes: SCOPES,
+    features: {
+      devInteractions: { enabled: false },
+      clientCredentials: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: () => RESOURCE,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (ctx, resource) => {
+          if (resource !== RESOURCE && resource !== OTHER_RESOURCE) throw new errors.InvalidTarget();
+          return {
+            scope: SCOPES.join(' '),
+            audience: resource,
+            accessTokenTTL: 300,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          };
+        },
+      },
+    },
+  });
+  server.on('request', provider.callback());
+  // The runner waits for this exact line to learn the issuer.
+  console.log(`interop oidc_provider issuer listening ${issuer}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
