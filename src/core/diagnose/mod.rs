@@ -68,7 +68,11 @@ pub fn chain_rank(code: Code) -> u8 {
 fn local_findings(facts: &Facts<'_>) -> Vec<Finding> {
     let mut local: Vec<Finding> = Vec::new();
     local.extend(explain::discovery(facts.discovery, facts.profile));
-    local.extend(token_endpoint::token_request(facts.token_request, facts.profile));
+    local.extend(token_endpoint::token_request_with(
+        facts.token_request,
+        facts.profile,
+        facts.discovery.and_then(|d| d.document.as_ref()),
+    ));
     local.extend(explain::token_form(facts));
     local.extend(explain::checks(facts));
     local.extend(explain::scopes(facts));
@@ -213,7 +217,11 @@ pub fn token_findings(facts: &Facts<'_>) -> Vec<Finding> {
 /// the transport it went over.
 pub fn token_fetch_findings(facts: &Facts<'_>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = explain::discovery(facts.discovery, facts.profile);
-    findings.extend(token_endpoint::token_request(facts.token_request, facts.profile));
+    findings.extend(token_endpoint::token_request_with(
+        facts.token_request,
+        facts.profile,
+        facts.discovery.and_then(|d| d.document.as_ref()),
+    ));
     findings.extend(explain::transport(facts));
     findings
 }

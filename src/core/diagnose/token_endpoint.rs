@@ -9,11 +9,8 @@ use crate::core::issuers::{self, Clues, IssuerVendor, TokenFailure};
 use crate::core::model::profile::Profile;
 use crate::core::oauth::token_request::{TokenError, TokenRequestReport};
 
-pub fn token_request(request: Option<&TokenRequestReport>, profile: &Profile) -> Vec<Finding> {
-    token_request_with(request, profile, None)
-}
-
-/// The same, with the issuer's discovery document (when read) to help tell its product.
+/// What the token request's outcome means, read with the issuer's discovery document (when
+/// read) to help tell its product.
 pub fn token_request_with(
     request: Option<&TokenRequestReport>,
     profile: &Profile,
@@ -260,7 +257,7 @@ mod tests {
             TokenError::NotOAuth { status: 403, what: String::new(), content_type: String::new(), body: String::new() };
         let request = report("https://id.example/token", bare);
         let profile = Profile::default();
-        let plain = token_request(Some(&request), &profile);
+        let plain = token_request_with(Some(&request), &profile, None);
         assert_eq!(plain[0].code, Code::TokenRequestFailed);
         assert!(!plain[0].fix.contains("Glewlwyd"), "{}", plain[0].fix);
         let document = serde_json::json!({"check_session_iframe": "https://id.example/check_session_iframe"});
@@ -282,7 +279,8 @@ mod tests {
             uri: None,
             raw_body: r#"{"error":"unauthorized_client","error_description":"Invalid client secret"}"#.into(),
         };
-        let findings = token_request(Some(&report("http://127.0.0.1:8080/token", error)), &Profile::default());
+        let findings =
+            token_request_with(Some(&report("http://127.0.0.1:8080/token", error)), &Profile::default(), None);
         assert_eq!(findings[0].code, Code::InvalidClient);
         assert!(findings[0].fix.contains("Keycloak: Clients"), "{}", findings[0].fix);
     }
