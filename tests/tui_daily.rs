@@ -385,7 +385,8 @@ async fn endpoints_edited_reordered_and_removed_keep_the_rest_of_the_file() {
     script.extend([enter(), tab(), press(KeyCode::Right), ctrl('s')]);
     // Move it below "write orders"; remove "public" (the last).
     script.push(key('J'));
-    script.extend((0..6).map(|_| key('j')));
+    // demo-reader has 9 endpoints: 7 steps from the second to the last.
+    script.extend((0..7).map(|_| key('j')));
     script.push(key('x'));
     h.run(script).await;
     assert!(h.screen().contains("removed \"public\": u brings it back"), "{}", h.screen());
@@ -402,7 +403,7 @@ async fn endpoints_edited_reordered_and_removed_keep_the_rest_of_the_file() {
         assert_eq!(endpoint_table(&after, name), endpoint_table(&before, name), "{name}");
     }
     let endpoints = &h.app.profiles.selected().unwrap().loaded.as_ref().unwrap().endpoints;
-    assert_eq!(endpoints.len(), 7);
+    assert_eq!(endpoints.len(), 8);
     assert_eq!(endpoints[1].method, "POST");
 }
 

@@ -28,6 +28,8 @@ enum Setup {
     ScopeReadsReqUser,
     /// jwksUri without `/oidc`: the key fetch answers 404.
     JwksWithoutOidc,
+    /// express-jwt-authz told `customScopeKey: 'scp'` while the issuer writes `scope`.
+    ScopeKeyScp,
 }
 
 pub(crate) fn routes() -> Router<Arc<DemoState>> {
@@ -39,6 +41,19 @@ pub(crate) fn routes() -> Router<Arc<DemoState>> {
         .route("/api/misconfigured/audience", read_route(Setup::AudienceIsAk))
         .route("/api/misconfigured/scope-key", read_route(Setup::ScopeReadsReqUser))
         .route("/api/misconfigured/jwks", read_route(Setup::JwksWithoutOidc))
+        .route("/api/misconfigured/scp", read_route(Setup::ScopeKeyScp))
+        // Express stamps every answer, denials and successes alike.
+        .layer(axum::middleware::map_response(powered_by_express))
+}
+
+/// Express's default `X-Powered-By` header, and its `charset=utf-8` on JSON (`res.json`).
+async fn powered_by_express(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert("x-powered-by", HeaderValue::from_static("Express"));
+    if headers.get(header::CONTENT_TYPE).is_some_and(|value| value == "application/json") {
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json; charset=utf-8"));
+    }
+    response
 }
 
 /// `GET` serving the orders behind middleware set up as `setup`.
@@ -59,7 +74,8 @@ async fn read_orders(State(state): State<Arc<DemoState>>, headers: HeaderMap, se
     };
     // With the old authz the scopes are looked for where express-jwt did not put them.
     let scope_source = if setup == Setup::ScopeReadsReqUser { None } else { Some(&auth) };
-    if let Err(denial) = check_scopes(scope_source, &["order:read"]) {
+    let scope_key = if setup == Setup::ScopeKeyScp { "scp" } else { "scope" };
+    if let Err(denial) = check_scopes(scope_source, scope_key, &["order:read"]) {
         return denial.into_response();
     }
     Json(json!({
@@ -79,7 +95,7 @@ async fn create_order(State(state): State<Arc<DemoState>>, headers: HeaderMap, b
         Ok(auth) => auth,
         Err(denial) => return denial.into_response(),
     };
-    if let Err(denial) = check_scopes(Some(&auth), &["order:write"]) {
+    if let Err(denial) = check_scopes(Some(&auth), "scope", &["order:write"]) {
         return denial.into_response();
     }
     // Echo a JSON body if one came; anything else is simply not echoed.
@@ -178,12 +194,12 @@ fn express_default_error(stack: &str) -> Response {
     response
 }
 
-/// express-jwt-authz (any-of, claim `scope`): 403 `Insufficient scope` on failure.
-fn check_scopes(user: Option<&Value>, required: &[&str]) -> Result<(), Denial> {
+/// express-jwt-authz (any-of, claim `scope_key`): 403 `Insufficient scope` on failure.
+fn check_scopes(user: Option<&Value>, scope_key: &str, required: &[&str]) -> Result<(), Denial> {
     if required.is_empty() {
         return Ok(());
     }
-    let granted: Option<Vec<&str>> = match user.and_then(|user| user.get("scope")) {
+    let granted: Option<Vec<&str>> = match user.and_then(|user| user.get(scope_key)) {
         // An empty string is falsy: the same as no scope at all.
         Some(Value::String(text)) if !text.is_empty() => Some(text.split(' ').collect()),
         Some(Value::Array(items)) => Some(items.iter().filter_map(Value::as_str).collect()),
@@ -246,11 +262,13 @@ mod tests {
     #[test]
     fn authz_is_any_of_and_reads_scope() {
         let user = json!({ "scope": "a b" });
-        assert!(check_scopes(Some(&user), &["b", "z"]).is_ok());
-        assert!(check_scopes(Some(&user), &["z"]).is_err());
-        assert!(check_scopes(Some(&json!({ "scope": ["z"] })), &["z"]).is_ok());
-        assert!(check_scopes(Some(&json!({ "scp": ["z"] })), &["z"]).is_err());
-        assert!(check_scopes(None, &["z"]).is_err());
-        assert!(check_scopes(None, &[]).is_ok());
+        assert!(check_scopes(Some(&user), "scope", &["b", "z"]).is_ok());
+        assert!(check_scopes(Some(&user), "scope", &["z"]).is_err());
+        assert!(check_scopes(Some(&json!({ "scope": ["z"] })), "scope", &["z"]).is_ok());
+        assert!(check_scopes(Some(&json!({ "scp": ["z"] })), "scope", &["z"]).is_err());
+        assert!(check_scopes(Some(&json!({ "scp": ["z"] })), "scp", &["z"]).is_ok());
+        assert!(check_scopes(Some(&user), "scp", &["a"]).is_err());
+        assert!(check_scopes(None, "scope", &["z"]).is_err());
+        assert!(check_scopes(None, "scope", &[]).is_ok());
     }
 }

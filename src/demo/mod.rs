@@ -1,14 +1,18 @@
-//! The embedded demo: an Authing-like issuer under `/oidc` and an Express-like protected
-//! API, served by axum on a local port; it backs `tokdbg demo` and the test-suite.
+//! The embedded demo: an Authing-like issuer under `/oidc` and protected APIs emulating real
+//! stacks, one module per server dialect (express-jwt: `express_api` over `node_jwt`; Spring
+//! Security: `spring_api`; FastAPI + PyJWT: `fastapi_api` over `pyjwt`), served by axum on a
+//! local port; it backs `tokdbg demo` and the test-suite.
 
 mod client_auth;
 mod clients;
 mod discovery;
 mod express_api;
+mod fastapi_api;
 mod jose;
 pub(crate) mod keys;
 mod node_jwt;
 mod profiles;
+mod pyjwt;
 mod spring_api;
 mod state;
 mod token_endpoint;
@@ -122,6 +126,7 @@ fn router(state: Arc<DemoState>) -> Router {
         .route("/oidc/token", post(token_endpoint::token))
         .merge(express_api::routes())
         .merge(spring_api::routes())
+        .merge(fastapi_api::routes())
         // Everything else, notably /.well-known/* without /oidc, is a plain 404.
         .fallback(|| async {
             (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not Found").into_response()
