@@ -36,7 +36,7 @@ STACKS = {
     ),
     "fastify_jwt": ("fastify_jwt", ["node", "apps/fastify_jwt.js"], ["@fastify/jwt", "get-jwks", "fastify"]),
     "koa_jwt": ("koa_jwt", ["node", "apps/koa_jwt.js"], ["koa-jwt", "jwks-rsa", "koa"]),
-    "koa_jwt_debug": ("koa_jwt_debug", ["node", "apps/koa_jwt_debug.js"], ["koa-jwt", "jwks-rsa", "koa"]),
+    "koa_jwt_debug": ("koa_jwt", ["node", "apps/koa_jwt_debug.js"], ["koa-jwt", "jwks-rsa", "koa"]),
     "fastapi_pyjwt": ("pyjwt", [str(VENV_PYTHON), "apps/fastapi_pyjwt.py"], ["PyJWT", "fastapi"]),
 }
 
@@ -313,7 +313,9 @@ def capture(stack, case, url, method, token, today):
     head = "\n".join([f"HTTP/1.1 {status} {reason}", *(f"{k}: {v}" for k, v in headers)])
     folder = ROOT / "tests/fixtures" / dialect / "pending"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"interop_{case}.http").write_text("\n".join(lines) + "\n" + head + "\n\n" + body)
+    # Two stacks of one library share its folder: the debug flavour's files say so.
+    prefix = "debug_" if stack.endswith("_debug") else ""
+    (folder / f"{prefix}interop_{case}.http").write_text("\n".join(lines) + "\n" + head + "\n\n" + body)
 
 
 def report(matrix, stacks):
@@ -443,7 +445,9 @@ def oidcp_capture(token_endpoint, case, client, method, secret, scope, today):
     head = "\n".join([f"HTTP/1.1 {resp.status} {resp.reason}", *(f"{k}: {v}" for k, v in kept)])
     folder = ROOT / "tests/fixtures/issuers/oidc_provider/pending"
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"interop_{case}.http").write_text("\n".join(lines) + "\n" + head + "\n\n" + body)
+    # Two stacks of one library share its folder: the debug flavour's files say so.
+    prefix = "debug_" if stack.endswith("_debug") else ""
+    (folder / f"{prefix}interop_{case}.http").write_text("\n".join(lines) + "\n" + head + "\n\n" + body)
 
 
 def second_issuer_main():

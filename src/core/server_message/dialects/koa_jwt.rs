@@ -27,10 +27,38 @@ pub(super) static DIALECT: Dialect = Dialect {
     wording: Some(&WORDING),
 };
 
-/// Koa's 401 with koa-jwt's fixed sentence as the whole body.
+/// Koa's 401: `ctx.throw` sends the message alone as `text/plain; charset=utf-8`, with no
+/// `x-powered-by` or `server` header (Express and most servers add one) — koa-jwt's fixed
+/// sentence, or with `debug` on, the message of jsonwebtoken, jwks-rsa or koa-jwt itself.
 fn detect(answer: &Answer<'_>) -> bool {
-    answer.status == 401 && answer.trimmed_body() == "Authentication Error"
+    let body = answer.trimmed_body();
+    if answer.status != 401 || body.is_empty() {
+        return false;
+    }
+    if body == "Authentication Error" {
+        return true;
+    }
+    let koa_shaped = answer.header("content-type").is_some_and(|v| v.eq_ignore_ascii_case("text/plain; charset=utf-8"))
+        && answer.header("x-powered-by").is_none()
+        && answer.header("server").is_none();
+    let lower = body.to_ascii_lowercase();
+    koa_shaped && DEBUG_MESSAGES.iter().any(|m| lower.starts_with(m))
 }
+
+/// How the messages koa-jwt shows with `debug` on begin: jsonwebtoken's errors, jwks-rsa's
+/// (SigningKeyNotFoundError, koaJwtSecret's), and koa-jwt's own. Not jsonwebtoken's "invalid
+/// token": too many stacks write those words.
+const DEBUG_MESSAGES: &[&str] = &[
+    "jwt ",
+    "invalid signature",
+    "invalid algorithm",
+    "secret or public key must be provided",
+    "unable to find a signing key",
+    "missing / invalid token algorithm",
+    "token not found",
+    "secret not provided",
+    "bad authorization header format",
+];
 
 pub(super) static WORDING: StackWording = StackWording {
     product: "koa-jwt",
