@@ -496,3 +496,22 @@ async fn call_json_has_the_trace_and_token_json_too() {
         .collect();
     assert_eq!(kinds, ["discovery", "token", "jwks"], "{}", token.stdout);
 }
+
+// --- issue 11: the stack the answer reveals ------------------------------------------------------
+
+#[tokio::test]
+async fn call_names_the_stack_that_answered_and_fixes_in_its_words() {
+    let demo = Demo::start().await;
+    let human = demo.run(&["call", "demo-reader", "fastapi wrong audience"]).await;
+    human.code(1).stdout_has(" · FastAPI with PyJWT").stdout_has("audience=");
+    let json = demo.run(&["call", "demo-reader", "fastapi wrong audience", "--json"]).await;
+    let value = json.code(1).json();
+    assert_eq!(value["server"]["dialect"], "fastapi", "{value}");
+    assert_eq!(value["findings"][0]["code"], "audience_mismatch", "{value}");
+    assert!(!value["findings"][0]["fix"].as_str().unwrap_or_default().contains("express"), "{value}");
+
+    let express = demo.run(&["call", "demo-reader", "misconfigured audience", "--json"]).await;
+    let value = express.code(1).json();
+    assert_eq!(value["server"]["dialect"], "express_jwt", "{value}");
+    assert!(value["findings"][0]["fix"].as_str().unwrap_or_default().contains("express-jwt's `audience`"), "{value}");
+}

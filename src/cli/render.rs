@@ -183,6 +183,10 @@ pub fn call_report(p: &Paint, report: &CallReport, trace: bool) -> String {
         (Some(response), _) => {
             let mut line =
                 format!("{} {} in {} ms", label(p, "response"), p.status(response.status), response.latency_ms);
+            // The stack its answer revealed: the fixes below speak its language.
+            if let Some(product) = report.server.as_ref().and_then(|s| s.dialect.as_ref()).and_then(|d| d.product()) {
+                let _ = write!(line, " · {product}");
+            }
             if let Some(challenge) = response.www_authenticate.first() {
                 let _ = write!(line, "\n{} WWW-Authenticate: {}", label(p, ""), one(challenge));
             }

@@ -162,6 +162,12 @@ impl ServerDialect {
         }
     }
 
+    /// The product this dialect names ("express-jwt", "Spring Security"), when it is a
+    /// stack's own and not wording many stacks share.
+    pub fn product(&self) -> Option<&'static str> {
+        dialects::wording_of(self).map(|w| w.product)
+    }
+
     /// The stack's own words for its settings (the plain words when it has none).
     pub fn wording(dialect: Option<&ServerDialect>) -> &'static StackWording {
         dialect.and_then(dialects::wording_of).unwrap_or(&stack::PLAIN)

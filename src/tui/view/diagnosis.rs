@@ -20,10 +20,18 @@ pub fn lines<'a>(session: Option<&Session>, width: usize, theme: &Theme) -> Vec<
         Verdict::Error => ("ERROR", theme.server_error()),
     };
     let status = report.response.as_ref().map(|r| format!(" · HTTP {}", r.status)).unwrap_or_default();
+    // The stack the answer revealed, whose words the fixes speak.
+    let stack = report
+        .server
+        .as_ref()
+        .and_then(|s| s.dialect.as_ref())
+        .and_then(|d| d.product())
+        .map(|product| format!(" · {product}"))
+        .unwrap_or_default();
     let mut lines = vec![
         Line::from(vec![
             Span::styled(verdict, style.patch(theme.bold())),
-            Span::raw(format!("  {} {}{status}", report.endpoint.method, report.endpoint.url)),
+            Span::raw(format!("  {} {}{status}{stack}", report.endpoint.method, report.endpoint.url)),
         ]),
         Line::raw(""),
     ];
