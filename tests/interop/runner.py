@@ -119,6 +119,17 @@ EXPECTED_KIND = {
 }
 
 
+def stop(procs):
+    """Stops the started processes: politely, then for good after 5 s."""
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def start(cmd, marker, env=None, timeout=30):
     """Starts a server process and returns it with the first stdout line containing `marker`."""
     proc = subprocess.Popen(cmd, cwd=HERE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
@@ -288,13 +299,7 @@ def main():
                     capture(stack, case, base + path, method, token, today)
         return report(matrix, list(bases))
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(procs)
 
 
 def capture(stack, case, url, method, token, today):
@@ -489,13 +494,7 @@ def second_issuer_main():
                 oidcp_capture(f"{issuer}/token", case, client, method, secret, scope, today)
         return oidcp_report(measured)
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+        stop(procs)
 
 
 def oidcp_report(measured):
