@@ -1449,7 +1449,10 @@ async fn check_discovery(case: DiscoveryCase, jwks_uri: String) -> Result<(), St
                 profile_key: "svc".into(),
                 endpoint: profile.endpoints[0].clone(),
                 profile,
-                token: TokenChoice::Fetch { secret: Secret::new("svc-secret"), force: false },
+                token: TokenChoice::Fetch {
+                    credentials: tokdbg::core::model::credentials::Credentials::secret(Secret::new("svc-secret")),
+                    force: false,
+                },
             };
             no_panic_async(name, async move { Engine::new(short_config()).call(spec, None).await.findings }).await?
         }
@@ -1710,7 +1713,10 @@ async fn check_token_response(case: TokenResponseCase, jwks_uri: String) -> Resu
         profile_key: "svc".into(),
         endpoint: profile.endpoints[0].clone(),
         profile,
-        token: TokenChoice::Fetch { secret: Secret::new("svc-secret"), force: false },
+        token: TokenChoice::Fetch {
+            credentials: tokdbg::core::model::credentials::Credentials::secret(Secret::new("svc-secret")),
+            force: false,
+        },
     };
     let reports = no_panic_async(name, async move {
         let engine = Engine::new(short_config());
@@ -1896,9 +1902,9 @@ fn profile_cases() -> Vec<ProfileCase> {
     add("endpoints as a table", "[endpoints]\nname = \"api\"\n".into(), "parse", &["bad.toml:1:", "sequence"]);
     add(
         "auth_method unknown",
-        format!("{CLIENT}auth_method = \"client_secret_jwt\"\n"),
+        format!("{CLIENT}auth_method = \"client_secret_jwk\"\n"),
         "parse",
-        &["bad.toml:4:15", "client_secret_jwt"],
+        &["bad.toml:4:15", "client_secret_jwk"],
     );
     add("scope_match unknown", "[expect]\nscope_match = \"some\"\n".into(), "parse", &["bad.toml:2:15", "some"]);
     // Unknown keys.
@@ -1932,8 +1938,20 @@ fn profile_cases() -> Vec<ProfileCase> {
     add(
         "client.secret missing",
         "[client]\nid = \"svc\"\n".into(),
-        "parse",
-        &["bad.toml:1:", "missing field `secret`"],
+        "invalid",
+        &["client.auth_method = \"client_secret_post\" needs client.secret"],
+    );
+    add(
+        "private_key_jwt without a private key",
+        "[client]\nid = \"svc\"\nauth_method = \"private_key_jwt\"\n".into(),
+        "invalid",
+        &["client.auth_method = \"private_key_jwt\" needs client.private_key"],
+    );
+    add(
+        "certificate without its key",
+        format!("{CLIENT}certificate = \"file:client.pem\"\n"),
+        "invalid",
+        &["client.certificate needs its key in client.private_key"],
     );
     add(
         "endpoint url missing",
@@ -2156,6 +2174,8 @@ fn symlink(_target: &Path, _link: &Path) -> std::io::Result<()> {
 #[case::unknown_key_in_endpoints("unknown key in [[endpoints]]")]
 #[case::client_id_missing("client.id missing")]
 #[case::client_secret_missing("client.secret missing")]
+#[case::private_key_jwt_without_a_private_key("private_key_jwt without a private key")]
+#[case::certificate_without_its_key("certificate without its key")]
 #[case::endpoint_url_missing("endpoint url missing")]
 #[case::client_id_empty("client.id empty")]
 #[case::issuer_url_not_a_url("issuer.url not a URL")]

@@ -551,7 +551,10 @@ async fn api_on_a_closed_port_is_network_error() -> TestResult {
         profile_key: "demo-reader".to_owned(),
         profile: profile.clone(),
         endpoint,
-        token: TokenChoice::Fetch { secret: client_secret(&profile)?, force: false },
+        token: TokenChoice::Fetch {
+            credentials: tokdbg::core::model::credentials::Credentials::secret(client_secret(&profile)?),
+            force: false,
+        },
     };
     let report = engine().call(spec, None).await;
     let s = summary(&report);
@@ -620,7 +623,7 @@ async fn client_id_and_secret_needing_urlencoding_work_with_both_auth_methods() 
         let mut profile = demo_profile(&server, "demo-reader")?;
         let client = profile.client.as_mut().ok_or("no client")?;
         client.id = "demo+special".to_owned();
-        client.secret = SecretSource::parse("s3cret:with%chars&more");
+        client.secret = Some(SecretSource::parse("s3cret:with%chars&more"));
         client.auth_method = method;
         let report = engine().call(fetch_spec("demo-special", &profile, "read orders")?, None).await;
         let s = summary(&report);
@@ -734,7 +737,10 @@ async fn second_call_reuses_the_cached_token_and_fetches_once() -> TestResult {
     // force skips the cache.
     let profile = demo_profile(&server, "demo-reader")?;
     let mut spec = fetch_spec("demo-reader", &profile, "read orders")?;
-    spec.token = TokenChoice::Fetch { secret: client_secret(&profile)?, force: true };
+    spec.token = TokenChoice::Fetch {
+        credentials: tokdbg::core::model::credentials::Credentials::secret(client_secret(&profile)?),
+        force: true,
+    };
     let forced = engine.call(spec, None).await;
     assert_eq!(forced.token.source, TokenSource::Fetched);
     assert_eq!(server.counters().token, 2);

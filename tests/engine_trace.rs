@@ -8,6 +8,7 @@ use crate::support::*;
 use tokdbg::core::clock::FixedClock;
 use tokdbg::core::engine::trace::{HopKind, failing_hop};
 use tokdbg::core::engine::{Engine, Hop};
+use tokdbg::core::model::credentials::Credentials;
 use tokdbg::core::net::http::HttpConfig;
 
 /// An engine on a fixed clock: every request takes 1.5 ms, so offsets are exact.
@@ -99,7 +100,8 @@ async fn a_token_fetch_has_its_own_trace() -> TestResult {
     let server = start_demo().await?;
     let engine = fixed_engine();
     let profile = demo_profile(&server, "demo-reader")?;
-    let fetch = engine.fetch_token("demo-reader", &profile, client_secret(&profile)?, false, None).await;
+    let fetch =
+        engine.fetch_token("demo-reader", &profile, Credentials::secret(client_secret(&profile)?), false, None).await;
     assert_eq!(kinds(&fetch.trace), [HopKind::Discovery, HopKind::Token, HopKind::Jwks]);
     assert_eq!(failing_hop(&fetch.trace), None);
     let json = serde_json::to_value(&fetch)?;

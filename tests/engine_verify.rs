@@ -306,7 +306,10 @@ async fn a_rotated_kid_is_found_by_refetching_once_and_a_second_miss_is_rate_lim
 
     server.rotate_keys(false);
     let mut spec = fetch_spec("demo-reader", &profile, "read orders")?;
-    spec.token = tokdbg::core::engine::TokenChoice::Fetch { secret: client_secret(&profile)?, force: true };
+    spec.token = tokdbg::core::engine::TokenChoice::Fetch {
+        credentials: tokdbg::core::model::credentials::Credentials::secret(client_secret(&profile)?),
+        force: true,
+    };
     let after = engine.call(spec, None).await;
     assert_eq!(after.token.kid.as_deref(), Some("demo-rsa-2"));
     assert_eq!(after.findings.first().map(|f| f.code), Some(Code::Ok), "{}", summary(&after));

@@ -107,7 +107,10 @@ async fn call_fetching(text: &str) -> (CallReport, Duration) {
         profile_key: "fault".into(),
         endpoint: profile.endpoints[0].clone(),
         profile,
-        token: TokenChoice::Fetch { secret: Secret::new("fault-secret"), force: false },
+        token: TokenChoice::Fetch {
+            credentials: tokdbg::core::model::credentials::Credentials::secret(Secret::new("fault-secret")),
+            force: false,
+        },
     };
     let started = Instant::now();
     let report = engine().call(spec, None).await;

@@ -9,6 +9,7 @@ use std::process::Stdio;
 use base64::Engine as _;
 use tokdbg::core::engine::token_cache::CachedToken;
 use tokdbg::core::engine::{CallSpec, Engine, TokenChoice, TokenSource};
+use tokdbg::core::model::credentials::Credentials;
 use tokdbg::core::model::profile::{NoPrompt, SecretSource};
 use tokdbg::core::model::secret::Secret;
 use tokdbg::core::net::http::{HttpConfig, HttpResponse};
@@ -35,7 +36,7 @@ impl Needles {
         for (_, text) in demo::demo_profiles(&server.base_url()) {
             if let Ok(profile) = parse_profile(&text, "demo")
                 && let Some(client) = &profile.client
-                && let SecretSource::Literal(secret) = &client.secret
+                && let Some(SecretSource::Literal(secret)) = &client.secret
             {
                 needles.push(secret.expose().to_owned());
                 let pair = format!("{}:{}", client.id, secret.expose());
@@ -188,7 +189,7 @@ async fn debug_and_json_of_secret_holding_types_are_redacted() {
     let request = TokenRequest {
         endpoint: format!("{}/oidc/token", server.base_url()),
         client_id: "demo-reader".into(),
-        client_secret: secret.clone(),
+        credentials: Credentials::secret(secret.clone()),
         auth_method: tokdbg::core::model::profile::AuthMethod::ClientSecretBasic,
         scopes: vec![],
         audience: None,
@@ -228,8 +229,12 @@ async fn debug_and_json_of_secret_holding_types_are_redacted() {
         "demo-reader.toml",
     )
     .unwrap();
-    let reader_secret = demo_reader.client.as_ref().unwrap().secret.resolve("sk", &NoPrompt).unwrap();
-    let choice = TokenChoice::Fetch { secret: reader_secret.clone(), force: false };
+    let reader_secret =
+        demo_reader.client.as_ref().and_then(|c| c.secret.as_ref()).unwrap().resolve("sk", &NoPrompt).unwrap();
+    let choice = TokenChoice::Fetch {
+        credentials: tokdbg::core::model::credentials::Credentials::secret(reader_secret.clone()),
+        force: false,
+    };
     check("TokenChoice", format!("{choice:?}"), &needles);
     let spec = CallSpec {
         profile_key: "demo-reader".into(),
@@ -243,7 +248,8 @@ async fn debug_and_json_of_secret_holding_types_are_redacted() {
         needles.add_token(token.expose());
     }
     check("CallReport", format!("{report:?} {}", serde_json::to_string(&report).unwrap()), &needles);
-    let fetch = engine.fetch_token("demo-reader", &demo_reader, reader_secret.clone(), true, None).await;
+    let fetch =
+        engine.fetch_token("demo-reader", &demo_reader, Credentials::secret(reader_secret.clone()), true, None).await;
     if let Some(token) = &fetch.access_token {
         needles.add_token(token.expose());
     }

@@ -140,13 +140,13 @@ algorithms = ["HS256"]
 fn secrets_are_written_as_their_source() {
     let text = repo_profile("demo-reader.toml");
     let mut profile = parse(&text);
-    profile.client.as_mut().unwrap().secret = SecretSource::Env("DEMO_SK".into());
+    profile.client.as_mut().unwrap().secret = Some(SecretSource::Env("DEMO_SK".into()));
     let out = render_profile(&text, &profile).unwrap();
     assert!(out.contains("secret = \"env:DEMO_SK\"  # demo-only credential"), "{out}");
     assert!(!out.contains("demo-reader-secret"), "{out}");
 
     // A literal that would read back as a source is refused, not silently changed.
-    profile.client.as_mut().unwrap().secret = SecretSource::Literal(Secret::new("env:OOPS"));
+    profile.client.as_mut().unwrap().secret = Some(SecretSource::Literal(Secret::new("env:OOPS")));
     let err = render_profile(&text, &profile).unwrap_err();
     assert!(matches!(err, EditError::AmbiguousLiteral { field: "client.secret" }), "{err}");
 }
@@ -159,8 +159,12 @@ fn emptied_sections_are_removed_and_new_ones_placed_in_order() {
     profile.issuer.jwks_uri = None;
     profile.client = Some(tokdbg::core::model::profile::ClientConfig {
         id: "c".into(),
-        secret: SecretSource::Prompt,
+        secret: Some(SecretSource::Prompt),
         auth_method: AuthMethod::ClientSecretBasic,
+        private_key: None,
+        certificate: None,
+        assertion_alg: None,
+        key_id: None,
         scopes: vec!["a".into(), "b".into()],
         audience: None,
         resource: None,
@@ -201,8 +205,12 @@ fn new_file_is_a_complete_readable_profile() {
     profile.issuer.url = Some("https://example.authing.cn/oidc".into());
     profile.client = Some(tokdbg::core::model::profile::ClientConfig {
         id: "6050751aed0f29bf7723c7a8".into(),
-        secret: SecretSource::Env("ORDERS_SK".into()),
+        secret: Some(SecretSource::Env("ORDERS_SK".into())),
         auth_method: AuthMethod::ClientSecretPost,
+        private_key: None,
+        certificate: None,
+        assertion_alg: None,
+        key_id: None,
         scopes: vec!["order:read".into()],
         audience: None,
         resource: None,

@@ -100,7 +100,7 @@ async fn a_call_with_a_fresh_cached_token_reads_no_client_secret() {
     // The secret can no longer be read: a call that tried would fail before sending anything.
     let unreadable = tokdbg::core::model::profile::SecretSource::Env("TOKDBG_TEST_NEVER_SET_SECRET".into());
     let index = h.app.profiles.selected_index().unwrap();
-    h.app.profiles.items[index].loaded.as_mut().unwrap().client.as_mut().unwrap().secret = unreadable;
+    h.app.profiles.items[index].loaded.as_mut().unwrap().client.as_mut().unwrap().secret = Some(unreadable);
     h.run(vec![key('s'), Msg::WaitIdle]).await;
     let call = h.app.selected_session().and_then(|s| s.call.clone()).expect("the call ran");
     assert_eq!(call.token.source, TokenSource::Cached);

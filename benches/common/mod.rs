@@ -120,13 +120,21 @@ pub fn demo_profile(server: &DemoServer, stem: &str) -> Profile {
 
 /// The call of `stem`'s `endpoint`, fetching (or reusing) a token.
 pub fn call_spec(profile: &Profile, stem: &str, endpoint: &str) -> CallSpec {
-    let secret =
-        profile.client.as_ref().expect("[client]").secret.resolve("client secret", &NoPrompt).expect("literal secret");
+    let secret = profile
+        .client
+        .as_ref()
+        .and_then(|c| c.secret.as_ref())
+        .expect("client.secret")
+        .resolve("client secret", &NoPrompt)
+        .expect("literal secret");
     CallSpec {
         profile_key: stem.to_owned(),
         profile: profile.clone(),
         endpoint: profile.endpoint(endpoint).expect("the endpoint").clone(),
-        token: TokenChoice::Fetch { secret, force: false },
+        token: TokenChoice::Fetch {
+            credentials: tokdbg::core::model::credentials::Credentials::secret(secret),
+            force: false,
+        },
     }
 }
 

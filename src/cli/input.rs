@@ -3,8 +3,10 @@
 use std::io::Read;
 
 use crate::core::engine::TokenChoice;
+use crate::core::model::credentials::CredentialField;
 use crate::core::model::profile::{Profile, SecretSource};
 use crate::core::model::secret::Secret;
+use crate::core::model::secret_source::SecretShape;
 use crate::core::secret_choice::SecretsNeeded;
 use crate::core::store::profile_store::{self, ProfileStore};
 
@@ -69,8 +71,17 @@ pub fn token_argument(token: Option<&str>) -> Result<String, CliError> {
 /// Reads a secret source, naming the profile field it came from in any error. Its warnings
 /// (e.g. a `file:` with more than one line) go to stderr, so `--json` stdout stays one document.
 pub fn resolve_secret(source: &SecretSource, field: &str, profile: &str) -> Result<Secret, CliError> {
+    resolve_shaped(source, field, SecretShape::Line, profile)
+}
+
+/// [`resolve_secret`] for one of the client's credentials (a key or a certificate is read whole).
+fn resolve_credential(source: &SecretSource, field: CredentialField, profile: &str) -> Result<Secret, CliError> {
+    resolve_shaped(source, field.label(), field.shape(), profile)
+}
+
+fn resolve_shaped(source: &SecretSource, field: &str, shape: SecretShape, profile: &str) -> Result<Secret, CliError> {
     let resolved = source
-        .resolve_noting(&format!("{field} of profile {profile}"), &TerminalPrompter)
+        .resolve_shaped(&format!("{field} of profile {profile}"), &TerminalPrompter, shape)
         .map_err(|e| CliError::profile(format!("profile {profile}: {field}: {e}")))?;
     for warning in &resolved.warnings {
         super::stdout::errln!("tokdbg: warning: profile {profile}: {field}: {warning}");
@@ -78,10 +89,11 @@ pub fn resolve_secret(source: &SecretSource, field: &str, profile: &str) -> Resu
     Ok(resolved.secret)
 }
 
-/// Reads what `secret_choice` decided a call needs, client secret first: the engine's token
-/// choice and the HMAC secret.
+/// Reads what `secret_choice` decided a call needs, the client's credentials first: the
+/// engine's token choice and the HMAC secret.
 pub async fn read_needed(needs: SecretsNeeded, stem: &str) -> Result<(TokenChoice, Option<Secret>), CliError> {
-    let read = |source: SecretSource| std::future::ready(resolve_secret(&source, "client.secret", stem));
+    let read =
+        |field: CredentialField, source: SecretSource| std::future::ready(resolve_credential(&source, field, stem));
     let choice = needs.token.into_choice(read).await?;
     let hmac = match &needs.hmac_secret {
         Some(source) => Some(resolve_secret(source, "expect.hmac_secret", stem)?),

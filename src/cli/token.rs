@@ -34,10 +34,11 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, na
         CliError::profile(format!("profile {stem} has no [client] section: nothing to fetch a token with"))
     })?;
     let (choice, hmac_secret) = runtime.block_on(read_needed(needs, &stem))?;
-    let TokenChoice::Fetch { secret, force } = choice else {
+    let TokenChoice::Fetch { credentials, force } = choice else {
         return Err(CliError::profile(format!("profile {stem}: a forced fetch always requests a token")));
     };
-    let mut fetch = within_deadline(global, runtime, engine.fetch_token(&stem, &profile, secret, force, hmac_secret))?;
+    let mut fetch =
+        within_deadline(global, runtime, engine.fetch_token(&stem, &profile, credentials, force, hmac_secret))?;
     add_verification_findings(&mut fetch, &profile);
     // An opaque token has no verification (it needs introspection): only a JWT that was
     // checked and failed makes the command fail.

@@ -89,7 +89,8 @@ pub fn token_request_as_curl(request: &TokenRequest, options: CurlOptions) -> St
     let mut comments = Vec::new();
     let mut lines = Vec::new();
     let secret_var_arg = |prefix: &str| format!("{}\"${SECRET_VAR}\"", quote(prefix));
-    if !options.reveal_secret {
+    let secret = request.credentials.secret.as_ref().map_or("", |s| s.expose());
+    if !options.reveal_secret && request.auth_method.uses_secret() {
         comments.push(format!(
             "# The client secret is not shown: set {SECRET_VAR} first (e.g. read -rs {SECRET_VAR}; export {SECRET_VAR})."
         ));
@@ -97,7 +98,7 @@ pub fn token_request_as_curl(request: &TokenRequest, options: CurlOptions) -> St
     if request.auth_method == AuthMethod::ClientSecretBasic {
         let id = form_urlencode(&request.client_id);
         let user = if options.reveal_secret {
-            quote(&format!("{id}:{}", form_urlencode(request.client_secret.expose())))
+            quote(&format!("{id}:{}", form_urlencode(secret)))
         } else {
             comments.push(
                 "# RFC 6749 §2.3.1: client_secret_basic sends id and secret form-urlencoded; the id below is. \
@@ -110,10 +111,13 @@ pub fn token_request_as_curl(request: &TokenRequest, options: CurlOptions) -> St
     }
     lines.push(format!("-H {}", quote("Accept: application/json")));
     lines.push(data_urlencode("grant_type", "client_credentials"));
+    if request.auth_method == AuthMethod::None {
+        lines.push(data_urlencode("client_id", &request.client_id));
+    }
     if request.auth_method == AuthMethod::ClientSecretPost {
         lines.push(data_urlencode("client_id", &request.client_id));
         if options.reveal_secret {
-            lines.push(data_urlencode("client_secret", request.client_secret.expose()));
+            lines.push(data_urlencode("client_secret", secret));
         } else {
             lines.push(format!("--data-urlencode {}", secret_var_arg("client_secret=")));
         }
@@ -174,6 +178,7 @@ fn quote_word(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::model::credentials::Credentials;
     use crate::core::model::secret::Secret;
 
     const TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
@@ -304,7 +309,7 @@ mod tests {
         TokenRequest {
             endpoint: "https://issuer.example.com/oidc/token".into(),
             client_id: "app id:'1'".into(),
-            client_secret: Secret::new("s3cr'et $(x)"),
+            credentials: Credentials::secret(Secret::new("s3cr'et $(x)")),
             auth_method,
             scopes: vec!["order:read".into(), "order:write".into()],
             audience: Some("https://api.example.com".into()),

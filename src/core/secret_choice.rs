@@ -1,6 +1,7 @@
-//! Which secrets a call must read before it runs: the one decision the CLI and the TUI share.
+//! Which secrets a call needs before it runs: the one decision the CLI and the TUI share.
 
 use crate::core::engine::TokenChoice;
+use crate::core::model::credentials::{CredentialField, CredentialSources, Credentials, MissingCredential};
 use crate::core::model::profile::Profile;
 use crate::core::model::secret::Secret;
 use crate::core::model::secret_source::SecretSource;
@@ -16,17 +17,17 @@ pub enum TokenWanted {
     Fetch { force: bool },
 }
 
-/// How the token will be had, and whether that takes the client secret.
+/// How the token will be had, and which credentials that takes.
 #[derive(Debug, Clone)]
 pub enum TokenPlan {
     None,
     Given(Secret),
-    /// A fresh token from the engine's cache: no client secret is read (a `cmd:` source may be
+    /// A fresh token from the engine's cache: no credential is read (a `cmd:` source may be
     /// slow, or ask a hardware key).
     Cached(Secret),
-    /// A token request: `client_secret` must be read first.
+    /// A token request: `credentials` must be read first (those the auth method needs).
     Request {
-        client_secret: SecretSource,
+        credentials: CredentialSources,
         force: bool,
     },
 }
@@ -40,26 +41,30 @@ pub struct SecretsNeeded {
     pub hmac_secret: Option<SecretSource>,
 }
 
-/// A token was wanted from a profile that has no client to request one with.
+/// Why no token can be requested for the profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[error("the profile has no [client] section")]
-pub struct NoClient;
+pub enum CannotRequest {
+    #[error("the profile has no [client] section")]
+    NoClient,
+    #[error(transparent)]
+    Missing(#[from] MissingCredential),
+}
 
 /// Decides which secrets a call needs. `cached` is the engine's fresh token for the profile, if
-/// any (`Engine::cached_token`); it spares reading the client secret unless `force`.
+/// any (`Engine::cached_token`); it spares reading the credentials unless `force`.
 pub fn secrets_needed(
     profile: &Profile,
     wanted: TokenWanted,
     cached: Option<Secret>,
-) -> Result<SecretsNeeded, NoClient> {
+) -> Result<SecretsNeeded, CannotRequest> {
     let token = match wanted {
         TokenWanted::None => TokenPlan::None,
         TokenWanted::Given(token) => TokenPlan::Given(token),
         TokenWanted::Fetch { force } => {
-            let client = profile.client.as_ref().ok_or(NoClient)?;
+            let client = profile.client.as_ref().ok_or(CannotRequest::NoClient)?;
             match cached {
                 Some(token) if !force => TokenPlan::Cached(token),
-                _ => TokenPlan::Request { client_secret: client.secret.clone(), force },
+                _ => TokenPlan::Request { credentials: client.credential_sources()?, force },
             }
         }
     };
@@ -67,16 +72,20 @@ pub fn secrets_needed(
 }
 
 impl TokenPlan {
-    /// The client secret to read first, if a token request will be made.
-    pub fn client_secret(&self) -> Option<&SecretSource> {
+    /// The credentials to read first, if a token request will be made.
+    pub fn credentials(&self) -> Option<&CredentialSources> {
         match self {
-            TokenPlan::Request { client_secret, .. } => Some(client_secret),
+            TokenPlan::Request { credentials, .. } => Some(credentials),
             _ => None,
         }
     }
 
-    /// The engine's token choice; `read` reads the client secret, and runs only for a request.
-    pub async fn into_choice<E, F>(self, read: impl FnOnce(SecretSource) -> F) -> Result<TokenChoice, E>
+    /// The engine's token choice; `read` reads one credential (its field says which, and how
+    /// much of a `file:` to read), and runs only for a request.
+    pub async fn into_choice<E, F>(
+        self,
+        mut read: impl FnMut(CredentialField, SecretSource) -> F,
+    ) -> Result<TokenChoice, E>
     where
         F: std::future::Future<Output = Result<Secret, E>>,
     {
@@ -84,8 +93,12 @@ impl TokenPlan {
             TokenPlan::None => TokenChoice::None,
             TokenPlan::Given(token) => TokenChoice::Given(token),
             TokenPlan::Cached(token) => TokenChoice::Cached(token),
-            TokenPlan::Request { client_secret, force } => {
-                TokenChoice::Fetch { secret: read(client_secret).await?, force }
+            TokenPlan::Request { credentials, force } => {
+                let mut read_ones = Credentials::default();
+                for (field, source) in credentials.fields() {
+                    read_ones.set(field, read(field, source.clone()).await?);
+                }
+                TokenChoice::Fetch { credentials: read_ones, force }
             }
         })
     }
@@ -115,37 +128,38 @@ mod tests {
     fn a_fresh_cached_token_needs_no_client_secret_unless_forced() {
         let needs = secrets_needed(&profile(true, false), TokenWanted::Fetch { force: false }, cached()).unwrap();
         assert!(matches!(needs.token, TokenPlan::Cached(_)));
-        assert!(needs.token.client_secret().is_none());
+        assert!(needs.token.credentials().is_none());
         let needs = secrets_needed(&profile(true, false), TokenWanted::Fetch { force: true }, cached()).unwrap();
-        assert!(
-            matches!(&needs.token, TokenPlan::Request { force: true, client_secret: SecretSource::Env(v) } if v == "SK")
-        );
+        assert!(matches!(&needs.token, TokenPlan::Request { force: true, credentials }
+            if credentials.secret == Some(SecretSource::Env("SK".into()))));
         let needs = secrets_needed(&profile(true, false), TokenWanted::Fetch { force: false }, None).unwrap();
-        assert_eq!(needs.token.client_secret(), Some(&SecretSource::Env("SK".into())));
+        assert_eq!(needs.token.credentials().and_then(|c| c.secret.as_ref()), Some(&SecretSource::Env("SK".into())));
     }
 
     #[test]
     fn no_token_or_a_given_one_needs_no_client_secret_but_the_hmac_secret_still() {
         for wanted in [TokenWanted::None, TokenWanted::Given(Secret::new("t"))] {
             let needs = secrets_needed(&profile(true, true), wanted, None).unwrap();
-            assert!(needs.token.client_secret().is_none());
+            assert!(needs.token.credentials().is_none());
             assert_eq!(needs.hmac_secret, Some(SecretSource::Env("HMAC".into())));
         }
         // A baseline works without a client; fetching does not.
         assert!(secrets_needed(&profile(false, false), TokenWanted::None, None).is_ok());
         assert_eq!(
             secrets_needed(&profile(false, false), TokenWanted::Fetch { force: false }, None).err(),
-            Some(NoClient)
+            Some(CannotRequest::NoClient)
         );
     }
 
     #[tokio::test]
     async fn the_plan_reads_the_client_secret_only_for_a_request() {
-        let read = |_: SecretSource| async { Err::<Secret, &str>("must not be read") };
+        let read = |_: CredentialField, _: SecretSource| async { Err::<Secret, &str>("must not be read") };
         let choice = TokenPlan::Cached(Secret::new("c")).into_choice(read).await.unwrap();
         assert!(matches!(choice, TokenChoice::Cached(t) if t.expose() == "c"));
-        let plan = TokenPlan::Request { client_secret: SecretSource::Prompt, force: false };
-        let choice = plan.into_choice(|_| async { Ok::<_, &str>(Secret::new("sk")) }).await.unwrap();
-        assert!(matches!(choice, TokenChoice::Fetch { secret, force: false } if secret.expose() == "sk"));
+        let credentials = CredentialSources { secret: Some(SecretSource::Prompt), ..CredentialSources::default() };
+        let plan = TokenPlan::Request { credentials, force: false };
+        let choice = plan.into_choice(|_, _| async { Ok::<_, &str>(Secret::new("sk")) }).await.unwrap();
+        assert!(matches!(choice, TokenChoice::Fetch { credentials, force: false }
+            if credentials.secret.as_ref().map(Secret::expose) == Some("sk") && credentials.private_key.is_none()));
     }
 }

@@ -9,9 +9,10 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
 use crate::core::engine::{CallSpec, Engine, TokenChoice, TokenSource};
+use crate::core::model::credentials::CredentialField;
 use crate::core::model::profile::{Profile, SecretPrompter, SecretSource};
 use crate::core::model::secret::Secret;
-use crate::core::model::secret_source::SecretError;
+use crate::core::model::secret_source::{SecretError, SecretShape};
 use crate::core::secret_choice::{self, SecretsNeeded, TokenWanted};
 use crate::core::store::profile_store::{DirOrigin, ProfileStore};
 use crate::core::{store::profile_edit, store::profile_store};
@@ -55,9 +56,14 @@ impl From<String> for ReadError {
 /// Reads a secret without blocking the loop. A `cmd:` source runs as a child process that dies
 /// with this future: cancelling the task kills it. A secret typed at the TUI's prompt answers a
 /// `prompt` source, and an `env:` source whose variable is unset.
-async fn read(source: SecretSource, label: String, prompted: Option<Secret>) -> Result<Secret, ReadError> {
+async fn read(
+    source: SecretSource,
+    label: String,
+    prompted: Option<Secret>,
+    shape: SecretShape,
+) -> Result<Secret, ReadError> {
     // Warnings (a `file:` with extra lines) are shown with the profile, not per task.
-    match source.resolve_async(&label, &Typed(prompted.clone())).await {
+    match source.resolve_async_shaped(&label, &Typed(prompted.clone()), shape).await {
         Ok(resolved) => Ok(resolved.secret),
         Err(SecretError::EnvMissing(var)) => match prompted {
             Some(typed) => Ok(typed),
@@ -81,13 +87,20 @@ async fn read_needed(
     needs: SecretsNeeded,
     prompted: Option<Secret>,
 ) -> Result<(TokenChoice, Option<Secret>), ReadError> {
-    let label = format!("client.secret of {stem}");
-    let choice = needs.token.into_choice(|source| read(source, label, prompted)).await?;
-    // Only the client secret is ever typed at the prompt.
+    // Only the client secret is ever typed at the prompt (a key or a certificate is a file).
+    let choice = needs
+        .token
+        .into_choice(|field, source| {
+            let typed = (field == CredentialField::Secret).then(|| prompted.clone()).flatten();
+            read(source, format!("{} of {stem}", field.label()), typed, field.shape())
+        })
+        .await?;
     let hmac = match needs.hmac_secret {
         Some(source) => {
-            Some(read(source, format!("expect.hmac_secret of {stem}"), None).await.map_err(|e| match e {
-                ReadError::EnvMissing(text) | ReadError::Other(text) => ReadError::Other(text),
+            Some(read(source, format!("expect.hmac_secret of {stem}"), None, SecretShape::Line).await.map_err(|e| {
+                match e {
+                    ReadError::EnvMissing(text) | ReadError::Other(text) => ReadError::Other(text),
+                }
             })?)
         }
         None => None,
@@ -198,10 +211,10 @@ impl Runner {
                         Ok(read) => read,
                         Err(error) => return unread(&stem, error, Retry::FetchToken),
                     };
-                    let TokenChoice::Fetch { secret, force } = choice else {
+                    let TokenChoice::Fetch { credentials, force } = choice else {
                         return Err(format!("{stem}: a forced fetch always requests a token"));
                     };
-                    Ok(TaskResult::Token(Box::new(engine.fetch_token(&stem, &profile, secret, force, hmac).await)))
+                    Ok(TaskResult::Token(Box::new(engine.fetch_token(&stem, &profile, credentials, force, hmac).await)))
                 });
             }
             Cmd::Call { task, stem, profile, endpoint, prompted, with_token, edited, given } => {
@@ -230,9 +243,11 @@ impl Runner {
                 self.spawn(task, async move {
                     let hmac = match profile.expect.hmac_secret.clone() {
                         Some(source) => {
-                            Some(read(source, "expect.hmac_secret".to_owned(), None).await.map_err(|e| match e {
-                                ReadError::EnvMissing(text) | ReadError::Other(text) => text,
-                            })?)
+                            Some(read(source, "expect.hmac_secret".to_owned(), None, SecretShape::Line).await.map_err(
+                                |e| match e {
+                                    ReadError::EnvMissing(text) | ReadError::Other(text) => text,
+                                },
+                            )?)
                         }
                         None => None,
                     };

@@ -44,7 +44,7 @@ pub fn demo_profile(server: &DemoServer, stem: &str) -> Result<Profile, BoxError
 /// The profile's client secret (the demo profiles hold literals).
 pub fn client_secret(profile: &Profile) -> Result<Secret, BoxError> {
     let client = profile.client.as_ref().ok_or("the profile has no [client]")?;
-    Ok(client.secret.resolve("client secret", &NoPrompt)?)
+    Ok(client.secret.as_ref().ok_or("the profile has no client.secret")?.resolve("client secret", &NoPrompt)?)
 }
 
 pub fn endpoint(profile: &Profile, name: &str) -> Result<Endpoint, BoxError> {
@@ -53,7 +53,10 @@ pub fn endpoint(profile: &Profile, name: &str) -> Result<Endpoint, BoxError> {
 
 /// A call that fetches its token (cache first) with the profile's own secret.
 pub fn fetch_spec(stem: &str, profile: &Profile, endpoint_name: &str) -> Result<CallSpec, BoxError> {
-    let choice = TokenChoice::Fetch { secret: client_secret(profile)?, force: false };
+    let choice = TokenChoice::Fetch {
+        credentials: tokdbg::core::model::credentials::Credentials::secret(client_secret(profile)?),
+        force: false,
+    };
     spec_with(stem, profile, endpoint_name, choice)
 }
 

@@ -58,6 +58,12 @@ fn token_error(error: &TokenError, url: &str, profile: &Profile, client_id: &str
         )
     };
     match error {
+        TokenError::ClientAuth(problem) => Finding::error(
+            Code::TokenRequestFailed,
+            format!("no token request was sent: {problem}"),
+            Evidence::new(Some("the credentials client.auth_method needs".to_owned()), Some(problem.to_string())),
+            "Give the profile what its client.auth_method needs (client.secret, client.private_key, client.certificate), or choose the method the issuer registered for the client.",
+        ),
         TokenError::Http(http) => Finding::error(
             Code::TokenRequestFailed,
             format!("the token endpoint cannot be reached: {http}"),
@@ -151,14 +157,20 @@ struct Refusal<'a> {
 fn refusal(failure: TokenFailure, r: &Refusal<'_>) -> Finding {
     let console = r.vendor.console();
     let (code, said, client_id) = (r.code, r.said, r.client_id);
-    let other = r.profile.client.as_ref().map(|c| c.auth_method).unwrap_or_default().other().as_str();
+    // basic ↔ post send the same secret two ways; other methods have no twin to suggest.
+    let other_method = r.profile.client.as_ref().map(|c| c.auth_method).unwrap_or_default().other();
+    let switch = match other_method {
+        Some(other) => format!("set client.auth_method = \"{}\"", other.as_str()),
+        None => "set client.auth_method to the method the issuer registered for it".to_owned(),
+    };
+    let other = other_method.map_or("another auth method", |m| m.as_str());
     let rejected = || format!("the issuer rejected the client credentials ({code}){said}");
     let (message, evidence, fix) = match failure {
         TokenFailure::BadCredentials => (
             rejected(),
             r.evidence.clone(),
             format!(
-                "Check client.id ({client_id}) and the secret behind client.secret{}. If both are right, the client may be registered for {other}: set client.auth_method = \"{other}\"{}.",
+                "Check client.id ({client_id}) and the secret behind client.secret{}. If both are right, the client may be registered for {other}: {switch}{}.",
                 console.credentials, console.auth_method
             ),
         ),
@@ -181,17 +193,14 @@ fn refusal(failure: TokenFailure, r: &Refusal<'_>) -> Finding {
         TokenFailure::WrongAuthMethod => (
             rejected(),
             r.evidence.clone(),
-            format!(
-                "The client must authenticate another way: set client.auth_method = \"{other}\"{}.",
-                console.auth_method
-            ),
+            format!("The client must authenticate another way: {switch}{}.", console.auth_method),
         ),
         TokenFailure::ClientRefused => (
             format!("the issuer refused the client without saying why ({code}){said}"),
             r.evidence.clone(),
             if console.refused.is_empty() {
                 format!(
-                    "Check the client auth method the issuer registered for this client (set client.auth_method = \"{other}\" if it is that one), then the secret."
+                    "Check the client auth method the issuer registered for this client ({switch} if it is {other}), then the secret."
                 )
             } else {
                 console.refused.to_owned()

@@ -37,6 +37,7 @@ use crate::core::clock::{Clock, SystemClock};
 use crate::core::diagnose::{self, Facts};
 use crate::core::engine::token_cache::{CachedToken, TokenCache};
 use crate::core::engine::trace::{HopKind, TraceBuilder};
+use crate::core::model::credentials::Credentials;
 use crate::core::model::profile::{Endpoint, Profile};
 use crate::core::model::secret::Secret;
 use crate::core::net::discovery::Discovery;
@@ -59,8 +60,9 @@ pub use crate::core::engine::trace::Hop;
 /// How the caller wants the token obtained.
 #[derive(Debug, Clone)]
 pub enum TokenChoice {
-    /// From the cache, else the token endpoint with this client secret. `force` skips the cache.
-    Fetch { secret: Secret, force: bool },
+    /// From the cache, else the token endpoint with these credentials (those the client's
+    /// auth method needs, read). `force` skips the cache.
+    Fetch { credentials: Credentials, force: bool },
     /// Use this token as is.
     Given(Secret),
     /// A fresh token the caller took from this engine's cache (`Engine::cached_token`): used
@@ -178,7 +180,7 @@ impl Engine {
         &self,
         profile: &Profile,
         token_endpoint: &str,
-        secret: Secret,
+        credentials: Credentials,
     ) -> (TokenRequestReport, Option<TokenResponse>) {
         let Some(client) = &profile.client else {
             let report = TokenRequestReport {
@@ -202,7 +204,7 @@ impl Engine {
         let request = TokenRequest {
             endpoint: token_endpoint.to_owned(),
             client_id: client.id.clone(),
-            client_secret: secret,
+            credentials,
             auth_method: client.auth_method,
             scopes: client.scopes.clone(),
             audience: client.audience.clone(),
@@ -287,7 +289,7 @@ impl Engine {
         profile_key: &str,
         profile: &Profile,
         token_endpoint: Option<&str>,
-        secret: Secret,
+        credentials: Credentials,
         force: bool,
         now: i64,
     ) -> Obtained {
@@ -308,7 +310,7 @@ impl Engine {
         let Some(endpoint_url) = token_endpoint else {
             return Obtained { token_request: None, token: TokenInfo::none(), access_token: None };
         };
-        let (request_report, response) = self.request_token(profile, endpoint_url, secret).await;
+        let (request_report, response) = self.request_token(profile, endpoint_url, credentials).await;
         let mut token = TokenInfo::none();
         let access_token = response.map(|response| {
             token = TokenInfo {
@@ -329,7 +331,7 @@ impl Engine {
         &self,
         profile_key: &str,
         profile: &Profile,
-        secret: Secret,
+        credentials: Credentials,
         force: bool,
         hmac_secret: Option<Secret>,
     ) -> TokenFetch {
@@ -337,7 +339,7 @@ impl Engine {
         let mut trace = TraceBuilder::default();
         let resolved = self.resolve_traced(profile, &mut trace).await;
         let endpoint = resolved.token_endpoint.as_deref();
-        let obtained = self.obtain_token(profile_key, profile, endpoint, secret, force, now).await;
+        let obtained = self.obtain_token(profile_key, profile, endpoint, credentials, force, now).await;
         trace_obtained(&mut trace, &obtained, endpoint);
         let verification = match &obtained.token.decoded {
             Some(decoded) => {
@@ -382,7 +384,9 @@ impl Engine {
         // Every secret this call knows, to scrub from the API's answer (the token is added
         // by the probe itself).
         let mut known = Scrubber::new();
-        if let (TokenChoice::Fetch { secret, .. }, Some(client)) = (&choice, &profile.client) {
+        if let (TokenChoice::Fetch { credentials, .. }, Some(client)) = (&choice, &profile.client)
+            && let Some(secret) = &credentials.secret
+        {
             known.add_client_secret(&client.id, secret);
         }
         if let Some(hmac) = &hmac_secret {
@@ -401,9 +405,9 @@ impl Engine {
                 report.token = TokenInfo::describe(TokenSource::Cached, token.expose(), &scope_claim, now);
                 Some(token)
             }
-            TokenChoice::Fetch { secret, force } => {
+            TokenChoice::Fetch { credentials, force } => {
                 let endpoint = resolved.token_endpoint.as_deref();
-                let obtained = self.obtain_token(&profile_key, &profile, endpoint, secret, force, now).await;
+                let obtained = self.obtain_token(&profile_key, &profile, endpoint, credentials, force, now).await;
                 trace_obtained(&mut trace, &obtained, endpoint);
                 report.token_request = obtained.token_request;
                 report.token = obtained.token;

@@ -251,6 +251,7 @@ pub fn token_error_kind(error: &TokenError) -> String {
         TokenError::OAuth { error, .. } => error.chars().take(40).collect(),
         TokenError::NotOAuth { .. } => "not_oauth".to_owned(),
         TokenError::Redirected { .. } => "redirected".to_owned(),
+        TokenError::ClientAuth(_) => "client_auth".to_owned(),
     }
 }
 

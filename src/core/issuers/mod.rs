@@ -189,7 +189,7 @@ impl<'a> Answer<'a> {
                 let json: Option<Value> = serde_json::from_str(body).ok();
                 Some(Answer { status: *status, error: None, description: None, json, bare: body.trim().is_empty() })
             }
-            TokenError::Http(_) | TokenError::Redirected { .. } => None,
+            TokenError::Http(_) | TokenError::Redirected { .. } | TokenError::ClientAuth(_) => None,
         }
     }
 

@@ -40,12 +40,28 @@ pub struct IssuerConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientConfig {
-    /// The client id (Authing's AK).
+    /// The client id (Authing calls it the AK).
     pub id: String,
-    /// Where the client secret (SK) comes from.
-    pub secret: SecretSource,
+    /// Where the client secret (Authing's SK) comes from: needed by the `client_secret_*`
+    /// methods; a client that authenticates with a key or a certificate has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<SecretSource>,
     #[serde(default)]
     pub auth_method: AuthMethod,
+    /// The client's private key: it signs `private_key_jwt` assertions, and is the key of
+    /// `certificate`. PEM (PKCS#8, PKCS#1, SEC1) or a private JWK; `file:` reads the whole file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key: Option<SecretSource>,
+    /// The mTLS client certificate (a PEM chain; its key is `private_key`), presented to the
+    /// token endpoint and to the API. `file:` reads the whole file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<SecretSource>,
+    /// The client assertion's `alg` (default: from the key; HS256 for `client_secret_jwt`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assertion_alg: Option<String>,
+    /// The `kid` in the client assertion's header.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -58,28 +74,68 @@ pub struct ClientConfig {
     pub extra: BTreeMap<String, String>,
 }
 
-/// How the client authenticates at the token endpoint (RFC 6749 §2.3.1).
+/// How the client authenticates at the token endpoint: RFC 6749 §2.3.1, RFC 7523 §2.2 and
+/// OIDC Core §9 (client assertions), RFC 8705 §2 (mTLS), or not at all (a public client).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum AuthMethod {
     ClientSecretBasic,
     #[default]
     ClientSecretPost,
+    ClientSecretJwt,
+    PrivateKeyJwt,
+    TlsClientAuth,
+    SelfSignedTlsClientAuth,
+    None,
 }
 
 impl AuthMethod {
+    /// Every method, in the order the form offers them.
+    pub const ALL: [AuthMethod; 7] = [
+        AuthMethod::ClientSecretPost,
+        AuthMethod::ClientSecretBasic,
+        AuthMethod::ClientSecretJwt,
+        AuthMethod::PrivateKeyJwt,
+        AuthMethod::TlsClientAuth,
+        AuthMethod::SelfSignedTlsClientAuth,
+        AuthMethod::None,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             AuthMethod::ClientSecretBasic => "client_secret_basic",
             AuthMethod::ClientSecretPost => "client_secret_post",
+            AuthMethod::ClientSecretJwt => "client_secret_jwt",
+            AuthMethod::PrivateKeyJwt => "private_key_jwt",
+            AuthMethod::TlsClientAuth => "tls_client_auth",
+            AuthMethod::SelfSignedTlsClientAuth => "self_signed_tls_client_auth",
+            AuthMethod::None => "none",
         }
     }
 
-    pub fn other(self) -> AuthMethod {
+    /// The other way to send the same client secret (basic ↔ post), for a method the
+    /// issuer may expect instead; the other methods have no such twin.
+    pub fn other(self) -> Option<AuthMethod> {
         match self {
-            AuthMethod::ClientSecretBasic => AuthMethod::ClientSecretPost,
-            AuthMethod::ClientSecretPost => AuthMethod::ClientSecretBasic,
+            AuthMethod::ClientSecretBasic => Some(AuthMethod::ClientSecretPost),
+            AuthMethod::ClientSecretPost => Some(AuthMethod::ClientSecretBasic),
+            _ => None,
         }
+    }
+
+    /// Whether the method sends the client secret (itself or as an HMAC key).
+    pub fn uses_secret(self) -> bool {
+        matches!(self, AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost | AuthMethod::ClientSecretJwt)
+    }
+
+    /// Whether the method needs `client.private_key`.
+    pub fn uses_private_key(self) -> bool {
+        matches!(self, AuthMethod::PrivateKeyJwt | AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth)
+    }
+
+    /// Whether the method needs `client.certificate`.
+    pub fn uses_certificate(self) -> bool {
+        matches!(self, AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth)
     }
 }
 
@@ -201,10 +257,14 @@ impl Profile {
     /// Warnings about a profile that loads but is risky or incomplete.
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
-        if let Some(client) = &self.client
-            && client.secret.is_literal()
-        {
-            warnings.push("client.secret is a literal: prefer env:VAR, file:PATH, cmd:COMMAND or prompt".to_owned());
+        if let Some(client) = &self.client {
+            if client.secret.as_ref().is_some_and(SecretSource::is_literal) {
+                warnings
+                    .push("client.secret is a literal: prefer env:VAR, file:PATH, cmd:COMMAND or prompt".to_owned());
+            }
+            if client.private_key.as_ref().is_some_and(SecretSource::is_literal) {
+                warnings.push("client.private_key is a literal: prefer file:PATH, env:VAR or cmd:COMMAND".to_owned());
+            }
         }
         if matches!(self.expect.hmac_secret, Some(SecretSource::Literal(_))) {
             warnings.push("expect.hmac_secret is a literal: prefer env:VAR, file:PATH or cmd:COMMAND".to_owned());
@@ -252,7 +312,7 @@ required_scopes = ["order:read"]
 "#;
         let profile: Profile = toml::from_str(text).unwrap();
         let client = profile.client.as_ref().unwrap();
-        assert_eq!(client.secret, SecretSource::Env("ORDERS_SK".into()));
+        assert_eq!(client.secret, Some(SecretSource::Env("ORDERS_SK".into())));
         assert_eq!(profile.expect.audience, vec!["6050751aed0f29bf7723c7a8".to_owned()]);
         assert_eq!(profile.endpoints[0].required_scopes, vec!["order:read".to_owned()]);
     }

@@ -126,6 +126,15 @@ pub struct Resolved {
     pub warnings: Vec<String>,
 }
 
+/// What a source holds: one line (a client secret, a token) or a whole document (a PEM
+/// key or certificate chain, a JWK), which a `file:` source then reads entire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SecretShape {
+    #[default]
+    Line,
+    Document,
+}
+
 impl SecretSource {
     /// Reads the secret, blocking (a command may run for seconds): call it off the UI thread.
     pub fn resolve(&self, label: &str, prompter: &dyn SecretPrompter) -> Result<Secret, SecretError> {
@@ -134,8 +143,18 @@ impl SecretSource {
 
     /// [`SecretSource::resolve`], with its warnings.
     pub fn resolve_noting(&self, label: &str, prompter: &dyn SecretPrompter) -> Result<Resolved, SecretError> {
+        self.resolve_shaped(label, prompter, SecretShape::Line)
+    }
+
+    /// [`SecretSource::resolve_noting`] for a source holding `shape`.
+    pub fn resolve_shaped(
+        &self,
+        label: &str,
+        prompter: &dyn SecretPrompter,
+        shape: SecretShape,
+    ) -> Result<Resolved, SecretError> {
         match self {
-            SecretSource::File(path) => finish(self, read_first_line(path)?),
+            SecretSource::File(path) => finish(self, read_file_as(path, shape)?),
             SecretSource::Command(command) => {
                 let timeout = secret_cmd::configured_timeout().map_err(SecretError::Config)?;
                 let output = secret_cmd::run_blocking(command, timeout, secret_cmd::MAX_OUTPUT);
@@ -148,10 +167,20 @@ impl SecretSource {
     /// For async callers (the TUI): a `cmd:` is killed, its whole process group, when the
     /// returned future is dropped (the task was cancelled).
     pub async fn resolve_async(&self, label: &str, prompter: &dyn SecretPrompter) -> Result<Resolved, SecretError> {
+        self.resolve_async_shaped(label, prompter, SecretShape::Line).await
+    }
+
+    /// [`SecretSource::resolve_async`] for a source holding `shape`.
+    pub async fn resolve_async_shaped(
+        &self,
+        label: &str,
+        prompter: &dyn SecretPrompter,
+        shape: SecretShape,
+    ) -> Result<Resolved, SecretError> {
         match self {
             SecretSource::File(path) => {
                 let path = path.clone();
-                let read = tokio::task::spawn_blocking(move || read_first_line(&path))
+                let read = tokio::task::spawn_blocking(move || read_file_as(&path, shape))
                     .await
                     .map_err(|e| SecretError::File { path: self.describe(), reason: e.to_string() })??;
                 finish(self, read)
@@ -185,6 +214,26 @@ fn finish(source: &SecretSource, (value, warnings): (String, Vec<String>)) -> Re
         return Err(SecretError::Empty(source.describe()));
     }
     Ok(Resolved { secret: Secret::new(value), warnings })
+}
+
+/// A secret file's content as `shape` says: its first line, or the whole document (trailing
+/// white space trimmed).
+fn read_file_as(path: &Path, shape: SecretShape) -> Result<(String, Vec<String>), SecretError> {
+    match shape {
+        SecretShape::Line => read_first_line(path),
+        SecretShape::Document => read_document(path),
+    }
+}
+
+/// A whole secret file: a PEM key or certificate chain, or a JWK.
+fn read_document(path: &Path) -> Result<(String, Vec<String>), SecretError> {
+    let expanded = expand_home(path);
+    let fail = |reason: String| SecretError::File { path: expanded.display().to_string(), reason };
+    let bytes = read_regular_file(&expanded, MAX_SECRET_FILE_BYTES)
+        .map_err(|e| fail(e.to_string()))?
+        .ok_or_else(|| fail("no such file".to_owned()))?;
+    let text = String::from_utf8(bytes).map_err(|_| fail("not UTF-8 text (a PEM file or a JWK is text)".to_owned()))?;
+    Ok((text.trim_end().to_owned(), Vec::new()))
 }
 
 /// The first line of a secret file (without its `\r\n`), and a warning when more follow.

@@ -4,6 +4,7 @@
 
 use base64::Engine as _;
 
+use crate::core::model::credentials::{CredentialField, Credentials};
 use crate::core::model::profile::AuthMethod;
 use crate::core::model::secret::Secret;
 use crate::core::oauth::request::RequestView;
@@ -15,28 +16,46 @@ pub enum ClientAuth {
     SecretBasic { client_id: String, secret: Secret },
     /// `client_id` and `client_secret` in the form body.
     SecretPost { client_id: String, secret: Secret },
+    /// A public client: only `client_id` in the form body (RFC 6749 §2.3, OIDC `none`).
+    Public { client_id: String },
+}
+
+/// Why the client's credentials cannot authenticate it (nothing was sent).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientAuthError {
+    #[error("client.auth_method = \"{}\" needs {}, which was not read", .method.as_str(), .field.label())]
+    Missing { method: AuthMethod, field: CredentialField },
+    #[error("client.auth_method = \"{}\" is not supported yet", .0.as_str())]
+    Unsupported(AuthMethod),
 }
 
 impl ClientAuth {
-    /// The authentication a profile's `auth_method` asks for.
-    pub fn new(method: AuthMethod, client_id: &str, secret: Secret) -> Self {
+    /// The authentication a profile's `auth_method` asks for, with the credentials read for it.
+    pub fn new(method: AuthMethod, client_id: &str, credentials: &Credentials) -> Result<Self, ClientAuthError> {
         let client_id = client_id.to_owned();
-        match method {
-            AuthMethod::ClientSecretBasic => ClientAuth::SecretBasic { client_id, secret },
-            AuthMethod::ClientSecretPost => ClientAuth::SecretPost { client_id, secret },
-        }
+        let secret =
+            || credentials.secret.clone().ok_or(ClientAuthError::Missing { method, field: CredentialField::Secret });
+        Ok(match method {
+            AuthMethod::ClientSecretBasic => ClientAuth::SecretBasic { client_id, secret: secret()? },
+            AuthMethod::ClientSecretPost => ClientAuth::SecretPost { client_id, secret: secret()? },
+            AuthMethod::None => ClientAuth::Public { client_id },
+            other => return Err(ClientAuthError::Unsupported(other)),
+        })
     }
 
     pub fn method(&self) -> AuthMethod {
         match self {
             ClientAuth::SecretBasic { .. } => AuthMethod::ClientSecretBasic,
             ClientAuth::SecretPost { .. } => AuthMethod::ClientSecretPost,
+            ClientAuth::Public { .. } => AuthMethod::None,
         }
     }
 
     pub fn client_id(&self) -> &str {
         match self {
-            ClientAuth::SecretBasic { client_id, .. } | ClientAuth::SecretPost { client_id, .. } => client_id,
+            ClientAuth::SecretBasic { client_id, .. }
+            | ClientAuth::SecretPost { client_id, .. }
+            | ClientAuth::Public { client_id } => client_id,
         }
     }
 
@@ -44,11 +63,14 @@ impl ClientAuth {
     pub fn secret(&self) -> Option<&Secret> {
         match self {
             ClientAuth::SecretBasic { secret, .. } | ClientAuth::SecretPost { secret, .. } => Some(secret),
+            ClientAuth::Public { .. } => None,
         }
     }
 
     /// Adds the credentials to `request`: as sent (`reveal`), or with the secret redacted.
     pub fn apply(&self, request: &mut RequestView, reveal: bool) {
+        // After grant_type, where servers and people expect them.
+        let at = 1.min(request.form.len());
         match self {
             ClientAuth::SecretBasic { client_id, secret } => {
                 let value = if reveal {
@@ -59,10 +81,11 @@ impl ClientAuth {
                 request.headers.push(("Authorization".to_owned(), value));
             }
             ClientAuth::SecretPost { client_id, secret } => {
-                // After grant_type, where servers and people expect them.
-                let at = 1.min(request.form.len());
                 let shown = if reveal { secret.expose().to_owned() } else { "[redacted]".to_owned() };
                 request.form.insert(at, ("client_secret".to_owned(), shown));
+                request.form.insert(at, ("client_id".to_owned(), client_id.clone()));
+            }
+            ClientAuth::Public { client_id } => {
                 request.form.insert(at, ("client_id".to_owned(), client_id.clone()));
             }
         }
@@ -91,7 +114,9 @@ mod tests {
 
     #[test]
     fn basic_urlencodes_before_base64_and_redacts_when_shown() {
-        let auth = ClientAuth::new(AuthMethod::ClientSecretBasic, "my app", Secret::new("s&cret"));
+        let auth =
+            ClientAuth::new(AuthMethod::ClientSecretBasic, "my app", &Credentials::secret(Secret::new("s&cret")))
+                .unwrap();
         let mut sent = blank();
         auth.apply(&mut sent, true);
         let expected = base64::engine::general_purpose::STANDARD.encode("my+app:s%26cret");
@@ -103,7 +128,8 @@ mod tests {
 
     #[test]
     fn post_puts_id_and_secret_after_the_grant_type() {
-        let auth = ClientAuth::new(AuthMethod::ClientSecretPost, "app", Secret::new("sk"));
+        let auth =
+            ClientAuth::new(AuthMethod::ClientSecretPost, "app", &Credentials::secret(Secret::new("sk"))).unwrap();
         let mut sent = blank();
         auth.apply(&mut sent, true);
         let names: Vec<&str> = sent.form.iter().map(|(k, _)| k.as_str()).collect();
@@ -111,5 +137,23 @@ mod tests {
         let mut shown = blank();
         auth.apply(&mut shown, false);
         assert_eq!(shown.form[2].1, "[redacted]");
+    }
+
+    #[test]
+    fn a_public_client_sends_only_its_id() {
+        let auth = ClientAuth::new(AuthMethod::None, "app", &Credentials::default()).unwrap();
+        let mut sent = blank();
+        auth.apply(&mut sent, true);
+        assert_eq!(sent.form[1], ("client_id".to_owned(), "app".to_owned()));
+        assert!(sent.headers.is_empty() && auth.secret().is_none());
+    }
+
+    #[test]
+    fn a_secret_method_without_its_secret_says_which_field() {
+        let error = ClientAuth::new(AuthMethod::ClientSecretBasic, "app", &Credentials::default()).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "client.auth_method = \"client_secret_basic\" needs client.secret, which was not read"
+        );
     }
 }

@@ -2,12 +2,13 @@
 
 use serde::Serialize;
 
+use crate::core::model::credentials::Credentials;
 use crate::core::model::profile::AuthMethod;
 use crate::core::model::secret::{Secret, redact_token};
 use crate::core::net::http::{Http, HttpError, HttpResponse, excerpt, parse_url};
 use crate::core::net::scrub::Scrubber;
 use crate::core::net::transport::{TlsNeeds, TransportNeeds};
-use crate::core::oauth::client_auth::ClientAuth;
+use crate::core::oauth::client_auth::{ClientAuth, ClientAuthError};
 pub use crate::core::oauth::request::RequestView;
 
 /// Everything needed to ask for a token.
@@ -15,7 +16,8 @@ pub use crate::core::oauth::request::RequestView;
 pub struct TokenRequest {
     pub endpoint: String,
     pub client_id: String,
-    pub client_secret: Secret,
+    /// What the client authenticates with, as read for its `auth_method`.
+    pub credentials: Credentials,
     pub auth_method: AuthMethod,
     pub scopes: Vec<String>,
     pub audience: Option<String>,
@@ -57,6 +59,9 @@ pub enum TokenError {
     NotOAuth { status: u16, what: String, content_type: String, body: String },
     #[error("the token endpoint redirected to {location}; not followed, so the secret is not sent to another origin")]
     Redirected { status: u16, location: String },
+    /// The client's credentials cannot make a request (nothing was sent).
+    #[error("cannot authenticate the client: {0}")]
+    ClientAuth(#[from] ClientAuthError),
 }
 
 impl TokenError {
@@ -73,7 +78,7 @@ impl TokenError {
             TokenError::OAuth { status, .. }
             | TokenError::NotOAuth { status, .. }
             | TokenError::Redirected { status, .. } => Some(*status),
-            TokenError::Http(_) => None,
+            TokenError::Http(_) | TokenError::ClientAuth(_) => None,
         }
     }
 }
@@ -81,7 +86,14 @@ impl TokenError {
 impl TokenRequest {
     /// The request as a value: method, URL, headers and form, the client's credentials applied
     /// by its [`ClientAuth`]; with `reveal_secret` false it is safe to show and log.
-    pub fn build(&self, reveal_secret: bool) -> RequestView {
+    pub fn build(&self, reveal_secret: bool) -> Result<RequestView, ClientAuthError> {
+        let mut request = self.unauthenticated();
+        self.client_auth()?.apply(&mut request, reveal_secret);
+        Ok(request)
+    }
+
+    /// The request before the client's credentials are added.
+    fn unauthenticated(&self) -> RequestView {
         let mut form = vec![("grant_type".to_owned(), "client_credentials".to_owned())];
         if !self.scopes.is_empty() {
             form.push(("scope".to_owned(), self.scopes.join(" ")));
@@ -97,19 +109,17 @@ impl TokenRequest {
             ("Content-Type".to_owned(), "application/x-www-form-urlencoded".to_owned()),
             ("Accept".to_owned(), "application/json".to_owned()),
         ];
-        let mut request = RequestView { method: "POST".to_owned(), url: self.endpoint.clone(), headers, form };
-        self.client_auth().apply(&mut request, reveal_secret);
-        request
+        RequestView { method: "POST".to_owned(), url: self.endpoint.clone(), headers, form }
     }
 
     /// How this request authenticates the client.
-    pub fn client_auth(&self) -> ClientAuth {
-        ClientAuth::new(self.auth_method, &self.client_id, self.client_secret.clone())
+    pub fn client_auth(&self) -> Result<ClientAuth, ClientAuthError> {
+        ClientAuth::new(self.auth_method, &self.client_id, &self.credentials)
     }
 
-    /// What will be sent, secret redacted.
+    /// What will be sent, secret redacted; without credentials when they cannot be applied.
     pub fn view(&self) -> RequestView {
-        self.build(false)
+        self.build(false).unwrap_or_else(|_| self.unauthenticated())
     }
 
     /// What this request needs from its connection, given the connection settings `tls` of
@@ -127,7 +137,7 @@ impl TokenRequest {
     /// Sends the request (the only I/O here) over a client fit for `tls`, and reads the
     /// answer, scrubbed of the secret.
     pub async fn send_with(&self, http: &Http, tls: &TlsNeeds) -> Result<TokenResponse, TokenError> {
-        let wire = self.build(true);
+        let wire = self.build(true)?;
         let url = parse_url(&wire.url)?;
         let needs = self.transport_needs(&url, tls);
         let mut builder = http.client(&url, &needs)?.post(url).form(&wire.form);
@@ -138,7 +148,7 @@ impl TokenRequest {
         // An endpoint that echoes the request (in error_description, or an HTML error page)
         // must not hand the secret to the screen: scrub it before the answer is parsed.
         let mut scrubber = Scrubber::new();
-        if let Some(secret) = self.client_auth().secret() {
+        if let Some(secret) = &self.credentials.secret {
             scrubber.add_client_secret(&self.client_id, secret);
         }
         scrubber.scrub_response(&mut response);
@@ -179,7 +189,7 @@ fn scrub_decoded(result: &mut Result<TokenResponse, TokenError>, mut scrubber: S
             scrubber.scrub_in_place(body);
         }
         Err(TokenError::Redirected { location, .. }) => scrubber.scrub_in_place(location),
-        Err(TokenError::Http(_)) => {}
+        Err(TokenError::Http(_) | TokenError::ClientAuth(_)) => {}
     }
 }
 
@@ -375,14 +385,14 @@ mod tests {
         let request = TokenRequest {
             endpoint: "http://x/token".into(),
             client_id: "a b".into(),
-            client_secret: Secret::new("p:ss&%"),
+            credentials: Credentials::secret(Secret::new("p:ss&%")),
             auth_method: AuthMethod::ClientSecretBasic,
             scopes: vec![],
             audience: None,
             resource: None,
             extra: vec![],
         };
-        let sent = request.build(true);
+        let sent = request.build(true).unwrap();
         let header = sent.headers.iter().find(|(k, _)| k == "Authorization").map(|(_, v)| v.clone()).unwrap();
         use base64::Engine as _;
         let decoded = base64::engine::general_purpose::STANDARD.decode(header.trim_start_matches("Basic ")).unwrap();

@@ -182,8 +182,16 @@ fn check_literals(profile: &Profile) -> Result<(), EditError> {
         SecretSource::Literal(secret) => !SecretSource::parse(secret.expose()).is_literal(),
         _ => false,
     };
-    if profile.client.as_ref().is_some_and(|c| ambiguous(&c.secret)) {
-        return Err(EditError::AmbiguousLiteral { field: "client.secret" });
+    if let Some(client) = &profile.client {
+        for (source, field) in [
+            (&client.secret, "client.secret"),
+            (&client.private_key, "client.private_key"),
+            (&client.certificate, "client.certificate"),
+        ] {
+            if source.as_ref().is_some_and(ambiguous) {
+                return Err(EditError::AmbiguousLiteral { field });
+            }
+        }
     }
     if profile.expect.hmac_secret.as_ref().is_some_and(ambiguous) {
         return Err(EditError::AmbiguousLiteral { field: "expect.hmac_secret" });
@@ -249,10 +257,15 @@ impl Editor<'_> {
         }
         self.section("client", |table| {
             sync(table, "id", &client.id, old.map(|o| &o.id), |v| Some(Value::from(v.as_str())));
-            sync(table, "secret", &client.secret, old.map(|o| &o.secret), |v| Some(Value::from(v.to_profile_text())));
+            let source = |v: &Option<SecretSource>| v.as_ref().map(|s| Value::from(s.to_profile_text()));
+            sync(table, "secret", &client.secret, old.map(|o| &o.secret), source);
             sync(table, "auth_method", &client.auth_method, old.map(|o| &o.auth_method), |v| {
                 Some(Value::from(v.as_str()))
             });
+            sync(table, "private_key", &client.private_key, old.map(|o| &o.private_key), source);
+            sync(table, "certificate", &client.certificate, old.map(|o| &o.certificate), source);
+            sync(table, "assertion_alg", &client.assertion_alg, old.map(|o| &o.assertion_alg), opt_str);
+            sync(table, "key_id", &client.key_id, old.map(|o| &o.key_id), opt_str);
             sync(table, "scopes", &client.scopes, old.map(|o| &o.scopes), |v| list(v));
             sync(table, "audience", &client.audience, old.map(|o| &o.audience), opt_str);
             sync(table, "resource", &client.resource, old.map(|o| &o.resource), opt_str);
@@ -375,6 +388,10 @@ fn differing_fields(want: &Profile, got: &Profile) -> Vec<&'static str> {
             check(a.id != b.id, "client.id");
             check(a.secret != b.secret, "client.secret");
             check(a.auth_method != b.auth_method, "client.auth_method");
+            check(a.private_key != b.private_key, "client.private_key");
+            check(a.certificate != b.certificate, "client.certificate");
+            check(a.assertion_alg != b.assertion_alg, "client.assertion_alg");
+            check(a.key_id != b.key_id, "client.key_id");
             check(a.scopes != b.scopes, "client.scopes");
             check(a.audience != b.audience, "client.audience");
             check(a.resource != b.resource, "client.resource");

@@ -177,10 +177,13 @@ fn validate(profile: &Profile) -> Result<(), String> {
     check_url("issuer.url", &profile.issuer.url)?;
     check_url("issuer.token_endpoint", &profile.issuer.token_endpoint)?;
     check_url("issuer.jwks_uri", &profile.issuer.jwks_uri)?;
-    if let Some(client) = &profile.client
-        && client.id.trim().is_empty()
-    {
-        return Err("client.id is empty".to_owned());
+    if let Some(client) = &profile.client {
+        if client.id.trim().is_empty() {
+            return Err("client.id is empty".to_owned());
+        }
+        if let Some(missing) = client.missing_credential() {
+            return Err(missing.to_string());
+        }
     }
     if profile.expect.algorithms.is_empty() {
         return Err("expect.algorithms is empty: list the algorithms the API accepts, e.g. [\"RS256\"]".to_owned());

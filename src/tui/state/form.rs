@@ -124,10 +124,11 @@ impl FormState {
             (FieldId::Leeway, TextField::new(base.expect.leeway_secs.to_string())),
             (FieldId::ScopeClaim, TextField::new(base.expect.scope_claim.clone())),
         ]);
-        let kind = client.map(|c| SecretKind::of(&c.secret)).unwrap_or(SecretKind::Env);
+        let secret = client.and_then(|c| c.secret.as_ref());
+        let kind = secret.map(SecretKind::of).unwrap_or(SecretKind::Env);
         let mut secret_values: [TextField; 5] = Default::default();
-        if let Some(client) = client {
-            secret_values[kind.index()] = TextField::new(SecretKind::text_of(&client.secret));
+        if let Some(secret) = secret {
+            secret_values[kind.index()] = TextField::new(SecretKind::text_of(secret));
         }
         secret_values[SecretKind::Literal.index()].secret = true;
         FormState {
@@ -390,7 +391,7 @@ mod tests {
     use ratatui::backend::TestBackend;
 
     fn secret_of(profile: &Profile) -> Option<&SecretSource> {
-        profile.client.as_ref().map(|c| &c.secret)
+        profile.client.as_ref().and_then(|c| c.secret.as_ref())
     }
 
     fn press(form: &mut FormState, code: KeyCode) -> FormOutcome {
@@ -493,8 +494,12 @@ mod tests {
             issuer: IssuerConfig { url: Some("https://example.authing.cn/oidc".into()), ..Default::default() },
             client: Some(ClientConfig {
                 id: "6050751aed0f29bf7723c7a8".into(),
-                secret: SecretSource::Env("ORDERS_SK".into()),
+                secret: Some(SecretSource::Env("ORDERS_SK".into())),
                 auth_method: AuthMethod::ClientSecretBasic,
+                private_key: None,
+                certificate: None,
+                assertion_alg: None,
+                key_id: None,
                 scopes: vec!["order:read".into(), "order:write".into()],
                 audience: None,
                 resource: None,

@@ -123,10 +123,16 @@ impl FormState {
             optional(t).ok_or_else(|| "required: a client is configured (secret, scopes…)".to_owned())
         });
         let unchanged = self.secret_kind == self.initial_kind && !secret_field.changed();
+        // A method that sends no secret (a key, a certificate, a public client) needs none:
+        // an empty value is then no secret rather than a missing one.
+        let no_secret_needed = !self.auth_method.uses_secret()
+            && self.secret_kind != SecretKind::Prompt
+            && secret_field.value().trim().is_empty();
         let secret = match base {
             Some(base) if unchanged => Some(base.secret.clone()),
+            _ if no_secret_needed => Some(None),
             _ => match secret_source(self.secret_kind, secret_field.value()) {
-                Ok(source) => Some(source),
+                Ok(source) => Some(Some(source)),
                 Err(error) => {
                     errs.insert(FieldId::SecretValue, error);
                     None
@@ -140,6 +146,11 @@ impl FormState {
             id: id?,
             secret: secret?,
             auth_method: self.auth_method,
+            // Edited in the profile file for now; kept as they were.
+            private_key: base.and_then(|c| c.private_key.clone()),
+            certificate: base.and_then(|c| c.certificate.clone()),
+            assertion_alg: base.and_then(|c| c.assertion_alg.clone()),
+            key_id: base.and_then(|c| c.key_id.clone()),
             scopes: scopes?,
             audience: audience?,
             resource: resource?,

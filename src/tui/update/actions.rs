@@ -40,7 +40,7 @@ fn prompted_secret(
     let Ok(needs) = secret_choice::secrets_needed(profile, wanted, None) else { return Some(None) };
     // A secret typed for this profile also stands in for an unset `env:` variable (the task
     // reads the variable first; see `TaskResult::SecretMissing`).
-    match needs.token.client_secret() {
+    match needs.token.credentials().and_then(|c| c.secret.as_ref()) {
         Some(SecretSource::Env(_)) => return Some(app.prompted.get(stem).cloned()),
         Some(SecretSource::Prompt) => {}
         _ => return Some(None),

@@ -31,18 +31,22 @@ pub fn lines<'a>(item: &ProfileItem, profile: &Profile, theme: &Theme) -> Vec<Li
     match &profile.client {
         Some(client) => {
             lines.push(field("id (AK)", client.id.clone(), theme));
-            let secret = client.secret.describe();
-            if client.secret.is_literal() {
-                lines.push(field_styled(
+            match &client.secret {
+                Some(secret) if secret.is_literal() => lines.push(field_styled(
                     "secret (SK)",
-                    format!("{secret} — prefer env:, file:, cmd: or prompt"),
+                    format!("{} — prefer env:, file:, cmd: or prompt", secret.describe()),
                     theme.warn(),
                     theme,
-                ));
-            } else {
-                lines.push(field("secret (SK)", secret, theme));
+                )),
+                Some(secret) => lines.push(field("secret (SK)", secret.describe(), theme)),
+                None => {}
             }
             lines.push(field("auth method", client.auth_method.as_str(), theme));
+            for (label, source) in [("private key", &client.private_key), ("certificate", &client.certificate)] {
+                if let Some(source) = source {
+                    lines.push(field(label, source.describe(), theme));
+                }
+            }
             lines.push(field(
                 "scopes",
                 if client.scopes.is_empty() { "-".to_owned() } else { client.scopes.join(" ") },
