@@ -322,13 +322,14 @@ async fn endpoints_added_in_the_form_are_saved_and_sent() {
     script.extend(typed(&issuer));
     script.extend(tabs(3));
     script.extend(typed("demo-reader"));
+    // client.auth_method: client_secret_post, the default.
+    script.push(tab());
     // client.secret: env → file → cmd → prompt → literal.
     script.push(tab());
     script.extend((0..4).map(|_| press(KeyCode::Right)));
     script.push(tab());
     script.extend(typed("demo-reader-secret"));
-    // client.auth_method: client_secret_post, the default.
-    script.extend(tabs(2));
+    script.push(tab());
     script.extend(typed("order:read"));
     script.extend(tabs(3));
     script.extend(typed(&issuer));

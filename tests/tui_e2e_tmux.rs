@@ -432,14 +432,15 @@ fn walkthrough(width: u16, height: u16) {
     let issuer = issuer_of(&pane);
     let base = issuer.trim_end_matches("/oidc").to_owned();
 
-    // n: the form. File name, name, issuer.url; client id; secret kind → literal; the SK.
+    // n: the form. File name, name, issuer.url; client id; auth method (post, the default);
+    // secret kind → literal; the SK.
     tmux.keys(&["n"]);
     tmux.wait_for("the form", |p| p.contains("New profile"));
     tmux.keys(&["Tab"]);
     tmux.type_then("mine", &["Tab"]);
     tmux.type_then(&issuer, &["Tab", "Tab", "Tab"]);
-    tmux.type_then("demo-reader", &["Tab", "Right", "Right", "Right", "Right", "Tab"]);
-    tmux.type_then("demo-reader-secret", &["Tab", "Tab"]);
+    tmux.type_then("demo-reader", &["Tab", "Tab", "Right", "Right", "Right", "Right", "Tab"]);
+    tmux.type_then("demo-reader-secret", &["Tab"]);
     tmux.type_then("order:read", &["Tab", "Tab", "Tab"]);
     tmux.type_then(&issuer, &["Tab"]);
     tmux.type_then("demo-app", &["Tab", "Tab", "Tab", "Tab", "Tab"]);

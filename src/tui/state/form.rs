@@ -17,7 +17,7 @@ use crate::core::store::profile_edit::free_stem_among;
 
 use super::super::keymap::Action;
 use super::endpoint_form::{EndpointList, FormKeys};
-use super::form_fields::{AUTH_METHODS, FieldId, FieldKind, SCOPE_MATCHES, SecretKind, TextField, cycle};
+use super::form_fields::{AUTH_METHODS, FieldId, FieldKind, SCOPE_MATCHES, SecretKind, TextField, cycle, source_text};
 use super::profiles::ProfileItem;
 
 #[path = "form_build.rs"]
@@ -118,6 +118,10 @@ impl FormState {
             (FieldId::Scopes, TextField::new(client.map(|c| c.scopes.join(" ")).unwrap_or_default())),
             (FieldId::ClientAudience, TextField::new(client.map(|c| opt(&c.audience)).unwrap_or_default())),
             (FieldId::Resource, TextField::new(client.map(|c| opt(&c.resource)).unwrap_or_default())),
+            (FieldId::PrivateKey, TextField::new(source_text(client.and_then(|c| c.private_key.as_ref())))),
+            (FieldId::Certificate, TextField::new(source_text(client.and_then(|c| c.certificate.as_ref())))),
+            (FieldId::AssertionAlg, TextField::new(client.map(|c| opt(&c.assertion_alg)).unwrap_or_default())),
+            (FieldId::KeyId, TextField::new(client.map(|c| opt(&c.key_id)).unwrap_or_default())),
             (FieldId::ExpectIssuer, TextField::new(opt(&base.expect.issuer))),
             (FieldId::ExpectAudience, TextField::new(base.expect.audience.join(" "))),
             (FieldId::Algorithms, TextField::new(base.expect.algorithms.join(" "))),
@@ -156,13 +160,21 @@ impl FormState {
 
     // ---- what the view reads ----
 
-    /// The fields shown, in order: no file name when editing, no value for a prompted secret.
+    /// The fields shown, in order: no file name when editing, no value for a prompted secret,
+    /// and of the client's credentials those its auth method uses (or that hold a value).
     pub fn fields(&self) -> Vec<FieldId> {
+        let method = self.auth_method;
+        let has_text = |id: FieldId| self.texts.get(&id).is_some_and(|t| !t.value().trim().is_empty());
+        let asserts = matches!(method, AuthMethod::ClientSecretJwt | AuthMethod::PrivateKeyJwt);
         FieldId::ALL
             .into_iter()
             .filter(|id| match id {
                 FieldId::Stem => self.path.is_none(),
-                FieldId::SecretValue => self.secret_kind != SecretKind::Prompt,
+                FieldId::SecretKind => method.uses_secret(),
+                FieldId::SecretValue => method.uses_secret() && self.secret_kind != SecretKind::Prompt,
+                FieldId::PrivateKey => method.uses_private_key() || has_text(*id) || has_text(FieldId::Certificate),
+                FieldId::Certificate => method.uses_certificate() || has_text(*id),
+                FieldId::AssertionAlg | FieldId::KeyId => asserts || has_text(*id),
                 _ => true,
             })
             .collect()
@@ -463,6 +475,40 @@ mod tests {
 
     fn stems(names: &[&str]) -> BTreeSet<String> {
         names.iter().map(|name| (*name).to_owned()).collect()
+    }
+
+    #[test]
+    fn private_key_jwt_asks_for_the_key_and_not_the_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut form = FormState::new_profile(dir.path(), stems(&[]));
+        set(&mut form, FieldId::Name, "signed");
+        set(&mut form, FieldId::IssuerUrl, "https://issuer.example/oidc");
+        set(&mut form, FieldId::ClientId, "svc");
+        assert!(form.fields().contains(&FieldId::SecretValue) && !form.fields().contains(&FieldId::PrivateKey));
+        goto(&mut form, FieldId::AuthMethod);
+        // post → basic → client_secret_jwt → private_key_jwt
+        for _ in 0..3 {
+            press(&mut form, KeyCode::Right);
+        }
+        assert_eq!(form.auth_method(), AuthMethod::PrivateKeyJwt);
+        let fields = form.fields();
+        assert!(!fields.contains(&FieldId::SecretKind) && !fields.contains(&FieldId::SecretValue), "{fields:?}");
+        assert!(fields.contains(&FieldId::PrivateKey) && fields.contains(&FieldId::KeyId), "{fields:?}");
+        assert!(!fields.contains(&FieldId::Certificate), "{fields:?}");
+        goto(&mut form, FieldId::Save);
+        assert!(matches!(press(&mut form, KeyCode::Enter), FormOutcome::Continue), "no key: not saved");
+        set(&mut form, FieldId::PrivateKey, "a literal is refused");
+        goto(&mut form, FieldId::Save);
+        assert!(matches!(press(&mut form, KeyCode::Enter), FormOutcome::Continue));
+        set(&mut form, FieldId::PrivateKey, "file:keys/client.pem");
+        set(&mut form, FieldId::KeyId, "k1");
+        goto(&mut form, FieldId::Save);
+        let FormOutcome::Save { profile, .. } = press(&mut form, KeyCode::Enter) else { panic!("not saved") };
+        let client = profile.client.unwrap();
+        assert_eq!(client.auth_method, AuthMethod::PrivateKeyJwt);
+        assert_eq!(client.secret, None);
+        assert_eq!(client.private_key, Some(SecretSource::File("keys/client.pem".into())));
+        assert_eq!(client.key_id.as_deref(), Some("k1"));
     }
 
     #[test]

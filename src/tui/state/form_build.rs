@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use crate::core::model::profile::{ClientConfig, Expectations, IssuerConfig, Profile};
+use crate::core::model::profile::{ClientConfig, Expectations, IssuerConfig, Profile, SecretSource};
 
 use super::super::form_fields::{
-    FieldId, SecretKind, TextField, check_new_stem, optional, optional_url, parse_algorithms, parse_leeway,
-    secret_source, split_list,
+    FieldId, SecretKind, TextField, check_new_stem, document_source, optional, optional_url, parse_algorithms,
+    parse_assertion_alg, parse_leeway, secret_source, split_list,
 };
 use super::FormState;
 
@@ -112,9 +112,18 @@ impl FormState {
         let secret_field = &self.secret_values[self.secret_kind.index()];
         let wanted = self.secret_kind == SecretKind::Prompt
             || !secret_field.value().trim().is_empty()
-            || [FieldId::ClientId, FieldId::Scopes, FieldId::ClientAudience, FieldId::Resource]
-                .iter()
-                .any(|id| !self.value(*id).trim().is_empty())
+            || [
+                FieldId::ClientId,
+                FieldId::Scopes,
+                FieldId::ClientAudience,
+                FieldId::Resource,
+                FieldId::PrivateKey,
+                FieldId::Certificate,
+                FieldId::AssertionAlg,
+                FieldId::KeyId,
+            ]
+            .iter()
+            .any(|id| !self.value(*id).trim().is_empty())
             || base.is_some_and(|c| !c.extra.is_empty());
         if !wanted {
             return Some(None);
@@ -139,6 +148,33 @@ impl FormState {
                 }
             },
         };
+        let method = self.auth_method;
+        let required = |wanted: bool, what: &'static str| {
+            move |t: &str| match document_source(t)? {
+                None if wanted => Err(format!("required by {}: {what}", method.as_str())),
+                source => Ok(source),
+            }
+        };
+        // A key or certificate written into the file is not shown (its field starts empty) and,
+        // left so, kept: it still counts as given.
+        let literal = |source: Option<&Option<SecretSource>>| {
+            source.and_then(Option::as_ref).is_some_and(SecretSource::is_literal)
+        };
+        let private_key = self.field(
+            errs,
+            FieldId::PrivateKey,
+            base.map(|c| &c.private_key),
+            required(method.uses_private_key() && !literal(base.map(|c| &c.private_key)), "the client's private key"),
+        );
+        let certificate = self.field(
+            errs,
+            FieldId::Certificate,
+            base.map(|c| &c.certificate),
+            required(method.uses_certificate() && !literal(base.map(|c| &c.certificate)), "the client certificate"),
+        );
+        let assertion_alg =
+            self.field(errs, FieldId::AssertionAlg, base.map(|c| &c.assertion_alg), parse_assertion_alg);
+        let key_id = self.field(errs, FieldId::KeyId, base.map(|c| &c.key_id), |t| Ok(optional(t)));
         let scopes = self.field(errs, FieldId::Scopes, base.map(|c| &c.scopes), |t| Ok(split_list(t, false)));
         let audience = self.field(errs, FieldId::ClientAudience, base.map(|c| &c.audience), |t| Ok(optional(t)));
         let resource = self.field(errs, FieldId::Resource, base.map(|c| &c.resource), |t| Ok(optional(t)));
@@ -146,11 +182,10 @@ impl FormState {
             id: id?,
             secret: secret?,
             auth_method: self.auth_method,
-            // Edited in the profile file for now; kept as they were.
-            private_key: base.and_then(|c| c.private_key.clone()),
-            certificate: base.and_then(|c| c.certificate.clone()),
-            assertion_alg: base.and_then(|c| c.assertion_alg.clone()),
-            key_id: base.and_then(|c| c.key_id.clone()),
+            private_key: private_key?,
+            certificate: certificate?,
+            assertion_alg: assertion_alg?,
+            key_id: key_id?,
             scopes: scopes?,
             audience: audience?,
             resource: resource?,

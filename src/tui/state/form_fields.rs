@@ -20,9 +20,13 @@ pub enum FieldId {
     TokenEndpoint,
     JwksUri,
     ClientId,
+    AuthMethod,
     SecretKind,
     SecretValue,
-    AuthMethod,
+    PrivateKey,
+    Certificate,
+    AssertionAlg,
+    KeyId,
     Scopes,
     ClientAudience,
     Resource,
@@ -49,16 +53,20 @@ pub enum FieldKind {
 }
 
 impl FieldId {
-    pub const ALL: [FieldId; 20] = [
+    pub const ALL: [FieldId; 24] = [
         FieldId::Stem,
         FieldId::Name,
         FieldId::IssuerUrl,
         FieldId::TokenEndpoint,
         FieldId::JwksUri,
         FieldId::ClientId,
+        FieldId::AuthMethod,
         FieldId::SecretKind,
         FieldId::SecretValue,
-        FieldId::AuthMethod,
+        FieldId::PrivateKey,
+        FieldId::Certificate,
+        FieldId::AssertionAlg,
+        FieldId::KeyId,
         FieldId::Scopes,
         FieldId::ClientAudience,
         FieldId::Resource,
@@ -93,6 +101,10 @@ impl FieldId {
             FieldId::SecretKind => "client.secret",
             FieldId::SecretValue => "  value",
             FieldId::AuthMethod => "client.auth_method",
+            FieldId::PrivateKey => "client.private_key",
+            FieldId::Certificate => "client.certificate",
+            FieldId::AssertionAlg => "client.assertion_alg",
+            FieldId::KeyId => "client.key_id",
             FieldId::Scopes => "client.scopes",
             FieldId::ClientAudience => "client.audience",
             FieldId::Resource => "client.resource",
@@ -121,6 +133,10 @@ impl FieldId {
             FieldId::Algorithms => "e.g. RS256 ES256",
             FieldId::Leeway => "0",
             FieldId::ScopeClaim => "scope, scp, permissions…",
+            FieldId::PrivateKey => "file:keys/client.pem (PEM or JWK), env:VAR, cmd:…",
+            FieldId::Certificate => "file:certs/client.pem (PEM chain; its key above)",
+            FieldId::AssertionAlg => "from the key (RS256, ES256, EdDSA); HS256 with a secret",
+            FieldId::KeyId => "optional kid of the assertion",
             _ => "",
         }
     }
@@ -228,7 +244,7 @@ impl SecretKind {
 }
 
 /// The choices of the choice fields, for cycling and display.
-pub const AUTH_METHODS: [AuthMethod; 2] = [AuthMethod::ClientSecretPost, AuthMethod::ClientSecretBasic];
+pub const AUTH_METHODS: [AuthMethod; 7] = AuthMethod::ALL;
 pub const SCOPE_MATCHES: [ScopeMatch; 2] = [ScopeMatch::All, ScopeMatch::Any];
 
 /// The element `delta` steps from `current` in `all`, wrapping around.
@@ -314,6 +330,40 @@ pub fn parse_leeway(text: &str) -> Result<u64, String> {
         Ok(_) => Err("too large".to_owned()),
         Err(_) => Err(format!("\"{text}\" is not a whole number of seconds ≥ 0")),
     }
+}
+
+/// A key or certificate source as the form shows it: its profile text, but nothing for a
+/// literal (a key written into the profile is never put on screen; left empty, it is kept).
+pub fn source_text(source: Option<&SecretSource>) -> String {
+    match source {
+        Some(SecretSource::Literal(_)) | None => String::new(),
+        Some(source) => source.to_profile_text(),
+    }
+}
+
+/// A key or certificate source: `file:`, `env:`, `cmd:` or `prompt`, never a literal (a PEM
+/// document does not fit one line of a form); empty is none.
+pub fn document_source(text: &str) -> Result<Option<SecretSource>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    match SecretSource::parse(text) {
+        SecretSource::Literal(_) => Err("give where it is: file:PATH, env:VAR or cmd:COMMAND".to_owned()),
+        source => Ok(Some(source)),
+    }
+}
+
+/// The client assertion's algorithm: empty (from the key) or one of the known algorithms.
+pub fn parse_assertion_alg(text: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    parse_algorithms(text).and_then(|algs| match algs.as_slice() {
+        [one] => Ok(Some(one.clone())),
+        _ => Err("one algorithm".to_owned()),
+    })
 }
 
 /// The secret source for a kind and its value text.

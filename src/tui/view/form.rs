@@ -192,6 +192,14 @@ fn choice_spans<'a>(state: &FormState, id: FieldId, focused: bool, theme: &Theme
         _ => (Vec::new(), ""),
     };
     let mut spans = Vec::new();
+    // A long list (the seven auth methods) shows its choice alone, with where it stands.
+    if options.len() > 5 {
+        let at = options.iter().position(|o| *o == selected).map_or(0, |i| i + 1);
+        let style = if focused { theme.selected().patch(theme.bold()) } else { theme.bold() };
+        spans.push(Span::styled(format!("‹{selected}›"), style));
+        spans.push(Span::styled(format!("  {at} of {} · ← →", options.len()), theme.dim()));
+        return spans;
+    }
     for option in options {
         let style = match (option == selected, focused) {
             (true, true) => theme.selected().patch(theme.bold()),
