@@ -76,3 +76,29 @@ pub(crate) fn binding(facts: &Facts<'_>) -> Vec<Finding> {
         Some(_) => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::tls_config::TlsOrigin;
+
+    #[test]
+    fn insecure_is_warned_with_where_it_came_from() {
+        let mut profile = Profile::default();
+        assert!(insecure(&profile).is_empty());
+        profile.tls.insecure = true;
+        let found = insecure(&profile);
+        assert_eq!((found[0].code, found[0].severity), (Code::InsecureTls, Severity::Warning));
+        assert!(found[0].message.contains("tls.insecure"), "{}", found[0].message);
+        profile.tls.insecure_origin = TlsOrigin::Flag;
+        assert!(insecure(&profile)[0].message.contains("--insecure"));
+    }
+
+    #[test]
+    fn the_bound_thumbprint_is_read_from_cnf() {
+        let claims = serde_json::json!({"cnf": {"x5t#S256": "abc"}});
+        assert_eq!(bound_thumbprint(claims.as_object().unwrap()), Some("abc"));
+        let unbound = serde_json::json!({"cnf": {"jkt": "abc"}});
+        assert_eq!(bound_thumbprint(unbound.as_object().unwrap()), None);
+    }
+}

@@ -15,7 +15,7 @@ pub enum TlsOrigin {
 }
 
 /// `[tls]`: how this profile's https connections are trusted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct TlsConfig {
     /// A PEM bundle of extra trusted roots, on top of the system's (`~` expanded; a relative
@@ -33,6 +33,16 @@ pub struct TlsConfig {
     #[serde(skip)]
     pub insecure_origin: TlsOrigin,
 }
+
+/// Two sections are equal when they say the same: where the file was loaded from and which
+/// flag set a value are not the profile's content (a saved profile reads back equal).
+impl PartialEq for TlsConfig {
+    fn eq(&self, other: &Self) -> bool {
+        self.ca_file == other.ca_file && self.insecure == other.insecure
+    }
+}
+
+impl Eq for TlsConfig {}
 
 impl TlsConfig {
     pub fn is_default(&self) -> bool {

@@ -161,6 +161,24 @@ mod tests {
     }
 
     #[test]
+    fn mtls_methods_send_the_client_id_and_prove_with_the_connection() {
+        let credentials = Credentials {
+            certificate: Some(Secret::new("-----BEGIN CERTIFICATE-----".to_owned())),
+            ..Credentials::default()
+        };
+        for method in [AuthMethod::TlsClientAuth, AuthMethod::SelfSignedTlsClientAuth] {
+            let auth = ClientAuth::new(method, "app", &credentials).unwrap();
+            assert_eq!(auth.method(), method);
+            let mut sent = blank();
+            auth.apply(&mut sent, true);
+            assert_eq!(sent.form[1], ("client_id".to_owned(), "app".to_owned()));
+            assert!(sent.headers.is_empty() && auth.secret().is_none());
+            let missing = ClientAuth::new(method, "app", &Credentials::default()).unwrap_err();
+            assert!(missing.to_string().contains("client.certificate"), "{missing}");
+        }
+    }
+
+    #[test]
     fn a_secret_method_without_its_secret_says_which_field() {
         let error = ClientAuth::new(AuthMethod::ClientSecretBasic, "app", &Credentials::default()).unwrap_err();
         assert_eq!(
