@@ -55,6 +55,13 @@ pub struct Global {
         help_heading = GLOBAL_HEADING
     )]
     pub timeout: Option<u64>,
+    /// Extra trusted CA certificates (PEM) for every https request, on top of the system's
+    /// (and SSL_CERT_FILE's); replaces the profile's tls.ca_file
+    #[arg(long, global = true, value_name = "FILE", help_heading = GLOBAL_HEADING)]
+    pub cacert: Option<PathBuf>,
+    /// Dev only: accept any server certificate (warned on every call as insecure_tls)
+    #[arg(long, global = true, help_heading = GLOBAL_HEADING)]
+    pub insecure: bool,
 }
 
 impl Global {

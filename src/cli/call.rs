@@ -73,7 +73,8 @@ fn checked_method(method: &str) -> Result<String, CliError> {
 }
 
 pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, args: &CallArgs) -> CmdResult {
-    let (stem, profile) = find_profile(global, &args.profile)?;
+    let (stem, mut profile) = find_profile(global, &args.profile)?;
+    super::input::apply_tls_flags(global, &mut profile)?;
     let endpoint = pick_endpoint(&profile, &stem, args)?;
     let engine = Engine::new(global.http_config());
     let wanted = if args.no_token {

@@ -44,6 +44,22 @@ pub fn find_profile(global: &Global, name: &str) -> Result<(String, Profile), Cl
     Ok((entry.stem.clone(), profile.clone()))
 }
 
+/// Applies `--cacert` / `--insecure` to the profile a network command uses, and refuses a
+/// CA file that cannot be used before anything is sent (exit 2).
+pub fn apply_tls_flags(global: &Global, profile: &mut Profile) -> Result<(), CliError> {
+    use crate::core::model::tls_config::TlsOrigin;
+    if let Some(path) = &global.cacert {
+        profile.tls.ca_file = Some(path.display().to_string());
+        profile.tls.ca_origin = TlsOrigin::Flag;
+    }
+    if global.insecure {
+        profile.tls.insecure = true;
+        profile.tls.insecure_origin = TlsOrigin::Flag;
+    }
+    crate::core::engine::tls::check(profile)
+        .map_err(|e| if global.cacert.is_some() { CliError::usage(e) } else { CliError::profile(e) })
+}
+
 /// A token argument, or stdin for "-" / no argument.
 pub fn token_argument(token: Option<&str>) -> Result<String, CliError> {
     match token {

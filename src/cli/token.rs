@@ -27,7 +27,8 @@ pub enum Shown {
 }
 
 pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, name: &str, shown: Shown) -> CmdResult {
-    let (stem, profile) = find_profile(global, name)?;
+    let (stem, mut profile) = find_profile(global, name)?;
+    super::input::apply_tls_flags(global, &mut profile)?;
     let engine = Engine::new(global.http_config());
     // A new token every time: showing the token request is the point of this command.
     let needs = secret_choice::secrets_needed(&profile, TokenWanted::Fetch { force: true }, None).map_err(|_| {

@@ -30,6 +30,7 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
             ("(command line)".to_owned(), profile)
         }
     };
+    super::input::apply_tls_flags(global, &mut profile)?;
     if let Some(iss) = &args.iss {
         profile.expect.issuer = Some(iss.clone());
     }

@@ -31,6 +31,13 @@ pub enum Code {
     TokenMissing,
     /// A secret or token goes over plain http to a host that is not this machine.
     InsecureTransport,
+    /// The server's certificate is not trusted or not for the URL's host.
+    TlsUntrusted,
+    /// Certificate checks are off (`tls.insecure` / `--insecure`).
+    InsecureTls,
+    /// A sender-constrained token (mTLS `cnf.x5t#S256`, DPoP `cnf.jkt`) sent without its
+    /// certificate or proof key, or with another.
+    TokenBindingMismatch,
 }
 
 impl Code {
@@ -61,11 +68,14 @@ impl Code {
             Code::NetworkError => "network_error",
             Code::TokenMissing => "token_missing",
             Code::InsecureTransport => "insecure_transport",
+            Code::TlsUntrusted => "tls_untrusted",
+            Code::InsecureTls => "insecure_tls",
+            Code::TokenBindingMismatch => "token_binding_mismatch",
         }
     }
 
     /// Every code, in the order of DESIGN §5.
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 27] = [
         Code::Ok,
         Code::TokenRequestFailed,
         Code::InvalidClient,
@@ -90,6 +100,9 @@ impl Code {
         Code::NetworkError,
         Code::TokenMissing,
         Code::InsecureTransport,
+        Code::TlsUntrusted,
+        Code::InsecureTls,
+        Code::TokenBindingMismatch,
     ];
 }
 

@@ -25,6 +25,11 @@ pub fn discovery(discovery: Option<&DiscoveryReport>, profile: &Profile) -> Vec<
         if explicit { crate::core::findings::Severity::Warning } else { crate::core::findings::Severity::Error };
     let issuer = profile.issuer.url.clone().unwrap_or_default();
     let finding = match &discovery.error_kind {
+        Some(DiscoveryError::Http(http))
+            if let Some(finding) = crate::core::diagnose::tls::untrusted(http, "discovery failed", severity) =>
+        {
+            finding
+        }
         Some(DiscoveryError::Http(http)) if http.is_unreachable() => Finding::new(
             severity,
             Code::NetworkError,

@@ -35,6 +35,8 @@ pub struct Facts<'a> {
     pub request_error: Option<&'a HttpError>,
     /// What the server's answer says, read.
     pub server: Option<&'a ServerVerdict>,
+    /// The client certificate the call presented (mTLS), if any.
+    pub client_certificate: Option<&'a crate::core::net::cert_info::CertInfo>,
 }
 
 static NO_TOKEN: LazyLock<TokenInfo> = LazyLock::new(TokenInfo::none);
@@ -55,6 +57,7 @@ impl<'a> Facts<'a> {
             response: None,
             request_error: None,
             server: None,
+            client_certificate: None,
         }
     }
 

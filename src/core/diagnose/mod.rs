@@ -6,6 +6,7 @@ pub mod explain;
 pub(crate) mod facts;
 pub(crate) mod hints;
 pub(crate) mod reconcile;
+pub mod tls;
 mod token_alone;
 mod token_endpoint;
 pub(crate) mod wording;
@@ -45,7 +46,7 @@ pub struct Diagnosis {
 /// Position of a code in the chain token request → form → key/signature → alg → time → iss → aud → scopes.
 pub fn chain_rank(code: Code) -> u8 {
     match code {
-        Code::NetworkError | Code::DiscoveryFailed => 0,
+        Code::NetworkError | Code::DiscoveryFailed | Code::TlsUntrusted => 0,
         Code::TokenRequestFailed
         | Code::InvalidClient
         | Code::UnauthorizedClient
@@ -57,9 +58,9 @@ pub fn chain_rank(code: Code) -> u8 {
         Code::Expired | Code::NotYetValid => 5,
         Code::IssuerMismatch => 6,
         Code::AudienceMismatch => 7,
-        Code::ScopeClaimMismatch | Code::ScopeMissing => 8,
+        Code::ScopeClaimMismatch | Code::ScopeMissing | Code::TokenBindingMismatch => 8,
         Code::ServerRejected | Code::ServerError => 9,
-        Code::Ok | Code::InsecureTransport => 10,
+        Code::Ok | Code::InsecureTransport | Code::InsecureTls => 10,
     }
 }
 
@@ -77,6 +78,8 @@ fn local_findings(facts: &Facts<'_>) -> Vec<Finding> {
     local.extend(explain::checks(facts));
     local.extend(explain::scopes(facts));
     local.extend(explain::transport(facts));
+    local.extend(tls::insecure(facts.profile));
+    local.extend(tls::binding(facts));
     local.sort_by_key(|f| (f.severity, chain_rank(f.code)));
     local
 }
@@ -94,7 +97,7 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
             )];
             // The API accepted: local doubts mean the profile mirrors the API imperfectly.
             findings.extend(local.into_iter().map(|mut f| {
-                if f.code != Code::InsecureTransport {
+                if f.code != Code::InsecureTransport && f.code != Code::InsecureTls {
                     f.severity = Severity::Warning;
                     f.message = format!("the API accepted the call, but locally: {}", f.message);
                 }
@@ -164,7 +167,11 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
         return Diagnosis { verdict: Verdict::Denied, findings };
     }
 
-    if let Some(error) = facts.request_error {
+    if let Some(finding) =
+        facts.request_error.and_then(|e| tls::untrusted(e, "the API request failed", Severity::Error))
+    {
+        local.push(finding);
+    } else if let Some(error) = facts.request_error {
         local.push(Finding::error(
             Code::NetworkError,
             format!("the API request failed: {error}"),
@@ -204,6 +211,7 @@ pub fn token_findings(facts: &Facts<'_>) -> Vec<Finding> {
     findings.extend(explain::token_form(facts));
     findings.extend(explain::checks(facts));
     findings.extend(token_alone::unchecked_hmac_signature(facts));
+    findings.extend(tls::insecure(facts.profile));
     findings.sort_by_key(|f| (f.severity, chain_rank(f.code)));
     if findings.is_empty()
         && let Some(verification) = facts.verification.filter(|v| v.valid)
@@ -223,6 +231,7 @@ pub fn token_fetch_findings(facts: &Facts<'_>) -> Vec<Finding> {
         facts.discovery.and_then(|d| d.document.as_ref()),
     ));
     findings.extend(explain::transport(facts));
+    findings.extend(tls::insecure(facts.profile));
     findings
 }
 

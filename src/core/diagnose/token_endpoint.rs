@@ -64,6 +64,15 @@ fn token_error(error: &TokenError, url: &str, profile: &Profile, client_id: &str
             Evidence::new(Some("the credentials client.auth_method needs".to_owned()), Some(problem.to_string())),
             "Give the profile what its client.auth_method needs (client.secret, client.private_key, client.certificate), or choose the method the issuer registered for the client.",
         ),
+        TokenError::Http(http)
+            if let Some(finding) = crate::core::diagnose::tls::untrusted(
+                http,
+                "the token request failed",
+                crate::core::findings::Severity::Error,
+            ) =>
+        {
+            finding
+        }
         TokenError::Http(http) => Finding::error(
             Code::TokenRequestFailed,
             format!("the token endpoint cannot be reached: {http}"),

@@ -24,6 +24,7 @@
 pub(crate) mod inspect;
 pub(crate) mod report;
 mod resolve;
+pub mod tls;
 pub mod token_cache;
 pub mod trace;
 
@@ -44,7 +45,7 @@ use crate::core::net::discovery::Discovery;
 use crate::core::net::http::{Http, HttpConfig};
 use crate::core::net::jwks::JwksCache;
 use crate::core::net::scrub::Scrubber;
-use crate::core::net::transport::TlsNeeds;
+use crate::core::net::transport::{ClientIdentity, TlsNeeds};
 use crate::core::oauth::token_request::{RequestView, TokenError, TokenRequest, TokenResponse};
 use crate::core::probe::ProbeRequest;
 use crate::core::server_message;
@@ -97,11 +98,10 @@ pub struct CallSpec {
     pub token: TokenChoice,
 }
 
-/// The connection settings a profile's requests need (trusted CAs, a client certificate).
-/// Profiles cannot name any yet, so this is the default for all; reading them from the
-/// profile here is all a new setting takes: clients are then built and cached per value.
-fn tls_needs(_profile: &Profile) -> TlsNeeds {
-    TlsNeeds::default()
+/// The connection settings a profile's requests need (its `[tls]`, no client certificate):
+/// discovery and JWKS, and the token and API requests of a profile without a certificate.
+fn tls_needs(profile: &Profile) -> TlsNeeds {
+    tls::tls_needs(profile, None)
 }
 
 /// The engine both front-ends share: one HTTP client, caches of discovery, JWKS and tokens.
@@ -112,6 +112,9 @@ pub struct Engine {
     discoveries: tokio::sync::Mutex<HashMap<String, Discovery>>,
     token_fetches: AtomicU64,
     clock: Arc<dyn Clock>,
+    /// The client certificate each profile presented last (by token cache key): a cached or
+    /// given token goes to the API with it though no credential was read for the call.
+    identities: std::sync::Mutex<HashMap<String, Result<ClientIdentity, String>>>,
 }
 
 impl Engine {
@@ -130,6 +133,7 @@ impl Engine {
             discoveries: tokio::sync::Mutex::new(HashMap::new()),
             token_fetches: AtomicU64::new(0),
             clock,
+            identities: Default::default(),
         }
     }
 
@@ -201,6 +205,7 @@ impl Engine {
             };
             return (report, None);
         };
+        let needs = tls::tls_needs(profile, tls::identity(&credentials).as_ref());
         let request = TokenRequest {
             endpoint: token_endpoint.to_owned(),
             client_id: client.id.clone(),
@@ -213,7 +218,7 @@ impl Engine {
         };
         self.token_fetches.fetch_add(1, Ordering::Relaxed);
         let started = std::time::Instant::now();
-        let outcome = request.send_with(&self.http, &tls_needs(profile)).await;
+        let outcome = request.send_with(&self.http, &needs).await;
         let latency_ms = milliseconds(self.clock.elapsed(started));
         let mut report = TokenRequestReport {
             request: request.view(),
@@ -310,6 +315,9 @@ impl Engine {
         let Some(endpoint_url) = token_endpoint else {
             return Obtained { token_request: None, token: TokenInfo::none(), access_token: None };
         };
+        if let Some(identity) = tls::identity(&credentials) {
+            self.identities.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone(), identity);
+        }
         let (request_report, response) = self.request_token(profile, endpoint_url, credentials).await;
         let mut token = TokenInfo::none();
         let access_token = response.map(|response| {
@@ -425,6 +433,16 @@ impl Engine {
             report.scope_gap = Some(scopes::scope_gap(&endpoint.required_scopes, &granted, profile.expect.scope_match));
         }
 
+        // The API sees the certificate the token request presented (read for it, or kept from
+        // the request that got a cached token).
+        let identity = self
+            .identities
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&Self::token_cache_key(&profile_key, &profile))
+            .cloned();
+        let api_needs = tls::tls_needs(&profile, identity.as_ref());
+        report.client_certificate = api_needs.identity.as_ref().and_then(ClientIdentity::certificate);
         report.access_token = token.clone();
         // Without a token where one was wanted, the request would only show the baseline: skip it.
         if token.is_some() || baseline {
@@ -437,7 +455,7 @@ impl Engine {
             };
             report.notes = request.header_notes();
             let started = std::time::Instant::now();
-            let outcome = request.send_over(&self.http, &tls_needs(&profile), &known).await;
+            let outcome = request.send_over(&self.http, &api_needs, &known).await;
             // The latency by the engine's clock (a fixed one in tests), as the token request's
             // is: the exchange and the reading of the capped body.
             let latency_ms = milliseconds(self.clock.elapsed(started));

@@ -40,6 +40,9 @@ pub struct CallReport {
     #[serde(skip)]
     pub request_error_kind: Option<HttpError>,
     pub server: Option<ServerVerdict>,
+    /// The client certificate presented to the token endpoint and the API (mTLS).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_certificate: Option<crate::core::net::cert_info::CertInfo>,
     pub verdict: Verdict,
     pub findings: Vec<Finding>,
     /// How the request was put together, where that is not obvious from the profile (e.g. its
@@ -70,6 +73,7 @@ impl CallReport {
             request_error: None,
             request_error_kind: None,
             server: None,
+            client_certificate: None,
             verdict: Verdict::Error,
             findings: Vec::new(),
             notes: Vec::new(),
@@ -92,6 +96,7 @@ impl CallReport {
             response: self.response.as_ref(),
             request_error: self.request_error_kind.as_ref(),
             server: self.server.as_ref(),
+            client_certificate: self.client_certificate.as_ref(),
             ..Facts::new(profile, self.at)
         }
     }

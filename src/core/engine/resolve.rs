@@ -5,17 +5,19 @@ use crate::core::engine::trace::{self, HopKind, TraceBuilder};
 use crate::core::engine::{DiscoveryReport, Engine, Resolved, milliseconds};
 use crate::core::model::profile::Profile;
 use crate::core::net::discovery::{self, Discovery, DiscoveryError};
+use crate::core::net::transport::TlsNeeds;
 
 impl Engine {
     /// Discovery, cached per issuer for the engine's lifetime.
     pub async fn discover(&self, issuer: &str) -> Result<Discovery, DiscoveryError> {
-        self.discover_traced(issuer, &mut TraceBuilder::default()).await
+        self.discover_traced(issuer, &TlsNeeds::default(), &mut TraceBuilder::default()).await
     }
 
     /// Discovery, its request (or the cache hit) added to `trace`.
     pub(super) async fn discover_traced(
         &self,
         issuer: &str,
+        tls: &TlsNeeds,
         trace: &mut TraceBuilder,
     ) -> Result<Discovery, DiscoveryError> {
         let url = discovery::discovery_url(issuer);
@@ -24,7 +26,7 @@ impl Engine {
             return Ok(found.clone());
         }
         let started = std::time::Instant::now();
-        let outcome = discovery::fetch(&self.http, issuer).await;
+        let outcome = discovery::fetch_with(&self.http, issuer, tls).await;
         let latency_ms = milliseconds(self.clock.elapsed(started));
         let (status, error) = match &outcome {
             Ok(found) => (Some(found.status), None),
@@ -50,9 +52,12 @@ impl Engine {
         let needs_discovery = resolved.token_endpoint.is_none() || resolved.jwks_uri.is_none();
         if let (true, Some(issuer)) = (needs_discovery, &profile.issuer.url) {
             let url = discovery::discovery_url(issuer);
-            match self.discover_traced(issuer, trace).await {
+            match self.discover_traced(issuer, &super::tls_needs(profile), trace).await {
                 Ok(found) => {
-                    resolved.token_endpoint = resolved.token_endpoint.or(found.token_endpoint.clone());
+                    // RFC 8705 §5: a client that presents a certificate uses the mTLS aliases.
+                    let alias =
+                        presents_certificate(profile).then(|| mtls_alias(&found.document, "token_endpoint")).flatten();
+                    resolved.token_endpoint = resolved.token_endpoint.or(alias).or(found.token_endpoint.clone());
                     resolved.jwks_uri = resolved.jwks_uri.or(found.jwks_uri.clone());
                     resolved.discovery = Some(DiscoveryReport {
                         url,
@@ -75,6 +80,21 @@ impl Engine {
                 }
             }
         }
+        if let Some(uri) = &resolved.jwks_uri {
+            self.jwks.use_tls(uri, &super::tls_needs(profile));
+        }
         resolved
     }
+}
+
+/// True when the profile's client presents a certificate on its connections.
+fn presents_certificate(profile: &Profile) -> bool {
+    profile.client.as_ref().is_some_and(|c| c.certificate.is_some())
+}
+
+/// An endpoint of the discovery document's `mtls_endpoint_aliases` (RFC 8705 §5), when it is
+/// an absolute http(s) URL.
+pub(crate) fn mtls_alias(document: &serde_json::Value, name: &str) -> Option<String> {
+    let value = document.get("mtls_endpoint_aliases")?.get(name)?.as_str()?;
+    crate::core::store::profile_store::check_http_url(value).ok().map(|_| value.to_owned())
 }

@@ -216,6 +216,7 @@ pub fn http_error_kind(error: &HttpError) -> &'static str {
         HttpError::Dns { .. } => "dns",
         HttpError::Connect { .. } => "connect",
         HttpError::Tls { .. } => "tls",
+        HttpError::Untrusted { .. } => "tls_untrusted",
         HttpError::Timeout { .. } => "timeout",
         HttpError::Broken { .. } => "broken",
         HttpError::TooManyRedirects { .. } => "too_many_redirects",

@@ -6,3 +6,4 @@ pub mod profile;
 pub mod secret;
 pub mod secret_cmd;
 pub mod secret_source;
+pub mod tls_config;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 // Secret sources and their resolution live in `secret_source`; re-exported where they always were.
 pub use crate::core::model::secret_source::{NoPrompt, SecretError, SecretPrompter, SecretSource};
+pub use crate::core::model::tls_config::{TlsConfig, TlsOrigin};
 
 /// One app/client pair, its issuer, what its API expects and the endpoints to call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -23,6 +24,9 @@ pub struct Profile {
     pub expect: Expectations,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub endpoints: Vec<Endpoint>,
+    /// `[tls]`: extra trusted roots, `insecure` (dev only).
+    #[serde(default, skip_serializing_if = "TlsConfig::is_default")]
+    pub tls: TlsConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

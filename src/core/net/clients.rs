@@ -7,6 +7,7 @@ use reqwest::redirect;
 
 use crate::core::net::http::{HttpConfig, SetupCause};
 use crate::core::net::transport::{TlsNeeds, TransportNeeds, TrustRoots};
+use crate::core::net::untrusted::SharedRefusals;
 
 /// Why a client could not be built: what to blame, and the cause in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,12 +38,16 @@ pub(crate) struct Clients {
     /// Clients for other needs (a private CA, a client certificate), each built once. The
     /// lock is held only to find the slot; building happens outside it.
     custom: Mutex<HashMap<TransportNeeds, Arc<OnceLock<Built>>>>,
+    /// Server certificates the https clients refused, for the request's error to describe.
+    refusals: SharedRefusals,
 }
 
 impl Clients {
     pub(crate) fn new(config: HttpConfig) -> Clients {
+        let refusals = SharedRefusals::default();
         Clients {
-            plain: build_client(&config, &TransportNeeds::Plain),
+            plain: build_client(&config, &TransportNeeds::Plain, &refusals),
+            refusals,
             system_tls: OnceLock::new(),
             custom: Mutex::new(HashMap::new()),
             config,
@@ -55,7 +60,7 @@ impl Clients {
         match needs {
             TransportNeeds::Plain => self.plain.clone(),
             TransportNeeds::Tls(tls) if tls.is_default() => {
-                self.system_tls.get_or_init(|| build_client(&self.config, needs)).clone()
+                self.system_tls.get_or_init(|| build_client(&self.config, needs, &self.refusals)).clone()
             }
             TransportNeeds::Tls(_) => {
                 let slot = {
@@ -67,15 +72,19 @@ impl Clients {
                     }
                     Arc::clone(custom.entry(needs.clone()).or_default())
                 };
-                slot.get_or_init(|| build_client(&self.config, needs)).clone()
+                slot.get_or_init(|| build_client(&self.config, needs, &self.refusals)).clone()
             }
         }
+    }
+
+    pub(crate) fn refusals(&self) -> &SharedRefusals {
+        &self.refusals
     }
 }
 
 /// Builds a client, or says why not. Never `reqwest::Client::new()`: that panics on
 /// exactly the failures (no CA roots) this reports.
-fn build_client(config: &HttpConfig, needs: &TransportNeeds) -> Built {
+fn build_client(config: &HttpConfig, needs: &TransportNeeds, refusals: &SharedRefusals) -> Built {
     let max_redirects = config.max_redirects;
     // Only same-origin redirects are followed: a token request must never carry its
     // secret, and an API call its Authorization header, to another origin. (So an http://
@@ -97,25 +106,16 @@ fn build_client(config: &HttpConfig, needs: &TransportNeeds) -> Built {
         .user_agent(concat!("tokdbg/", env!("CARGO_PKG_VERSION")));
     let kind = needs.kind();
     let fail = |cause, detail| SetupFailure { kind, cause, detail };
-    let builder =
-        match needs {
-            // No roots at all: the plain client fails closed should it ever see https.
-            TransportNeeds::Plain => builder.tls_certs_only(std::iter::empty()),
-            TransportNeeds::Tls(tls) => {
-                let builder = match &tls.roots {
-                    TrustRoots::System => builder,
-                    TrustRoots::SystemAnd(bundle) => builder
-                        .tls_certs_merge(bundle.certificates().map_err(|detail| fail(SetupCause::CaBundle, detail))?),
-                    TrustRoots::Only(bundle) => builder
-                        .tls_certs_only(bundle.certificates().map_err(|detail| fail(SetupCause::CaBundle, detail))?),
-                };
-                match &tls.identity {
-                    Some(identity) => builder
-                        .identity(identity.to_reqwest().map_err(|detail| fail(SetupCause::ClientIdentity, detail))?),
-                    None => builder,
-                }
-            }
-        };
+    let builder = match needs {
+        // No roots at all: the plain client fails closed should it ever see https.
+        TransportNeeds::Plain => builder.tls_certs_only(std::iter::empty()),
+        // Built by hand, so that a refused certificate can be described and `insecure` had.
+        TransportNeeds::Tls(tls) => {
+            let rustls_config = crate::core::net::tls_build::client_config(tls, refusals.clone())
+                .map_err(|(cause, detail)| fail(cause, detail))?;
+            builder.tls_backend_preconfigured(rustls_config)
+        }
+    };
     builder.build().map_err(|e| describe_build_error(&e, needs))
 }
 
@@ -126,7 +126,7 @@ fn describe_build_error(error: &reqwest::Error, needs: &TransportNeeds) -> Setup
     let roots_missing = lower.contains("ca certificate") || lower.contains("root") || lower.contains("no ca");
     let (cause, detail) = match needs {
         TransportNeeds::Plain => (SetupCause::Other, chain),
-        TransportNeeds::Tls(TlsNeeds { roots, identity }) => {
+        TransportNeeds::Tls(TlsNeeds { roots, identity, .. }) => {
             let system_roots_used = !matches!(roots, TrustRoots::Only(_));
             if roots_missing && system_roots_used {
                 (SetupCause::SystemRoots, format!("no trusted CA roots could be loaded ({chain})"))

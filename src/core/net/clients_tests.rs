@@ -32,7 +32,7 @@ fn identity() -> ClientIdentity {
 }
 
 fn tls(roots: TrustRoots, identity: Option<ClientIdentity>) -> TransportNeeds {
-    TransportNeeds::Tls(TlsNeeds { roots, identity })
+    TransportNeeds::Tls(TlsNeeds { roots, identity, ..TlsNeeds::default() })
 }
 
 fn custom_slots(clients: &Clients) -> usize {
@@ -152,19 +152,43 @@ async fn loopback_tls_trusts_the_given_ca_and_presents_the_client_certificate() 
     let url = loopback_tls_server().await;
     let http = Http::new(config());
 
-    let with_identity = TlsNeeds { roots: private_ca("ca.pem"), identity: Some(identity()) };
+    let with_identity = TlsNeeds { roots: private_ca("ca.pem"), identity: Some(identity()), ..TlsNeeds::default() };
     let answer = http.get_with(&url, &with_identity).await.expect("mTLS over loopback");
     assert_eq!((answer.status, answer.body_text().as_str()), (200, "client-cert"));
 
-    let without_identity = TlsNeeds { roots: private_ca("ca.pem"), identity: None };
+    let without_identity = TlsNeeds { roots: private_ca("ca.pem"), ..TlsNeeds::default() };
     let answer = http.get_with(&url, &without_identity).await.expect("TLS over loopback");
     assert_eq!(answer.body_text(), "anonymous");
 
     // The default client does not trust the private CA: the handshake fails, and says so.
     match http.get(&url).await {
-        Err(HttpError::Tls { url: failed, .. }) => assert_eq!(failed, url),
+        // Refused for its issuer, and named: the subject and issuer of what it presented.
+        Err(HttpError::Untrusted { url: failed, untrusted }) => {
+            assert_eq!(failed, url);
+            assert_eq!(untrusted.reason, crate::core::net::untrusted::UntrustedReason::UnknownIssuer);
+            let certificate = untrusted.certificate.expect("the refused certificate is described");
+            assert_eq!(
+                (certificate.subject.as_str(), certificate.issuer.as_str()),
+                ("CN=localhost", "CN=tokdbg test CA")
+            );
+        }
         // Without system roots the default client cannot even be built: still no trust.
         Err(HttpError::ClientSetup { cause: SetupCause::SystemRoots, .. }) => {}
         other => panic!("the private CA must not be trusted by default: {other:?}"),
+    }
+
+    // `insecure` accepts it, and a wrong host is named with the certificate's own names.
+    let insecure = TlsNeeds { insecure: true, ..TlsNeeds::default() };
+    let answer = http.get_with(&url, &insecure).await.expect("insecure accepts any certificate");
+    assert_eq!(answer.body_text(), "anonymous");
+    let by_other_name = url.replace("localhost", "127.0.0.2");
+    match http.get_with(&by_other_name, &TlsNeeds { roots: private_ca("ca.pem"), ..TlsNeeds::default() }).await {
+        Err(HttpError::Untrusted { untrusted, .. }) => match &untrusted.reason {
+            crate::core::net::untrusted::UntrustedReason::WrongHost { host, .. } => assert_eq!(host, "127.0.0.2"),
+            other => panic!("{other:?}"),
+        },
+        // No listener on 127.0.0.2 where the loopback is only 127.0.0.1.
+        Err(HttpError::Connect { .. }) => {}
+        other => panic!("a wrong host must be refused: {other:?}"),
     }
 }

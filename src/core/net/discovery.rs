@@ -45,8 +45,17 @@ pub fn discovery_url(issuer: &str) -> String {
 }
 
 pub async fn fetch(http: &Http, issuer: &str) -> Result<Discovery, DiscoveryError> {
+    fetch_with(http, issuer, &crate::core::net::transport::TlsNeeds::default()).await
+}
+
+/// Discovery over a connection with `tls` (the profile's trust roots and certificate).
+pub async fn fetch_with(
+    http: &Http,
+    issuer: &str,
+    tls: &crate::core::net::transport::TlsNeeds,
+) -> Result<Discovery, DiscoveryError> {
     let url = discovery_url(issuer);
-    let response = http.get(&url).await?;
+    let response = http.get_with(&url, tls).await?;
     if !response.is_success() {
         return Err(DiscoveryError::Status { url, status: response.status, body: response.body_excerpt(160) });
     }

@@ -40,6 +40,9 @@ pub enum HttpError {
     Connect { url: String, detail: String },
     #[error("TLS handshake with {url} failed: {detail}")]
     Tls { url: String, detail: String },
+    /// The server's certificate is not trusted (or not for this host): nothing was sent.
+    #[error("the certificate of {url} is not trusted: {}", .untrusted.describe())]
+    Untrusted { url: String, untrusted: Box<crate::core::net::untrusted::Untrusted> },
     #[error("{url} did not answer within {secs} s")]
     Timeout { url: String, secs: u64 },
     #[error("the connection to {url} broke: {detail}")]
@@ -52,7 +55,7 @@ pub enum HttpError {
 }
 
 /// What a client that cannot be built blames: it decides the fix offered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum SetupCause {
     /// The system's CA roots could not be loaded.
     SystemRoots,
@@ -71,6 +74,7 @@ impl HttpError {
             | HttpError::Dns { url, .. }
             | HttpError::Connect { url, .. }
             | HttpError::Tls { url, .. }
+            | HttpError::Untrusted { url, .. }
             | HttpError::Timeout { url, .. }
             | HttpError::Broken { url, .. }
             | HttpError::ClientSetup { url, .. }
@@ -92,7 +96,7 @@ impl HttpError {
                 "Install the system's CA certificates (e.g. the ca-certificates package), or point SSL_CERT_FILE / SSL_CERT_DIR at a readable CA bundle.",
             ),
             HttpError::ClientSetup { cause: SetupCause::CaBundle, .. } => Some(
-                "Check the CA bundle given for this connection: it must hold the issuing CA's certificates, in PEM.",
+                "Check the CA bundle given for this connection (tls.ca_file or --cacert): it must be a readable PEM file holding the issuing CA's certificates.",
             ),
             HttpError::ClientSetup { cause: SetupCause::ClientIdentity, .. } => Some(
                 "Check the client certificate and key: PEM, the key unencrypted (PKCS#8, RSA or EC) and belonging to the certificate.",
@@ -194,7 +198,10 @@ impl Http {
     /// Sends a request and reads the body up to the cap.
     pub async fn send(&self, request: reqwest::RequestBuilder, url: &str) -> Result<HttpResponse, HttpError> {
         let started = Instant::now();
-        let mut response = request.send().await.map_err(|e| classify(&e, url, &self.config))?;
+        let mut response = request
+            .send()
+            .await
+            .map_err(|e| self.untrusted(&e, url).unwrap_or_else(|| classify(&e, url, &self.config)))?;
         let status = response.status().as_u16();
         let final_url = response.url().to_string();
         let headers = response
@@ -220,6 +227,30 @@ impl Http {
             }
         }
         Ok(HttpResponse { status, headers, body, truncated, latency: started.elapsed(), final_url })
+    }
+
+    /// The refused server certificate behind `error`, if that is what failed: rustls'
+    /// reason from the error chain, what the certificate says from the verifier's record.
+    fn untrusted(&self, error: &reqwest::Error, url: &str) -> Option<HttpError> {
+        use crate::core::net::untrusted::{Untrusted, UntrustedReason};
+        let reason = crate::core::net::untrusted::certificate_error(error);
+        // The connector's io error does not always keep rustls' error reachable by downcast;
+        // its words do (rustls' Display of InvalidCertificate).
+        if reason.is_none() && !error_chain(error).contains("invalid peer certificate") {
+            return None;
+        }
+        let host = reqwest::Url::parse(url).ok().and_then(|u| u.host_str().map(crate::core::net::tls_build::host_key));
+        let recorded = host.and_then(|h| self.clients.refusals().take(&h));
+        let untrusted = match (recorded, reason) {
+            (Some(recorded), _) => recorded,
+            (None, Some(reason)) => {
+                Untrusted { reason: UntrustedReason::from_rustls(&reason, None), certificate: None }
+            }
+            (None, None) => {
+                Untrusted { reason: UntrustedReason::Other { detail: error_chain(error) }, certificate: None }
+            }
+        };
+        Some(HttpError::Untrusted { url: url.to_owned(), untrusted: Box::new(untrusted) })
     }
 
     /// GETs JSON from `url` over the default TLS needs.

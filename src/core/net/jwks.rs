@@ -273,6 +273,9 @@ pub struct JwksCache {
     sets: tokio::sync::Mutex<HashMap<String, CachedSet>>,
     miss_interval: Duration,
     fetches: std::sync::atomic::AtomicU64,
+    /// The TLS needs of the profile that last named each https JWKS URI (its `[tls]` and
+    /// client certificate): set by the engine before a verification reads the set.
+    tls_by_uri: std::sync::Mutex<HashMap<String, crate::core::net::transport::TlsNeeds>>,
 }
 
 impl JwksCache {
@@ -281,7 +284,23 @@ impl JwksCache {
     }
 
     pub fn with_miss_interval(http: Http, miss_interval: Duration) -> Self {
-        Self { http, sets: tokio::sync::Mutex::new(HashMap::new()), miss_interval, fetches: Default::default() }
+        Self {
+            http,
+            sets: tokio::sync::Mutex::new(HashMap::new()),
+            miss_interval,
+            fetches: Default::default(),
+            tls_by_uri: Default::default(),
+        }
+    }
+
+    /// Fetches of `uri` go over a connection with `tls` (default needs when never set).
+    pub fn use_tls(&self, uri: &str, tls: &crate::core::net::transport::TlsNeeds) {
+        let mut by_uri = self.tls_by_uri.lock().unwrap_or_else(|p| p.into_inner());
+        if tls.is_default() {
+            by_uri.remove(uri);
+        } else {
+            by_uri.insert(uri.to_owned(), tls.clone());
+        }
     }
 
     /// How many times a JWKS was fetched over the network.
@@ -292,7 +311,8 @@ impl JwksCache {
     /// The key set at `uri` and the (2xx) status it came with.
     async fn fetch(&self, uri: &str) -> Result<(KeySet, u16), JwksError> {
         self.fetches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let response = self.http.get(uri).await?;
+        let tls = self.tls_by_uri.lock().unwrap_or_else(|p| p.into_inner()).get(uri).cloned().unwrap_or_default();
+        let response = self.http.get_with(uri, &tls).await?;
         if !response.is_success() {
             return Err(JwksError::Status {
                 url: uri.to_owned(),

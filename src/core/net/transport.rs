@@ -55,9 +55,9 @@ impl CaBundle {
         self.count
     }
 
-    /// The certificates, for a client builder.
-    pub(crate) fn certificates(&self) -> Result<Vec<reqwest::Certificate>, String> {
-        reqwest::Certificate::from_pem_bundle(&self.pem).map_err(|e| e.to_string())
+    /// The bundle as read (PEM).
+    pub(crate) fn pem(&self) -> &[u8] {
+        &self.pem
     }
 }
 
@@ -127,6 +127,21 @@ impl ClientIdentity {
         &self.source_name
     }
 
+    /// The certificate chain as read (PEM, leaf first).
+    pub(crate) fn chain_pem(&self) -> &[u8] {
+        &self.chain_pem
+    }
+
+    /// The private key as read (PEM). Never shown: only a TLS configuration takes it.
+    pub(crate) fn key_pem(&self) -> &[u8] {
+        &self.key.0
+    }
+
+    /// What the presented (leaf) certificate says, and its `x5t#S256` thumbprint.
+    pub fn certificate(&self) -> Option<crate::core::net::cert_info::CertInfo> {
+        crate::core::net::cert_info::CertInfo::from_pem_leaf(&self.chain_pem)
+    }
+
     /// The identity for a client builder.
     pub(crate) fn to_reqwest(&self) -> Result<reqwest::Identity, String> {
         let mut pem = Vec::with_capacity(self.chain_pem.len() + self.key.0.len() + 1);
@@ -156,12 +171,24 @@ pub enum TrustRoots {
     Only(CaBundle),
 }
 
-/// What a TLS connection asks for beyond the default. Not an opt-out: certificate and
-/// hostname checks always run.
+/// What a TLS connection asks for beyond the default. Certificate and hostname checks
+/// always run unless `insecure` (dev only, warned by every call that sets it).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct TlsNeeds {
     pub roots: TrustRoots,
     pub identity: Option<ClientIdentity>,
+    /// Accept any server certificate.
+    pub insecure: bool,
+    /// The settings asked for something that cannot be had (an unreadable CA file, a client
+    /// key that does not parse): every request over these needs fails with it, nothing sent.
+    pub unusable: Option<Unusable>,
+}
+
+/// TLS material the settings name and that cannot be used, and what to blame.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Unusable {
+    pub cause: crate::core::net::http::SetupCause,
+    pub detail: String,
 }
 
 impl TlsNeeds {
@@ -192,6 +219,7 @@ impl TransportNeeds {
         match self {
             TransportNeeds::Plain => "HTTP",
             TransportNeeds::Tls(TlsNeeds { identity: Some(_), .. }) => "mTLS",
+            TransportNeeds::Tls(TlsNeeds { insecure: true, .. }) => "insecure TLS",
             TransportNeeds::Tls(_) => "TLS",
         }
     }
@@ -211,7 +239,7 @@ mod tests {
         let b = CaBundle::from_pem("/elsewhere/b.pem", CA).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.count(), 1);
-        let with_ca = |bundle| TransportNeeds::Tls(TlsNeeds { roots: TrustRoots::Only(bundle), identity: None });
+        let with_ca = |bundle| TransportNeeds::Tls(TlsNeeds { roots: TrustRoots::Only(bundle), ..TlsNeeds::default() });
         let mut set = std::collections::HashSet::new();
         set.insert(with_ca(a));
         assert!(set.contains(&with_ca(b)));
@@ -230,7 +258,11 @@ mod tests {
         let identity = ClientIdentity::from_pem("client.pem", CLIENT_CERT, CLIENT_KEY).unwrap();
         let shown = format!(
             "{identity:?} {:?}",
-            TransportNeeds::Tls(TlsNeeds { roots: TrustRoots::System, identity: Some(identity.clone()) })
+            TransportNeeds::Tls(TlsNeeds {
+                roots: TrustRoots::System,
+                identity: Some(identity.clone()),
+                ..TlsNeeds::default()
+            })
         );
         assert!(shown.contains("<redacted>"), "{shown}");
         let key_body = std::str::from_utf8(CLIENT_KEY).unwrap().lines().nth(1).unwrap();
@@ -249,7 +281,7 @@ mod tests {
 
     #[test]
     fn the_scheme_decides_plain_or_tls() {
-        let tls = TlsNeeds { roots: TrustRoots::Only(CaBundle::from_pem("ca", CA).unwrap()), identity: None };
+        let tls = TlsNeeds { roots: TrustRoots::Only(CaBundle::from_pem("ca", CA).unwrap()), ..TlsNeeds::default() };
         let plain = reqwest::Url::parse("http://127.0.0.1:1/x").unwrap();
         let secure = reqwest::Url::parse("https://127.0.0.1:1/x").unwrap();
         assert_eq!(TransportNeeds::for_url(&plain, &tls), TransportNeeds::Plain);

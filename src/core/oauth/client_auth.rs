@@ -18,6 +18,9 @@ pub enum ClientAuth {
     SecretPost { client_id: String, secret: Secret },
     /// A public client: only `client_id` in the form body (RFC 6749 §2.3, OIDC `none`).
     Public { client_id: String },
+    /// RFC 8705 §2.1 `tls_client_auth` / §2.2 `self_signed_tls_client_auth`: `client_id` in
+    /// the form; the proof is the certificate the connection presents (never in the request).
+    Tls { client_id: String, self_signed: bool },
 }
 
 /// Why the client's credentials cannot authenticate it (nothing was sent).
@@ -39,6 +42,12 @@ impl ClientAuth {
             AuthMethod::ClientSecretBasic => ClientAuth::SecretBasic { client_id, secret: secret()? },
             AuthMethod::ClientSecretPost => ClientAuth::SecretPost { client_id, secret: secret()? },
             AuthMethod::None => ClientAuth::Public { client_id },
+            AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth => {
+                if credentials.certificate.is_none() {
+                    return Err(ClientAuthError::Missing { method, field: CredentialField::Certificate });
+                }
+                ClientAuth::Tls { client_id, self_signed: method == AuthMethod::SelfSignedTlsClientAuth }
+            }
             other => return Err(ClientAuthError::Unsupported(other)),
         })
     }
@@ -48,6 +57,8 @@ impl ClientAuth {
             ClientAuth::SecretBasic { .. } => AuthMethod::ClientSecretBasic,
             ClientAuth::SecretPost { .. } => AuthMethod::ClientSecretPost,
             ClientAuth::Public { .. } => AuthMethod::None,
+            ClientAuth::Tls { self_signed: false, .. } => AuthMethod::TlsClientAuth,
+            ClientAuth::Tls { self_signed: true, .. } => AuthMethod::SelfSignedTlsClientAuth,
         }
     }
 
@@ -55,7 +66,8 @@ impl ClientAuth {
         match self {
             ClientAuth::SecretBasic { client_id, .. }
             | ClientAuth::SecretPost { client_id, .. }
-            | ClientAuth::Public { client_id } => client_id,
+            | ClientAuth::Public { client_id }
+            | ClientAuth::Tls { client_id, .. } => client_id,
         }
     }
 
@@ -63,7 +75,7 @@ impl ClientAuth {
     pub fn secret(&self) -> Option<&Secret> {
         match self {
             ClientAuth::SecretBasic { secret, .. } | ClientAuth::SecretPost { secret, .. } => Some(secret),
-            ClientAuth::Public { .. } => None,
+            ClientAuth::Public { .. } | ClientAuth::Tls { .. } => None,
         }
     }
 
@@ -85,7 +97,7 @@ impl ClientAuth {
                 request.form.insert(at, ("client_secret".to_owned(), shown));
                 request.form.insert(at, ("client_id".to_owned(), client_id.clone()));
             }
-            ClientAuth::Public { client_id } => {
+            ClientAuth::Public { client_id } | ClientAuth::Tls { client_id, .. } => {
                 request.form.insert(at, ("client_id".to_owned(), client_id.clone()));
             }
         }
@@ -146,6 +158,24 @@ mod tests {
         auth.apply(&mut sent, true);
         assert_eq!(sent.form[1], ("client_id".to_owned(), "app".to_owned()));
         assert!(sent.headers.is_empty() && auth.secret().is_none());
+    }
+
+    #[test]
+    fn mtls_methods_send_the_client_id_and_prove_with_the_connection() {
+        let credentials = Credentials {
+            certificate: Some(Secret::new("-----BEGIN CERTIFICATE-----".to_owned())),
+            ..Credentials::default()
+        };
+        for method in [AuthMethod::TlsClientAuth, AuthMethod::SelfSignedTlsClientAuth] {
+            let auth = ClientAuth::new(method, "app", &credentials).unwrap();
+            assert_eq!(auth.method(), method);
+            let mut sent = blank();
+            auth.apply(&mut sent, true);
+            assert_eq!(sent.form[1], ("client_id".to_owned(), "app".to_owned()));
+            assert!(sent.headers.is_empty() && auth.secret().is_none());
+            let missing = ClientAuth::new(method, "app", &Credentials::default()).unwrap_err();
+            assert!(missing.to_string().contains("client.certificate"), "{missing}");
+        }
     }
 
     #[test]

@@ -127,7 +127,11 @@ pub fn load_file(path: &Path) -> ProfileEntry {
     let (loaded, stamp) = match FileStamp::read(path) {
         Ok(Some((bytes, stamp))) => {
             let loaded = match String::from_utf8(bytes) {
-                Ok(text) => parse_profile(&text, &path.display().to_string()),
+                Ok(text) => parse_profile(&text, &path.display().to_string()).map(|mut profile| {
+                    // tls.ca_file is relative to the profile's own directory.
+                    profile.tls.base_dir = path.parent().map(Path::to_path_buf);
+                    profile
+                }),
                 Err(e) => Err(ProfileError::Invalid {
                     path: path.display().to_string(),
                     message: format!("not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()),

@@ -561,6 +561,7 @@ mod tests {
                 hmac_secret: None,
             },
             endpoints: Vec::new(),
+            tls: Default::default(),
         };
         assert_eq!(profile, expected);
         // Ctrl-S saves from anywhere; an untouched new form has no client.

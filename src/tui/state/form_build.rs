@@ -99,6 +99,8 @@ impl FormState {
                         hmac_secret: e.hmac_secret.clone(),
                     },
                     endpoints: self.endpoints.items().to_vec(),
+                    // Not on the form: kept as loaded.
+                    tls: self.base.tls.clone(),
                 };
                 Ok((stem, profile))
             }
