@@ -31,6 +31,10 @@ pub enum Code {
     TokenMissing,
     /// A secret or token goes over plain http to a host that is not this machine.
     InsecureTransport,
+    /// Introspection (RFC 7662) says the token is not active.
+    TokenInactive,
+    /// The introspection endpoint gave no usable answer.
+    IntrospectionFailed,
 }
 
 impl Code {
@@ -61,11 +65,13 @@ impl Code {
             Code::NetworkError => "network_error",
             Code::TokenMissing => "token_missing",
             Code::InsecureTransport => "insecure_transport",
+            Code::TokenInactive => "token_inactive",
+            Code::IntrospectionFailed => "introspection_failed",
         }
     }
 
     /// Every code, in the order of DESIGN §5.
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 26] = [
         Code::Ok,
         Code::TokenRequestFailed,
         Code::InvalidClient,
@@ -90,6 +96,8 @@ impl Code {
         Code::NetworkError,
         Code::TokenMissing,
         Code::InsecureTransport,
+        Code::TokenInactive,
+        Code::IntrospectionFailed,
     ];
 }
 

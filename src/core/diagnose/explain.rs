@@ -104,6 +104,10 @@ fn discovery_document(discovery: &DiscoveryReport, profile: &Profile) -> Vec<Fin
 
 pub fn token_form(facts: &Facts<'_>) -> Option<Finding> {
     let error = facts.token().decode_error_kind.as_ref()?;
+    // An opaque token the issuer answered for is explained by that answer, not by its form.
+    if error.looks_opaque() && facts.introspection.is_some_and(|i| i.answer.is_some()) {
+        return None;
+    }
     let (message, fix) = match error {
         DecodeError::SegmentCount(1) => (
             "an opaque (reference) token: it cannot be decoded or verified locally".to_owned(),

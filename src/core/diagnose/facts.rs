@@ -5,6 +5,7 @@
 
 use std::sync::LazyLock;
 
+use crate::core::engine::introspect::IntrospectionReport;
 use crate::core::model::profile::Profile;
 use crate::core::net::discovery::DiscoveryReport;
 use crate::core::net::http::HttpError;
@@ -35,6 +36,8 @@ pub struct Facts<'a> {
     pub request_error: Option<&'a HttpError>,
     /// What the server's answer says, read.
     pub server: Option<&'a ServerVerdict>,
+    /// What the issuer said of the token when asked (RFC 7662).
+    pub introspection: Option<&'a IntrospectionReport>,
 }
 
 static NO_TOKEN: LazyLock<TokenInfo> = LazyLock::new(TokenInfo::none);
@@ -55,6 +58,7 @@ impl<'a> Facts<'a> {
             response: None,
             request_error: None,
             server: None,
+            introspection: None,
         }
     }
 

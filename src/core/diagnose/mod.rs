@@ -5,6 +5,7 @@ pub(crate) mod evidence;
 pub mod explain;
 pub(crate) mod facts;
 pub(crate) mod hints;
+mod introspection;
 pub(crate) mod reconcile;
 mod token_alone;
 mod token_endpoint;
@@ -51,8 +52,8 @@ pub fn chain_rank(code: Code) -> u8 {
         | Code::UnauthorizedClient
         | Code::InvalidScope
         | Code::InvalidTarget => 1,
-        Code::MalformedToken | Code::TokenMissing => 2,
-        Code::JwksUnreachable | Code::KidNotFound | Code::SignatureInvalid => 3,
+        Code::MalformedToken | Code::TokenMissing | Code::TokenInactive => 2,
+        Code::JwksUnreachable | Code::KidNotFound | Code::SignatureInvalid | Code::IntrospectionFailed => 3,
         Code::AlgNone | Code::AlgNotAllowed => 4,
         Code::Expired | Code::NotYetValid => 5,
         Code::IssuerMismatch => 6,
@@ -77,6 +78,7 @@ fn local_findings(facts: &Facts<'_>) -> Vec<Finding> {
     local.extend(explain::checks(facts));
     local.extend(explain::scopes(facts));
     local.extend(explain::transport(facts));
+    local.extend(introspection::introspection(facts));
     local.sort_by_key(|f| (f.severity, chain_rank(f.code)));
     local
 }
@@ -223,6 +225,16 @@ pub fn token_fetch_findings(facts: &Facts<'_>) -> Vec<Finding> {
         facts.discovery.and_then(|d| d.document.as_ref()),
     ));
     findings.extend(explain::transport(facts));
+    findings
+}
+
+/// Findings about a token introspected on its own (the `introspect` command): discovery, the
+/// token request if the token was fetched, and the introspection answer.
+pub fn introspection_findings(facts: &Facts<'_>) -> Vec<Finding> {
+    let mut findings = token_fetch_findings(facts);
+    findings.extend(introspection::introspection(facts));
+    findings.sort_by_key(|f| (f.severity, chain_rank(f.code)));
+    dedupe(&mut findings);
     findings
 }
 
