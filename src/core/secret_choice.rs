@@ -39,6 +39,10 @@ pub struct SecretsNeeded {
     /// Verifies HS* tokens the way the API does; read whenever the profile names one, as a
     /// missing one is a mistake in the profile worth reporting even for a baseline call.
     pub hmac_secret: Option<SecretSource>,
+    /// The client's credentials for introspecting a given or cached opaque token (RFC 7662):
+    /// read only when the token is opaque and the profile may know an introspection endpoint
+    /// (its own, or its issuer's discovery). A token request reads them anyway.
+    pub introspection: Option<CredentialSources>,
 }
 
 /// Why no token can be requested for the profile.
@@ -68,7 +72,42 @@ pub fn secrets_needed(
             }
         }
     };
-    Ok(SecretsNeeded { token, hmac_secret: profile.expect.hmac_secret.clone() })
+    let introspection = match &token {
+        TokenPlan::Given(token) | TokenPlan::Cached(token) => introspection_credentials(profile, token),
+        TokenPlan::None | TokenPlan::Request { .. } => None,
+    };
+    Ok(SecretsNeeded { token, hmac_secret: profile.expect.hmac_secret.clone(), introspection })
+}
+
+/// The credentials to read for introspecting `token`, if it is opaque and can be introspected.
+fn introspection_credentials(profile: &Profile, token: &Secret) -> Option<CredentialSources> {
+    let opaque = crate::core::token::jwt::decode(crate::core::token::jwt::clean_pasted(token.expose()))
+        .err()
+        .is_some_and(|e| e.looks_opaque());
+    let may_know_endpoint = profile.issuer.introspection_endpoint.is_some() || profile.issuer.url.is_some();
+    if !opaque || !may_know_endpoint {
+        return None;
+    }
+    profile.client.as_ref()?.credential_sources().ok()
+}
+
+impl SecretsNeeded {
+    /// Reads the credentials for introspection, if they are needed; `None` when not needed or
+    /// when one cannot be read (introspection is then skipped, the call still made).
+    pub async fn read_introspection<E, F>(
+        &self,
+        mut read: impl FnMut(CredentialField, SecretSource) -> F,
+    ) -> Option<Credentials>
+    where
+        F: std::future::Future<Output = Result<Secret, E>>,
+    {
+        let sources = self.introspection.as_ref()?;
+        let mut read_ones = Credentials::default();
+        for (field, source) in sources.fields() {
+            read_ones.set(field, read(field, source.clone()).await.ok()?);
+        }
+        Some(read_ones)
+    }
 }
 
 impl TokenPlan {
