@@ -38,6 +38,7 @@ impl IntrospectionRun {
 #[derive(Debug, Clone, Serialize)]
 pub struct RevocationRun {
     pub profile: String,
+    #[serde(flatten)]
     pub revocation: RevocationReport,
     pub trace: Vec<Hop>,
 }
