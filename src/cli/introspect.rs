@@ -23,7 +23,6 @@ fn client_credentials(
     name: &str,
     what: &str,
 ) -> Result<(String, crate::core::model::profile::Profile, Credentials), CliError> {
-    let _ = global;
     let (stem, profile) = find_profile(global, name)?;
     let needs = secret_choice::secrets_needed(&profile, TokenWanted::Fetch { force: true }, None).map_err(|_| {
         CliError::profile(format!("profile {stem} has no [client] section: {what} needs the client's credentials"))
@@ -105,8 +104,10 @@ pub fn introspection_json(run: &IntrospectionRun) -> serde_json::Value {
             object.insert(key.to_owned(), value.into());
         }
     }
-    if !report.answer.as_ref().map_or(true, |a| a.notes.is_empty()) {
-        object.insert("notes".to_owned(), serde_json::json!(report.answer.as_ref().map(|a| &a.notes)));
+    if let Some(answer) = &report.answer
+        && !answer.notes.is_empty()
+    {
+        object.insert("notes".to_owned(), serde_json::json!(answer.notes));
     }
     serde_json::Value::Object(object)
 }

@@ -139,13 +139,13 @@ async fn revocation(State(state): State<Arc<DemoState>>, headers: HeaderMap, bod
 }
 
 /// The resource server's check: the bearer token introspected, then the scope (RFC 6750 answers).
-fn check(state: &DemoState, headers: &HeaderMap, scope: &str) -> Result<Value, Response> {
+fn check(state: &DemoState, headers: &HeaderMap, scope: &str) -> Result<Value, Box<Response>> {
     let challenge = |status: StatusCode, value: String, body: Value| {
         let mut response = (status, Json(body)).into_response();
         if let Ok(value) = HeaderValue::from_str(&value) {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
         }
-        response
+        Box::new(response)
     };
     let bearer = headers
         .get(header::AUTHORIZATION)
@@ -190,7 +190,7 @@ async fn read_orders(State(state): State<Arc<DemoState>>, headers: HeaderMap) ->
             "caller": answer["client_id"],
         }))
         .into_response(),
-        Err(denial) => denial,
+        Err(denial) => *denial,
     }
 }
 
@@ -201,6 +201,6 @@ async fn create_order(State(state): State<Arc<DemoState>>, headers: HeaderMap) -
             (StatusCode::CREATED, Json(json!({ "order": { "id": "ord-1003" }, "caller": answer["client_id"] })))
                 .into_response()
         }
-        Err(denial) => denial,
+        Err(denial) => *denial,
     }
 }
