@@ -227,3 +227,31 @@ async fn an_introspection_endpoint_that_answers_html_fails_without_failing_the_c
     assert!(failed.message.contains("HTML"), "{}", failed.message);
     Ok(())
 }
+
+/// The TUI: a fetched opaque token is shown with the issuer's answer, and `i` on the Token tab
+/// asks again (here after the token was revoked: not active any more).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_token_tab_shows_the_introspection_and_i_asks_again() {
+    use crate::support::tui::{Harness, key, tab};
+    use tokdbg::tui::msg::Msg;
+    let mut h = Harness::demo(120, 60).await;
+    h.select("demo-opaque");
+    h.run(vec![key('t'), Msg::WaitIdle]).await;
+    let fetch = h.app.selected_session().and_then(|s| s.token.clone()).expect("a token fetch");
+    assert_eq!(fetch.introspection.as_ref().and_then(|i| i.active()), Some(true));
+    let screen = h.screen();
+    assert!(screen.contains("Introspection") && screen.contains("order:read"), "{screen}");
+    assert!(!screen.contains("demo-opaque-secret"), "{screen}");
+
+    // Revoked behind the TUI's back, then introspected again with `i` (focus on the detail pane).
+    let token = fetch.access_token.clone().expect("token");
+    let dir = tempfile::tempdir().unwrap();
+    write_demo_profiles(dir.path(), &h.base_url()).unwrap();
+    let run =
+        support::tokdbg(&["--profiles", dir.path().to_str().unwrap(), "revoke", "demo-opaque", token.expose()]).await;
+    run.code(0);
+    h.run(vec![tab(), key('i'), Msg::WaitIdle]).await;
+    let fetch = h.app.selected_session().and_then(|s| s.token.clone()).expect("a token fetch");
+    assert_eq!(fetch.introspection.as_ref().and_then(|i| i.active()), Some(false), "{}", h.screen());
+    assert!(h.screen().contains("NOT active"), "{}", h.screen());
+}

@@ -246,6 +246,22 @@ impl Runner {
                     Ok(TaskResult::Call(Arc::new(engine.call_introspecting(spec, hmac, introspection).await)))
                 });
             }
+            Cmd::Introspect { task, stem, profile, token, prompted } => {
+                let engine = self.engine.clone();
+                self.spawn(task, async move {
+                    let needs = secret_choice::secrets_needed(&profile, TokenWanted::Fetch { force: true }, None)
+                        .map_err(|e| format!("{stem}: {e}"))?;
+                    let (choice, _) = match read_needed(&stem, needs, prompted).await {
+                        Ok(read) => read,
+                        Err(error) => return unread(&stem, error, Retry::FetchToken),
+                    };
+                    let TokenChoice::Fetch { credentials, .. } = choice else {
+                        return Err(format!("{stem}: the client's credentials were not read"));
+                    };
+                    let run = engine.introspect(&stem, &profile, Some(token), credentials).await;
+                    Ok(TaskResult::Introspected(Box::new(run)))
+                });
+            }
             Cmd::Verify { task, profile, token } => {
                 let engine = self.engine.clone();
                 self.spawn(task, async move {

@@ -343,8 +343,15 @@ impl Engine {
         let mut trace = TraceBuilder::default();
         let resolved = self.resolve_traced(profile, &mut trace).await;
         let endpoint = resolved.token_endpoint.as_deref();
-        let obtained = self.obtain_token(profile_key, profile, endpoint, credentials, force, now).await;
+        let obtained = self.obtain_token(profile_key, profile, endpoint, credentials.clone(), force, now).await;
         trace_obtained(&mut trace, &obtained, endpoint);
+        // An opaque token is shown with what the issuer says of it.
+        let introspection = match &obtained.access_token {
+            Some(token) => {
+                self.introspect_if_opaque(profile, &resolved, &obtained.token, token, credentials, &mut trace).await
+            }
+            None => None,
+        };
         let verification = match &obtained.token.decoded {
             Some(decoded) => {
                 let options = Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now);
@@ -371,6 +378,7 @@ impl Engine {
             verification,
             findings,
             access_token: obtained.access_token,
+            introspection,
         }
     }
 

@@ -126,6 +126,9 @@ pub struct TokenFetch {
     /// The token itself, for the next request; never serialized.
     #[serde(skip)]
     pub access_token: Option<Secret>,
+    /// What the issuer's introspection endpoint said of an opaque token (RFC 7662).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub introspection: Option<IntrospectionReport>,
 }
 
 impl TokenFetch {
