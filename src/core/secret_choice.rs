@@ -201,4 +201,34 @@ mod tests {
         assert!(matches!(choice, TokenChoice::Fetch { credentials, force: false }
             if credentials.secret.as_ref().map(Secret::expose) == Some("sk") && credentials.private_key.is_none()));
     }
+
+    #[test]
+    fn a_given_or_cached_opaque_token_reads_the_credentials_for_introspection_a_jwt_does_not() {
+        let opaque = Secret::new("2YotnFZFEjr1zCsicMWpAA");
+        // Only the client is copied into `profile`: without an issuer nothing names an endpoint.
+        assert!(
+            secrets_needed(&profile(true, false), TokenWanted::Given(opaque.clone()), None)
+                .unwrap()
+                .introspection
+                .is_none()
+        );
+        let profile = |client: bool, hmac: bool| {
+            let mut profile = profile(client, hmac);
+            profile.issuer.url = Some("https://issuer.example".to_owned());
+            profile
+        };
+        let needs = secrets_needed(&profile(true, false), TokenWanted::Given(opaque.clone()), None).unwrap();
+        assert_eq!(needs.introspection.and_then(|c| c.secret), Some(SecretSource::Env("SK".into())));
+        let needs =
+            secrets_needed(&profile(true, false), TokenWanted::Fetch { force: false }, Some(opaque.clone())).unwrap();
+        assert!(matches!(needs.token, TokenPlan::Cached(_)) && needs.introspection.is_some());
+        // A JWT is verified locally; a fetch reads the credentials anyway; no client, nothing to read.
+        let jwt = Secret::new("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
+        assert!(secrets_needed(&profile(true, false), TokenWanted::Given(jwt), None).unwrap().introspection.is_none());
+        let fetch = secrets_needed(&profile(true, false), TokenWanted::Fetch { force: true }, None).unwrap();
+        assert!(fetch.introspection.is_none());
+        assert!(
+            secrets_needed(&profile(false, false), TokenWanted::Given(opaque), None).unwrap().introspection.is_none()
+        );
+    }
 }
