@@ -527,7 +527,12 @@ async fn check_token(case: TokenCase, jwks_uri: String) -> Result<(), String> {
 
     // Core: verify against the demo JWKS.
     let mut profile = Profile {
-        issuer: IssuerConfig { url: None, token_endpoint: None, jwks_uri: Some(jwks_uri.clone()) },
+        issuer: IssuerConfig {
+            url: None,
+            token_endpoint: None,
+            jwks_uri: Some(jwks_uri.clone()),
+            ..Default::default()
+        },
         ..Profile::default()
     };
     profile.expect.algorithms = strings(&ASYMMETRIC);

@@ -46,6 +46,11 @@ impl Needles {
         Needles(needles)
     }
 
+    /// An opaque (reference) token: the whole of it is the credential.
+    fn add_opaque(&mut self, token: &str) {
+        self.0.push(token.trim().to_owned());
+    }
+
     fn add_token(&mut self, token: &str) {
         if let Some(signature) = token.trim().rsplit('.').next().filter(|s| s.len() > 16) {
             self.0.push(signature.to_owned());
@@ -127,6 +132,13 @@ async fn no_cli_command_prints_a_secret() {
         CANARY_HMAC.as_bytes(),
     );
     needles.add_token(&hs_token);
+    // Reference tokens, printed on purpose once each (--raw): introspected, revoked and sent,
+    // they must appear nowhere else.
+    let opaque = tokdbg(dir.path(), &["token", "demo-opaque", "--raw"]).await.lines().next().unwrap_or("").to_owned();
+    let revoked = tokdbg(dir.path(), &["token", "demo-opaque", "--raw"]).await.lines().next().unwrap_or("").to_owned();
+    assert!(opaque.len() >= 32 && revoked.len() >= 32 && !opaque.contains('.'), "{opaque} {revoked}");
+    needles.add_opaque(&opaque);
+    needles.add_opaque(&revoked);
 
     let stems: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -151,11 +163,22 @@ async fn no_cli_command_prints_a_secret() {
             vec!["call".into(), "demo-reader".into(), "--token".into(), token.clone()],
             vec!["call".into(), "demo-reader".into(), "--no-token".into()],
             vec!["call".into(), "canary-hmac".into(), "--token".into(), hs_token.clone()],
+            vec!["introspect".into(), "demo-opaque".into(), opaque.clone()],
+            vec!["introspect".into(), "demo-opaque-revoked".into()],
+            // A wrong secret at the introspection endpoint: the error path.
+            vec!["introspect".into(), "canary-literal".into(), opaque.clone()],
+            vec!["introspect".into(), "canary-env".into(), opaque.clone()],
+            vec!["call".into(), "demo-opaque".into(), "--token".into(), opaque.clone()],
+            vec!["revoke".into(), "canary-literal".into(), revoked.clone()],
+            vec!["revoke".into(), "demo-opaque".into(), revoked.clone()],
+            vec!["introspect".into(), "demo-opaque".into(), revoked.clone()],
+            vec!["call".into(), "demo-opaque".into(), "--token".into(), revoked.clone()],
         ];
         for stem in &stems {
             commands.push(vec!["profiles".into(), "show".into(), stem.clone()]);
             commands.push(vec!["token".into(), stem.clone()]);
             commands.push(vec!["call".into(), stem.clone()]);
+            commands.push(vec!["introspect".into(), stem.clone()]);
         }
         for endpoint in ["write orders", "misconfigured audience", "misconfigured jwks", "rfc6750 read orders"] {
             commands.push(vec!["call".into(), "demo-reader".into(), endpoint.into()]);
@@ -336,4 +359,68 @@ async fn tui_screens_clipboard_and_history_never_show_a_secret() {
             .assert_absent("history entry", &format!("{report:?} {}", serde_json::to_string(report.as_ref()).unwrap()));
     }
     needles.assert_absent("App state", &format!("{:?}", harness.app));
+}
+
+/// An introspection or revocation endpoint that echoes the whole request back (form, token,
+/// Authorization header) in its answer: tokdbg shows the answer scrubbed, in every output.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_introspection_answer_echoing_the_token_and_the_secret_is_scrubbed() {
+    use axum::http::HeaderMap;
+    use axum::routing::post;
+    let echo = |headers: HeaderMap, body: String| async move {
+        let form: std::collections::BTreeMap<String, String> =
+            url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+        let authorization = headers.get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        axum::Json(serde_json::json!({
+            "active": true,
+            "scope": "order:read",
+            "token": form.get("token"),
+            "echo": { "body": body, "authorization": authorization, "form": form },
+        }))
+    };
+    let refuse = |body: String| async move {
+        (
+            axum::http::StatusCode::BAD_REQUEST,
+            axum::Json(
+                serde_json::json!({ "error": "invalid_request", "error_description": format!("bad request: {body}") }),
+            ),
+        )
+    };
+    let base = support::serve(axum::Router::new().route("/introspect", post(echo)).route("/revoke", post(refuse)))
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (stem, method) in [("echo-post", "client_secret_post"), ("echo-basic", "client_secret_basic")] {
+        std::fs::write(
+            dir.path().join(format!("{stem}.toml")),
+            format!(
+                "[issuer]\ntoken_endpoint = \"{base}/token\"\nintrospection_endpoint = \"{base}/introspect\"\nrevocation_endpoint = \"{base}/revoke\"\n[client]\nid = \"demo-reader\"\nsecret = \"{CANARY_SK}\"\nauth_method = \"{method}\"\n"
+            ),
+        )
+        .unwrap();
+    }
+    let token = "opaque-CANARY-TOKEN-0a9b8c7d6e5f";
+    let needles = Needles(vec![
+        CANARY_SK.to_owned(),
+        token.to_owned(),
+        base64::engine::general_purpose::STANDARD.encode(format!("demo-reader:{CANARY_SK}")),
+    ]);
+    for stem in ["echo-post", "echo-basic"] {
+        for json in [false, true] {
+            let mut args = vec!["introspect", stem, token];
+            if json {
+                args.push("--json");
+            }
+            let output = tokdbg(dir.path(), &args).await;
+            assert!(output.contains("order:read"), "{output}");
+            needles.assert_absent(&format!("introspect {stem} json={json}"), &output);
+            let mut args = vec!["revoke", stem, token];
+            if json {
+                args.push("--json");
+            }
+            let output = tokdbg(dir.path(), &args).await;
+            assert!(output.contains("invalid_request"), "{output}");
+            needles.assert_absent(&format!("revoke {stem} json={json}"), &output);
+        }
+    }
 }

@@ -18,6 +18,7 @@ mod exports;
 mod fault_server;
 mod fuzz_regressions;
 mod hostile_text;
+mod introspection;
 mod issuer_messages;
 mod leaks;
 mod profile_edit;

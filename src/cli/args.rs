@@ -111,6 +111,20 @@ pub enum Command {
     },
     /// Fetch a token, verify it, call an endpoint and diagnose the answer
     Call(CallArgs),
+    /// Ask the issuer whether a token is active (RFC 7662), with the profile client's credentials
+    Introspect {
+        /// Profile name (file stem or `name`)
+        profile: String,
+        /// The token ("-" reads stdin); default: a token fetched for the profile
+        token: Option<String>,
+    },
+    /// Revoke a token at the issuer (RFC 7009), with the profile client's credentials
+    Revoke {
+        /// Profile name (file stem or `name`)
+        profile: String,
+        /// The token ("-" reads stdin)
+        token: String,
+    },
     /// List, show or check profiles
     Profiles {
         #[command(subcommand)]

@@ -88,9 +88,10 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
     let needs = secret_choice::secrets_needed(&profile, wanted, cached).map_err(|_| {
         CliError::profile(format!("profile {stem} has no [client] section: pass --token or --no-token"))
     })?;
+    let introspection = runtime.block_on(super::input::read_introspection(&needs, &stem));
     let (token, hmac_secret) = runtime.block_on(read_needed(needs, &stem))?;
     let spec = CallSpec { profile_key: stem, profile, endpoint, token };
-    let report = within_deadline(global, runtime, engine.call(spec, hmac_secret))?;
+    let report = within_deadline(global, runtime, engine.call_introspecting(spec, hmac_secret, introspection))?;
     if global.json {
         super::stdout::json(&report);
     } else {

@@ -9,14 +9,15 @@ use super::args::Cli;
 use super::outcome::{CmdResult, Exit};
 use super::stdout::out;
 
-/// bash: profile names after `token`, `call`, `profiles show|check` and `verify --profile`,
+/// bash: profile names after `token`, `call`, `introspect`, `revoke`, `profiles show|check` and
+/// `verify --profile`,
 /// honouring a `--profiles DIR` earlier on the line; clap's completion everywhere else.
 const BASH_PROFILES: &str = r#"
 # Profile names (tokdbg profiles list --names), then clap's completion for everything else.
 _tokdbg_with_profiles() {
     local i dir=()
     case "${COMP_WORDS[COMP_CWORD-1]}" in
-        token|call|show|check|--profile)
+        token|call|introspect|revoke|show|check|--profile)
             for ((i = 1; i < COMP_CWORD - 1; i++)); do
                 if [[ "${COMP_WORDS[i]}" == --profiles ]]; then dir=(--profiles "${COMP_WORDS[i+1]}"); fi
             done
@@ -44,7 +45,7 @@ _tokdbg_profiles() {
 /// fish: profile names right after the commands that take one.
 const FISH_PROFILES: &str = r#"
 # Profile names (tokdbg profiles list --names).
-complete -c tokdbg -n '__fish_prev_arg_in token call show check' -f -a '(tokdbg profiles list --names 2>/dev/null)'
+complete -c tokdbg -n '__fish_prev_arg_in token call introspect revoke show check' -f -a '(tokdbg profiles list --names 2>/dev/null)'
 complete -c tokdbg -l profile -f -r -a '(tokdbg profiles list --names 2>/dev/null)'
 "#;
 
@@ -95,8 +96,8 @@ mod tests {
     fn every_profile_slot_of_the_zsh_script_completes_profile_names() {
         let zsh = script(Shell::Zsh);
         assert!(zsh.contains("_tokdbg_profiles() {"), "{zsh}");
-        // token, call, profiles show, profiles check, verify --profile.
-        assert_eq!(zsh.matches(":_tokdbg_profiles'").count(), 5, "{zsh}");
+        // token, call, introspect, revoke, profiles show, profiles check, verify --profile.
+        assert_eq!(zsh.matches(":_tokdbg_profiles'").count(), 7, "{zsh}");
         assert!(zsh.find("_tokdbg_profiles() {") < zsh.find("if [ \"$funcstack[1]\""));
     }
 }

@@ -3,7 +3,7 @@
 use std::io::Read;
 
 use crate::core::engine::TokenChoice;
-use crate::core::model::credentials::CredentialField;
+use crate::core::model::credentials::{CredentialField, Credentials};
 use crate::core::model::profile::{Profile, SecretSource};
 use crate::core::model::secret::Secret;
 use crate::core::model::secret_source::SecretShape;
@@ -116,6 +116,20 @@ pub async fn read_needed(needs: SecretsNeeded, stem: &str) -> Result<(TokenChoic
         None => None,
     };
     Ok((choice, hmac))
+}
+
+/// Reads the client's credentials for introspecting a given or cached opaque token, when the
+/// call will need them; one that cannot be read is warned about and introspection skipped.
+pub async fn read_introspection(needs: &SecretsNeeded, stem: &str) -> Option<Credentials> {
+    needs
+        .read_introspection(|field: CredentialField, source: SecretSource| {
+            let read = resolve_credential(&source, field, stem);
+            if let Err(error) = &read {
+                super::stdout::errln!("tokdbg: warning: the token is not introspected: {}", error.message);
+            }
+            std::future::ready(read)
+        })
+        .await
 }
 
 /// Runs a command's network work on `runtime`, given up after the command's deadline

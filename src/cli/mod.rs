@@ -10,6 +10,7 @@ mod demo;
 #[cfg(all(feature = "demo", feature = "tui"))]
 mod demo_dir;
 mod input;
+mod introspect;
 pub mod outcome;
 pub mod paint;
 mod profiles;
@@ -59,6 +60,12 @@ pub fn main() -> ExitCode {
             on_runtime(|runtime| token::run(global, &paint, runtime, profile, shown))
         }
         Some(Command::Call(args)) => on_runtime(|runtime| call::run(global, &paint, runtime, args)),
+        Some(Command::Introspect { profile, token }) => {
+            on_runtime(|runtime| introspect::run_introspect(global, &paint, runtime, profile, token.as_deref()))
+        }
+        Some(Command::Revoke { profile, token }) => {
+            on_runtime(|runtime| introspect::run_revoke(global, &paint, runtime, profile, token))
+        }
         #[cfg(feature = "demo")]
         Some(Command::Demo { action: Some(DemoAction::Serve { addr, write_profiles }) }) => {
             on_runtime(|runtime| demo::serve(global, &paint, runtime, *addr, write_profiles.as_deref()))

@@ -169,6 +169,9 @@ pub fn call_report(p: &Paint, report: &CallReport, trace: bool) -> String {
     if let Some(verification) = &report.verification {
         let _ = writeln!(out, "{} {}", label(p, "verify"), summary_marks(p, verification));
     }
+    if let Some(introspection) = &report.introspection {
+        let _ = writeln!(out, "{} {}", label(p, "introspect"), introspection_line(p, introspection));
+    }
     if let Some(gap) = &report.scope_gap {
         let text = if gap.required.is_empty() {
             "no scopes required".to_owned()
@@ -217,6 +220,19 @@ pub fn call_report(p: &Paint, report: &CallReport, trace: bool) -> String {
     }
     out.push_str(&findings(p, &report.findings));
     out
+}
+
+/// What introspection said of the call's opaque token, on one line.
+fn introspection_line(p: &Paint, report: &crate::core::engine::IntrospectionReport) -> String {
+    let url = one(report.endpoint.as_deref().unwrap_or("")).into_owned();
+    match &report.answer {
+        Some(answer) if answer.active => {
+            let scope = answer.scope.as_deref().map(|s| format!(" · scope {}", one(s))).unwrap_or_default();
+            format!("POST {url} → {}{scope}", p.green("active"))
+        }
+        Some(_) => format!("POST {url} → {}", p.red("not active")),
+        None => p.red(&one(report.error.as_deref().unwrap_or("failed"))),
+    }
 }
 
 fn auth_method_of(request: &crate::core::engine::TokenRequestReport) -> &'static str {

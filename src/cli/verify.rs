@@ -22,7 +22,12 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
                 return Err(CliError::usage("say where the keys are: --profile P, --issuer URL or --jwks URL"));
             }
             let mut profile = Profile {
-                issuer: IssuerConfig { url: args.issuer.clone(), token_endpoint: None, jwks_uri: args.jwks.clone() },
+                issuer: IssuerConfig {
+                    url: args.issuer.clone(),
+                    token_endpoint: None,
+                    jwks_uri: args.jwks.clone(),
+                    ..Default::default()
+                },
                 ..Profile::default()
             };
             profile.expect.issuer = args.issuer.clone();

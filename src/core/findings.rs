@@ -38,6 +38,10 @@ pub enum Code {
     /// A sender-constrained token (mTLS `cnf.x5t#S256`, DPoP `cnf.jkt`) sent without its
     /// certificate or proof key, or with another.
     TokenBindingMismatch,
+    /// Introspection (RFC 7662) says the token is not active.
+    TokenInactive,
+    /// The introspection endpoint gave no usable answer.
+    IntrospectionFailed,
 }
 
 impl Code {
@@ -71,11 +75,13 @@ impl Code {
             Code::TlsUntrusted => "tls_untrusted",
             Code::InsecureTls => "insecure_tls",
             Code::TokenBindingMismatch => "token_binding_mismatch",
+            Code::TokenInactive => "token_inactive",
+            Code::IntrospectionFailed => "introspection_failed",
         }
     }
 
     /// Every code, in the order of DESIGN §5.
-    pub const ALL: [Code; 27] = [
+    pub const ALL: [Code; 29] = [
         Code::Ok,
         Code::TokenRequestFailed,
         Code::InvalidClient,
@@ -103,6 +109,8 @@ impl Code {
         Code::TlsUntrusted,
         Code::InsecureTls,
         Code::TokenBindingMismatch,
+        Code::TokenInactive,
+        Code::IntrospectionFailed,
     ];
 }
 

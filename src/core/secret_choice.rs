@@ -39,6 +39,10 @@ pub struct SecretsNeeded {
     /// Verifies HS* tokens the way the API does; read whenever the profile names one, as a
     /// missing one is a mistake in the profile worth reporting even for a baseline call.
     pub hmac_secret: Option<SecretSource>,
+    /// The client's credentials for introspecting a given or cached opaque token (RFC 7662):
+    /// read only when the token is opaque and the profile may know an introspection endpoint
+    /// (its own, or its issuer's discovery). A token request reads them anyway.
+    pub introspection: Option<CredentialSources>,
 }
 
 /// Why no token can be requested for the profile.
@@ -68,7 +72,42 @@ pub fn secrets_needed(
             }
         }
     };
-    Ok(SecretsNeeded { token, hmac_secret: profile.expect.hmac_secret.clone() })
+    let introspection = match &token {
+        TokenPlan::Given(token) | TokenPlan::Cached(token) => introspection_credentials(profile, token),
+        TokenPlan::None | TokenPlan::Request { .. } => None,
+    };
+    Ok(SecretsNeeded { token, hmac_secret: profile.expect.hmac_secret.clone(), introspection })
+}
+
+/// The credentials to read for introspecting `token`, if it is opaque and can be introspected.
+fn introspection_credentials(profile: &Profile, token: &Secret) -> Option<CredentialSources> {
+    let opaque = crate::core::token::jwt::decode(crate::core::token::jwt::clean_pasted(token.expose()))
+        .err()
+        .is_some_and(|e| e.looks_opaque());
+    let may_know_endpoint = profile.issuer.introspection_endpoint.is_some() || profile.issuer.url.is_some();
+    if !opaque || !may_know_endpoint {
+        return None;
+    }
+    profile.client.as_ref()?.credential_sources().ok()
+}
+
+impl SecretsNeeded {
+    /// Reads the credentials for introspection, if they are needed; `None` when not needed or
+    /// when one cannot be read (introspection is then skipped, the call still made).
+    pub async fn read_introspection<E, F>(
+        &self,
+        mut read: impl FnMut(CredentialField, SecretSource) -> F,
+    ) -> Option<Credentials>
+    where
+        F: std::future::Future<Output = Result<Secret, E>>,
+    {
+        let sources = self.introspection.as_ref()?;
+        let mut read_ones = Credentials::default();
+        for (field, source) in sources.fields() {
+            read_ones.set(field, read(field, source.clone()).await.ok()?);
+        }
+        Some(read_ones)
+    }
 }
 
 impl TokenPlan {
@@ -161,5 +200,35 @@ mod tests {
         let choice = plan.into_choice(|_, _| async { Ok::<_, &str>(Secret::new("sk")) }).await.unwrap();
         assert!(matches!(choice, TokenChoice::Fetch { credentials, force: false }
             if credentials.secret.as_ref().map(Secret::expose) == Some("sk") && credentials.private_key.is_none()));
+    }
+
+    #[test]
+    fn a_given_or_cached_opaque_token_reads_the_credentials_for_introspection_a_jwt_does_not() {
+        let opaque = Secret::new("2YotnFZFEjr1zCsicMWpAA");
+        // Only the client is copied into `profile`: without an issuer nothing names an endpoint.
+        assert!(
+            secrets_needed(&profile(true, false), TokenWanted::Given(opaque.clone()), None)
+                .unwrap()
+                .introspection
+                .is_none()
+        );
+        let profile = |client: bool, hmac: bool| {
+            let mut profile = profile(client, hmac);
+            profile.issuer.url = Some("https://issuer.example".to_owned());
+            profile
+        };
+        let needs = secrets_needed(&profile(true, false), TokenWanted::Given(opaque.clone()), None).unwrap();
+        assert_eq!(needs.introspection.and_then(|c| c.secret), Some(SecretSource::Env("SK".into())));
+        let needs =
+            secrets_needed(&profile(true, false), TokenWanted::Fetch { force: false }, Some(opaque.clone())).unwrap();
+        assert!(matches!(needs.token, TokenPlan::Cached(_)) && needs.introspection.is_some());
+        // A JWT is verified locally; a fetch reads the credentials anyway; no client, nothing to read.
+        let jwt = Secret::new("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln");
+        assert!(secrets_needed(&profile(true, false), TokenWanted::Given(jwt), None).unwrap().introspection.is_none());
+        let fetch = secrets_needed(&profile(true, false), TokenWanted::Fetch { force: true }, None).unwrap();
+        assert!(fetch.introspection.is_none());
+        assert!(
+            secrets_needed(&profile(false, false), TokenWanted::Given(opaque), None).unwrap().introspection.is_none()
+        );
     }
 }

@@ -13,6 +13,8 @@ pub(crate) enum Signing {
     Es256,
     /// HS256 keyed with the client secret and no kid (Authing's default).
     Hs256WithSecret,
+    /// No signature: a reference token, explained only by introspection (RFC 7662).
+    Opaque,
 }
 
 /// What the issuer does with a requested scope the client may not have.
@@ -55,6 +57,8 @@ pub(crate) struct Client {
     pub lifetime_secs: i64,
     /// How far behind real time this client's issuer clock runs.
     pub clock_behind_secs: i64,
+    /// Its reference tokens are revoked as soon as issued (a token revoked after issue).
+    pub opaque_revoked: bool,
 }
 
 const READ: &[&str] = &["order:read"];
@@ -72,6 +76,7 @@ const BASE: Client = Client {
     auth_methods: AuthMethods::Any,
     lifetime_secs: 3600,
     clock_behind_secs: 0,
+    opaque_revoked: false,
 };
 
 /// Every registered client.
@@ -101,6 +106,14 @@ pub(crate) const CLIENTS: &[Client] = &[
     Client { id: "demo-writer", secret: "demo-writer-secret", allowed_scopes: READ_WRITE, ..BASE },
     // Exercises RFC 6749 §2.3.1: id and secret must be form-urlencoded inside Basic.
     Client { id: "demo+special", secret: "s3cret:with%chars&more", ..BASE },
+    Client { id: "demo-opaque", secret: "demo-opaque-secret", signing: Signing::Opaque, ..BASE },
+    Client {
+        id: "demo-opaque-revoked",
+        secret: "demo-opaque-revoked-secret",
+        signing: Signing::Opaque,
+        opaque_revoked: true,
+        ..BASE
+    },
 ];
 
 /// The client registered under `id`, if any.
@@ -125,7 +138,7 @@ impl Client {
             Signing::Rs256 if rotated => Some(DemoKey::Rsa2),
             Signing::Rs256 => Some(DemoKey::Rsa1),
             Signing::Es256 => Some(DemoKey::Ec256),
-            Signing::Hs256WithSecret => None,
+            Signing::Hs256WithSecret | Signing::Opaque => None,
         }
     }
 }

@@ -11,6 +11,7 @@ mod fastapi_api;
 mod jose;
 pub(crate) mod keys;
 mod node_jwt;
+mod opaque;
 mod profiles;
 mod pyjwt;
 mod spring_api;
@@ -127,6 +128,7 @@ fn router(state: Arc<DemoState>) -> Router {
         .merge(express_api::routes())
         .merge(spring_api::routes())
         .merge(fastapi_api::routes())
+        .merge(opaque::routes())
         // Everything else, notably /.well-known/* without /oidc, is a plain 404.
         .fallback(|| async {
             (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not Found").into_response()

@@ -22,6 +22,9 @@ const PROFILES: &[(&str, &str)] = &[
     ("demo-no-oidc", include_str!("../../profiles/demo-no-oidc.toml")),
     ("demo-bad-audience", include_str!("../../profiles/demo-bad-audience.toml")),
     ("demo-unreachable", include_str!("../../profiles/demo-unreachable.toml")),
+    ("demo-opaque", include_str!("../../profiles/demo-opaque.toml")),
+    ("demo-opaque-revoked", include_str!("../../profiles/demo-opaque-revoked.toml")),
+    ("demo-opaque-scopegap", include_str!("../../profiles/demo-opaque-scopegap.toml")),
 ];
 
 /// The demo profiles with `http://127.0.0.1:4455` replaced by `base_url`.

@@ -20,7 +20,7 @@ use super::state::{DemoState, Kind};
 pub(crate) const KNOWN_AUDIENCES: &[&str] = &[APP_ID, "https://api.demo.local/orders"];
 
 /// One RFC 6749 §5.2 error answer.
-struct OAuthError {
+pub(crate) struct OAuthError {
     status: StatusCode,
     error: &'static str,
     description: String,
@@ -33,7 +33,7 @@ impl OAuthError {
         OAuthError { status, error, description: description.into(), basic: false }
     }
 
-    fn bad_request(error: &'static str, description: impl Into<String>) -> Self {
+    pub(crate) fn bad_request(error: &'static str, description: impl Into<String>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, error, description)
     }
 
@@ -96,13 +96,22 @@ fn issue(state: &DemoState, headers: &HeaderMap, body: &[u8]) -> Result<Value, O
 
     let audience = target(&form)?;
     let (granted, rejected) = grant_scopes(client, form.get("scope"))?;
-    let access_token = mint(state, client, audience, &granted);
+    let opaque = client.signing == Signing::Opaque;
+    let access_token = if opaque {
+        state.opaque.issue(client, audience, &granted, state.now() - client.clock_behind_secs)
+    } else {
+        mint(state, client, audience, &granted)
+    };
 
     let mut answer = Map::new();
     answer.insert("access_token".into(), json!(access_token));
     answer.insert("token_type".into(), json!("Bearer"));
     answer.insert("expires_in".into(), json!(client.lifetime_secs));
-    answer.insert("scope".into(), json!(granted.join(" ")));
+    // A reference token's answer leaves `scope` out, as RFC 6749 §5.1 allows when it is the
+    // scope requested: only introspection then tells what the token grants.
+    if !opaque {
+        answer.insert("scope".into(), json!(granted.join(" ")));
+    }
     if !rejected.is_empty() {
         answer.insert("rejected_scope".into(), json!(rejected.join(" ")));
     }
@@ -111,7 +120,7 @@ fn issue(state: &DemoState, headers: &HeaderMap, body: &[u8]) -> Result<Value, O
 
 /// Parses the form body; a parameter given twice is an error (RFC 6749 §3.2), an empty
 /// one counts as omitted.
-fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<BTreeMap<String, String>, OAuthError> {
+pub(crate) fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<BTreeMap<String, String>, OAuthError> {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     if !essence.eq_ignore_ascii_case("application/x-www-form-urlencoded") {
@@ -139,7 +148,10 @@ fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<BTreeMap<String, Strin
 }
 
 /// Finds the client and checks its method and secret.
-fn authenticate(headers: &HeaderMap, form: &BTreeMap<String, String>) -> Result<&'static Client, OAuthError> {
+pub(crate) fn authenticate(
+    headers: &HeaderMap,
+    form: &BTreeMap<String, String>,
+) -> Result<&'static Client, OAuthError> {
     let credentials = client_auth::credentials(headers, form).map_err(|error| match error {
         AuthError::Malformed { description, basic } => {
             OAuthError { basic, ..OAuthError::bad_request("invalid_request", description) }
@@ -225,7 +237,7 @@ fn mint(state: &DemoState, client: &Client, audience: &str, scopes: &[&str]) -> 
     let claims = Value::Object(claims);
 
     match (client.signing, client.signing_key(state.rotated())) {
-        (Signing::Hs256WithSecret, _) | (_, None) => {
+        (Signing::Hs256WithSecret | Signing::Opaque, _) | (_, None) => {
             sign_hmac_token(&claims, Algorithm::HS256, client.secret.as_bytes())
         }
         (Signing::Es256, Some(key)) => sign_token(&claims, Algorithm::ES256, key, Some(key.kid())),

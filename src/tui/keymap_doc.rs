@@ -9,6 +9,7 @@ pub const SECTIONS: &[(&str, &[Row])] = &[
     ("Browsing", keymap::GLOBAL),
     ("Profile list focused", keymap::LIST),
     ("Detail pane focused", keymap::DETAIL),
+    ("Token tab", keymap::TOKEN),
     ("Endpoints tab", keymap::ENDPOINTS),
     ("History tab", keymap::HISTORY),
     ("Help overlay", keymap::HELP),

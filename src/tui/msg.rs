@@ -42,6 +42,8 @@ pub enum Msg {
 #[derive(Debug)]
 pub enum TaskResult {
     Token(Box<TokenFetch>),
+    /// What the issuer said of the shown token (`i` on the Token tab).
+    Introspected(Box<crate::core::engine::IntrospectionRun>),
     Call(Arc<CallReport>),
     Verify(Box<TokenReport>),
     /// The file was written, then read back as the list will show it.
@@ -81,6 +83,15 @@ pub enum Retry {
 /// What the app asks the outside world to do; run by the task runner.
 #[derive(Debug)]
 pub enum Cmd {
+    /// Introspect the shown token with the client's own credentials (RFC 7662).
+    Introspect {
+        task: TaskId,
+        stem: String,
+        profile: Box<Profile>,
+        token: Secret,
+        /// The client secret typed at the prompt earlier in this run, if any.
+        prompted: Option<Secret>,
+    },
     /// Fetch a new token (the user asked: the cache is skipped). Which secrets to read is
     /// decided in the task by `secret_choice`, as for the CLI.
     FetchToken {

@@ -227,6 +227,14 @@ impl Runner {
                     };
                     let needs = secret_choice::secrets_needed(&profile, wanted, fresh_cached(&engine, &stem, &profile))
                         .map_err(|e| format!("{stem}: {e}"))?;
+                    // A given or cached opaque token is introspected with the client's credentials
+                    // (skipped if one cannot be read: the call is still made).
+                    let introspection = needs
+                        .read_introspection(|field, source| {
+                            let typed = (field == CredentialField::Secret).then(|| prompted.clone()).flatten();
+                            read(source, format!("{} of {stem}", field.label()), typed, field.shape())
+                        })
+                        .await;
                     let (token, hmac) = match read_needed(&stem, needs, prompted).await {
                         Ok(read) => read,
                         Err(error) => {
@@ -235,7 +243,23 @@ impl Runner {
                         }
                     };
                     let spec = CallSpec { profile_key: stem, profile: *profile, endpoint, token };
-                    Ok(TaskResult::Call(Arc::new(engine.call(spec, hmac).await)))
+                    Ok(TaskResult::Call(Arc::new(engine.call_introspecting(spec, hmac, introspection).await)))
+                });
+            }
+            Cmd::Introspect { task, stem, profile, token, prompted } => {
+                let engine = self.engine.clone();
+                self.spawn(task, async move {
+                    let needs = secret_choice::secrets_needed(&profile, TokenWanted::Fetch { force: true }, None)
+                        .map_err(|e| format!("{stem}: {e}"))?;
+                    let (choice, _) = match read_needed(&stem, needs, prompted).await {
+                        Ok(read) => read,
+                        Err(error) => return unread(&stem, error, Retry::FetchToken),
+                    };
+                    let TokenChoice::Fetch { credentials, .. } = choice else {
+                        return Err(format!("{stem}: the client's credentials were not read"));
+                    };
+                    let run = engine.introspect(&stem, &profile, Some(token), credentials).await;
+                    Ok(TaskResult::Introspected(Box::new(run)))
                 });
             }
             Cmd::Verify { task, profile, token } => {

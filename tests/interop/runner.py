@@ -385,6 +385,8 @@ OIDCP_EXPECTED = {
 
 
 def oidcp_profile_toml(name, issuer, client, method, secret, scope, url, resource=OIDCP_RESOURCE):
+    # No resource: oidc-provider issues an opaque token (the introspection cases).
+    resource_line = f'resource = "{resource}"' if resource else ""
     endpoint = f"""
 [[endpoints]]
 name = "route"
@@ -402,7 +404,7 @@ id = "{client}"
 secret = "{secret}"
 auth_method = "{method}"
 scopes = ["{scope}"]
-resource = "{resource}"
+{resource_line}
 
 [expect]
 issuer = "{issuer}"
@@ -412,6 +414,49 @@ leeway_secs = 0
 scope_claim = "scope"
 scope_match = "any"
 {endpoint if url else ""}"""
+
+
+# Introspection (RFC 7662) and revocation (RFC 7009) of the opaque client's reference tokens:
+# case → (active | inactive, first finding code or "-", exit code). A call with an opaque token to
+# the express-jwt app is not meaningful (it verifies JWTs only), so there is no such case.
+OIDCP_OPAQUE = ("oidcp-opaque", "client_secret_basic", "oidcp-opaque-secret", "order:read")
+OIDCP_INTROSPECTION_EXPECTED = {
+    "introspect_active": ("active", "-", 0),
+    "revoke_then_inactive": ("inactive", "token_inactive", 1),
+}
+
+
+def oidcp_introspection_cases(tokdbg, profiles, issuer):
+    """Runs the introspection cases; returns case → measured cell."""
+    client, method, secret, scope = OIDCP_OPAQUE
+    path = profiles / "oidcp-opaque.toml"
+    path.write_text(oidcp_profile_toml("oidcp-opaque", issuer, client, method, secret, scope, None, None))
+    path.chmod(0o600)
+
+    def run(*argv):
+        done = subprocess.run(
+            [tokdbg, "--profiles", str(profiles), *argv], capture_output=True, text=True, timeout=120
+        )
+        return done.stdout, done.returncode
+
+    def cell(stdout, returncode):
+        try:
+            out = json.loads(stdout)
+        except json.JSONDecodeError:
+            return ("?", "not JSON", returncode)
+        codes = [f.get("code") for f in out.get("findings") or [] if f.get("severity") == "error"]
+        state = {True: "active", False: "inactive"}.get(out.get("active"), "?")
+        return (state, codes[0] if codes else "-", returncode)
+
+    measured = {"introspect_active": cell(*run("--json", "introspect", "oidcp-opaque"))}
+    token, _ = run("token", "oidcp-opaque", "--raw")
+    token = token.strip()
+    revoked, code = run("--json", "revoke", "oidcp-opaque", token)
+    if code != 0 or not json.loads(revoked or "{}").get("revoked"):
+        measured["revoke_then_inactive"] = ("?", "revoke failed", code)
+    else:
+        measured["revoke_then_inactive"] = cell(*run("--json", "introspect", "oidcp-opaque", token))
+    return measured
 
 
 def oidcp_cell(out, returncode, called):
@@ -492,7 +537,8 @@ def second_issuer_main():
                 measured[case] = ("?", (done.stderr.strip().splitlines() or ["no output"])[-1][:60], done.returncode)
             if args.capture and not route and OIDCP_EXPECTED[case][0] == "invalid":
                 oidcp_capture(f"{issuer}/token", case, client, method, secret, scope, today)
-        return oidcp_report(measured)
+        status = oidcp_report(measured)
+        return max(status, oidcp_introspection_report(oidcp_introspection_cases(args.tokdbg, profiles, issuer)))
     finally:
         stop(procs)
 
@@ -507,6 +553,19 @@ def oidcp_report(measured):
         print(f"  {case:<28}{'/'.join(map(str, cell)):<40}want {'/'.join(map(str, want))}{mark}")
     total = len(measured)
     print(f"\ninterop (oidc-provider): {total - mismatches}/{total} cases as expected, {mismatches} mismatches")
+    return 1 if mismatches else 0
+
+
+def oidcp_introspection_report(measured):
+    print("\nsecond issuer: oidc-provider introspection and revocation (opaque tokens)")
+    mismatches = 0
+    for case, cell in measured.items():
+        want = OIDCP_INTROSPECTION_EXPECTED[case]
+        mark = "" if cell == want else " ✗"
+        mismatches += bool(mark)
+        print(f"  {case:<28}{'/'.join(map(str, cell)):<40}want {'/'.join(map(str, want))}{mark}")
+    total = len(measured)
+    print(f"\ninterop (oidc-provider introspection): {total - mismatches}/{total} cases as expected, {mismatches} mismatches")
     return 1 if mismatches else 0
 
 

@@ -109,6 +109,15 @@ fn discovery_document(discovery: &DiscoveryReport, profile: &Profile) -> Vec<Fin
 
 pub fn token_form(facts: &Facts<'_>) -> Option<Finding> {
     let error = facts.token().decode_error_kind.as_ref()?;
+    // An opaque token the issuer answered for is explained by that answer, not by its form:
+    // one it issued (fetched), or one it calls active. A pasted string it does not know may
+    // just as well be a paste mistake: then its form is told first.
+    if error.looks_opaque()
+        && let Some(answer) = facts.introspection.and_then(|i| i.answer.as_ref())
+        && (answer.active || facts.token().source != TokenSource::Given)
+    {
+        return None;
+    }
     let (message, fix) = match error {
         DecodeError::SegmentCount(1) => (
             "an opaque (reference) token: it cannot be decoded or verified locally".to_owned(),

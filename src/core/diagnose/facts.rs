@@ -5,6 +5,7 @@
 
 use std::sync::LazyLock;
 
+use crate::core::engine::introspect::IntrospectionReport;
 use crate::core::model::profile::Profile;
 use crate::core::net::discovery::DiscoveryReport;
 use crate::core::net::http::HttpError;
@@ -37,6 +38,8 @@ pub struct Facts<'a> {
     pub server: Option<&'a ServerVerdict>,
     /// The client certificate the call presented (mTLS), if any.
     pub client_certificate: Option<&'a crate::core::net::cert_info::CertInfo>,
+    /// What the issuer said of the token when asked (RFC 7662).
+    pub introspection: Option<&'a IntrospectionReport>,
 }
 
 static NO_TOKEN: LazyLock<TokenInfo> = LazyLock::new(TokenInfo::none);
@@ -58,6 +61,7 @@ impl<'a> Facts<'a> {
             request_error: None,
             server: None,
             client_certificate: None,
+            introspection: None,
         }
     }
 

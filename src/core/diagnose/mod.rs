@@ -5,6 +5,7 @@ pub(crate) mod evidence;
 pub mod explain;
 pub(crate) mod facts;
 pub(crate) mod hints;
+mod introspection;
 pub(crate) mod reconcile;
 pub mod tls;
 mod token_alone;
@@ -52,8 +53,8 @@ pub fn chain_rank(code: Code) -> u8 {
         | Code::UnauthorizedClient
         | Code::InvalidScope
         | Code::InvalidTarget => 1,
-        Code::MalformedToken | Code::TokenMissing => 2,
-        Code::JwksUnreachable | Code::KidNotFound | Code::SignatureInvalid => 3,
+        Code::MalformedToken | Code::TokenMissing | Code::TokenInactive => 2,
+        Code::JwksUnreachable | Code::KidNotFound | Code::SignatureInvalid | Code::IntrospectionFailed => 3,
         Code::AlgNone | Code::AlgNotAllowed => 4,
         Code::Expired | Code::NotYetValid => 5,
         Code::IssuerMismatch => 6,
@@ -80,6 +81,7 @@ fn local_findings(facts: &Facts<'_>) -> Vec<Finding> {
     local.extend(explain::transport(facts));
     local.extend(tls::insecure(facts.profile));
     local.extend(tls::binding(facts));
+    local.extend(introspection::introspection(facts));
     local.sort_by_key(|f| (f.severity, chain_rank(f.code)));
     local
 }
@@ -232,6 +234,16 @@ pub fn token_fetch_findings(facts: &Facts<'_>) -> Vec<Finding> {
     ));
     findings.extend(explain::transport(facts));
     findings.extend(tls::insecure(facts.profile));
+    findings
+}
+
+/// Findings about a token introspected on its own (the `introspect` command): discovery, the
+/// token request if the token was fetched, and the introspection answer.
+pub fn introspection_findings(facts: &Facts<'_>) -> Vec<Finding> {
+    let mut findings = token_fetch_findings(facts);
+    findings.extend(introspection::introspection(facts));
+    findings.sort_by_key(|f| (f.severity, chain_rank(f.code)));
+    dedupe(&mut findings);
     findings
 }
 

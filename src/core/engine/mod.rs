@@ -22,6 +22,8 @@
 //! ```
 
 pub(crate) mod inspect;
+pub mod introspect;
+mod introspect_run;
 pub(crate) mod report;
 mod resolve;
 pub mod tls;
@@ -53,6 +55,8 @@ use crate::core::token::jwt::{self, DecodedToken};
 use crate::core::token::scopes;
 use crate::core::token::verify::{self, Verification, VerifyOptions};
 
+pub use crate::core::engine::introspect::{IntrospectionReport, RevocationReport};
+pub use crate::core::engine::introspect_run::{IntrospectionRun, RevocationRun};
 pub use crate::core::engine::report::{
     CallReport, DiscoveryReport, EndpointInfo, TokenFetch, TokenInfo, TokenReport, TokenRequestReport, TokenSource,
 };
@@ -100,7 +104,7 @@ pub struct CallSpec {
 
 /// The connection settings a profile's requests need (its `[tls]`, no client certificate):
 /// discovery and JWKS, and the token and API requests of a profile without a certificate.
-fn tls_needs(profile: &Profile) -> TlsNeeds {
+pub(crate) fn tls_needs(profile: &Profile) -> TlsNeeds {
     tls::tls_needs(profile, None)
 }
 
@@ -347,8 +351,15 @@ impl Engine {
         let mut trace = TraceBuilder::default();
         let resolved = self.resolve_traced(profile, &mut trace).await;
         let endpoint = resolved.token_endpoint.as_deref();
-        let obtained = self.obtain_token(profile_key, profile, endpoint, credentials, force, now).await;
+        let obtained = self.obtain_token(profile_key, profile, endpoint, credentials.clone(), force, now).await;
         trace_obtained(&mut trace, &obtained, endpoint);
+        // An opaque token is shown with what the issuer says of it.
+        let introspection = match &obtained.access_token {
+            Some(token) => {
+                self.introspect_if_opaque(profile, &resolved, &obtained.token, token, credentials, &mut trace).await
+            }
+            None => None,
+        };
         let verification = match &obtained.token.decoded {
             Some(decoded) => {
                 let options = Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now);
@@ -375,12 +386,28 @@ impl Engine {
             verification,
             findings,
             access_token: obtained.access_token,
+            introspection,
         }
     }
 
     /// The whole flow for one endpoint; never fails: every problem ends up in the report.
     pub async fn call(&self, spec: CallSpec, hmac_secret: Option<Secret>) -> CallReport {
+        self.call_introspecting(spec, hmac_secret, None).await
+    }
+
+    /// [`Engine::call`], with the client's credentials for introspecting an opaque token that
+    /// was given or cached (a fetched token's request already read them).
+    pub async fn call_introspecting(
+        &self,
+        spec: CallSpec,
+        hmac_secret: Option<Secret>,
+        client_credentials: Option<Credentials>,
+    ) -> CallReport {
         let CallSpec { profile_key, profile, endpoint, token: choice } = spec;
+        let client_credentials = client_credentials.or_else(|| match &choice {
+            TokenChoice::Fetch { credentials, .. } => Some(credentials.clone()),
+            _ => None,
+        });
         let baseline = matches!(choice, TokenChoice::None);
         let now = self.now();
         let mut trace = TraceBuilder::default();
@@ -392,7 +419,7 @@ impl Engine {
         // Every secret this call knows, to scrub from the API's answer (the token is added
         // by the probe itself).
         let mut known = Scrubber::new();
-        if let (TokenChoice::Fetch { credentials, .. }, Some(client)) = (&choice, &profile.client)
+        if let (Some(credentials), Some(client)) = (&client_credentials, &profile.client)
             && let Some(secret) = &credentials.secret
         {
             known.add_client_secret(&client.id, secret);
@@ -423,10 +450,19 @@ impl Engine {
             }
         };
 
+        if let (Some(token), Some(credentials)) = (&token, client_credentials) {
+            report.introspection =
+                self.introspect_if_opaque(&profile, &resolved, &report.token, token, credentials, &mut trace).await;
+        }
+        let introspected_scopes =
+            report.introspection.as_ref().and_then(|i| i.answer.as_ref()).filter(|a| a.active).and_then(|a| a.scopes());
         if let Some(decoded) = &report.token.decoded {
             let options = Self::verify_options(&profile, resolved.jwks_uri.clone(), hmac_secret, now);
             report.verification = Some(self.verify_traced(decoded, &options, &mut trace).await);
             let granted = scopes::granted_scopes(&decoded.claims, &scope_claim).map(|g| g.scopes).unwrap_or_default();
+            report.scope_gap = Some(scopes::scope_gap(&endpoint.required_scopes, &granted, profile.expect.scope_match));
+        } else if let Some(granted) = introspected_scopes {
+            // Introspection is the issuer's word on an opaque token: it outranks the token response.
             report.scope_gap = Some(scopes::scope_gap(&endpoint.required_scopes, &granted, profile.expect.scope_match));
         } else if let Some(granted) = report.token_request.as_ref().and_then(granted_by_token_response) {
             // An opaque token carries no claims: the token response's scope is the evidence.

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::core::diagnose::{Facts, Verdict};
+use crate::core::engine::introspect::IntrospectionReport;
 use crate::core::engine::trace::Hop;
 use crate::core::findings::Finding;
 use crate::core::model::profile::Profile;
@@ -56,6 +57,9 @@ pub struct CallReport {
     /// The token sent, for copying and re-sending; never serialized.
     #[serde(skip)]
     pub access_token: Option<Secret>,
+    /// What the issuer's introspection endpoint said of an opaque token (RFC 7662).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub introspection: Option<IntrospectionReport>,
 }
 
 impl CallReport {
@@ -80,6 +84,7 @@ impl CallReport {
             at,
             trace: Vec::new(),
             access_token: None,
+            introspection: None,
         }
     }
 
@@ -97,6 +102,7 @@ impl CallReport {
             request_error: self.request_error_kind.as_ref(),
             server: self.server.as_ref(),
             client_certificate: self.client_certificate.as_ref(),
+            introspection: self.introspection.as_ref(),
             ..Facts::new(profile, self.at)
         }
     }
@@ -125,6 +131,9 @@ pub struct TokenFetch {
     /// The token itself, for the next request; never serialized.
     #[serde(skip)]
     pub access_token: Option<Secret>,
+    /// What the issuer's introspection endpoint said of an opaque token (RFC 7662).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub introspection: Option<IntrospectionReport>,
 }
 
 impl TokenFetch {
@@ -157,7 +166,7 @@ impl TokenReport {
 }
 
 /// The issuer or its token endpoint could not be reached at all (CLI exit code 3).
-fn unreachable(discovery: Option<&DiscoveryReport>, token_request: Option<&TokenRequestReport>) -> bool {
+pub(crate) fn unreachable(discovery: Option<&DiscoveryReport>, token_request: Option<&TokenRequestReport>) -> bool {
     let discovery = discovery
         .and_then(|d| d.error_kind.as_ref())
         .is_some_and(|e| matches!(e, DiscoveryError::Http(h) if h.is_unreachable()));

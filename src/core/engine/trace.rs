@@ -23,6 +23,10 @@ pub enum HopKind {
     Jwks,
     /// The request to the API.
     Api,
+    /// RFC 7662 token introspection.
+    Introspection,
+    /// RFC 7009 token revocation.
+    Revocation,
 }
 
 impl HopKind {
@@ -32,6 +36,8 @@ impl HopKind {
             HopKind::Token => "token",
             HopKind::Jwks => "jwks",
             HopKind::Api => "api",
+            HopKind::Introspection => "introspection",
+            HopKind::Revocation => "revocation",
         }
     }
 
@@ -198,6 +204,7 @@ fn stage_of(code: Code) -> Option<HopKind> {
         | Code::InvalidScope
         | Code::InvalidTarget => Some(HopKind::Token),
         Code::JwksUnreachable => Some(HopKind::Jwks),
+        Code::IntrospectionFailed | Code::TokenInactive => Some(HopKind::Introspection),
         Code::ServerRejected | Code::ServerError => Some(HopKind::Api),
         // The token's own faults are found locally; the hop that answered for them (the API's
         // 401) is the first that went wrong. A network error is on whichever hop had it.

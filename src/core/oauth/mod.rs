@@ -2,5 +2,8 @@
 //! applied to it, the answer parsed.
 
 pub(crate) mod client_auth;
+pub mod client_post;
+pub mod introspection;
 pub(crate) mod request;
+pub mod revocation;
 pub mod token_request;

@@ -243,6 +243,10 @@ impl Editor<'_> {
             sync(table, "url", &issuer.url, old.map(|o| &o.url), opt_str);
             sync(table, "token_endpoint", &issuer.token_endpoint, old.map(|o| &o.token_endpoint), opt_str);
             sync(table, "jwks_uri", &issuer.jwks_uri, old.map(|o| &o.jwks_uri), opt_str);
+            let introspection = &issuer.introspection_endpoint;
+            sync(table, "introspection_endpoint", introspection, old.map(|o| &o.introspection_endpoint), opt_str);
+            let revocation = &issuer.revocation_endpoint;
+            sync(table, "revocation_endpoint", revocation, old.map(|o| &o.revocation_endpoint), opt_str);
         });
     }
 

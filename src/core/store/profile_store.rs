@@ -181,6 +181,8 @@ fn validate(profile: &Profile) -> Result<(), String> {
     check_url("issuer.url", &profile.issuer.url)?;
     check_url("issuer.token_endpoint", &profile.issuer.token_endpoint)?;
     check_url("issuer.jwks_uri", &profile.issuer.jwks_uri)?;
+    check_url("issuer.introspection_endpoint", &profile.issuer.introspection_endpoint)?;
+    check_url("issuer.revocation_endpoint", &profile.issuer.revocation_endpoint)?;
     if let Some(client) = &profile.client {
         if client.id.trim().is_empty() {
             return Err("client.id is empty".to_owned());

@@ -30,6 +30,8 @@ pub enum Action {
     Filter,
     Paste,
     FetchToken,
+    /// Token tab: ask the issuer about the shown token (RFC 7662).
+    Introspect,
     Send,
     SendWithoutToken,
     EditRequest,
@@ -187,6 +189,7 @@ pub fn browsing(focus: Focus, tab: Tab) -> Vec<&'static [Row]> {
         (Focus::Detail, Tab::Endpoints) => vec![ENDPOINTS, DETAIL, GLOBAL],
         (Focus::Detail, Tab::History) => vec![HISTORY, DETAIL, GLOBAL],
         (Focus::Detail, Tab::Trace) => vec![TRACE, DETAIL, GLOBAL],
+        (Focus::Detail, Tab::Token) => vec![TOKEN, DETAIL, GLOBAL],
         (Focus::Detail, _) => vec![DETAIL, GLOBAL],
     }
 }
@@ -228,6 +231,7 @@ mod tests {
         ("endpoints", ENDPOINTS),
         ("history", HISTORY),
         ("trace", TRACE),
+        ("token", TOKEN),
         ("help", HELP),
         ("filter", FILTER),
         ("paste", PASTE),

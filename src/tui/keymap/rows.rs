@@ -136,6 +136,14 @@ pub const ENDPOINTS: &[Row] = &[
     row("b", "no token", "send without a token", true, &[(ch('b'), A::SendWithoutToken)]),
 ];
 
+pub const TOKEN: &[Row] = &[row(
+    "i",
+    "introspect",
+    "ask the issuer about the shown token (RFC 7662), with the client's own credentials",
+    true,
+    &[(ch('i'), A::Introspect)],
+)];
+
 pub const TRACE: &[Row] =
     &[row("↑↓ / j k", "hop", "select a hop of the call: its request and response show below the hops", true, UP_DOWN)];
 

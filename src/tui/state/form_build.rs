@@ -87,7 +87,7 @@ impl FormState {
             ) if errors.is_empty() => {
                 let profile = Profile {
                     name,
-                    issuer: IssuerConfig { url, token_endpoint, jwks_uri },
+                    issuer: IssuerConfig { url, token_endpoint, jwks_uri, ..base.issuer.clone() },
                     client,
                     expect: Expectations {
                         issuer,

@@ -58,6 +58,26 @@ fn prompted_secret(
     None
 }
 
+/// Introspects the token the Token tab shows (RFC 7662) with the profile's client.
+pub fn introspect(app: &mut App) -> Vec<Cmd> {
+    let Some((stem, profile)) = selected_profile(app) else { return Vec::new() };
+    if profile.client.is_none() {
+        app.warn(format!("{stem} has no [client] section: introspection needs the client's credentials"));
+        return Vec::new();
+    }
+    let Some(token) = app.session_mut(&stem).token.as_ref().and_then(|t| t.access_token.clone()) else {
+        app.warn("no token to introspect yet: press t to fetch one");
+        return Vec::new();
+    };
+    let prompted = app.prompted.get(&stem).cloned();
+    let mut cmds = cancel_pending(app, &stem);
+    app.status = None;
+    let task = app.new_task(format!("introspecting the token of {stem}"), Some(&stem));
+    app.session_mut(&stem).pending = Some(Pending::Token(task));
+    cmds.push(Cmd::Introspect { task, stem, profile: Box::new(profile), token, prompted });
+    cmds
+}
+
 /// Fetches a token for the selected profile (always a new one: the user asked).
 pub fn fetch_token(app: &mut App) -> Vec<Cmd> {
     let Some((stem, profile)) = selected_profile(app) else { return Vec::new() };

@@ -39,6 +39,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Cmd> {
             app.tab = Tab::Token;
             return actions::fetch_token(app);
         }
+        Action::Introspect => return actions::introspect(app),
         Action::Send => return send_from(app, true),
         Action::SendWithoutToken => return send_from(app, false),
         Action::CopyMenu => {

@@ -18,6 +18,7 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
     let Some(running) = app.running.remove(&task) else { return Vec::new() };
     match result {
         TaskResult::Token(fetch) => token_fetched(app, task, running.stem, fetch),
+        TaskResult::Introspected(run) => introspected(app, task, run),
         TaskResult::Call(report) => call_done(app, task, report),
         TaskResult::Verify(report) => {
             if let Mode::Paste(state) = &mut app.mode
@@ -198,6 +199,27 @@ fn token_fetched(app: &mut App, task: TaskId, stem: Option<String>, fetch: Box<T
     }
 }
 
+/// `i` on the Token tab: the answer joins the shown token.
+fn introspected(app: &mut App, task: TaskId, run: Box<crate::core::engine::IntrospectionRun>) {
+    let session = app.session_mut(&run.profile);
+    if session.pending != Some(Pending::Token(task)) {
+        return;
+    }
+    session.pending = None;
+    let message = match run.introspection.active() {
+        Some(true) => Ok("introspection: the token is active".to_owned()),
+        Some(false) => Err("introspection: the token is NOT active (revoked, expired or unknown)".to_owned()),
+        None => Err(format!("introspection failed: {}", run.introspection.error.as_deref().unwrap_or("no answer"))),
+    };
+    if let Some(fetch) = session.token.as_mut() {
+        fetch.introspection = Some(run.introspection);
+    }
+    match message {
+        Ok(text) => app.info(text),
+        Err(text) => app.error(text),
+    }
+}
+
 fn call_done(app: &mut App, task: TaskId, report: Arc<CallReport>) {
     let stem = report.profile.clone();
     let session = app.session_mut(&stem);
@@ -222,6 +244,7 @@ fn call_done(app: &mut App, task: TaskId, report: Arc<CallReport>) {
             // The call's requests for its token: all but the API's.
             trace: report.trace.iter().filter(|hop| hop.hop != HopKind::Api).cloned().collect(),
             access_token: report.access_token.clone().or(access_token),
+            introspection: report.introspection.clone(),
         }));
     }
     session.call = Some(report.clone());

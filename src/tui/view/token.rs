@@ -98,6 +98,9 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
             }
         }
     }
+    if let Some(introspection) = &fetch.introspection {
+        lines.extend(introspection_lines(introspection, app, theme));
+    }
     if let Some(request) = &fetch.token_request {
         lines.push(Line::raw(""));
         lines.push(heading("Request", theme));
@@ -123,6 +126,40 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
         for note in &request.notes {
             lines.push(Line::styled(format!("note: {note}"), theme.warn()));
         }
+    }
+    lines
+}
+
+/// What the issuer's introspection endpoint said (RFC 7662): active or not, and every member.
+fn introspection_lines<'a>(
+    report: &crate::core::engine::IntrospectionReport,
+    app: &App,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::raw(""), heading("Introspection", theme)];
+    if let Some(endpoint) = &report.endpoint {
+        let status = report.status.map(|s| format!(" → {s}")).unwrap_or_default();
+        lines.push(Line::styled(format!("POST {endpoint}{status}"), theme.dim()));
+    }
+    match &report.answer {
+        Some(answer) => {
+            let (text, style) = if answer.active {
+                ("active", theme.ok())
+            } else {
+                ("NOT active (revoked, expired or unknown)", theme.bad())
+            };
+            lines.push(field_styled("active", text.to_owned(), style, theme));
+            for (key, value) in answer.members.iter().filter(|(key, _)| *key != "active") {
+                let shown = match (key.as_str(), value.as_i64()) {
+                    ("exp" | "iat" | "nbf", Some(at)) => {
+                        format!("{}  {}", clock::format_utc(at), clock::relative(at, app.now))
+                    }
+                    _ => value.as_str().map(str::to_owned).unwrap_or_else(|| value.to_string()),
+                };
+                lines.push(field(key, shown, theme));
+            }
+        }
+        None => lines.push(Line::styled(format!("✗ {}", report.error.as_deref().unwrap_or("no answer")), theme.bad())),
     }
     lines
 }

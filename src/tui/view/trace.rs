@@ -175,6 +175,10 @@ fn hop_detail(session: &Session, hop: &Hop, index: usize, count: usize, theme: &
             &mut lines,
         ),
         HopKind::Api => api_detail(session, call, hop, theme, &mut lines),
+        HopKind::Introspection | HopKind::Revocation => {
+            request_line(hop, theme, &mut lines);
+            response_line(hop, theme, &mut lines);
+        }
     }
     lines
 }

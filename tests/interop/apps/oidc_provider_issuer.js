@@ -1,6 +1,7 @@
 // oidc-provider (npm, pinned) as a second real issuer on loopback: client_credentials on, one
-// resource indicator (and a second API's) for which it mints RS256 JWT access tokens, and three clients: one per
-// secret method, and one without the client_credentials grant.
+// resource indicator (and a second API's) for which it mints RS256 JWT access tokens, and four clients: one per
+// secret method, one without the client_credentials grant, and one whose requests name no resource, so
+// that its access tokens are opaque (reference) ones, explained by introspection and revocable.
 //   node apps/oidc_provider_issuer.js [PORT]   (0 = any free port)
 'use strict';
 const http = require('node:http');
@@ -24,6 +25,7 @@ const CLIENTS = [
     response_types: ['code'],
     redirect_uris: ['http://127.0.0.1/callback'],
   },
+  { client_id: 'oidcp-opaque', token_endpoint_auth_method: 'client_secret_basic', scope: 'order:read' },
 ].map((c) => ({ grant_types: ['client_credentials'], response_types: [], redirect_uris: [], ...c, client_secret: `${c.client_id}-secret` }));
 
 async function main() {
@@ -45,9 +47,14 @@ async function main() {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // RFC 7662 and RFC 7009, both with client authentication (at /token/introspection and
+      // /token/revocation, named in discovery).
+      introspection: { enabled: true },
+      revocation: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: () => RESOURCE,
+        // No resource for the opaque client: oidc-provider then issues a reference token.
+        defaultResource: (ctx, client) => (client && client.clientId === 'oidcp-opaque' ? undefined : RESOURCE),
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, resource) => {
           if (resource !== RESOURCE && resource !== OTHER_RESOURCE) throw new errors.InvalidTarget();

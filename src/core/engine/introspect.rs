@@ -1,0 +1,321 @@
+//! The introspection and revocation stages: where each endpoint is (the profile's, else the
+//! discovery document's), the request sent with the client's own credentials, and the report.
+
+use serde::Serialize;
+
+use crate::core::engine::trace::{self, HopKind, TraceBuilder};
+use crate::core::engine::{DiscoveryReport, Engine, milliseconds};
+use crate::core::model::credentials::Credentials;
+use crate::core::model::profile::Profile;
+use crate::core::model::secret::Secret;
+use crate::core::oauth::client_post::{EndpointError, TokenPost};
+use crate::core::oauth::introspection::{self, Introspection};
+use crate::core::oauth::request::RequestView;
+use crate::core::oauth::revocation;
+
+/// Which of the issuer's token endpoints (other than the token endpoint itself).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IssuerEndpoint {
+    Introspection,
+    Revocation,
+}
+
+impl IssuerEndpoint {
+    /// The profile field and the discovery member (OIDC and RFC 8414 name them alike).
+    pub fn field(self) -> &'static str {
+        match self {
+            IssuerEndpoint::Introspection => "introspection_endpoint",
+            IssuerEndpoint::Revocation => "revocation_endpoint",
+        }
+    }
+
+    fn configured(self, profile: &Profile) -> Option<&String> {
+        match self {
+            IssuerEndpoint::Introspection => profile.issuer.introspection_endpoint.as_ref(),
+            IssuerEndpoint::Revocation => profile.issuer.revocation_endpoint.as_ref(),
+        }
+    }
+}
+
+/// What introspection found (the `introspection` object of `call --json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct IntrospectionReport {
+    /// The endpoint asked, if one is known.
+    pub endpoint: Option<String>,
+    /// The request as sent, token and secret redacted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The answer: `active`, the members read, and `members` (all of them).
+    #[serde(flatten)]
+    pub answer: Option<Introspection>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth_error: Option<String>,
+    /// The endpoint's error body (scrubbed), when it sent one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw_body: Option<String>,
+    pub latency_ms: f64,
+    #[serde(skip)]
+    pub error_kind: Option<EndpointError>,
+}
+
+impl IntrospectionReport {
+    /// What the issuer said: active or not; `None` when it gave no answer.
+    pub fn active(&self) -> Option<bool> {
+        self.answer.as_ref().map(|a| a.active)
+    }
+
+    /// The endpoint could not be reached at all (CLI exit code 3).
+    pub fn unreachable(&self) -> bool {
+        self.error_kind.as_ref().is_some_and(EndpointError::is_unreachable)
+    }
+
+    /// No request was made, and why.
+    pub fn not_asked(why: &str) -> Self {
+        Self::failed(None, None, why.to_owned())
+    }
+
+    fn failed(endpoint: Option<String>, request: Option<RequestView>, error: String) -> Self {
+        IntrospectionReport {
+            endpoint,
+            request,
+            status: None,
+            answer: None,
+            error: Some(error),
+            oauth_error: None,
+            raw_body: None,
+            latency_ms: 0.0,
+            error_kind: None,
+        }
+    }
+}
+
+/// What revocation did (`revoke --json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RevocationReport {
+    pub endpoint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// RFC 7009: the issuer answered 200 (also for a token it does not know).
+    pub revoked: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth_error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw_body: Option<String>,
+    pub latency_ms: f64,
+    #[serde(skip)]
+    pub error_kind: Option<EndpointError>,
+}
+
+impl RevocationReport {
+    pub fn unreachable(&self) -> bool {
+        self.error_kind.as_ref().is_some_and(EndpointError::is_unreachable)
+    }
+}
+
+fn error_body(error: &EndpointError) -> Option<String> {
+    match error {
+        EndpointError::OAuth { raw_body, .. } => Some(raw_body.clone()),
+        EndpointError::Unexpected { body, .. } if !body.is_empty() => Some(body.clone()),
+        _ => None,
+    }
+}
+
+impl Engine {
+    /// The profile's introspection or revocation endpoint, else its discovery document's
+    /// (the call's own, or fetched now: cached per issuer).
+    pub(crate) async fn issuer_endpoint(
+        &self,
+        profile: &Profile,
+        which: IssuerEndpoint,
+        discovery: Option<&DiscoveryReport>,
+        trace: &mut TraceBuilder,
+    ) -> Option<String> {
+        if let Some(url) = which.configured(profile) {
+            return Some(url.clone());
+        }
+        let from = |document: &serde_json::Value| document.get(which.field())?.as_str().map(str::to_owned);
+        // The call's own discovery, if it ran (a failed one is not asked again).
+        if let Some(report) = discovery {
+            return report.document.as_ref().and_then(from);
+        }
+        let issuer = profile.issuer.url.as_ref()?;
+        let found = self.discover_traced(issuer, &super::tls_needs(profile), trace).await.ok()?;
+        from(&found.document)
+    }
+
+    /// Introspects `token` at `endpoint` with the client's own credentials and auth method.
+    pub(crate) async fn introspect_at(
+        &self,
+        profile: &Profile,
+        endpoint: &str,
+        token: &Secret,
+        credentials: Credentials,
+        trace: &mut TraceBuilder,
+    ) -> IntrospectionReport {
+        let Some(client) = &profile.client else {
+            let error = "the profile has no [client] section: introspection needs the client's credentials";
+            return IntrospectionReport::failed(Some(endpoint.to_owned()), None, error.to_owned());
+        };
+        // The client's certificate, when it has one, is presented here as at the token endpoint.
+        let needs = super::tls::tls_needs(profile, super::tls::identity(&credentials).as_ref());
+        let post = TokenPost {
+            endpoint: endpoint.to_owned(),
+            client_id: client.id.clone(),
+            auth_method: client.auth_method,
+            credentials,
+            token: token.clone(),
+            token_type_hint: Some("access_token".to_owned()),
+        };
+        let started = std::time::Instant::now();
+        let outcome = introspection::introspect(&post, &self.http, &needs).await;
+        let latency_ms = milliseconds(self.clock.elapsed(started));
+        let mut report = IntrospectionReport {
+            request: Some(post.view()),
+            latency_ms,
+            ..IntrospectionReport::failed(Some(endpoint.to_owned()), None, String::new())
+        };
+        report.error = None;
+        match outcome {
+            Ok(answer) => {
+                report.status = Some(answer.status);
+                report.answer = Some(answer);
+            }
+            Err(error) => {
+                report.status = error.status();
+                report.oauth_error = error.oauth_error().map(str::to_owned);
+                report.raw_body = error_body(&error);
+                report.error = Some(error.to_string());
+                report.error_kind = Some(error);
+            }
+        }
+        let error = report.error_kind.as_ref().map(|e| match e {
+            EndpointError::Http(http) => trace::http_error_kind(http).to_owned(),
+            EndpointError::OAuth { error, .. } => error.clone(),
+            EndpointError::Unexpected { .. } => "unexpected_answer".to_owned(),
+            EndpointError::Redirected { .. } => "redirected".to_owned(),
+            EndpointError::ClientAuth(_) => "client_auth".to_owned(),
+        });
+        if !matches!(report.error_kind, Some(EndpointError::ClientAuth(_))) {
+            trace.sent(HopKind::Introspection, "POST", endpoint, report.status, error, latency_ms);
+        }
+        report
+    }
+
+    /// Introspects `token` for `profile`: the endpoint resolved, then asked.
+    pub(crate) async fn introspect_token(
+        &self,
+        profile: &Profile,
+        discovery: Option<&DiscoveryReport>,
+        token: &Secret,
+        credentials: Credentials,
+        trace: &mut TraceBuilder,
+    ) -> IntrospectionReport {
+        match self.issuer_endpoint(profile, IssuerEndpoint::Introspection, discovery, trace).await {
+            Some(endpoint) => self.introspect_at(profile, &endpoint, token, credentials, trace).await,
+            None => IntrospectionReport::failed(None, None, no_endpoint(profile, IssuerEndpoint::Introspection)),
+        }
+    }
+
+    /// Revokes `token` for `profile` with the client's own credentials (RFC 7009).
+    pub(crate) async fn revoke_token(
+        &self,
+        profile: &Profile,
+        token: &Secret,
+        credentials: Credentials,
+        trace: &mut TraceBuilder,
+    ) -> RevocationReport {
+        let mut report = RevocationReport {
+            endpoint: None,
+            request: None,
+            status: None,
+            revoked: false,
+            error: None,
+            oauth_error: None,
+            raw_body: None,
+            latency_ms: 0.0,
+            error_kind: None,
+        };
+        let Some(endpoint) = self.issuer_endpoint(profile, IssuerEndpoint::Revocation, None, trace).await else {
+            report.error = Some(no_endpoint(profile, IssuerEndpoint::Revocation));
+            return report;
+        };
+        report.endpoint = Some(endpoint.clone());
+        let Some(client) = &profile.client else {
+            report.error =
+                Some("the profile has no [client] section: revocation needs the client's credentials".into());
+            return report;
+        };
+        let needs = super::tls::tls_needs(profile, super::tls::identity(&credentials).as_ref());
+        let post = TokenPost {
+            endpoint: endpoint.clone(),
+            client_id: client.id.clone(),
+            auth_method: client.auth_method,
+            credentials,
+            token: token.clone(),
+            token_type_hint: Some("access_token".to_owned()),
+        };
+        let started = std::time::Instant::now();
+        let outcome = revocation::revoke(&post, &self.http, &needs).await;
+        report.latency_ms = milliseconds(self.clock.elapsed(started));
+        report.request = Some(post.view());
+        match outcome {
+            Ok(done) => {
+                report.status = Some(done.status);
+                report.revoked = true;
+            }
+            Err(error) => {
+                report.status = error.status();
+                report.oauth_error = error.oauth_error().map(str::to_owned);
+                report.raw_body = error_body(&error);
+                report.error = Some(error.to_string());
+                report.error_kind = Some(error);
+            }
+        }
+        let error = report.error_kind.as_ref().and_then(|e| match e {
+            EndpointError::Http(http) => Some(trace::http_error_kind(http).to_owned()),
+            EndpointError::OAuth { error, .. } => Some(error.clone()),
+            _ => None,
+        });
+        trace.sent(HopKind::Revocation, "POST", &endpoint, report.status, error, report.latency_ms);
+        report
+    }
+}
+
+/// Why no endpoint is known, and where one would come from.
+fn no_endpoint(profile: &Profile, which: IssuerEndpoint) -> String {
+    let field = which.field();
+    match &profile.issuer.url {
+        Some(url) => format!("no {field}: the discovery document of {url} names none; set issuer.{field}"),
+        None => format!("no {field}: set issuer.{field} (or issuer.url, for discovery)"),
+    }
+}
+
+impl Engine {
+    /// Introspects the call's token when it is opaque (a JWT is verified locally instead) and
+    /// an introspection endpoint is known; `None` otherwise.
+    pub(crate) async fn introspect_if_opaque(
+        &self,
+        profile: &Profile,
+        resolved: &crate::core::engine::Resolved,
+        info: &crate::core::token::info::TokenInfo,
+        token: &Secret,
+        credentials: Credentials,
+        trace: &mut TraceBuilder,
+    ) -> Option<IntrospectionReport> {
+        let opaque = info.decode_error_kind.as_ref().is_some_and(|e| e.looks_opaque());
+        if !opaque || profile.client.is_none() {
+            return None;
+        }
+        let discovery = resolved.discovery.as_ref();
+        let endpoint = self.issuer_endpoint(profile, IssuerEndpoint::Introspection, discovery, trace).await?;
+        Some(self.introspect_at(profile, &endpoint, token, credentials, trace).await)
+    }
+}
