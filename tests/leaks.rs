@@ -195,6 +195,7 @@ async fn debug_and_json_of_secret_holding_types_are_redacted() {
         audience: None,
         resource: None,
         extra: vec![],
+        assertion: None,
     };
     check("TokenRequest", format!("{request:?} {:?}", request.view()), &needles);
     let real = demo::sign_token(

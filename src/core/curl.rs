@@ -315,6 +315,7 @@ mod tests {
             audience: Some("https://api.example.com".into()),
             resource: None,
             extra: vec![("odd name=".into(), "v&w".into())],
+            assertion: None,
         }
     }
 

@@ -257,6 +257,7 @@ mod tests {
             notes: vec![],
             latency_ms: 0.0,
             error_kind: Some(error),
+            assertion: None,
         }
     }
 
