@@ -38,6 +38,10 @@ pub(crate) enum ScopeClaim {
 pub(crate) enum AuthMethods {
     Any,
     BasicOnly,
+    /// `client_secret_jwt` only: an HS256 assertion keyed with the secret.
+    SecretJwt,
+    /// `private_key_jwt` only: an assertion verified with `assertion_key`.
+    PrivateKeyJwt,
 }
 
 /// One registered client.
@@ -55,6 +59,8 @@ pub(crate) struct Client {
     pub lifetime_secs: i64,
     /// How far behind real time this client's issuer clock runs.
     pub clock_behind_secs: i64,
+    /// The public key registered for a `private_key_jwt` client (SPKI PEM).
+    pub assertion_key: Option<&'static str>,
 }
 
 const READ: &[&str] = &["order:read"];
@@ -72,6 +78,7 @@ const BASE: Client = Client {
     auth_methods: AuthMethods::Any,
     lifetime_secs: 3600,
     clock_behind_secs: 0,
+    assertion_key: None,
 };
 
 /// Every registered client.
@@ -101,6 +108,26 @@ pub(crate) const CLIENTS: &[Client] = &[
     Client { id: "demo-writer", secret: "demo-writer-secret", allowed_scopes: READ_WRITE, ..BASE },
     // Exercises RFC 6749 §2.3.1: id and secret must be form-urlencoded inside Basic.
     Client { id: "demo+special", secret: "s3cret:with%chars&more", ..BASE },
+    // Client assertions: HMAC with a secret (at least 32 bytes for HS256, RFC 7518 §3.2), and
+    // a registered RSA public key; the EC one is registered but its ES256 is not accepted.
+    Client {
+        id: "demo-secret-jwt",
+        secret: "demo-secret-jwt-secret-for-hs256-assertions",
+        auth_methods: AuthMethods::SecretJwt,
+        ..BASE
+    },
+    Client {
+        id: "demo-private-key-jwt",
+        auth_methods: AuthMethods::PrivateKeyJwt,
+        assertion_key: Some(include_str!("keys/client-rsa-demo-only.pub.pem")),
+        ..BASE
+    },
+    Client {
+        id: "demo-private-key-jwt-ec",
+        auth_methods: AuthMethods::PrivateKeyJwt,
+        assertion_key: Some(include_str!("keys/client-ec-demo-only.pub.pem")),
+        ..BASE
+    },
 ];
 
 /// The client registered under `id`, if any.

@@ -22,6 +22,10 @@ const PROFILES: &[(&str, &str)] = &[
     ("demo-no-oidc", include_str!("../../profiles/demo-no-oidc.toml")),
     ("demo-bad-audience", include_str!("../../profiles/demo-bad-audience.toml")),
     ("demo-unreachable", include_str!("../../profiles/demo-unreachable.toml")),
+    ("demo-secret-jwt", include_str!("../../profiles/demo-secret-jwt.toml")),
+    ("demo-private-key-jwt", include_str!("../../profiles/demo-private-key-jwt.toml")),
+    ("demo-private-key-jwt-wrong-key", include_str!("../../profiles/demo-private-key-jwt-wrong-key.toml")),
+    ("demo-private-key-jwt-es256", include_str!("../../profiles/demo-private-key-jwt-es256.toml")),
 ];
 
 /// The demo profiles with `http://127.0.0.1:4455` replaced by `base_url`.
