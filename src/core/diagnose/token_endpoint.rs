@@ -25,7 +25,9 @@ pub fn token_request_with(
     let client = profile.client.as_ref();
     let client_id = client.map(|c| c.id.as_str()).unwrap_or("?");
     let mut findings = Vec::new();
-    if let Some(error) = &request.error_kind {
+    if let Some(refused) = super::client_assertion::refused_assertion(request, profile, document, vendor) {
+        findings.push(refused);
+    } else if let Some(error) = &request.error_kind {
         findings.push(token_error(error, request.request.url.as_str(), profile, client_id, vendor));
     } else if let Some(error) = &request.error {
         findings.push(Finding::error(
