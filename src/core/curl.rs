@@ -407,7 +407,8 @@ mod tests {
         assert!(words.contains(&assertion_type.to_owned()), "{words:?}");
 
         let revealed = token_request_as_curl(&request, CurlOptions { reveal_token: false, reveal_secret: true });
-        let signed = shell_words(&revealed).into_iter().find_map(|w| w.strip_prefix("client_assertion=").map(str::to_owned));
+        let signed =
+            shell_words(&revealed).into_iter().find_map(|w| w.strip_prefix("client_assertion=").map(str::to_owned));
         assert_eq!(signed.map(|jwt| jwt.matches('.').count()), Some(2), "{revealed}");
         assert!(!revealed.contains("a-long-shared"), "{revealed}");
     }

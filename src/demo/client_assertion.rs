@@ -72,7 +72,9 @@ pub(crate) fn authenticate(state: &DemoState, form: &BTreeMap<String, String>) -
         AuthMethods::PrivateKeyJwt if header.alg != Algorithm::HS256 => registered_key(client).ok_or_else(failed)?,
         AuthMethods::SecretJwt if header.alg == Algorithm::HS256 => DecodingKey::from_secret(client.secret.as_bytes()),
         AuthMethods::PrivateKeyJwt | AuthMethods::SecretJwt => {
-            return Err(client_error(format!("client assertion alg {alg} does not fit this client's registered credentials")));
+            return Err(client_error(format!(
+                "client assertion alg {alg} does not fit this client's registered credentials"
+            )));
         }
         _ => return Err(client_error("this client does not authenticate with a client assertion")),
     };

@@ -165,7 +165,8 @@ fn authenticate(
     let failed = || OAuthError::invalid_client("client authentication failed (unknown client or wrong secret)", method);
     let client = clients::find(&credentials.id).ok_or_else(failed)?;
     if matches!(client.auth_methods, AuthMethods::SecretJwt | AuthMethods::PrivateKeyJwt) {
-        let wanted = if client.auth_methods == AuthMethods::SecretJwt { "client_secret_jwt" } else { "private_key_jwt" };
+        let wanted =
+            if client.auth_methods == AuthMethods::SecretJwt { "client_secret_jwt" } else { "private_key_jwt" };
         return Err(OAuthError::invalid_client(
             format!("this client must authenticate with {wanted} (a signed client_assertion), not {}", method.name()),
             method,
