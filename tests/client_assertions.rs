@@ -84,8 +84,7 @@ async fn an_algorithm_the_issuer_does_not_take_is_named_from_its_discovery() {
 }
 
 fn assertion_request(endpoint: String, settings: AssertionSettings) -> TokenRequest {
-    let mut credentials = Credentials::default();
-    credentials.private_key = Some(Secret::new(CLIENT_KEY));
+    let credentials = Credentials { private_key: Some(Secret::new(CLIENT_KEY)), ..Credentials::default() };
     TokenRequest {
         endpoint,
         client_id: "demo-private-key-jwt".into(),
