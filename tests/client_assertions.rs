@@ -183,3 +183,28 @@ fn the_curl_export_carries_no_assertion_unless_revealed() {
     }
     assert!(!command.contains("eyJ"), "{command}");
 }
+
+#[tokio::test]
+async fn a_key_that_cannot_sign_is_refused_before_anything_is_sent() {
+    let (server, dir) = demo_dir().await;
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/client_keys");
+    for (file, alg, said) in [
+        ("rsa-public.pem", "", "a public key, not a private one"),
+        ("rsa-encrypted-pkcs8.pem", "", "an encrypted PKCS#8 key is not supported"),
+        ("ec-p384-pkcs8.pem", "assertion_alg = \"ES256\"", "needs a P-256 key; client.private_key is a P-384 key"),
+    ] {
+        let text = format!(
+            "[issuer]\nurl = \"{}/oidc\"\n[client]\nid = \"demo-private-key-jwt\"\nauth_method = \"private_key_jwt\"\nprivate_key = \"file:{}\"\n{alg}\n",
+            server.base_url(),
+            fixtures.join(file).display()
+        );
+        std::fs::write(dir.path().join("bad-key.toml"), text).unwrap();
+        let before = server.counters().token;
+        let (code, json) = token_json(dir.path(), "bad-key").await;
+        assert_eq!(code, 1, "{json}");
+        let finding = &json["findings"][0];
+        assert_eq!(finding["code"], "token_request_failed", "{json}");
+        assert!(finding["message"].as_str().unwrap().contains(said), "{file}: {finding}");
+        assert_eq!(server.counters().token, before, "{file}: nothing is sent");
+    }
+}

@@ -64,7 +64,11 @@ fn token_error(error: &TokenError, url: &str, profile: &Profile, client_id: &str
             Code::TokenRequestFailed,
             format!("no token request was sent: {problem}"),
             Evidence::new(Some("the credentials client.auth_method needs".to_owned()), Some(problem.to_string())),
-            "Give the profile what its client.auth_method needs (client.secret, client.private_key, client.certificate), or choose the method the issuer registered for the client.",
+            if matches!(problem, crate::core::oauth::client_auth::ClientAuthError::Assertion(_)) {
+                "The client assertion cannot be signed: correct client.private_key or client.assertion_alg as said above (remove client.assertion_alg to sign with the key's own algorithm)."
+            } else {
+                "Give the profile what its client.auth_method needs (client.secret, client.private_key, client.certificate), or choose the method the issuer registered for the client."
+            },
         ),
         TokenError::Http(http) => Finding::error(
             Code::TokenRequestFailed,
