@@ -473,11 +473,11 @@ async fn broken_profile_file_is_named_with_line_and_column() {
     let value = run.json();
     assert_eq!(value["ok"], false);
     let profiles = value["profiles"].as_array().expect("profiles");
-    assert_eq!(profiles.len(), 20);
+    assert_eq!(profiles.len(), crate::support::demo_profile_count() + 1);
     let bad = profiles.iter().find(|p| p["stem"] == "broken").expect("broken entry");
     assert_eq!(bad["ok"], false);
     assert!(location(bad["error"].as_str().unwrap_or("")).is_some(), "{bad}");
-    assert!(profiles.iter().filter(|p| p["ok"] == true).count() == 19);
+    assert!(profiles.iter().filter(|p| p["ok"] == true).count() == crate::support::demo_profile_count());
     // Checking one good profile alone passes.
     demo.run(&["profiles", "check", "demo-reader"]).await.code(0);
     demo.run(&["profiles", "check", "broken"]).await.code(2);
@@ -487,7 +487,7 @@ async fn broken_profile_file_is_named_with_line_and_column() {
     run.code(0).stdout_has("broken").stdout_has("demo-reader");
     let run = demo.run(&["profiles", "list", "--json"]).await;
     run.code(0);
-    assert_eq!(run.json()["profiles"].as_array().map(Vec::len), Some(20));
+    assert_eq!(run.json()["profiles"].as_array().map(Vec::len), Some(crate::support::demo_profile_count() + 1));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -716,7 +716,11 @@ async fn global_flags_before_and_after_the_subcommand() {
     {
         let run = demo.run(&args).await;
         run.code(0);
-        assert_eq!(run.json()["profiles"].as_array().map(Vec::len), Some(19), "{args:?}");
+        assert_eq!(
+            run.json()["profiles"].as_array().map(Vec::len),
+            Some(crate::support::demo_profile_count()),
+            "{args:?}"
+        );
     }
     // TOKDBG_PROFILES is honoured when --profiles is absent.
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokdbg"))
@@ -729,7 +733,7 @@ async fn global_flags_before_and_after_the_subcommand() {
         .expect("run");
     assert_eq!(output.status.code(), Some(0));
     let value: Value = serde_json::from_slice(&output.stdout).expect("json");
-    assert_eq!(value["profiles"].as_array().map(Vec::len), Some(19));
+    assert_eq!(value["profiles"].as_array().map(Vec::len), Some(crate::support::demo_profile_count()));
     // NO_COLOR: no escape codes anywhere.
     let run = demo.run(&["call", "demo-noscope"]).await;
     assert!(!run.stdout.contains('\u{1b}'), "{}", run.stdout);
@@ -747,7 +751,7 @@ async fn profiles_list_show_check_never_print_secrets() {
     run.code(0);
     let value = run.json();
     let profiles = value["profiles"].as_array().expect("profiles");
-    assert_eq!(profiles.len(), 19);
+    assert_eq!(profiles.len(), crate::support::demo_profile_count());
     for profile in profiles {
         for key in ["stem", "name", "path", "ok", "issuer", "client_id", "endpoints"] {
             assert!(profile.get(key).is_some(), "{key}: {profile}");
@@ -762,7 +766,9 @@ async fn profiles_list_show_check_never_print_secrets() {
         run.code(0);
         let value = run.json();
         assert_eq!(value["stem"], stem);
-        let secret = value["profile"]["client"]["secret"].as_str().unwrap_or("");
+        // A client secret, or (private_key_jwt) a private key: shown redacted either way.
+        let client = &value["profile"]["client"];
+        let secret = client["secret"].as_str().or(client["private_key"].as_str()).unwrap_or("");
         assert!(secret.contains("[redacted]"), "{stem}: {secret}");
         assert!(value["warnings"].is_array());
     }
@@ -770,12 +776,12 @@ async fn profiles_list_show_check_never_print_secrets() {
     demo.run(&["profiles", "show", "reader (200 / 403 / misconfigured APIs)"]).await.code(0);
 
     let run = demo.run(&["profiles", "check"]).await;
-    run.code(0).stdout_has("19 profile(s), 0 broken");
+    run.code(0).stdout_has(&format!("{} profile(s), 0 broken", crate::support::demo_profile_count()));
     let run = demo.run(&["profiles", "check", "--json"]).await;
     run.code(0);
     let value = run.json();
     assert_eq!(value["ok"], true);
-    assert_eq!(value["profiles"].as_array().map(Vec::len), Some(19));
+    assert_eq!(value["profiles"].as_array().map(Vec::len), Some(crate::support::demo_profile_count()));
 
     // An empty directory lists nothing and succeeds.
     let empty = tempfile::tempdir().expect("tempdir");

@@ -107,7 +107,11 @@ async fn discovery_lives_under_oidc_only() -> TestResult {
     assert_eq!(doc["issuer"], json!(server.issuer()));
     assert_eq!(doc["token_endpoint"], json!(format!("{}/token", server.issuer())));
     assert_eq!(doc["jwks_uri"], json!(format!("{}/.well-known/jwks.json", server.issuer())));
-    assert_eq!(doc["token_endpoint_auth_methods_supported"], json!(["client_secret_basic", "client_secret_post"]));
+    assert_eq!(
+        doc["token_endpoint_auth_methods_supported"],
+        json!(["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"])
+    );
+    assert_eq!(doc["token_endpoint_auth_signing_alg_values_supported"], json!(["RS256", "PS256", "HS256"]));
     assert!(doc["grant_types_supported"].as_array().is_some_and(|g| g.contains(&json!("client_credentials"))));
     assert!(doc["id_token_signing_alg_values_supported"].as_array().is_some_and(|a| a.contains(&json!("RS256"))));
     assert!(doc["scopes_supported"].as_array().is_some_and(|s| s.contains(&json!("order:read"))));
@@ -484,7 +488,7 @@ async fn counters_count_each_kind_and_shutdown_stops() -> TestResult {
 fn demo_profiles_parse_and_point_at_the_server() -> TestResult {
     let base = "http://127.0.0.1:39999";
     let profiles = tokdbg::demo::demo_profiles(base);
-    assert_eq!(profiles.len(), 19);
+    assert_eq!(profiles.len(), crate::support::demo_profile_count());
     for (stem, text) in &profiles {
         assert!(stem.starts_with("demo"));
         assert!(!text.contains("127.0.0.1:4455"), "{stem}");

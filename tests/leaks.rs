@@ -42,6 +42,13 @@ impl Needles {
                 let pair = format!("{}:{}", client.id, secret.expose());
                 needles.push(base64::engine::general_purpose::STANDARD.encode(pair));
             }
+            // A demo profile's private key (private_key_jwt): each line of its PEM body.
+            if let Ok(profile) = parse_profile(&text, "demo")
+                && let Some(SecretSource::Literal(key)) = profile.client.as_ref().and_then(|c| c.private_key.as_ref())
+            {
+                let body = key.expose().lines().filter(|l| l.len() >= 16 && !l.starts_with("-----"));
+                needles.extend(body.map(str::to_owned));
+            }
         }
         Needles(needles)
     }
@@ -62,6 +69,27 @@ impl Needles {
         for needle in &self.0 {
             assert!(!text.contains(needle.as_str()), "{what} leaks a secret ({}…)", &needle[..needle.len().min(12)]);
         }
+        assert_no_signed_assertion(what, text);
+    }
+}
+
+/// No signed client assertion anywhere: a JWT whose claims are a client's (`iss` = `sub`,
+/// an `aud` ending in `/token`) may be shown only with its signature redacted.
+#[track_caller]
+fn assert_no_signed_assertion(what: &str, text: &str) {
+    let is_jwt_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    for word in text.split(|c: char| !is_jwt_char(c)).filter(|w| w.starts_with("eyJ") && w.matches('.').count() == 2) {
+        let mut parts = word.split('.');
+        let (_, payload, signature) = (parts.next(), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        let claims: Option<serde_json::Value> = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok());
+        let Some(claims) = claims else { continue };
+        let is_assertion = claims.get("iss").is_some()
+            && claims.get("iss") == claims.get("sub")
+            && claims.get("aud").and_then(|a| a.as_str()).is_some_and(|aud| aud.ends_with("/token"));
+        assert!(!is_assertion || signature.is_empty(), "{what} shows a signed client assertion");
     }
 }
 
@@ -218,6 +246,7 @@ async fn debug_and_json_of_secret_holding_types_are_redacted() {
         audience: None,
         resource: None,
         extra: vec![],
+        assertion: None,
     };
     check("TokenRequest", format!("{request:?} {:?}", request.view()), &needles);
     let real = demo::sign_token(
@@ -313,6 +342,18 @@ async fn tui_screens_clipboard_and_history_never_show_a_secret() {
     for tab in ['1', '2', '3', '4', '5', '6'] {
         harness.run(vec![key(tab)]).await;
         screens.push(harness.screen());
+    }
+    // The assertion methods: the token view (assertion decoded) and the copied curl of the call.
+    for stem in ["demo-private-key-jwt", "demo-secret-jwt", "demo-private-key-jwt-wrong-key"] {
+        harness.select(stem);
+        harness.run(vec![key('t'), tokdbg::tui::msg::Msg::WaitIdle]).await;
+        for tab in ['1', '2'] {
+            harness.run(vec![key(tab)]).await;
+            screens.push(harness.screen());
+        }
+        harness.run(vec![key('y'), key('c'), tokdbg::tui::msg::Msg::WaitIdle]).await;
+        screens.push(harness.screen());
+        harness.run(vec![esc()]).await;
     }
     for stem in ["canary-literal", "canary-env", "canary-cmd", "canary-file", "canary-hmac"] {
         harness.select(stem);

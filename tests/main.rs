@@ -8,6 +8,7 @@ mod bad_input;
 mod bounded_inputs;
 mod cli;
 mod cli_daily;
+mod client_assertions;
 mod demo_fidelity;
 mod demo_server;
 mod engine_flow;

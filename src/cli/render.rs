@@ -313,6 +313,19 @@ pub fn token_report(p: &Paint, report: &TokenReport) -> String {
     out
 }
 
+/// The client assertion sent, decoded: header and claims (the signature is never shown), and
+/// the signing key's thumbprint to compare with the key the issuer has registered.
+fn assertion_lines(p: &Paint, assertion: &crate::core::oauth::client_assertion::AssertionView) -> String {
+    let mut out = String::new();
+    let compact = |value: &serde_json::Value| crate::core::safe_text::json(value, false);
+    let _ = writeln!(out, "{} header {}", label(p, "assertion"), compact(&assertion.header));
+    let _ = writeln!(out, "{} claims {} (signature not shown)", label(p, ""), compact(&assertion.claims));
+    if let Some(thumbprint) = &assertion.key_thumbprint {
+        let _ = writeln!(out, "{} key thumbprint (RFC 7638, SHA-256) {}", label(p, ""), one(thumbprint));
+    }
+    out
+}
+
 /// `token`: discovery, the request (secret redacted), the response, the token and its checks.
 pub fn token_fetch(p: &Paint, fetch: &crate::core::engine::TokenFetch) -> String {
     let mut out = String::new();
@@ -332,6 +345,9 @@ pub fn token_fetch(p: &Paint, fetch: &crate::core::engine::TokenFetch) -> String
         }
         let form: Vec<String> = request.request.form.iter().map(|(k, v)| format!("{}={}", one(k), one(v))).collect();
         let _ = writeln!(out, "{} {}", label(p, ""), form.join("&"));
+        if let Some(assertion) = &request.assertion {
+            out.push_str(&assertion_lines(p, assertion));
+        }
         match (&request.error, request.status) {
             (Some(error), _) => {
                 let _ = writeln!(out, "{} {}", label(p, "response"), p.red(&one(error)));

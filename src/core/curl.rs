@@ -19,6 +19,9 @@ pub use crate::core::net::scrub::{REDACTED, is_credential_header};
 /// The environment variable the token command reads the client secret from.
 pub const SECRET_VAR: &str = "CLIENT_SECRET";
 
+/// The environment variable the token command reads a client assertion from.
+pub const ASSERTION_VAR: &str = "CLIENT_ASSERTION";
+
 /// `curl -sS -X METHOD 'URL' -H 'Header: v' ... --data-raw '...'`, one option per line.
 ///
 /// Every argument is shell-quoted. The Authorization header shows
@@ -90,7 +93,7 @@ pub fn token_request_as_curl(request: &TokenRequest, options: CurlOptions) -> St
     let mut lines = Vec::new();
     let secret_var_arg = |prefix: &str| format!("{}\"${SECRET_VAR}\"", quote(prefix));
     let secret = request.credentials.secret.as_ref().map_or("", |s| s.expose());
-    if !options.reveal_secret && request.auth_method.uses_secret() {
+    if !options.reveal_secret && request.auth_method.uses_secret() && !request.auth_method.signs_assertion() {
         comments.push(format!(
             "# The client secret is not shown: set {SECRET_VAR} first (e.g. read -rs {SECRET_VAR}; export {SECRET_VAR})."
         ));
@@ -122,6 +125,9 @@ pub fn token_request_as_curl(request: &TokenRequest, options: CurlOptions) -> St
             lines.push(format!("--data-urlencode {}", secret_var_arg("client_secret=")));
         }
     }
+    if request.auth_method.signs_assertion() {
+        assertion_lines(request, options, &mut comments, &mut lines);
+    }
     if !request.scopes.is_empty() {
         lines.push(data_urlencode("scope", &request.scopes.join(" ")));
     }
@@ -135,6 +141,36 @@ pub fn token_request_as_curl(request: &TokenRequest, options: CurlOptions) -> St
         lines.push(data_urlencode(name, value));
     }
     assemble(&comments, first, lines)
+}
+
+/// `client_id`, `client_assertion_type` and `client_assertion`: the signed assertion only
+/// with `reveal_secret` (it authenticates the client until it expires), else `$CLIENT_ASSERTION`.
+fn assertion_lines(request: &TokenRequest, options: CurlOptions, comments: &mut Vec<String>, lines: &mut Vec<String>) {
+    lines.push(data_urlencode("client_id", &request.client_id));
+    lines.push(data_urlencode("client_assertion_type", crate::core::oauth::client_assertion::ASSERTION_TYPE));
+    let signed = options
+        .reveal_secret
+        .then(|| request.build(true).ok())
+        .flatten()
+        .and_then(|wire| wire.form.into_iter().find(|(name, _)| name == "client_assertion"))
+        .map(|(_, value)| value);
+    match signed {
+        Some(assertion) => {
+            comments.push(format!(
+                "# The client assertion is valid {} s from its iat and servers accept its jti once: run this at once.",
+                crate::core::oauth::client_assertion::LIFETIME_SECS
+            ));
+            lines.push(data_urlencode("client_assertion", &assertion));
+        }
+        None => {
+            comments.push(format!(
+                "# The client assertion (a signed JWT) is not shown: set {ASSERTION_VAR} to a fresh one \
+                 (tokdbg shows one with the secret revealed); it is valid {} s and used once.",
+                crate::core::oauth::client_assertion::LIFETIME_SECS
+            ));
+            lines.push(format!("--data-urlencode {}\"${ASSERTION_VAR}\"", quote("client_assertion=")));
+        }
+    }
 }
 
 /// `--data-urlencode 'name=value'`: curl encodes the value; the name is encoded here.
@@ -315,6 +351,7 @@ mod tests {
             audience: Some("https://api.example.com".into()),
             resource: None,
             extra: vec![("odd name=".into(), "v&w".into())],
+            assertion: None,
         }
     }
 
@@ -356,5 +393,23 @@ mod tests {
             CurlOptions { reveal_token: false, reveal_secret: true },
         );
         assert!(shell_words(&revealed).contains(&"app+id%3A%271%27:s3cr%27et+%24%28x%29".to_owned()), "{revealed}");
+    }
+
+    #[test]
+    fn token_request_assertion_is_a_variable_unless_revealed() {
+        let mut request = token_request(AuthMethod::ClientSecretJwt);
+        request.credentials = Credentials::secret(Secret::new("a-long-shared-secret-for-hs256-signing"));
+        let command = token_request_as_curl(&request, CurlOptions::default());
+        assert!(command.contains("--data-urlencode 'client_assertion='\"$CLIENT_ASSERTION\""), "{command}");
+        assert!(!command.contains("CLIENT_SECRET") && !command.contains("a-long-shared"), "{command}");
+        let words = shell_words(&command);
+        let assertion_type = "client_assertion_type=urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+        assert!(words.contains(&assertion_type.to_owned()), "{words:?}");
+
+        let revealed = token_request_as_curl(&request, CurlOptions { reveal_token: false, reveal_secret: true });
+        let signed =
+            shell_words(&revealed).into_iter().find_map(|w| w.strip_prefix("client_assertion=").map(str::to_owned));
+        assert_eq!(signed.map(|jwt| jwt.matches('.').count()), Some(2), "{revealed}");
+        assert!(!revealed.contains("a-long-shared"), "{revealed}");
     }
 }

@@ -40,6 +40,10 @@ pub(crate) enum ScopeClaim {
 pub(crate) enum AuthMethods {
     Any,
     BasicOnly,
+    /// `client_secret_jwt` only: an HS256 assertion keyed with the secret.
+    SecretJwt,
+    /// `private_key_jwt` only: an assertion verified with `assertion_key`.
+    PrivateKeyJwt,
 }
 
 /// One registered client.
@@ -59,6 +63,8 @@ pub(crate) struct Client {
     pub clock_behind_secs: i64,
     /// Its reference tokens are revoked as soon as issued (a token revoked after issue).
     pub opaque_revoked: bool,
+    /// The public key registered for a `private_key_jwt` client (SPKI PEM).
+    pub assertion_key: Option<&'static str>,
 }
 
 const READ: &[&str] = &["order:read"];
@@ -77,6 +83,7 @@ const BASE: Client = Client {
     lifetime_secs: 3600,
     clock_behind_secs: 0,
     opaque_revoked: false,
+    assertion_key: None,
 };
 
 /// Every registered client.
@@ -112,6 +119,26 @@ pub(crate) const CLIENTS: &[Client] = &[
         secret: "demo-opaque-revoked-secret",
         signing: Signing::Opaque,
         opaque_revoked: true,
+        ..BASE
+    },
+    // Client assertions: HMAC with a secret (at least 32 bytes for HS256, RFC 7518 §3.2), and
+    // a registered RSA public key; the EC one is registered but its ES256 is not accepted.
+    Client {
+        id: "demo-secret-jwt",
+        secret: "demo-secret-jwt-secret-for-hs256-assertions",
+        auth_methods: AuthMethods::SecretJwt,
+        ..BASE
+    },
+    Client {
+        id: "demo-private-key-jwt",
+        auth_methods: AuthMethods::PrivateKeyJwt,
+        assertion_key: Some(include_str!("keys/client-rsa-demo-only.pub.pem")),
+        ..BASE
+    },
+    Client {
+        id: "demo-private-key-jwt-ec",
+        auth_methods: AuthMethods::PrivateKeyJwt,
+        assertion_key: Some(include_str!("keys/client-ec-demo-only.pub.pem")),
         ..BASE
     },
 ];

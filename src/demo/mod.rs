@@ -3,6 +3,7 @@
 //! Security: `spring_api`; FastAPI + PyJWT: `fastapi_api` over `pyjwt`), served by axum on a
 //! local port; it backs `tokdbg demo` and the test-suite.
 
+mod client_assertion;
 mod client_auth;
 mod clients;
 mod discovery;

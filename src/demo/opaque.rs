@@ -111,7 +111,7 @@ pub(crate) fn routes() -> Router<Arc<DemoState>> {
 /// `POST /oidc/token/introspection`: any authenticated demo client may ask.
 async fn introspection(State(state): State<Arc<DemoState>>, headers: HeaderMap, body: Bytes) -> Response {
     let answer = parse_form(&headers, &body).and_then(|form| {
-        authenticate(&headers, &form)?;
+        authenticate(&state, &headers, &form)?;
         let token = form.get("token").ok_or_else(|| {
             OAuthError::bad_request("invalid_request", "missing required parameter 'token'".to_owned())
         })?;
@@ -126,7 +126,7 @@ async fn introspection(State(state): State<Arc<DemoState>>, headers: HeaderMap, 
 /// `POST /oidc/token/revocation`: 200 with an empty body when done (also for an unknown token).
 async fn revocation(State(state): State<Arc<DemoState>>, headers: HeaderMap, body: Bytes) -> Response {
     let done = parse_form(&headers, &body).and_then(|form| {
-        let client = authenticate(&headers, &form)?;
+        let client = authenticate(&state, &headers, &form)?;
         let token = form.get("token").ok_or_else(|| {
             OAuthError::bad_request("invalid_request", "missing required parameter 'token'".to_owned())
         })?;

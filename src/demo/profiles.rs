@@ -25,6 +25,10 @@ const PROFILES: &[(&str, &str)] = &[
     ("demo-opaque", include_str!("../../profiles/demo-opaque.toml")),
     ("demo-opaque-revoked", include_str!("../../profiles/demo-opaque-revoked.toml")),
     ("demo-opaque-scopegap", include_str!("../../profiles/demo-opaque-scopegap.toml")),
+    ("demo-secret-jwt", include_str!("../../profiles/demo-secret-jwt.toml")),
+    ("demo-private-key-jwt", include_str!("../../profiles/demo-private-key-jwt.toml")),
+    ("demo-private-key-jwt-wrong-key", include_str!("../../profiles/demo-private-key-jwt-wrong-key.toml")),
+    ("demo-private-key-jwt-es256", include_str!("../../profiles/demo-private-key-jwt-es256.toml")),
 ];
 
 /// The demo profiles with `http://127.0.0.1:4455` replaced by `base_url`.

@@ -47,6 +47,8 @@ pub(crate) struct DemoState {
     clock: DemoClock,
     /// The reference tokens issued, for introspection and revocation.
     pub opaque: super::opaque::OpaqueStore,
+    /// Client assertions seen (client id and `jti`) until they expire: replays are refused.
+    assertion_jtis: std::sync::Mutex<std::collections::HashMap<(String, String), i64>>,
 }
 
 /// The clock tokens are issued and checked by, and the `Date` header read from.
@@ -68,6 +70,7 @@ impl DemoState {
             counters: Default::default(),
             jti_sequence: AtomicU64::new(0),
             opaque: Default::default(),
+            assertion_jtis: Default::default(),
         }
     }
 
@@ -104,6 +107,14 @@ impl DemoState {
     pub(crate) fn jwks(&self) -> JwkSet {
         let bits = self.rotation.load(Ordering::SeqCst);
         published_jwks(bits & ROTATED != 0, bits & RSA1_RETIRED == 0)
+    }
+
+    /// Records a client assertion's `jti` until `until`; false if it was seen before.
+    pub(crate) fn first_use_of_assertion(&self, client_id: &str, jti: &str, until: i64) -> bool {
+        let now = self.now();
+        let mut seen = self.assertion_jtis.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        seen.retain(|_, expiry| *expiry > now);
+        seen.insert((client_id.to_owned(), jti.to_owned()), until).is_none()
     }
 
     /// A token id unique within this process: time plus a sequence number.

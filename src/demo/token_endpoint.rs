@@ -11,6 +11,7 @@ use jsonwebtoken::Algorithm;
 use serde_json::{Map, Value, json};
 
 use super::APP_ID;
+use super::client_assertion;
 use super::client_auth::{self, AuthError, Method};
 use super::clients::{self, AuthMethods, Client, ScopeClaim, ScopePolicy, Signing};
 use super::keys::{sign_hmac_token, sign_token};
@@ -73,7 +74,7 @@ pub(crate) async fn token(State(state): State<Arc<DemoState>>, headers: HeaderMa
 /// Checks in the order most servers use: body, client authentication, grant, target, scope.
 fn issue(state: &DemoState, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
     let form = parse_form(headers, body)?;
-    let client = authenticate(headers, &form)?;
+    let client = authenticate(state, headers, &form)?;
 
     match form.get("grant_type").map(String::as_str) {
         Some("client_credentials") => {}
@@ -149,9 +150,19 @@ pub(crate) fn parse_form(headers: &HeaderMap, body: &[u8]) -> Result<BTreeMap<St
 
 /// Finds the client and checks its method and secret.
 pub(crate) fn authenticate(
+    state: &DemoState,
     headers: &HeaderMap,
     form: &BTreeMap<String, String>,
 ) -> Result<&'static Client, OAuthError> {
+    if client_assertion::present(form) {
+        return client_assertion::authenticate(state, form).map_err(|refusal| {
+            if refusal.invalid_request {
+                OAuthError::bad_request("invalid_request", refusal.description)
+            } else {
+                OAuthError::invalid_client(refusal.description, Method::Post)
+            }
+        });
+    }
     let credentials = client_auth::credentials(headers, form).map_err(|error| match error {
         AuthError::Malformed { description, basic } => {
             OAuthError { basic, ..OAuthError::bad_request("invalid_request", description) }
@@ -162,6 +173,14 @@ pub(crate) fn authenticate(
     // One message for an unknown id and a wrong secret, so ids cannot be probed.
     let failed = || OAuthError::invalid_client("client authentication failed (unknown client or wrong secret)", method);
     let client = clients::find(&credentials.id).ok_or_else(failed)?;
+    if matches!(client.auth_methods, AuthMethods::SecretJwt | AuthMethods::PrivateKeyJwt) {
+        let wanted =
+            if client.auth_methods == AuthMethods::SecretJwt { "client_secret_jwt" } else { "private_key_jwt" };
+        return Err(OAuthError::invalid_client(
+            format!("this client must authenticate with {wanted} (a signed client_assertion), not {}", method.name()),
+            method,
+        ));
+    }
     if client.auth_methods == AuthMethods::BasicOnly && method != Method::Basic {
         return Err(OAuthError::invalid_client(
             format!("this client must authenticate with client_secret_basic (HTTP Basic), not {}", method.name()),

@@ -359,6 +359,10 @@ OIDCP_RESOURCE = "https://api.interop.example/"
 # Another API the issuer knows: a token asked for it carries the wrong audience for the first.
 OIDCP_OTHER_RESOURCE = "https://other-api.interop.example/"
 
+# The private_key_jwt client's key (its public half registered at the issuer) and a key it does not know.
+OIDCP_CLIENT_KEY = str(ROOT / "tests/fixtures/client_keys/rsa-pkcs8.pem")
+OIDCP_WRONG_KEY = str(ROOT / "src/demo/keys/client-wrong-demo-only.pem")
+
 # case → (client, auth method, secret, requested scope, express-jwt route or None for `token` alone);
 # the express-jwt app trusts the issuer's JWKS and wants OIDCP_RESOURCE as the audience.
 OIDCP_CASES = {
@@ -369,6 +373,13 @@ OIDCP_CASES = {
     "scope_not_granted": ("oidcp-post", "client_secret_post", "oidcp-post-secret", "order:write", None),
     "express_jwt_allowed": ("oidcp-post", "client_secret_post", "oidcp-post-secret", "order:read", "/api/protected"),
     "express_jwt_wrong_audience": ("oidcp-post", "client_secret_post", "oidcp-post-secret", "order:read", "/api/protected"),
+    # Client assertions: for private_key_jwt the third member is the key file (the issuer has
+    # registered the public half of the first, not of the second).
+    "token_private_key_jwt": ("oidcp-pkjwt", "private_key_jwt", OIDCP_CLIENT_KEY, "order:read", None),
+    "token_client_secret_jwt": (
+        "oidcp-csjwt", "client_secret_jwt", "oidcp-csjwt-secret-long-enough-for-hs256-assertions", "order:read", None,
+    ),
+    "private_key_jwt_wrong_key": ("oidcp-pkjwt", "private_key_jwt", OIDCP_WRONG_KEY, "order:read", None),
 }
 
 # `token` cases: (valid | invalid, first error code or "-", exit code); `call` cases: (verdict, primary code, exit code).
@@ -381,6 +392,9 @@ OIDCP_EXPECTED = {
     "scope_not_granted": ("invalid", "invalid_scope", 1),
     "express_jwt_allowed": ("allowed", "ok", 0),
     "express_jwt_wrong_audience": ("denied", "audience_mismatch", 1),
+    "token_private_key_jwt": ("valid", "-", 0),
+    "token_client_secret_jwt": ("valid", "-", 0),
+    "private_key_jwt_wrong_key": ("invalid", "invalid_client", 1),
 }
 
 
@@ -401,7 +415,7 @@ url = "{issuer}"
 
 [client]
 id = "{client}"
-secret = "{secret}"
+{f'private_key = "file:{secret}"' if method == "private_key_jwt" else f'secret = "{secret}"'}
 auth_method = "{method}"
 scopes = ["{scope}"]
 {resource_line}
@@ -535,7 +549,8 @@ def second_issuer_main():
                 measured[case] = oidcp_cell(json.loads(done.stdout), done.returncode, bool(route))
             except json.JSONDecodeError:
                 measured[case] = ("?", (done.stderr.strip().splitlines() or ["no output"])[-1][:60], done.returncode)
-            if args.capture and not route and OIDCP_EXPECTED[case][0] == "invalid":
+            # A capture sends the secret methods' forms; an assertion case is not captured.
+            if args.capture and not route and OIDCP_EXPECTED[case][0] == "invalid" and not method.endswith("_jwt"):
                 oidcp_capture(f"{issuer}/token", case, client, method, secret, scope, today)
         status = oidcp_report(measured)
         return max(status, oidcp_introspection_report(oidcp_introspection_cases(args.tokdbg, profiles, issuer)))

@@ -74,3 +74,8 @@ pub fn signature_of(token: &str) -> String {
 pub fn jwks_json(keys: Vec<Jwk>) -> Value {
     serde_json::to_value(JwkSet { keys }).unwrap_or(Value::Null)
 }
+
+/// How many demo profiles there are (tests count them from here, not from a literal).
+pub fn demo_profile_count() -> usize {
+    tokdbg::demo::demo_profiles("http://127.0.0.1:1").len()
+}

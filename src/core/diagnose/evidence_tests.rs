@@ -256,6 +256,7 @@ fn keycloak_invalid_client_secret_is_invalid_client_not_grant_not_enabled() {
             uri: None,
             raw_body: String::new(),
         }),
+        assertion: None,
     };
     let profile = Profile::default();
     let codes_for = |description: &str| {

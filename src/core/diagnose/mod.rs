@@ -1,6 +1,7 @@
 //! The verdict and ranked findings of a call: the primary cause first (the one the server's
 //! answer corroborates; else the earliest failure in the chain), then every other problem.
 
+mod client_assertion;
 pub(crate) mod evidence;
 pub mod explain;
 pub(crate) mod facts;

@@ -25,7 +25,9 @@ pub fn token_request_with(
     let client = profile.client.as_ref();
     let client_id = client.map(|c| c.id.as_str()).unwrap_or("?");
     let mut findings = Vec::new();
-    if let Some(error) = &request.error_kind {
+    if let Some(refused) = super::client_assertion::refused_assertion(request, profile, document, vendor) {
+        findings.push(refused);
+    } else if let Some(error) = &request.error_kind {
         findings.push(token_error(error, request.request.url.as_str(), profile, client_id, vendor));
     } else if let Some(error) = &request.error {
         findings.push(Finding::error(
@@ -62,7 +64,11 @@ fn token_error(error: &TokenError, url: &str, profile: &Profile, client_id: &str
             Code::TokenRequestFailed,
             format!("no token request was sent: {problem}"),
             Evidence::new(Some("the credentials client.auth_method needs".to_owned()), Some(problem.to_string())),
-            "Give the profile what its client.auth_method needs (client.secret, client.private_key, client.certificate), or choose the method the issuer registered for the client.",
+            if matches!(problem, crate::core::oauth::client_auth::ClientAuthError::Assertion(_)) {
+                "The client assertion cannot be signed: correct client.private_key or client.assertion_alg as said above (remove client.assertion_alg to sign with the key's own algorithm)."
+            } else {
+                "Give the profile what its client.auth_method needs (client.secret, client.private_key, client.certificate), or choose the method the issuer registered for the client."
+            },
         ),
         TokenError::Http(http)
             if let Some(finding) = crate::core::diagnose::tls::untrusted(
@@ -266,6 +272,7 @@ mod tests {
             notes: vec![],
             latency_ms: 0.0,
             error_kind: Some(error),
+            assertion: None,
         }
     }
 

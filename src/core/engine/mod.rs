@@ -48,6 +48,7 @@ use crate::core::net::http::{Http, HttpConfig};
 use crate::core::net::jwks::JwksCache;
 use crate::core::net::scrub::Scrubber;
 use crate::core::net::transport::{ClientIdentity, TlsNeeds};
+use crate::core::oauth::client_assertion::AssertionSettings;
 use crate::core::oauth::token_request::{RequestView, TokenError, TokenRequest, TokenResponse};
 use crate::core::probe::ProbeRequest;
 use crate::core::server_message;
@@ -206,6 +207,7 @@ impl Engine {
                 notes: vec![],
                 latency_ms: 0.0,
                 error_kind: None,
+                assertion: None,
             };
             return (report, None);
         };
@@ -219,6 +221,10 @@ impl Engine {
             audience: client.audience.clone(),
             resource: client.resource.clone(),
             extra: client.extra.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            assertion: client
+                .auth_method
+                .signs_assertion()
+                .then(|| AssertionSettings::at(self.now(), client.assertion_alg.clone(), client.key_id.clone())),
         };
         self.token_fetches.fetch_add(1, Ordering::Relaxed);
         let started = std::time::Instant::now();
@@ -234,6 +240,7 @@ impl Engine {
             notes: vec![],
             latency_ms,
             error_kind: None,
+            assertion: request.assertion_view(),
         };
         match outcome {
             Ok(response) => {

@@ -147,6 +147,11 @@ impl AuthMethod {
     pub fn uses_certificate(self) -> bool {
         matches!(self, AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth)
     }
+
+    /// Whether the client authenticates with a signed JWT assertion (RFC 7523).
+    pub fn signs_assertion(self) -> bool {
+        matches!(self, AuthMethod::ClientSecretJwt | AuthMethod::PrivateKeyJwt)
+    }
 }
 
 /// The API's verifier configuration, mirrored so tokdbg checks what the API checks.

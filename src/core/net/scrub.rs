@@ -129,6 +129,24 @@ impl Scrubber {
         self
     }
 
+    /// A private key's text (PEM or JWK): the whole, each base64 line of a PEM body, and
+    /// each private member of a JWK — an answer echoing any of them is scrubbed.
+    pub fn add_private_key(&mut self, key: &Secret) -> &mut Self {
+        let text = key.expose().trim();
+        self.add_secret(&Secret::new(text));
+        for line in text.lines().map(str::trim).filter(|line| line.len() >= 16 && !line.starts_with("-----")) {
+            self.add_needle(line.as_bytes().to_vec());
+        }
+        if let Ok(serde_json::Value::Object(jwk)) = serde_json::from_str::<serde_json::Value>(text) {
+            for member in ["d", "p", "q", "dp", "dq", "qi", "k"] {
+                if let Some(value) = jwk.get(member).and_then(serde_json::Value::as_str) {
+                    self.add_needle(value.as_bytes().to_vec());
+                }
+            }
+        }
+        self
+    }
+
     fn add_needle(&mut self, needle: Vec<u8>) {
         if needle.len() >= MIN_NEEDLE && !self.needles.contains(&needle) {
             self.needles.push(needle);

@@ -7,6 +7,10 @@ use base64::Engine as _;
 use crate::core::model::credentials::{CredentialField, Credentials};
 use crate::core::model::profile::AuthMethod;
 use crate::core::model::secret::Secret;
+use crate::core::oauth::client_assertion::{
+    ASSERTION_TYPE, AssertionError, AssertionSettings, AssertionView, ClientAssertion,
+};
+use crate::core::oauth::client_key::ClientKey;
 use crate::core::oauth::request::RequestView;
 
 /// How this client proves who it is, with what it needs to.
@@ -21,20 +25,39 @@ pub enum ClientAuth {
     /// RFC 8705 §2.1 `tls_client_auth` / §2.2 `self_signed_tls_client_auth`: `client_id` in
     /// the form; the proof is the certificate the connection presents (never in the request).
     Tls { client_id: String, self_signed: bool },
+    /// `client_secret_jwt`: a JWT assertion signed with the client secret (HMAC).
+    SecretJwt { client_id: String, secret: Secret, assertion: ClientAssertion },
+    /// `private_key_jwt`: a JWT assertion signed with the client's private key.
+    PrivateKeyJwt { client_id: String, assertion: ClientAssertion },
 }
+
+/// What stands in the shown form for the signed assertion.
+pub const ASSERTION_REDACTED: &str = "[redacted: signed JWT; its header and claims are shown decoded as the assertion]";
 
 /// Why the client's credentials cannot authenticate it (nothing was sent).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientAuthError {
     #[error("client.auth_method = \"{}\" needs {}, which was not read", .method.as_str(), .field.label())]
     Missing { method: AuthMethod, field: CredentialField },
-    #[error("client.auth_method = \"{}\" is not supported yet", .0.as_str())]
-    Unsupported(AuthMethod),
+    /// The key, the algorithm or the signing of a client assertion.
+    #[error(transparent)]
+    Assertion(#[from] AssertionError),
 }
 
 impl ClientAuth {
     /// The authentication a profile's `auth_method` asks for, with the credentials read for it.
+    /// An assertion method stamps its assertion by the system clock; see [`ClientAuth::with_settings`].
     pub fn new(method: AuthMethod, client_id: &str, credentials: &Credentials) -> Result<Self, ClientAuthError> {
+        Self::with_settings(method, client_id, credentials, AssertionSettings::now())
+    }
+
+    /// As [`ClientAuth::new`], an assertion made by `settings` (time, `jti`, alg, kid).
+    pub fn with_settings(
+        method: AuthMethod,
+        client_id: &str,
+        credentials: &Credentials,
+        settings: AssertionSettings,
+    ) -> Result<Self, ClientAuthError> {
         let client_id = client_id.to_owned();
         let secret =
             || credentials.secret.clone().ok_or(ClientAuthError::Missing { method, field: CredentialField::Secret });
@@ -48,7 +71,19 @@ impl ClientAuth {
                 }
                 ClientAuth::Tls { client_id, self_signed: method == AuthMethod::SelfSignedTlsClientAuth }
             }
-            other => return Err(ClientAuthError::Unsupported(other)),
+            AuthMethod::ClientSecretJwt => {
+                let secret = secret()?;
+                let assertion = ClientAssertion::with_secret(secret.clone(), settings)?;
+                ClientAuth::SecretJwt { client_id, secret, assertion }
+            }
+            AuthMethod::PrivateKeyJwt => {
+                let text = credentials
+                    .private_key
+                    .as_ref()
+                    .ok_or(ClientAuthError::Missing { method, field: CredentialField::PrivateKey })?;
+                let key = ClientKey::parse(text.expose()).map_err(AssertionError::from)?;
+                ClientAuth::PrivateKeyJwt { client_id, assertion: ClientAssertion::with_key(key, settings)? }
+            }
         })
     }
 
@@ -59,6 +94,8 @@ impl ClientAuth {
             ClientAuth::Public { .. } => AuthMethod::None,
             ClientAuth::Tls { self_signed: false, .. } => AuthMethod::TlsClientAuth,
             ClientAuth::Tls { self_signed: true, .. } => AuthMethod::SelfSignedTlsClientAuth,
+            ClientAuth::SecretJwt { .. } => AuthMethod::ClientSecretJwt,
+            ClientAuth::PrivateKeyJwt { .. } => AuthMethod::PrivateKeyJwt,
         }
     }
 
@@ -67,16 +104,55 @@ impl ClientAuth {
             ClientAuth::SecretBasic { client_id, .. }
             | ClientAuth::SecretPost { client_id, .. }
             | ClientAuth::Public { client_id }
-            | ClientAuth::Tls { client_id, .. } => client_id,
+            | ClientAuth::Tls { client_id, .. }
+            | ClientAuth::SecretJwt { client_id, .. }
+            | ClientAuth::PrivateKeyJwt { client_id, .. } => client_id,
         }
     }
 
     /// The client secret, where the method has one (to scrub from answers).
     pub fn secret(&self) -> Option<&Secret> {
         match self {
-            ClientAuth::SecretBasic { secret, .. } | ClientAuth::SecretPost { secret, .. } => Some(secret),
-            ClientAuth::Public { .. } | ClientAuth::Tls { .. } => None,
+            ClientAuth::SecretBasic { secret, .. }
+            | ClientAuth::SecretPost { secret, .. }
+            | ClientAuth::SecretJwt { secret, .. } => Some(secret),
+            ClientAuth::Public { .. } | ClientAuth::Tls { .. } | ClientAuth::PrivateKeyJwt { .. } => None,
         }
+    }
+
+    /// The client assertion, for the assertion methods.
+    pub fn assertion(&self) -> Option<&ClientAssertion> {
+        match self {
+            ClientAuth::SecretJwt { assertion, .. } | ClientAuth::PrivateKeyJwt { assertion, .. } => Some(assertion),
+            _ => None,
+        }
+    }
+
+    /// The assertion sent to `endpoint`, decoded (header and claims, no signature).
+    pub fn assertion_view(&self, endpoint: &str) -> Option<AssertionView> {
+        self.assertion().map(|assertion| assertion.view(self.client_id(), endpoint))
+    }
+
+    /// As [`ClientAuth::apply`], and says when an assertion could not be signed (then nothing
+    /// is added: a request without credentials must not be sent).
+    pub fn try_apply(&self, request: &mut RequestView, reveal: bool) -> Result<(), ClientAuthError> {
+        let Some(assertion) = self.assertion() else {
+            self.apply(request, reveal);
+            return Ok(());
+        };
+        // The audience is the endpoint the request goes to (RFC 7523 §3).
+        let shown =
+            if reveal { assertion.sign(self.client_id(), &request.url)? } else { ASSERTION_REDACTED.to_owned() };
+        let at = 1.min(request.form.len());
+        let fields = [
+            ("client_id", self.client_id().to_owned()),
+            ("client_assertion_type", ASSERTION_TYPE.to_owned()),
+            ("client_assertion", shown),
+        ];
+        for (offset, (name, value)) in fields.into_iter().enumerate() {
+            request.form.insert(at + offset, (name.to_owned(), value));
+        }
+        Ok(())
     }
 
     /// Adds the credentials to `request`: as sent (`reveal`), or with the secret redacted.
@@ -99,6 +175,11 @@ impl ClientAuth {
             }
             ClientAuth::Public { client_id } | ClientAuth::Tls { client_id, .. } => {
                 request.form.insert(at, ("client_id".to_owned(), client_id.clone()));
+            }
+            // Signing can fail only by a defect (the key and algorithm were checked when
+            // made); then nothing is added and the server says invalid_client.
+            ClientAuth::SecretJwt { .. } | ClientAuth::PrivateKeyJwt { .. } => {
+                let _ = self.try_apply(request, reveal);
             }
         }
     }

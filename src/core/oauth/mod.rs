@@ -1,7 +1,9 @@
 //! OAuth 2.0 client side: the token request built as a value, the client's authentication
 //! applied to it, the answer parsed.
 
+pub mod client_assertion;
 pub(crate) mod client_auth;
+pub mod client_key;
 pub mod client_post;
 pub mod introspection;
 pub(crate) mod request;

@@ -8,6 +8,7 @@ use crate::core::model::secret::{Secret, redact_token};
 use crate::core::net::http::{Http, HttpError, HttpResponse, excerpt, parse_url};
 use crate::core::net::scrub::Scrubber;
 use crate::core::net::transport::{TlsNeeds, TransportNeeds};
+use crate::core::oauth::client_assertion::{AssertionSettings, AssertionView};
 use crate::core::oauth::client_auth::{ClientAuth, ClientAuthError};
 pub use crate::core::oauth::request::RequestView;
 
@@ -23,6 +24,9 @@ pub struct TokenRequest {
     pub audience: Option<String>,
     pub resource: Option<String>,
     pub extra: Vec<(String, String)>,
+    /// For the assertion methods: when, with which `jti`, alg and kid the assertion is made
+    /// (the engine stamps it by its clock); `None` stamps it by the system clock when built.
+    pub assertion: Option<AssertionSettings>,
 }
 
 /// A successful token response.
@@ -88,7 +92,7 @@ impl TokenRequest {
     /// by its [`ClientAuth`]; with `reveal_secret` false it is safe to show and log.
     pub fn build(&self, reveal_secret: bool) -> Result<RequestView, ClientAuthError> {
         let mut request = self.unauthenticated();
-        self.client_auth()?.apply(&mut request, reveal_secret);
+        self.client_auth()?.try_apply(&mut request, reveal_secret)?;
         Ok(request)
     }
 
@@ -114,7 +118,13 @@ impl TokenRequest {
 
     /// How this request authenticates the client.
     pub fn client_auth(&self) -> Result<ClientAuth, ClientAuthError> {
-        ClientAuth::new(self.auth_method, &self.client_id, &self.credentials)
+        let settings = self.assertion.clone().unwrap_or_else(AssertionSettings::now);
+        ClientAuth::with_settings(self.auth_method, &self.client_id, &self.credentials, settings)
+    }
+
+    /// The client assertion this request carries, decoded; `None` for the other methods.
+    pub fn assertion_view(&self) -> Option<AssertionView> {
+        self.client_auth().ok()?.assertion_view(&self.endpoint)
     }
 
     /// What will be sent, secret redacted; without credentials when they cannot be applied.
@@ -150,6 +160,13 @@ impl TokenRequest {
         let mut scrubber = Scrubber::new();
         if let Some(secret) = &self.credentials.secret {
             scrubber.add_client_secret(&self.client_id, secret);
+        }
+        // The signed assertion (a server may echo the form) and the key that signed it.
+        if let Some((_, assertion)) = wire.form.iter().find(|(name, _)| name == "client_assertion") {
+            scrubber.add_token(&Secret::new(assertion.as_str()));
+        }
+        if let Some(key) = &self.credentials.private_key {
+            scrubber.add_private_key(key);
         }
         scrubber.scrub_response(&mut response);
         let mut result = parse_token_response(&response);
@@ -362,6 +379,10 @@ pub struct TokenRequestReport {
     pub latency_ms: f64,
     #[serde(skip)]
     pub error_kind: Option<TokenError>,
+    /// The client assertion sent (`client_secret_jwt`, `private_key_jwt`), decoded: header,
+    /// claims and the key's thumbprint; never the signature.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assertion: Option<AssertionView>,
 }
 
 #[cfg(test)]
@@ -391,6 +412,7 @@ mod tests {
             audience: None,
             resource: None,
             extra: vec![],
+            assertion: None,
         };
         let sent = request.build(true).unwrap();
         let header = sent.headers.iter().find(|(k, _)| k == "Authorization").map(|(_, v)| v.clone()).unwrap();

@@ -110,6 +110,16 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
         }
         let form: Vec<String> = request.request.form.iter().map(|(k, v)| format!("{k}={v}")).collect();
         lines.push(Line::raw(form.join("&")));
+        if let Some(assertion) = &request.assertion {
+            // The client assertion decoded; its signature is never shown.
+            lines.push(Line::raw(""));
+            lines.push(heading("Client assertion (signature not shown)", theme));
+            lines.extend(json_lines(&assertion.header, theme));
+            lines.extend(json_lines(&assertion.claims, theme));
+            if let Some(thumbprint) = &assertion.key_thumbprint {
+                lines.push(field("key thumbprint", thumbprint.clone(), theme));
+            }
+        }
         lines.push(Line::raw(""));
         let status = request.status.map(|s| s.to_string()).unwrap_or_else(|| "no answer".to_owned());
         lines.push(Line::from(vec![

@@ -1,11 +1,14 @@
 // oidc-provider (npm, pinned) as a second real issuer on loopback: client_credentials on, one
-// resource indicator (and a second API's) for which it mints RS256 JWT access tokens, and four clients: one per
-// secret method, one without the client_credentials grant, and one whose requests name no resource, so
-// that its access tokens are opaque (reference) ones, explained by introspection and revocable.
+// resource indicator (and a second API's) for which it mints RS256 JWT access tokens, and six clients: one per
+// secret method, one without the client_credentials grant, one whose requests name no resource, so that
+// its access tokens are opaque (reference) ones, explained by introspection and revocable, and one per
+// client assertion method (private_key_jwt with the public half of a committed test key; client_secret_jwt).
 //   node apps/oidc_provider_issuer.js [PORT]   (0 = any free port)
 'use strict';
 const http = require('node:http');
 const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
 
 // The API the tokens are for, and another one (a token for it is the wrong audience at the
 // first); resource indicators must be absolute URIs.
@@ -27,6 +30,32 @@ const CLIENTS = [
   },
   { client_id: 'oidcp-opaque', token_endpoint_auth_method: 'client_secret_basic', scope: 'order:read' },
 ].map((c) => ({ grant_types: ['client_credentials'], response_types: [], redirect_uris: [], ...c, client_secret: `${c.client_id}-secret` }));
+
+// The client assertion methods. The private_key_jwt client registers the public half of a
+// committed test fixture (tokdbg signs with its private half); the client_secret_jwt one a
+// secret long enough for HS256 (RFC 7518 §3.2: at least the hash size).
+const ASSERTION_KEY = path.join(__dirname, '../../fixtures/client_keys/rsa-pkcs8.pem');
+const publicJwk = { ...crypto.createPublicKey(fs.readFileSync(ASSERTION_KEY)).export({ format: 'jwk' }), use: 'sig' };
+CLIENTS.push(
+  {
+    client_id: 'oidcp-pkjwt',
+    token_endpoint_auth_method: 'private_key_jwt',
+    jwks: { keys: [publicJwk] },
+    scope: 'order:read',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+  },
+  {
+    client_id: 'oidcp-csjwt',
+    token_endpoint_auth_method: 'client_secret_jwt',
+    client_secret: 'oidcp-csjwt-secret-long-enough-for-hs256-assertions',
+    scope: 'order:read',
+    grant_types: ['client_credentials'],
+    response_types: [],
+    redirect_uris: [],
+  },
+);
 
 async function main() {
   const { default: Provider, errors } = await import('oidc-provider');
