@@ -4,3 +4,4 @@
 pub(crate) mod client_auth;
 pub(crate) mod request;
 pub mod token_request;
+pub mod dpop;
