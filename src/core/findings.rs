@@ -31,6 +31,11 @@ pub enum Code {
     TokenMissing,
     /// A secret or token goes over plain http to a host that is not this machine.
     InsecureTransport,
+    /// A DPoP proof the server refused (`invalid_dpop_proof`, a nonce still missing after the
+    /// retry), or one tokdbg could not make.
+    DpopProofInvalid,
+    /// A sender-constrained token sent without its proof (as Bearer) or with another key.
+    TokenBindingMismatch,
 }
 
 impl Code {
@@ -61,11 +66,13 @@ impl Code {
             Code::NetworkError => "network_error",
             Code::TokenMissing => "token_missing",
             Code::InsecureTransport => "insecure_transport",
+            Code::DpopProofInvalid => "dpop_proof_invalid",
+            Code::TokenBindingMismatch => "token_binding_mismatch",
         }
     }
 
     /// Every code, in the order of DESIGN §5.
-    pub const ALL: [Code; 24] = [
+    pub const ALL: [Code; 26] = [
         Code::Ok,
         Code::TokenRequestFailed,
         Code::InvalidClient,
@@ -90,6 +97,8 @@ impl Code {
         Code::NetworkError,
         Code::TokenMissing,
         Code::InsecureTransport,
+        Code::DpopProofInvalid,
+        Code::TokenBindingMismatch,
     ];
 }
 

@@ -5,6 +5,7 @@
 
 use std::sync::LazyLock;
 
+use crate::core::engine::dpop::DpopReport;
 use crate::core::model::profile::Profile;
 use crate::core::net::discovery::DiscoveryReport;
 use crate::core::net::http::HttpError;
@@ -35,6 +36,8 @@ pub struct Facts<'a> {
     pub request_error: Option<&'a HttpError>,
     /// What the server's answer says, read.
     pub server: Option<&'a ServerVerdict>,
+    /// The DPoP proofs sent and the key, when the profile has `[dpop]`.
+    pub dpop: Option<&'a DpopReport>,
 }
 
 static NO_TOKEN: LazyLock<TokenInfo> = LazyLock::new(TokenInfo::none);
@@ -55,6 +58,7 @@ impl<'a> Facts<'a> {
             response: None,
             request_error: None,
             server: None,
+            dpop: None,
         }
     }
 

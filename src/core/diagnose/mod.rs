@@ -1,6 +1,7 @@
 //! The verdict and ranked findings of a call: the primary cause first (the one the server's
 //! answer corroborates; else the earliest failure in the chain), then every other problem.
 
+mod dpop;
 pub(crate) mod evidence;
 pub mod explain;
 pub(crate) mod facts;
@@ -50,8 +51,9 @@ pub fn chain_rank(code: Code) -> u8 {
         | Code::InvalidClient
         | Code::UnauthorizedClient
         | Code::InvalidScope
-        | Code::InvalidTarget => 1,
-        Code::MalformedToken | Code::TokenMissing => 2,
+        | Code::InvalidTarget
+        | Code::DpopProofInvalid => 1,
+        Code::MalformedToken | Code::TokenMissing | Code::TokenBindingMismatch => 2,
         Code::JwksUnreachable | Code::KidNotFound | Code::SignatureInvalid => 3,
         Code::AlgNone | Code::AlgNotAllowed => 4,
         Code::Expired | Code::NotYetValid => 5,
@@ -68,6 +70,7 @@ pub fn chain_rank(code: Code) -> u8 {
 fn local_findings(facts: &Facts<'_>) -> Vec<Finding> {
     let mut local: Vec<Finding> = Vec::new();
     local.extend(explain::discovery(facts.discovery, facts.profile));
+    local.extend(dpop::findings(facts));
     local.extend(token_endpoint::token_request_with(
         facts.token_request,
         facts.profile,
@@ -113,6 +116,13 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
         } else {
             wanted.iter().find_map(|code| local.iter().position(|f| f.code == *code && is_failure(f)))
         };
+        // A DPoP refusal (the API's DPoP challenge, the token's binding) is the cause itself.
+        let dpop_cause = local
+            .iter()
+            .position(|f| matches!(f.code, Code::DpopProofInvalid | Code::TokenBindingMismatch) && is_failure(f));
+        if !facts.baseline && dpop_cause.is_some() {
+            witness = dpop_cause;
+        }
         // A refusal that names no cause never outranks a failed local check: the earliest
         // local failure is the primary finding, the status its corroboration.
         if witness.is_none() && !names_cause && !facts.baseline && (status == 401 || status == 403) {
@@ -217,6 +227,7 @@ pub fn token_findings(facts: &Facts<'_>) -> Vec<Finding> {
 /// the transport it went over.
 pub fn token_fetch_findings(facts: &Facts<'_>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = explain::discovery(facts.discovery, facts.profile);
+    findings.extend(dpop::findings(facts));
     findings.extend(token_endpoint::token_request_with(
         facts.token_request,
         facts.profile,

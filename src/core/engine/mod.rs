@@ -21,6 +21,7 @@
 //!        + trace: one hop per request the stages made (or answered from a cache)
 //! ```
 
+pub mod dpop;
 pub(crate) mod inspect;
 pub(crate) mod report;
 mod resolve;
@@ -35,6 +36,7 @@ use serde::Serialize;
 
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::diagnose::{self, Facts};
+use crate::core::engine::dpop::{DpopKeyInfo, DpopKeys, DpopReport, ProofAttempt};
 use crate::core::engine::token_cache::{CachedToken, TokenCache};
 use crate::core::engine::trace::{HopKind, TraceBuilder};
 use crate::core::model::credentials::Credentials;
@@ -85,6 +87,18 @@ struct Obtained {
     token_request: Option<TokenRequestReport>,
     token: TokenInfo,
     access_token: Option<Secret>,
+    /// The DPoP proofs of the token request, when the profile has `[dpop]`.
+    dpop: Option<DpopReport>,
+    /// The first attempt, when the token endpoint demanded a DPoP nonce and was asked again.
+    first_attempt: Option<TokenRequestReport>,
+}
+
+/// A token request as sent (once, or twice for a DPoP nonce).
+struct TokenExchange {
+    report: TokenRequestReport,
+    response: Option<TokenResponse>,
+    dpop: Option<DpopReport>,
+    first_attempt: Option<TokenRequestReport>,
 }
 
 /// What to call and how.
@@ -112,6 +126,7 @@ pub struct Engine {
     discoveries: tokio::sync::Mutex<HashMap<String, Discovery>>,
     token_fetches: AtomicU64,
     clock: Arc<dyn Clock>,
+    dpop_keys: DpopKeys,
 }
 
 impl Engine {
@@ -130,6 +145,7 @@ impl Engine {
             discoveries: tokio::sync::Mutex::new(HashMap::new()),
             token_fetches: AtomicU64::new(0),
             clock,
+            dpop_keys: DpopKeys::default(),
         }
     }
 
@@ -157,6 +173,11 @@ impl Engine {
 
     /// The cache key of a profile's token: the client settings that shape the token.
     pub fn token_cache_key(profile_key: &str, profile: &Profile) -> String {
+        // A DPoP-bound token is only good with its key: its own cache entry.
+        if let Some(dpop) = &profile.dpop {
+            let plain = Profile { dpop: None, ..profile.clone() };
+            return format!("{}|dpop:{}", Self::token_cache_key(profile_key, &plain), dpop.alg);
+        }
         match &profile.client {
             Some(c) => format!(
                 "{profile_key}|{}|{}|{}|{}|{}",
@@ -182,24 +203,26 @@ impl Engine {
         token_endpoint: &str,
         credentials: Credentials,
     ) -> (TokenRequestReport, Option<TokenResponse>) {
+        let exchange = self.request_token_bound(profile, token_endpoint, credentials).await;
+        (exchange.report, exchange.response)
+    }
+
+    /// [`Engine::request_token`], with a DPoP proof when the profile has `[dpop]`, asked
+    /// once more with the server's nonce when it demands one (RFC 9449 §8).
+    async fn request_token_bound(
+        &self,
+        profile: &Profile,
+        token_endpoint: &str,
+        credentials: Credentials,
+    ) -> TokenExchange {
+        let unsent = |error: String, dpop: Option<DpopReport>| TokenExchange {
+            report: unsent_report(token_endpoint, error),
+            response: None,
+            dpop,
+            first_attempt: None,
+        };
         let Some(client) = &profile.client else {
-            let report = TokenRequestReport {
-                request: RequestView {
-                    method: "POST".into(),
-                    url: token_endpoint.to_owned(),
-                    headers: vec![],
-                    form: vec![],
-                },
-                status: None,
-                response: None,
-                error: Some("the profile has no [client] section".to_owned()),
-                oauth_error: None,
-                rejected_scope: None,
-                notes: vec![],
-                latency_ms: 0.0,
-                error_kind: None,
-            };
-            return (report, None);
+            return unsent("the profile has no [client] section".to_owned(), None);
         };
         let request = TokenRequest {
             endpoint: token_endpoint.to_owned(),
@@ -211,12 +234,64 @@ impl Engine {
             resource: client.resource.clone(),
             extra: client.extra.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         };
+        let Some(config) = dpop::wanted(profile) else {
+            let (report, response, _) = self.send_token_request(profile, &request, None).await;
+            return TokenExchange { report, response, dpop: None, first_attempt: None };
+        };
+        let mut dpop_report = DpopReport::default();
+        let key = match self.dpop_keys.key(config).await {
+            Ok(key) => key,
+            Err(error) => {
+                dpop_report.error = Some(error.clone());
+                return unsent(format!("no DPoP proof could be made: {error}"), Some(dpop_report));
+            }
+        };
+        dpop_report.key = Some(DpopKeyInfo::of(&key));
+        let mut nonce: Option<String> = None;
+        let mut first_attempt = None;
+        loop {
+            let proof = match dpop::proof_for(&key, "POST", token_endpoint, self.now(), nonce.as_deref(), None) {
+                Ok(proof) => proof,
+                Err(error) => {
+                    dpop_report.error = Some(error.clone());
+                    return unsent(format!("no DPoP proof could be made: {error}"), Some(dpop_report));
+                }
+            };
+            let (report, response, sent_nonce) = self.send_token_request(profile, &request, Some(&proof)).await;
+            let demanded = (report.oauth_error.as_deref() == Some("use_dpop_nonce")).then_some(sent_nonce).flatten();
+            dpop_report.token_request.push(ProofAttempt {
+                proof: proof.view,
+                status: report.status,
+                nonce_demanded: demanded.clone(),
+            });
+            // One retry: a second demand is the server's problem to explain, not a loop.
+            match demanded {
+                Some(fresh) if first_attempt.is_none() => {
+                    nonce = Some(fresh);
+                    first_attempt = Some(report);
+                }
+                _ => {
+                    dpop_report.token_type = response.as_ref().and_then(|r| r.token_type.clone());
+                    return TokenExchange { report, response, dpop: Some(dpop_report), first_attempt };
+                }
+            }
+        }
+    }
+
+    /// Sends one token request (with `proof` in its `DPoP` header) and reports it; also the
+    /// `DPoP-Nonce` the server sent.
+    async fn send_token_request(
+        &self,
+        profile: &Profile,
+        request: &TokenRequest,
+        proof: Option<&crate::core::oauth::dpop::Proof>,
+    ) -> (TokenRequestReport, Option<TokenResponse>, Option<String>) {
         self.token_fetches.fetch_add(1, Ordering::Relaxed);
         let started = std::time::Instant::now();
-        let outcome = request.send_with(&self.http, &tls_needs(profile)).await;
+        let (outcome, nonce) = request.send_with_dpop(&self.http, &tls_needs(profile), proof).await;
         let latency_ms = milliseconds(self.clock.elapsed(started));
         let mut report = TokenRequestReport {
-            request: request.view(),
+            request: request.view_with_dpop(proof),
             status: None,
             response: None,
             error: None,
@@ -232,7 +307,7 @@ impl Engine {
                 report.response = Some(response.raw.clone());
                 report.rejected_scope = response.rejected_scope.clone();
                 report.notes = response.notes.clone();
-                (report, Some(response))
+                (report, Some(response), nonce)
             }
             Err(error) => {
                 report.status = error.status();
@@ -242,7 +317,7 @@ impl Engine {
                 }
                 report.error = Some(error.to_string());
                 report.error_kind = Some(error);
-                (report, None)
+                (report, None, nonce)
             }
         }
     }
@@ -304,13 +379,22 @@ impl Engine {
                     ..TokenInfo::describe(TokenSource::Cached, cached.token.expose(), scope_claim, now)
                 },
                 access_token: Some(cached.token),
+                dpop: None,
+                first_attempt: None,
             };
         }
         // No token endpoint: discovery failed or the profile names none.
         let Some(endpoint_url) = token_endpoint else {
-            return Obtained { token_request: None, token: TokenInfo::none(), access_token: None };
+            return Obtained {
+                token_request: None,
+                token: TokenInfo::none(),
+                access_token: None,
+                dpop: None,
+                first_attempt: None,
+            };
         };
-        let (request_report, response) = self.request_token(profile, endpoint_url, credentials).await;
+        let exchange = self.request_token_bound(profile, endpoint_url, credentials).await;
+        let (request_report, response) = (exchange.report, exchange.response);
         let mut token = TokenInfo::none();
         let access_token = response.map(|response| {
             token = TokenInfo {
@@ -323,7 +407,13 @@ impl Engine {
             self.tokens.put(&key, CachedToken { token: response.access_token.clone(), fetched_at: now, expires_at });
             response.access_token
         });
-        Obtained { token_request: Some(request_report), token, access_token }
+        Obtained {
+            token_request: Some(request_report),
+            token,
+            access_token,
+            dpop: exchange.dpop,
+            first_attempt: exchange.first_attempt,
+        }
     }
 
     /// Gets a token for a profile (cache first unless `force`) and verifies it as the API would.
@@ -353,6 +443,7 @@ impl Engine {
             token_request: obtained.token_request.as_ref(),
             token: Some(&obtained.token),
             verification: verification.as_ref(),
+            dpop: obtained.dpop.as_ref(),
             ..Facts::new(profile, now)
         };
         let findings = diagnose::token_fetch_findings(&facts);
@@ -367,6 +458,7 @@ impl Engine {
             verification,
             findings,
             access_token: obtained.access_token,
+            dpop: obtained.dpop,
         }
     }
 
@@ -411,6 +503,7 @@ impl Engine {
                 trace_obtained(&mut trace, &obtained, endpoint);
                 report.token_request = obtained.token_request;
                 report.token = obtained.token;
+                report.dpop = obtained.dpop;
                 obtained.access_token
             }
         };
@@ -436,17 +529,62 @@ impl Engine {
                 token,
             };
             report.notes = request.header_notes();
-            let started = std::time::Instant::now();
-            let outcome = request.send_over(&self.http, &tls_needs(&profile), &known).await;
-            // The latency by the engine's clock (a fixed one in tests), as the token request's
-            // is: the exchange and the reading of the capped body.
-            let latency_ms = milliseconds(self.clock.elapsed(started));
-            let (status, error) = match &outcome {
-                Ok(response) => (Some(response.status), None),
-                Err(error) => (None, Some(trace::http_error_kind(error).to_owned())),
+            let mut dpop_report = report.dpop.take().unwrap_or_default();
+            let dpop_key = match (dpop::wanted(&profile), baseline) {
+                (Some(config), false) => Some(self.dpop_keys.key(config).await),
+                _ => None,
             };
-            trace.sent(HopKind::Api, &endpoint.method, &endpoint.url, status, error, latency_ms);
-            match outcome {
+            let mut nonce: Option<String> = None;
+            let (outcome, latency_ms) = loop {
+                let started = std::time::Instant::now();
+                let outcome = match &dpop_key {
+                    None => request.send_over(&self.http, &tls_needs(&profile), &known).await,
+                    Some(Err(error)) => {
+                        dpop_report.error = Some(error.clone());
+                        break (None, 0.0);
+                    }
+                    Some(Ok(key)) => {
+                        dpop_report.key = Some(DpopKeyInfo::of(key));
+                        let token_text = request.token.as_ref().map(|t| t.expose());
+                        let now = self.now();
+                        match dpop::proof_for(key, &endpoint.method, &endpoint.url, now, nonce.as_deref(), token_text) {
+                            Ok(proof) => {
+                                let sent = request.send_dpop_over(&self.http, &tls_needs(&profile), &known, &proof).await;
+                                let demanded = sent.as_ref().ok().and_then(dpop::api_nonce_demand);
+                                dpop_report.api_call.push(ProofAttempt {
+                                    proof: proof.view,
+                                    status: sent.as_ref().ok().map(|r| r.status),
+                                    nonce_demanded: demanded,
+                                });
+                                sent
+                            }
+                            Err(error) => {
+                                dpop_report.error = Some(error);
+                                break (None, 0.0);
+                            }
+                        }
+                    }
+                };
+                // The latency by the engine's clock (a fixed one in tests), as the token request's
+                // is: the exchange and the reading of the capped body.
+                let latency_ms = milliseconds(self.clock.elapsed(started));
+                let (status, error) = match &outcome {
+                    Ok(response) => (Some(response.status), None),
+                    Err(error) => (None, Some(trace::http_error_kind(error).to_owned())),
+                };
+                trace.sent(HopKind::Api, &endpoint.method, &endpoint.url, status, error, latency_ms);
+                // One retry with the API's nonce (RFC 9449 §9), both attempts in the trace.
+                let demanded = dpop_report.api_call.last().and_then(|a| a.nonce_demanded.clone());
+                match demanded {
+                    Some(fresh) if nonce.is_none() && dpop_report.api_call.len() == 1 => nonce = Some(fresh),
+                    _ => break (Some(outcome), latency_ms),
+                }
+            };
+            if dpop_key.is_some() || dpop_report != DpopReport::default() {
+                report.dpop = Some(dpop_report);
+            }
+            if let Some(outcome) = outcome {
+                match outcome {
                 Ok(mut response) => {
                     response.latency_ms = latency_ms;
                     report.server = (!response.is_success()).then(|| {
@@ -465,6 +603,7 @@ impl Engine {
                     report.request_error_kind = Some(error);
                 }
             }
+            }
         }
 
         let diagnosis = diagnose::diagnose(&report.facts(&profile, baseline));
@@ -477,10 +616,28 @@ impl Engine {
 
 /// The token request of `obtained` as a hop: sent, or served from the token cache.
 fn trace_obtained(trace: &mut TraceBuilder, obtained: &Obtained, token_endpoint: Option<&str>) {
+    if let Some(first) = &obtained.first_attempt {
+        trace.token_request(first);
+    }
     match (&obtained.token_request, obtained.token.source, token_endpoint) {
         (Some(request), _, _) => trace.token_request(request),
         (None, TokenSource::Cached, Some(url)) => trace.cached(HopKind::Token, "POST", url),
         _ => {}
+    }
+}
+
+/// A token request that was never sent, and why.
+fn unsent_report(token_endpoint: &str, error: String) -> TokenRequestReport {
+    TokenRequestReport {
+        request: RequestView { method: "POST".into(), url: token_endpoint.to_owned(), headers: vec![], form: vec![] },
+        status: None,
+        response: None,
+        error: Some(error),
+        oauth_error: None,
+        rejected_scope: None,
+        notes: vec![],
+        latency_ms: 0.0,
+        error_kind: None,
     }
 }
 

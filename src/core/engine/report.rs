@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::core::diagnose::{Facts, Verdict};
+use crate::core::engine::dpop::DpopReport;
 use crate::core::engine::trace::Hop;
 use crate::core::findings::Finding;
 use crate::core::model::profile::Profile;
@@ -53,6 +54,9 @@ pub struct CallReport {
     /// The token sent, for copying and re-sending; never serialized.
     #[serde(skip)]
     pub access_token: Option<Secret>,
+    /// The DPoP proofs (decoded) and the key's thumbprint, when the profile has `[dpop]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dpop: Option<DpopReport>,
 }
 
 impl CallReport {
@@ -76,6 +80,7 @@ impl CallReport {
             at,
             trace: Vec::new(),
             access_token: None,
+            dpop: None,
         }
     }
 
@@ -92,6 +97,7 @@ impl CallReport {
             response: self.response.as_ref(),
             request_error: self.request_error_kind.as_ref(),
             server: self.server.as_ref(),
+            dpop: self.dpop.as_ref(),
             ..Facts::new(profile, self.at)
         }
     }
@@ -120,6 +126,9 @@ pub struct TokenFetch {
     /// The token itself, for the next request; never serialized.
     #[serde(skip)]
     pub access_token: Option<Secret>,
+    /// The token request's DPoP proofs (decoded), when the profile has `[dpop]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dpop: Option<DpopReport>,
 }
 
 impl TokenFetch {

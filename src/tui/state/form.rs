@@ -515,6 +515,7 @@ mod tests {
                 hmac_secret: None,
             },
             endpoints: Vec::new(),
+            dpop: None,
         };
         assert_eq!(profile, expected);
         // Ctrl-S saves from anywhere; an untouched new form has no client.

@@ -99,6 +99,8 @@ impl FormState {
                         hmac_secret: e.hmac_secret.clone(),
                     },
                     endpoints: self.endpoints.items().to_vec(),
+                    // The form has no DPoP fields yet: an edit keeps the section as it was.
+                    dpop: self.base.dpop.clone(),
                 };
                 Ok((stem, profile))
             }

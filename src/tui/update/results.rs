@@ -222,6 +222,7 @@ fn call_done(app: &mut App, task: TaskId, report: Arc<CallReport>) {
             // The call's requests for its token: all but the API's.
             trace: report.trace.iter().filter(|hop| hop.hop != HopKind::Api).cloned().collect(),
             access_token: report.access_token.clone().or(access_token),
+            dpop: report.dpop.clone(),
         }));
     }
     session.call = Some(report.clone());
