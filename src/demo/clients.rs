@@ -101,6 +101,8 @@ pub(crate) const CLIENTS: &[Client] = &[
     Client { id: "demo-writer", secret: "demo-writer-secret", allowed_scopes: READ_WRITE, ..BASE },
     // Exercises RFC 6749 §2.3.1: id and secret must be form-urlencoded inside Basic.
     Client { id: "demo+special", secret: "s3cret:with%chars&more", ..BASE },
+    // Gets DPoP-bound tokens when its request carries a proof (any client does).
+    Client { id: "demo-dpop", secret: "demo-dpop-secret", ..BASE },
 ];
 
 /// The client registered under `id`, if any.

@@ -6,6 +6,7 @@
 mod client_auth;
 mod clients;
 mod discovery;
+mod dpop;
 mod express_api;
 mod fastapi_api;
 mod jose;
@@ -127,6 +128,7 @@ fn router(state: Arc<DemoState>) -> Router {
         .merge(express_api::routes())
         .merge(spring_api::routes())
         .merge(fastapi_api::routes())
+        .merge(dpop::routes())
         // Everything else, notably /.well-known/* without /oidc, is a plain 404.
         .fallback(|| async {
             (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not Found").into_response()

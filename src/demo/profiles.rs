@@ -22,6 +22,9 @@ const PROFILES: &[(&str, &str)] = &[
     ("demo-no-oidc", include_str!("../../profiles/demo-no-oidc.toml")),
     ("demo-bad-audience", include_str!("../../profiles/demo-bad-audience.toml")),
     ("demo-unreachable", include_str!("../../profiles/demo-unreachable.toml")),
+    ("demo-dpop", include_str!("../../profiles/demo-dpop.toml")),
+    ("demo-dpop-as-bearer", include_str!("../../profiles/demo-dpop-as-bearer.toml")),
+    ("demo-dpop-proxy", include_str!("../../profiles/demo-dpop-proxy.toml")),
 ];
 
 /// The demo profiles with `http://127.0.0.1:4455` replaced by `base_url`.

@@ -45,6 +45,8 @@ pub(crate) struct DemoState {
     counters: [AtomicU64; 4],
     jti_sequence: AtomicU64,
     clock: DemoClock,
+    /// DPoP nonces and the proofs' `jti`s seen.
+    pub(crate) dpop: super::dpop::DpopState,
 }
 
 /// The clock tokens are issued and checked by, and the `Date` header read from.
@@ -65,6 +67,7 @@ impl DemoState {
             rotation: AtomicU8::new(0),
             counters: Default::default(),
             jti_sequence: AtomicU64::new(0),
+            dpop: super::dpop::DpopState::default(),
         }
     }
 

@@ -120,7 +120,8 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
         let dpop_cause = local
             .iter()
             .position(|f| matches!(f.code, Code::DpopProofInvalid | Code::TokenBindingMismatch) && is_failure(f));
-        if !facts.baseline && dpop_cause.is_some() {
+        let dpop_witness = !facts.baseline && dpop_cause.is_some();
+        if dpop_witness {
             witness = dpop_cause;
         }
         // A refusal that names no cause never outranks a failed local check: the earliest
@@ -134,6 +135,8 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
                 let mut primary = local.remove(index);
                 let message = facts.server.and_then(|s| s.message.clone());
                 primary.message = match message {
+                    // A DPoP finding already quotes the API's challenge.
+                    _ if dpop_witness => format!("{} (HTTP {status})", primary.message),
                     Some(message) if names_cause => {
                         format!("{} — the API agrees: \"{message}\" (HTTP {status})", primary.message)
                     }

@@ -271,7 +271,12 @@ impl Engine {
                     first_attempt = Some(report);
                 }
                 _ => {
+                    let mut report = report;
                     dpop_report.token_type = response.as_ref().and_then(|r| r.token_type.clone());
+                    // A DPoP token_type is what was asked for here, not an oddity to note.
+                    if dpop_report.token_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("dpop")) {
+                        report.notes.retain(|note| !note.starts_with("token_type is"));
+                    }
                     return TokenExchange { report, response, dpop: Some(dpop_report), first_attempt };
                 }
             }
