@@ -10,6 +10,7 @@ mod cli;
 mod cli_daily;
 mod demo_fidelity;
 mod demo_server;
+mod dpop;
 mod engine_flow;
 mod engine_trace;
 mod engine_verify;
