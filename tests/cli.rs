@@ -747,7 +747,7 @@ async fn profiles_list_show_check_never_print_secrets() {
     run.code(0);
     let value = run.json();
     let profiles = value["profiles"].as_array().expect("profiles");
-    assert_eq!(profiles.len(), 16);
+    assert_eq!(profiles.len(), 19);
     for profile in profiles {
         for key in ["stem", "name", "path", "ok", "issuer", "client_id", "endpoints"] {
             assert!(profile.get(key).is_some(), "{key}: {profile}");

@@ -484,7 +484,7 @@ async fn counters_count_each_kind_and_shutdown_stops() -> TestResult {
 fn demo_profiles_parse_and_point_at_the_server() -> TestResult {
     let base = "http://127.0.0.1:39999";
     let profiles = tokdbg::demo::demo_profiles(base);
-    assert_eq!(profiles.len(), 16);
+    assert_eq!(profiles.len(), 19);
     for (stem, text) in &profiles {
         assert!(stem.starts_with("demo"));
         assert!(!text.contains("127.0.0.1:4455"), "{stem}");

@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokdbg::core::diagnose::Verdict;
-use tokdbg::core::engine::trace::HopKind;
 use tokdbg::core::engine::TokenSource;
+use tokdbg::core::engine::trace::HopKind;
 use tokdbg::core::findings::{Code, Severity};
 use tokdbg::core::model::credentials::Credentials;
 use tokdbg::core::model::profile::DpopConfig;
@@ -253,7 +253,10 @@ async fn an_api_whose_nonce_never_settles_is_retried_once_and_explained() -> Tes
             async move {
                 let n = hits.fetch_add(1, Ordering::SeqCst);
                 let challenge = r#"DPoP algs="ES256", error="use_dpop_nonce", error_description="nonce required""#;
-                (StatusCode::UNAUTHORIZED, [("www-authenticate", challenge.to_owned()), ("dpop-nonce", format!("rs-{n}"))])
+                (
+                    StatusCode::UNAUTHORIZED,
+                    [("www-authenticate", challenge.to_owned()), ("dpop-nonce", format!("rs-{n}"))],
+                )
                     .into_response()
             }
         }),

@@ -345,10 +345,7 @@ fn assert_proofs_unsigned(what: &str, text: &str) {
     for (at, _) in text.match_indices(PROOF_HEADER) {
         let rest: String = text[at..].chars().take_while(|c| !c.is_whitespace() && *c != '"').collect();
         let parts: Vec<&str> = rest.split('.').collect();
-        assert!(
-            parts.len() < 3 || parts[2].starts_with("[signature"),
-            "{what} shows a DPoP proof with its signature"
-        );
+        assert!(parts.len() < 3 || parts[2].starts_with("[signature"), "{what} shows a DPoP proof with its signature");
     }
 }
 

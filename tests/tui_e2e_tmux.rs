@@ -339,7 +339,7 @@ fn demo_dir_is_fresh_and_private_and_the_sweep_spares_symlinks() {
     assert_eq!(meta.permissions().mode() & 0o7777, 0o700);
     assert_eq!(meta.uid(), std::fs::metadata(tmp.path()).expect("tmp").uid());
     let files = names(&dir);
-    assert_eq!(files.len(), 16, "{files:?}");
+    assert_eq!(files.len(), 19, "{files:?}");
     for file in &files {
         let meta = std::fs::symlink_metadata(dir.join(file)).expect("a profile");
         assert!(meta.is_file(), "{file}");

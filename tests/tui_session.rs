@@ -75,7 +75,7 @@ async fn filter_narrows_the_list_and_noscope_is_denied_for_the_scope() {
     // Esc in browsing mode clears the filter.
     h.run(vec![press(KeyCode::Esc)]).await;
     assert!(h.app.profiles.filter.is_empty());
-    assert_eq!(h.app.profiles.visible.len(), 16);
+    assert_eq!(h.app.profiles.visible.len(), 19);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

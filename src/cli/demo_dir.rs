@@ -153,7 +153,7 @@ mod tests {
         let dir = DemoDir::create_in(base.path()).unwrap();
         crate::demo::write_demo_profiles(dir.path(), "http://127.0.0.1:9").unwrap();
         let files = names(dir.path());
-        assert_eq!(files.len(), 16);
+        assert_eq!(files.len(), 19);
         for file in files {
             assert_eq!(mode(&dir.path().join(&file)), 0o600, "{file}");
         }

@@ -71,19 +71,26 @@ fn check_proof(
 ) -> Result<String, ProofRefusal> {
     let mut values = headers.get_all("dpop").iter();
     let proof = match (values.next(), values.next()) {
-        (Some(value), None) => value.to_str().map_err(|_| refuse("invalid_dpop_proof", "the DPoP header is not ASCII"))?,
+        (Some(value), None) => {
+            value.to_str().map_err(|_| refuse("invalid_dpop_proof", "the DPoP header is not ASCII"))?
+        }
         (None, _) => return Err(refuse("invalid_dpop_proof", "no DPoP proof")),
         (Some(_), Some(_)) => return Err(refuse("invalid_dpop_proof", "more than one DPoP header")),
     };
-    let header = jsonwebtoken::decode_header(proof).map_err(|_| refuse("invalid_dpop_proof", "the proof is not a JWT"))?;
+    let header =
+        jsonwebtoken::decode_header(proof).map_err(|_| refuse("invalid_dpop_proof", "the proof is not a JWT"))?;
     if header.typ.as_deref() != Some("dpop+jwt") {
         return Err(refuse("invalid_dpop_proof", "the proof's typ is not dpop+jwt"));
     }
-    if !matches!(header.alg, Algorithm::ES256 | Algorithm::ES384 | Algorithm::EdDSA | Algorithm::RS256 | Algorithm::PS256) {
+    if !matches!(
+        header.alg,
+        Algorithm::ES256 | Algorithm::ES384 | Algorithm::EdDSA | Algorithm::RS256 | Algorithm::PS256
+    ) {
         return Err(refuse("invalid_dpop_proof", "the proof's alg is not accepted"));
     }
     let jwk: Jwk = header.jwk.ok_or_else(|| refuse("invalid_dpop_proof", "the proof's header has no jwk"))?;
-    let key = DecodingKey::from_jwk(&jwk).map_err(|_| refuse("invalid_dpop_proof", "the proof's jwk is not a public key"))?;
+    let key =
+        DecodingKey::from_jwk(&jwk).map_err(|_| refuse("invalid_dpop_proof", "the proof's jwk is not a public key"))?;
     let mut validation = Validation::new(header.alg);
     validation.required_spec_claims.clear();
     validation.validate_exp = false;
@@ -117,12 +124,13 @@ fn check_proof(
     if !fresh {
         return Err(refuse("invalid_dpop_proof", "the proof's jti was already used"));
     }
-    jwk.thumbprint(ThumbprintHash::SHA256).map_err(|_| refuse("invalid_dpop_proof", "the proof's jwk has no thumbprint"))
+    jwk.thumbprint(ThumbprintHash::SHA256)
+        .map_err(|_| refuse("invalid_dpop_proof", "the proof's jwk has no thumbprint"))
 }
 
 /// The token endpoint's check: `Ok(None)` without a DPoP header (a Bearer token), the
 /// thumbprint to bind to, or the answer refusing the proof (400, `DPoP-Nonce` on a demand).
-pub(crate) fn token_binding(state: &DemoState, headers: &HeaderMap) -> Result<Option<String>, Response> {
+pub(crate) fn token_binding(state: &DemoState, headers: &HeaderMap) -> Result<Option<String>, Box<Response>> {
     if headers.get("dpop").is_none() {
         return Ok(None);
     }
@@ -139,7 +147,7 @@ pub(crate) fn token_binding(state: &DemoState, headers: &HeaderMap) -> Result<Op
             {
                 headers.insert("dpop-nonce", nonce);
             }
-            Err(response)
+            Err(Box::new(response))
         }
     }
 }

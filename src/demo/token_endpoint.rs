@@ -67,7 +67,7 @@ pub(crate) async fn token(State(state): State<Arc<DemoState>>, headers: HeaderMa
     // A DPoP proof is checked first: its nonce demand comes before any other answer.
     let binding = match super::dpop::token_binding(&state, &headers) {
         Ok(binding) => binding,
-        Err(refusal) => return refusal,
+        Err(refusal) => return *refusal,
     };
     match issue(&state, &headers, &body, binding.as_deref()) {
         Ok(success) => (StatusCode::OK, no_store(), axum::Json(success)).into_response(),

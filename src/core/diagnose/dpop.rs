@@ -80,11 +80,17 @@ fn api(facts: &Facts<'_>) -> Option<Finding> {
         if facts.baseline {
             return None;
         }
-        let algs = if challenge.algs.is_empty() { String::new() } else { format!(" (algs {})", challenge.algs.join(" ")) };
+        let algs =
+            if challenge.algs.is_empty() { String::new() } else { format!(" (algs {})", challenge.algs.join(" ")) };
         return Some(Finding::error(
             Code::TokenBindingMismatch,
-            format!("the API demands DPoP (WWW-Authenticate: DPoP{algs}) but the token went as Bearer, without a proof"),
-            Evidence::new(Some("Authorization: DPoP + a DPoP proof".to_owned()), Some("Authorization: Bearer".to_owned())),
+            format!(
+                "the API demands DPoP (WWW-Authenticate: DPoP{algs}) but the token went as Bearer, without a proof"
+            ),
+            Evidence::new(
+                Some("Authorization: DPoP + a DPoP proof".to_owned()),
+                Some("Authorization: Bearer".to_owned()),
+            ),
             "Add a [dpop] section to the profile (alg = \"ES256\"): tokdbg then asks for a DPoP-bound token and \
              sends each call with a proof.",
         ));

@@ -554,7 +554,8 @@ impl Engine {
                         let now = self.now();
                         match dpop::proof_for(key, &endpoint.method, &endpoint.url, now, nonce.as_deref(), token_text) {
                             Ok(proof) => {
-                                let sent = request.send_dpop_over(&self.http, &tls_needs(&profile), &known, &proof).await;
+                                let sent =
+                                    request.send_dpop_over(&self.http, &tls_needs(&profile), &known, &proof).await;
                                 let demanded = sent.as_ref().ok().and_then(dpop::api_nonce_demand);
                                 dpop_report.api_call.push(ProofAttempt {
                                     proof: proof.view,
@@ -590,24 +591,24 @@ impl Engine {
             }
             if let Some(outcome) = outcome {
                 match outcome {
-                Ok(mut response) => {
-                    response.latency_ms = latency_ms;
-                    report.server = (!response.is_success()).then(|| {
-                        server_message::interpret_answer(
-                            response.status,
-                            response.bearer.as_ref(),
-                            &response.headers,
-                            &response.body,
-                            !baseline,
-                        )
-                    });
-                    report.response = Some(response);
+                    Ok(mut response) => {
+                        response.latency_ms = latency_ms;
+                        report.server = (!response.is_success()).then(|| {
+                            server_message::interpret_answer(
+                                response.status,
+                                response.bearer.as_ref(),
+                                &response.headers,
+                                &response.body,
+                                !baseline,
+                            )
+                        });
+                        report.response = Some(response);
+                    }
+                    Err(error) => {
+                        report.request_error = Some(error.to_string());
+                        report.request_error_kind = Some(error);
+                    }
                 }
-                Err(error) => {
-                    report.request_error = Some(error.to_string());
-                    report.request_error_kind = Some(error);
-                }
-            }
             }
         }
 

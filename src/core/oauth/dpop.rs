@@ -142,8 +142,8 @@ impl DpopKey {
         let mut header = Header::new(self.alg);
         header.typ = Some("dpop+jwt".to_owned());
         header.jwk = Some(self.public_jwk.clone());
-        let compact = jsonwebtoken::encode(&header, &claims, &self.encoding)
-            .map_err(|e| DpopError::Signing(e.to_string()))?;
+        let compact =
+            jsonwebtoken::encode(&header, &claims, &self.encoding).map_err(|e| DpopError::Signing(e.to_string()))?;
         let view = ProofView {
             header: serde_json::to_value(&header).unwrap_or_default(),
             claims: serde_json::to_value(&claims).unwrap_or_default(),

@@ -14,7 +14,10 @@ fn htu_drops_query_fragment_default_port_and_lowercases() {
     assert_eq!(htu("https://server.example.com/token").unwrap(), "https://server.example.com/token");
     assert_eq!(htu("http://127.0.0.1:80").unwrap(), "http://127.0.0.1/");
     assert_eq!(htu("http://127.0.0.1:4455/api/dpop?q=1").unwrap(), "http://127.0.0.1:4455/api/dpop");
-    assert_eq!(htu("https://resource.example.org:8443/protectedresource").unwrap(), "https://resource.example.org:8443/protectedresource");
+    assert_eq!(
+        htu("https://resource.example.org:8443/protectedresource").unwrap(),
+        "https://resource.example.org:8443/protectedresource"
+    );
     assert_eq!(htu("https://user:pw@host.example/p").unwrap(), "https://host.example/p");
     assert!(htu("ftp://host/x").is_err());
     assert!(htu("not a url").is_err());

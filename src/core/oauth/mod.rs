@@ -2,6 +2,6 @@
 //! applied to it, the answer parsed.
 
 pub(crate) mod client_auth;
+pub mod dpop;
 pub(crate) mod request;
 pub mod token_request;
-pub mod dpop;

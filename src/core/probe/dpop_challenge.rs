@@ -38,14 +38,18 @@ mod tests {
     #[test]
     fn reads_the_rfc_9449_examples() {
         // RFC 9449 §7.1 and §9.
-        let values = vec![r#"DPoP algs="ES256 PS256", error="invalid_dpop_proof", error_description="Invalid DPoP key binding""#.to_owned()];
+        let values = vec![
+            r#"DPoP algs="ES256 PS256", error="invalid_dpop_proof", error_description="Invalid DPoP key binding""#
+                .to_owned(),
+        ];
         let challenge = dpop_challenge(&values).unwrap();
         assert_eq!(challenge.error.as_deref(), Some("invalid_dpop_proof"));
         assert_eq!(challenge.error_description.as_deref(), Some("Invalid DPoP key binding"));
         assert_eq!(challenge.algs, ["ES256", "PS256"]);
         let nonce = vec![
             r#"Bearer realm="x""#.to_owned(),
-            r#"DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof""#.to_owned(),
+            r#"DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof""#
+                .to_owned(),
         ];
         assert_eq!(dpop_challenge(&nonce).unwrap().error.as_deref(), Some("use_dpop_nonce"));
         assert_eq!(dpop_challenge(&[r#"Bearer error="invalid_token""#.to_owned()]), None);
