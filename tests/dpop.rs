@@ -171,10 +171,11 @@ async fn refusing_token_endpoint(always: &'static str, hits: Arc<AtomicUsize>) -
             let hits = Arc::clone(&hits);
             async move {
                 hits.fetch_add(1, Ordering::SeqCst);
-                assert!(headers.get("dpop").is_some(), "the proof was sent");
+                let proof = if headers.get("dpop").is_some() { "with-proof" } else { "no-proof" };
                 let nonce = format!("n-{}", hits.load(Ordering::SeqCst));
                 let body = json!({ "error": always, "error_description": "refused by the test" });
-                (StatusCode::BAD_REQUEST, [("dpop-nonce", nonce)], axum::Json(body)).into_response()
+                (StatusCode::BAD_REQUEST, [("dpop-nonce", nonce), ("x-saw", proof.to_owned())], axum::Json(body))
+                    .into_response()
             }
         }),
     );
@@ -271,5 +272,21 @@ async fn an_api_whose_nonce_never_settles_is_retried_once_and_explained() -> Tes
     assert!(primary(&report).message.contains("API still demands a DPoP nonce"), "{s}");
     let api = report.dpop.as_ref().map(|d| d.api_call.len());
     assert_eq!(api, Some(2));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_token_endpoint_wanting_a_proof_from_a_profile_without_dpop_is_token_binding_mismatch() -> TestResult {
+    let server = start_demo().await?;
+    let hits = Arc::new(AtomicUsize::new(0));
+    let base = refusing_token_endpoint("invalid_dpop_proof", Arc::clone(&hits)).await?;
+    let mut profile = demo_profile(&server, "demo-dpop-as-bearer")?;
+    profile.issuer.url = None;
+    profile.issuer.token_endpoint = Some(format!("{base}/token"));
+    let report = engine().call(fetch_spec("demo-dpop-as-bearer", &profile, "read orders (DPoP)")?, None).await;
+    let s = summary(&report);
+    assert_eq!(hits.load(Ordering::SeqCst), 1, "no retry without DPoP: {s}");
+    assert_eq!(primary(&report).code, Code::TokenBindingMismatch, "{s}");
+    assert!(primary(&report).fix.contains("[dpop]"), "{s}");
     Ok(())
 }

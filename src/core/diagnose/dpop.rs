@@ -24,6 +24,16 @@ pub(crate) fn findings(facts: &Facts<'_>) -> Vec<Finding> {
     out
 }
 
+/// The token endpoint's findings, less the generic `token_request_failed` when the answer was
+/// a DPoP error, which [`findings`] explains.
+pub(crate) fn without_generic_token_failure(facts: &Facts<'_>, found: Vec<Finding>) -> Vec<Finding> {
+    let dpop_error = facts
+        .token_request
+        .and_then(|r| r.oauth_error.as_deref())
+        .is_some_and(|e| matches!(e, "invalid_dpop_proof" | "use_dpop_nonce"));
+    found.into_iter().filter(|f| !(dpop_error && f.code == Code::TokenRequestFailed)).collect()
+}
+
 /// The `htu` tokdbg put in the last proof of `attempts`.
 fn sent_htu(attempts: &[crate::core::engine::dpop::ProofAttempt]) -> Option<String> {
     attempts.last().and_then(|a| a.proof.claims.get("htu")).and_then(|v| v.as_str()).map(str::to_owned)
@@ -39,7 +49,11 @@ fn token_endpoint(facts: &Facts<'_>) -> Option<Finding> {
         .and_then(|d| d.as_str())
         .map(|d| format!(": \"{d}\""))
         .unwrap_or_default();
-    match request.oauth_error.as_deref()? {
+    let error = request.oauth_error.as_deref()?;
+    if facts.profile.dpop.is_none() {
+        return proof_missing_at_token_endpoint(facts, error, &description);
+    }
+    match error {
         "invalid_dpop_proof" => Some(Finding::error(
             Code::DpopProofInvalid,
             format!("the token endpoint refused the DPoP proof (invalid_dpop_proof){description}"),
@@ -51,6 +65,37 @@ fn token_endpoint(facts: &Facts<'_>) -> Option<Finding> {
         "use_dpop_nonce" => Some(nonce_unresolved("token endpoint", attempts.len(), &description)),
         _ => None,
     }
+}
+
+/// A token request without a proof that the issuer refused: for a DPoP error, the client
+/// needs DPoP; for a vaguer refusal by an issuer that speaks DPoP, it may.
+fn proof_missing_at_token_endpoint(facts: &Facts<'_>, error: &str, description: &str) -> Option<Finding> {
+    const FIX: &str = "Add a [dpop] section to the profile (alg = \"ES256\"): tokdbg then sends a DPoP proof with \
+                       the token request and the call.";
+    if matches!(error, "invalid_dpop_proof" | "use_dpop_nonce") {
+        return Some(Finding::error(
+            Code::TokenBindingMismatch,
+            format!("the token endpoint wants a DPoP proof ({error}{description}) but the profile has no [dpop]"),
+            Evidence::new(Some("a DPoP proof".to_owned()), Some("no proof".to_owned())),
+            FIX,
+        ));
+    }
+    let document = facts.discovery.and_then(|d| d.document.as_ref())?;
+    let algs = document.get("dpop_signing_alg_values_supported")?.as_array()?;
+    if !matches!(error, "invalid_grant" | "invalid_request") || algs.is_empty() {
+        return None;
+    }
+    let algs: Vec<&str> = algs.iter().filter_map(|a| a.as_str()).collect();
+    Some(Finding::warning(
+        Code::TokenBindingMismatch,
+        format!(
+            "the issuer speaks DPoP (dpop_signing_alg_values_supported: {}) and refused a request without a \
+             proof: a client registered for DPoP-bound tokens (dpop_bound_access_tokens) needs one",
+            algs.join(", ")
+        ),
+        Evidence::new(Some("a DPoP proof, if the client is DPoP-bound".to_owned()), Some("no proof".to_owned())),
+        FIX,
+    ))
 }
 
 fn nonce_unresolved(whom: &str, attempts: usize, description: &str) -> Finding {

@@ -71,10 +71,13 @@ fn local_findings(facts: &Facts<'_>) -> Vec<Finding> {
     let mut local: Vec<Finding> = Vec::new();
     local.extend(explain::discovery(facts.discovery, facts.profile));
     local.extend(dpop::findings(facts));
-    local.extend(token_endpoint::token_request_with(
-        facts.token_request,
-        facts.profile,
-        facts.discovery.and_then(|d| d.document.as_ref()),
+    local.extend(dpop::without_generic_token_failure(
+        facts,
+        token_endpoint::token_request_with(
+            facts.token_request,
+            facts.profile,
+            facts.discovery.and_then(|d| d.document.as_ref()),
+        ),
     ));
     local.extend(explain::token_form(facts));
     local.extend(explain::checks(facts));
@@ -231,10 +234,13 @@ pub fn token_findings(facts: &Facts<'_>) -> Vec<Finding> {
 pub fn token_fetch_findings(facts: &Facts<'_>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = explain::discovery(facts.discovery, facts.profile);
     findings.extend(dpop::findings(facts));
-    findings.extend(token_endpoint::token_request_with(
-        facts.token_request,
-        facts.profile,
-        facts.discovery.and_then(|d| d.document.as_ref()),
+    findings.extend(dpop::without_generic_token_failure(
+        facts,
+        token_endpoint::token_request_with(
+            facts.token_request,
+            facts.profile,
+            facts.discovery.and_then(|d| d.document.as_ref()),
+        ),
     ));
     findings.extend(explain::transport(facts));
     findings

@@ -24,6 +24,8 @@ const CLIENTS = [
     response_types: ['code'],
     redirect_uris: ['http://127.0.0.1/callback'],
   },
+  // RFC 9449: every token of this client must be DPoP-bound (a proof on each token request).
+  { client_id: 'oidcp-dpop', token_endpoint_auth_method: 'client_secret_post', scope: 'order:read', dpop_bound_access_tokens: true },
 ].map((c) => ({ grant_types: ['client_credentials'], response_types: [], redirect_uris: [], ...c, client_secret: `${c.client_id}-secret` }));
 
 async function main() {
@@ -45,6 +47,9 @@ async function main() {
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
+      // DPoP with server nonces required, so tokdbg's use_dpop_nonce retry is exercised; it only
+      // changes requests that carry a DPoP proof.
+      dPoP: { enabled: true, nonceSecret: crypto.randomBytes(32), requireNonce: () => true },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => RESOURCE,
