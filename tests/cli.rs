@@ -473,11 +473,11 @@ async fn broken_profile_file_is_named_with_line_and_column() {
     let value = run.json();
     assert_eq!(value["ok"], false);
     let profiles = value["profiles"].as_array().expect("profiles");
-    assert_eq!(profiles.len(), 17);
+    assert_eq!(profiles.len(), 20);
     let bad = profiles.iter().find(|p| p["stem"] == "broken").expect("broken entry");
     assert_eq!(bad["ok"], false);
     assert!(location(bad["error"].as_str().unwrap_or("")).is_some(), "{bad}");
-    assert!(profiles.iter().filter(|p| p["ok"] == true).count() == 16);
+    assert!(profiles.iter().filter(|p| p["ok"] == true).count() == 19);
     // Checking one good profile alone passes.
     demo.run(&["profiles", "check", "demo-reader"]).await.code(0);
     demo.run(&["profiles", "check", "broken"]).await.code(2);
@@ -487,7 +487,7 @@ async fn broken_profile_file_is_named_with_line_and_column() {
     run.code(0).stdout_has("broken").stdout_has("demo-reader");
     let run = demo.run(&["profiles", "list", "--json"]).await;
     run.code(0);
-    assert_eq!(run.json()["profiles"].as_array().map(Vec::len), Some(17));
+    assert_eq!(run.json()["profiles"].as_array().map(Vec::len), Some(20));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -716,7 +716,7 @@ async fn global_flags_before_and_after_the_subcommand() {
     {
         let run = demo.run(&args).await;
         run.code(0);
-        assert_eq!(run.json()["profiles"].as_array().map(Vec::len), Some(16), "{args:?}");
+        assert_eq!(run.json()["profiles"].as_array().map(Vec::len), Some(19), "{args:?}");
     }
     // TOKDBG_PROFILES is honoured when --profiles is absent.
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokdbg"))
@@ -729,7 +729,7 @@ async fn global_flags_before_and_after_the_subcommand() {
         .expect("run");
     assert_eq!(output.status.code(), Some(0));
     let value: Value = serde_json::from_slice(&output.stdout).expect("json");
-    assert_eq!(value["profiles"].as_array().map(Vec::len), Some(16));
+    assert_eq!(value["profiles"].as_array().map(Vec::len), Some(19));
     // NO_COLOR: no escape codes anywhere.
     let run = demo.run(&["call", "demo-noscope"]).await;
     assert!(!run.stdout.contains('\u{1b}'), "{}", run.stdout);
@@ -770,12 +770,12 @@ async fn profiles_list_show_check_never_print_secrets() {
     demo.run(&["profiles", "show", "reader (200 / 403 / misconfigured APIs)"]).await.code(0);
 
     let run = demo.run(&["profiles", "check"]).await;
-    run.code(0).stdout_has("16 profile(s), 0 broken");
+    run.code(0).stdout_has("19 profile(s), 0 broken");
     let run = demo.run(&["profiles", "check", "--json"]).await;
     run.code(0);
     let value = run.json();
     assert_eq!(value["ok"], true);
-    assert_eq!(value["profiles"].as_array().map(Vec::len), Some(16));
+    assert_eq!(value["profiles"].as_array().map(Vec::len), Some(19));
 
     // An empty directory lists nothing and succeeds.
     let empty = tempfile::tempdir().expect("tempdir");

@@ -29,7 +29,7 @@ fn claims_of(token: &str) -> Value {
 #[tokio::test]
 async fn dpop_profile_gets_a_bound_token_after_both_nonce_demands_and_is_allowed() -> TestResult {
     let server = start_demo().await?;
-    let report = call_demo(&engine(), &server, "demo-dpop", "read orders (DPoP)").await?;
+    let report = call_demo(&engine(), &server, "demo-dpop", "read orders").await?;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Allowed, "{s}");
     assert_eq!(primary(&report).code, Code::Ok, "{s}");
@@ -77,8 +77,8 @@ async fn dpop_profile_gets_a_bound_token_after_both_nonce_demands_and_is_allowed
 async fn a_second_call_reuses_the_bound_token_with_the_same_key() -> TestResult {
     let server = start_demo().await?;
     let engine = engine();
-    let first = call_demo(&engine, &server, "demo-dpop", "read orders (DPoP)").await?;
-    let second = call_demo(&engine, &server, "demo-dpop", "read orders (DPoP)").await?;
+    let first = call_demo(&engine, &server, "demo-dpop", "read orders").await?;
+    let second = call_demo(&engine, &server, "demo-dpop", "read orders").await?;
     assert_eq!(second.verdict, Verdict::Allowed, "{}", summary(&second));
     assert_eq!(second.token.source, TokenSource::Cached);
     assert_eq!(first.dpop.and_then(|d| d.key), second.dpop.and_then(|d| d.key));
@@ -88,7 +88,7 @@ async fn a_second_call_reuses_the_bound_token_with_the_same_key() -> TestResult 
 #[tokio::test]
 async fn bearer_at_the_dpop_api_is_token_binding_mismatch() -> TestResult {
     let server = start_demo().await?;
-    let report = call_demo(&engine(), &server, "demo-dpop-as-bearer", "read orders (DPoP)").await?;
+    let report = call_demo(&engine(), &server, "demo-dpop-as-bearer", "read orders").await?;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::TokenBindingMismatch, "{s}");
@@ -100,7 +100,7 @@ async fn bearer_at_the_dpop_api_is_token_binding_mismatch() -> TestResult {
 #[tokio::test]
 async fn a_path_rewriting_proxy_is_dpop_proof_invalid_naming_the_htu_sent() -> TestResult {
     let server = start_demo().await?;
-    let report = call_demo(&engine(), &server, "demo-dpop-proxy", "read orders via the edge proxy").await?;
+    let report = call_demo(&engine(), &server, "demo-dpop-proxy", "read orders").await?;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     let finding = primary(&report);
@@ -116,7 +116,7 @@ async fn a_path_rewriting_proxy_is_dpop_proof_invalid_naming_the_htu_sent() -> T
 async fn a_bound_token_sent_as_bearer_is_flagged_even_where_the_api_lets_it_through() -> TestResult {
     let server = start_demo().await?;
     let engine = engine();
-    let bound = call_demo(&engine, &server, "demo-dpop", "read orders (DPoP)").await?;
+    let bound = call_demo(&engine, &server, "demo-dpop", "read orders").await?;
     let token = bound.access_token.ok_or("no token")?;
     // A Bearer-only API that ignores cnf: allowed, with the binding flagged.
     let reader = demo_profile(&server, "demo-reader")?;
@@ -128,7 +128,7 @@ async fn a_bound_token_sent_as_bearer_is_flagged_even_where_the_api_lets_it_thro
     // The DPoP API refuses it.
     let plain = demo_profile(&server, "demo-dpop-as-bearer")?;
     let report =
-        engine.call(given_spec("demo-dpop-as-bearer", &plain, "read orders (DPoP)", token.expose())?, None).await;
+        engine.call(given_spec("demo-dpop-as-bearer", &plain, "read orders", token.expose())?, None).await;
     assert_eq!(primary(&report).code, Code::TokenBindingMismatch, "{}", summary(&report));
     Ok(())
 }
@@ -136,11 +136,11 @@ async fn a_bound_token_sent_as_bearer_is_flagged_even_where_the_api_lets_it_thro
 #[tokio::test]
 async fn a_token_bound_to_another_key_is_token_binding_mismatch() -> TestResult {
     let server = start_demo().await?;
-    let bound = call_demo(&engine(), &server, "demo-dpop", "read orders (DPoP)").await?;
+    let bound = call_demo(&engine(), &server, "demo-dpop", "read orders").await?;
     let token = bound.access_token.ok_or("no token")?;
     // Another engine: another run, another generated key.
     let profile = demo_profile(&server, "demo-dpop")?;
-    let report = engine().call(given_spec("demo-dpop", &profile, "read orders (DPoP)", token.expose())?, None).await;
+    let report = engine().call(given_spec("demo-dpop", &profile, "read orders", token.expose())?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Denied, "{s}");
     assert_eq!(primary(&report).code, Code::TokenBindingMismatch, "{s}");
@@ -154,7 +154,7 @@ async fn an_unusable_dpop_setting_is_dpop_proof_invalid_and_nothing_is_sent() ->
     let mut profile = demo_profile(&server, "demo-dpop")?;
     profile.dpop = Some(DpopConfig { alg: "RS256".into(), private_key: None });
     let engine = engine();
-    let report = engine.call(fetch_spec("demo-dpop", &profile, "read orders (DPoP)")?, None).await;
+    let report = engine.call(fetch_spec("demo-dpop", &profile, "read orders")?, None).await;
     let s = summary(&report);
     assert_eq!(report.verdict, Verdict::Error, "{s}");
     assert_eq!(primary(&report).code, Code::DpopProofInvalid, "{s}");
@@ -197,7 +197,7 @@ async fn token_endpoint_dpop_refusals_are_dpop_proof_invalid(
     let mut profile = demo_profile(&server, "demo-dpop")?;
     profile.issuer.url = None;
     profile.issuer.token_endpoint = Some(format!("{base}/token"));
-    let report = engine().call(fetch_spec("demo-dpop", &profile, "read orders (DPoP)")?, None).await;
+    let report = engine().call(fetch_spec("demo-dpop", &profile, "read orders")?, None).await;
     let s = summary(&report);
     assert_eq!(hits.load(Ordering::SeqCst), requests, "one retry at most: {s}");
     assert_eq!(primary(&report).code, Code::DpopProofInvalid, "{s}");
@@ -265,7 +265,7 @@ async fn an_api_whose_nonce_never_settles_is_retried_once_and_explained() -> Tes
     let base = serve(router).await?;
     let mut profile = demo_profile(&server, "demo-dpop")?;
     profile.endpoints[0].url = format!("{base}/api");
-    let report = engine().call(fetch_spec("demo-dpop", &profile, "read orders (DPoP)")?, None).await;
+    let report = engine().call(fetch_spec("demo-dpop", &profile, "read orders")?, None).await;
     let s = summary(&report);
     assert_eq!(hits.load(Ordering::SeqCst), 2, "one retry: {s}");
     assert_eq!(primary(&report).code, Code::DpopProofInvalid, "{s}");
@@ -283,7 +283,7 @@ async fn a_token_endpoint_wanting_a_proof_from_a_profile_without_dpop_is_token_b
     let mut profile = demo_profile(&server, "demo-dpop-as-bearer")?;
     profile.issuer.url = None;
     profile.issuer.token_endpoint = Some(format!("{base}/token"));
-    let report = engine().call(fetch_spec("demo-dpop-as-bearer", &profile, "read orders (DPoP)")?, None).await;
+    let report = engine().call(fetch_spec("demo-dpop-as-bearer", &profile, "read orders")?, None).await;
     let s = summary(&report);
     assert_eq!(hits.load(Ordering::SeqCst), 1, "no retry without DPoP: {s}");
     assert_eq!(primary(&report).code, Code::TokenBindingMismatch, "{s}");
