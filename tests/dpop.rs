@@ -127,8 +127,7 @@ async fn a_bound_token_sent_as_bearer_is_flagged_even_where_the_api_lets_it_thro
     assert_eq!(flagged.severity, Severity::Warning, "{s}");
     // The DPoP API refuses it.
     let plain = demo_profile(&server, "demo-dpop-as-bearer")?;
-    let report =
-        engine.call(given_spec("demo-dpop-as-bearer", &plain, "read orders", token.expose())?, None).await;
+    let report = engine.call(given_spec("demo-dpop-as-bearer", &plain, "read orders", token.expose())?, None).await;
     assert_eq!(primary(&report).code, Code::TokenBindingMismatch, "{}", summary(&report));
     Ok(())
 }
