@@ -465,3 +465,75 @@ async fn an_introspection_answer_echoing_the_token_and_the_secret_is_scrubbed() 
         }
     }
 }
+
+/// Every DPoP proof in `text` (its header starts `{"typ":"dpop+jwt"`) shows no signature.
+#[track_caller]
+fn assert_proofs_unsigned(what: &str, text: &str) {
+    const PROOF_HEADER: &str = "eyJ0eXAiOiJkcG9wK2p3dCI";
+    for (at, _) in text.match_indices(PROOF_HEADER) {
+        let rest: String = text[at..].chars().take_while(|c| !c.is_whitespace() && *c != '"').collect();
+        let parts: Vec<&str> = rest.split('.').collect();
+        assert!(parts.len() < 3 || parts[2].starts_with("[signature"), "{what} shows a DPoP proof with its signature");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn dpop_private_keys_and_proof_signatures_never_print() {
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+    let server = DemoServer::start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    demo::write_demo_profiles(dir.path(), &server.base_url()).unwrap();
+    let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap();
+    let der = pair.to_pkcs8v1().unwrap();
+    let body = base64::engine::general_purpose::STANDARD.encode(der.as_ref());
+    let lines: Vec<String> = body.as_bytes().chunks(64).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n", lines.join("\n"));
+    std::fs::write(dir.path().join("dpop.pem"), &pem).unwrap();
+    let demo_dpop = std::fs::read_to_string(dir.path().join("demo-dpop.toml")).unwrap();
+    let with_key = demo_dpop.replace(
+        "alg = \"ES256\"  # no private_key: a fresh key for each run",
+        &format!("alg = \"ES256\"\nprivate_key = \"file:{}\"", dir.path().join("dpop.pem").display()),
+    );
+    assert_ne!(with_key, demo_dpop, "the demo profile's [dpop] line moved");
+    std::fs::write(dir.path().join("dpop-keyed.toml"), with_key).unwrap();
+    // The key's whole body and each of its lines are needles; so is every demo secret.
+    let mut needles = Needles::new(&server);
+    needles.0.push(body.clone());
+    needles.0.extend(lines.iter().filter(|l| l.len() > 16).cloned());
+
+    for stem in ["dpop-keyed", "demo-dpop", "demo-dpop-proxy", "demo-dpop-as-bearer"] {
+        for json in [false, true] {
+            for command in [vec!["call", stem], vec!["token", stem], vec!["profiles", "show", stem]] {
+                let mut args = command.clone();
+                if json {
+                    args.push("--json");
+                }
+                let output = tokdbg(dir.path(), &args).await;
+                let what = format!("tokdbg {}", args.join(" "));
+                needles.assert_absent(&what, &output);
+                assert_proofs_unsigned(&what, &output);
+            }
+        }
+    }
+    // The report and the profile as values (Debug, JSON) say the same.
+    let profile = parse_profile(&std::fs::read_to_string(dir.path().join("dpop-keyed.toml")).unwrap(), "k").unwrap();
+    let engine = Engine::new(HttpConfig::default());
+    let client = profile.client.as_ref().unwrap();
+    let secret = client.secret.as_ref().unwrap().resolve("sk", &NoPrompt).unwrap();
+    let spec = CallSpec {
+        profile_key: "dpop-keyed".into(),
+        endpoint: profile.endpoints[0].clone(),
+        profile: profile.clone(),
+        token: TokenChoice::Fetch { credentials: Credentials::secret(secret), force: true },
+    };
+    let report = engine.call(spec, None).await;
+    assert_eq!(report.dpop.as_ref().and_then(|d| d.key.as_ref()).map(|k| k.source), Some("private_key"));
+    for (what, text) in [
+        ("CallReport Debug", format!("{report:?}")),
+        ("CallReport JSON", serde_json::to_string(&report).unwrap()),
+        ("Profile Debug", format!("{profile:?}")),
+    ] {
+        needles.assert_absent(what, &text);
+        assert_proofs_unsigned(what, &text);
+    }
+}

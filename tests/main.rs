@@ -11,6 +11,7 @@ mod cli_daily;
 mod client_assertions;
 mod demo_fidelity;
 mod demo_server;
+mod dpop;
 mod engine_flow;
 mod engine_trace;
 mod engine_verify;

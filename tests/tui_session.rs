@@ -258,6 +258,8 @@ async fn esc_cancels_a_request_that_never_answers_and_keys_still_work() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mouse_clicks_select_a_profile_and_a_tab() {
     let mut h = Harness::demo(120, 40).await;
+    // From the top of the list (demo-reader, selected at start, may have scrolled it).
+    h.run(vec![press(KeyCode::Home)]).await;
     let areas = layout::areas(ratatui::layout::Rect::new(0, 0, 120, 40), &h.app);
     // Each profile takes two rows below the list's top border; click the 8th one's second row.
     let index = 7;

@@ -42,6 +42,9 @@ pub enum Code {
     TokenInactive,
     /// The introspection endpoint gave no usable answer.
     IntrospectionFailed,
+    /// A DPoP proof the server refused (`invalid_dpop_proof`, a nonce still missing after the
+    /// retry), or one tokdbg could not make.
+    DpopProofInvalid,
 }
 
 impl Code {
@@ -77,11 +80,12 @@ impl Code {
             Code::TokenBindingMismatch => "token_binding_mismatch",
             Code::TokenInactive => "token_inactive",
             Code::IntrospectionFailed => "introspection_failed",
+            Code::DpopProofInvalid => "dpop_proof_invalid",
         }
     }
 
     /// Every code, in the order of DESIGN §5.
-    pub const ALL: [Code; 29] = [
+    pub const ALL: [Code; 30] = [
         Code::Ok,
         Code::TokenRequestFailed,
         Code::InvalidClient,
@@ -111,6 +115,7 @@ impl Code {
         Code::TokenBindingMismatch,
         Code::TokenInactive,
         Code::IntrospectionFailed,
+        Code::DpopProofInvalid,
     ];
 }
 

@@ -141,6 +141,8 @@ pub(crate) const CLIENTS: &[Client] = &[
         assertion_key: Some(include_str!("keys/client-ec-demo-only.pub.pem")),
         ..BASE
     },
+    // Gets DPoP-bound tokens when its request carries a proof (any client does).
+    Client { id: "demo-dpop", secret: "demo-dpop-secret", ..BASE },
 ];
 
 /// The client registered under `id`, if any.

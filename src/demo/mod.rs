@@ -7,6 +7,7 @@ mod client_assertion;
 mod client_auth;
 mod clients;
 mod discovery;
+mod dpop;
 mod express_api;
 mod fastapi_api;
 mod jose;
@@ -130,6 +131,7 @@ fn router(state: Arc<DemoState>) -> Router {
         .merge(spring_api::routes())
         .merge(fastapi_api::routes())
         .merge(opaque::routes())
+        .merge(dpop::routes())
         // Everything else, notably /.well-known/* without /oidc, is a plain 404.
         .fallback(|| async {
             (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not Found").into_response()

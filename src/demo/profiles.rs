@@ -29,6 +29,9 @@ const PROFILES: &[(&str, &str)] = &[
     ("demo-private-key-jwt", include_str!("../../profiles/demo-private-key-jwt.toml")),
     ("demo-private-key-jwt-wrong-key", include_str!("../../profiles/demo-private-key-jwt-wrong-key.toml")),
     ("demo-private-key-jwt-es256", include_str!("../../profiles/demo-private-key-jwt-es256.toml")),
+    ("demo-dpop", include_str!("../../profiles/demo-dpop.toml")),
+    ("demo-dpop-as-bearer", include_str!("../../profiles/demo-dpop-as-bearer.toml")),
+    ("demo-dpop-proxy", include_str!("../../profiles/demo-dpop-proxy.toml")),
 ];
 
 /// The demo profiles with `http://127.0.0.1:4455` replaced by `base_url`.

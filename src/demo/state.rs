@@ -49,6 +49,8 @@ pub(crate) struct DemoState {
     pub opaque: super::opaque::OpaqueStore,
     /// Client assertions seen (client id and `jti`) until they expire: replays are refused.
     assertion_jtis: std::sync::Mutex<std::collections::HashMap<(String, String), i64>>,
+    /// DPoP nonces and the proofs' `jti`s seen.
+    pub(crate) dpop: super::dpop::DpopState,
 }
 
 /// The clock tokens are issued and checked by, and the `Date` header read from.
@@ -71,6 +73,7 @@ impl DemoState {
             jti_sequence: AtomicU64::new(0),
             opaque: Default::default(),
             assertion_jtis: Default::default(),
+            dpop: super::dpop::DpopState::default(),
         }
     }
 

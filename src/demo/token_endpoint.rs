@@ -65,14 +65,19 @@ fn no_store() -> [(header::HeaderName, &'static str); 2] {
 /// The handler: every failure becomes an [`OAuthError`].
 pub(crate) async fn token(State(state): State<Arc<DemoState>>, headers: HeaderMap, body: Bytes) -> Response {
     state.count(Kind::Token);
-    match issue(&state, &headers, &body) {
+    // A DPoP proof is checked first: its nonce demand comes before any other answer.
+    let binding = match super::dpop::token_binding(&state, &headers) {
+        Ok(binding) => binding,
+        Err(refusal) => return *refusal,
+    };
+    match issue(&state, &headers, &body, binding.as_deref()) {
         Ok(success) => (StatusCode::OK, no_store(), axum::Json(success)).into_response(),
         Err(error) => error.into_response(),
     }
 }
 
 /// Checks in the order most servers use: body, client authentication, grant, target, scope.
-fn issue(state: &DemoState, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
+fn issue(state: &DemoState, headers: &HeaderMap, body: &[u8], dpop_jkt: Option<&str>) -> Result<Value, OAuthError> {
     let form = parse_form(headers, body)?;
     let client = authenticate(state, headers, &form)?;
 
@@ -101,12 +106,12 @@ fn issue(state: &DemoState, headers: &HeaderMap, body: &[u8]) -> Result<Value, O
     let access_token = if opaque {
         state.opaque.issue(client, audience, &granted, state.now() - client.clock_behind_secs)
     } else {
-        mint(state, client, audience, &granted)
+        mint(state, client, audience, &granted, dpop_jkt)
     };
 
     let mut answer = Map::new();
     answer.insert("access_token".into(), json!(access_token));
-    answer.insert("token_type".into(), json!("Bearer"));
+    answer.insert("token_type".into(), json!(if dpop_jkt.is_some() { "DPoP" } else { "Bearer" }));
     answer.insert("expires_in".into(), json!(client.lifetime_secs));
     // A reference token's answer leaves `scope` out, as RFC 6749 §5.1 allows when it is the
     // scope requested: only introspection then tells what the token grants.
@@ -237,7 +242,7 @@ fn grant_scopes(client: &Client, requested: Option<&String>) -> Result<(Vec<&'st
 }
 
 /// Builds and signs the access token.
-fn mint(state: &DemoState, client: &Client, audience: &str, scopes: &[&str]) -> String {
+fn mint(state: &DemoState, client: &Client, audience: &str, scopes: &[&str], dpop_jkt: Option<&str>) -> String {
     // A skewed issuer stamps times from its own (late) clock.
     let iat = state.now() - client.clock_behind_secs;
     let mut claims = Map::new();
@@ -253,6 +258,10 @@ fn mint(state: &DemoState, client: &Client, audience: &str, scopes: &[&str]) -> 
     claims.insert("iat".into(), json!(iat));
     claims.insert("exp".into(), json!(iat + client.lifetime_secs));
     claims.insert("jti".into(), json!(state.next_jti()));
+    if let Some(jkt) = dpop_jkt {
+        // RFC 9449 §6.1: the token is bound to the proof's key.
+        claims.insert("cnf".into(), json!({ "jkt": jkt }));
+    }
     let claims = Value::Object(claims);
 
     match (client.signing, client.signing_key(state.rotated())) {

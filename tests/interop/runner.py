@@ -380,6 +380,10 @@ OIDCP_CASES = {
         "oidcp-csjwt", "client_secret_jwt", "oidcp-csjwt-secret-long-enough-for-hs256-assertions", "order:read", None,
     ),
     "private_key_jwt_wrong_key": ("oidcp-pkjwt", "private_key_jwt", OIDCP_WRONG_KEY, "order:read", None),
+    # RFC 9449: a profile with [dpop] gets a token bound to its proof key, after the nonce demand.
+    "token_dpop": ("oidcp-dpop", "client_secret_post", "oidcp-dpop-secret", "order:read", None),
+    # The same client without [dpop]: its token request carries no proof.
+    "token_dpop_missing": ("oidcp-dpop", "client_secret_post", "oidcp-dpop-secret", "order:read", None),
 }
 
 # `token` cases: (valid | invalid, first error code or "-", exit code); `call` cases: (verdict, primary code, exit code).
@@ -395,7 +399,15 @@ OIDCP_EXPECTED = {
     "token_private_key_jwt": ("valid", "-", 0),
     "token_client_secret_jwt": ("valid", "-", 0),
     "private_key_jwt_wrong_key": ("invalid", "invalid_client", 1),
+    # DPoP cases: (bound | unbound, proofs sent to the token endpoint, exit code).
+    "token_dpop": ("bound", 2, 0),
+    # oidc-provider in production hides why (invalid_grant): tokdbg adds a token_binding_mismatch
+    # warning because its discovery says it speaks DPoP.
+    "token_dpop_missing": ("invalid", "token_request_failed+token_binding_mismatch", 1),
 }
+
+# Cases whose profile has a [dpop] section.
+OIDCP_DPOP_CASES = {"token_dpop"}
 
 
 def oidcp_profile_toml(name, issuer, client, method, secret, scope, url, resource=OIDCP_RESOURCE):
@@ -471,6 +483,15 @@ def oidcp_introspection_cases(tokdbg, profiles, issuer):
     else:
         measured["revoke_then_inactive"] = cell(*run("--json", "introspect", "oidcp-opaque", token))
     return measured
+def oidcp_dpop_cell(out, returncode):
+    """A DPoP case's cell: the token bound to the proof key (cnf.jkt = the key's thumbprint,
+    token_type DPoP, the token verified), and how many proofs the token endpoint took."""
+    dpop = out.get("dpop") or {}
+    jkt = (dpop.get("key") or {}).get("jkt")
+    claims = (out.get("token") or {}).get("claims") or {}
+    verified = bool(out.get("valid")) and bool((out.get("verification") or {}).get("valid"))
+    bound = verified and jkt and (claims.get("cnf") or {}).get("jkt") == jkt and dpop.get("token_type") == "DPoP"
+    return ("bound" if bound else "unbound", len(dpop.get("token_request") or []), returncode)
 
 
 def oidcp_cell(out, returncode, called):
@@ -539,14 +560,25 @@ def second_issuer_main():
             path = profiles / f"{name}.toml"
             url = api + route if route else None
             resource = OIDCP_OTHER_RESOURCE if case == "express_jwt_wrong_audience" else OIDCP_RESOURCE
-            path.write_text(oidcp_profile_toml(name, issuer, client, method, secret, scope, url, resource))
+            text = oidcp_profile_toml(name, issuer, client, method, secret, scope, url, resource)
+            if case in OIDCP_DPOP_CASES:
+                text += '\n[dpop]\nalg = "ES256"\n'
+            path.write_text(text)
             path.chmod(0o600)
             argv = ["call", name] if route else ["token", name]
             done = subprocess.run(
                 [args.tokdbg, "--profiles", str(profiles), "--json", *argv], capture_output=True, text=True, timeout=120
             )
             try:
-                measured[case] = oidcp_cell(json.loads(done.stdout), done.returncode, bool(route))
+                out = json.loads(done.stdout)
+                if case in OIDCP_DPOP_CASES:
+                    measured[case] = oidcp_dpop_cell(out, done.returncode)
+                elif case == "token_dpop_missing":
+                    verdict, code, returncode = oidcp_cell(out, done.returncode, bool(route))
+                    warned = [f.get("code") for f in out.get("findings") or [] if f.get("severity") == "warning"]
+                    measured[case] = (verdict, "+".join([code, *warned]), returncode)
+                else:
+                    measured[case] = oidcp_cell(out, done.returncode, bool(route))
             except json.JSONDecodeError:
                 measured[case] = ("?", (done.stderr.strip().splitlines() or ["no output"])[-1][:60], done.returncode)
             # A capture sends the secret methods' forms; an assertion case is not captured.

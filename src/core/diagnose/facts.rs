@@ -5,6 +5,7 @@
 
 use std::sync::LazyLock;
 
+use crate::core::engine::dpop::DpopReport;
 use crate::core::engine::introspect::IntrospectionReport;
 use crate::core::model::profile::Profile;
 use crate::core::net::discovery::DiscoveryReport;
@@ -40,6 +41,8 @@ pub struct Facts<'a> {
     pub client_certificate: Option<&'a crate::core::net::cert_info::CertInfo>,
     /// What the issuer said of the token when asked (RFC 7662).
     pub introspection: Option<&'a IntrospectionReport>,
+    /// The DPoP proofs sent and the key, when the profile has `[dpop]`.
+    pub dpop: Option<&'a DpopReport>,
 }
 
 static NO_TOKEN: LazyLock<TokenInfo> = LazyLock::new(TokenInfo::none);
@@ -62,6 +65,7 @@ impl<'a> Facts<'a> {
             server: None,
             client_certificate: None,
             introspection: None,
+            dpop: None,
         }
     }
 

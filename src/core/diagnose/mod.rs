@@ -2,6 +2,7 @@
 //! answer corroborates; else the earliest failure in the chain), then every other problem.
 
 mod client_assertion;
+mod dpop;
 pub(crate) mod evidence;
 pub mod explain;
 pub(crate) mod facts;
@@ -53,14 +54,15 @@ pub fn chain_rank(code: Code) -> u8 {
         | Code::InvalidClient
         | Code::UnauthorizedClient
         | Code::InvalidScope
-        | Code::InvalidTarget => 1,
-        Code::MalformedToken | Code::TokenMissing | Code::TokenInactive => 2,
+        | Code::InvalidTarget
+        | Code::DpopProofInvalid => 1,
+        Code::MalformedToken | Code::TokenMissing | Code::TokenInactive | Code::TokenBindingMismatch => 2,
         Code::JwksUnreachable | Code::KidNotFound | Code::SignatureInvalid | Code::IntrospectionFailed => 3,
         Code::AlgNone | Code::AlgNotAllowed => 4,
         Code::Expired | Code::NotYetValid => 5,
         Code::IssuerMismatch => 6,
         Code::AudienceMismatch => 7,
-        Code::ScopeClaimMismatch | Code::ScopeMissing | Code::TokenBindingMismatch => 8,
+        Code::ScopeClaimMismatch | Code::ScopeMissing => 8,
         Code::ServerRejected | Code::ServerError => 9,
         Code::Ok | Code::InsecureTransport | Code::InsecureTls => 10,
     }
@@ -71,10 +73,14 @@ pub fn chain_rank(code: Code) -> u8 {
 fn local_findings(facts: &Facts<'_>) -> Vec<Finding> {
     let mut local: Vec<Finding> = Vec::new();
     local.extend(explain::discovery(facts.discovery, facts.profile));
-    local.extend(token_endpoint::token_request_with(
-        facts.token_request,
-        facts.profile,
-        facts.discovery.and_then(|d| d.document.as_ref()),
+    local.extend(dpop::findings(facts));
+    local.extend(dpop::without_generic_token_failure(
+        facts,
+        token_endpoint::token_request_with(
+            facts.token_request,
+            facts.profile,
+            facts.discovery.and_then(|d| d.document.as_ref()),
+        ),
     ));
     local.extend(explain::token_form(facts));
     local.extend(explain::checks(facts));
@@ -119,6 +125,14 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
         } else {
             wanted.iter().find_map(|code| local.iter().position(|f| f.code == *code && is_failure(f)))
         };
+        // A DPoP refusal (the API's DPoP challenge, the token's binding) is the cause itself.
+        let dpop_cause = local
+            .iter()
+            .position(|f| matches!(f.code, Code::DpopProofInvalid | Code::TokenBindingMismatch) && is_failure(f));
+        let dpop_witness = !facts.baseline && dpop_cause.is_some();
+        if dpop_witness {
+            witness = dpop_cause;
+        }
         // A refusal that names no cause never outranks a failed local check: the earliest
         // local failure is the primary finding, the status its corroboration.
         if witness.is_none() && !names_cause && !facts.baseline && (status == 401 || status == 403) {
@@ -130,6 +144,8 @@ pub fn diagnose(facts: &Facts<'_>) -> Diagnosis {
                 let mut primary = local.remove(index);
                 let message = facts.server.and_then(|s| s.message.clone());
                 primary.message = match message {
+                    // A DPoP finding already quotes the API's challenge.
+                    _ if dpop_witness => format!("{} (HTTP {status})", primary.message),
                     Some(message) if names_cause => {
                         format!("{} — the API agrees: \"{message}\" (HTTP {status})", primary.message)
                     }
@@ -228,10 +244,14 @@ pub fn token_findings(facts: &Facts<'_>) -> Vec<Finding> {
 /// the transport it went over.
 pub fn token_fetch_findings(facts: &Facts<'_>) -> Vec<Finding> {
     let mut findings: Vec<Finding> = explain::discovery(facts.discovery, facts.profile);
-    findings.extend(token_endpoint::token_request_with(
-        facts.token_request,
-        facts.profile,
-        facts.discovery.and_then(|d| d.document.as_ref()),
+    findings.extend(dpop::findings(facts));
+    findings.extend(dpop::without_generic_token_failure(
+        facts,
+        token_endpoint::token_request_with(
+            facts.token_request,
+            facts.profile,
+            facts.discovery.and_then(|d| d.document.as_ref()),
+        ),
     ));
     findings.extend(explain::transport(facts));
     findings.extend(tls::insecure(facts.profile));

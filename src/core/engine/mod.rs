@@ -21,6 +21,8 @@
 //!        + trace: one hop per request the stages made (or answered from a cache)
 //! ```
 
+pub mod dpop;
+mod exchange;
 pub(crate) mod inspect;
 pub mod introspect;
 mod introspect_run;
@@ -38,6 +40,7 @@ use serde::Serialize;
 
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::diagnose::{self, Facts};
+use crate::core::engine::dpop::{DpopKeys, DpopReport};
 use crate::core::engine::token_cache::{CachedToken, TokenCache};
 use crate::core::engine::trace::{HopKind, TraceBuilder};
 use crate::core::model::credentials::Credentials;
@@ -48,8 +51,7 @@ use crate::core::net::http::{Http, HttpConfig};
 use crate::core::net::jwks::JwksCache;
 use crate::core::net::scrub::Scrubber;
 use crate::core::net::transport::{ClientIdentity, TlsNeeds};
-use crate::core::oauth::client_assertion::AssertionSettings;
-use crate::core::oauth::token_request::{RequestView, TokenError, TokenRequest, TokenResponse};
+use crate::core::oauth::token_request::TokenResponse;
 use crate::core::probe::ProbeRequest;
 use crate::core::server_message;
 use crate::core::token::jwt::{self, DecodedToken};
@@ -91,6 +93,10 @@ struct Obtained {
     token_request: Option<TokenRequestReport>,
     token: TokenInfo,
     access_token: Option<Secret>,
+    /// The DPoP proofs of the token request, when the profile has `[dpop]`.
+    dpop: Option<DpopReport>,
+    /// The first attempt, when the token endpoint demanded a DPoP nonce and was asked again.
+    first_attempt: Option<TokenRequestReport>,
 }
 
 /// What to call and how.
@@ -120,6 +126,7 @@ pub struct Engine {
     /// The client certificate each profile presented last (by token cache key): a cached or
     /// given token goes to the API with it though no credential was read for the call.
     identities: std::sync::Mutex<HashMap<String, Result<ClientIdentity, String>>>,
+    dpop_keys: DpopKeys,
 }
 
 impl Engine {
@@ -139,6 +146,7 @@ impl Engine {
             token_fetches: AtomicU64::new(0),
             clock,
             identities: Default::default(),
+            dpop_keys: DpopKeys::default(),
         }
     }
 
@@ -166,6 +174,11 @@ impl Engine {
 
     /// The cache key of a profile's token: the client settings that shape the token.
     pub fn token_cache_key(profile_key: &str, profile: &Profile) -> String {
+        // A DPoP-bound token is only good with its key: its own cache entry.
+        if let Some(dpop) = &profile.dpop {
+            let plain = Profile { dpop: None, ..profile.clone() };
+            return format!("{}|dpop:{}", Self::token_cache_key(profile_key, &plain), dpop.alg);
+        }
         match &profile.client {
             Some(c) => format!(
                 "{profile_key}|{}|{}|{}|{}|{}",
@@ -191,76 +204,8 @@ impl Engine {
         token_endpoint: &str,
         credentials: Credentials,
     ) -> (TokenRequestReport, Option<TokenResponse>) {
-        let Some(client) = &profile.client else {
-            let report = TokenRequestReport {
-                request: RequestView {
-                    method: "POST".into(),
-                    url: token_endpoint.to_owned(),
-                    headers: vec![],
-                    form: vec![],
-                },
-                status: None,
-                response: None,
-                error: Some("the profile has no [client] section".to_owned()),
-                oauth_error: None,
-                rejected_scope: None,
-                notes: vec![],
-                latency_ms: 0.0,
-                error_kind: None,
-                assertion: None,
-            };
-            return (report, None);
-        };
-        let needs = tls::tls_needs(profile, tls::identity(&credentials).as_ref());
-        let request = TokenRequest {
-            endpoint: token_endpoint.to_owned(),
-            client_id: client.id.clone(),
-            credentials,
-            auth_method: client.auth_method,
-            scopes: client.scopes.clone(),
-            audience: client.audience.clone(),
-            resource: client.resource.clone(),
-            extra: client.extra.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-            assertion: client
-                .auth_method
-                .signs_assertion()
-                .then(|| AssertionSettings::at(self.now(), client.assertion_alg.clone(), client.key_id.clone())),
-        };
-        self.token_fetches.fetch_add(1, Ordering::Relaxed);
-        let started = std::time::Instant::now();
-        let outcome = request.send_with(&self.http, &needs).await;
-        let latency_ms = milliseconds(self.clock.elapsed(started));
-        let mut report = TokenRequestReport {
-            request: request.view(),
-            status: None,
-            response: None,
-            error: None,
-            oauth_error: None,
-            rejected_scope: None,
-            notes: vec![],
-            latency_ms,
-            error_kind: None,
-            assertion: request.assertion_view(),
-        };
-        match outcome {
-            Ok(response) => {
-                report.status = Some(response.status);
-                report.response = Some(response.raw.clone());
-                report.rejected_scope = response.rejected_scope.clone();
-                report.notes = response.notes.clone();
-                (report, Some(response))
-            }
-            Err(error) => {
-                report.status = error.status();
-                report.oauth_error = error.oauth_error().map(str::to_owned);
-                if let TokenError::OAuth { raw_body, .. } = &error {
-                    report.response = serde_json::from_str(raw_body).ok();
-                }
-                report.error = Some(error.to_string());
-                report.error_kind = Some(error);
-                (report, None)
-            }
-        }
+        let exchange = self.request_token_bound(profile, token_endpoint, credentials).await;
+        (exchange.report, exchange.response)
     }
 
     /// The options to verify a token the way the profile's API does.
@@ -320,16 +265,25 @@ impl Engine {
                     ..TokenInfo::describe(TokenSource::Cached, cached.token.expose(), scope_claim, now)
                 },
                 access_token: Some(cached.token),
+                dpop: None,
+                first_attempt: None,
             };
         }
         // No token endpoint: discovery failed or the profile names none.
         let Some(endpoint_url) = token_endpoint else {
-            return Obtained { token_request: None, token: TokenInfo::none(), access_token: None };
+            return Obtained {
+                token_request: None,
+                token: TokenInfo::none(),
+                access_token: None,
+                dpop: None,
+                first_attempt: None,
+            };
         };
         if let Some(identity) = tls::identity(&credentials) {
             self.identities.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone(), identity);
         }
-        let (request_report, response) = self.request_token(profile, endpoint_url, credentials).await;
+        let exchange = self.request_token_bound(profile, endpoint_url, credentials).await;
+        let (request_report, response) = (exchange.report, exchange.response);
         let mut token = TokenInfo::none();
         let access_token = response.map(|response| {
             token = TokenInfo {
@@ -342,7 +296,13 @@ impl Engine {
             self.tokens.put(&key, CachedToken { token: response.access_token.clone(), fetched_at: now, expires_at });
             response.access_token
         });
-        Obtained { token_request: Some(request_report), token, access_token }
+        Obtained {
+            token_request: Some(request_report),
+            token,
+            access_token,
+            dpop: exchange.dpop,
+            first_attempt: exchange.first_attempt,
+        }
     }
 
     /// Gets a token for a profile (cache first unless `force`) and verifies it as the API would.
@@ -379,6 +339,7 @@ impl Engine {
             token_request: obtained.token_request.as_ref(),
             token: Some(&obtained.token),
             verification: verification.as_ref(),
+            dpop: obtained.dpop.as_ref(),
             ..Facts::new(profile, now)
         };
         let findings = diagnose::token_fetch_findings(&facts);
@@ -394,6 +355,7 @@ impl Engine {
             findings,
             access_token: obtained.access_token,
             introspection,
+            dpop: obtained.dpop,
         }
     }
 
@@ -453,6 +415,7 @@ impl Engine {
                 trace_obtained(&mut trace, &obtained, endpoint);
                 report.token_request = obtained.token_request;
                 report.token = obtained.token;
+                report.dpop = obtained.dpop;
                 obtained.access_token
             }
         };
@@ -497,33 +460,27 @@ impl Engine {
                 token,
             };
             report.notes = request.header_notes();
-            let started = std::time::Instant::now();
-            let outcome = request.send_over(&self.http, &api_needs, &known).await;
-            // The latency by the engine's clock (a fixed one in tests), as the token request's
-            // is: the exchange and the reading of the capped body.
-            let latency_ms = milliseconds(self.clock.elapsed(started));
-            let (status, error) = match &outcome {
-                Ok(response) => (Some(response.status), None),
-                Err(error) => (None, Some(trace::http_error_kind(error).to_owned())),
-            };
-            trace.sent(HopKind::Api, &endpoint.method, &endpoint.url, status, error, latency_ms);
-            match outcome {
-                Ok(mut response) => {
-                    response.latency_ms = latency_ms;
-                    report.server = (!response.is_success()).then(|| {
-                        server_message::interpret_answer(
-                            response.status,
-                            response.bearer.as_ref(),
-                            &response.headers,
-                            &response.body,
-                            !baseline,
-                        )
-                    });
-                    report.response = Some(response);
-                }
-                Err(error) => {
-                    report.request_error = Some(error.to_string());
-                    report.request_error_kind = Some(error);
+            let (outcome, latency_ms) =
+                self.send_api(&profile, &request, &api_needs, &known, baseline, &mut trace, &mut report.dpop).await;
+            if let Some(outcome) = outcome {
+                match outcome {
+                    Ok(mut response) => {
+                        response.latency_ms = latency_ms;
+                        report.server = (!response.is_success()).then(|| {
+                            server_message::interpret_answer(
+                                response.status,
+                                response.bearer.as_ref(),
+                                &response.headers,
+                                &response.body,
+                                !baseline,
+                            )
+                        });
+                        report.response = Some(response);
+                    }
+                    Err(error) => {
+                        report.request_error = Some(error.to_string());
+                        report.request_error_kind = Some(error);
+                    }
                 }
             }
         }
@@ -538,6 +495,9 @@ impl Engine {
 
 /// The token request of `obtained` as a hop: sent, or served from the token cache.
 fn trace_obtained(trace: &mut TraceBuilder, obtained: &Obtained, token_endpoint: Option<&str>) {
+    if let Some(first) = &obtained.first_attempt {
+        trace.token_request(first);
+    }
     match (&obtained.token_request, obtained.token.source, token_endpoint) {
         (Some(request), _, _) => trace.token_request(request),
         (None, TokenSource::Cached, Some(url)) => trace.cached(HopKind::Token, "POST", url),

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::core::diagnose::{Facts, Verdict};
+use crate::core::engine::dpop::DpopReport;
 use crate::core::engine::introspect::IntrospectionReport;
 use crate::core::engine::trace::Hop;
 use crate::core::findings::Finding;
@@ -60,6 +61,8 @@ pub struct CallReport {
     /// What the issuer's introspection endpoint said of an opaque token (RFC 7662).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub introspection: Option<IntrospectionReport>,
+    /// The DPoP proofs (decoded) and the key's thumbprint, when the profile has `[dpop]`.
+    pub dpop: Option<DpopReport>,
 }
 
 impl CallReport {
@@ -85,6 +88,7 @@ impl CallReport {
             trace: Vec::new(),
             access_token: None,
             introspection: None,
+            dpop: None,
         }
     }
 
@@ -103,6 +107,7 @@ impl CallReport {
             server: self.server.as_ref(),
             client_certificate: self.client_certificate.as_ref(),
             introspection: self.introspection.as_ref(),
+            dpop: self.dpop.as_ref(),
             ..Facts::new(profile, self.at)
         }
     }
@@ -134,6 +139,8 @@ pub struct TokenFetch {
     /// What the issuer's introspection endpoint said of an opaque token (RFC 7662).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub introspection: Option<IntrospectionReport>,
+    /// The token request's DPoP proofs (decoded), when the profile has `[dpop]`.
+    pub dpop: Option<DpopReport>,
 }
 
 impl TokenFetch {

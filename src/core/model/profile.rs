@@ -27,6 +27,32 @@ pub struct Profile {
     /// `[tls]`: extra trusted roots, `insecure` (dev only).
     #[serde(default, skip_serializing_if = "TlsConfig::is_default")]
     pub tls: TlsConfig,
+    /// Present: DPoP proofs (RFC 9449) on the token request and the API call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpop: Option<DpopConfig>,
+}
+
+/// The `[dpop]` section: how proofs are signed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DpopConfig {
+    /// The proofs' `alg`: ES256 (default), ES384, EdDSA; RS256 or PS256 with a `private_key`.
+    #[serde(default = "default_dpop_alg")]
+    pub alg: String,
+    /// The proof key (a PEM private key or a private JWK; `file:` reads the whole file);
+    /// absent, a fresh key is generated for each run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_key: Option<SecretSource>,
+}
+
+fn default_dpop_alg() -> String {
+    "ES256".to_owned()
+}
+
+impl Default for DpopConfig {
+    fn default() -> Self {
+        DpopConfig { alg: default_dpop_alg(), private_key: None }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

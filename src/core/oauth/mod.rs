@@ -5,6 +5,7 @@ pub mod client_assertion;
 pub(crate) mod client_auth;
 pub mod client_key;
 pub mod client_post;
+pub mod dpop;
 pub mod introspection;
 pub(crate) mod request;
 pub mod revocation;

@@ -10,6 +10,7 @@ use crate::core::net::scrub::Scrubber;
 use crate::core::net::transport::{TlsNeeds, TransportNeeds};
 use crate::core::oauth::client_assertion::{AssertionSettings, AssertionView};
 use crate::core::oauth::client_auth::{ClientAuth, ClientAuthError};
+use crate::core::oauth::dpop::Proof;
 pub use crate::core::oauth::request::RequestView;
 
 /// Everything needed to ask for a token.
@@ -147,14 +148,51 @@ impl TokenRequest {
     /// Sends the request (the only I/O here) over a client fit for `tls`, and reads the
     /// answer, scrubbed of the secret.
     pub async fn send_with(&self, http: &Http, tls: &TlsNeeds) -> Result<TokenResponse, TokenError> {
-        let wire = self.build(true)?;
-        let url = parse_url(&wire.url)?;
+        self.send_with_dpop(http, tls, None).await.0
+    }
+
+    /// [`TokenRequest::view`] with the `DPoP` header a proof adds (signature redacted).
+    pub fn view_with_dpop(&self, proof: Option<&Proof>) -> RequestView {
+        let mut view = self.view();
+        if let Some(proof) = proof {
+            view.headers.push(("DPoP".to_owned(), proof.shown()));
+        }
+        view
+    }
+
+    /// [`TokenRequest::send_with`], with a DPoP proof in the `DPoP` header when given; also
+    /// returns the `DPoP-Nonce` the server sent (RFC 9449 §8), for a retry or the next proof.
+    pub async fn send_with_dpop(
+        &self,
+        http: &Http,
+        tls: &TlsNeeds,
+        proof: Option<&Proof>,
+    ) -> (Result<TokenResponse, TokenError>, Option<String>) {
+        let wire = match self.build(true) {
+            Ok(wire) => wire,
+            Err(error) => return (Err(error.into()), None),
+        };
+        let url = match parse_url(&wire.url) {
+            Ok(url) => url,
+            Err(error) => return (Err(error.into()), None),
+        };
         let needs = self.transport_needs(&url, tls);
-        let mut builder = http.client(&url, &needs)?.post(url).form(&wire.form);
+        let client = match http.client(&url, &needs) {
+            Ok(client) => client,
+            Err(error) => return (Err(error.into()), None),
+        };
+        let mut builder = client.post(url).form(&wire.form);
         for (name, value) in wire.headers.iter().filter(|(name, _)| !name.eq_ignore_ascii_case("content-type")) {
             builder = builder.header(name.as_str(), value.as_str());
         }
-        let mut response = http.send(builder, &self.endpoint).await?;
+        if let Some(proof) = proof {
+            builder = builder.header("DPoP", proof.compact.expose());
+        }
+        let mut response = match http.send(builder, &self.endpoint).await {
+            Ok(response) => response,
+            Err(error) => return (Err(error.into()), None),
+        };
+        let nonce = response.headers_named("dpop-nonce").next().map(|n| n.trim().to_owned());
         // An endpoint that echoes the request (in error_description, or an HTML error page)
         // must not hand the secret to the screen: scrub it before the answer is parsed.
         let mut scrubber = Scrubber::new();
@@ -168,10 +206,13 @@ impl TokenRequest {
         if let Some(key) = &self.credentials.private_key {
             scrubber.add_private_key(key);
         }
+        if let Some(proof) = proof {
+            scrubber.add_token(&proof.compact);
+        }
         scrubber.scrub_response(&mut response);
         let mut result = parse_token_response(&response);
         scrub_decoded(&mut result, scrubber);
-        result
+        (result, nonce)
     }
 }
 

@@ -1,5 +1,6 @@
 //! Sending a test request to a protected endpoint, with or without the token, and reading the answer.
 
+pub mod dpop_challenge;
 pub mod www_authenticate;
 
 use serde::Serialize;
@@ -8,6 +9,7 @@ use crate::core::model::secret::Secret;
 use crate::core::net::http::{Http, HttpError, HttpResponse, parse_url};
 use crate::core::net::scrub::{Scrubber, is_credential_header};
 use crate::core::net::transport::{TlsNeeds, TransportNeeds};
+use crate::core::oauth::dpop::Proof;
 use www_authenticate::BearerChallenge;
 
 /// A request to an API endpoint.
@@ -135,6 +137,28 @@ impl ProbeRequest {
     /// scrubbed of the token it carried and of `known` (the call's other secrets), before
     /// anything reads it.
     pub async fn send_over(&self, http: &Http, tls: &TlsNeeds, known: &Scrubber) -> Result<ProbeResponse, HttpError> {
+        self.send_bound(http, tls, known, None).await
+    }
+
+    /// [`ProbeRequest::send_over`] for a DPoP-bound token: `Authorization: DPoP <token>` and
+    /// the proof in the `DPoP` header (RFC 9449 §7.1); the answer is scrubbed of the proof too.
+    pub async fn send_dpop_over(
+        &self,
+        http: &Http,
+        tls: &TlsNeeds,
+        known: &Scrubber,
+        proof: &Proof,
+    ) -> Result<ProbeResponse, HttpError> {
+        self.send_bound(http, tls, known, Some(proof)).await
+    }
+
+    async fn send_bound(
+        &self,
+        http: &Http,
+        tls: &TlsNeeds,
+        known: &Scrubber,
+        proof: Option<&Proof>,
+    ) -> Result<ProbeResponse, HttpError> {
         let url = parse_url(&self.url)?;
         let needs = TransportNeeds::for_url(&url, tls);
         let method = reqwest::Method::from_bytes(self.method.trim().to_ascii_uppercase().as_bytes()).map_err(|_| {
@@ -147,8 +171,12 @@ impl ProbeRequest {
         for (name, value) in self.headers_to_send() {
             builder = builder.header(name, value);
         }
+        let scheme = if proof.is_some() { "DPoP" } else { "Bearer" };
         if let Some(token) = &self.token {
-            builder = builder.header("authorization", format!("Bearer {}", token.expose()));
+            builder = builder.header("authorization", format!("{scheme} {}", token.expose()));
+        }
+        if let Some(proof) = proof {
+            builder = builder.header("DPoP", proof.compact.expose());
         }
         if let Some(body) = &self.body {
             let looks_json = body.trim_start().starts_with(['{', '[']);
@@ -161,6 +189,9 @@ impl ProbeRequest {
         let mut scrubber = known.clone();
         if let Some(token) = &self.token {
             scrubber.add_token(token);
+        }
+        if let Some(proof) = proof {
+            scrubber.add_token(&proof.compact);
         }
         for (_, value) in self.headers_to_send().into_iter().filter(|(name, _)| is_credential_header(name)) {
             scrubber.add_header_value(value);

@@ -562,6 +562,7 @@ mod tests {
             },
             endpoints: Vec::new(),
             tls: Default::default(),
+            dpop: None,
         };
         assert_eq!(profile, expected);
         // Ctrl-S saves from anywhere; an untouched new form has no client.

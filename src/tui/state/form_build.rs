@@ -101,6 +101,8 @@ impl FormState {
                     endpoints: self.endpoints.items().to_vec(),
                     // Not on the form: kept as loaded.
                     tls: self.base.tls.clone(),
+                    // The form has no DPoP fields yet: an edit keeps the section as it was.
+                    dpop: self.base.dpop.clone(),
                 };
                 Ok((stem, profile))
             }

@@ -245,6 +245,7 @@ fn call_done(app: &mut App, task: TaskId, report: Arc<CallReport>) {
             trace: report.trace.iter().filter(|hop| hop.hop != HopKind::Api).cloned().collect(),
             access_token: report.access_token.clone().or(access_token),
             introspection: report.introspection.clone(),
+            dpop: report.dpop.clone(),
         }));
     }
     session.call = Some(report.clone());

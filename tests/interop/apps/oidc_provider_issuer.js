@@ -29,6 +29,8 @@ const CLIENTS = [
     redirect_uris: ['http://127.0.0.1/callback'],
   },
   { client_id: 'oidcp-opaque', token_endpoint_auth_method: 'client_secret_basic', scope: 'order:read' },
+  // RFC 9449: every token of this client must be DPoP-bound (a proof on each token request).
+  { client_id: 'oidcp-dpop', token_endpoint_auth_method: 'client_secret_post', scope: 'order:read', dpop_bound_access_tokens: true },
 ].map((c) => ({ grant_types: ['client_credentials'], response_types: [], redirect_uris: [], ...c, client_secret: `${c.client_id}-secret` }));
 
 // The client assertion methods. The private_key_jwt client registers the public half of a
@@ -80,6 +82,9 @@ async function main() {
       // /token/revocation, named in discovery).
       introspection: { enabled: true },
       revocation: { enabled: true },
+      // DPoP with server nonces required, so tokdbg's use_dpop_nonce retry is exercised; it only
+      // changes requests that carry a DPoP proof.
+      dPoP: { enabled: true, nonceSecret: crypto.randomBytes(32), requireNonce: () => true },
       resourceIndicators: {
         enabled: true,
         // No resource for the opaque client: oidc-provider then issues a reference token.
