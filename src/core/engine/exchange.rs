@@ -161,13 +161,13 @@ impl Engine {
         request: &ProbeRequest,
         needs: &TlsNeeds,
         known: &Scrubber,
-        baseline: bool,
         trace: &mut TraceBuilder,
         dpop: &mut Option<DpopReport>,
     ) -> (Option<Result<ProbeResponse, HttpError>>, f64) {
         let mut dpop_report = dpop.take().unwrap_or_default();
-        let dpop_key = match (dpop::wanted(profile), baseline) {
-            (Some(config), false) => Some(self.dpop_keys.key(config).await),
+        // A request without a token (the baseline) carries no proof: there is nothing to bind.
+        let dpop_key = match (dpop::wanted(profile), &request.token) {
+            (Some(config), Some(_)) => Some(self.dpop_keys.key(config).await),
             _ => None,
         };
         let mut nonce: Option<String> = None;

@@ -461,7 +461,7 @@ impl Engine {
             };
             report.notes = request.header_notes();
             let (outcome, latency_ms) =
-                self.send_api(&profile, &request, &api_needs, &known, baseline, &mut trace, &mut report.dpop).await;
+                self.send_api(&profile, &request, &api_needs, &known, &mut trace, &mut report.dpop).await;
             if let Some(outcome) = outcome {
                 match outcome {
                     Ok(mut response) => {
