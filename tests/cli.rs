@@ -473,11 +473,11 @@ async fn broken_profile_file_is_named_with_line_and_column() {
     let value = run.json();
     assert_eq!(value["ok"], false);
     let profiles = value["profiles"].as_array().expect("profiles");
-    assert_eq!(profiles.len(), 17);
+    assert_eq!(profiles.len(), 22);
     let bad = profiles.iter().find(|p| p["stem"] == "broken").expect("broken entry");
     assert_eq!(bad["ok"], false);
     assert!(location(bad["error"].as_str().unwrap_or("")).is_some(), "{bad}");
-    assert!(profiles.iter().filter(|p| p["ok"] == true).count() == 16);
+    assert!(profiles.iter().filter(|p| p["ok"] == true).count() == 21);
     // Checking one good profile alone passes.
     demo.run(&["profiles", "check", "demo-reader"]).await.code(0);
     demo.run(&["profiles", "check", "broken"]).await.code(2);
@@ -716,7 +716,7 @@ async fn global_flags_before_and_after_the_subcommand() {
     {
         let run = demo.run(&args).await;
         run.code(0);
-        assert_eq!(run.json()["profiles"].as_array().map(Vec::len), Some(16), "{args:?}");
+        assert_eq!(run.json()["profiles"].as_array().map(Vec::len), Some(21), "{args:?}");
     }
     // TOKDBG_PROFILES is honoured when --profiles is absent.
     let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_tokdbg"))
@@ -729,7 +729,7 @@ async fn global_flags_before_and_after_the_subcommand() {
         .expect("run");
     assert_eq!(output.status.code(), Some(0));
     let value: Value = serde_json::from_slice(&output.stdout).expect("json");
-    assert_eq!(value["profiles"].as_array().map(Vec::len), Some(16));
+    assert_eq!(value["profiles"].as_array().map(Vec::len), Some(21));
     // NO_COLOR: no escape codes anywhere.
     let run = demo.run(&["call", "demo-noscope"]).await;
     assert!(!run.stdout.contains('\u{1b}'), "{}", run.stdout);
@@ -747,7 +747,7 @@ async fn profiles_list_show_check_never_print_secrets() {
     run.code(0);
     let value = run.json();
     let profiles = value["profiles"].as_array().expect("profiles");
-    assert_eq!(profiles.len(), 16);
+    assert_eq!(profiles.len(), 21);
     for profile in profiles {
         for key in ["stem", "name", "path", "ok", "issuer", "client_id", "endpoints"] {
             assert!(profile.get(key).is_some(), "{key}: {profile}");
@@ -762,20 +762,22 @@ async fn profiles_list_show_check_never_print_secrets() {
         run.code(0);
         let value = run.json();
         assert_eq!(value["stem"], stem);
-        let secret = value["profile"]["client"]["secret"].as_str().unwrap_or("");
-        assert!(secret.contains("[redacted]"), "{stem}: {secret}");
+        // The mTLS profiles have no secret (their certificate authenticates them).
+        if let Some(secret) = value["profile"]["client"]["secret"].as_str() {
+            assert!(secret.contains("[redacted]"), "{stem}: {secret}");
+        }
         assert!(value["warnings"].is_array());
     }
     // A display name finds the profile too, case-insensitively or not.
     demo.run(&["profiles", "show", "reader (200 / 403 / misconfigured APIs)"]).await.code(0);
 
     let run = demo.run(&["profiles", "check"]).await;
-    run.code(0).stdout_has("16 profile(s), 0 broken");
+    run.code(0).stdout_has("21 profile(s), 0 broken");
     let run = demo.run(&["profiles", "check", "--json"]).await;
     run.code(0);
     let value = run.json();
     assert_eq!(value["ok"], true);
-    assert_eq!(value["profiles"].as_array().map(Vec::len), Some(16));
+    assert_eq!(value["profiles"].as_array().map(Vec::len), Some(21));
 
     // An empty directory lists nothing and succeeds.
     let empty = tempfile::tempdir().expect("tempdir");

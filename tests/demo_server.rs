@@ -484,14 +484,16 @@ async fn counters_count_each_kind_and_shutdown_stops() -> TestResult {
 fn demo_profiles_parse_and_point_at_the_server() -> TestResult {
     let base = "http://127.0.0.1:39999";
     let profiles = tokdbg::demo::demo_profiles(base);
-    assert_eq!(profiles.len(), 16);
+    assert_eq!(profiles.len(), 21);
     for (stem, text) in &profiles {
         assert!(stem.starts_with("demo"));
         assert!(!text.contains("127.0.0.1:4455"), "{stem}");
         let profile: tokdbg::core::model::profile::Profile =
             toml::from_str(text).map_err(|e| format!("{stem}: {e}"))?;
         assert!(profile.endpoints.iter().any(|e| e.name == "read orders"), "{stem}");
-        assert!(profile.endpoints.iter().all(|e| e.url.starts_with(base)), "{stem}");
+        // The https profiles reach the same server over TLS (same port).
+        let tls_base = base.replacen("http://", "https://", 1);
+        assert!(profile.endpoints.iter().all(|e| e.url.starts_with(base) || e.url.starts_with(&tls_base)), "{stem}");
         assert_eq!(profile.expect.audience, [APP_ID], "{stem}");
     }
     let dir = tempfile::tempdir()?;

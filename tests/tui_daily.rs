@@ -229,7 +229,7 @@ async fn layout_fits_names_filters_and_urls() {
     script.extend(typed("misconfigured-nothing-matches-this"));
     h.run(script).await;
     let first_line = h.screen().lines().next().unwrap_or_default().to_owned();
-    assert!(first_line.contains("(0/16)"), "the count survives a long filter: {first_line}");
+    assert!(first_line.contains("(0/21)"), "the count survives a long filter: {first_line}");
     assert!(first_line.contains("…"), "{first_line}");
 
     let mut h = Harness::demo(80, 24).await;

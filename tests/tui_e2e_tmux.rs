@@ -73,7 +73,7 @@ impl Tmux {
 
     /// Waits for the demo's profile list with demo-reader selected.
     fn wait_for_demo(&self) -> String {
-        self.wait_for("the profile list", |p| p.contains("Profiles (16)") && p.contains("Profile · demo-reader"))
+        self.wait_for("the profile list", |p| p.contains("Profiles (21)") && p.contains("Profile · demo-reader"))
     }
 
     /// The pid of the pane's one child process (the program the pane's shell runs).
@@ -131,7 +131,7 @@ fn demo_in_tmux_reads_is_denied_and_quits_cleanly() {
     let mut tmux = Tmux::new("tour");
     tmux.start(&format!("'{}' demo; echo \"TOKDBG-EXITED:$?\"; sleep 60", bin()));
 
-    // The demo starts with its 16 profiles (sorted by name), demo-reader selected.
+    // The demo starts with its 21 profiles (sorted by name), demo-reader selected.
     let pane = tmux.wait_for_demo();
     assert!(pane.contains("demo issuer http://127.0.0.1:"), "{pane}");
     assert_eq!(tmux.format("#{alternate_on}"), "1", "the TUI runs on the alternate screen");
@@ -147,7 +147,7 @@ fn demo_in_tmux_reads_is_denied_and_quits_cleanly() {
     tmux.keys(&["/"]);
     tmux.literal("noscope");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("the filtered list", |p| p.contains("Profiles /noscope (1/16)"));
+    tmux.wait_for("the filtered list", |p| p.contains("Profiles /noscope (1/21)"));
     tmux.keys(&["Enter"]);
     tmux.wait_for("demo-noscope's endpoints", |p| p.contains("Endpoints · demo-noscope"));
     tmux.keys(&["Enter"]);
@@ -250,7 +250,7 @@ fn suspend_and_resume(test: &str, suspend: impl FnOnce(&Tmux, u32)) {
     tmux.keys(&["Enter"]);
     // The whole screen is drawn again: the list, the detail pane and the banner at the bottom.
     tmux.wait_for("the TUI redrawn", |p| {
-        p.contains("Profiles (16)")
+        p.contains("Profiles (21)")
             && p.contains("Profile · demo-reader")
             && p.contains("demo issuer http://127.0.0.1:")
     });
@@ -339,7 +339,8 @@ fn demo_dir_is_fresh_and_private_and_the_sweep_spares_symlinks() {
     assert_eq!(meta.permissions().mode() & 0o7777, 0o700);
     assert_eq!(meta.uid(), std::fs::metadata(tmp.path()).expect("tmp").uid());
     let files = names(&dir);
-    assert_eq!(files.len(), 16, "{files:?}");
+    // 21 profiles and the 7 demo TLS files (CA, client certificates and keys) they read.
+    assert_eq!(files.len(), 28, "{files:?}");
     for file in &files {
         let meta = std::fs::symlink_metadata(dir.join(file)).expect("a profile");
         assert!(meta.is_file(), "{file}");

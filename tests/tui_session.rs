@@ -61,7 +61,7 @@ async fn filter_narrows_the_list_and_noscope_is_denied_for_the_scope() {
     assert_eq!(h.app.profiles.filter, "noscope");
     assert_eq!(h.app.profiles.visible.len(), 1);
     assert_eq!(h.app.selected_stem().as_deref(), Some("demo-noscope"));
-    assert!(h.screen().contains("Profiles /noscope (1/16)"), "{}", h.screen());
+    assert!(h.screen().contains("Profiles /noscope (1/21)"), "{}", h.screen());
 
     h.run(vec![enter(), enter(), Msg::WaitIdle]).await;
     assert_eq!(last_status(&h.app), Some(403));

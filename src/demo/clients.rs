@@ -101,6 +101,9 @@ pub(crate) const CLIENTS: &[Client] = &[
     Client { id: "demo-writer", secret: "demo-writer-secret", allowed_scopes: READ_WRITE, ..BASE },
     // Exercises RFC 6749 §2.3.1: id and secret must be form-urlencoded inside Basic.
     Client { id: "demo+special", secret: "s3cret:with%chars&more", ..BASE },
+    // mTLS clients (mtls_auth::MTLS_CLIENTS): no secret; their certificate authenticates them.
+    Client { id: "demo-mtls", secret: "", ..BASE },
+    Client { id: "demo-mtls-self-signed", secret: "", ..BASE },
 ];
 
 /// The client registered under `id`, if any.

@@ -14,7 +14,9 @@ use super::APP_ID;
 use super::client_auth::{self, AuthError, Method};
 use super::clients::{self, AuthMethods, Client, ScopeClaim, ScopePolicy, Signing};
 use super::keys::{sign_hmac_token, sign_token};
+use super::mtls_auth::{self, PeerInfo};
 use super::state::{DemoState, Kind};
+use super::tls_listener::Peer;
 
 /// The audiences (and RFC 8707 resources) this issuer knows.
 pub(crate) const KNOWN_AUDIENCES: &[&str] = &[APP_ID, "https://api.demo.local/orders"];
@@ -62,18 +64,29 @@ fn no_store() -> [(header::HeaderName, &'static str); 2] {
 }
 
 /// The handler: every failure becomes an [`OAuthError`].
-pub(crate) async fn token(State(state): State<Arc<DemoState>>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn token(
+    State(state): State<Arc<DemoState>>,
+    PeerInfo(peer): PeerInfo,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     state.count(Kind::Token);
-    match issue(&state, &headers, &body) {
+    match issue(&state, &peer, &headers, &body) {
         Ok(success) => (StatusCode::OK, no_store(), axum::Json(success)).into_response(),
         Err(error) => error.into_response(),
     }
 }
 
 /// Checks in the order most servers use: body, client authentication, grant, target, scope.
-fn issue(state: &DemoState, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
+fn issue(state: &DemoState, peer: &Peer, headers: &HeaderMap, body: &[u8]) -> Result<Value, OAuthError> {
     let form = parse_form(headers, body)?;
-    let client = authenticate(headers, &form)?;
+    let client = match mtls_auth::authenticate(headers, &form, peer, state.now()) {
+        Some(Ok(id)) => {
+            clients::find(id).ok_or_else(|| OAuthError::invalid_client("client authentication failed", Method::Post))?
+        }
+        Some(Err(description)) => return Err(OAuthError::invalid_client(description, Method::Post)),
+        None => authenticate(headers, &form)?,
+    };
 
     match form.get("grant_type").map(String::as_str) {
         Some("client_credentials") => {}
@@ -96,7 +109,7 @@ fn issue(state: &DemoState, headers: &HeaderMap, body: &[u8]) -> Result<Value, O
 
     let audience = target(&form)?;
     let (granted, rejected) = grant_scopes(client, form.get("scope"))?;
-    let access_token = mint(state, client, audience, &granted);
+    let access_token = mint(state, client, audience, &granted, peer);
 
     let mut answer = Map::new();
     answer.insert("access_token".into(), json!(access_token));
@@ -159,6 +172,13 @@ fn authenticate(headers: &HeaderMap, form: &BTreeMap<String, String>) -> Result<
     if !client.secret_matches(&credentials.secret) {
         return Err(failed());
     }
+    if mtls_auth::registration(client.id).is_some() {
+        // Its row holds no secret: only its certificate authenticates it.
+        return Err(OAuthError::invalid_client(
+            format!("{} authenticates with its client certificate (mTLS), not a secret", client.id),
+            method,
+        ));
+    }
     Ok(client)
 }
 
@@ -206,11 +226,11 @@ fn grant_scopes(client: &Client, requested: Option<&String>) -> Result<(Vec<&'st
 }
 
 /// Builds and signs the access token.
-fn mint(state: &DemoState, client: &Client, audience: &str, scopes: &[&str]) -> String {
+fn mint(state: &DemoState, client: &Client, audience: &str, scopes: &[&str], peer: &Peer) -> String {
     // A skewed issuer stamps times from its own (late) clock.
     let iat = state.now() - client.clock_behind_secs;
     let mut claims = Map::new();
-    claims.insert("iss".into(), json!(state.issuer));
+    claims.insert("iss".into(), json!(state.issuer_for(peer.tls)));
     claims.insert("sub".into(), json!(client.id));
     claims.insert("aud".into(), json!(audience));
     claims.insert("azp".into(), json!(client.id));
@@ -222,6 +242,10 @@ fn mint(state: &DemoState, client: &Client, audience: &str, scopes: &[&str]) -> 
     claims.insert("iat".into(), json!(iat));
     claims.insert("exp".into(), json!(iat + client.lifetime_secs));
     claims.insert("jti".into(), json!(state.next_jti()));
+    // An mTLS client's tokens are bound to the certificate it authenticated with (RFC 8705 §3).
+    if let (Some(_), Some(certificate)) = (mtls_auth::registration(client.id), &peer.certificate) {
+        claims.insert("cnf".into(), json!({ "x5t#S256": mtls_auth::thumbprint(certificate) }));
+    }
     let claims = Value::Object(claims);
 
     match (client.signing, client.signing_key(state.rotated())) {
