@@ -107,7 +107,14 @@ async fn discovery_lives_under_oidc_only() -> TestResult {
     assert_eq!(doc["issuer"], json!(server.issuer()));
     assert_eq!(doc["token_endpoint"], json!(format!("{}/token", server.issuer())));
     assert_eq!(doc["jwks_uri"], json!(format!("{}/.well-known/jwks.json", server.issuer())));
-    assert_eq!(doc["token_endpoint_auth_methods_supported"], json!(["client_secret_basic", "client_secret_post"]));
+    assert_eq!(
+        doc["token_endpoint_auth_methods_supported"],
+        json!(["client_secret_basic", "client_secret_post", "tls_client_auth", "self_signed_tls_client_auth"])
+    );
+    // RFC 8705 §5: the mTLS token endpoint is the same server over https.
+    let alias = json!(format!("{}/oidc/token", server.tls_base_url()));
+    assert_eq!(doc["mtls_endpoint_aliases"]["token_endpoint"], alias);
+    assert_eq!(doc["tls_client_certificate_bound_access_tokens"], true);
     assert!(doc["grant_types_supported"].as_array().is_some_and(|g| g.contains(&json!("client_credentials"))));
     assert!(doc["id_token_signing_alg_values_supported"].as_array().is_some_and(|a| a.contains(&json!("RS256"))));
     assert!(doc["scopes_supported"].as_array().is_some_and(|s| s.contains(&json!("order:read"))));

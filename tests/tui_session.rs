@@ -75,7 +75,7 @@ async fn filter_narrows_the_list_and_noscope_is_denied_for_the_scope() {
     // Esc in browsing mode clears the filter.
     h.run(vec![press(KeyCode::Esc)]).await;
     assert!(h.app.profiles.filter.is_empty());
-    assert_eq!(h.app.profiles.visible.len(), 16);
+    assert_eq!(h.app.profiles.visible.len(), 21);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -287,7 +287,7 @@ async fn a_resize_redraws_at_the_new_size() {
     }
     // Back at a usable size, everything is in place.
     let screen = h.screen();
-    assert!(screen.contains("Profiles (16)"), "{screen}");
+    assert!(screen.contains("Profiles (21)"), "{screen}");
     assert!(screen.contains("Profile · demo-reader"), "{screen}");
 }
 

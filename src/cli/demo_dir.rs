@@ -153,7 +153,8 @@ mod tests {
         let dir = DemoDir::create_in(base.path()).unwrap();
         crate::demo::write_demo_profiles(dir.path(), "http://127.0.0.1:9").unwrap();
         let files = names(dir.path());
-        assert_eq!(files.len(), 16);
+        // 21 profiles and the 7 TLS files (demo CA, client certificates and keys) they read.
+        assert_eq!(files.len(), 28);
         for file in files {
             assert_eq!(mode(&dir.path().join(&file)), 0o600, "{file}");
         }
