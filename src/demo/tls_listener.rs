@@ -33,7 +33,7 @@ const TLS_HANDSHAKE: u8 = 0x16;
 /// A client that opens TLS and stalls is dropped after this, without holding up others.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Who is on the other end of a connection: its address, whether it came over TLS, and the
+/// Who is on the other end of a connection: whether it came over TLS, and the
 /// client certificate (DER) it presented there, if any.
 #[derive(Debug, Clone)]
 pub(crate) struct Peer {
