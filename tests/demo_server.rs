@@ -109,9 +109,20 @@ async fn discovery_lives_under_oidc_only() -> TestResult {
     assert_eq!(doc["jwks_uri"], json!(format!("{}/.well-known/jwks.json", server.issuer())));
     assert_eq!(
         doc["token_endpoint_auth_methods_supported"],
-        json!(["client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt"])
+        json!([
+            "client_secret_basic",
+            "client_secret_post",
+            "client_secret_jwt",
+            "private_key_jwt",
+            "tls_client_auth",
+            "self_signed_tls_client_auth"
+        ])
     );
     assert_eq!(doc["token_endpoint_auth_signing_alg_values_supported"], json!(["RS256", "PS256", "HS256"]));
+    // RFC 8705 §5: the mTLS token endpoint is the same server over https.
+    let alias = json!(format!("{}/oidc/token", server.tls_base_url()));
+    assert_eq!(doc["mtls_endpoint_aliases"]["token_endpoint"], alias);
+    assert_eq!(doc["tls_client_certificate_bound_access_tokens"], true);
     assert!(doc["grant_types_supported"].as_array().is_some_and(|g| g.contains(&json!("client_credentials"))));
     assert!(doc["id_token_signing_alg_values_supported"].as_array().is_some_and(|a| a.contains(&json!("RS256"))));
     assert!(doc["scopes_supported"].as_array().is_some_and(|s| s.contains(&json!("order:read"))));
@@ -495,7 +506,9 @@ fn demo_profiles_parse_and_point_at_the_server() -> TestResult {
         let profile: tokdbg::core::model::profile::Profile =
             toml::from_str(text).map_err(|e| format!("{stem}: {e}"))?;
         assert!(profile.endpoints.iter().any(|e| e.name == "read orders"), "{stem}");
-        assert!(profile.endpoints.iter().all(|e| e.url.starts_with(base)), "{stem}");
+        // The https profiles reach the same server over TLS (same port).
+        let tls_base = base.replacen("http://", "https://", 1);
+        assert!(profile.endpoints.iter().all(|e| e.url.starts_with(base) || e.url.starts_with(&tls_base)), "{stem}");
         assert_eq!(profile.expect.audience, [APP_ID], "{stem}");
     }
     let dir = tempfile::tempdir()?;

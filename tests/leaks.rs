@@ -50,6 +50,12 @@ impl Needles {
                 needles.extend(body.map(str::to_owned));
             }
         }
+        // The demo clients' private keys (mTLS): each base64 line of their PEM bodies.
+        for (name, pem) in demo::DEMO_TLS_FILES.iter().filter(|(name, _)| name.ends_with(".key")) {
+            let lines = pem.lines().filter(|line| !line.starts_with("-----") && line.len() > 24);
+            needles.extend(lines.map(str::to_owned));
+            assert!(needles.len() > 2, "{name} has a body");
+        }
         Needles(needles)
     }
 
@@ -170,9 +176,11 @@ async fn no_cli_command_prints_a_secret() {
 
     let stems: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
-        .filter_map(|e| e.ok()?.path().file_stem()?.to_str().map(str::to_owned))
-        .filter(|s| s != "sk")
+        .filter_map(|e| Some(e.ok()?.path()))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "toml"))
+        .filter_map(|path| path.file_stem()?.to_str().map(str::to_owned))
         .collect();
+    let ca_file = dir.path().join("demo-ca.pem").display().to_string();
     let mut runs = 0;
     for json in [false, true] {
         let flag: &[&str] = if json { &["--json"] } else { &[] };
@@ -201,6 +209,9 @@ async fn no_cli_command_prints_a_secret() {
             vec!["revoke".into(), "demo-opaque".into(), revoked.clone()],
             vec!["introspect".into(), "demo-opaque".into(), revoked.clone()],
             vec!["call".into(), "demo-opaque".into(), "--token".into(), revoked.clone()],
+            // The https profiles with the demo CA given by flag, and with checks off.
+            vec!["call".into(), "demo-https-untrusted".into(), "--cacert".into(), ca_file.clone()],
+            vec!["call".into(), "demo-mtls".into(), "--insecure".into()],
         ];
         for stem in &stems {
             commands.push(vec!["profiles".into(), "show".into(), stem.clone()]);

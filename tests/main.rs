@@ -26,6 +26,7 @@ mod leaks;
 mod profile_edit;
 mod security;
 mod server_messages;
+mod tls_flow;
 mod tui_daily;
 mod tui_e2e_tmux;
 mod tui_session;

@@ -344,7 +344,8 @@ fn demo_dir_is_fresh_and_private_and_the_sweep_spares_symlinks() {
     assert_eq!(meta.permissions().mode() & 0o7777, 0o700);
     assert_eq!(meta.uid(), std::fs::metadata(tmp.path()).expect("tmp").uid());
     let files = names(&dir);
-    assert_eq!(files.len(), crate::support::demo_profile_count(), "{files:?}");
+    // The profiles and the demo TLS files (CA, client certificates and keys) they read.
+    assert_eq!(files.len(), crate::support::demo_profile_count() + tokdbg::demo::DEMO_TLS_FILES.len(), "{files:?}");
     for file in &files {
         let meta = std::fs::symlink_metadata(dir.join(file)).expect("a profile");
         assert!(meta.is_file(), "{file}");

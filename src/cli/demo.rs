@@ -141,9 +141,18 @@ pub fn tour(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime) -
             .map_err(|e| CliError::network(format!("cannot start the demo server on 127.0.0.1: {e}")))?;
         let engine = Engine::new(global.http_config());
         let issuer = server.issuer();
+        // The https profiles read the demo CA and their client certificates from files beside
+        // them: a private directory (0700, removed when the tour ends) holds them.
+        let dir = tempfile::tempdir().map_err(|e| {
+            CliError::profile(format!("cannot create a private directory for the demo's certificates: {e}"))
+        })?;
+        demo::write_demo_profiles(dir.path(), &server.base_url()).map_err(|e| {
+            CliError::profile(format!("cannot write the demo profiles to {}: {e}", dir.path().display()))
+        })?;
         let mut reports = Vec::new();
-        for (stem, text) in demo::demo_profiles(&server.base_url()) {
-            let profile = parse_profile(&text, stem).map_err(|e| CliError::profile(e.to_string()))?;
+        for (stem, text) in demo::demo_profiles_in(&server.base_url(), dir.path()) {
+            let mut profile = parse_profile(&text, stem).map_err(|e| CliError::profile(e.to_string()))?;
+            profile.tls.base_dir = Some(dir.path().to_path_buf());
             for endpoint in profile.endpoints.iter().take(if stem == "demo-reader" { usize::MAX } else { 1 }) {
                 let wanted = if profile.client.is_some() { TokenWanted::Fetch { force: false } } else { TokenWanted::None };
                 let cached = engine.cached_token(stem, &profile).map(|cached| cached.token);

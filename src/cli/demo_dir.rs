@@ -153,7 +153,11 @@ mod tests {
         let dir = DemoDir::create_in(base.path()).unwrap();
         crate::demo::write_demo_profiles(dir.path(), "http://127.0.0.1:9").unwrap();
         let files = names(dir.path());
-        assert_eq!(files.len(), crate::demo::demo_profiles("http://127.0.0.1:9").len());
+        // The profiles and the demo TLS files (CA, client certificates and keys) they read.
+        assert_eq!(
+            files.len(),
+            crate::demo::demo_profiles("http://127.0.0.1:9").len() + crate::demo::DEMO_TLS_FILES.len()
+        );
         for file in files {
             assert_eq!(mode(&dir.path().join(&file)), 0o600, "{file}");
         }

@@ -39,9 +39,10 @@ pub struct SecretsNeeded {
     /// Verifies HS* tokens the way the API does; read whenever the profile names one, as a
     /// missing one is a mistake in the profile worth reporting even for a baseline call.
     pub hmac_secret: Option<SecretSource>,
-    /// The client's credentials for introspecting a given or cached opaque token (RFC 7662):
-    /// read only when the token is opaque and the profile may know an introspection endpoint
-    /// (its own, or its issuer's discovery). A token request reads them anyway.
+    /// The client's credentials a call with a given or cached token still needs: all of
+    /// them to introspect an opaque token (RFC 7662) when the profile may know an
+    /// introspection endpoint (its own, or its issuer's discovery); else only the client
+    /// certificate and its key, which the API request presents. A token request reads them anyway.
     pub introspection: Option<CredentialSources>,
 }
 
@@ -79,16 +80,20 @@ pub fn secrets_needed(
     Ok(SecretsNeeded { token, hmac_secret: profile.expect.hmac_secret.clone(), introspection })
 }
 
-/// The credentials to read for introspecting `token`, if it is opaque and can be introspected.
+/// The credentials a call with a given or cached `token` reads: all of the client's, to
+/// introspect an opaque token; else its certificate and key, which the API call presents
+/// (a certificate-bound token needs them however it was obtained).
 fn introspection_credentials(profile: &Profile, token: &Secret) -> Option<CredentialSources> {
+    let client = profile.client.as_ref()?;
+    let sources = client.credential_sources().ok()?;
     let opaque = crate::core::token::jwt::decode(crate::core::token::jwt::clean_pasted(token.expose()))
         .err()
         .is_some_and(|e| e.looks_opaque());
     let may_know_endpoint = profile.issuer.introspection_endpoint.is_some() || profile.issuer.url.is_some();
-    if !opaque || !may_know_endpoint {
-        return None;
+    if opaque && may_know_endpoint {
+        return Some(sources);
     }
-    profile.client.as_ref()?.credential_sources().ok()
+    sources.certificate.is_some().then_some(CredentialSources { secret: None, ..sources })
 }
 
 impl SecretsNeeded {

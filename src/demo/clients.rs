@@ -143,6 +143,9 @@ pub(crate) const CLIENTS: &[Client] = &[
     },
     // Gets DPoP-bound tokens when its request carries a proof (any client does).
     Client { id: "demo-dpop", secret: "demo-dpop-secret", ..BASE },
+    // mTLS clients (mtls_auth::MTLS_CLIENTS): no secret; their certificate authenticates them.
+    Client { id: "demo-mtls", secret: "", ..BASE },
+    Client { id: "demo-mtls-self-signed", secret: "", ..BASE },
 ];
 
 /// The client registered under `id`, if any.

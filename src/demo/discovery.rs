@@ -8,13 +8,14 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use super::mtls_auth::PeerInfo;
 use super::state::{DemoState, Kind};
 
 /// `GET /oidc/.well-known/openid-configuration`
-pub(crate) async fn openid_configuration(State(state): State<Arc<DemoState>>) -> Response {
+pub(crate) async fn openid_configuration(State(state): State<Arc<DemoState>>, PeerInfo(peer): PeerInfo) -> Response {
     state.count(Kind::Discovery);
-    let issuer = &state.issuer;
-    Json(json!({
+    let issuer = state.issuer_for(peer.tls);
+    let mut document = json!({
         "issuer": issuer,
         "token_endpoint": format!("{issuer}/token"),
         "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
@@ -29,8 +30,9 @@ pub(crate) async fn openid_configuration(State(state): State<Arc<DemoState>>) ->
         "scopes_supported": ["openid", "order:read", "order:write"],
         "response_types_supported": ["token"],
         "subject_types_supported": ["public"],
-    }))
-    .into_response()
+    });
+    super::mtls_discovery::add_mtls_metadata(&mut document, &state.tls_issuer);
+    Json(document).into_response()
 }
 
 /// `GET /oidc/.well-known/jwks.json`

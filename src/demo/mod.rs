@@ -12,12 +12,16 @@ mod express_api;
 mod fastapi_api;
 mod jose;
 pub(crate) mod keys;
+mod mtls_api;
+mod mtls_auth;
+mod mtls_discovery;
 mod node_jwt;
 mod opaque;
 mod profiles;
 mod pyjwt;
 mod spring_api;
 mod state;
+mod tls_listener;
 mod token_endpoint;
 
 use std::net::SocketAddr;
@@ -33,8 +37,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use keys::{DemoKey, sign_hmac_token, sign_token};
-pub use profiles::{demo_profiles, write_demo_profiles};
+pub use profiles::{DEMO_TLS_FILES, demo_profiles, demo_profiles_in, write_demo_profiles};
 pub use state::DemoCounters;
+pub use tls_listener::DEMO_CA_PEM;
 
 use crate::core::clock::{Clock, SystemClock};
 use state::{DemoState, http_date};
@@ -62,14 +67,16 @@ impl DemoServer {
     /// [`DemoServer::start`] on `clock`: tokens are issued (`iat`, `exp`) and checked by it, and
     /// every answer's `Date` header reads it (tests pin it with a `FixedClock`).
     pub async fn start_with_clock(addr: SocketAddr, clock: Arc<dyn Clock>) -> std::io::Result<DemoServer> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let addr = listener.local_addr()?;
+        // Plain HTTP and HTTPS (mTLS) on the same port: see tls_listener.
+        let listener = tls_listener::DemoListener::new(tokio::net::TcpListener::bind(addr).await?)?;
+        let addr = listener.socket_addr();
         let state = Arc::new(DemoState::new(format!("http://{addr}"), clock));
         let app = router(Arc::clone(&state));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             // A serve error can only come from the listener; the demo just ends then,
             // silently, because stdout/stderr belong to the CLI's output.
+            let app = app.into_make_service_with_connect_info::<tls_listener::Peer>();
             let _ = axum::serve(listener, app)
                 .with_graceful_shutdown(async {
                     let _ = stopped.await;
@@ -91,6 +98,12 @@ impl DemoServer {
     /// `{base_url}/oidc`
     pub fn issuer(&self) -> String {
         self.state.issuer.clone()
+    }
+
+    /// `https://127.0.0.1:PORT`: the same server over TLS (certificate from the demo CA,
+    /// [`DEMO_CA_PEM`]; client certificates requested for mTLS).
+    pub fn tls_base_url(&self) -> String {
+        self.state.base_url.replacen("http://", "https://", 1)
     }
 
     /// From now on RS256 tokens are signed with demo-rsa-2, which the JWKS publishes;
@@ -132,6 +145,7 @@ fn router(state: Arc<DemoState>) -> Router {
         .merge(fastapi_api::routes())
         .merge(opaque::routes())
         .merge(dpop::routes())
+        .merge(mtls_api::routes())
         // Everything else, notably /.well-known/* without /oidc, is a plain 404.
         .fallback(|| async {
             (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not Found").into_response()

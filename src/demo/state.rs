@@ -41,6 +41,9 @@ pub(crate) struct DemoState {
     pub base_url: String,
     /// `{base_url}/oidc`
     pub issuer: String,
+    /// `https://127.0.0.1:PORT/oidc`: the same issuer reached over TLS on the same port (its
+    /// discovery document and the tokens it issues there name this one).
+    pub tls_issuer: String,
     rotation: AtomicU8,
     counters: [AtomicU64; 4],
     jti_sequence: AtomicU64,
@@ -67,6 +70,7 @@ impl DemoState {
         DemoState {
             clock: DemoClock(clock),
             issuer: format!("{base_url}/oidc"),
+            tls_issuer: format!("{}/oidc", base_url.replacen("http://", "https://", 1)),
             base_url,
             rotation: AtomicU8::new(0),
             counters: Default::default(),
@@ -75,6 +79,11 @@ impl DemoState {
             assertion_jtis: Default::default(),
             dpop: super::dpop::DpopState::default(),
         }
+    }
+
+    /// The issuer as a client on this connection knows it (over TLS: [`Self::tls_issuer`]).
+    pub(crate) fn issuer_for(&self, tls: bool) -> &str {
+        if tls { &self.tls_issuer } else { &self.issuer }
     }
 
     /// Seconds since the Unix epoch, by the server's clock.

@@ -15,7 +15,9 @@ use super::client_assertion;
 use super::client_auth::{self, AuthError, Method};
 use super::clients::{self, AuthMethods, Client, ScopeClaim, ScopePolicy, Signing};
 use super::keys::{sign_hmac_token, sign_token};
+use super::mtls_auth::{self, PeerInfo};
 use super::state::{DemoState, Kind};
+use super::tls_listener::Peer;
 
 /// The audiences (and RFC 8707 resources) this issuer knows.
 pub(crate) const KNOWN_AUDIENCES: &[&str] = &[APP_ID, "https://api.demo.local/orders"];
@@ -63,23 +65,40 @@ fn no_store() -> [(header::HeaderName, &'static str); 2] {
 }
 
 /// The handler: every failure becomes an [`OAuthError`].
-pub(crate) async fn token(State(state): State<Arc<DemoState>>, headers: HeaderMap, body: Bytes) -> Response {
+pub(crate) async fn token(
+    State(state): State<Arc<DemoState>>,
+    PeerInfo(peer): PeerInfo,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     state.count(Kind::Token);
     // A DPoP proof is checked first: its nonce demand comes before any other answer.
     let binding = match super::dpop::token_binding(&state, &headers) {
         Ok(binding) => binding,
         Err(refusal) => return *refusal,
     };
-    match issue(&state, &headers, &body, binding.as_deref()) {
+    match issue(&state, &peer, &headers, &body, binding.as_deref()) {
         Ok(success) => (StatusCode::OK, no_store(), axum::Json(success)).into_response(),
         Err(error) => error.into_response(),
     }
 }
 
 /// Checks in the order most servers use: body, client authentication, grant, target, scope.
-fn issue(state: &DemoState, headers: &HeaderMap, body: &[u8], dpop_jkt: Option<&str>) -> Result<Value, OAuthError> {
+fn issue(
+    state: &DemoState,
+    peer: &Peer,
+    headers: &HeaderMap,
+    body: &[u8],
+    dpop_jkt: Option<&str>,
+) -> Result<Value, OAuthError> {
     let form = parse_form(headers, body)?;
-    let client = authenticate(state, headers, &form)?;
+    let client = match mtls_auth::authenticate(headers, &form, peer, state.now()) {
+        Some(Ok(id)) => {
+            clients::find(id).ok_or_else(|| OAuthError::invalid_client("client authentication failed", Method::Post))?
+        }
+        Some(Err(description)) => return Err(OAuthError::invalid_client(description, Method::Post)),
+        None => authenticate(state, headers, &form)?,
+    };
 
     match form.get("grant_type").map(String::as_str) {
         Some("client_credentials") => {}
@@ -106,7 +125,7 @@ fn issue(state: &DemoState, headers: &HeaderMap, body: &[u8], dpop_jkt: Option<&
     let access_token = if opaque {
         state.opaque.issue(client, audience, &granted, state.now() - client.clock_behind_secs)
     } else {
-        mint(state, client, audience, &granted, dpop_jkt)
+        mint(state, client, audience, &granted, dpop_jkt, peer)
     };
 
     let mut answer = Map::new();
@@ -195,6 +214,13 @@ pub(crate) fn authenticate(
     if !client.secret_matches(&credentials.secret) {
         return Err(failed());
     }
+    if mtls_auth::registration(client.id).is_some() {
+        // Its row holds no secret: only its certificate authenticates it.
+        return Err(OAuthError::invalid_client(
+            format!("{} authenticates with its client certificate (mTLS), not a secret", client.id),
+            method,
+        ));
+    }
     Ok(client)
 }
 
@@ -242,11 +268,18 @@ fn grant_scopes(client: &Client, requested: Option<&String>) -> Result<(Vec<&'st
 }
 
 /// Builds and signs the access token.
-fn mint(state: &DemoState, client: &Client, audience: &str, scopes: &[&str], dpop_jkt: Option<&str>) -> String {
+fn mint(
+    state: &DemoState,
+    client: &Client,
+    audience: &str,
+    scopes: &[&str],
+    dpop_jkt: Option<&str>,
+    peer: &Peer,
+) -> String {
     // A skewed issuer stamps times from its own (late) clock.
     let iat = state.now() - client.clock_behind_secs;
     let mut claims = Map::new();
-    claims.insert("iss".into(), json!(state.issuer));
+    claims.insert("iss".into(), json!(state.issuer_for(peer.tls)));
     claims.insert("sub".into(), json!(client.id));
     claims.insert("aud".into(), json!(audience));
     claims.insert("azp".into(), json!(client.id));
@@ -261,6 +294,10 @@ fn mint(state: &DemoState, client: &Client, audience: &str, scopes: &[&str], dpo
     if let Some(jkt) = dpop_jkt {
         // RFC 9449 §6.1: the token is bound to the proof's key.
         claims.insert("cnf".into(), json!({ "jkt": jkt }));
+    }
+    // An mTLS client's tokens are bound to the certificate it authenticated with (RFC 8705 §3).
+    if let (Some(_), Some(certificate)) = (mtls_auth::registration(client.id), &peer.certificate) {
+        claims.insert("cnf".into(), json!({ "x5t#S256": mtls_auth::thumbprint(certificate) }));
     }
     let claims = Value::Object(claims);
 

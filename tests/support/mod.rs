@@ -8,6 +8,7 @@ pub mod demo;
 pub mod faults;
 pub mod fixtures;
 pub mod process;
+pub mod tls;
 pub mod tui;
 
 pub use demo::*;

@@ -420,6 +420,8 @@ impl Engine {
             }
         };
 
+        // The certificate the credentials read for this call hold, for the API request.
+        let credential_identity = client_credentials.as_ref().and_then(tls::identity);
         if let (Some(token), Some(credentials)) = (&token, client_credentials) {
             report.introspection =
                 self.introspect_if_opaque(&profile, &resolved, &report.token, token, credentials, &mut trace).await;
@@ -441,14 +443,18 @@ impl Engine {
 
         // The API sees the certificate the token request presented (read for it, or kept from
         // the request that got a cached token).
-        let identity = self
-            .identities
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(&Self::token_cache_key(&profile_key, &profile))
-            .cloned();
+        let identity = credential_identity.or_else(|| {
+            self.identities
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&Self::token_cache_key(&profile_key, &profile))
+                .cloned()
+        });
         let api_needs = tls::tls_needs(&profile, identity.as_ref());
-        report.client_certificate = api_needs.identity.as_ref().and_then(ClientIdentity::certificate);
+        // Over plain http no certificate is presented, whatever the profile holds.
+        let over_tls = endpoint.url.get(..8).is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
+        report.client_certificate =
+            api_needs.identity.as_ref().filter(|_| over_tls).and_then(ClientIdentity::certificate);
         report.access_token = token.clone();
         // Without a token where one was wanted, the request would only show the baseline: skip it.
         if token.is_some() || baseline {
