@@ -5,8 +5,9 @@ use serde::Serialize;
 
 use crate::core::diagnose::{self, Facts};
 use crate::core::engine::introspect::{IntrospectionReport, RevocationReport};
+use crate::core::engine::obtain::trace_obtained;
 use crate::core::engine::trace::{Hop, TraceBuilder};
-use crate::core::engine::{DiscoveryReport, Engine, TokenInfo, TokenRequestReport, TokenSource, trace_obtained};
+use crate::core::engine::{DiscoveryReport, Engine, TokenInfo, TokenRequestReport, TokenSource};
 use crate::core::findings::Finding;
 use crate::core::model::credentials::Credentials;
 use crate::core::model::profile::Profile;

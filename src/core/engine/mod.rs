@@ -26,6 +26,7 @@ mod exchange;
 pub(crate) mod inspect;
 pub mod introspect;
 mod introspect_run;
+mod obtain;
 pub(crate) mod report;
 mod resolve;
 pub mod tls;
@@ -40,7 +41,7 @@ use serde::Serialize;
 
 use crate::core::clock::{Clock, SystemClock};
 use crate::core::diagnose::{self, Facts};
-use crate::core::engine::dpop::{DpopKeys, DpopReport};
+use crate::core::engine::dpop::DpopKeys;
 use crate::core::engine::token_cache::{CachedToken, TokenCache};
 use crate::core::engine::trace::{HopKind, TraceBuilder};
 use crate::core::model::credentials::Credentials;
@@ -57,6 +58,7 @@ use crate::core::server_message;
 use crate::core::token::jwt::{self, DecodedToken};
 use crate::core::token::scopes;
 use crate::core::token::verify::{self, Verification, VerifyOptions};
+use obtain::trace_obtained;
 
 pub use crate::core::engine::introspect::{IntrospectionReport, RevocationReport};
 pub use crate::core::engine::introspect_run::{IntrospectionRun, RevocationRun};
@@ -86,17 +88,6 @@ pub struct Resolved {
     pub token_endpoint: Option<String>,
     pub jwks_uri: Option<String>,
     pub discovery: Option<DiscoveryReport>,
-}
-
-/// A token obtained for a call, and how.
-struct Obtained {
-    token_request: Option<TokenRequestReport>,
-    token: TokenInfo,
-    access_token: Option<Secret>,
-    /// The DPoP proofs of the token request, when the profile has `[dpop]`.
-    dpop: Option<DpopReport>,
-    /// The first attempt, when the token endpoint demanded a DPoP nonce and was asked again.
-    first_attempt: Option<TokenRequestReport>,
 }
 
 /// What to call and how.
@@ -242,67 +233,6 @@ impl Engine {
         let verification = self.verify(token, options).await;
         trace.key_lookup(&verification, options.jwks_uri.as_deref(), milliseconds(self.clock.elapsed(started)));
         verification
-    }
-
-    /// The cached token if fresh (unless `force`), else a new one from `token_endpoint`.
-    async fn obtain_token(
-        &self,
-        profile_key: &str,
-        profile: &Profile,
-        token_endpoint: Option<&str>,
-        credentials: Credentials,
-        force: bool,
-        now: i64,
-    ) -> Obtained {
-        let scope_claim = &profile.expect.scope_claim;
-        let key = Self::token_cache_key(profile_key, profile);
-        let cached = if force { None } else { self.tokens.get(&key, now) };
-        if let Some(cached) = cached {
-            return Obtained {
-                token_request: None,
-                token: TokenInfo {
-                    obtained_at: Some(cached.fetched_at),
-                    ..TokenInfo::describe(TokenSource::Cached, cached.token.expose(), scope_claim, now)
-                },
-                access_token: Some(cached.token),
-                dpop: None,
-                first_attempt: None,
-            };
-        }
-        // No token endpoint: discovery failed or the profile names none.
-        let Some(endpoint_url) = token_endpoint else {
-            return Obtained {
-                token_request: None,
-                token: TokenInfo::none(),
-                access_token: None,
-                dpop: None,
-                first_attempt: None,
-            };
-        };
-        if let Some(identity) = tls::identity(&credentials) {
-            self.identities.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone(), identity);
-        }
-        let exchange = self.request_token_bound(profile, endpoint_url, credentials).await;
-        let (request_report, response) = (exchange.report, exchange.response);
-        let mut token = TokenInfo::none();
-        let access_token = response.map(|response| {
-            token = TokenInfo {
-                obtained_at: Some(now),
-                ..TokenInfo::describe(TokenSource::Fetched, response.access_token.expose(), scope_claim, now)
-            };
-            let expires_at = token
-                .expires_at
-                .or_else(|| response.expires_in.and_then(|s| i64::try_from(s).ok()).map(|s| now.saturating_add(s)));
-            self.tokens.put(&key, CachedToken { token: response.access_token.clone(), fetched_at: now, expires_at });
-            response.access_token
-        });
-        Obtained {
-            token_request: Some(request_report),
-            token,
-            access_token,
-            dpop: exchange.dpop,
-            first_attempt: exchange.first_attempt,
-        }
     }
 
     /// Gets a token for a profile (cache first unless `force`) and verifies it as the API would.
@@ -496,18 +426,6 @@ impl Engine {
         report.findings = diagnosis.findings;
         report.trace = trace.finish(&report.findings);
         report
-    }
-}
-
-/// The token request of `obtained` as a hop: sent, or served from the token cache.
-fn trace_obtained(trace: &mut TraceBuilder, obtained: &Obtained, token_endpoint: Option<&str>) {
-    if let Some(first) = &obtained.first_attempt {
-        trace.token_request(first);
-    }
-    match (&obtained.token_request, obtained.token.source, token_endpoint) {
-        (Some(request), _, _) => trace.token_request(request),
-        (None, TokenSource::Cached, Some(url)) => trace.cached(HopKind::Token, "POST", url),
-        _ => {}
     }
 }
 
