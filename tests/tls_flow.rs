@@ -143,3 +143,19 @@ async fn a_bound_token_given_to_its_own_profile_goes_with_the_profiles_certifica
     assert_outcome(&report, "allowed", "ok");
     assert!(report["client_certificate"].is_object(), "{report}");
 }
+
+#[tokio::test]
+async fn a_jwks_behind_an_untrusted_certificate_is_tls_untrusted_not_unreachable() {
+    let demo = TlsDemo::start().await;
+    let token = demo.run(&["token", "demo-reader", "--raw"]).await;
+    let token = token.code(0).stdout.trim().to_owned();
+    let jwks = format!("{}/oidc/.well-known/jwks.json", demo.tls_base_url());
+    let run = demo.run(&["verify", &token, "--jwks", &jwks, "--json"]).await;
+    // A certificate refused is a network failure: exit 3.
+    let report = run.code(3).json();
+    assert_eq!(codes(&report).first().map(String::as_str), Some("tls_untrusted"), "{report}");
+    assert!(finding(&report, "tls_untrusted")["message"].as_str().unwrap_or("").contains("JWKS"), "{report}");
+    let ca = demo.path("demo-ca.pem");
+    let run = demo.run(&["verify", &token, "--jwks", &jwks, "--cacert", ca.to_str().unwrap_or(""), "--json"]).await;
+    assert_eq!(run.code(0).json()["valid"], true);
+}

@@ -18,7 +18,7 @@ use super::process::{Invocation, Run};
 /// The demo server and its profiles, written as `tokdbg demo serve --write-profiles` does.
 pub struct TlsDemo {
     /// Serves while the profiles point at it.
-    _server: DemoServer,
+    server: DemoServer,
     pub dir: TempDir,
 }
 
@@ -27,7 +27,12 @@ impl TlsDemo {
         let server = DemoServer::start("127.0.0.1:0".parse().expect("addr")).await.expect("demo server");
         let dir = tempfile::tempdir().expect("tempdir");
         write_demo_profiles(dir.path(), &server.base_url()).expect("demo profiles");
-        TlsDemo { _server: server, dir }
+        TlsDemo { server, dir }
+    }
+
+    /// The demo over https (the same port as http).
+    pub fn tls_base_url(&self) -> String {
+        self.server.tls_base_url()
     }
 
     pub fn path(&self, name: &str) -> PathBuf {

@@ -5,7 +5,7 @@ use crate::core::clock;
 use crate::core::diagnose::facts::Facts;
 use crate::core::diagnose::hints;
 use crate::core::diagnose::wording::{self, IssuerVendor};
-use crate::core::findings::{Code, Evidence, Finding};
+use crate::core::findings::{Code, Evidence, Finding, Severity};
 use crate::core::model::profile::Profile;
 use crate::core::net::discovery::DiscoveryError;
 use crate::core::net::discovery::DiscoveryReport;
@@ -197,6 +197,15 @@ fn check_finding(check: &Check, code: Code, facts: &Facts<'_>) -> Finding {
                 evidence,
                 "The token comes from another issuer or tenant than this JWKS, or its key was rotated out: compare the token's iss with issuer.url, and check issuer.jwks_uri.",
             )
+        }
+        // The JWKS host's certificate was refused: that, named, is the cause.
+        Code::JwksUnreachable
+            if let Some(crate::core::net::jwks::JwksError::Http(http)) =
+                facts.verification.and_then(|v| v.jwks_error_kind.as_ref())
+                && let Some(finding) =
+                    crate::core::diagnose::tls::untrusted(http, "the JWKS cannot be read", Severity::Error) =>
+        {
+            finding
         }
         Code::JwksUnreachable => {
             let uri =
