@@ -238,6 +238,12 @@ async fn call_json_shows_the_decoded_proofs_never_signed() -> TestResult {
     assert!(header[1].as_str().is_some_and(|v| v.ends_with(".[signature redacted]")), "{header}");
     let human = tokdbg(&["--profiles", profiles.as_str(), "call", "demo-dpop-proxy"]).await;
     human.code(1).stdout_has("dpop_proof_invalid");
+    // The human output says how many proofs each request took (the nonce dances), not the proofs.
+    let human = tokdbg(&["--profiles", profiles.as_str(), "call", "demo-dpop"]).await;
+    human
+        .code(0)
+        .stdout_has("ES256 key (generated), jkt ")
+        .stdout_has("token request: 2 proofs (a nonce was demanded), API call: 2 proofs");
     Ok(())
 }
 

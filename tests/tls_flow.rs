@@ -142,6 +142,8 @@ async fn a_bound_token_given_to_its_own_profile_goes_with_the_profiles_certifica
     let report = run.code(0).json();
     assert_outcome(&report, "allowed", "ok");
     assert!(report["client_certificate"].is_object(), "{report}");
+    let human = demo.run(&["call", "demo-mtls", "--token", &token]).await;
+    human.code(0).stdout_has("CN=demo-mtls").stdout_has("x5t#S256 ");
 }
 
 #[tokio::test]

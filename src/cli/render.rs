@@ -206,6 +206,19 @@ pub fn call_report(p: &Paint, report: &CallReport, trace: bool) -> String {
             let _ = writeln!(out, "{} not sent", label(p, "response"));
         }
     }
+    if let Some(certificate) = &report.client_certificate {
+        let _ = writeln!(
+            out,
+            "{} {} (issued by {}), x5t#S256 {}",
+            label(p, "client cert"),
+            one(&certificate.subject),
+            one(&certificate.issuer),
+            certificate.thumbprint
+        );
+    }
+    if let Some(dpop) = &report.dpop {
+        let _ = writeln!(out, "{} {}", label(p, "dpop"), dpop_line(dpop));
+    }
     for note in &report.notes {
         let _ = writeln!(out, "{} {}", label(p, "note"), p.yellow(note));
     }
@@ -381,4 +394,24 @@ pub fn token_fetch(p: &Paint, fetch: &crate::core::engine::TokenFetch) -> String
     let _ = writeln!(out, "\n{verdict}");
     out.push_str(&findings(p, &fetch.findings));
     out
+}
+
+/// One line on a call's DPoP: the key, and how many proofs each request took (a nonce demand
+/// makes two). The proofs themselves are in `--json`, decoded.
+fn dpop_line(dpop: &crate::core::engine::dpop::DpopReport) -> String {
+    if let Some(error) = &dpop.error {
+        return format!("no proof could be made: {}", one(error));
+    }
+    let key = dpop.key.as_ref().map(|k| format!("{} key ({}), jkt {}", k.alg, k.source, k.jkt)).unwrap_or_default();
+    let proofs = |what: &str, attempts: &[crate::core::engine::dpop::ProofAttempt]| match attempts.len() {
+        0 => None,
+        1 => Some(format!("{what}: 1 proof")),
+        n => Some(format!("{what}: {n} proofs (a nonce was demanded)")),
+    };
+    let counts: Vec<String> = [proofs("token request", &dpop.token_request), proofs("API call", &dpop.api_call)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let token_type = dpop.token_type.as_deref().map(|t| format!("; token_type {}", one(t))).unwrap_or_default();
+    format!("{key}; {}{token_type}", counts.join(", "))
 }
