@@ -295,3 +295,27 @@ async fn a_token_endpoint_wanting_a_proof_from_a_profile_without_dpop_is_token_b
     assert!(primary(&report).fix.contains("[dpop]"), "{s}");
     Ok(())
 }
+
+#[tokio::test]
+async fn an_api_offering_dpop_beside_bearer_is_read_by_its_bearer_answer() -> TestResult {
+    // express-oauth2-jwt-bearer advertises DPoP on every 401, beside the Bearer challenge that
+    // says why (its real answer to an API expecting another audience, tests/fixtures).
+    let router = Router::new().route(
+        "/api",
+        axum::routing::get(|| async {
+            let challenge = r#"Bearer realm="api", error="invalid_token", error_description="Unexpected 'aud' value", DPoP algs="RS256 ES256""#;
+            (StatusCode::UNAUTHORIZED, [("www-authenticate", challenge), ("x-powered-by", "Express")]).into_response()
+        }),
+    );
+    let base = serve(router).await?;
+    let server = start_demo().await?;
+    let engine = engine();
+    let token = call_demo(&engine, &server, "demo-reader", "read orders").await?.access_token.ok_or("no token")?;
+    let mut reader = demo_profile(&server, "demo-reader")?;
+    reader.endpoints[0].url = format!("{base}/api");
+    let report = engine.call(given_spec("demo-reader", &reader, "read orders", token.expose())?, None).await;
+    let s = summary(&report);
+    assert_eq!(primary(&report).code, Code::AudienceMismatch, "{s}");
+    assert!(finding(&report, Code::TokenBindingMismatch).is_none(), "Bearer is accepted here: {s}");
+    Ok(())
+}

@@ -122,7 +122,10 @@ fn api(facts: &Facts<'_>) -> Option<Finding> {
     let url = facts.endpoint_url();
     let attempts = facts.dpop.map(|d| d.api_call.as_slice()).unwrap_or_default();
     if facts.profile.dpop.is_none() || attempts.is_empty() {
-        if facts.baseline {
+        // An API that also offers a Bearer challenge accepts Bearer tokens (RFC 9449 §7.1: it
+        // advertises DPoP beside it, as express-oauth2-jwt-bearer does on every 401): its
+        // Bearer answer says why, and a DPoP-bound token sent so is `binding`'s to tell.
+        if facts.baseline || response.bearer.is_some() {
             return None;
         }
         let algs =
