@@ -35,7 +35,7 @@ pub(crate) fn without_generic_token_failure(facts: &Facts<'_>, found: Vec<Findin
 }
 
 /// The `htu` tokdbg put in the last proof of `attempts`.
-fn sent_htu(attempts: &[crate::core::engine::dpop::ProofAttempt]) -> Option<String> {
+fn sent_htu(attempts: &[crate::core::oauth::dpop_report::ProofAttempt]) -> Option<String> {
     attempts.last().and_then(|a| a.proof.claims.get("htu")).and_then(|v| v.as_str()).map(str::to_owned)
 }
 

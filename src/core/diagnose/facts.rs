@@ -5,11 +5,11 @@
 
 use std::sync::LazyLock;
 
-use crate::core::engine::dpop::DpopReport;
-use crate::core::engine::introspect::IntrospectionReport;
 use crate::core::model::profile::Profile;
 use crate::core::net::discovery::DiscoveryReport;
 use crate::core::net::http::HttpError;
+use crate::core::oauth::dpop_report::DpopReport;
+use crate::core::oauth::introspection_report::IntrospectionReport;
 use crate::core::oauth::token_request::TokenRequestReport;
 use crate::core::probe::{EndpointInfo, ProbeResponse};
 use crate::core::server_message::ServerVerdict;

@@ -5,55 +5,12 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
-
 use crate::core::model::profile::{DpopConfig, NoPrompt, Profile};
 use crate::core::model::secret_source::SecretShape;
-use crate::core::oauth::dpop::{self, DpopKey, Proof, ProofClaims, ProofView};
+use crate::core::oauth::dpop::{self, DpopKey, Proof, ProofClaims};
+pub use crate::core::oauth::dpop_report::{DpopKeyInfo, DpopReport, ProofAttempt};
 use crate::core::probe::ProbeResponse;
 use crate::core::probe::dpop_challenge::{DpopChallenge, dpop_challenge};
-
-/// What the report says about DPoP: `dpop` in `call --json` and `token --json`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct DpopReport {
-    /// The proof key: alg, RFC 7638 thumbprint, where it came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key: Option<DpopKeyInfo>,
-    /// Why tokdbg could make no proof (an unusable key, a URL that cannot be an htu).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// The proofs sent to the token endpoint, in order (two when a nonce was demanded).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub token_request: Vec<ProofAttempt>,
-    /// The proofs sent to the API, in order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub api_call: Vec<ProofAttempt>,
-    /// The token response's `token_type` (`DPoP` for a bound token).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token_type: Option<String>,
-}
-
-/// The proof key, public facts only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct DpopKeyInfo {
-    pub alg: String,
-    /// What a token bound to this key carries as `cnf.jkt`.
-    pub jkt: String,
-    /// `generated` (a fresh key for this run) or `private_key` (dpop.private_key).
-    pub source: &'static str,
-}
-
-/// One proof sent, and what the server said to it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ProofAttempt {
-    /// The proof decoded: header (typ, alg, jwk) and claims; its signature is never shown.
-    pub proof: ProofView,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// The server asked for a nonce (`use_dpop_nonce`) and sent this one (`DPoP-Nonce`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub nonce_demanded: Option<String>,
-}
 
 /// The run's proof keys, one per `[dpop]` setting: a generated key lives as long as the
 /// engine, so a token bound to it stays usable by the next call.
@@ -90,16 +47,6 @@ impl DpopKeys {
             keys.insert(name, Arc::clone(&key));
         }
         Ok(key)
-    }
-}
-
-impl DpopKeyInfo {
-    pub(crate) fn of(key: &DpopKey) -> DpopKeyInfo {
-        DpopKeyInfo {
-            alg: key.alg().to_owned(),
-            jkt: key.thumbprint().to_owned(),
-            source: if key.generated() { "generated" } else { "private_key" },
-        }
     }
 }
 

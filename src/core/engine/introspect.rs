@@ -1,16 +1,14 @@
 //! The introspection and revocation stages: where each endpoint is (the profile's, else the
 //! discovery document's), the request sent with the client's own credentials, and the report.
 
-use serde::Serialize;
-
 use crate::core::engine::trace::{self, HopKind, TraceBuilder};
 use crate::core::engine::{DiscoveryReport, Engine, milliseconds};
 use crate::core::model::credentials::Credentials;
 use crate::core::model::profile::Profile;
 use crate::core::model::secret::Secret;
 use crate::core::oauth::client_post::{EndpointError, TokenPost};
-use crate::core::oauth::introspection::{self, Introspection};
-use crate::core::oauth::request::RequestView;
+use crate::core::oauth::introspection;
+pub use crate::core::oauth::introspection_report::{IntrospectionReport, RevocationReport};
 use crate::core::oauth::revocation;
 
 /// Which of the issuer's token endpoints (other than the token endpoint itself).
@@ -34,89 +32,6 @@ impl IssuerEndpoint {
             IssuerEndpoint::Introspection => profile.issuer.introspection_endpoint.as_ref(),
             IssuerEndpoint::Revocation => profile.issuer.revocation_endpoint.as_ref(),
         }
-    }
-}
-
-/// What introspection found (the `introspection` object of `call --json`).
-#[derive(Debug, Clone, Serialize)]
-pub struct IntrospectionReport {
-    /// The endpoint asked, if one is known.
-    pub endpoint: Option<String>,
-    /// The request as sent, token and secret redacted.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request: Option<RequestView>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// The answer: `active`, the members read, and `members` (all of them).
-    #[serde(flatten)]
-    pub answer: Option<Introspection>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub oauth_error: Option<String>,
-    /// The endpoint's error body (scrubbed), when it sent one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub raw_body: Option<String>,
-    pub latency_ms: f64,
-    #[serde(skip)]
-    pub error_kind: Option<EndpointError>,
-}
-
-impl IntrospectionReport {
-    /// What the issuer said: active or not; `None` when it gave no answer.
-    pub fn active(&self) -> Option<bool> {
-        self.answer.as_ref().map(|a| a.active)
-    }
-
-    /// The endpoint could not be reached at all (CLI exit code 3).
-    pub fn unreachable(&self) -> bool {
-        self.error_kind.as_ref().is_some_and(EndpointError::is_unreachable)
-    }
-
-    /// No request was made, and why.
-    pub fn not_asked(why: &str) -> Self {
-        Self::failed(None, None, why.to_owned())
-    }
-
-    fn failed(endpoint: Option<String>, request: Option<RequestView>, error: String) -> Self {
-        IntrospectionReport {
-            endpoint,
-            request,
-            status: None,
-            answer: None,
-            error: Some(error),
-            oauth_error: None,
-            raw_body: None,
-            latency_ms: 0.0,
-            error_kind: None,
-        }
-    }
-}
-
-/// What revocation did (`revoke --json`).
-#[derive(Debug, Clone, Serialize)]
-pub struct RevocationReport {
-    pub endpoint: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub request: Option<RequestView>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<u16>,
-    /// RFC 7009: the issuer answered 200 (also for a token it does not know).
-    pub revoked: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub oauth_error: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub raw_body: Option<String>,
-    pub latency_ms: f64,
-    #[serde(skip)]
-    pub error_kind: Option<EndpointError>,
-}
-
-impl RevocationReport {
-    pub fn unreachable(&self) -> bool {
-        self.error_kind.as_ref().is_some_and(EndpointError::is_unreachable)
     }
 }
 
