@@ -255,3 +255,23 @@ async fn the_token_tab_shows_the_introspection_and_i_asks_again() {
     assert_eq!(fetch.introspection.as_ref().and_then(|i| i.active()), Some(false), "{}", h.screen());
     assert!(h.screen().contains("NOT active"), "{}", h.screen());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn assertion_clients_introspect_and_revoke_with_the_token_endpoint_as_audience() {
+    // OIDC Core §9: a client assertion's aud is the token endpoint, at the introspection and
+    // revocation endpoints too; the demo, like many issuers, refuses their own URLs.
+    let demo = Demo::start().await;
+    for stem in ["demo-private-key-jwt", "demo-secret-jwt"] {
+        // The demo introspects only its reference tokens: a JWT is not active there, but the
+        // client was authenticated and an answer came (no invalid_client).
+        let run = demo.run(&["introspect", stem, "--json"]).await;
+        let value = run.json();
+        assert_eq!(value["active"], false, "{stem}: {}", run.describe());
+        assert!(value["error"].is_null() && value["oauth_error"].is_null(), "{stem}: {}", run.describe());
+        let token = demo.run(&["token", stem, "--raw"]).await;
+        let token = token.stdout.trim().to_owned();
+        let run = demo.run(&["revoke", stem, &token, "--json"]).await;
+        run.code(0);
+        assert_eq!(run.json()["revoked"], true, "{stem}: {}", run.describe());
+    }
+}

@@ -16,6 +16,8 @@ use crate::core::oauth::revocation;
 pub enum IssuerEndpoint {
     Introspection,
     Revocation,
+    /// The token endpoint: a client assertion's audience at the other two (OIDC Core §9).
+    Token,
 }
 
 impl IssuerEndpoint {
@@ -24,6 +26,7 @@ impl IssuerEndpoint {
         match self {
             IssuerEndpoint::Introspection => "introspection_endpoint",
             IssuerEndpoint::Revocation => "revocation_endpoint",
+            IssuerEndpoint::Token => "token_endpoint",
         }
     }
 
@@ -31,6 +34,7 @@ impl IssuerEndpoint {
         match self {
             IssuerEndpoint::Introspection => profile.issuer.introspection_endpoint.as_ref(),
             IssuerEndpoint::Revocation => profile.issuer.revocation_endpoint.as_ref(),
+            IssuerEndpoint::Token => profile.issuer.token_endpoint.as_ref(),
         }
     }
 }
@@ -44,6 +48,18 @@ fn error_body(error: &EndpointError) -> Option<String> {
 }
 
 impl Engine {
+    /// A client assertion's audience at the introspection and revocation endpoints: the
+    /// token endpoint, as at the token request (OIDC Core §9; many servers take no other).
+    /// `None` for the other methods, or when no token endpoint is known (the endpoint's own
+    /// URL is then used).
+    async fn assertion_audience(&self, profile: &Profile, trace: &mut TraceBuilder) -> Option<String> {
+        let signs = profile.client.as_ref().is_some_and(|c| c.auth_method.signs_assertion());
+        if !signs {
+            return None;
+        }
+        self.issuer_endpoint(profile, IssuerEndpoint::Token, None, trace).await
+    }
+
     /// The profile's introspection or revocation endpoint, else its discovery document's
     /// (the call's own, or fetched now: cached per issuer).
     pub(crate) async fn issuer_endpoint(
@@ -81,6 +97,7 @@ impl Engine {
         };
         // The client's certificate, when it has one, is presented here as at the token endpoint.
         let needs = super::tls::tls_needs(profile, super::tls::identity(&credentials).as_ref());
+        let assertion_audience = self.assertion_audience(profile, trace).await;
         let post = TokenPost {
             endpoint: endpoint.to_owned(),
             client_id: client.id.clone(),
@@ -88,6 +105,7 @@ impl Engine {
             credentials,
             token: token.clone(),
             token_type_hint: Some("access_token".to_owned()),
+            assertion_audience,
         };
         let started = std::time::Instant::now();
         let outcome = introspection::introspect(&post, &self.http, &needs).await;
@@ -169,6 +187,7 @@ impl Engine {
             return report;
         };
         let needs = super::tls::tls_needs(profile, super::tls::identity(&credentials).as_ref());
+        let assertion_audience = self.assertion_audience(profile, trace).await;
         let post = TokenPost {
             endpoint: endpoint.clone(),
             client_id: client.id.clone(),
@@ -176,6 +195,7 @@ impl Engine {
             credentials,
             token: token.clone(),
             token_type_hint: Some("access_token".to_owned()),
+            assertion_audience,
         };
         let started = std::time::Instant::now();
         let outcome = revocation::revoke(&post, &self.http, &needs).await;

@@ -136,13 +136,23 @@ impl ClientAuth {
     /// As [`ClientAuth::apply`], and says when an assertion could not be signed (then nothing
     /// is added: a request without credentials must not be sent).
     pub fn try_apply(&self, request: &mut RequestView, reveal: bool) -> Result<(), ClientAuthError> {
+        self.try_apply_to(request, reveal, None)
+    }
+
+    /// [`ClientAuth::try_apply`] with the assertion's audience given (`None`: the endpoint the
+    /// request goes to, RFC 7523 §3) — the token endpoint, for a request to another endpoint.
+    pub fn try_apply_to(
+        &self,
+        request: &mut RequestView,
+        reveal: bool,
+        audience: Option<&str>,
+    ) -> Result<(), ClientAuthError> {
         let Some(assertion) = self.assertion() else {
             self.apply(request, reveal);
             return Ok(());
         };
-        // The audience is the endpoint the request goes to (RFC 7523 §3).
-        let shown =
-            if reveal { assertion.sign(self.client_id(), &request.url)? } else { ASSERTION_REDACTED.to_owned() };
+        let audience = audience.unwrap_or(&request.url).to_owned();
+        let shown = if reveal { assertion.sign(self.client_id(), &audience)? } else { ASSERTION_REDACTED.to_owned() };
         let at = 1.min(request.form.len());
         let fields = [
             ("client_id", self.client_id().to_owned()),

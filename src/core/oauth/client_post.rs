@@ -24,6 +24,8 @@ pub struct TokenPost {
     pub token: Secret,
     /// `access_token` or `refresh_token`: a hint the server may ignore.
     pub token_type_hint: Option<String>,
+    /// A client assertion's `aud` (the token endpoint), when not this endpoint's own URL.
+    pub assertion_audience: Option<String>,
 }
 
 /// Why the endpoint gave no usable answer.
@@ -72,7 +74,8 @@ impl TokenPost {
     /// redacted, safe to show and log.
     pub fn build(&self, reveal: bool) -> Result<RequestView, ClientAuthError> {
         let mut request = self.unauthenticated(reveal);
-        ClientAuth::new(self.auth_method, &self.client_id, &self.credentials)?.apply(&mut request, reveal);
+        let auth = ClientAuth::new(self.auth_method, &self.client_id, &self.credentials)?;
+        auth.try_apply_to(&mut request, reveal, self.assertion_audience.as_deref())?;
         Ok(request)
     }
 
