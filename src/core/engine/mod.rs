@@ -8,11 +8,15 @@
 //!  resolve ──► DiscoveryReport          discovery doc (cached per issuer) → token endpoint, JWKS URI
 //!        │        └─ error: discovery_failed / network_error; explicit endpoints carry on
 //!  obtain  ──► TokenRequestReport       cache (fresh?) → client_credentials request → token response
+//!        │        │                     (client auth: secret, assertion or certificate; a DPoP proof,
+//!        │        │                      asked again once with the server's nonce: DpopReport)
 //!        │        └─ OAuth error / not OAuth / unreachable: no token, the call stops before `probe`
 //!  decode  ──► TokenInfo                header, claims, expiry (instants), scopes; opaque/JWE noted
+//!  introspect ► IntrospectionReport     an opaque token asked about (RFC 7662), its scope the evidence
 //!  verify  ──► Verification             alg, key (JWKS cache, kid refetch), signature, exp, nbf, iss, aud, typ
 //!  scopes  ──► ScopeGap                 required vs granted, all-of / any-of
-//!  probe   ──► ProbeResponse            the request (scrubbed answer) — or an HttpError
+//!  probe   ──► ProbeResponse            the request (scrubbed answer; client certificate, DPoP proof
+//!        │                              with the nonce retry) — or an HttpError
 //!        │        └─ ServerVerdict      server_message reads the answer: which failure, in whose words
 //!        ▼
 //!  Facts { each stage optional } ──► diagnose ──► Verdict + ranked Findings
