@@ -319,3 +319,19 @@ async fn an_api_offering_dpop_beside_bearer_is_read_by_its_bearer_answer() -> Te
     assert!(finding(&report, Code::TokenBindingMismatch).is_none(), "Bearer is accepted here: {s}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_tab_shows_the_dpop_proofs_decoded() {
+    use crate::support::tui::{Harness, key};
+    use tokdbg::tui::msg::Msg;
+    let mut h = Harness::demo(120, 80).await;
+    h.select("demo-dpop");
+    h.run(vec![key('t'), Msg::WaitIdle]).await;
+    let fetch = h.app.selected_session().and_then(|s| s.token.clone()).expect("a token fetch");
+    assert_eq!(fetch.dpop.as_ref().map(|d| d.token_request.len()), Some(2), "the nonce demand and the retry");
+    let screen = h.screen();
+    assert!(screen.contains("DPoP proofs (signature not shown)"), "{screen}");
+    assert!(screen.contains("nonce demanded") && screen.contains("\"htm\": \"POST\""), "{screen}");
+    // The request's DPoP header shows the proof unsigned too.
+    assert!(screen.contains(".[signature redacted]"), "{screen}");
+}

@@ -137,6 +137,31 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
             lines.push(Line::styled(format!("note: {note}"), theme.warn()));
         }
     }
+    if let Some(dpop) = &fetch.dpop {
+        lines.extend(dpop_lines(dpop, theme));
+    }
+    lines
+}
+
+/// The token request's DPoP proofs (RFC 9449), decoded: the key's thumbprint, and each proof's
+/// claims with the server's answer (a nonce demand makes two). Never a signature.
+fn dpop_lines<'a>(dpop: &crate::core::oauth::dpop_report::DpopReport, theme: &Theme) -> Vec<Line<'a>> {
+    let mut lines = vec![Line::raw(""), heading("DPoP proofs (signature not shown)", theme)];
+    if let Some(key) = &dpop.key {
+        lines.push(field("key", format!("{} ({}), jkt {}", key.alg, key.source, key.jkt), theme));
+    }
+    if let Some(error) = &dpop.error {
+        lines.push(Line::styled(format!("no proof could be made: {error}"), theme.bad()));
+    }
+    for (i, attempt) in dpop.token_request.iter().enumerate() {
+        let status = attempt.status.map(|s| s.to_string()).unwrap_or_else(|| "no answer".to_owned());
+        let nonce = attempt.nonce_demanded.as_deref().map(|n| format!(", nonce demanded: {n}")).unwrap_or_default();
+        lines.push(Line::styled(format!("proof {} → {status}{nonce}", i + 1), theme.dim()));
+        lines.extend(json_lines(&attempt.proof.claims, theme));
+    }
+    if let Some(token_type) = &dpop.token_type {
+        lines.push(field("token_type", token_type.clone(), theme));
+    }
     lines
 }
 
