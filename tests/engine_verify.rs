@@ -31,6 +31,7 @@ fn options(server: &DemoServer, algorithms: &[&str], jwks_uri: Option<String>) -
         leeway_secs: 0,
         jwks_uri,
         hmac_secret: None,
+        jwks_tls: Default::default(),
         now: now(),
     }
 }

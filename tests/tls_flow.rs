@@ -161,3 +161,46 @@ async fn a_jwks_behind_an_untrusted_certificate_is_tls_untrusted_not_unreachable
     let run = demo.run(&["verify", &token, "--jwks", &jwks, "--cacert", ca.to_str().unwrap_or(""), "--json"]).await;
     assert_eq!(run.code(0).json()["valid"], true);
 }
+
+/// One engine, one https JWKS URL, two profiles: one trusts the demo CA, the other does
+/// not. Each gets the answer its own trust gives, in either order: the set fetched over the
+/// first profile's roots is never served to the second.
+#[tokio::test]
+async fn two_profiles_naming_one_jwks_url_keep_their_own_trust() {
+    use tokdbg::core::engine::TokenSource;
+    use tokdbg::core::model::profile::{IssuerConfig, Profile};
+    use tokdbg::core::model::tls_config::TlsConfig;
+
+    let demo = TlsDemo::start().await;
+    let token = demo.run(&["token", "demo-reader", "--raw"]).await;
+    let token = token.code(0).stdout.trim().to_owned();
+    let jwks = format!("{}/oidc/.well-known/jwks.json", demo.tls_base_url());
+    let profile = |ca_file: Option<String>| Profile {
+        issuer: IssuerConfig { jwks_uri: Some(jwks.clone()), ..Default::default() },
+        tls: TlsConfig { ca_file, ..TlsConfig::default() },
+        ..Profile::default()
+    };
+    let trusting = profile(Some(demo.path("demo-ca.pem").to_string_lossy().into_owned()));
+    let untrusting = profile(None);
+    let key_check = |report: &tokdbg::core::engine::TokenReport| {
+        let verification = report.verification.as_ref().expect("verified");
+        let key = verification.checks.iter().find(|c| c.name.label() == "key").expect("key check");
+        (format!("{:?}", key.status), key.code)
+    };
+
+    for order in [[&trusting, &untrusting], [&untrusting, &trusting]] {
+        let engine = crate::support::engine();
+        for profile in order {
+            let report = engine.inspect(profile, &token, TokenSource::Given, None).await;
+            let (status, code) = key_check(&report);
+            if profile.tls.ca_file.is_some() {
+                assert_eq!(status, "Pass", "{report:?}");
+            } else {
+                // The check fails on the refused certificate (diagnose names it tls_untrusted).
+                assert_eq!((status.as_str(), code), ("Fail", Some(tokdbg::core::findings::Code::JwksUnreachable)));
+                let error = report.verification.as_ref().and_then(|v| v.jwks_error.clone()).unwrap_or_default();
+                assert!(error.contains("certificate"), "{error}");
+            }
+        }
+    }
+}

@@ -97,6 +97,7 @@ pub fn verify_options(alg: Algorithm, jwks_uri: &str, now: i64) -> VerifyOptions
         audience: vec!["demo-app".to_owned()],
         leeway_secs: 0,
         jwks_uri: Some(jwks_uri.to_owned()),
+        jwks_tls: Default::default(),
         hmac_secret: Some(tokdbg::core::model::secret::Secret::new(HMAC_SECRET)),
         now,
     }

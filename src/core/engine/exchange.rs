@@ -116,7 +116,7 @@ impl Engine {
         self.token_fetches.fetch_add(1, Ordering::Relaxed);
         let started = std::time::Instant::now();
         // The client's certificate, when it has one, is presented to the token endpoint.
-        let needs = tls::tls_needs(profile, tls::identity(&request.credentials).as_ref());
+        let needs = self.tls_needs(profile, tls::identity(&request.credentials).as_ref());
         let (outcome, nonce) = request.send_with_dpop(&self.http, &needs, proof).await;
         let latency_ms = milliseconds(self.clock.elapsed(started));
         let mut report = TokenRequestReport {

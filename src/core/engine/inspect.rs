@@ -20,15 +20,11 @@ impl Engine {
         let resolved = if info.decoded.is_some() && profile.issuer.jwks_uri.is_none() && profile.issuer.url.is_some() {
             self.resolve(profile).await
         } else {
-            // A JWKS URL given outright is fetched with the profile's TLS settings too.
-            if let Some(uri) = &profile.issuer.jwks_uri {
-                self.jwks.use_tls(uri, &super::tls_needs(profile));
-            }
             Resolved { token_endpoint: None, jwks_uri: profile.issuer.jwks_uri.clone(), discovery: None }
         };
         let verification = match &info.decoded {
             Some(decoded) => Some(
-                self.verify(decoded, &Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now)).await,
+                self.verify(decoded, &self.verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now)).await,
             ),
             None => None,
         };

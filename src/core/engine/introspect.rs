@@ -78,7 +78,7 @@ impl Engine {
             return report.document.as_ref().and_then(from);
         }
         let issuer = profile.issuer.url.as_ref()?;
-        let found = self.discover_traced(issuer, &super::tls_needs(profile), trace).await.ok()?;
+        let found = self.discover_traced(issuer, &self.tls_needs(profile, None), trace).await.ok()?;
         from(&found.document)
     }
 
@@ -96,7 +96,7 @@ impl Engine {
             return IntrospectionReport::failed(Some(endpoint.to_owned()), None, error.to_owned());
         };
         // The client's certificate, when it has one, is presented here as at the token endpoint.
-        let needs = super::tls::tls_needs(profile, super::tls::identity(&credentials).as_ref());
+        let needs = self.tls_needs(profile, super::tls::identity(&credentials).as_ref());
         let assertion_audience = self.assertion_audience(profile, trace).await;
         let post = TokenPost {
             endpoint: endpoint.to_owned(),
@@ -186,7 +186,7 @@ impl Engine {
                 Some("the profile has no [client] section: revocation needs the client's credentials".into());
             return report;
         };
-        let needs = super::tls::tls_needs(profile, super::tls::identity(&credentials).as_ref());
+        let needs = self.tls_needs(profile, super::tls::identity(&credentials).as_ref());
         let assertion_audience = self.assertion_audience(profile, trace).await;
         let post = TokenPost {
             endpoint: endpoint.clone(),

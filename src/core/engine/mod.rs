@@ -104,12 +104,6 @@ pub struct CallSpec {
     pub token: TokenChoice,
 }
 
-/// The connection settings a profile's requests need (its `[tls]`, no client certificate):
-/// discovery and JWKS, and the token and API requests of a profile without a certificate.
-pub(crate) fn tls_needs(profile: &Profile) -> TlsNeeds {
-    tls::tls_needs(profile, None)
-}
-
 /// The engine both front-ends share: one HTTP client, caches of discovery, JWKS and tokens.
 pub struct Engine {
     http: Http,
@@ -122,6 +116,7 @@ pub struct Engine {
     /// given token goes to the API with it though no credential was read for the call.
     identities: std::sync::Mutex<HashMap<String, Result<ClientIdentity, String>>>,
     dpop_keys: DpopKeys,
+    ca_bundles: tls::CaBundles,
 }
 
 impl Engine {
@@ -142,6 +137,7 @@ impl Engine {
             clock,
             identities: Default::default(),
             dpop_keys: DpopKeys::default(),
+            ca_bundles: tls::CaBundles::default(),
         }
     }
 
@@ -156,6 +152,12 @@ impl Engine {
 
     pub fn jwks(&self) -> &JwksCache {
         &self.jwks
+    }
+
+    /// The connection settings a profile's requests need: its `[tls]`, and the client
+    /// certificate when `identity` holds one (discovery and JWKS go without).
+    pub(crate) fn tls_needs(&self, profile: &Profile, identity: Option<&Result<ClientIdentity, String>>) -> TlsNeeds {
+        tls::tls_needs(profile, identity, &self.ca_bundles)
     }
 
     pub fn tokens(&self) -> &TokenCache {
@@ -205,12 +207,14 @@ impl Engine {
 
     /// The options to verify a token the way the profile's API does.
     pub fn verify_options(
+        &self,
         profile: &Profile,
         jwks_uri: Option<String>,
         hmac_secret: Option<Secret>,
         now: i64,
     ) -> VerifyOptions {
         VerifyOptions {
+            jwks_tls: self.tls_needs(profile, None),
             algorithms: profile.expect.algorithms.clone(),
             issuer: profile.expect.issuer.clone(),
             audience: profile.expect.audience.clone(),
@@ -263,7 +267,7 @@ impl Engine {
         };
         let verification = match &obtained.token.decoded {
             Some(decoded) => {
-                let options = Self::verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now);
+                let options = self.verify_options(profile, resolved.jwks_uri.clone(), hmac_secret, now);
                 Some(self.verify_traced(decoded, &options, &mut trace).await)
             }
             None => None,
@@ -363,7 +367,7 @@ impl Engine {
         let introspected_scopes =
             report.introspection.as_ref().and_then(|i| i.answer.as_ref()).filter(|a| a.active).and_then(|a| a.scopes());
         if let Some(decoded) = &report.token.decoded {
-            let options = Self::verify_options(&profile, resolved.jwks_uri.clone(), hmac_secret, now);
+            let options = self.verify_options(&profile, resolved.jwks_uri.clone(), hmac_secret, now);
             report.verification = Some(self.verify_traced(decoded, &options, &mut trace).await);
             let granted = scopes::granted_scopes(&decoded.claims, &scope_claim).map(|g| g.scopes).unwrap_or_default();
             report.scope_gap = Some(scopes::scope_gap(&endpoint.required_scopes, &granted, profile.expect.scope_match));
@@ -384,7 +388,7 @@ impl Engine {
                 .get(&Self::token_cache_key(&profile_key, &profile))
                 .cloned()
         });
-        let api_needs = tls::tls_needs(&profile, identity.as_ref());
+        let api_needs = self.tls_needs(&profile, identity.as_ref());
         // Over plain http no certificate is presented, whatever the profile holds.
         let over_tls = endpoint.url.get(..8).is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
         report.client_certificate =

@@ -52,7 +52,7 @@ impl Engine {
         let needs_discovery = resolved.token_endpoint.is_none() || resolved.jwks_uri.is_none();
         if let (true, Some(issuer)) = (needs_discovery, &profile.issuer.url) {
             let url = discovery::discovery_url(issuer);
-            match self.discover_traced(issuer, &super::tls_needs(profile), trace).await {
+            match self.discover_traced(issuer, &self.tls_needs(profile, None), trace).await {
                 Ok(found) => {
                     // RFC 8705 §5: a client that presents a certificate uses the mTLS aliases.
                     let alias =
@@ -79,9 +79,6 @@ impl Engine {
                     });
                 }
             }
-        }
-        if let Some(uri) = &resolved.jwks_uri {
-            self.jwks.use_tls(uri, &super::tls_needs(profile));
         }
         resolved
     }

@@ -1,6 +1,10 @@
 //! A profile's TLS needs: its `[tls]` section (extra roots, `insecure`) and the client
 //! certificate it presents, read into the value every https request of its calls goes by.
 
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
 use crate::core::model::credentials::Credentials;
 use crate::core::model::profile::Profile;
 use crate::core::model::tls_config::TlsConfig;
@@ -12,17 +16,52 @@ const MAX_CA_FILE: u64 = 4 * 1024 * 1024;
 
 /// The extra roots `[tls]` names (or `--cacert`), read; `Ok(None)` when none is named.
 pub fn ca_bundle(tls: &TlsConfig) -> Result<Option<CaBundle>, String> {
-    let Some(path) = tls.ca_path() else { return Ok(None) };
-    let label = format!("{} {}", tls.ca_label(), path.display());
-    let metadata = std::fs::metadata(&path).map_err(|e| format!("{label}: cannot read it ({e})"))?;
-    if !metadata.is_file() {
-        return Err(format!("{label}: not a file"));
+    CaBundles::default().get(tls)
+}
+
+/// CA bundles already read, by path: a call's discovery, token, JWKS and API requests each
+/// need the profile's roots, and a TUI session makes many calls. A file is read and parsed
+/// again only when its size or modification time changed (a stat per use).
+#[derive(Default)]
+pub struct CaBundles {
+    read: std::sync::Mutex<HashMap<(PathBuf, &'static str), (FileStamp, Result<CaBundle, String>)>>,
+}
+
+/// What tells a changed file from the one read before.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl CaBundles {
+    /// The extra roots `[tls]` names, read or from an earlier read of the unchanged file.
+    pub fn get(&self, tls: &TlsConfig) -> Result<Option<CaBundle>, String> {
+        let Some(path) = tls.ca_path() else { return Ok(None) };
+        let label = format!("{} {}", tls.ca_label(), path.display());
+        let metadata = std::fs::metadata(&path).map_err(|e| format!("{label}: cannot read it ({e})"))?;
+        if !metadata.is_file() {
+            return Err(format!("{label}: not a file"));
+        }
+        if metadata.len() > MAX_CA_FILE {
+            return Err(format!("{label}: over {} MiB, not a CA bundle", MAX_CA_FILE / 1024 / 1024));
+        }
+        let stamp = FileStamp { len: metadata.len(), modified: metadata.modified().ok() };
+        // The label is part of the key: the same file named by --cacert and by tls.ca_file is
+        // blamed under the name the user gave.
+        let key = (path.clone(), tls.ca_label());
+        let mut read = self.read.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((seen, bundle)) = read.get(&key)
+            && *seen == stamp
+        {
+            return bundle.clone().map(Some);
+        }
+        let bundle = std::fs::read(&path)
+            .map_err(|e| format!("{label}: cannot read it ({e})"))
+            .and_then(|pem| CaBundle::from_pem(&label, &pem).map_err(|e| e.to_string()));
+        read.insert(key, (stamp, bundle.clone()));
+        bundle.map(Some)
     }
-    if metadata.len() > MAX_CA_FILE {
-        return Err(format!("{label}: over {} MiB, not a CA bundle", MAX_CA_FILE / 1024 / 1024));
-    }
-    let pem = std::fs::read(&path).map_err(|e| format!("{label}: cannot read it ({e})"))?;
-    CaBundle::from_pem(&label, &pem).map(Some).map_err(|e| e.to_string())
 }
 
 /// The client identity the credentials hold (certificate and key), if a certificate was read.
@@ -40,9 +79,13 @@ pub fn identity(credentials: &Credentials) -> Option<Result<ClientIdentity, Stri
 /// The needs of every https request a profile's call makes: the system's roots plus
 /// `ca_file`'s, `insecure`, and the client certificate when one was read. A setting that
 /// cannot be used makes needs that fail every request with its cause (nothing is sent).
-pub fn tls_needs(profile: &Profile, identity: Option<&Result<ClientIdentity, String>>) -> TlsNeeds {
+pub fn tls_needs(
+    profile: &Profile,
+    identity: Option<&Result<ClientIdentity, String>>,
+    bundles: &CaBundles,
+) -> TlsNeeds {
     let mut needs = TlsNeeds { insecure: profile.tls.insecure, ..TlsNeeds::default() };
-    match ca_bundle(&profile.tls) {
+    match bundles.get(&profile.tls) {
         Ok(Some(bundle)) => needs.roots = TrustRoots::SystemAnd(bundle),
         Ok(None) => {}
         Err(detail) => needs.unusable = Some(Unusable { cause: SetupCause::CaBundle, detail }),
@@ -61,4 +104,27 @@ pub fn tls_needs(profile: &Profile, identity: Option<&Result<ClientIdentity, Str
 /// profile with it: exit 2).
 pub fn check(profile: &Profile) -> Result<(), String> {
     ca_bundle(&profile.tls).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(path: &std::path::Path) -> TlsConfig {
+        TlsConfig { ca_file: Some(path.to_string_lossy().into_owned()), ..TlsConfig::default() }
+    }
+
+    #[test]
+    fn a_ca_file_is_read_again_once_it_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ca.pem");
+        std::fs::write(&path, include_bytes!("../net/testdata/ca.pem")).unwrap();
+        let bundles = CaBundles::default();
+        assert_eq!(bundles.get(&config(&path)).unwrap().map(|b| b.count()), Some(1));
+        // Served from the first read while unchanged.
+        assert_eq!(bundles.get(&config(&path)).unwrap().map(|b| b.count()), Some(1));
+        std::fs::write(&path, "no certificate here").unwrap();
+        let error = bundles.get(&config(&path)).unwrap_err();
+        assert!(error.contains("no PEM certificate"), "{error}");
+    }
 }

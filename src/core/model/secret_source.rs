@@ -278,7 +278,8 @@ fn command_output(command: &str, output: Result<Vec<u8>, CmdFailure>) -> Result<
     Ok(stdout.trim_end_matches(['\n', '\r']).to_owned())
 }
 
-fn expand_home(path: &Path) -> PathBuf {
+/// `~/…` under the user's home directory; any other path as written.
+pub(crate) fn expand_home(path: &Path) -> PathBuf {
     if let Ok(rest) = path.strip_prefix("~")
         && let Some(home) = directories::BaseDirs::new()
     {

@@ -53,7 +53,7 @@ impl TlsConfig {
     /// (a `--cacert` path is taken as given: relative to the working directory).
     pub fn ca_path(&self) -> Option<PathBuf> {
         let raw = self.ca_file.as_deref()?;
-        let path = expand_home(Path::new(raw));
+        let path = super::secret_source::expand_home(Path::new(raw));
         Some(match (&self.base_dir, self.ca_origin) {
             (Some(base), TlsOrigin::Profile) if path.is_relative() => base.join(path),
             _ => path,
@@ -75,15 +75,6 @@ impl TlsConfig {
             TlsOrigin::Flag => "--insecure on the command line",
         }
     }
-}
-
-fn expand_home(path: &Path) -> PathBuf {
-    if let Ok(rest) = path.strip_prefix("~")
-        && let Some(home) = directories::BaseDirs::new()
-    {
-        return home.home_dir().join(rest);
-    }
-    path.to_path_buf()
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::core::net::http::{Http, HttpError, excerpt};
+use crate::core::net::transport::TlsNeeds;
 
 /// A refetch on an unknown `kid` happens at most this often per JWKS URI.
 pub const MISS_REFETCH_INTERVAL: Duration = Duration::from_secs(30);
@@ -270,12 +271,10 @@ pub struct KeyLookup {
 /// JWK sets by URI, shared by every verification of a run.
 pub struct JwksCache {
     http: Http,
-    sets: tokio::sync::Mutex<HashMap<String, CachedSet>>,
+    /// By URL, then by the TLS settings it was fetched over (nested so a hit allocates nothing).
+    sets: tokio::sync::Mutex<HashMap<String, HashMap<TlsNeeds, CachedSet>>>,
     miss_interval: Duration,
     fetches: std::sync::atomic::AtomicU64,
-    /// The TLS needs of the profile that last named each https JWKS URI (its `[tls]` and
-    /// client certificate): set by the engine before a verification reads the set.
-    tls_by_uri: std::sync::Mutex<HashMap<String, crate::core::net::transport::TlsNeeds>>,
 }
 
 impl JwksCache {
@@ -289,17 +288,6 @@ impl JwksCache {
             sets: tokio::sync::Mutex::new(HashMap::new()),
             miss_interval,
             fetches: Default::default(),
-            tls_by_uri: Default::default(),
-        }
-    }
-
-    /// Fetches of `uri` go over a connection with `tls` (default needs when never set).
-    pub fn use_tls(&self, uri: &str, tls: &crate::core::net::transport::TlsNeeds) {
-        let mut by_uri = self.tls_by_uri.lock().unwrap_or_else(|p| p.into_inner());
-        if tls.is_default() {
-            by_uri.remove(uri);
-        } else {
-            by_uri.insert(uri.to_owned(), tls.clone());
         }
     }
 
@@ -309,10 +297,9 @@ impl JwksCache {
     }
 
     /// The key set at `uri` and the (2xx) status it came with.
-    async fn fetch(&self, uri: &str) -> Result<(KeySet, u16), JwksError> {
+    async fn fetch(&self, uri: &str, tls: &TlsNeeds) -> Result<(KeySet, u16), JwksError> {
         self.fetches.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let tls = self.tls_by_uri.lock().unwrap_or_else(|p| p.into_inner()).get(uri).cloned().unwrap_or_default();
-        let response = self.http.get_with(uri, &tls).await?;
+        let response = self.http.get_with(uri, tls).await?;
         if !response.is_success() {
             return Err(JwksError::Status {
                 url: uri.to_owned(),
@@ -342,16 +329,18 @@ impl JwksCache {
     }
 
     /// Finds the key for `kid` (or every key when there is none), refetching once on a miss.
-    pub async fn lookup(&self, uri: &str, kid: Option<&str>) -> Result<KeyLookup, JwksError> {
+    /// The set at `uri` fetched over `tls` is cached apart from the same URL's set fetched
+    /// over other TLS settings: a set one profile's trust refused is never served to another.
+    pub async fn lookup(&self, uri: &str, tls: &TlsNeeds, kid: Option<&str>) -> Result<KeyLookup, JwksError> {
         let mut sets = self.sets.lock().await;
         let mut fetched = false;
         let mut status = None;
-        let stale = sets.get(uri).is_none_or(|c| c.fetched_at.elapsed() > CACHE_TTL);
+        let stale = sets.get(uri).and_then(|by_tls| by_tls.get(tls)).is_none_or(|c| c.fetched_at.elapsed() > CACHE_TTL);
         if stale {
-            let (set, answered) = self.fetch(uri).await?;
+            let (set, answered) = self.fetch(uri, tls).await?;
             status = Some(answered);
-            sets.insert(
-                uri.to_owned(),
+            sets.entry(uri.to_owned()).or_default().insert(
+                tls.clone(),
                 CachedSet { set: Arc::new(set), fetched_at: Instant::now(), last_miss_refetch: None },
             );
             fetched = true;
@@ -365,7 +354,7 @@ impl JwksCache {
                 None => (0..set.keys.len()).collect(),
             }
         };
-        let Some(cached) = sets.get_mut(uri) else {
+        let Some(cached) = sets.get_mut(uri).and_then(|by_tls| by_tls.get_mut(tls)) else {
             return Err(JwksError::NotAKeySet { url: uri.to_owned(), detail: "cache lost the set".to_owned() });
         };
         let mut candidates = find(&cached.set);
@@ -373,7 +362,7 @@ impl JwksCache {
         let may_refetch = cached.last_miss_refetch.is_none_or(|t| t.elapsed() >= self.miss_interval);
         if candidates.is_empty() && kid.is_some() && !fetched && may_refetch {
             cached.last_miss_refetch = Some(Instant::now());
-            let (set, answered) = self.fetch(uri).await?;
+            let (set, answered) = self.fetch(uri, tls).await?;
             status = Some(answered);
             cached.set = Arc::new(set);
             cached.fetched_at = Instant::now();

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::core::findings::Code;
 use crate::core::model::secret::Secret;
+use crate::core::net::transport::TlsNeeds;
 
 /// What the API's verifier accepts (from a profile's `[expect]` or command-line flags).
 #[derive(Debug, Clone, Default)]
@@ -14,6 +15,9 @@ pub struct VerifyOptions {
     pub audience: Vec<String>,
     pub leeway_secs: u64,
     pub jwks_uri: Option<String>,
+    /// How the JWKS is fetched (the profile's `[tls]` and client certificate): two profiles
+    /// naming one JWKS URL with different trust get their own fetches.
+    pub jwks_tls: TlsNeeds,
     pub hmac_secret: Option<Secret>,
     pub now: i64,
 }

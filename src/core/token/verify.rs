@@ -195,7 +195,7 @@ async fn key_and_signature(
             Check::skip(CheckName::Signature, None, "no key to check the signature with"),
         );
     };
-    let lookup = match jwks.lookup(uri, token.kid.as_deref()).await {
+    let lookup = match jwks.lookup(uri, &options.jwks_tls, token.kid.as_deref()).await {
         Ok(lookup) => lookup,
         Err(error) => {
             result.jwks_error = Some(error.to_string());
