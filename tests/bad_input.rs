@@ -1959,6 +1959,18 @@ fn profile_cases() -> Vec<ProfileCase> {
         &["client.certificate needs its key in client.private_key"],
     );
     add(
+        "dpop alg unknown",
+        "[dpop]\nalg = \"ES257\"\n".into(),
+        "invalid",
+        &["bad.toml", "dpop.alg = \"ES257\"", "ES256, ES384, EdDSA"],
+    );
+    add(
+        "dpop RS256 without a key",
+        "[dpop]\nalg = \"RS256\"\n".into(),
+        "invalid",
+        &["dpop.alg = \"RS256\" needs dpop.private_key"],
+    );
+    add(
         "endpoint url missing",
         "[[endpoints]]\nname = \"api\"\n".into(),
         "parse",
@@ -2181,6 +2193,8 @@ fn symlink(_target: &Path, _link: &Path) -> std::io::Result<()> {
 #[case::client_secret_missing("client.secret missing")]
 #[case::private_key_jwt_without_a_private_key("private_key_jwt without a private key")]
 #[case::certificate_without_its_key("certificate without its key")]
+#[case::dpop_alg_unknown("dpop alg unknown")]
+#[case::dpop_rs256_without_a_key("dpop RS256 without a key")]
 #[case::endpoint_url_missing("endpoint url missing")]
 #[case::client_id_empty("client.id empty")]
 #[case::issuer_url_not_a_url("issuer.url not a URL")]

@@ -24,12 +24,12 @@ pub fn ca_bundle(tls: &TlsConfig) -> Result<Option<CaBundle>, String> {
 /// again only when its size or modification time changed (a stat per use).
 #[derive(Default)]
 pub struct CaBundles {
-    read: std::sync::Mutex<HashMap<(PathBuf, &'static str), (FileStamp, Result<CaBundle, String>)>>,
+    read: std::sync::Mutex<HashMap<(PathBuf, &'static str), (StatStamp, Result<CaBundle, String>)>>,
 }
 
 /// What tells a changed file from the one read before.
 #[derive(Clone, Copy, PartialEq, Eq)]
-struct FileStamp {
+struct StatStamp {
     len: u64,
     modified: Option<SystemTime>,
 }
@@ -46,7 +46,7 @@ impl CaBundles {
         if metadata.len() > MAX_CA_FILE {
             return Err(format!("{label}: over {} MiB, not a CA bundle", MAX_CA_FILE / 1024 / 1024));
         }
-        let stamp = FileStamp { len: metadata.len(), modified: metadata.modified().ok() };
+        let stamp = StatStamp { len: metadata.len(), modified: metadata.modified().ok() };
         // The label is part of the key: the same file named by --cacert and by tls.ca_file is
         // blamed under the name the user gave.
         let key = (path.clone(), tls.ca_label());

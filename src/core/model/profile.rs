@@ -55,6 +55,26 @@ impl Default for DpopConfig {
     }
 }
 
+impl DpopConfig {
+    /// The `alg`s tokdbg signs proofs with; RS256 and PS256 only with a given key (generating
+    /// an RSA key per run would cost more than the proof is worth).
+    pub const ALGS: &'static [&'static str] = &["ES256", "ES384", "EdDSA", "RS256", "PS256"];
+
+    /// What makes the section unusable before any request: checked at load, so a typo in
+    /// `alg` is a profile error rather than a failed call.
+    pub fn problem(&self) -> Option<String> {
+        let Some(alg) = Self::ALGS.iter().find(|known| known.eq_ignore_ascii_case(self.alg.trim())) else {
+            return Some(format!("dpop.alg = \"{}\": not one tokdbg signs proofs with ({})", self.alg, Self::ALGS.join(", ")));
+        };
+        if matches!(*alg, "RS256" | "PS256") && self.private_key.is_none() {
+            return Some(format!(
+                "dpop.alg = \"{alg}\" needs dpop.private_key (tokdbg generates only ES256, ES384 and EdDSA keys)"
+            ));
+        }
+        None
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct IssuerConfig {

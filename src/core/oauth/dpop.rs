@@ -11,9 +11,8 @@ use serde::Serialize;
 
 use crate::core::model::secret::{Secret, redact_token};
 
-/// The `alg`s tokdbg signs proofs with; RS256 and PS256 only with a given key (generating
-/// an RSA key per run would cost more than the proof is worth).
-pub const DPOP_ALGS: &[&str] = &["ES256", "ES384", "EdDSA", "RS256", "PS256"];
+/// The `alg`s tokdbg signs proofs with (see [`DpopConfig::ALGS`]).
+pub const DPOP_ALGS: &[&str] = crate::core::model::profile::DpopConfig::ALGS;
 
 /// Why no proof could be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -191,6 +191,9 @@ fn validate(profile: &Profile) -> Result<(), String> {
             return Err(missing.to_string());
         }
     }
+    if let Some(problem) = profile.dpop.as_ref().and_then(|dpop| dpop.problem()) {
+        return Err(problem);
+    }
     if profile.expect.algorithms.is_empty() {
         return Err("expect.algorithms is empty: list the algorithms the API accepts, e.g. [\"RS256\"]".to_owned());
     }
