@@ -8,6 +8,7 @@
 pub mod clock;
 pub mod curl;
 pub mod diagnose;
+pub mod draft;
 pub mod engine;
 pub mod findings;
 pub mod issuers;

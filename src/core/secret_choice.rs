@@ -51,6 +51,8 @@ pub struct SecretsNeeded {
 pub enum CannotRequest {
     #[error("the profile has no [client] section")]
     NoClient,
+    #[error("client.id is empty: fill in the client id (AK) of your app")]
+    NoClientId,
     #[error(transparent)]
     Missing(#[from] MissingCredential),
 }
@@ -67,6 +69,9 @@ pub fn secrets_needed(
         TokenWanted::Given(token) => TokenPlan::Given(token),
         TokenWanted::Fetch { force } => {
             let client = profile.client.as_ref().ok_or(CannotRequest::NoClient)?;
+            if client.id.trim().is_empty() {
+                return Err(CannotRequest::NoClientId);
+            }
             match cached {
                 Some(token) if !force => TokenPlan::Cached(token),
                 _ => TokenPlan::Request { credentials: client.credential_sources()?, force },

@@ -319,6 +319,10 @@ impl Profile {
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
         if let Some(client) = &self.client {
+            // A draft (`init`, `import curl`) leaves it for the user: it loads, and says so.
+            if client.id.trim().is_empty() {
+                warnings.push("client.id is empty: fill in the client id (AK) of your app".to_owned());
+            }
             if client.secret.as_ref().is_some_and(SecretSource::is_literal) {
                 warnings
                     .push("client.secret is a literal: prefer env:VAR, file:PATH, cmd:COMMAND or prompt".to_owned());

@@ -184,9 +184,6 @@ fn validate(profile: &Profile) -> Result<(), String> {
     check_url("issuer.introspection_endpoint", &profile.issuer.introspection_endpoint)?;
     check_url("issuer.revocation_endpoint", &profile.issuer.revocation_endpoint)?;
     if let Some(client) = &profile.client {
-        if client.id.trim().is_empty() {
-            return Err("client.id is empty".to_owned());
-        }
         if let Some(missing) = client.missing_credential() {
             return Err(missing.to_string());
         }
