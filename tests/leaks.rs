@@ -548,3 +548,63 @@ async fn dpop_private_keys_and_proof_signatures_never_print() {
         assert_proofs_unsigned(what, &text);
     }
 }
+
+/// The copy menu's curl of an mTLS and a DPoP call (redacted and with the token), and the token
+/// request's export for every demo client: no key's content, no signed proof or assertion.
+#[tokio::test(flavor = "multi_thread")]
+async fn curl_exports_over_mtls_and_dpop_carry_no_key_proof_or_assertion() {
+    use tokdbg::core::curl::{CurlOptions, CurlTransport, token_request_as_curl_over};
+    let mut harness = Harness::demo(120, 40).await;
+    let needles = Needles::new(harness.server.as_ref().unwrap());
+    for stem in ["demo-mtls", "demo-mtls-self-signed", "demo-dpop"] {
+        harness.select(stem);
+        harness.run(vec![key('s'), tokdbg::tui::msg::Msg::WaitIdle]).await;
+        for copy in ['c', 'C'] {
+            harness.run(vec![key('y'), key(copy), tokdbg::tui::msg::Msg::WaitIdle]).await;
+        }
+    }
+    let copies = harness.clipboard.copies();
+    assert_eq!(copies.len(), 6, "two copies of each call");
+    for copy in &copies {
+        let what = format!("clipboard copy {}", copy.label);
+        needles.assert_absent(&what, &copy.text);
+        assert_proofs_unsigned(&what, &copy.text);
+        assert!(!copy.text.contains("PRIVATE KEY"), "{what}: {}", copy.text);
+    }
+    let texts: Vec<&str> = copies.iter().map(|c| c.text.as_str()).collect();
+    assert!(texts[..4].iter().all(|t| t.contains("--key '") && t.contains("--cacert '")), "{texts:?}");
+    assert!(texts[4..].iter().all(|t| t.contains("\"DPoP: $DPOP_PROOF\"")), "{texts:?}");
+
+    // The token request of every demo client, as its export shows it.
+    let dir = harness.dir.path().to_path_buf();
+    let store = tokdbg::core::store::profile_store::load_dir(&dir, tokdbg::core::store::profile_store::DirOrigin::Flag)
+        .unwrap();
+    for entry in &store.entries {
+        let Ok(profile) = &entry.loaded else { continue };
+        let Some(client) = &profile.client else { continue };
+        let Ok(sources) = client.credential_sources() else { continue };
+        let mut credentials = Credentials::default();
+        for (field, source) in sources.fields() {
+            if let Ok(read) = source.resolve_shaped(field.label(), &NoPrompt, field.shape()) {
+                credentials.set(field, read.secret);
+            }
+        }
+        let request = TokenRequest {
+            endpoint: format!("{}/oidc/token", harness.base_url()),
+            client_id: client.id.clone(),
+            credentials,
+            auth_method: client.auth_method,
+            scopes: client.scopes.clone(),
+            audience: client.audience.clone(),
+            resource: client.resource.clone(),
+            extra: vec![],
+            assertion: None,
+        };
+        let command =
+            token_request_as_curl_over(&request, &CurlTransport::for_profile(profile), CurlOptions::default());
+        let what = format!("the token request export of {}", entry.stem);
+        needles.assert_absent(&what, &command);
+        assert_proofs_unsigned(&what, &command);
+        assert!(!command.contains("PRIVATE KEY"), "{what}: {command}");
+    }
+}

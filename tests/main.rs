@@ -9,6 +9,7 @@ mod bounded_inputs;
 mod cli;
 mod cli_daily;
 mod client_assertions;
+mod curl_exports;
 mod demo_fidelity;
 mod demo_server;
 mod dpop;

@@ -5,6 +5,9 @@ use crate::core::model::secret::redact_token;
 use crate::core::oauth::token_request::TokenRequest;
 use crate::core::probe::ProbeRequest;
 
+pub mod transport;
+pub use transport::{CERT_VAR, CurlDpop, CurlFile, CurlTransport, DPOP_VAR, KEY_VAR};
+
 /// What a copied command may show in clear.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct CurlOptions {
@@ -29,6 +32,13 @@ pub const ASSERTION_VAR: &str = "CLIENT_ASSERTION";
 /// credential-like headers ([`is_credential_header`]) show `[redacted]`. A JSON-looking body
 /// without a Content-Type header gets `Content-Type: application/json`, as the probe sends it.
 pub fn probe_as_curl(request: &ProbeRequest, options: CurlOptions) -> String {
+    probe_as_curl_over(request, &CurlTransport::default(), options)
+}
+
+/// [`probe_as_curl`] over the call's `transport`: the client certificate and key (`--cert`,
+/// `--key`), `--cacert`, `-k`, and for DPoP `Authorization: DPoP` with the proof read from
+/// `$DPOP_PROOF` (a proof is single-use, so none is pasted), as the engine sends them.
+pub fn probe_as_curl_over(request: &ProbeRequest, transport: &CurlTransport, options: CurlOptions) -> String {
     let method = request.method.trim().to_ascii_uppercase();
     let mut first = String::from("curl -sS");
     if method == "HEAD" {
@@ -40,8 +50,9 @@ pub fn probe_as_curl(request: &ProbeRequest, options: CurlOptions) -> String {
     first.push_str(&format!(" {}", quote(&request.url)));
 
     let mut lines = Vec::new();
-    let mut comments = Vec::new();
+    let mut comments: Vec<String> = Vec::new();
     let mut redacted = false;
+    transport.tls_lines(&request.url, &mut comments, &mut lines);
     // The headers the probe sends, so the command repeats the request (see headers_to_send).
     for (name, value) in request.headers_to_send() {
         let shown = if !options.reveal_token && is_credential_header(name) {
@@ -53,12 +64,12 @@ pub fn probe_as_curl(request: &ProbeRequest, options: CurlOptions) -> String {
         lines.push(format!("-H {}", quote(&format!("{name}: {shown}"))));
     }
     if redacted {
-        comments.push("# Credential headers show [redacted]: copy the curl with the token to run this.");
+        comments.push("# Credential headers show [redacted]: copy the curl with the token to run this.".into());
     }
     if request.token.is_some()
         && request.headers.iter().any(|(name, _)| name.trim().eq_ignore_ascii_case("authorization"))
     {
-        comments.push("# The endpoint's own Authorization header is left out: the bearer token replaces it.");
+        comments.push("# The endpoint's own Authorization header is left out: the bearer token replaces it.".into());
     }
     if let Some(body) = &request.body {
         let looks_json = body.trim_start().starts_with(['{', '[']);
@@ -70,10 +81,13 @@ pub fn probe_as_curl(request: &ProbeRequest, options: CurlOptions) -> String {
         let shown = if options.reveal_token {
             token.expose().to_owned()
         } else {
-            comments.push("# The token's signature is redacted: copy it with the token revealed to run this.");
+            comments.push("# The token's signature is redacted: copy it with the token revealed to run this.".into());
             redact_token(token.expose())
         };
-        lines.push(format!("-H {}", quote(&format!("Authorization: Bearer {shown}"))));
+        // A request with a token and [dpop] goes as the engine sends it: the token as DPoP, a proof beside.
+        let scheme = if transport.dpop.is_some() { "DPoP" } else { "Bearer" };
+        lines.push(format!("-H {}", quote(&format!("Authorization: {scheme} {shown}"))));
+        transport.dpop_lines(&method, &request.url, Some(token.expose()), &mut comments, &mut lines);
     }
     if let Some(body) = &request.body {
         lines.push(format!("--data-raw {}", quote(body)));
@@ -88,11 +102,20 @@ pub fn probe_as_curl(request: &ProbeRequest, options: CurlOptions) -> String {
 /// in `-u`, the id already form-urlencoded as RFC 6749 §2.3.1 asks; a comment says the secret
 /// needs the same if it has special characters.
 pub fn token_request_as_curl(request: &TokenRequest, options: CurlOptions) -> String {
+    token_request_as_curl_over(request, &CurlTransport::default(), options)
+}
+
+/// [`token_request_as_curl`] over the profile's `transport`: the client certificate and key
+/// (the mTLS methods, or any profile with a certificate), `--cacert`, `-k`, and a `DPoP`
+/// header read from `$DPOP_PROOF`. The URL is `request.endpoint`: give the one tokdbg called
+/// (`TokenFetch::token_endpoint`, the `mtls_endpoint_aliases` one when it used it).
+pub fn token_request_as_curl_over(request: &TokenRequest, transport: &CurlTransport, options: CurlOptions) -> String {
     let first = format!("curl -sS -X POST {}", quote(&request.endpoint));
     let mut comments = Vec::new();
     let mut lines = Vec::new();
     let secret_var_arg = |prefix: &str| format!("{}\"${SECRET_VAR}\"", quote(prefix));
     let secret = request.credentials.secret.as_ref().map_or("", |s| s.expose());
+    transport.tls_lines(&request.endpoint, &mut comments, &mut lines);
     if !options.reveal_secret && request.auth_method.uses_secret() && !request.auth_method.signs_assertion() {
         comments.push(format!(
             "# The client secret is not shown: set {SECRET_VAR} first (e.g. read -rs {SECRET_VAR}; export {SECRET_VAR})."
@@ -113,8 +136,12 @@ pub fn token_request_as_curl(request: &TokenRequest, options: CurlOptions) -> St
         lines.push(format!("-u {user}"));
     }
     lines.push(format!("-H {}", quote("Accept: application/json")));
+    transport.dpop_lines("POST", &request.endpoint, None, &mut comments, &mut lines);
     lines.push(data_urlencode("grant_type", "client_credentials"));
-    if request.auth_method == AuthMethod::None {
+    // A public client and the mTLS methods name the client in the form (RFC 8705 §2): the
+    // certificate, not the request, proves it.
+    if matches!(request.auth_method, AuthMethod::None | AuthMethod::TlsClientAuth | AuthMethod::SelfSignedTlsClientAuth)
+    {
         lines.push(data_urlencode("client_id", &request.client_id));
     }
     if request.auth_method == AuthMethod::ClientSecretPost {
@@ -164,13 +191,38 @@ fn assertion_lines(request: &TokenRequest, options: CurlOptions, comments: &mut 
         }
         None => {
             comments.push(format!(
-                "# The client assertion (a signed JWT) is not shown: set {ASSERTION_VAR} to a fresh one \
-                 (tokdbg shows one with the secret revealed); it is valid {} s and used once.",
-                crate::core::oauth::client_assertion::LIFETIME_SECS
+                "# The client assertion (a signed JWT) is not shown: set {ASSERTION_VAR} to a fresh one; \
+                 it is valid {} s and used once (jti). {}",
+                crate::core::oauth::client_assertion::LIFETIME_SECS,
+                how_to_sign(request)
             ));
             lines.push(format!("--data-urlencode {}\"${ASSERTION_VAR}\"", quote("client_assertion=")));
         }
     }
+}
+
+/// What a fresh assertion holds and is signed with, from the one tokdbg made (decoded: no
+/// signature, no key).
+fn how_to_sign(request: &TokenRequest) -> String {
+    let view = request.assertion_view();
+    let header = view.as_ref().map(|v| &v.header);
+    let claims = view.as_ref().map(|v| &v.claims);
+    let text = |value: Option<&serde_json::Value>, name: &str| {
+        value.and_then(|v| v.get(name)).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
+    };
+    let alg = text(header, "alg").unwrap_or_else(|| "the method's algorithm".to_owned());
+    let kid = text(header, "kid").map(|kid| format!(", kid {kid}")).unwrap_or_default();
+    let aud = text(claims, "aud").unwrap_or_else(|| request.endpoint.clone());
+    let with = if request.auth_method == AuthMethod::ClientSecretJwt {
+        "the client secret (HMAC)"
+    } else {
+        "client.private_key"
+    };
+    format!(
+        "Sign it {alg}{kid} with {with}: iss and sub {}, aud {aud}, a new jti, iat now, exp at most {} s later.",
+        request.client_id,
+        crate::core::oauth::client_assertion::LIFETIME_SECS
+    )
 }
 
 /// `--data-urlencode 'name=value'`: curl encodes the value; the name is encoded here.
@@ -186,7 +238,15 @@ fn form_urlencode(value: &str) -> String {
 fn assemble<S: AsRef<str>>(comments: &[S], first: String, lines: Vec<String>) -> String {
     let mut out = String::new();
     for comment in comments {
-        out.push_str(comment.as_ref());
+        // A comment quotes profile and server text (a client id, a URL, a nonce): a line
+        // break in it would start a command, so control characters are shown escaped.
+        for c in comment.as_ref().chars() {
+            if c.is_control() {
+                out.extend(c.escape_default());
+            } else {
+                out.push(c);
+            }
+        }
         out.push('\n');
     }
     out.push_str(&first);

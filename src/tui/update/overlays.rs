@@ -3,7 +3,7 @@
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use tui_input::backend::crossterm::EventHandler;
 
-use crate::core::curl::{self, CurlOptions};
+use crate::core::curl::{self, CurlOptions, CurlTransport};
 use crate::core::model::profile::{IssuerConfig, Profile};
 use crate::core::model::secret::Secret;
 use crate::core::probe::ProbeRequest;
@@ -328,7 +328,14 @@ fn copy_key(app: &mut App, action: Option<Action>) -> Vec<Cmd> {
         Some(copy @ (Action::CopyCurl | Action::CopyCurlWithToken | Action::CopyCurlToFile)) => match &probe {
             Some(probe) => {
                 let reveal = copy == Action::CopyCurlWithToken;
-                let text = curl::probe_as_curl(probe, CurlOptions { reveal_token: reveal, reveal_secret: false });
+                // Over the profile's transport (client certificate, CA, insecure, DPoP) with
+                // what the last call learnt of its DPoP key and nonce.
+                let transport = profile.as_ref().map(CurlTransport::for_profile).unwrap_or_default();
+                let dpop = session.call.as_ref().and_then(|c| c.dpop.as_ref());
+                let dpop = dpop.or_else(|| session.token.as_ref().and_then(|t| t.dpop.as_ref()));
+                let transport = transport.with_dpop_report(dpop, true);
+                let options = CurlOptions { reveal_token: reveal, reveal_secret: false };
+                let text = curl::probe_as_curl_over(probe, &transport, options);
                 let label = if reveal { "curl (with the token)" } else { "curl (token redacted)" };
                 (label.to_owned(), Secret::new(text), copy == Action::CopyCurlToFile)
             }
