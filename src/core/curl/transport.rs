@@ -206,7 +206,7 @@ impl CurlTransport {
 impl CurlFile {
     fn of(source: &SecretSource, var: &'static str) -> CurlFile {
         match source {
-            SecretSource::File(path) => CurlFile::Path(absolute(&expand_home(path))),
+            SecretSource::File(path) => CurlFile::Path(absolute(&crate::core::model::secret_source::expand_home(path))),
             other => CurlFile::Variable { var, source: other.describe() },
         }
     }
@@ -215,14 +215,6 @@ impl CurlFile {
 /// `path` against the working directory, as tokdbg's own reads resolve it.
 fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
-}
-
-/// `~/…` as the secret sources read it.
-fn expand_home(path: &Path) -> PathBuf {
-    match (path.strip_prefix("~"), directories::BaseDirs::new()) {
-        (Ok(rest), Some(home)) => home.home_dir().join(rest),
-        _ => path.to_path_buf(),
-    }
 }
 
 /// curl's `--cert` takes `FILE[:PASSWORD]`: a backslash and a colon in the name are escaped.
