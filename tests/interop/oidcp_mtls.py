@@ -10,6 +10,7 @@ test CA's name), never on wording: "-" when the case has nothing more to check.
 
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -194,6 +195,8 @@ def run(tokdbg, start, stop):
         return report(measured)
     finally:
         stop(procs)
+        # The run's keys and profiles go with it (test-only, but keys all the same).
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def report(measured):
