@@ -112,6 +112,7 @@ fn issuer_answer(#[case] path: &str) {
         latency_ms: 0.0,
         error_kind: answer.as_ref().err().cloned(),
         assertion: None,
+        client_certificate: None,
     };
 
     let clues = Clues { urls: vec![issuer, &token_endpoint], document: None, error: report.error_kind.as_ref() };

@@ -24,6 +24,7 @@ mod hostile_text;
 mod introspection;
 mod issuer_messages;
 mod leaks;
+mod mtls_refusal;
 mod profile_edit;
 mod security;
 mod server_messages;

@@ -10,7 +10,19 @@ root="$(cd "$here/../.." && pwd)"
 
 start=$(date +%s)
 cd "$here"
-if [ -f package-lock.json ]; then
+# npm ci always wipes node_modules: skip it when npm's own record of what is installed
+# (node_modules/.package-lock.json) already holds every locked package at its version and integrity.
+npm_current() {
+    [ -f node_modules/.package-lock.json ] && node -e '
+        const locked = require("./package-lock.json").packages, installed = require("./node_modules/.package-lock.json").packages;
+        const names = Object.keys(locked).filter((name) => name !== "");
+        const same = names.every((n) => installed[n] && installed[n].version === locked[n].version && installed[n].integrity === locked[n].integrity);
+        process.exit(same && names.length === Object.keys(installed).length ? 0 : 1);
+    ' 2>/dev/null
+}
+if [ -f package-lock.json ] && npm_current; then
+    :
+elif [ -f package-lock.json ]; then
     npm ci --no-audit --no-fund --loglevel=error
 else
     npm install --no-audit --no-fund --loglevel=error

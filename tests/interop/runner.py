@@ -590,6 +590,16 @@ def second_issuer_main():
         stop(procs)
 
 
+def mtls_main():
+    """The second issuer's mTLS cases (oidcp_mtls.py): their own oidc-provider over https."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--tokdbg", default=str(ROOT / "target/debug/tokdbg"))
+    args, _ = parser.parse_known_args()
+    import oidcp_mtls
+
+    return oidcp_mtls.run(args.tokdbg, start, stop)
+
+
 def oidcp_report(measured):
     print("\nsecond issuer: oidc-provider (token endpoint, JWKS, express-jwt trusting it)")
     mismatches = 0
@@ -619,6 +629,8 @@ def oidcp_introspection_report(measured):
 if __name__ == "__main__":
     # The demo matrix and the second issuer's section each report; either failing fails the run.
     section = os.environ.get("INTEROP_SECTION", "")
-    status = 0 if section == "second_issuer" else main()
-    status = max(status, 0 if section == "demo" else second_issuer_main())
+    status = 0 if section in ("second_issuer", "mtls") else main()
+    status = max(status, 0 if section in ("demo", "mtls") else second_issuer_main())
+    # INTEROP_SECTION=mtls runs only the mTLS cases; second_issuer includes them.
+    status = max(status, 0 if section == "demo" else mtls_main())
     sys.exit(status)

@@ -206,6 +206,7 @@ mod tests {
                 claims: json!({"iss": "app", "sub": "app", "aud": "https://id.example/token", "jti": "j", "iat": 100, "exp": 160}),
                 key_thumbprint: Some("THUMB".into()),
             }),
+            client_certificate: None,
         }
     }
 

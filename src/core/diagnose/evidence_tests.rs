@@ -257,6 +257,7 @@ fn keycloak_invalid_client_secret_is_invalid_client_not_grant_not_enabled() {
             raw_body: String::new(),
         }),
         assertion: None,
+        client_certificate: None,
     };
     let profile = Profile::default();
     let codes_for = |description: &str| {

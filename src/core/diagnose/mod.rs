@@ -8,6 +8,8 @@ pub mod explain;
 pub(crate) mod facts;
 pub(crate) mod hints;
 mod introspection;
+mod mtls_binding;
+mod mtls_refusal;
 pub(crate) mod reconcile;
 pub mod tls;
 mod token_alone;
@@ -88,6 +90,7 @@ fn local_findings(facts: &Facts<'_>) -> Vec<Finding> {
     local.extend(explain::transport(facts));
     local.extend(tls::insecure(facts.profile));
     local.extend(tls::binding(facts));
+    local.extend(mtls_binding::certificate_missing_at_token_endpoint(facts));
     local.extend(introspection::introspection(facts));
     local.sort_by_key(|f| (f.severity, chain_rank(f.code)));
     local
@@ -255,6 +258,7 @@ pub fn token_fetch_findings(facts: &Facts<'_>) -> Vec<Finding> {
     ));
     findings.extend(explain::transport(facts));
     findings.extend(tls::insecure(facts.profile));
+    findings.extend(mtls_binding::certificate_missing_at_token_endpoint(facts));
     findings
 }
 

@@ -27,6 +27,8 @@ pub fn token_request_with(
     let mut findings = Vec::new();
     if let Some(refused) = super::client_assertion::refused_assertion(request, profile, document, vendor) {
         findings.push(refused);
+    } else if let Some(refused) = super::mtls_refusal::refused_certificate(request, profile, document) {
+        findings.push(refused);
     } else if let Some(error) = &request.error_kind {
         findings.push(token_error(error, request.request.url.as_str(), profile, client_id, vendor));
     } else if let Some(error) = &request.error {
@@ -273,6 +275,7 @@ mod tests {
             latency_ms: 0.0,
             error_kind: Some(error),
             assertion: None,
+            client_certificate: None,
         }
     }
 

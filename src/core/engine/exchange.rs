@@ -130,6 +130,12 @@ impl Engine {
             latency_ms,
             error_kind: None,
             assertion: request.assertion_view(),
+            // Over plain http no certificate is presented, whatever the profile holds.
+            client_certificate: needs
+                .identity
+                .as_ref()
+                .filter(|_| request.endpoint.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")))
+                .and_then(crate::core::net::transport::ClientIdentity::certificate),
         };
         match outcome {
             Ok(response) => {
@@ -236,5 +242,6 @@ fn unsent_report(token_endpoint: &str, error: String) -> TokenRequestReport {
         latency_ms: 0.0,
         error_kind: None,
         assertion: None,
+        client_certificate: None,
     }
 }

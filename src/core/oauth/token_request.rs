@@ -424,6 +424,10 @@ pub struct TokenRequestReport {
     /// claims and the key's thumbprint; never the signature.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assertion: Option<AssertionView>,
+    /// The client certificate presented to the token endpoint (mTLS): what it says of itself
+    /// and its `x5t#S256`, for the diagnosis of a refused certificate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_certificate: Option<crate::core::net::cert_info::CertInfo>,
 }
 
 #[cfg(test)]
