@@ -6,6 +6,7 @@ mod support;
 
 mod bad_input;
 mod bounded_inputs;
+mod check_api;
 mod cli;
 mod cli_daily;
 mod client_assertions;

@@ -135,6 +135,8 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Check an API's own verifier config (Express, Spring, ASP.NET, PyJWT, .env) against the live issuer
+    CheckApi(CheckApiArgs),
     /// Run the built-in demo issuer and API
     Demo {
         #[command(subcommand)]
@@ -194,6 +196,21 @@ pub struct CallArgs {
     /// its status and latency, the failing one marked (--json always has "trace")
     #[arg(long)]
     pub trace: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckApiArgs {
+    /// The API's code or config: a file, or a directory (walked in name order; node_modules,
+    /// .git, target, venv, bin, obj… skipped, symbolic links never followed)
+    pub path: PathBuf,
+    /// Compare with this profile's issuer and a token fetched for it (the aud, alg and scopes
+    /// the API would receive)
+    #[arg(long, conflicts_with = "issuer")]
+    pub profile: Option<String>,
+    /// Compare with the issuer at this URL (its discovery document); default: the issuer the
+    /// config names
+    #[arg(long, value_name = "URL")]
+    pub issuer: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -96,8 +96,9 @@ mod tests {
     fn every_profile_slot_of_the_zsh_script_completes_profile_names() {
         let zsh = script(Shell::Zsh);
         assert!(zsh.contains("_tokdbg_profiles() {"), "{zsh}");
-        // token, call, introspect, revoke, profiles show, profiles check, verify --profile.
-        assert_eq!(zsh.matches(":_tokdbg_profiles'").count(), 7, "{zsh}");
+        // token, call, introspect, revoke, profiles show, profiles check, verify --profile,
+        // check-api --profile.
+        assert_eq!(zsh.matches(":_tokdbg_profiles'").count(), 8, "{zsh}");
         assert!(zsh.find("_tokdbg_profiles() {") < zsh.find("if [ \"$funcstack[1]\""));
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod args;
 mod call;
+mod check_api;
 mod columns;
 mod completions;
 mod decode;
@@ -66,6 +67,7 @@ pub fn main() -> ExitCode {
         Some(Command::Revoke { profile, token }) => {
             on_runtime(|runtime| introspect::run_revoke(global, &paint, runtime, profile, token))
         }
+        Some(Command::CheckApi(args)) => on_runtime(|runtime| check_api::run(global, &paint, runtime, args)),
         #[cfg(feature = "demo")]
         Some(Command::Demo { action: Some(DemoAction::Serve { addr, write_profiles }) }) => {
             on_runtime(|runtime| demo::serve(global, &paint, runtime, *addr, write_profiles.as_deref()))

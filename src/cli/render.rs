@@ -120,6 +120,10 @@ pub fn findings(p: &Paint, findings: &[Finding]) -> String {
         if let Some(actual) = &finding.evidence.actual {
             let _ = writeln!(out, "      {} {}", evidence_label("actual"), one(actual));
         }
+        // `check-api`: where the API's config says it (no other finding has a location).
+        if let Some(location) = &finding.evidence.location {
+            let _ = writeln!(out, "      {} {}", evidence_label("at"), one(location));
+        }
         if finding.severity != Severity::Info {
             let _ = writeln!(out, "      {} {}", p.bold(&evidence_label("fix")), one(&finding.fix));
         }

@@ -45,6 +45,9 @@ pub enum Code {
     /// A DPoP proof the server refused (`invalid_dpop_proof`, a nonce still missing after the
     /// retry), or one tokdbg could not make.
     DpopProofInvalid,
+    /// A JWKS URI (an API's configured one) answers, but not with a JWK set (a 404 page, HTML,
+    /// a single JWK): reachable, so not `jwks_unreachable`.
+    JwksNotAKeySet,
 }
 
 impl Code {
@@ -81,11 +84,12 @@ impl Code {
             Code::TokenInactive => "token_inactive",
             Code::IntrospectionFailed => "introspection_failed",
             Code::DpopProofInvalid => "dpop_proof_invalid",
+            Code::JwksNotAKeySet => "jwks_not_a_key_set",
         }
     }
 
     /// Every code, in the order of DESIGN §5.
-    pub const ALL: [Code; 30] = [
+    pub const ALL: [Code; 31] = [
         Code::Ok,
         Code::TokenRequestFailed,
         Code::InvalidClient,
@@ -116,6 +120,7 @@ impl Code {
         Code::TokenInactive,
         Code::IntrospectionFailed,
         Code::DpopProofInvalid,
+        Code::JwksNotAKeySet,
     ];
 }
 
@@ -148,11 +153,21 @@ impl Severity {
 pub struct Evidence {
     pub expected: Option<String>,
     pub actual: Option<String>,
+    /// Where the value was found, `file:line` (`check-api`: the API's own config); absent
+    /// for findings about a call, whose JSON stays as it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 impl Evidence {
     pub fn new(expected: impl Into<Option<String>>, actual: impl Into<Option<String>>) -> Self {
-        Self { expected: expected.into(), actual: actual.into() }
+        Self { expected: expected.into(), actual: actual.into(), location: None }
+    }
+
+    /// The same evidence, found at `location` (`file:line`).
+    pub fn at(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
     }
 
     pub fn none() -> Self {

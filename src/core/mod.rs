@@ -3,8 +3,9 @@
 //! Nothing in here knows about terminals; the CLI and the TUI both call it. The modules
 //! depend one way, lowest first (ARCHITECTURE.md draws the map and the pipeline):
 //! `clock`, `safe_text`, `findings` ← `model` ← `store` ← `net` ← `oauth`, `token`, `probe` ←
-//! `server_message`, `issuers` ← `diagnose` ← `engine`; `curl` exports requests of `oauth` and `probe`.
+//! `server_message`, `issuers`, `api_config` ← `diagnose` ← `engine`; `curl` exports requests of `oauth` and `probe`.
 
+pub mod api_config;
 pub mod clock;
 pub mod curl;
 pub mod diagnose;

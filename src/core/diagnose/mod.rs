@@ -67,6 +67,8 @@ pub fn chain_rank(code: Code) -> u8 {
         Code::ScopeClaimMismatch | Code::ScopeMissing => 8,
         Code::ServerRejected | Code::ServerError => 9,
         Code::Ok | Code::InsecureTransport | Code::InsecureTls => 10,
+        // A JWKS URI that answers something else: where an unreachable one ranks.
+        Code::JwksNotAKeySet => 3,
     }
 }
 

@@ -25,6 +25,7 @@
 //!        + trace: one hop per request the stages made (or answered from a cache)
 //! ```
 
+pub mod api_check;
 pub mod dpop;
 mod exchange;
 pub(crate) mod inspect;
