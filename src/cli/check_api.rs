@@ -49,7 +49,7 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
         None => None,
     };
     let client_id = profile.client.as_ref().map(|c| c.id.clone()).filter(|id| !id.is_empty());
-    let tls = crate::core::engine::tls_needs(&profile);
+    let tls = engine.tls_needs(&profile, None);
     let facts =
         within_deadline(global, runtime, engine.api_live_facts(&asked.url, &settings, &tls, token.clone(), client_id))?;
     let findings = if settings.is_empty() {

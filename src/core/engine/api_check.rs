@@ -43,8 +43,7 @@ impl Engine {
             let outcome = match crate::core::store::profile_store::check_http_url(&uri) {
                 Err(error) => Err(JwksProblem::Unreachable(format!("not an http(s) URL: {error}"))),
                 Ok(_) => {
-                    self.jwks.use_tls(&uri, tls);
-                    self.jwks.lookup(&uri, None).await.map(|found| (*found.set).clone()).map_err(problem)
+                    self.jwks.lookup(&uri, tls, None).await.map(|found| (*found.set).clone()).map_err(problem)
                 }
             };
             key_sets.push((uri, outcome));
