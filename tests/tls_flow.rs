@@ -161,3 +161,15 @@ async fn a_jwks_behind_an_untrusted_certificate_is_tls_untrusted_not_unreachable
     let run = demo.run(&["verify", &token, "--jwks", &jwks, "--cacert", ca.to_str().unwrap_or(""), "--json"]).await;
     assert_eq!(run.code(0).json()["valid"], true);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_json_names_the_certificate_presented_to_the_token_endpoint() {
+    let demo = TlsDemo::start().await;
+    let report = demo.run(&["token", "demo-mtls", "--json"]).await.code(0).json();
+    let thumbprint = report["client_certificate"]["thumbprint"].as_str().expect("the certificate presented");
+    assert_eq!(report["token"]["claims"]["cnf"]["x5t#S256"], thumbprint, "{report}");
+    assert!(report["client_certificate"]["subject"].as_str().is_some_and(|s| s.contains("CN=demo-mtls")), "{report}");
+    // A profile without a certificate has none in its report.
+    let report = demo.run(&["token", "demo-reader", "--json"]).await.json();
+    assert!(report.get("client_certificate").is_none(), "{report}");
+}

@@ -63,3 +63,25 @@ async fn a_refused_certificate_is_still_shown_on_the_token_tab() {
     assert!(screen.contains("subject         O=stranger, CN=unknown-client"), "{screen}");
     assert!(screen.contains("issuer          O=stranger, CN=stranger CA"), "{screen}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_client_key_never_shows_on_the_token_tab() {
+    let mut harness = Harness::demo(120, 40).await;
+    harness.select("demo-mtls");
+    harness.run(vec![key('t'), Msg::WaitIdle, key('s'), Msg::WaitIdle]).await;
+    let mut app = harness.app_after(LATER);
+    app.tab = Tab::Token;
+    // Tall enough for the whole tab: every line of it is checked.
+    let screen = buffer_text(render(&app, 200, 400).backend().buffer());
+    assert!(screen.contains("presented this certificate too"), "{screen}");
+    let key = std::fs::read_to_string(harness.dir.path().join("demo-mtls-client.key")).unwrap();
+    for line in key.lines().filter(|l| !l.starts_with("-----") && l.len() > 16) {
+        assert!(!screen.contains(line), "a line of the client key is on screen: {line}");
+    }
+    assert!(!screen.contains("PRIVATE KEY"), "{screen}");
+    let fetch = app.selected_session().and_then(|s| s.token.as_ref()).expect("a token fetch");
+    let dumped = format!("{fetch:?} {}", serde_json::to_string(fetch).unwrap());
+    for line in key.lines().filter(|l| !l.starts_with("-----") && l.len() > 16) {
+        assert!(!dumped.contains(line), "a line of the client key is in the token fetch: {line}");
+    }
+}
