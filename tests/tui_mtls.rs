@@ -62,6 +62,8 @@ async fn a_refused_certificate_is_still_shown_on_the_token_tab() {
     let screen = screen_of(&app);
     assert!(screen.contains("subject         O=stranger, CN=unknown-client"), "{screen}");
     assert!(screen.contains("issuer          O=stranger, CN=stranger CA"), "{screen}");
+    // No token came: no binding is claimed either way.
+    assert!(!screen.contains("token binding"), "{screen}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

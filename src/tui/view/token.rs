@@ -160,11 +160,17 @@ fn certificate_lines<'a>(
         .as_ref()
         .and_then(|claims| claims.get("cnf"))
         .or_else(|| introspected.and_then(|answer| answer.members.get("cnf")));
+    let binding = if fetch.token.source == TokenSource::None {
+        token_cert::Binding::NoToken
+    } else if fetch.token.claims.is_none() && introspected.is_none() {
+        token_cert::Binding::Opaque
+    } else {
+        token_cert::Binding::Cnf(cnf)
+    };
     let view = token_cert::CertificateView {
         token_request: fetch.client_certificate.as_ref(),
         api_call: session.and_then(|s| s.call.as_ref()).map(|call| call.client_certificate.as_ref()),
-        cnf,
-        binding_unknown: fetch.token.claims.is_none() && introspected.is_none(),
+        binding,
         now,
     };
     token_cert::lines(&view, theme)

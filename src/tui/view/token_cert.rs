@@ -10,15 +10,23 @@ use crate::core::safe_text;
 use super::super::theme::Theme;
 use super::widgets::{field, field_styled, heading};
 
+/// What is known of the token's binding: its `cnf` claim (or its introspection answer's).
+#[derive(Debug, Clone, Copy)]
+pub enum Binding<'a> {
+    /// No token came: nothing is bound.
+    NoToken,
+    /// An opaque token, not introspected: its binding cannot be read.
+    Opaque,
+    /// The token's (or its introspection answer's) `cnf` member, if it has one.
+    Cnf(Option<&'a serde_json::Value>),
+}
+
 /// What the lines are drawn from: the certificate the token request presented, the one the
 /// last API call presented (`None` when there was no call), and the token's binding claims.
 pub struct CertificateView<'a> {
     pub token_request: Option<&'a CertInfo>,
     pub api_call: Option<Option<&'a CertInfo>>,
-    /// The token's (or its introspection answer's) `cnf` member, if it has one.
-    pub cnf: Option<&'a serde_json::Value>,
-    /// The token's claims are unknown (opaque, not introspected): its binding cannot be read.
-    pub binding_unknown: bool,
+    pub binding: Binding<'a>,
     pub now: i64,
 }
 
@@ -36,7 +44,9 @@ pub fn lines<'a>(view: &CertificateView<'_>, theme: &Theme) -> Vec<Line<'a>> {
     lines.push(field("issuer", safe_text::visible_line(&certificate.issuer).into_owned(), theme));
     lines.push(validity_line(certificate, view.now, theme));
     lines.push(field("x5t#S256", certificate.thumbprint.clone(), theme));
-    lines.push(binding_line(certificate, view, theme));
+    if let Some(line) = binding_line(certificate, view.binding, theme) {
+        lines.push(line);
+    }
     if view.token_request.is_some()
         && let Some(presented) = view.api_call
     {
@@ -64,9 +74,16 @@ fn validity_line<'a>(certificate: &CertInfo, now: i64, theme: &Theme) -> Line<'a
 }
 
 /// RFC 8705 §3.1: a certificate-bound token names its certificate's thumbprint in `cnf`.
-fn binding_line<'a>(certificate: &CertInfo, view: &CertificateView<'_>, theme: &Theme) -> Line<'a> {
-    let bound = view.cnf.and_then(|cnf| cnf.get("x5t#S256"));
-    match bound {
+fn binding_line<'a>(certificate: &CertInfo, binding: Binding<'_>, theme: &Theme) -> Option<Line<'a>> {
+    let cnf = match binding {
+        Binding::NoToken => return None,
+        Binding::Opaque => {
+            let text = "unknown: the token is opaque (i introspects it)";
+            return Some(field_styled("token binding", text, theme.dim(), theme));
+        }
+        Binding::Cnf(cnf) => cnf,
+    };
+    let line = match cnf.and_then(|cnf| cnf.get("x5t#S256")) {
         Some(serde_json::Value::String(x5t)) if *x5t == certificate.thumbprint => {
             field_styled("token binding", "✓ cnf.x5t#S256 matches this certificate", theme.ok(), theme)
         }
@@ -78,11 +95,9 @@ fn binding_line<'a>(certificate: &CertInfo, view: &CertificateView<'_>, theme: &
             );
             field_styled("token binding", text, theme.bad(), theme)
         }
-        None if view.binding_unknown => {
-            field_styled("token binding", "unknown: the token is opaque (i introspects it)", theme.dim(), theme)
-        }
         None => field_styled("token binding", "none: the token has no cnf.x5t#S256", theme.dim(), theme),
-    }
+    };
+    Some(line)
 }
 
 fn api_line<'a>(certificate: &CertInfo, presented: Option<&CertInfo>, theme: &Theme) -> Line<'a> {
@@ -128,7 +143,7 @@ mod tests {
 
     fn view(certificate: &CertInfo, cnf: Option<&serde_json::Value>) -> String {
         let view =
-            CertificateView { token_request: Some(certificate), api_call: None, cnf, binding_unknown: false, now: NOW };
+            CertificateView { token_request: Some(certificate), api_call: None, binding: Binding::Cnf(cnf), now: NOW };
         text(&lines(&view, &Theme::new(false)))
     }
 
@@ -160,9 +175,17 @@ mod tests {
     }
 
     #[test]
-    fn no_certificate_no_section() {
+    fn without_a_token_no_binding_is_claimed() {
+        let certificate = certificate("CN=a");
         let view =
-            CertificateView { token_request: None, api_call: Some(None), cnf: None, binding_unknown: false, now: NOW };
+            CertificateView { token_request: Some(&certificate), api_call: None, binding: Binding::NoToken, now: NOW };
+        let shown = text(&lines(&view, &Theme::new(false)));
+        assert!(shown.contains("subject") && !shown.contains("token binding"), "{shown}");
+    }
+
+    #[test]
+    fn no_certificate_no_section() {
+        let view = CertificateView { token_request: None, api_call: Some(None), binding: Binding::NoToken, now: NOW };
         assert!(lines(&view, &Theme::new(false)).is_empty());
     }
 }
