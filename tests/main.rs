@@ -32,5 +32,7 @@ mod server_messages;
 mod tls_flow;
 mod tui_daily;
 mod tui_e2e_tmux;
+mod tui_form_connection;
+mod tui_mtls;
 mod tui_session;
 mod tui_snapshots;

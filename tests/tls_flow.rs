@@ -204,3 +204,15 @@ async fn two_profiles_naming_one_jwks_url_keep_their_own_trust() {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_json_names_the_certificate_presented_to_the_token_endpoint() {
+    let demo = TlsDemo::start().await;
+    let report = demo.run(&["token", "demo-mtls", "--json"]).await.code(0).json();
+    let thumbprint = report["client_certificate"]["thumbprint"].as_str().expect("the certificate presented");
+    assert_eq!(report["token"]["claims"]["cnf"]["x5t#S256"], thumbprint, "{report}");
+    assert!(report["client_certificate"]["subject"].as_str().is_some_and(|s| s.contains("CN=demo-mtls")), "{report}");
+    // A profile without a certificate has none in its report.
+    let report = demo.run(&["token", "demo-reader", "--json"]).await.json();
+    assert!(report.get("client_certificate").is_none(), "{report}");
+}

@@ -295,6 +295,7 @@ impl Engine {
             access_token: obtained.access_token,
             introspection,
             dpop: obtained.dpop,
+            client_certificate: obtained.client_certificate,
         }
     }
 
@@ -355,6 +356,7 @@ impl Engine {
                 report.token_request = obtained.token_request;
                 report.token = obtained.token;
                 report.dpop = obtained.dpop;
+                report.token_client_certificate = obtained.client_certificate;
                 obtained.access_token
             }
         };

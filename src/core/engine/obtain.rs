@@ -8,6 +8,7 @@ use crate::core::engine::token_cache::CachedToken;
 use crate::core::model::credentials::Credentials;
 use crate::core::model::profile::Profile;
 use crate::core::model::secret::Secret;
+use crate::core::net::cert_info::CertInfo;
 use crate::core::oauth::token_request::TokenRequestReport;
 use crate::core::token::info::{TokenInfo, TokenSource};
 
@@ -20,6 +21,9 @@ pub(super) struct Obtained {
     pub(super) dpop: Option<DpopReport>,
     /// The first attempt, when the token endpoint demanded a DPoP nonce and was asked again.
     pub(super) first_attempt: Option<TokenRequestReport>,
+    /// The client certificate presented to the token endpoint (mTLS): read for this request,
+    /// or the one the request that got a cached token presented.
+    pub(super) client_certificate: Option<CertInfo>,
 }
 
 impl Engine {
@@ -37,7 +41,9 @@ impl Engine {
         let key = Self::token_cache_key(profile_key, profile);
         let cached = if force { None } else { self.tokens.get(&key, now) };
         if let Some(cached) = cached {
+            let kept = self.identities.lock().unwrap_or_else(|p| p.into_inner()).get(&key).cloned();
             return Obtained {
+                client_certificate: tls::presented_certificate(kept.as_ref(), token_endpoint),
                 token_request: None,
                 token: TokenInfo {
                     obtained_at: Some(cached.fetched_at),
@@ -56,9 +62,12 @@ impl Engine {
                 access_token: None,
                 dpop: None,
                 first_attempt: None,
+                client_certificate: None,
             };
         };
-        if let Some(identity) = tls::identity(&credentials) {
+        let identity = tls::identity(&credentials);
+        let client_certificate = tls::presented_certificate(identity.as_ref(), Some(endpoint_url));
+        if let Some(identity) = identity {
             self.identities.lock().unwrap_or_else(|p| p.into_inner()).insert(key.clone(), identity);
         }
         let exchange = self.request_token_bound(profile, endpoint_url, credentials).await;
@@ -81,6 +90,7 @@ impl Engine {
             access_token,
             dpop: exchange.dpop,
             first_attempt: exchange.first_attempt,
+            client_certificate,
         }
     }
 }

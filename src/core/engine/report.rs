@@ -63,6 +63,10 @@ pub struct CallReport {
     pub introspection: Option<IntrospectionReport>,
     /// The DPoP proofs (decoded) and the key's thumbprint, when the profile has `[dpop]`.
     pub dpop: Option<DpopReport>,
+    /// The client certificate presented to the token endpoint when this call fetched or reused
+    /// a token (`client_certificate` is the API's); for the TUI's Token tab, not in the JSON.
+    #[serde(skip)]
+    pub token_client_certificate: Option<crate::core::net::cert_info::CertInfo>,
 }
 
 impl CallReport {
@@ -89,6 +93,7 @@ impl CallReport {
             access_token: None,
             introspection: None,
             dpop: None,
+            token_client_certificate: None,
         }
     }
 
@@ -141,6 +146,9 @@ pub struct TokenFetch {
     pub introspection: Option<IntrospectionReport>,
     /// The token request's DPoP proofs (decoded), when the profile has `[dpop]`.
     pub dpop: Option<DpopReport>,
+    /// The client certificate presented to the token endpoint (mTLS; never its key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_certificate: Option<crate::core::net::cert_info::CertInfo>,
 }
 
 impl TokenFetch {

@@ -76,6 +76,16 @@ pub fn identity(credentials: &Credentials) -> Option<Result<ClientIdentity, Stri
     )
 }
 
+/// The certificate of `identity` as presented to `url`: over https only (plain http has no
+/// TLS handshake to present it in), and never its key.
+pub fn presented_certificate(
+    identity: Option<&Result<ClientIdentity, String>>,
+    url: Option<&str>,
+) -> Option<crate::core::net::cert_info::CertInfo> {
+    let over_tls = url.and_then(|u| u.get(..8)).is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"));
+    identity.filter(|_| over_tls)?.as_ref().ok()?.certificate()
+}
+
 /// The needs of every https request a profile's call makes: the system's roots plus
 /// `ca_file`'s, `insecure`, and the client certificate when one was read. A setting that
 /// cannot be used makes needs that fail every request with its cause (nothing is sent).

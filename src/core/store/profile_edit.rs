@@ -15,6 +15,9 @@ use crate::core::store::toml_doc::{
     clear_positions, fill_endpoint, list, map, opt_str, remove_root_value, set_value, string_array, sync,
 };
 
+#[path = "profile_edit_sections.rs"]
+mod sections;
+
 /// Why a profile could not be rendered, saved or deleted. Never contains a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EditError {
@@ -159,6 +162,8 @@ fn render_labeled(original: &str, profile: &Profile, label: &str) -> Result<Stri
     editor.name(&profile.name);
     editor.issuer(&profile.issuer);
     editor.client(profile.client.as_ref());
+    editor.dpop(profile.dpop.as_ref());
+    editor.tls(&profile.tls);
     editor.expect(&profile.expect)?;
     editor.endpoints(&profile.endpoints);
     if editor.created_section {
@@ -193,6 +198,9 @@ fn check_literals(profile: &Profile) -> Result<(), EditError> {
             }
         }
     }
+    if profile.dpop.as_ref().and_then(|d| d.private_key.as_ref()).is_some_and(ambiguous) {
+        return Err(EditError::AmbiguousLiteral { field: "dpop.private_key" });
+    }
     if profile.expect.hmac_secret.as_ref().is_some_and(ambiguous) {
         return Err(EditError::AmbiguousLiteral { field: "expect.hmac_secret" });
     }
@@ -206,7 +214,7 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-const ROOT_ORDER: [&str; 5] = ["name", "issuer", "client", "expect", "endpoints"];
+const ROOT_ORDER: [&str; 7] = ["name", "issuer", "client", "dpop", "tls", "expect", "endpoints"];
 
 /// Puts a newly created section in its usual place (it follows the section before it).
 fn order_root(doc: &mut DocumentMut) {
@@ -403,6 +411,8 @@ fn differing_fields(want: &Profile, got: &Profile) -> Vec<&'static str> {
         }
         (a, b) => check(a.is_some() != b.is_some(), "client"),
     }
+    check(want.dpop != got.dpop, "dpop");
+    check(want.tls != got.tls, "tls");
     check(want.expect != got.expect, "expect");
     check(want.endpoints != got.endpoints, "endpoints");
     if fields.is_empty() {

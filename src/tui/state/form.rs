@@ -22,6 +22,8 @@ use super::profiles::ProfileItem;
 
 #[path = "form_build.rs"]
 mod build;
+#[path = "form_connection.rs"]
+mod connection;
 
 /// What a key did to the form.
 #[derive(Debug)]
@@ -56,6 +58,8 @@ pub struct FormState {
     initial_kind: SecretKind,
     auth_method: AuthMethod,
     scope_match: ScopeMatch,
+    /// `tls.insecure`, a choice of its own (warned about under its field when on).
+    insecure: bool,
     focus: FieldId,
     errors: BTreeMap<FieldId, String>,
     /// A save was tried: errors follow every change from now on.
@@ -127,6 +131,12 @@ impl FormState {
             (FieldId::Algorithms, TextField::new(base.expect.algorithms.join(" "))),
             (FieldId::Leeway, TextField::new(base.expect.leeway_secs.to_string())),
             (FieldId::ScopeClaim, TextField::new(base.expect.scope_claim.clone())),
+            (FieldId::TlsCaFile, TextField::new(opt(&base.tls.ca_file))),
+            (FieldId::DpopAlg, TextField::new(base.dpop.as_ref().map(|d| d.alg.clone()).unwrap_or_default())),
+            (
+                FieldId::DpopPrivateKey,
+                TextField::new(source_text(base.dpop.as_ref().and_then(|d| d.private_key.as_ref()))),
+            ),
         ]);
         let secret = client.and_then(|c| c.secret.as_ref());
         let kind = secret.map(SecretKind::of).unwrap_or(SecretKind::Env);
@@ -148,6 +158,7 @@ impl FormState {
             initial_kind: kind,
             auth_method: client.map(|c| c.auth_method).unwrap_or_default(),
             scope_match: base.expect.scope_match,
+            insecure: base.tls.insecure,
             focus: FieldId::Stem,
             errors: BTreeMap::new(),
             tried: false,
@@ -175,6 +186,8 @@ impl FormState {
                 FieldId::PrivateKey => method.uses_private_key() || has_text(*id) || has_text(FieldId::Certificate),
                 FieldId::Certificate => method.uses_certificate() || has_text(*id),
                 FieldId::AssertionAlg | FieldId::KeyId => asserts || has_text(*id),
+                // A proof key only matters once DPoP is on (an alg given).
+                FieldId::DpopPrivateKey => has_text(FieldId::DpopAlg) || has_text(*id),
                 _ => true,
             })
             .collect()
@@ -206,6 +219,11 @@ impl FormState {
 
     pub fn scope_match(&self) -> ScopeMatch {
         self.scope_match
+    }
+
+    /// `tls.insecure` as chosen.
+    pub fn insecure(&self) -> bool {
+        self.insecure
     }
 
     /// A literal secret is shown in clear (Ctrl-R).
@@ -266,6 +284,7 @@ impl FormState {
             || self.secret_kind != self.initial_kind
             || self.auth_method != client.map(|c| c.auth_method).unwrap_or_default()
             || self.scope_match != self.base.expect.scope_match
+            || self.insecure != self.base.tls.insecure
             || self.endpoints.changed()
     }
 
@@ -344,6 +363,7 @@ impl FormState {
             FieldId::SecretKind => self.secret_kind = cycle(&SecretKind::ALL, self.secret_kind, delta),
             FieldId::AuthMethod => self.auth_method = cycle(&AUTH_METHODS, self.auth_method, delta),
             FieldId::ScopeMatch => self.scope_match = cycle(&SCOPE_MATCHES, self.scope_match, delta),
+            FieldId::TlsInsecure => self.insecure = !self.insecure,
             _ => return,
         }
         self.revalidate();
@@ -745,9 +765,9 @@ mod tests {
         expected.pop();
         assert_eq!(profile.endpoints, expected);
         assert_eq!(Profile { endpoints: base.endpoints.clone(), ..profile }, base);
-        // ↓ past the last endpoint moves on to Save.
+        // ↓ past the last endpoint moves on to the next field (the connection settings, then Save).
         press(&mut form, KeyCode::Down);
-        assert_eq!(form.focus(), FieldId::Save);
+        assert_eq!(form.focus(), FieldId::TlsCaFile);
     }
 
     #[test]

@@ -17,7 +17,7 @@ impl FormState {
     }
 
     /// Parses a field; its base value when the text is unchanged; `None` (and an error) if bad.
-    fn field<T: Clone>(
+    pub(super) fn field<T: Clone>(
         &self,
         errors: &mut BTreeMap<FieldId, String>,
         id: FieldId,
@@ -59,6 +59,8 @@ impl FormState {
         let scope_claim = self.field(errs, FieldId::ScopeClaim, Some(&e.scope_claim), |t| {
             optional(t).ok_or_else(|| "required: the claim holding the scopes (usually scope)".to_owned())
         });
+        let tls = self.build_tls(errs);
+        let dpop = self.build_dpop(errs);
         match (
             stem,
             name,
@@ -71,6 +73,8 @@ impl FormState {
             algorithms,
             leeway,
             scope_claim,
+            tls,
+            dpop,
         ) {
             (
                 Some(stem),
@@ -84,6 +88,8 @@ impl FormState {
                 Some(algorithms),
                 Some(leeway_secs),
                 Some(scope_claim),
+                Some(tls),
+                Some(dpop),
             ) if errors.is_empty() => {
                 let profile = Profile {
                     name,
@@ -99,10 +105,8 @@ impl FormState {
                         hmac_secret: e.hmac_secret.clone(),
                     },
                     endpoints: self.endpoints.items().to_vec(),
-                    // Not on the form: kept as loaded.
-                    tls: self.base.tls.clone(),
-                    // The form has no DPoP fields yet: an edit keeps the section as it was.
-                    dpop: self.base.dpop.clone(),
+                    tls,
+                    dpop,
                 };
                 Ok((stem, profile))
             }

@@ -38,6 +38,10 @@ pub enum FieldId {
     ScopeMatch,
     /// The endpoint list (its keys: `keymap::FORM_ENDPOINTS`).
     Endpoints,
+    TlsCaFile,
+    TlsInsecure,
+    DpopAlg,
+    DpopPrivateKey,
     Save,
 }
 
@@ -53,7 +57,7 @@ pub enum FieldKind {
 }
 
 impl FieldId {
-    pub const ALL: [FieldId; 24] = [
+    pub const ALL: [FieldId; 28] = [
         FieldId::Stem,
         FieldId::Name,
         FieldId::IssuerUrl,
@@ -77,12 +81,16 @@ impl FieldId {
         FieldId::ScopeClaim,
         FieldId::ScopeMatch,
         FieldId::Endpoints,
+        FieldId::TlsCaFile,
+        FieldId::TlsInsecure,
+        FieldId::DpopAlg,
+        FieldId::DpopPrivateKey,
         FieldId::Save,
     ];
 
     pub fn kind(self) -> FieldKind {
         match self {
-            FieldId::SecretKind | FieldId::AuthMethod | FieldId::ScopeMatch => FieldKind::Choice,
+            FieldId::SecretKind | FieldId::AuthMethod | FieldId::ScopeMatch | FieldId::TlsInsecure => FieldKind::Choice,
             FieldId::Save => FieldKind::Button,
             FieldId::Endpoints => FieldKind::Section,
             _ => FieldKind::Text,
@@ -115,6 +123,10 @@ impl FieldId {
             FieldId::ScopeClaim => "expect.scope_claim",
             FieldId::ScopeMatch => "expect.scope_match",
             FieldId::Endpoints => "endpoints",
+            FieldId::TlsCaFile => "tls.ca_file",
+            FieldId::TlsInsecure => "tls.insecure",
+            FieldId::DpopAlg => "dpop.alg",
+            FieldId::DpopPrivateKey => "dpop.private_key",
             FieldId::Save => "",
         }
     }
@@ -137,6 +149,9 @@ impl FieldId {
             FieldId::Certificate => "file:certs/client.pem (PEM chain; its key above)",
             FieldId::AssertionAlg => "from the key (RS256, ES256, EdDSA); HS256 with a secret",
             FieldId::KeyId => "optional kid of the assertion",
+            FieldId::TlsCaFile => "extra trusted CAs (PEM), beside the profile; empty: the system's",
+            FieldId::DpopAlg => "empty: no DPoP; ES256, ES384, EdDSA (RS256, PS256 with a key)",
+            FieldId::DpopPrivateKey => "empty: a fresh key per run; file:keys/dpop.pem, env:VAR, cmd:…",
             _ => "",
         }
     }

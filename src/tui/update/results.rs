@@ -231,6 +231,12 @@ fn call_done(app: &mut App, task: TaskId, report: Arc<CallReport>) {
     // A call that fetched or used a token, or tried to, refreshes the Token and Verify tabs.
     if report.token.source != TokenSource::None || report.token_request.is_some() {
         let access_token = session.token.as_ref().and_then(|t| t.access_token.clone());
+        // A token the app handed over from its own fetch went out with that fetch's certificate.
+        let kept_certificate = session
+            .token
+            .as_ref()
+            .filter(|_| report.token.source == TokenSource::Cached)
+            .and_then(|t| t.client_certificate.clone());
         session.token = Some(Box::new(TokenFetch {
             profile: stem.clone(),
             discovery: report.discovery.clone(),
@@ -246,6 +252,7 @@ fn call_done(app: &mut App, task: TaskId, report: Arc<CallReport>) {
             access_token: report.access_token.clone().or(access_token),
             introspection: report.introspection.clone(),
             dpop: report.dpop.clone(),
+            client_certificate: report.token_client_certificate.clone().or(kept_certificate),
         }));
     }
     session.call = Some(report.clone());

@@ -21,6 +21,9 @@ const LABEL_WIDTH: usize = 22;
 /// The marker column before the labels.
 const MARKER: usize = 2;
 
+const INSECURE_WARNING: &str =
+    "dev only: any server certificate is accepted (no protection against interception); warned on every call";
+
 const LITERAL_WARNING: &str =
     "a literal secret is written in plain text to the file (0600): prefer env/file/cmd/prompt";
 
@@ -106,7 +109,7 @@ fn body_lines<'a>(state: &FormState, room: usize, theme: &Theme) -> (Vec<Line<'a
     let indent = " ".repeat(MARKER + LABEL_WIDTH);
     for id in state.fields() {
         let focused = state.focus() == id;
-        if matches!(id, FieldId::Save | FieldId::Endpoints) {
+        if matches!(id, FieldId::Save | FieldId::Endpoints | FieldId::TlsCaFile | FieldId::DpopAlg) {
             lines.push(Line::raw(""));
         }
         let start = lines.len();
@@ -129,6 +132,11 @@ fn body_lines<'a>(state: &FormState, room: usize, theme: &Theme) -> (Vec<Line<'a
             }
             FieldId::SecretValue if state.secret_kind() == SecretKind::Literal => {
                 for part in wrap(LITERAL_WARNING, room) {
+                    lines.push(Line::styled(format!("{indent}{part}"), theme.warn()));
+                }
+            }
+            FieldId::TlsInsecure if state.insecure() => {
+                for part in wrap(&format!("⚠ {INSECURE_WARNING}"), room) {
                     lines.push(Line::styled(format!("{indent}{part}"), theme.warn()));
                 }
             }
@@ -189,6 +197,7 @@ fn choice_spans<'a>(state: &FormState, id: FieldId, focused: bool, theme: &Theme
         FieldId::SecretKind => (SecretKind::ALL.map(SecretKind::as_str).to_vec(), state.secret_kind().as_str()),
         FieldId::AuthMethod => (AUTH_METHODS.map(|m| m.as_str()).to_vec(), state.auth_method().as_str()),
         FieldId::ScopeMatch => (SCOPE_MATCHES.map(|m| m.as_str()).to_vec(), state.scope_match().as_str()),
+        FieldId::TlsInsecure => (vec!["false", "true"], if state.insecure() { "true" } else { "false" }),
         _ => (Vec::new(), ""),
     };
     let mut spans = Vec::new();

@@ -13,6 +13,7 @@ mod profiles;
 mod request;
 mod status;
 mod token;
+mod token_cert;
 pub mod trace;
 mod verify;
 pub mod widgets;

@@ -9,6 +9,7 @@ use crate::core::token::jwt::NumericDate;
 use super::super::state::app::App;
 use super::super::state::session::{Pending, Session};
 use super::super::theme::Theme;
+use super::token_cert;
 use super::widgets::{field, field_styled, heading, json_lines, spinner};
 
 pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Line<'a>> {
@@ -69,6 +70,7 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
             theme,
         ));
     }
+    lines.extend(certificate_lines(fetch, session, app.now, theme));
     if let (Some(header), Some(claims)) = (&token.header, &token.claims) {
         lines.push(Line::raw(""));
         lines.push(heading("Header", theme));
@@ -141,6 +143,37 @@ pub fn lines<'a>(session: Option<&Session>, app: &App, theme: &Theme) -> Vec<Lin
         lines.extend(dpop_lines(dpop, theme));
     }
     lines
+}
+
+/// The client certificate the token request presented (mTLS) and what the last call presented,
+/// with the token's binding to it (its `cnf`, or the introspection answer's).
+fn certificate_lines<'a>(
+    fetch: &crate::core::engine::TokenFetch,
+    session: Option<&Session>,
+    now: i64,
+    theme: &Theme,
+) -> Vec<Line<'a>> {
+    let introspected = fetch.introspection.as_ref().and_then(|i| i.answer.as_ref());
+    let cnf = fetch
+        .token
+        .claims
+        .as_ref()
+        .and_then(|claims| claims.get("cnf"))
+        .or_else(|| introspected.and_then(|answer| answer.members.get("cnf")));
+    let binding = if fetch.token.source == TokenSource::None {
+        token_cert::Binding::NoToken
+    } else if fetch.token.claims.is_none() && introspected.is_none() {
+        token_cert::Binding::Opaque
+    } else {
+        token_cert::Binding::Cnf(cnf)
+    };
+    let view = token_cert::CertificateView {
+        token_request: fetch.client_certificate.as_ref(),
+        api_call: session.and_then(|s| s.call.as_ref()).map(|call| call.client_certificate.as_ref()),
+        binding,
+        now,
+    };
+    token_cert::lines(&view, theme)
 }
 
 /// The token request's DPoP proofs (RFC 9449), decoded: the key's thumbprint, and each proof's
