@@ -14,6 +14,7 @@ mod curl_exports;
 mod demo_fidelity;
 mod demo_server;
 mod dpop;
+mod drafts;
 mod engine_flow;
 mod engine_trace;
 mod engine_verify;

@@ -137,6 +137,13 @@ pub enum Command {
     },
     /// Check an API's own verifier config (Express, Spring, ASP.NET, PyJWT, .env) against the live issuer
     CheckApi(CheckApiArgs),
+    /// Draft a profile from an API's URL: its challenge, RFC 9728 metadata and issuer
+    Init(InitArgs),
+    /// Draft a profile from something else (a curl command)
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Run the built-in demo issuer and API
     Demo {
         #[command(subcommand)]
@@ -211,6 +218,45 @@ pub struct CheckApiArgs {
     /// config names
     #[arg(long, value_name = "URL")]
     pub issuer: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The API's URL (called once without a token)
+    pub url: String,
+    #[command(flatten)]
+    pub draft: DraftArgs,
+}
+
+/// What `init` and `import` do with their draft.
+#[derive(Debug, Args)]
+pub struct DraftArgs {
+    /// The profile's name and file stem (default: from the URL's host)
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Save the draft as NAME.toml in the profile directory (0600; never over an existing file)
+    #[arg(long)]
+    pub write: bool,
+    /// Where the draft's client secret is read from: asked for (prompt), or $TOKDBG_CLIENT_SECRET (env)
+    #[arg(long, value_enum, default_value = "prompt")]
+    pub secret_from: SecretFrom,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SecretFrom {
+    Prompt,
+    Env,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// A curl command (a token request or an API call), quoted as one argument or "-" for stdin
+    Curl {
+        /// The command, e.g. 'curl -u id:secret -d grant_type=client_credentials https://…/token'
+        command: String,
+        #[command(flatten)]
+        draft: DraftArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]

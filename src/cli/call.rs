@@ -85,8 +85,11 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
         TokenWanted::Fetch { force: false }
     };
     let cached = engine.cached_token(&stem, &profile).map(|cached| cached.token);
-    let needs = secret_choice::secrets_needed(&profile, wanted, cached).map_err(|_| {
-        CliError::profile(format!("profile {stem} has no [client] section: pass --token or --no-token"))
+    let needs = secret_choice::secrets_needed(&profile, wanted, cached).map_err(|e| match e {
+        secret_choice::CannotRequest::NoClient => {
+            CliError::profile(format!("profile {stem} has no [client] section: pass --token or --no-token"))
+        }
+        other => CliError::profile(format!("profile {stem}: {other}")),
     })?;
     let introspection = runtime.block_on(super::input::read_introspection(&needs, &stem));
     let (token, hmac_secret) = runtime.block_on(read_needed(needs, &stem))?;

@@ -10,6 +10,7 @@ mod decode;
 mod demo;
 #[cfg(all(feature = "demo", feature = "tui"))]
 mod demo_dir;
+mod init;
 mod input;
 mod introspect;
 pub mod outcome;
@@ -28,9 +29,9 @@ use std::process::ExitCode;
 use clap::CommandFactory as _;
 use clap::error::ErrorKind;
 
-#[cfg(feature = "demo")]
-use args::DemoAction;
 use args::{Cli, Command};
+#[cfg(feature = "demo")]
+use args::{DemoAction, ImportWhat};
 use outcome::{CliError, Exit};
 use paint::Paint;
 use stdout::outln;
@@ -68,6 +69,10 @@ pub fn main() -> ExitCode {
             on_runtime(|runtime| introspect::run_revoke(global, &paint, runtime, profile, token))
         }
         Some(Command::CheckApi(args)) => on_runtime(|runtime| check_api::run(global, &paint, runtime, args)),
+        Some(Command::Init(args)) => on_runtime(|runtime| init::run(global, &paint, runtime, args)),
+        Some(Command::Import { what: ImportWhat::Curl { command, draft } }) => {
+            init::import_curl(global, &paint, command, draft)
+        }
         #[cfg(feature = "demo")]
         Some(Command::Demo { action: Some(DemoAction::Serve { addr, write_profiles }) }) => {
             on_runtime(|runtime| demo::serve(global, &paint, runtime, *addr, write_profiles.as_deref()))

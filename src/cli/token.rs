@@ -31,9 +31,13 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, na
     super::input::apply_tls_flags(global, &mut profile)?;
     let engine = Engine::new(global.http_config());
     // A new token every time: showing the token request is the point of this command.
-    let needs = secret_choice::secrets_needed(&profile, TokenWanted::Fetch { force: true }, None).map_err(|_| {
-        CliError::profile(format!("profile {stem} has no [client] section: nothing to fetch a token with"))
-    })?;
+    let needs =
+        secret_choice::secrets_needed(&profile, TokenWanted::Fetch { force: true }, None).map_err(|e| match e {
+            secret_choice::CannotRequest::NoClient => {
+                CliError::profile(format!("profile {stem} has no [client] section: nothing to fetch a token with"))
+            }
+            other => CliError::profile(format!("profile {stem}: {other}")),
+        })?;
     let (choice, hmac_secret) = runtime.block_on(read_needed(needs, &stem))?;
     let TokenChoice::Fetch { credentials, force } = choice else {
         return Err(CliError::profile(format!("profile {stem}: a forced fetch always requests a token")));

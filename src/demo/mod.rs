@@ -19,6 +19,7 @@ mod node_jwt;
 mod opaque;
 mod profiles;
 mod pyjwt;
+mod resource_metadata;
 mod spring_api;
 mod state;
 mod tls_listener;
@@ -146,6 +147,7 @@ fn router(state: Arc<DemoState>) -> Router {
         .merge(opaque::routes())
         .merge(dpop::routes())
         .merge(mtls_api::routes())
+        .merge(resource_metadata::routes())
         // Everything else, notably /.well-known/* without /oidc, is a plain 404.
         .fallback(|| async {
             (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "Not Found").into_response()

@@ -119,7 +119,8 @@ fn issue(
         ));
     }
 
-    let audience = target(&form)?;
+    let audience = target(&state, &form)?;
+    let audience = audience.as_str();
     let (granted, rejected) = grant_scopes(client, form.get("scope"))?;
     let opaque = client.signing == Signing::Opaque;
     let access_token = if opaque {
@@ -224,17 +225,20 @@ pub(crate) fn authenticate(
     Ok(client)
 }
 
-/// The token's `aud`: the requested audience/resource if known, else the app id.
-fn target(form: &BTreeMap<String, String>) -> Result<&'static str, OAuthError> {
-    let mut chosen = APP_ID;
+/// The token's `aud`: the requested audience/resource if known, else the app id. The
+/// RFC 9728 API's resource identifier is its own URL on this server.
+fn target(state: &DemoState, form: &BTreeMap<String, String>) -> Result<String, OAuthError> {
+    let mut chosen = APP_ID.to_owned();
+    let own = super::resource_metadata::resource_identifier(state);
     for name in ["resource", "audience"] {
         if let Some(requested) = form.get(name) {
-            chosen = KNOWN_AUDIENCES.iter().find(|known| *known == requested).ok_or_else(|| {
-                OAuthError::bad_request(
+            if !KNOWN_AUDIENCES.contains(&requested.as_str()) && *requested != own {
+                return Err(OAuthError::bad_request(
                     "invalid_target",
                     format!("{name} '{requested}' is not a known API of this issuer"),
-                )
-            })?;
+                ));
+            }
+            chosen = requested.clone();
         }
     }
     Ok(chosen)

@@ -105,12 +105,16 @@ mod tests {
                 "https://as.example/.well-known/oauth-authorization-server/tenant/oidc",
             ]
         );
-        assert_eq!(candidate_urls("https://as.example")[1], "https://as.example/.well-known/oauth-authorization-server");
+        assert_eq!(
+            candidate_urls("https://as.example")[1],
+            "https://as.example/.well-known/oauth-authorization-server"
+        );
     }
 
     #[test]
     fn basic_is_chosen_only_when_post_is_not_offered() {
-        let mut metadata = AuthServerMetadata { auth_methods: vec!["client_secret_basic".into()], ..Default::default() };
+        let mut metadata =
+            AuthServerMetadata { auth_methods: vec!["client_secret_basic".into()], ..Default::default() };
         assert_eq!(secret_auth_method(&metadata), Some("client_secret_basic"));
         metadata.auth_methods.push("client_secret_post".into());
         assert_eq!(secret_auth_method(&metadata), None);

@@ -69,16 +69,17 @@ fn token_request(request: &CurlRequest, options: &ImportOptions, draft: &mut Dra
     let field = |name: &str| fields.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone());
     match field("grant_type").as_deref() {
         Some("client_credentials") | None => {}
-        Some(other) => draft.note(format!(
-            "the command asks for grant_type={other}; tokdbg fetches tokens with client_credentials"
-        )),
+        Some(other) => draft
+            .note(format!("the command asks for grant_type={other}; tokdbg fetches tokens with client_credentials")),
     }
 
     // Who the client is, and how it authenticates.
     let basic = basic_credentials(request);
     let client_id = basic.as_ref().map(|(id, _)| id.clone()).or_else(|| field("client_id"));
     match &client_id {
-        Some(id) => draft.set("client", "id", id.clone(), if basic.is_some() { "the command's -u / Basic" } else { from }),
+        Some(id) => {
+            draft.set("client", "id", id.clone(), if basic.is_some() { "the command's -u / Basic" } else { from })
+        }
         None => draft.fill_in("client", "id", "", "the client id (AK) of your app"),
     }
     let secret_in_command = basic.as_ref().and_then(|(_, secret)| secret.clone()).or_else(|| field("client_secret"));
@@ -112,7 +113,9 @@ fn token_request(request: &CurlRequest, options: &ImportOptions, draft: &mut Dra
             };
             draft.set("client", "secret", source.clone(), "the secret's source (the command's secret is not written)");
             if secret_in_command.as_deref().and_then(env_reference).is_none() && secret_in_command.is_some() {
-                draft.note(format!("the client secret in the command was not written: the profile reads it from {source}"));
+                draft.note(format!(
+                    "the client secret in the command was not written: the profile reads it from {source}"
+                ));
             }
         }
     }
@@ -151,7 +154,9 @@ fn api_call(request: &CurlRequest, draft: &mut DraftBuilder) {
     for (name, value) in &request.headers {
         if name.eq_ignore_ascii_case("authorization") {
             match value.split_once(' ') {
-                Some((scheme, credentials)) if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("dpop") => {
+                Some((scheme, credentials))
+                    if scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("dpop") =>
+                {
                     token = Some(credentials.trim().to_owned());
                 }
                 _ => draft.note("the command's Authorization header was not written (a credential)"),
@@ -185,7 +190,9 @@ fn api_call(request: &CurlRequest, draft: &mut DraftBuilder) {
 fn from_token(token: &str, draft: &mut DraftBuilder) {
     draft.note("the command's bearer token was not written: give it with `tokdbg call NAME --token -`");
     let Ok(decoded) = crate::core::token::jwt::decode(token) else {
-        draft.note("the bearer token is not a JWT: the issuer is yours to fill in (introspection explains opaque tokens)");
+        draft.note(
+            "the bearer token is not a JWT: the issuer is yours to fill in (introspection explains opaque tokens)",
+        );
         return;
     };
     let claim = |name: &str| decoded.claims.get(name).and_then(Value::as_str).map(str::to_owned);
@@ -230,13 +237,20 @@ fn tls_options(request: &CurlRequest, options: &ImportOptions, draft: &mut Draft
     }
     if request.insecure {
         draft.set("tls", "insecure", true, "the command's -k");
-        draft.note("the command turns certificate checks off (-k): so does the draft's tls.insecure; prefer tls.ca_file");
+        draft.note(
+            "the command turns certificate checks off (-k): so does the draft's tls.insecure; prefer tls.ca_file",
+        );
     }
     if let Some(cert) = &request.cert {
         draft.set("client", "certificate", format!("file:{}", absolute(cert)), "the command's --cert");
         match &request.key {
             Some(key) => draft.set("client", "private_key", format!("file:{}", absolute(key)), "the command's --key"),
-            None => draft.set("client", "private_key", format!("file:{}", absolute(cert)), "the command's --cert (key in the same file)"),
+            None => draft.set(
+                "client",
+                "private_key",
+                format!("file:{}", absolute(cert)),
+                "the command's --cert (key in the same file)",
+            ),
         }
     }
 }
@@ -265,7 +279,9 @@ fn basic_credentials(request: &CurlRequest) -> Option<(String, Option<String>)> 
             }
             let bytes = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
             let text = String::from_utf8(bytes).ok()?;
-            let decode = |part: &str| url::form_urlencoded::parse(format!("x={part}").as_bytes()).next().map(|(_, v)| v.into_owned());
+            let decode = |part: &str| {
+                url::form_urlencoded::parse(format!("x={part}").as_bytes()).next().map(|(_, v)| v.into_owned())
+            };
             let (id, secret) = text.split_once(':').unwrap_or((&text, ""));
             format!("{}:{}", decode(id).unwrap_or_default(), decode(secret).unwrap_or_default())
         }

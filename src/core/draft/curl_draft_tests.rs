@@ -79,9 +79,7 @@ fn a_client_assertion_makes_a_private_key_jwt_client_and_is_not_written() {
 
 #[test]
 fn an_api_call_takes_issuer_audience_and_client_from_its_token_and_drops_the_token() {
-    let token = jwt(
-        r#"{"iss":"https://as.example/oidc","aud":"orders-api","client_id":"app1","scope":"order:read"}"#,
-    );
+    let token = jwt(r#"{"iss":"https://as.example/oidc","aud":"orders-api","client_id":"app1","scope":"order:read"}"#);
     let command = format!(
         "curl 'https://api.example/v1/orders?x=1' -H 'Authorization: Bearer {token}' -H 'Accept: application/json' \
          -H 'X-Api-Key: k-123'"

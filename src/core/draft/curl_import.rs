@@ -58,13 +58,52 @@ pub enum ImportError {
 
 /// Long options that take a value and mean nothing to a profile.
 const SKIPPED_WITH_VALUE: &[&str] = &[
-    "--output", "--user-agent", "--cookie", "--cookie-jar", "--referer", "--max-time", "--connect-timeout",
-    "--write-out", "--proxy", "--range", "--retry", "--retry-delay", "--retry-max-time", "--resolve",
-    "--connect-to", "--limit-rate", "--max-redirs", "--continue-at", "--interface", "--local-port",
-    "--proxy-user", "--proto", "--proto-redir", "--ciphers", "--cert-type", "--key-type", "--pass", "--capath",
-    "--crlfile", "--pinnedpubkey", "--dns-servers", "--noproxy", "--unix-socket", "--abstract-unix-socket",
-    "--trace", "--trace-ascii", "--stderr", "--dump-header", "--speed-limit", "--speed-time", "--expect100-timeout",
-    "--keepalive-time", "--happy-eyeballs-timeout-ms", "--variable", "--aws-sigv4", "--request-target",
+    "--output",
+    "--user-agent",
+    "--cookie",
+    "--cookie-jar",
+    "--referer",
+    "--max-time",
+    "--connect-timeout",
+    "--write-out",
+    "--proxy",
+    "--range",
+    "--retry",
+    "--retry-delay",
+    "--retry-max-time",
+    "--resolve",
+    "--connect-to",
+    "--limit-rate",
+    "--max-redirs",
+    "--continue-at",
+    "--interface",
+    "--local-port",
+    "--proxy-user",
+    "--proto",
+    "--proto-redir",
+    "--ciphers",
+    "--cert-type",
+    "--key-type",
+    "--pass",
+    "--capath",
+    "--crlfile",
+    "--pinnedpubkey",
+    "--dns-servers",
+    "--noproxy",
+    "--unix-socket",
+    "--abstract-unix-socket",
+    "--trace",
+    "--trace-ascii",
+    "--stderr",
+    "--dump-header",
+    "--speed-limit",
+    "--speed-time",
+    "--expect100-timeout",
+    "--keepalive-time",
+    "--happy-eyeballs-timeout-ms",
+    "--variable",
+    "--aws-sigv4",
+    "--request-target",
 ];
 
 /// Short options that take a value and mean nothing to a profile.
@@ -269,7 +308,8 @@ mod tests {
 
     #[test]
     fn bundled_and_attached_options_are_split() {
-        let request = parse_args(["-sSkXPUT", "--url=https://a.example/x", "-dq=1"].map(String::from).to_vec()).unwrap();
+        let request =
+            parse_args(["-sSkXPUT", "--url=https://a.example/x", "-dq=1"].map(String::from).to_vec()).unwrap();
         assert_eq!(request.method, "PUT");
         assert_eq!(request.url, "https://a.example/x");
         assert_eq!(request.data, ["q=1"]);
@@ -280,16 +320,18 @@ mod tests {
 
     #[test]
     fn options_with_values_do_not_swallow_the_url() {
-        let request =
-            parse_args(["-o", "out.json", "--max-time", "5", "-A", "me", "https://a.example/x"].map(String::from).to_vec())
-                .unwrap();
+        let request = parse_args(
+            ["-o", "out.json", "--max-time", "5", "-A", "me", "https://a.example/x"].map(String::from).to_vec(),
+        )
+        .unwrap();
         assert_eq!(request.url, "https://a.example/x");
     }
 
     #[test]
     fn file_bodies_and_certificate_passwords_are_skipped_not_read() {
         let request =
-            parse_args(["-d", "@body.json", "-E", "c.pem:pw", "https://a.example/x"].map(String::from).to_vec()).unwrap();
+            parse_args(["-d", "@body.json", "-E", "c.pem:pw", "https://a.example/x"].map(String::from).to_vec())
+                .unwrap();
         assert!(request.data.is_empty());
         assert_eq!(request.cert.as_deref(), Some("c.pem"));
         assert_eq!(request.skipped.len(), 2, "{:?}", request.skipped);

@@ -185,7 +185,10 @@ mod tests {
 
     #[test]
     fn variables_are_left_as_written() {
-        assert_eq!(split("-u \"id:$SECRET\" -H 'x: $(rm -rf /)'").unwrap(), ["-u", "id:$SECRET", "-H", "x: $(rm -rf /)"]);
+        assert_eq!(
+            split("-u \"id:$SECRET\" -H 'x: $(rm -rf /)'").unwrap(),
+            ["-u", "id:$SECRET", "-H", "x: $(rm -rf /)"]
+        );
     }
 
     #[test]

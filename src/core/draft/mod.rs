@@ -13,6 +13,7 @@ pub mod as_metadata;
 pub mod curl_draft;
 pub mod curl_import;
 pub mod curl_words;
+pub mod init_draft;
 pub mod render;
 pub mod resource_metadata;
 

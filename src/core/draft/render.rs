@@ -65,9 +65,9 @@ impl DraftValue {
             DraftValue::Text(text) => serde_json::Value::from(text.as_str()),
             DraftValue::List(list) => serde_json::Value::from(list.clone()),
             DraftValue::Flag(flag) => serde_json::Value::from(*flag),
-            DraftValue::Map(pairs) => {
-                serde_json::Value::Object(pairs.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect())
-            }
+            DraftValue::Map(pairs) => serde_json::Value::Object(
+                pairs.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str()))).collect(),
+            ),
         }
     }
 }
@@ -119,7 +119,11 @@ impl DraftBuilder {
     pub fn fill_in(&mut self, table: &str, key: &str, value: impl Into<DraftValue>, what: &str) {
         let entries = self.table(table);
         entries.retain(|entry| entry.key != key);
-        entries.push(Entry { key: key.to_owned(), value: value.into(), comment: format!("FILL IN: {}", one_line(what)) });
+        entries.push(Entry {
+            key: key.to_owned(),
+            value: value.into(),
+            comment: format!("FILL IN: {}", one_line(what)),
+        });
         let field = if table.is_empty() { key.to_owned() } else { format!("{table}.{key}") };
         self.notes.push(format!("fill in {field}: {what}"));
     }

@@ -96,11 +96,7 @@ pub fn fit(resource: Option<&str>, url: &Url) -> ResourceFit {
         let path = parsed.path().trim_end_matches('/');
         path.is_empty() || url.path() == path || url.path().starts_with(&format!("{path}/"))
     };
-    if same_origin && prefix_path && parsed.query().is_none() {
-        ResourceFit::Prefix
-    } else {
-        ResourceFit::Other
-    }
+    if same_origin && prefix_path && parsed.query().is_none() { ResourceFit::Prefix } else { ResourceFit::Other }
 }
 
 #[cfg(test)]
@@ -145,7 +141,10 @@ mod tests {
 
     #[test]
     fn the_same_url_fits() {
-        assert_eq!(fit(Some("https://a.example/api/orders"), &url("https://a.example/api/orders?x=1")), ResourceFit::Same);
+        assert_eq!(
+            fit(Some("https://a.example/api/orders"), &url("https://a.example/api/orders?x=1")),
+            ResourceFit::Same
+        );
     }
 
     #[test]

@@ -42,9 +42,7 @@ impl Engine {
         for uri in uris {
             let outcome = match crate::core::store::profile_store::check_http_url(&uri) {
                 Err(error) => Err(JwksProblem::Unreachable(format!("not an http(s) URL: {error}"))),
-                Ok(_) => {
-                    self.jwks.lookup(&uri, tls, None).await.map(|found| (*found.set).clone()).map_err(problem)
-                }
+                Ok(_) => self.jwks.lookup(&uri, tls, None).await.map(|found| (*found.set).clone()).map_err(problem),
             };
             key_sets.push((uri, outcome));
         }

@@ -28,6 +28,7 @@
 pub mod api_check;
 pub mod dpop;
 mod exchange;
+mod init;
 pub(crate) mod inspect;
 pub mod introspect;
 mod introspect_run;

@@ -64,7 +64,11 @@ impl DpopConfig {
     /// `alg` is a profile error rather than a failed call.
     pub fn problem(&self) -> Option<String> {
         let Some(alg) = Self::ALGS.iter().find(|known| known.eq_ignore_ascii_case(self.alg.trim())) else {
-            return Some(format!("dpop.alg = \"{}\": not one tokdbg signs proofs with ({})", self.alg, Self::ALGS.join(", ")));
+            return Some(format!(
+                "dpop.alg = \"{}\": not one tokdbg signs proofs with ({})",
+                self.alg,
+                Self::ALGS.join(", ")
+            ));
         };
         if matches!(*alg, "RS256" | "PS256") && self.private_key.is_none() {
             return Some(format!(

@@ -283,12 +283,7 @@ impl JwksCache {
     }
 
     pub fn with_miss_interval(http: Http, miss_interval: Duration) -> Self {
-        Self {
-            http,
-            sets: tokio::sync::Mutex::new(HashMap::new()),
-            miss_interval,
-            fetches: Default::default(),
-        }
+        Self { http, sets: tokio::sync::Mutex::new(HashMap::new()), miss_interval, fetches: Default::default() }
     }
 
     /// How many times a JWKS was fetched over the network.

@@ -84,12 +84,37 @@ pub fn write_private_atomic(path: &Path, contents: &[u8]) -> Result<(), WriteErr
     write_atomic_with_hook(path, contents, &|_| Ok(()))
 }
 
+/// [`write_private_atomic`] for a file that must not exist yet: the finished temp file is
+/// hard-linked to `path`, which fails if anything (a symlink included) has the name by then,
+/// so an existing file is never replaced, and a reader never sees half a file.
+pub fn write_private_new(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+    write_private(path, contents, &|_| Ok(()), Finish::Link)
+}
+
+/// How the finished temp file takes the target's name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Finish {
+    /// Replace whatever has the name.
+    Rename,
+    /// Only if nothing has the name (a hard link, then the temp name is dropped).
+    Link,
+}
+
 /// [`write_private_atomic`] with `before_rename` called on the finished temp file, so tests can
 /// inject a failure at the last moment.
 fn write_atomic_with_hook(
     path: &Path,
     contents: &[u8],
     before_rename: &dyn Fn(&Path) -> io::Result<()>,
+) -> Result<(), WriteError> {
+    write_private(path, contents, before_rename, Finish::Rename)
+}
+
+fn write_private(
+    path: &Path,
+    contents: &[u8],
+    before_rename: &dyn Fn(&Path) -> io::Result<()>,
+    finish: Finish,
 ) -> Result<(), WriteError> {
     let fail = |step: WriteStep| {
         move |e: io::Error| WriteError { path: path.to_path_buf(), step, kind: e.kind(), reason: e.to_string() }
@@ -113,10 +138,15 @@ fn write_atomic_with_hook(
     let result = fill(file, contents)
         .map_err(fail(WriteStep::Write))
         .and_then(|()| before_rename(&temp_path).map_err(fail(WriteStep::Write)))
-        .and_then(|()| fs::rename(&temp_path, path).map_err(fail(WriteStep::Rename)));
-    if result.is_err() {
+        .and_then(|()| match finish {
+            Finish::Rename => fs::rename(&temp_path, path).map_err(fail(WriteStep::Rename)),
+            Finish::Link => fs::hard_link(&temp_path, path).map_err(fail(WriteStep::Rename)),
+        });
+    if result.is_err() || finish == Finish::Link {
         let _ = fs::remove_file(&temp_path);
-        return result;
+        if result.is_err() {
+            return result;
+        }
     }
     sync_dir(&dir);
     Ok(())
@@ -277,6 +307,28 @@ mod tests {
     fn mode(path: &Path) -> u32 {
         use std::os::unix::fs::PermissionsExt;
         fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_new_file_is_written_whole_and_private_and_never_over_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("draft.toml");
+        write_private_new(&path, b"name = \"x\"\n").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"name = \"x\"\n");
+        #[cfg(unix)]
+        assert_eq!(mode(&path), 0o600);
+        let error = write_private_new(&path, b"other").unwrap_err();
+        assert_eq!(error.kind, io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&path).unwrap(), b"name = \"x\"\n");
+        // No temp file is left behind either way.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link.toml");
+            std::os::unix::fs::symlink(dir.path().join("elsewhere"), &link).unwrap();
+            assert!(write_private_new(&link, b"x").is_err());
+            assert!(!dir.path().join("elsewhere").exists());
+        }
     }
 
     #[test]
