@@ -33,16 +33,9 @@ pub struct AuthServerMetadata {
 }
 
 pub fn parse(body: &[u8]) -> Result<AuthServerMetadata, String> {
-    let value: Value = serde_json::from_slice(body).map_err(|_| "not JSON".to_owned())?;
-    let object = value.as_object().ok_or_else(|| "JSON but not an object".to_owned())?;
-    let text = |name: &str| object.get(name).and_then(Value::as_str).map(str::to_owned);
-    let list = |name: &str| -> Vec<String> {
-        object
-            .get(name)
-            .and_then(Value::as_array)
-            .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-            .unwrap_or_default()
-    };
+    let object = super::json_object(body)?;
+    let text = |name: &str| super::text_member(&object, name);
+    let list = |name: &str| super::list_member(&object, name);
     Ok(AuthServerMetadata {
         issuer: text("issuer"),
         token_endpoint: text("token_endpoint"),

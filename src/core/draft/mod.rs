@@ -67,6 +67,28 @@ impl SecretPlacement {
     }
 }
 
+/// A metadata document's body as a JSON object; `Err` says why it is not one.
+fn json_object(body: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
+    match serde_json::from_slice(body).map_err(|_| "not JSON".to_owned())? {
+        serde_json::Value::Object(object) => Ok(object),
+        _ => Err("JSON but not an object".to_owned()),
+    }
+}
+
+/// A string member of a metadata document.
+fn text_member(object: &serde_json::Map<String, serde_json::Value>, name: &str) -> Option<String> {
+    object.get(name).and_then(serde_json::Value::as_str).map(str::to_owned)
+}
+
+/// A list-of-strings member (other items skipped; absent or not a list: empty).
+fn list_member(object: &serde_json::Map<String, serde_json::Value>, name: &str) -> Vec<String> {
+    object
+        .get(name)
+        .and_then(serde_json::Value::as_array)
+        .map(|items| items.iter().filter_map(serde_json::Value::as_str).map(str::to_owned).collect())
+        .unwrap_or_default()
+}
+
 /// The file stem a draft for `url` gets without `--name`: its host (and port).
 pub fn name_from_url(url: &str) -> String {
     let Ok(parsed) = url::Url::parse(url) else { return "draft".to_owned() };

@@ -1,7 +1,6 @@
 //! RFC 9728 protected-resource metadata as values: where it lives for a URL, what a document
 //! says, and whether its `resource` may stand for the URL the user gave.
 
-use serde_json::Value;
 use url::Url;
 
 /// The well-known suffix of RFC 9728 §3.
@@ -47,16 +46,9 @@ pub struct ResourceMetadata {
 
 /// Reads a metadata document; `Err` says why the body is not one.
 pub fn parse(body: &[u8]) -> Result<ResourceMetadata, String> {
-    let value: Value = serde_json::from_slice(body).map_err(|_| "not JSON".to_owned())?;
-    let object = value.as_object().ok_or_else(|| "JSON but not an object".to_owned())?;
-    let text = |name: &str| object.get(name).and_then(Value::as_str).map(str::to_owned);
-    let list = |name: &str| -> Vec<String> {
-        object
-            .get(name)
-            .and_then(Value::as_array)
-            .map(|items| items.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-            .unwrap_or_default()
-    };
+    let object = super::json_object(body)?;
+    let text = |name: &str| super::text_member(&object, name);
+    let list = |name: &str| super::list_member(&object, name);
     Ok(ResourceMetadata {
         resource: text("resource"),
         authorization_servers: list("authorization_servers"),

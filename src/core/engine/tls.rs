@@ -24,8 +24,14 @@ pub fn ca_bundle(tls: &TlsConfig) -> Result<Option<CaBundle>, String> {
 /// again only when its size or modification time changed (a stat per use).
 #[derive(Default)]
 pub struct CaBundles {
-    read: std::sync::Mutex<HashMap<(PathBuf, &'static str), (StatStamp, Result<CaBundle, String>)>>,
+    read: std::sync::Mutex<HashMap<BundleKey, BundleRead>>,
 }
+
+/// A bundle as read: the file's stamp then, and the bundle or why it could not be used.
+type BundleRead = (StatStamp, Result<CaBundle, String>);
+
+/// A bundle's path, and the name it goes by in messages (`tls.ca_file` or `--cacert`).
+type BundleKey = (PathBuf, &'static str);
 
 /// What tells a changed file from the one read before.
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -143,10 +143,9 @@ fn write_private(
             Finish::Link => fs::hard_link(&temp_path, path).map_err(fail(WriteStep::Rename)),
         });
     if result.is_err() || finish == Finish::Link {
+        // A linked file keeps its new name; the temp name goes either way.
         let _ = fs::remove_file(&temp_path);
-        if result.is_err() {
-            return result;
-        }
+        result?;
     }
     sync_dir(&dir);
     Ok(())
