@@ -2,7 +2,7 @@
 //!
 //! Nothing in here knows about terminals; the CLI and the TUI both call it. The modules
 //! depend one way, lowest first (ARCHITECTURE.md draws the map and the pipeline):
-//! `clock`, `safe_text`, `findings` ← `model` ← `store` ← `net` ← `oauth`, `token`, `probe` ←
+//! `clock`, `safe_text`, `findings`, `verifier` (the stacks' presets) ← `model` ← `store` ← `net` ← `oauth`, `token`, `probe` ←
 //! `server_message`, `issuers` ← `diagnose` ← `engine`; `curl` exports requests of `oauth` and `probe`.
 
 pub mod clock;
@@ -20,3 +20,4 @@ pub mod secret_choice;
 pub mod server_message;
 pub mod store;
 pub mod token;
+pub mod verifier;

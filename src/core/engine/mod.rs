@@ -25,6 +25,7 @@
 //!        + trace: one hop per request the stages made (or answered from a cache)
 //! ```
 
+pub mod as_stacks;
 pub mod dpop;
 mod exchange;
 pub(crate) mod inspect;
@@ -222,6 +223,7 @@ impl Engine {
             jwks_uri,
             hmac_secret,
             now,
+            rules: crate::core::verifier::presets::rules_of(profile.expect.stack),
         }
     }
 
@@ -420,6 +422,7 @@ impl Engine {
                             )
                         });
                         report.response = Some(response);
+                        report.notes.extend(as_stacks::dialect_note(profile.expect.stack, report.server.as_ref()));
                     }
                     Err(error) => {
                         report.request_error = Some(error.to_string());
