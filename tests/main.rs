@@ -8,6 +8,7 @@ mod bad_input;
 mod bounded_inputs;
 mod cli;
 mod cli_daily;
+mod cli_presets;
 mod client_assertions;
 mod demo_fidelity;
 mod demo_server;

@@ -101,3 +101,7 @@ pub fn summaries(token: &DecodedToken, now: i64, verdicts: &[StackVerdict]) -> V
     }
     lines
 }
+
+#[cfg(test)]
+#[path = "as_stack_tests.rs"]
+mod tests;
