@@ -191,3 +191,17 @@ async fn a_call_says_when_the_answer_reads_as_another_stack() {
     let run = demo.run(&["call", "reader-spring", "read orders", "--token", &token]).await;
     run.stdout_has("reads as express-jwt's");
 }
+
+#[test]
+fn an_edit_keeps_the_stack_and_writes_none_of_its_defaults() {
+    use tokdbg::core::store::profile_edit::render_profile;
+    use tokdbg::core::store::profile_store::parse_profile;
+    let text = "[issuer]\njwks_uri = \"https://i.example/jwks\"\n\n[expect]\nstack = \"spring\"  # our API\nissuer = \"https://i.example/\"\n";
+    let mut profile = parse_profile(text, "p.toml").expect("parses");
+    assert_eq!(profile.expect.leeway_secs, 60, "spring's default");
+    profile.expect.issuer = Some("https://j.example/".into());
+    let saved = render_profile(text, &profile).expect("renders");
+    assert!(saved.contains("stack = \"spring\"  # our API"), "{saved}");
+    assert!(!saved.contains("leeway_secs") && !saved.contains("algorithms"), "{saved}");
+    assert_eq!(parse_profile(&saved, "p.toml").expect("reads back").expect.leeway_secs, 60);
+}
