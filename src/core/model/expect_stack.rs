@@ -143,6 +143,18 @@ mod tests {
     }
 
     #[test]
+    fn a_stack_without_default_algorithms_warns_when_none_are_written() {
+        let profile = |expect: &str| -> crate::core::model::profile::Profile {
+            toml::from_str(&format!("[issuer]\njwks_uri = \"https://i.example/jwks\"\n[expect]\n{expect}")).unwrap()
+        };
+        let warned =
+            |p: &crate::core::model::profile::Profile| p.warnings().iter().any(|w| w.contains("no default algorithms"));
+        assert!(warned(&profile("stack = \"pyjwt\"")));
+        assert!(!warned(&profile("stack = \"pyjwt\"\nalgorithms = [\"RS256\"]")));
+        assert!(!warned(&profile("stack = \"spring\"")));
+    }
+
+    #[test]
     fn another_stack_keeps_what_was_written() {
         let expect = read("stack = \"spring\"\nleeway_secs = 10");
         let aspnet = expect.with_stack(Some(Stack::Aspnet), &default_algorithms());

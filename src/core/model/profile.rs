@@ -355,6 +355,15 @@ impl Profile {
         if self.issuer.url.is_none() && self.issuer.jwks_uri.is_none() {
             warnings.push("no issuer.url or issuer.jwks_uri: signatures cannot be verified".to_owned());
         }
+        if let Some(stack) = self.expect.stack
+            && crate::core::verifier::preset(stack).algorithms.is_none()
+            && !self.expect.written.algorithms
+        {
+            warnings.push(format!(
+                "expect.stack = \"{stack}\" has no default algorithms (the library demands the app's list): write expect.algorithms; {} assumed",
+                self.expect.algorithms.join(", ")
+            ));
+        }
         if self.expect.algorithms.iter().any(|a| a.eq_ignore_ascii_case("none")) {
             warnings.push("expect.algorithms lists \"none\": tokdbg never accepts unsigned tokens".to_owned());
         }
