@@ -2,8 +2,9 @@
 //!
 //! Nothing in here knows about terminals; the CLI and the TUI both call it. The modules
 //! depend one way, lowest first (ARCHITECTURE.md draws the map and the pipeline):
-//! `clock`, `safe_text`, `findings`, `verifier` (the stacks' presets) ← `model` ← `store` ← `net` ← `oauth`, `token`, `probe` ←
-//! `server_message`, `issuers` ← `diagnose` ← `engine`; `curl` exports requests of `oauth` and `probe`.
+//! `clock`, `safe_text`, `findings`, `verifier` (each stack's verifier defaults) ← `model` ←
+//! `store` ← `net` ← `oauth`, `token`, `probe` ← `server_message`, `issuers` ← `diagnose` ←
+//! `engine`; `curl` exports requests of `oauth` and `probe`.
 
 pub mod clock;
 pub mod curl;
