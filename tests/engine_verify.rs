@@ -33,6 +33,7 @@ fn options(server: &DemoServer, algorithms: &[&str], jwks_uri: Option<String>) -
         hmac_secret: None,
         jwks_tls: Default::default(),
         now: now(),
+        rules: Default::default(),
     }
 }
 

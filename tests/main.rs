@@ -9,6 +9,7 @@ mod bounded_inputs;
 mod check_api;
 mod cli;
 mod cli_daily;
+mod cli_presets;
 mod client_assertions;
 mod curl_exports;
 mod demo_fidelity;

@@ -100,6 +100,7 @@ pub fn verify_options(alg: Algorithm, jwks_uri: &str, now: i64) -> VerifyOptions
         jwks_tls: Default::default(),
         hmac_secret: Some(tokdbg::core::model::secret::Secret::new(HMAC_SECRET)),
         now,
+        rules: Default::default(),
     }
 }
 

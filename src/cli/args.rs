@@ -179,6 +179,10 @@ pub struct VerifyArgs {
     /// Shared secret for HS* tokens, as a secret source: env:VAR, file:PATH, cmd:COMMAND or prompt
     #[arg(long, value_name = "SOURCE")]
     pub hmac_secret: Option<String>,
+    /// Verify with this stack's verifier defaults (express-jwt, spring, aspnet, …), or "all"
+    /// for one row per stack; written [expect] fields and flags still win
+    #[arg(long = "as", value_name = "STACK")]
+    pub as_stack: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -22,6 +22,7 @@ mod stdout;
 mod suggest;
 mod token;
 mod verify;
+mod verify_as;
 mod waterfall;
 
 use std::process::ExitCode;

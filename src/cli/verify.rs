@@ -1,6 +1,6 @@
 //! `tokdbg verify`: check a token's signature and claims against a profile, an issuer or a JWKS.
 
-use crate::core::engine::{Engine, TokenSource};
+use crate::core::engine::{Engine, TokenReport, TokenSource};
 use crate::core::model::profile::{IssuerConfig, Profile, SecretSource};
 
 use super::args::{Global, VerifyArgs};
@@ -44,10 +44,14 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
     }
     if !args.alg.is_empty() {
         profile.expect.algorithms = args.alg.clone();
+        // A flag is as good as a written field: a stack's default does not replace it.
+        profile.expect.written.algorithms = true;
     }
     if let Some(leeway) = args.leeway {
         profile.expect.leeway_secs = leeway;
+        profile.expect.written.leeway_secs = true;
     }
+    let as_stacks = super::verify_as::requested(args.as_stack.as_deref())?;
     for (field, value) in [("--issuer", &args.issuer), ("--jwks", &args.jwks)] {
         if let Some(url) = value {
             crate::core::store::profile_store::check_http_url(url)
@@ -62,29 +66,45 @@ pub fn run(global: &Global, paint: &Paint, runtime: &tokio::runtime::Runtime, ar
     };
 
     let engine = Engine::new(global.http_config());
+    if let Some(stacks) = as_stacks {
+        let fallback = match &args.profile {
+            Some(_) => crate::core::model::profile::default_algorithms(),
+            None => DEFAULT_ALGORITHMS.iter().map(|a| (*a).to_owned()).collect(),
+        };
+        let plan = super::verify_as::Plan { profile, token, hmac_secret, requested: stacks, fallback };
+        return super::verify_as::run(global, paint, runtime, args, &engine, plan);
+    }
     let report = within_deadline(global, runtime, engine.inspect(&profile, &token, TokenSource::Given, hmac_secret))?;
     if global.json {
-        let value = serde_json::json!({
-            "valid": report.valid,
-            "profile": args.profile,
-            "header": report.token.header,
-            "claims": report.token.claims,
-            "token": report.token,
-            "jwks_uri": report.jwks_uri,
-            "discovery": report.discovery,
-            "key": report.verification.as_ref().and_then(|v| v.key.clone()),
-            "checks": report.verification.as_ref().map(|v| v.checks.clone()).unwrap_or_default(),
-            "findings": report.findings,
-        });
-        super::stdout::json(&value);
+        super::stdout::json(&report_json(args, &report));
     } else {
         out!("{}", render::token_report(paint, &report));
     }
-    Ok(if report.valid {
+    Ok(exit_of(&report))
+}
+
+/// The JSON of `verify` (`--as` adds its fields to it).
+pub(super) fn report_json(args: &VerifyArgs, report: &TokenReport) -> serde_json::Value {
+    serde_json::json!({
+        "valid": report.valid,
+        "profile": args.profile,
+        "header": report.token.header,
+        "claims": report.token.claims,
+        "token": report.token,
+        "jwks_uri": report.jwks_uri,
+        "discovery": report.discovery,
+        "key": report.verification.as_ref().and_then(|v| v.key.clone()),
+        "checks": report.verification.as_ref().map(|v| v.checks.clone()).unwrap_or_default(),
+        "findings": report.findings,
+    })
+}
+
+pub(super) fn exit_of(report: &TokenReport) -> Exit {
+    if report.valid {
         Exit::Ok
     } else if report.network_unreachable() {
         Exit::Network
     } else {
         Exit::Denied
-    })
+    }
 }

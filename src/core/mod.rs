@@ -2,8 +2,9 @@
 //!
 //! Nothing in here knows about terminals; the CLI and the TUI both call it. The modules
 //! depend one way, lowest first (ARCHITECTURE.md draws the map and the pipeline):
-//! `clock`, `safe_text`, `findings` ← `model` ← `store` ← `net` ← `oauth`, `token`, `probe` ←
-//! `server_message`, `issuers`, `api_config` ← `diagnose` ← `engine`; `curl` exports requests of `oauth` and `probe`.
+//! `clock`, `safe_text`, `findings`, `verifier` (each stack's verifier defaults) ← `model` ←
+//! `store` ← `net` ← `oauth`, `token`, `probe` ← `server_message`, `issuers`, `api_config`,
+//! `draft` ← `diagnose` ← `engine`; `curl` exports requests of `oauth` and `probe`.
 
 pub mod api_config;
 pub mod clock;
@@ -22,3 +23,4 @@ pub mod secret_choice;
 pub mod server_message;
 pub mod store;
 pub mod token;
+pub mod verifier;

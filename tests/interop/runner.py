@@ -353,7 +353,8 @@ def report(matrix, stacks):
 # A second issuer: oidc-provider from npm (apps/oidc_provider_issuer.js), with its own clients,
 # cases and expected table. It checks the token endpoint's refusals as tokdbg reads them in
 # oidc-provider's dialect, the token verified against its JWKS, and express-jwt trusting it.
-# INTEROP_SECTION=second_issuer runs only this section; INTEROP_SECTION=demo only the matrix above.
+# INTEROP_SECTION=second_issuer runs only this section; INTEROP_SECTION=demo only the matrix above;
+# INTEROP_SECTION=presets only the presets section (presets.py).
 
 OIDCP_RESOURCE = "https://api.interop.example/"
 # Another API the issuer knows: a token asked for it carries the wrong audience for the first.
@@ -629,8 +630,17 @@ def oidcp_introspection_report(measured):
 if __name__ == "__main__":
     # The demo matrix and the second issuer's section each report; either failing fails the run.
     section = os.environ.get("INTEROP_SECTION", "")
+    # The presets section (presets.py): the same tokens judged by the real stacks and by `verify --as`.
+    if section == "presets":
+        from presets import presets_main
+
+        sys.exit(presets_main())
     status = 0 if section in ("second_issuer", "mtls") else main()
     status = max(status, 0 if section in ("demo", "mtls") else second_issuer_main())
     # INTEROP_SECTION=mtls runs only the mTLS cases; second_issuer includes them.
     status = max(status, 0 if section == "demo" else mtls_main())
+    if not section:
+        from presets import presets_main
+
+        status = max(status, presets_main())
     sys.exit(status)

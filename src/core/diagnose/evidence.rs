@@ -59,11 +59,13 @@ pub fn local_standing(facts: &Facts<'_>) -> String {
         verification.checks.iter().filter(|c| c.status == status).map(|c| c.name.label()).collect()
     };
     let passed = with(CheckStatus::Pass);
-    // nbf and typ are optional: skipped, they had nothing to check, which leaves no gap.
+    // nbf, typ and iat are optional: skipped, they had nothing to check, which leaves no gap.
     let skipped: Vec<&str> = verification
         .checks
         .iter()
-        .filter(|c| c.status == CheckStatus::Skip && !matches!(c.name, CheckName::Nbf | CheckName::Typ))
+        .filter(|c| {
+            c.status == CheckStatus::Skip && !matches!(c.name, CheckName::Nbf | CheckName::Typ | CheckName::Iat)
+        })
         .map(|c| c.name.label())
         .collect();
     if passed.is_empty() {

@@ -15,7 +15,18 @@ impl Engine {
         source: TokenSource,
         hmac_secret: Option<Secret>,
     ) -> TokenReport {
-        let now = self.now();
+        self.inspect_at(profile, token, source, hmac_secret, self.now()).await
+    }
+
+    /// [`Engine::inspect`] at a given instant (the `--as` matrix judges every stack at one `now`).
+    pub(crate) async fn inspect_at(
+        &self,
+        profile: &Profile,
+        token: &str,
+        source: TokenSource,
+        hmac_secret: Option<Secret>,
+        now: i64,
+    ) -> TokenReport {
         let info = TokenInfo::describe(source, token, &profile.expect.scope_claim, now);
         let resolved = if info.decoded.is_some() && profile.issuer.jwks_uri.is_none() && profile.issuer.url.is_some() {
             self.resolve(profile).await

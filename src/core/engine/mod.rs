@@ -26,6 +26,7 @@
 //! ```
 
 pub mod api_check;
+pub mod as_stacks;
 pub mod dpop;
 mod exchange;
 mod init;
@@ -224,6 +225,7 @@ impl Engine {
             jwks_uri,
             hmac_secret,
             now,
+            rules: crate::core::verifier::presets::rules_of(profile.expect.stack),
         }
     }
 
@@ -424,6 +426,7 @@ impl Engine {
                             )
                         });
                         report.response = Some(response);
+                        report.notes.extend(as_stacks::dialect_note(profile.expect.stack, report.server.as_ref()));
                     }
                     Err(error) => {
                         report.request_error = Some(error.to_string());

@@ -2,6 +2,7 @@
 
 pub(crate) mod bounded_read;
 pub mod credentials;
+pub mod expect_stack;
 pub mod profile;
 pub mod secret;
 pub mod secret_cmd;

@@ -9,6 +9,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 // Secret sources and their resolution live in `secret_source`; re-exported where they always were.
 pub use crate::core::model::secret_source::{NoPrompt, SecretError, SecretPrompter, SecretSource};
 pub use crate::core::model::tls_config::{TlsConfig, TlsOrigin};
+// `[expect] stack`: how a stack's preset fills what the file leaves out.
+pub use crate::core::model::expect_stack::{ExpectationsToml, WrittenFields};
+pub use crate::core::verifier::Stack;
 
 /// One app/client pair, its issuer, what its API expects and the endpoints to call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -205,8 +208,11 @@ impl AuthMethod {
 }
 
 /// The API's verifier configuration, mirrored so tokdbg checks what the API checks.
+///
+/// Read through [`ExpectationsToml`] (`model::expect_stack`): what `[expect]` does not write
+/// comes from its `stack`'s preset, else from tokdbg's defaults (RS256, no leeway, `scope`, all).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, from = "ExpectationsToml")]
 pub struct Expectations {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<String>,
@@ -224,6 +230,13 @@ pub struct Expectations {
     /// The shared secret for HS* tokens, as a secret source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hmac_secret: Option<SecretSource>,
+    /// The API's stack (`express-jwt`, `spring`, …): its verifier's defaults fill the fields
+    /// `[expect]` leaves out, and its rules judge exp, iat, nbf, aud and typ.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stack: Option<Stack>,
+    /// Which of the defaultable fields the file wrote (they win over a stack's defaults).
+    #[serde(skip)]
+    pub written: WrittenFields,
 }
 
 impl Default for Expectations {
@@ -236,15 +249,17 @@ impl Default for Expectations {
             scope_claim: default_scope_claim(),
             scope_match: ScopeMatch::All,
             hmac_secret: None,
+            stack: None,
+            written: WrittenFields::default(),
         }
     }
 }
 
-fn default_algorithms() -> Vec<String> {
+pub(crate) fn default_algorithms() -> Vec<String> {
     vec!["RS256".to_owned()]
 }
 
-fn default_scope_claim() -> String {
+pub(crate) fn default_scope_claim() -> String {
     "scope".to_owned()
 }
 
@@ -286,7 +301,7 @@ fn default_method() -> String {
     "GET".to_owned()
 }
 
-fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+pub(crate) fn one_or_many<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged, expecting = "invalid type: expected a string or a list of strings")]
     enum OneOrMany {
@@ -343,6 +358,15 @@ impl Profile {
         }
         if self.issuer.url.is_none() && self.issuer.jwks_uri.is_none() {
             warnings.push("no issuer.url or issuer.jwks_uri: signatures cannot be verified".to_owned());
+        }
+        if let Some(stack) = self.expect.stack
+            && crate::core::verifier::preset(stack).algorithms.is_none()
+            && !self.expect.written.algorithms
+        {
+            warnings.push(format!(
+                "expect.stack = \"{stack}\" has no default algorithms (the library demands the app's list): write expect.algorithms; {} assumed",
+                self.expect.algorithms.join(", ")
+            ));
         }
         if self.expect.algorithms.iter().any(|a| a.eq_ignore_ascii_case("none")) {
             warnings.push("expect.algorithms lists \"none\": tokdbg never accepts unsigned tokens".to_owned());

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::core::findings::Code;
 use crate::core::model::secret::Secret;
 use crate::core::net::transport::TlsNeeds;
+use crate::core::verifier::Rules;
 
 /// What the API's verifier accepts (from a profile's `[expect]` or command-line flags).
 #[derive(Debug, Clone, Default)]
@@ -20,6 +21,9 @@ pub struct VerifyOptions {
     pub jwks_tls: TlsNeeds,
     pub hmac_secret: Option<Secret>,
     pub now: i64,
+    /// How exp, iat, nbf, aud and typ are judged: the stack's (`[expect] stack`, `--as`), or
+    /// tokdbg's own by default.
+    pub rules: Rules,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -33,6 +37,7 @@ pub enum CheckName {
     Iss,
     Aud,
     Typ,
+    Iat,
 }
 
 impl CheckName {
@@ -46,6 +51,7 @@ impl CheckName {
             CheckName::Iss => "iss",
             CheckName::Aud => "aud",
             CheckName::Typ => "typ",
+            CheckName::Iat => "iat",
         }
     }
 }

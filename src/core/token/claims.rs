@@ -1,14 +1,34 @@
 //! The claim checks of verification: exp and nbf (with the leeway), iss, aud, typ — each
-//! with what was expected beside what the token holds.
+//! with what was expected beside what the token holds, judged by the rules of the API's
+//! stack (`VerifyOptions::rules`; without a stack, tokdbg's own). The iat check is in `iat`.
 
 use crate::core::clock;
 use crate::core::findings::Code;
 use crate::core::token::check::{Check, CheckName, VerifyOptions};
 use crate::core::token::jwt::{DecodedToken, NumericDate};
+use crate::core::verifier::{AudRule, Boundary, ExpRule, NbfRule, TypRule};
+
+/// A duration as a verdict needs it: to the second below ten minutes ("61 s", where
+/// "1 min" would hide the second that decides), humanized above.
+pub(crate) fn exact_duration(secs: u64) -> String {
+    if secs < 600 { format!("{secs} s") } else { clock::humanize_duration(secs) }
+}
 
 pub(super) fn exp_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
     let leeway = i64::try_from(options.leeway_secs).unwrap_or(i64::MAX);
+    let rules = &options.rules;
+    if rules.exp == ExpRule::NotChecked {
+        let detail = format!("not checked by {} unless configured to", rules.who());
+        return Check::skip(CheckName::Exp, token.claims.get("exp").map(|v| v.to_string()), detail);
+    }
     match token.numeric_date("exp") {
+        NumericDate::Absent if rules.exp == ExpRule::Required => Check::fail(
+            CheckName::Exp,
+            Code::MalformedToken,
+            Some("an exp claim".into()),
+            None,
+            format!("no exp claim: {} requires one", rules.who()),
+        ),
         NumericDate::Absent => Check::skip(CheckName::Exp, None, "no exp claim: the token never expires"),
         NumericDate::Invalid(raw) => Check::fail(
             CheckName::Exp,
@@ -19,15 +39,21 @@ pub(super) fn exp_check(token: &DecodedToken, options: &VerifyOptions) -> Check 
         ),
         NumericDate::Valid(exp) => {
             let actual = Some(format!("{} ({})", clock::format_utc(exp), clock::expiry_phrase(exp, options.now)));
-            let expected = Some(format!("now < exp + {leeway} s leeway"));
-            if options.now >= exp.saturating_add(leeway) {
-                Check::fail(
-                    CheckName::Exp,
-                    Code::Expired,
-                    expected,
-                    actual,
-                    format!("expired {} ago", clock::humanize_duration(options.now.abs_diff(exp))),
-                )
+            let limit = exp.saturating_add(leeway);
+            let (expected, expired) = match rules.boundary {
+                Boundary::FailsAtLimit => (format!("now < exp + {leeway} s leeway"), options.now >= limit),
+                Boundary::PassesAtLimit => (format!("now <= exp + {leeway} s leeway"), options.now > limit),
+            };
+            let expected = Some(expected);
+            if expired {
+                let detail = match rules.stack {
+                    None => format!("expired {} ago", clock::humanize_duration(options.now.abs_diff(exp))),
+                    Some(stack) => format!(
+                        "expired {} ago, beyond {stack}'s {leeway} s leeway",
+                        exact_duration(options.now.abs_diff(exp))
+                    ),
+                };
+                Check::fail(CheckName::Exp, Code::Expired, expected, actual, detail)
             } else {
                 Check::pass(CheckName::Exp, expected, actual, clock::expiry_phrase(exp, options.now))
             }
@@ -37,6 +63,10 @@ pub(super) fn exp_check(token: &DecodedToken, options: &VerifyOptions) -> Check 
 
 pub(super) fn nbf_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
     let leeway = i64::try_from(options.leeway_secs).unwrap_or(i64::MAX);
+    if options.rules.nbf == NbfRule::NotChecked {
+        let detail = format!("not checked by {} unless configured to", options.rules.who());
+        return Check::skip(CheckName::Nbf, token.claims.get("nbf").map(|v| v.to_string()), detail);
+    }
     match token.numeric_date("nbf") {
         NumericDate::Absent => Check::skip(CheckName::Nbf, None, "no nbf claim"),
         NumericDate::Invalid(raw) => Check::fail(
@@ -96,10 +126,63 @@ pub(super) fn aud_check(token: &DecodedToken, options: &VerifyOptions) -> Check 
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     });
+    let rules = &options.rules;
+    let who = rules.who();
+    if rules.aud == AudRule::NotChecked {
+        return Check::skip(CheckName::Aud, actual, format!("not checked by {who}"));
+    }
     if options.audience.is_empty() {
-        return Check::skip(CheckName::Aud, actual, "no expected audience (expect.audience)");
+        return match rules.aud {
+            AudRule::Required => Check::fail(
+                CheckName::Aud,
+                Code::AudienceMismatch,
+                Some("(an audience setting)".into()),
+                actual,
+                format!("{who} does not accept a token without a configured audience: set expect.audience (--aud)"),
+            ),
+            AudRule::RejectsUnexpected if actual.is_some() => Check::fail(
+                CheckName::Aud,
+                Code::AudienceMismatch,
+                Some("(no audience configured)".into()),
+                actual,
+                format!(
+                    "the token has an aud and {who} was given no audience: it rejects the token (set expect.audience)"
+                ),
+            ),
+            _ => Check::skip(CheckName::Aud, actual, "no expected audience (expect.audience)"),
+        };
     }
     let expected = Some(options.audience.join(" | "));
+    if token.audiences().is_none() {
+        match rules.aud {
+            AudRule::MissingPasses => {
+                return Check::pass(
+                    CheckName::Aud,
+                    expected,
+                    actual,
+                    format!("no aud claim: {who} accepts a token without one"),
+                );
+            }
+            AudRule::ClientIdFallback => {
+                return match token.claim_str("client_id") {
+                    Some(id) if options.audience.iter().any(|a| a == id) => Check::pass(
+                        CheckName::Aud,
+                        expected,
+                        Some(format!("client_id {id}")),
+                        format!("no aud: {who} reads client_id, which matches"),
+                    ),
+                    other => Check::fail(
+                        CheckName::Aud,
+                        Code::AudienceMismatch,
+                        expected,
+                        other.map(|id| format!("client_id {id}")),
+                        format!("no aud, and the client_id {who} falls back to is not expected"),
+                    ),
+                };
+            }
+            _ => {}
+        }
+    }
     match token.audiences() {
         Some(auds) if auds.iter().any(|a| options.audience.contains(a)) => {
             Check::pass(CheckName::Aud, expected, actual, "matches")
@@ -117,7 +200,31 @@ pub(super) fn aud_check(token: &DecodedToken, options: &VerifyOptions) -> Check 
     }
 }
 
-pub(super) fn typ_check(token: &DecodedToken) -> Check {
+pub(super) fn typ_check(token: &DecodedToken, options: &VerifyOptions) -> Check {
+    let who = options.rules.who();
+    let lower = token.typ.as_deref().map(str::to_ascii_lowercase);
+    let at_jwt = matches!(lower.as_deref(), Some("at+jwt" | "application/at+jwt"));
+    match (options.rules.typ, token.typ.as_deref()) {
+        (TypRule::JwtOrAbsent, Some(typ)) if at_jwt || !matches!(lower.as_deref(), Some("jwt")) => {
+            return Check::fail(
+                CheckName::Typ,
+                Code::MalformedToken,
+                Some("JWT (or no typ)".into()),
+                Some(typ.to_owned()),
+                format!("{who} accepts only typ JWT by default (an RFC 9068 at+jwt token needs its at+jwt validator)"),
+            );
+        }
+        (TypRule::AtJwtIfPresent, Some(typ)) if !at_jwt => {
+            return Check::fail(
+                CheckName::Typ,
+                Code::MalformedToken,
+                Some("at+jwt (or no typ)".into()),
+                Some(typ.to_owned()),
+                format!("{who}'s RFC 9068 validator accepts only typ at+jwt"),
+            );
+        }
+        _ => {}
+    }
     match token.typ.as_deref() {
         None => Check::skip(CheckName::Typ, None, "no typ header (most verifiers do not check it)"),
         Some(typ) if ["jwt", "at+jwt", "application/at+jwt"].contains(&typ.to_ascii_lowercase().as_str()) => {

@@ -1,4 +1,4 @@
-//! Local verification of a JWT, one check per line: alg, key, signature, time, iss, aud, typ.
+//! Local verification of a JWT, one check per line: alg, key, signature, exp, nbf, iat, iss, aud, typ.
 //!
 //! Every check runs even after one fails, so all problems show at once.
 
@@ -9,6 +9,7 @@ use crate::core::findings::Code;
 use crate::core::net::jwks::{JwksCache, JwksError, alg_name};
 pub use crate::core::token::check::{Check, CheckName, CheckStatus, VerifyOptions};
 use crate::core::token::claims::{aud_check, exp_check, iss_check, nbf_check, typ_check};
+use crate::core::token::iat::iat_check;
 use crate::core::token::jwt::{DecodedToken, HeaderProblem};
 
 /// The key that verified (or was meant to verify) the signature.
@@ -113,16 +114,32 @@ pub async fn verify(jwks: &JwksCache, token: &DecodedToken, options: &VerifyOpti
         }
     }
 
-    checks.push(exp_check(token, options));
-    checks.push(nbf_check(token, options));
-    checks.push(iss_check(token, options));
-    checks.push(aud_check(token, options));
-    checks.push(typ_check(token));
+    checks.extend(claim_checks(token, options));
 
     let signature_ok = checks.iter().any(|c| c.name == CheckName::Signature && c.status == CheckStatus::Pass);
     result.valid = signature_ok && checks.iter().all(|c| c.status != CheckStatus::Fail);
     result.checks = checks;
     result
+}
+
+/// The checks that are claim arithmetic (no key, no network): exp, nbf, iat, iss, aud, typ.
+pub(crate) fn claim_checks(token: &DecodedToken, options: &VerifyOptions) -> Vec<Check> {
+    let mut checks = vec![exp_check(token, options), nbf_check(token, options)];
+    checks.extend(iat_check(token, options));
+    checks.extend([iss_check(token, options), aud_check(token, options), typ_check(token, options)]);
+    checks
+}
+
+/// `base` judged again with other options (another stack's rules, leeway, algorithms): the
+/// key and signature checks are kept as they ran, every other check is recomputed. No I/O.
+pub fn rejudge(base: &Verification, token: &DecodedToken, options: &VerifyOptions) -> Verification {
+    let allow_list = options.algorithms.iter().filter(|a| !a.eq_ignore_ascii_case("none")).cloned().collect::<Vec<_>>();
+    let alg_text = token.alg.clone().unwrap_or_default();
+    let mut checks = vec![alg_check(token, &alg_text, parse_alg(&alg_text), &allow_list)];
+    checks.extend(base.checks.iter().filter(|c| matches!(c.name, CheckName::Key | CheckName::Signature)).cloned());
+    checks.extend(claim_checks(token, options));
+    let signature_ok = checks.iter().any(|c| c.name == CheckName::Signature && c.status == CheckStatus::Pass);
+    Verification { valid: signature_ok && checks.iter().all(|c| c.status != CheckStatus::Fail), checks, ..base.clone() }
 }
 
 fn alg_check(token: &DecodedToken, alg_text: &str, token_alg: Option<Algorithm>, allow_list: &[String]) -> Check {

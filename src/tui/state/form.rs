@@ -579,6 +579,7 @@ mod tests {
                 scope_claim: "scope".into(),
                 scope_match: ScopeMatch::Any,
                 hmac_secret: None,
+                ..Default::default()
             },
             endpoints: Vec::new(),
             tls: Default::default(),

@@ -103,6 +103,9 @@ impl FormState {
                         scope_claim,
                         scope_match: self.scope_match,
                         hmac_secret: e.hmac_secret.clone(),
+                        // Not on the form: kept as loaded.
+                        stack: e.stack,
+                        written: e.written,
                     },
                     endpoints: self.endpoints.items().to_vec(),
                     tls,
