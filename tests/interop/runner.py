@@ -318,9 +318,8 @@ def capture(stack, case, url, method, token, today):
     head = "\n".join([f"HTTP/1.1 {status} {reason}", *(f"{k}: {v}" for k, v in headers)])
     folder = ROOT / "tests/fixtures" / dialect / "pending"
     folder.mkdir(parents=True, exist_ok=True)
-    # Two stacks of one library share its folder: the debug flavour's files say so.
-    prefix = "debug_" if stack.endswith("_debug") else ""
-    (folder / f"{prefix}interop_{case}.http").write_text("\n".join(lines) + "\n" + head + "\n\n" + body)
+    # One issuer, one flavour: no stack prefix (the demo section's capture names its stacks).
+    (folder / f"interop_{case}.http").write_text("\n".join(lines) + "\n" + head + "\n\n" + body)
 
 
 def report(matrix, stacks):
@@ -531,9 +530,8 @@ def oidcp_capture(token_endpoint, case, client, method, secret, scope, today):
     head = "\n".join([f"HTTP/1.1 {resp.status} {resp.reason}", *(f"{k}: {v}" for k, v in kept)])
     folder = ROOT / "tests/fixtures/issuers/oidc_provider/pending"
     folder.mkdir(parents=True, exist_ok=True)
-    # Two stacks of one library share its folder: the debug flavour's files say so.
-    prefix = "debug_" if stack.endswith("_debug") else ""
-    (folder / f"{prefix}interop_{case}.http").write_text("\n".join(lines) + "\n" + head + "\n\n" + body)
+    # One issuer, one flavour: no stack prefix (the demo section's capture names its stacks).
+    (folder / f"interop_{case}.http").write_text("\n".join(lines) + "\n" + head + "\n\n" + body)
 
 
 def second_issuer_main():

@@ -4,8 +4,9 @@
 use crate::core::engine::trace::{self, HopKind, TraceBuilder};
 use crate::core::engine::{DiscoveryReport, Engine, milliseconds};
 use crate::core::model::credentials::Credentials;
-use crate::core::model::profile::Profile;
+use crate::core::model::profile::{ClientConfig, Profile};
 use crate::core::model::secret::Secret;
+use crate::core::net::transport::TlsNeeds;
 use crate::core::oauth::client_post::{EndpointError, TokenPost};
 use crate::core::oauth::introspection;
 pub use crate::core::oauth::introspection_report::{IntrospectionReport, RevocationReport};
@@ -82,6 +83,32 @@ impl Engine {
         from(&found.document)
     }
 
+    /// The client-authenticated POST of `token` to `endpoint` that introspection and
+    /// revocation share, and the connection it goes over: the client's certificate, when it
+    /// has one, is presented here as at the token endpoint.
+    async fn token_post(
+        &self,
+        profile: &Profile,
+        client: &ClientConfig,
+        endpoint: &str,
+        token: &Secret,
+        credentials: Credentials,
+        trace: &mut TraceBuilder,
+    ) -> (TokenPost, TlsNeeds) {
+        let needs = self.tls_needs(profile, super::tls::identity(&credentials).as_ref());
+        let assertion_audience = self.assertion_audience(profile, trace).await;
+        let post = TokenPost {
+            endpoint: endpoint.to_owned(),
+            client_id: client.id.clone(),
+            auth_method: client.auth_method,
+            credentials,
+            token: token.clone(),
+            token_type_hint: Some("access_token".to_owned()),
+            assertion_audience,
+        };
+        (post, needs)
+    }
+
     /// Introspects `token` at `endpoint` with the client's own credentials and auth method.
     pub(crate) async fn introspect_at(
         &self,
@@ -95,18 +122,7 @@ impl Engine {
             let error = "the profile has no [client] section: introspection needs the client's credentials";
             return IntrospectionReport::failed(Some(endpoint.to_owned()), None, error.to_owned());
         };
-        // The client's certificate, when it has one, is presented here as at the token endpoint.
-        let needs = self.tls_needs(profile, super::tls::identity(&credentials).as_ref());
-        let assertion_audience = self.assertion_audience(profile, trace).await;
-        let post = TokenPost {
-            endpoint: endpoint.to_owned(),
-            client_id: client.id.clone(),
-            auth_method: client.auth_method,
-            credentials,
-            token: token.clone(),
-            token_type_hint: Some("access_token".to_owned()),
-            assertion_audience,
-        };
+        let (post, needs) = self.token_post(profile, client, endpoint, token, credentials, trace).await;
         let started = std::time::Instant::now();
         let outcome = introspection::introspect(&post, &self.http, &needs).await;
         let latency_ms = milliseconds(self.clock.elapsed(started));
@@ -186,17 +202,7 @@ impl Engine {
                 Some("the profile has no [client] section: revocation needs the client's credentials".into());
             return report;
         };
-        let needs = self.tls_needs(profile, super::tls::identity(&credentials).as_ref());
-        let assertion_audience = self.assertion_audience(profile, trace).await;
-        let post = TokenPost {
-            endpoint: endpoint.clone(),
-            client_id: client.id.clone(),
-            auth_method: client.auth_method,
-            credentials,
-            token: token.clone(),
-            token_type_hint: Some("access_token".to_owned()),
-            assertion_audience,
-        };
+        let (post, needs) = self.token_post(profile, client, &endpoint, token, credentials, trace).await;
         let started = std::time::Instant::now();
         let outcome = revocation::revoke(&post, &self.http, &needs).await;
         report.latency_ms = milliseconds(self.clock.elapsed(started));

@@ -13,7 +13,7 @@
 //!        │        └─ OAuth error / not OAuth / unreachable: no token, the call stops before `probe`
 //!  decode  ──► TokenInfo                header, claims, expiry (instants), scopes; opaque/JWE noted
 //!  introspect ► IntrospectionReport     an opaque token asked about (RFC 7662), its scope the evidence
-//!  verify  ──► Verification             alg, key (JWKS cache, kid refetch), signature, exp, nbf, iss, aud, typ
+//!  verify  ──► Verification             alg, key (JWKS cache, kid refetch), signature, exp, nbf, iat, iss, aud, typ
 //!  scopes  ──► ScopeGap                 required vs granted, all-of / any-of
 //!  probe   ──► ProbeResponse            the request (scrubbed answer; client certificate, DPoP proof
 //!        │                              with the nonce retry) — or an HttpError
