@@ -154,3 +154,24 @@ async fn the_dpop_export_runs_in_curl_with_a_fresh_proof_and_a_spent_one_is_refu
     let (status, _) = run_curl(&command, &[("DPOP_PROOF", proof.compact.expose())]).await;
     assert_eq!(status, 401);
 }
+
+/// `token --curl` prints the request tokdbg would send, sends nothing, reads no secret; run
+/// with the secret in `$CLIENT_SECRET`, the printed command gets a token (and the mTLS one
+/// over https with the demo CA and the client certificate).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_curl_prints_a_request_that_gets_a_token() {
+    let demo = TlsDemo::start().await;
+    let before = demo.counters().token;
+    let printed = demo.run(&["token", "demo-reader", "--curl"]).await;
+    let command = printed.code(0).stdout.trim_end().to_owned();
+    assert!(!command.contains("demo-reader-secret"), "{command}");
+    assert_eq!(demo.counters().token, before, "token --curl sent a token request");
+    let (status, body) = run_curl(&command, &[("CLIENT_SECRET", "demo-reader-secret")]).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("access_token"), "{body}");
+
+    let printed = demo.run(&["token", "demo-mtls", "--curl", "--json"]).await;
+    let command = printed.code(0).json()["curl"].as_str().expect("curl").to_owned();
+    let (status, body) = run_curl(&command, &[]).await;
+    assert_eq!(status, 200, "{body}");
+}

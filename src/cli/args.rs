@@ -108,6 +108,10 @@ pub enum Command {
         /// Print only the access token and a newline, for scripts (a credential: do not log it)
         #[arg(long)]
         raw: bool,
+        /// Print the token request as a curl command instead of sending it (the secret and any
+        /// assertion come from $CLIENT_SECRET / $CLIENT_ASSERTION)
+        #[arg(long, conflicts_with_all = ["raw", "reveal"])]
+        curl: bool,
     },
     /// Fetch a token, verify it, call an endpoint and diagnose the answer
     Call(CallArgs),

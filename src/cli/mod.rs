@@ -21,6 +21,7 @@ pub mod render;
 mod stdout;
 mod suggest;
 mod token;
+mod token_curl;
 mod verify;
 mod verify_as;
 mod waterfall;
@@ -52,7 +53,10 @@ pub fn main() -> ExitCode {
         Some(Command::Profiles { action }) => profiles::run(global, &paint, action.as_ref()),
         Some(Command::Completions { shell }) => completions::run(*shell),
         Some(Command::Verify(args)) => on_runtime(|runtime| verify::run(global, &paint, runtime, args)),
-        Some(Command::Token { profile, reveal, raw }) => {
+        Some(Command::Token { profile, curl: true, .. }) => {
+            on_runtime(|runtime| token_curl::run(global, runtime, profile))
+        }
+        Some(Command::Token { profile, reveal, raw, curl: false }) => {
             let shown = if *raw {
                 token::Shown::Raw
             } else if *reveal {

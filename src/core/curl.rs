@@ -210,7 +210,8 @@ fn how_to_sign(request: &TokenRequest) -> String {
     let text = |value: Option<&serde_json::Value>, name: &str| {
         value.and_then(|v| v.get(name)).map(|v| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string()))
     };
-    let alg = text(header, "alg").unwrap_or_else(|| "the method's algorithm".to_owned());
+    let alg = text(header, "alg")
+        .unwrap_or_else(|| "an alg the issuer takes (token_endpoint_auth_signing_alg_values_supported)".to_owned());
     let kid = text(header, "kid").map(|kid| format!(", kid {kid}")).unwrap_or_default();
     let aud = text(claims, "aud").unwrap_or_else(|| request.endpoint.clone());
     let with = if request.auth_method == AuthMethod::ClientSecretJwt {
@@ -219,7 +220,7 @@ fn how_to_sign(request: &TokenRequest) -> String {
         "client.private_key"
     };
     format!(
-        "Sign it {alg}{kid} with {with}: iss and sub {}, aud {aud}, a new jti, iat now, exp at most {} s later.",
+        "Sign it with {with} ({alg}{kid}): iss and sub {}, aud {aud}, a new jti, iat now, exp at most {} s later.",
         request.client_id,
         crate::core::oauth::client_assertion::LIFETIME_SECS
     )

@@ -35,6 +35,11 @@ impl TlsDemo {
         self.server.tls_base_url()
     }
 
+    /// The demo's request counters (token requests, API calls, …).
+    pub fn counters(&self) -> tokdbg::demo::DemoCounters {
+        self.server.counters()
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
