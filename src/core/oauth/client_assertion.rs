@@ -2,8 +2,6 @@
 //! with its secret (`client_secret_jwt`) or its private key (`private_key_jwt`) — instead of
 //! sending a secret, built as a value so it can be shown decoded and never by its signature.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -32,27 +30,13 @@ pub struct AssertionSettings {
 impl AssertionSettings {
     /// Settings stamped `now` (the engine's clock) with a fresh random `jti`.
     pub fn at(now: i64, alg: Option<String>, key_id: Option<String>) -> Self {
-        AssertionSettings { issued_at: now, jti: random_jti(), alg, key_id }
+        AssertionSettings { issued_at: now, jti: super::jti::random_jti(), alg, key_id }
     }
 
     /// Settings stamped by the system clock, for callers without an engine.
     pub fn now() -> Self {
         Self::at(crate::core::clock::now_unix(), None, None)
     }
-}
-
-/// 128 random bits, base64url: unique per assertion, as servers' replay checks need.
-fn random_jti() -> String {
-    let mut bytes = [0u8; 16];
-    if aws_lc_rs::rand::fill(&mut bytes).is_err() {
-        // No randomness at all is not worth failing a debugging request over: the time and
-        // a counter are still unique within this process.
-        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let count = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        bytes[..8].copy_from_slice(&crate::core::clock::now_unix().to_be_bytes());
-        bytes[8..].copy_from_slice(&count.to_be_bytes());
-    }
-    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Why no assertion can be made.
@@ -233,6 +217,8 @@ fn needs(alg: Algorithm) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
     const EC384: &str =
         include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/client_keys/ec-p384-pkcs8.pem"));

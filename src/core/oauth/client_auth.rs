@@ -48,16 +48,18 @@ impl ClientAuth {
     /// The authentication a profile's `auth_method` asks for, with the credentials read for it.
     /// An assertion method stamps its assertion by the system clock; see [`ClientAuth::with_settings`].
     pub fn new(method: AuthMethod, client_id: &str, credentials: &Credentials) -> Result<Self, ClientAuthError> {
-        Self::with_settings(method, client_id, credentials, AssertionSettings::now())
+        Self::with_settings(method, client_id, credentials, None)
     }
 
-    /// As [`ClientAuth::new`], an assertion made by `settings` (time, `jti`, alg, kid).
+    /// As [`ClientAuth::new`], an assertion made by `settings` (time, `jti`, alg, kid); `None`
+    /// stamps it now. Only the assertion methods make one (a `jti` costs randomness).
     pub fn with_settings(
         method: AuthMethod,
         client_id: &str,
         credentials: &Credentials,
-        settings: AssertionSettings,
+        settings: Option<AssertionSettings>,
     ) -> Result<Self, ClientAuthError> {
+        let settings = move || settings.unwrap_or_else(AssertionSettings::now);
         let client_id = client_id.to_owned();
         let secret =
             || credentials.secret.clone().ok_or(ClientAuthError::Missing { method, field: CredentialField::Secret });
@@ -73,7 +75,7 @@ impl ClientAuth {
             }
             AuthMethod::ClientSecretJwt => {
                 let secret = secret()?;
-                let assertion = ClientAssertion::with_secret(secret.clone(), settings)?;
+                let assertion = ClientAssertion::with_secret(secret.clone(), settings())?;
                 ClientAuth::SecretJwt { client_id, secret, assertion }
             }
             AuthMethod::PrivateKeyJwt => {
@@ -82,7 +84,7 @@ impl ClientAuth {
                     .as_ref()
                     .ok_or(ClientAuthError::Missing { method, field: CredentialField::PrivateKey })?;
                 let key = ClientKey::parse(text.expose()).map_err(AssertionError::from)?;
-                ClientAuth::PrivateKeyJwt { client_id, assertion: ClientAssertion::with_key(key, settings)? }
+                ClientAuth::PrivateKeyJwt { client_id, assertion: ClientAssertion::with_key(key, settings())? }
             }
         })
     }

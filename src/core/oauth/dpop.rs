@@ -206,7 +206,7 @@ impl ProofClaims {
     /// as is (normalise it with [`htu`] first).
     pub fn new(method: &str, url: &str, iat: i64) -> ProofClaims {
         ProofClaims {
-            jti: random_jti(),
+            jti: super::jti::random_jti(),
             htm: method.trim().to_ascii_uppercase(),
             htu: url.to_owned(),
             iat,
@@ -256,15 +256,6 @@ pub fn htu(url: &str) -> Result<String, DpopError> {
 pub fn ath(access_token: &str) -> String {
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, access_token.as_bytes());
     URL_SAFE_NO_PAD.encode(digest.as_ref())
-}
-
-/// 16 random bytes, base64url: unique per proof (§4.2 asks for enough entropy).
-fn random_jti() -> String {
-    let mut bytes = [0u8; 16];
-    // A failing system RNG cannot happen on supported platforms; a zero jti would then be
-    // refused as a replay by the server, which is the honest outcome.
-    let _ = aws_lc_rs::rand::fill(&mut bytes);
-    URL_SAFE_NO_PAD.encode(bytes)
 }
 
 #[cfg(test)]

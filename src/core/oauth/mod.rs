@@ -9,6 +9,7 @@ pub mod dpop;
 pub mod dpop_report;
 pub mod introspection;
 pub mod introspection_report;
+pub mod jti;
 pub(crate) mod request;
 pub mod revocation;
 pub mod token_request;

@@ -119,8 +119,7 @@ impl TokenRequest {
 
     /// How this request authenticates the client.
     pub fn client_auth(&self) -> Result<ClientAuth, ClientAuthError> {
-        let settings = self.assertion.clone().unwrap_or_else(AssertionSettings::now);
-        ClientAuth::with_settings(self.auth_method, &self.client_id, &self.credentials, settings)
+        ClientAuth::with_settings(self.auth_method, &self.client_id, &self.credentials, self.assertion.clone())
     }
 
     /// The client assertion this request carries, decoded; `None` for the other methods.
