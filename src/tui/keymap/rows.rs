@@ -435,7 +435,7 @@ pub const DRAFT_REVIEW: &[Row] = &[
         true,
         &[(ch('e'), A::DraftToForm)],
     ),
-    row("↑↓ / j k", "scroll", "scroll the draft", false, UP_DOWN),
+    row("↑↓ / j k", "scroll", "scroll the draft", true, UP_DOWN),
     row("PgUp / PgDn", "page", "scroll the draft a page", false, PAGES),
     row("Esc", "cancel", "drop the draft (nothing was written)", true, &[(k(K::Esc), A::Cancel)]),
 ];

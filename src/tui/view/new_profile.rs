@@ -34,10 +34,7 @@ fn choose(frame: &mut Frame, theme: &Theme) {
     let mut lines = vec![Line::styled("How do you want to start?", theme.bold()), Line::raw("")];
     lines.extend(binding_lines(keymap::NEW_CHOOSE, width.saturating_sub(2) as usize, theme));
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "A draft says where each value came from; nothing is written before you save.",
-        theme.dim(),
-    ));
+    lines.push(Line::styled("Nothing is written before you save the draft.", theme.dim()));
     popup(frame, "New profile", lines, width, theme);
 }
 
