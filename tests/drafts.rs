@@ -30,7 +30,7 @@ async fn init_follows_the_challenge_to_the_metadata_and_the_issuer() {
     let profile = tokdbg::core::store::profile_store::parse_profile(toml, "draft.toml").expect("the draft loads");
     assert_eq!(profile.issuer.url.as_deref(), Some(demo.issuer().as_str()));
     assert_eq!(profile.expect.issuer.as_deref(), Some(demo.issuer().as_str()));
-    assert_eq!(profile.expect.audience, [url.clone()]);
+    assert_eq!(profile.expect.audience, std::slice::from_ref(&url));
     assert_eq!(profile.expect.algorithms, ["RS256", "ES256"]);
     assert_eq!(profile.endpoints[0].url, url);
     assert_eq!(profile.endpoints[0].required_scopes, ["order:read"]);

@@ -119,7 +119,7 @@ fn issue(
         ));
     }
 
-    let audience = target(&state, &form)?;
+    let audience = target(state, &form)?;
     let audience = audience.as_str();
     let (granted, rejected) = grant_scopes(client, form.get("scope"))?;
     let opaque = client.signing == Signing::Opaque;

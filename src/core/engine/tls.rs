@@ -24,8 +24,14 @@ pub fn ca_bundle(tls: &TlsConfig) -> Result<Option<CaBundle>, String> {
 /// again only when its size or modification time changed (a stat per use).
 #[derive(Default)]
 pub struct CaBundles {
-    read: std::sync::Mutex<HashMap<(PathBuf, &'static str), (StatStamp, Result<CaBundle, String>)>>,
+    read: std::sync::Mutex<HashMap<BundleKey, BundleRead>>,
 }
+
+/// A bundle's path and what it is read for.
+type BundleKey = (PathBuf, &'static str);
+
+/// A bundle as last read, with the file's stamp then.
+type BundleRead = (StatStamp, Result<CaBundle, String>);
 
 /// What tells a changed file from the one read before.
 #[derive(Clone, Copy, PartialEq, Eq)]

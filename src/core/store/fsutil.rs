@@ -144,10 +144,8 @@ fn write_private(
         });
     if result.is_err() || finish == Finish::Link {
         let _ = fs::remove_file(&temp_path);
-        if result.is_err() {
-            return result;
-        }
     }
+    result?;
     sync_dir(&dir);
     Ok(())
 }

@@ -183,10 +183,8 @@ fn validate(profile: &Profile) -> Result<(), String> {
     check_url("issuer.jwks_uri", &profile.issuer.jwks_uri)?;
     check_url("issuer.introspection_endpoint", &profile.issuer.introspection_endpoint)?;
     check_url("issuer.revocation_endpoint", &profile.issuer.revocation_endpoint)?;
-    if let Some(client) = &profile.client {
-        if let Some(missing) = client.missing_credential() {
-            return Err(missing.to_string());
-        }
+    if let Some(missing) = profile.client.as_ref().and_then(|client| client.missing_credential()) {
+        return Err(missing.to_string());
     }
     if let Some(problem) = profile.dpop.as_ref().and_then(|dpop| dpop.problem()) {
         return Err(problem);
