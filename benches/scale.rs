@@ -120,7 +120,8 @@ fn big_jwks(c: &mut Criterion) {
         b.iter(|| parse_key_set(black_box(&uri), body.as_bytes()).expect("a key set"))
     });
     group.bench_function("JwksCache::lookup kid k-199 (cached)", |b| {
-        b.to_async(&rt).iter(|| async { cache.lookup(&uri, &Default::default(), Some(black_box("k-199"))).await.expect("found") })
+        b.to_async(&rt)
+            .iter(|| async { cache.lookup(&uri, &Default::default(), Some(black_box("k-199"))).await.expect("found") })
     });
     group.bench_function("verify RS256 kid k-199 (cached)", |b| {
         b.to_async(&rt).iter(|| async { verify(&cache, black_box(&decoded), &options).await })
