@@ -36,5 +36,6 @@ mod tui_daily;
 mod tui_e2e_tmux;
 mod tui_form_connection;
 mod tui_mtls;
+mod tui_new_profile;
 mod tui_session;
 mod tui_snapshots;

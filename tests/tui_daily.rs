@@ -319,7 +319,8 @@ async fn endpoints_added_in_the_form_are_saved_and_sent() {
     let mut h = Harness::demo(120, 40).await;
     let (issuer, base) = (h.issuer(), h.base_url());
     // Fields of a new profile: file name, name, issuer.url, …; focus starts on the file name.
-    let mut script = vec![key('n'), tab()];
+    // (n offers the blank form, a URL or a curl command; Enter takes the blank form.)
+    let mut script = vec![key('n'), enter(), tab()];
     script.extend(typed("mine"));
     script.push(tab());
     script.extend(typed(&issuer));

@@ -440,8 +440,11 @@ fn walkthrough(width: u16, height: u16) {
 
     // n: the form. File name, name, issuer.url; client id; auth method (post, the default);
     // secret kind → literal; the SK.
+    // (n offers the blank form, a URL or a curl command; Enter takes the blank form.)
     tmux.keys(&["n"]);
-    tmux.wait_for("the form", |p| p.contains("New profile"));
+    tmux.wait_for("the choice", |p| p.contains("How do you want to start?"));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("the form", |p| p.contains("New profile →"));
     tmux.keys(&["Tab"]);
     tmux.type_then("mine", &["Tab"]);
     tmux.type_then(&issuer, &["Tab", "Tab", "Tab"]);

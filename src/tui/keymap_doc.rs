@@ -24,6 +24,11 @@ pub const SECTIONS: &[(&str, &[Row])] = &[
     ("Delete confirmation", keymap::CONFIRM),
     ("Secret prompt", keymap::PROMPT),
     ("Copy menu (`y`)", keymap::COPY),
+    ("New profile (`n`)", keymap::NEW_CHOOSE),
+    ("New profile from an API URL (`n` `u`)", keymap::NEW_URL),
+    ("New profile from a curl command (`n` `c`)", keymap::NEW_CURL),
+    ("Draft review", keymap::DRAFT_REVIEW),
+    ("Draft review, saving", keymap::DRAFT_SAVE_AS),
 ];
 
 /// Where the generated tables sit in the README.

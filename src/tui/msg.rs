@@ -65,6 +65,8 @@ pub enum TaskResult {
         error: String,
         retry: Retry,
     },
+    /// A draft profile from what an API URL and its issuer publish (`n`, then `u`).
+    Drafted(Box<crate::core::draft::Draft>),
     Cancelled,
     Failed(String),
 }
@@ -139,6 +141,19 @@ pub enum Cmd {
         to_file: bool,
     },
     Cancel(TaskId),
+    /// Draft a profile from what the API at `url` and its issuer publish (`tokdbg init`).
+    DraftFromUrl {
+        task: TaskId,
+        url: String,
+    },
+    /// Write a draft as a new profile file (0600, never over an existing one), then read it
+    /// back (answered with `TaskResult::Saved`).
+    WriteDraft {
+        task: TaskId,
+        stem: String,
+        path: PathBuf,
+        text: String,
+    },
     /// Read the profile directory again (answered with `Msg::Reloaded`).
     Reload {
         task: TaskId,

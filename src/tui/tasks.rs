@@ -8,12 +8,14 @@ use futures_util::FutureExt as _;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 
+use crate::core::draft::init_draft::{self, InitOptions};
 use crate::core::engine::{CallSpec, Engine, TokenChoice, TokenSource};
 use crate::core::model::credentials::CredentialField;
 use crate::core::model::profile::{Profile, SecretPrompter, SecretSource};
 use crate::core::model::secret::Secret;
 use crate::core::model::secret_source::{SecretError, SecretShape};
 use crate::core::secret_choice::{self, SecretsNeeded, TokenWanted};
+use crate::core::store::fsutil;
 use crate::core::store::profile_store::{DirOrigin, ProfileStore};
 use crate::core::{store::profile_edit, store::profile_store};
 
@@ -297,6 +299,39 @@ impl Runner {
                             loaded: Box::new(entry.loaded.map_err(|e| e.to_string())),
                             stamp: entry.stamp.or(Some(stamp)),
                         }),
+                        Err(error) => Err(error.to_string()),
+                    }
+                });
+            }
+            Cmd::DraftFromUrl { task, url } => {
+                let engine = self.engine.clone();
+                self.spawn(task, async move {
+                    let url = profile_store::check_http_url(&url).map_err(|e| format!("{url}: {e}"))?;
+                    // The TUI has no --cacert or --insecure: the lookups go with the engine's
+                    // defaults (system roots, its timeouts), as `init URL` without flags does.
+                    let tls = engine.tls_needs(&Profile::default(), None);
+                    let facts = engine.init_facts(&url, &tls).await;
+                    Ok(TaskResult::Drafted(Box::new(init_draft::draft(&facts, &InitOptions::default()))))
+                });
+            }
+            Cmd::WriteDraft { task, stem, path, text } => {
+                self.spawn(task, async move {
+                    let target = path.clone();
+                    let written = tokio::task::spawn_blocking(move || {
+                        fsutil::write_private_new(&target, text.as_bytes()).map(|()| profile_store::load_file(&target))
+                    })
+                    .await
+                    .map_err(|e| format!("writing failed: {e}"))?;
+                    match written {
+                        Ok(entry) => Ok(TaskResult::Saved {
+                            stem,
+                            path,
+                            loaded: Box::new(entry.loaded.map_err(|e| e.to_string())),
+                            stamp: entry.stamp,
+                        }),
+                        Err(error) if error.kind == std::io::ErrorKind::AlreadyExists => {
+                            Err(format!("{} exists already: not overwritten, choose another name", path.display()))
+                        }
                         Err(error) => Err(error.to_string()),
                     }
                 });

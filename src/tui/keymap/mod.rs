@@ -80,6 +80,17 @@ pub enum Action {
     MoveEndpointDown,
     /// The request editor: save the request as an endpoint of the profile.
     SaveAsEndpoint,
+    // The `n` chooser and the drafts it makes.
+    /// `n`, then: the blank profile form.
+    NewBlank,
+    /// `n`, then: a draft from what an API URL publishes (`tokdbg init`).
+    NewFromUrl,
+    /// `n`, then: a draft from a pasted curl command (`tokdbg import curl`).
+    NewFromCurl,
+    /// The draft review: write it as a profile file (asks for the name).
+    SaveDraft,
+    /// The draft review: finish the draft in the profile form.
+    DraftToForm,
 }
 
 /// A key and whether Ctrl is held: Ctrl-D is not `d`. Shift is in the character itself (`C`).
@@ -177,6 +188,7 @@ pub fn current(mode: &Mode, focus: Focus, tab: Tab) -> Vec<&'static [Row]> {
         Mode::CopyMenu => vec![COPY],
         Mode::Request(editor) if editor.saving.is_some() => vec![REQUEST_SAVE_AS],
         Mode::Request(_) => vec![REQUEST],
+        Mode::NewProfile(new) => new_profile_rows(new.keys()),
         // Help describes the browsing keys under it (its own keys are in its title).
         Mode::Help | Mode::Normal => browsing(focus, tab),
     }
@@ -244,6 +256,11 @@ mod tests {
         ("confirm", CONFIRM),
         ("prompt", PROMPT),
         ("copy", COPY),
+        ("new profile", NEW_CHOOSE),
+        ("new from url", NEW_URL),
+        ("new from curl", NEW_CURL),
+        ("draft review", DRAFT_REVIEW),
+        ("draft save as", DRAFT_SAVE_AS),
     ];
 
     fn press(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {

@@ -4,6 +4,7 @@
 use crossterm::event::KeyCode;
 
 use super::super::state::endpoint_form::FormKeys;
+use super::super::state::new_profile::NewKeys;
 use super::{Action, Key, Row, ch, ctrl, k, row};
 
 use Action as A;
@@ -67,7 +68,7 @@ pub const GLOBAL: &[Row] = &[
     row(
         "n / e / c / d",
         "profiles",
-        "new / edit / clone (duplicate) / delete profile (asks first)",
+        "new (blank form, from an API URL, or from a curl command) / edit / clone (duplicate) / delete profile (asks first)",
         false,
         &[
             (ch('n'), A::NewProfile),
@@ -369,3 +370,96 @@ pub const COPY: &[Row] = &[
     row("f", "file", "write the curl command (redacted) to a file", true, &[(ch('f'), A::CopyCurlToFile)]),
     row("Esc", "close", "close", true, &[(k(K::Esc), A::Cancel)]),
 ];
+
+/// `n`: how to start the new profile.
+pub const NEW_CHOOSE: &[Row] = &[
+    row(
+        "f / Enter",
+        "blank form",
+        "the blank profile form (so n Enter is what n alone was)",
+        true,
+        &[(ch('f'), A::NewBlank), (k(K::Enter), A::NewBlank)],
+    ),
+    row(
+        "u",
+        "from URL",
+        "draft from an API's URL: its challenge, RFC 9728 metadata and issuer (as tokdbg init)",
+        true,
+        &[(ch('u'), A::NewFromUrl)],
+    ),
+    row(
+        "c",
+        "from curl",
+        "draft from a pasted curl command: a token request or an API call (as tokdbg import curl)",
+        true,
+        &[(ch('c'), A::NewFromCurl)],
+    ),
+    row("Esc", "cancel", "cancel", true, &[(k(K::Esc), A::Cancel)]),
+];
+
+/// The API URL a draft starts from.
+pub const NEW_URL: &[Row] = &[
+    row("type / paste", "URL", "the API's URL (called without a token)", true, &[]),
+    row(
+        "Enter",
+        "draft",
+        "ask the API and its issuer what they publish, then review the draft",
+        true,
+        &[(k(K::Enter), A::Submit)],
+    ),
+    row("Ctrl-U", "clear", "clear the URL", false, &[(ctrl('u'), A::ClearField)]),
+    row("Esc", "cancel", "stop the running lookup; else close", true, &[(k(K::Esc), A::Cancel)]),
+];
+
+/// The curl command a draft starts from.
+pub const NEW_CURL: &[Row] = &[
+    row("paste / type", "command", "the curl command, all its lines (never shown: it may hold a secret)", true, &[]),
+    row("Enter", "draft", "read the command and review the draft", true, &[(k(K::Enter), A::Submit)]),
+    row("Ctrl-U", "clear", "clear what was pasted", true, &[(ctrl('u'), A::ClearField)]),
+    row("Esc", "cancel", "close (what was pasted is dropped)", true, &[(k(K::Esc), A::Cancel)]),
+];
+
+/// A draft profile, before it is written.
+pub const DRAFT_REVIEW: &[Row] = &[
+    row(
+        "s",
+        "save",
+        "write it as a profile file (0600, never over an existing file; asks for the name)",
+        true,
+        &[(ch('s'), A::SaveDraft)],
+    ),
+    row(
+        "e",
+        "finish in form",
+        "open it in the profile form to fill in what it lacks (the client id), then Ctrl-S",
+        true,
+        &[(ch('e'), A::DraftToForm)],
+    ),
+    row("↑↓ / j k", "scroll", "scroll the draft", true, UP_DOWN),
+    row("PgUp / PgDn", "page", "scroll the draft a page", false, PAGES),
+    row("Esc", "cancel", "drop the draft (nothing was written)", true, &[(k(K::Esc), A::Cancel)]),
+];
+
+/// The name a draft is written under.
+pub const DRAFT_SAVE_AS: &[Row] = &[
+    row("type", "name", "the file name, without .toml (a-z, 0-9, - and _)", true, &[]),
+    row(
+        "Enter",
+        "write",
+        "write NAME.toml (a name taken is refused: choose another)",
+        true,
+        &[(k(K::Enter), A::Submit)],
+    ),
+    row("Esc", "back", "back to the draft", true, &[(k(K::Esc), A::Cancel)]),
+];
+
+/// The `n` flow's rows for the step it is at.
+pub fn new_profile_rows(keys: NewKeys) -> Vec<&'static [Row]> {
+    match keys {
+        NewKeys::Choose => vec![NEW_CHOOSE],
+        NewKeys::Url => vec![NEW_URL],
+        NewKeys::Curl => vec![NEW_CURL],
+        NewKeys::Review => vec![DRAFT_REVIEW],
+        NewKeys::SaveAs => vec![DRAFT_SAVE_AS],
+    }
+}

@@ -8,6 +8,7 @@ use crate::core::model::secret::Secret;
 
 use super::super::msg::TaskId;
 use super::form::FormState;
+use super::new_profile::NewProfile;
 use super::paste::PasteState;
 use super::profiles::ProfileList;
 use super::request::RequestEditor;
@@ -85,6 +86,8 @@ pub enum Mode {
     CopyMenu,
     /// Editing a request (from an endpoint, or an ad-hoc URL) before sending it.
     Request(Box<RequestEditor>),
+    /// `n`: the blank form, or a draft from an API URL or a curl command, reviewed first.
+    NewProfile(Box<NewProfile>),
 }
 
 #[derive(Clone)]

@@ -69,6 +69,8 @@ pub struct FormState {
     pub endpoints: EndpointList,
     /// Esc on an edited form asks "Discard changes?" first.
     pub confirm_discard: bool,
+    /// The form holds a draft nothing has written yet: leaving it asks, edited or not.
+    pub from_draft: bool,
 }
 
 impl FormState {
@@ -99,6 +101,19 @@ impl FormState {
         base.name = Some(format!("{} (copy)", item.name()));
         let stem = free_stem_among(&item.stem, |s| taken.contains(s));
         FormState::from_base(base, dir, taken, None, None, Some(&item.stem), stem)
+    }
+
+    /// A new profile from a draft (`n`, then a URL or a curl command), to be finished here:
+    /// the focus starts on the client id when the draft could not know it.
+    pub fn from_draft(draft: Profile, dir: &Path, taken: BTreeSet<String>, stem: &str) -> Self {
+        let stem = free_stem_among(stem, |s| taken.contains(s));
+        let needs_client_id = draft.client.as_ref().is_some_and(|c| c.id.trim().is_empty());
+        let mut form = FormState::from_base(draft, dir, taken, None, None, None, stem);
+        form.from_draft = true;
+        if needs_client_id {
+            form.focus = FieldId::ClientId;
+        }
+        form
     }
 
     fn from_base(
@@ -165,6 +180,7 @@ impl FormState {
             revealed: false,
             endpoints: EndpointList::new(base.endpoints.clone()),
             confirm_discard: false,
+            from_draft: false,
             base,
         }
     }
@@ -244,6 +260,7 @@ impl FormState {
                 format!("Edit {}", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or(target))
             }
             (None, Some(source)) => format!("Duplicate {source}.toml → {target}"),
+            (None, None) if self.from_draft => format!("New profile from the draft → {target}"),
             (None, None) => format!("New profile → {target}"),
         }
     }
@@ -279,7 +296,8 @@ impl FormState {
     /// Whether anything differs from where the form started (Esc then asks before discarding).
     pub fn is_edited(&self) -> bool {
         let client = self.base.client.as_ref();
-        self.texts.values().any(TextField::changed)
+        self.from_draft
+            || self.texts.values().any(TextField::changed)
             || self.secret_values.iter().any(TextField::changed)
             || self.secret_kind != self.initial_kind
             || self.auth_method != client.map(|c| c.auth_method).unwrap_or_default()

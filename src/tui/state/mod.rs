@@ -4,6 +4,7 @@ pub mod app;
 pub mod endpoint_form;
 pub mod form;
 pub mod form_fields;
+pub mod new_profile;
 pub mod paste;
 pub mod profiles;
 pub mod request;

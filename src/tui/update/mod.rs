@@ -10,6 +10,7 @@
 
 mod actions;
 mod mouse;
+mod new_profile;
 mod normal;
 mod overlays;
 mod results;

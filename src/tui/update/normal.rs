@@ -51,7 +51,7 @@ pub fn act(app: &mut App, action: Action) -> Vec<Cmd> {
         }
         Action::EditRequest => open_editor(app, false),
         Action::AdHoc => open_editor(app, true),
-        Action::NewProfile => return overlays::open_form(app, overlays::FormKind::New),
+        Action::NewProfile => super::new_profile::open(app),
         Action::EditProfile => return overlays::open_form(app, overlays::FormKind::Edit),
         Action::DuplicateProfile => return overlays::open_form(app, overlays::FormKind::Duplicate),
         Action::Reload => return vec![reload(app)],

@@ -107,6 +107,7 @@ pub fn key(app: &mut App, action: Option<Action>, key: KeyEvent) -> Vec<Cmd> {
         },
         Mode::CopyMenu => copy_key(app, action),
         Mode::Request(editor) => request_key(app, *editor, action, key),
+        Mode::NewProfile(new) => super::new_profile::key(app, *new, action, key),
         other => {
             app.mode = other;
             Vec::new()
@@ -396,6 +397,7 @@ pub fn paste(app: &mut App, text: &str) -> Vec<Cmd> {
             state.set_token(text);
             app.mode = Mode::Paste(Box::new(state));
         }
+        Mode::NewProfile(new) => super::new_profile::paste(new, text),
         Mode::ConfirmDelete(_) | Mode::CopyMenu => {}
     }
     Vec::new()

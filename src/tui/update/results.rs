@@ -58,7 +58,7 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
                 let endpoint = old.endpoint.min(count.saturating_sub(1));
                 app.sessions.insert(stem.clone(), Session { token: old.token, endpoint, ..Session::default() });
             }
-            if matches!(app.mode, Mode::Form(_) | Mode::Request(_)) {
+            if matches!(app.mode, Mode::Form(_) | Mode::Request(_) | Mode::NewProfile(_)) {
                 app.mode = Mode::Normal;
             }
             app.info(format!("saved {}", path.display()));
@@ -71,6 +71,7 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
         TaskResult::Copied(what) => app.info(what),
         TaskResult::Reloaded(store) => reloaded(app, &store, true),
         TaskResult::SecretMissing { stem, error, retry } => secret_missing(app, task, stem, error, retry),
+        TaskResult::Drafted(draft) => super::new_profile::drafted(app, task, *draft),
         TaskResult::Cancelled => app.info(format!("cancelled: {}", running.label)),
         TaskResult::Failed(error) => {
             if let Some(stem) = &running.stem {
@@ -85,6 +86,7 @@ pub fn apply(app: &mut App, task: TaskId, result: TaskResult) -> Vec<Cmd> {
             {
                 state.pending = None;
             }
+            super::new_profile::failed(app, task, &error);
             app.error(error);
         }
     }

@@ -6,6 +6,7 @@ mod endpoint_form;
 mod endpoints;
 mod form;
 mod history;
+mod new_profile;
 mod overlays;
 mod paste;
 mod profile;
@@ -42,6 +43,7 @@ pub fn render(frame: &mut Frame, app: &App) {
         Mode::Prompt(prompt) => overlays::prompt(frame, prompt, &theme),
         Mode::CopyMenu => overlays::copy_menu(frame, app, &theme),
         Mode::Request(editor) => request::render(frame, editor, &theme),
+        Mode::NewProfile(new) => new_profile::render(frame, new, app, &theme),
         Mode::Normal | Mode::Filter => {}
     }
     drop_terminal_control(frame.buffer_mut());

@@ -11,7 +11,7 @@ use super::super::state::app::{App, Mode, PromptState};
 use super::super::theme::Theme;
 use super::widgets;
 
-fn binding_lines<'a>(bindings: &[Row], width: usize, theme: &Theme) -> Vec<Line<'a>> {
+pub(super) fn binding_lines<'a>(bindings: &[Row], width: usize, theme: &Theme) -> Vec<Line<'a>> {
     let keys_width = bindings.iter().map(|b| b.keys.chars().count()).max().unwrap_or(0).min(22) + 2;
     bindings
         .iter()
