@@ -25,6 +25,13 @@ pub fn load_store(global: &Global) -> Result<ProfileStore, CliError> {
 
 /// The profile named on the command line, or a profile error (exit 2).
 pub fn find_profile(global: &Global, name: &str) -> Result<(String, Profile), CliError> {
+    // The file named like the profile is the answer whenever it exists: one file parsed, not
+    // the whole directory (most of a `call`'s own work before the network).
+    let (dir, _) =
+        profile_store::resolve_dir(global.profiles.as_deref()).map_err(|e| CliError::profile(e.to_string()))?;
+    if let Some(found) = profile_store::find_by_stem(&dir, name) {
+        return found.map_err(|e| CliError::profile(e.to_string()));
+    }
     let store = load_store(global)?;
     if !store.exists {
         return Err(CliError::profile(format!(

@@ -181,14 +181,19 @@ fn api_call(request: &CurlRequest, draft: &mut DraftBuilder) {
         draft.fill_in("client", "id", "", "the client id (AK) of your app");
     }
     if !draft.has("client", "secret") {
-        draft.set("client", "secret", SecretPlacement::Prompt.source(), "asked for when a token is fetched");
+        draft.set(
+            "client",
+            "secret",
+            SecretPlacement::Prompt.source(),
+            "the draft (asked for when a token is fetched)",
+        );
     }
 }
 
 /// What a bearer token's (unverified) claims say of its issuer, audience and client. The
 /// token itself is never written.
 fn from_token(token: &str, draft: &mut DraftBuilder) {
-    draft.note("the command's bearer token was not written: give it with `tokdbg call NAME --token -`");
+    draft.note("the command's bearer token was not written: give it with `tokdbg call NAME --token -` (in the TUI: p)");
     let Ok(decoded) = crate::core::token::jwt::decode(token) else {
         draft.note(
             "the bearer token is not a JWT: the issuer is yours to fill in (introspection explains opaque tokens)",

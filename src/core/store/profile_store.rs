@@ -116,6 +116,23 @@ pub fn load_dir(dir: &Path, origin: DirOrigin) -> Result<ProfileStore, StoreErro
     Ok(ProfileStore { dir: dir.to_path_buf(), origin, exists: true, entries })
 }
 
+/// The profile whose file stem is `name`, read alone: what [`ProfileStore::find`] gives
+/// first (a stem beats a `name`), without parsing every other file of the directory. `None`
+/// when `dir` has no such entry (then only the whole store can say whether a `name` matches).
+pub fn find_by_stem(dir: &Path, name: &str) -> Option<Result<(String, Profile), LookupError>> {
+    let plain = !name.is_empty() && !name.starts_with('.') && !name.contains(['/', '\\', '\0']);
+    let path = dir.join(format!("{name}.toml"));
+    // Anything with the name is an entry of `load_dir` (a directory too: then a broken one).
+    if !plain || std::fs::symlink_metadata(&path).is_err() || path.file_stem().and_then(|s| s.to_str()) != Some(name) {
+        return None;
+    }
+    let entry = load_file(&path);
+    Some(match entry.loaded {
+        Ok(profile) => Ok((entry.stem, profile)),
+        Err(error) => Err(LookupError::Broken { name: name.to_owned(), error }),
+    })
+}
+
 fn is_hidden(path: &Path) -> bool {
     path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'))
 }
@@ -318,6 +335,23 @@ mod tests {
         assert!(store.find("good one").is_ok());
         assert!(matches!(store.find("bad"), Err(LookupError::Broken { .. })));
         assert!(matches!(store.find("nope"), Err(LookupError::NotFound { .. })));
+    }
+
+    #[test]
+    fn a_stem_is_found_alone_as_the_store_finds_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("good.toml"), "name = \"bad\"\n").unwrap();
+        std::fs::write(dir.path().join("bad.toml"), "name = \n").unwrap();
+        let (stem, profile) = find_by_stem(dir.path(), "good").unwrap().unwrap();
+        assert_eq!((stem.as_str(), profile.name.as_deref()), ("good", Some("bad")));
+        // The stem beats good.toml's `name = "bad"`, and a broken file is that file's error.
+        assert!(matches!(find_by_stem(dir.path(), "bad"), Some(Err(LookupError::Broken { .. }))));
+        let store = load_dir(dir.path(), DirOrigin::Flag).unwrap();
+        assert!(matches!(store.find("bad"), Err(LookupError::Broken { .. })));
+        // No such file, a name match only, or a name that is not a plain stem: the store decides.
+        for name in ["nope", "", ".hidden", "../good", "sub/good"] {
+            assert!(find_by_stem(dir.path(), name).is_none(), "{name}");
+        }
     }
 
     #[test]
