@@ -175,38 +175,16 @@ fn where_registered(vendor: IssuerVendor, method: AuthMethod) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::oauth::token_request::RequestView;
     use serde_json::json;
 
     fn report(description: &str) -> TokenRequestReport {
-        let body = json!({"error": "invalid_client", "error_description": description}).to_string();
         TokenRequestReport {
-            request: RequestView {
-                method: "POST".into(),
-                url: "https://id.example/token".into(),
-                headers: vec![],
-                form: vec![],
-            },
-            status: Some(401),
-            response: None,
-            error: None,
-            oauth_error: Some("invalid_client".into()),
-            rejected_scope: None,
-            notes: vec![],
-            latency_ms: 0.0,
-            error_kind: Some(TokenError::OAuth {
-                status: 401,
-                error: "invalid_client".into(),
-                description: Some(description.into()),
-                uri: None,
-                raw_body: body,
-            }),
             assertion: Some(AssertionView {
                 header: json!({"alg": "ES256", "typ": "JWT", "kid": "k1"}),
                 claims: json!({"iss": "app", "sub": "app", "aud": "https://id.example/token", "jti": "j", "iat": 100, "exp": 160}),
                 key_thumbprint: Some("THUMB".into()),
             }),
-            client_certificate: None,
+            ..TokenRequestReport::refused_for_tests(401, "invalid_client", Some(description))
         }
     }
 

@@ -45,28 +45,10 @@ mod tests {
     use super::*;
     use crate::core::model::profile::Profile;
     use crate::core::net::discovery::DiscoveryReport;
-    use crate::core::oauth::request::RequestView;
     use crate::core::oauth::token_request::TokenRequestReport;
 
     fn refused(error: &str) -> TokenRequestReport {
-        TokenRequestReport {
-            request: RequestView {
-                method: "POST".into(),
-                url: "https://id.example/token".into(),
-                headers: vec![],
-                form: vec![],
-            },
-            status: Some(400),
-            response: None,
-            error: None,
-            oauth_error: Some(error.into()),
-            rejected_scope: None,
-            notes: vec![],
-            latency_ms: 0.0,
-            error_kind: None,
-            assertion: None,
-            client_certificate: None,
-        }
+        TokenRequestReport::refused_for_tests(400, error, None)
     }
 
     fn discovery(bound: bool) -> DiscoveryReport {

@@ -92,33 +92,11 @@ fn offered_methods(document: Option<&Value>) -> Option<Vec<String>> {
 mod tests {
     use super::*;
     use crate::core::net::cert_info::CertInfo;
-    use crate::core::oauth::request::RequestView;
 
     fn report(certificate: Option<CertInfo>) -> TokenRequestReport {
-        let body = r#"{"error":"invalid_client","error_description":"client authentication failed"}"#;
         TokenRequestReport {
-            request: RequestView {
-                method: "POST".into(),
-                url: "https://id.example/token".into(),
-                headers: vec![],
-                form: vec![],
-            },
-            status: Some(401),
-            response: None,
-            error: None,
-            oauth_error: Some("invalid_client".into()),
-            rejected_scope: None,
-            notes: vec![],
-            latency_ms: 0.0,
-            error_kind: Some(TokenError::OAuth {
-                status: 401,
-                error: "invalid_client".into(),
-                description: Some("client authentication failed".into()),
-                uri: None,
-                raw_body: body.into(),
-            }),
-            assertion: None,
             client_certificate: certificate,
+            ..TokenRequestReport::refused_for_tests(401, "invalid_client", Some("client authentication failed"))
         }
     }
 

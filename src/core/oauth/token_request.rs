@@ -430,6 +430,42 @@ pub struct TokenRequestReport {
 }
 
 #[cfg(test)]
+impl TokenRequestReport {
+    /// A token request to `https://id.example/token` the issuer refused with `error` (and
+    /// `description`, as an RFC 6749 §5.2 body), for the diagnosis tests.
+    pub(crate) fn refused_for_tests(status: u16, error: &str, description: Option<&str>) -> TokenRequestReport {
+        let mut body = serde_json::json!({ "error": error });
+        if let Some(description) = description {
+            body["error_description"] = description.into();
+        }
+        TokenRequestReport {
+            request: RequestView {
+                method: "POST".into(),
+                url: "https://id.example/token".into(),
+                headers: vec![],
+                form: vec![],
+            },
+            status: Some(status),
+            response: None,
+            error: None,
+            oauth_error: Some(error.into()),
+            rejected_scope: None,
+            notes: vec![],
+            latency_ms: 0.0,
+            error_kind: description.map(|description| TokenError::OAuth {
+                status,
+                error: error.into(),
+                description: Some(description.into()),
+                uri: None,
+                raw_body: body.to_string(),
+            }),
+            assertion: None,
+            client_certificate: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use std::time::Duration;
