@@ -31,9 +31,9 @@ use std::process::ExitCode;
 use clap::CommandFactory as _;
 use clap::error::ErrorKind;
 
-use args::{Cli, Command, Global};
 #[cfg(feature = "demo")]
-use args::{DemoAction, ImportWhat};
+use args::DemoAction;
+use args::{Cli, Command, Global, ImportWhat};
 use outcome::{CliError, Exit};
 use paint::Paint;
 use stdout::outln;
