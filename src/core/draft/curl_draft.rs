@@ -41,7 +41,7 @@ pub fn draft(request: &CurlRequest, options: &ImportOptions) -> Draft {
         "Review every value; the FILL IN lines need yours.".to_owned(),
     ];
     let mut draft = DraftBuilder::new(&name, &title);
-    draft.set("", "name", name.clone(), "--name or the URL's host");
+    draft.set("", "name", name.clone(), if options.name.is_some() { "--name" } else { "the URL's host" });
     if is_token_request(request) {
         token_request(request, options, &mut draft);
     } else {

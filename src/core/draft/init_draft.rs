@@ -55,7 +55,7 @@ pub fn draft(facts: &InitFacts, options: &InitOptions) -> Draft {
         "Each value says where it came from; the FILL IN lines need yours.".to_owned(),
     ];
     let mut draft = DraftBuilder::new(&name, &title);
-    draft.set("", "name", name.clone(), "--name or the URL's host");
+    draft.set("", "name", name.clone(), if options.name.is_some() { "--name" } else { "the URL's host" });
     for note in &facts.notes {
         draft.note(note.clone());
     }
