@@ -4,8 +4,9 @@
 
 use super::curl_words;
 
-/// The request a curl command makes, as far as a profile cares.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The request a curl command makes, as far as a profile cares. It may hold the command's
+/// secrets (`-u id:secret`, a posted secret, a bearer token): its Debug shows none of them.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CurlRequest {
     pub url: String,
     /// `-X`, else POST with a body, else GET.
@@ -26,6 +27,26 @@ pub struct CurlRequest {
     pub key: Option<String>,
     /// What was in the command and is not imported (a body read from a file, say).
     pub skipped: Vec<String>,
+}
+
+impl std::fmt::Debug for CurlRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("CurlRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("header_names", &names)
+            .field("data_parts", &self.data.len())
+            .field("form_parts", &self.form.len())
+            .field("user", &self.user.as_ref().map(|_| "[redacted]"))
+            .field("oauth2_bearer", &self.oauth2_bearer.as_ref().map(|_| "[redacted]"))
+            .field("insecure", &self.insecure)
+            .field("cacert", &self.cacert)
+            .field("cert", &self.cert)
+            .field("key", &self.key)
+            .field("skipped", &self.skipped)
+            .finish()
+    }
 }
 
 impl CurlRequest {
@@ -336,6 +357,18 @@ mod tests {
         assert_eq!(request.cert.as_deref(), Some("c.pem"));
         assert_eq!(request.skipped.len(), 2, "{:?}", request.skipped);
         assert!(!format!("{request:?}").contains("pw\""));
+    }
+
+    #[test]
+    fn debug_never_shows_the_commands_secrets() {
+        let request = parse_command(
+            "curl -u id:s3cret -H 'Authorization: Bearer t0ken' -d client_secret=p4ss https://a.example/token",
+        )
+        .unwrap();
+        let shown = format!("{request:?}");
+        for secret in ["s3cret", "t0ken", "p4ss"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
     }
 
     #[test]

@@ -119,6 +119,21 @@ pub struct HttpResponse {
     pub final_url: String,
 }
 
+#[cfg(test)]
+impl HttpResponse {
+    /// An answer from `url` with one Content-Type, for the parsers' tests.
+    pub(crate) fn for_tests(status: u16, content_type: &str, body: &str, url: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: vec![("content-type".to_owned(), content_type.to_owned())],
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+            latency: Duration::ZERO,
+            final_url: url.to_owned(),
+        }
+    }
+}
+
 impl HttpResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())

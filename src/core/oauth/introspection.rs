@@ -109,17 +109,9 @@ pub fn parse_introspection(response: &HttpResponse, scrubber: &Scrubber) -> Resu
 mod tests {
     use super::*;
     use crate::core::model::secret::Secret;
-    use std::time::Duration;
 
     fn answer(status: u16, content_type: &str, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            headers: vec![("content-type".to_owned(), content_type.to_owned())],
-            body: body.as_bytes().to_vec(),
-            truncated: false,
-            latency: Duration::ZERO,
-            final_url: "http://x/introspect".to_owned(),
-        }
+        HttpResponse::for_tests(status, content_type, body, "http://x/introspect")
     }
 
     fn scrubber() -> Scrubber {

@@ -468,17 +468,9 @@ impl TokenRequestReport {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     fn response(status: u16, content_type: &str, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            headers: vec![("content-type".to_owned(), content_type.to_owned())],
-            body: body.as_bytes().to_vec(),
-            truncated: false,
-            latency: Duration::ZERO,
-            final_url: "http://x/token".to_owned(),
-        }
+        HttpResponse::for_tests(status, content_type, body, "http://x/token")
     }
 
     #[test]
